@@ -1,0 +1,13 @@
+import type { Evidence, ScoringInput, ScoringResult } from '../engine/types';
+import type { DetectorName } from '../policy';
+
+/** What one detector contributes: evidence, and optionally one of the named sub-scores. */
+export interface DetectorOutput {
+  evidence: Evidence[];
+  scores?: Partial<ScoringResult['scores']>;
+}
+
+export interface Detector {
+  name: DetectorName;
+  run(input: ScoringInput): DetectorOutput;
+}

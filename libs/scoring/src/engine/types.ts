@@ -1,0 +1,119 @@
+// What the engine is given and what it returns. The worker assembles a ScoringInput from
+// PostgreSQL and Redis; the engine itself does no I/O.
+import type { Decision, Policy } from '../policy';
+import type { Reason, ReasonCode } from '../reasons';
+import type { SignalBundle } from '../signals';
+
+export type LoginStatus = 'attempted' | 'succeeded' | 'failed';
+export type TokenState = 'valid' | 'missing' | 'invalid' | 'replayed';
+/** O-MOTION style device status, per account. */
+export type DeviceStatus = 'new' | 'pending' | 'trusted' | 'shared' | 'fraud';
+export type ListKind = 'ip' | 'cidr' | 'device' | 'user' | 'asn' | 'country';
+
+export interface AccountHistory {
+  /** No earlier login of this account has been seen. */
+  isNew: boolean;
+  /** Logins seen before this one. */
+  loginCount: number;
+  /** Logins that ended as trusted outcomes (see DESIGN.md §1). */
+  trustedLogins: number;
+  /** Typing profile as stored (JSON), or null while enrolling. */
+  typingProfile: unknown | null;
+  /** Pointer profile as stored (JSON), or null while enrolling. */
+  pointerProfile: unknown | null;
+  /** Countries (ISO 3166-1 alpha-2) of trusted logins. */
+  countries: string[];
+  /** Primary languages (e.g. 'ja', 'en') of trusted logins. */
+  languages: string[];
+  /** The last trusted login's place and time, for impossible travel. */
+  lastLogin: { at: number; country: string | null; lat: number | null; lon: number | null } | null;
+}
+
+export interface DeviceHistory {
+  /** Kizuki's device id. */
+  id: string;
+  /** This device has been seen on this account before. */
+  knownToAccount: boolean;
+  /** Matched by fuzzy comparison of components rather than by exact id. */
+  fuzzyMatch: boolean;
+  /** The device's status for this account (new if not known). */
+  status: DeviceStatus;
+  /** Distinct accounts that used this device in the tenant (including this one). */
+  accountsSeen: number;
+}
+
+export interface NetworkInfo {
+  ip: string;
+  country: string | null;
+  city: string | null;
+  lat: number | null;
+  lon: number | null;
+  asn: number | null;
+  asnOrg: string | null;
+  datacenter: boolean;
+  tor: boolean;
+  /** Primary language of the Accept-Language header ('ja', 'en', …), or null. */
+  language: string | null;
+}
+
+/** Sliding-window counters from Redis, shared by all workers. */
+export interface VelocityCounts {
+  /** failed logins on this account in the brute-force window (including this one if failed) */
+  accountFailures: number;
+  /** failed logins on this account from this device in the window */
+  accountDeviceFailures: number;
+  /** distinct accounts tried from this IP in the window */
+  ipAccounts: number;
+  /** distinct accounts tried from this device in the window */
+  deviceAccounts: number;
+  /** distinct accounts tried from this ASN in the window */
+  asnAccounts: number;
+  /** failed logins from this IP in the window */
+  ipFailures: number;
+}
+
+export interface ListMatch {
+  list: 'allow' | 'deny';
+  kind: ListKind;
+  value: string;
+  comment: string | null;
+}
+
+export interface ScoringInput {
+  /** epoch ms */
+  now: number;
+  policy: Policy;
+  event: { type: 'login'; status: LoginStatus };
+  token: { state: TokenState; detail?: string };
+  /** The SDK's bundle, or null when there was no (usable) token. */
+  bundle: SignalBundle | null;
+  account: AccountHistory;
+  device: DeviceHistory | null;
+  network: NetworkInfo;
+  velocity: VelocityCounts;
+  lists: ListMatch[];
+}
+
+export type EvidenceCategory = 'takeover' | 'bot' | 'integrity' | 'info';
+
+/** One detector's finding. risk is a probability-like weight 0..1, fused by noisy-OR. */
+export interface Evidence {
+  code: ReasonCode;
+  detail: string;
+  category: EvidenceCategory;
+  risk: number;
+  /** A list hit forces the decision regardless of score. */
+  override?: Decision;
+}
+
+export interface ScoringResult {
+  /** The decision answered to the caller (allow in shadow mode unless a list forced it). */
+  decision: Decision;
+  /** What the policy decided from the evidence, enforced or not. */
+  policyDecision: Decision;
+  shadow: boolean;
+  score: number;
+  scores: { takeover: number | null; bot: number | null; typing: number | null; pointer: number | null };
+  reasons: Reason[];
+  evidence: Evidence[];
+}

@@ -1,0 +1,31 @@
+// Reason codes of DESIGN.md §3. Each is documented in docs/scoring.md; add with care.
+export const REASON_CODES = [
+  'NEW_USER',
+  'NEW_DEVICE',
+  'KNOWN_DEVICE',
+  'DEVICE_SHARED',
+  'TYPING_MISMATCH',
+  'POINTER_MISMATCH',
+  'NO_BEHAVIOR',
+  'BOT_AUTOMATION',
+  'BOT_BEHAVIOR',
+  'NEW_COUNTRY',
+  'FOREIGN_IP_AND_LANGUAGE',
+  'IMPOSSIBLE_TRAVEL',
+  'TOR_EXIT',
+  'DATACENTER_IP',
+  'CREDENTIAL_STUFFING',
+  'BRUTE_FORCE',
+  'DENYLISTED',
+  'ALLOWLISTED',
+  'TOKEN_MISSING',
+  'TOKEN_INVALID',
+  'TOKEN_REPLAYED',
+] as const;
+
+export type ReasonCode = (typeof REASON_CODES)[number];
+
+export interface Reason {
+  code: ReasonCode;
+  detail: string;
+}

@@ -1,0 +1,115 @@
+// The signal bundle the browser SDK sends to POST /v1/collect. Pure types: the SDK imports them
+// (type-only), the api mirrors them in its class-validator DTO, the engine reads them.
+// Never any key value, field content or clipboard data: only timings, classes and traits.
+
+export const SIGNAL_BUNDLE_VERSION = 1;
+
+/** Caps shared by the SDK (what it sends) and the api (what it accepts). */
+export const SIGNAL_LIMITS = {
+  bodyBytes: 64 * 1024,
+  fields: 8,
+  keysPerField: 256,
+  /** pointer.moves is a flat array of quantised [dx, dy, dt] triples */
+  pointerMoveValues: 2000 * 3,
+  clicks: 64,
+  deviceComponents: 64,
+  componentValueLength: 256,
+  automationSignals: 32,
+  pageEvents: 64,
+  stringLength: 512,
+} as const;
+
+/** A key's class: the only thing said about which key it was. */
+export type KeyClass = 'char' | 'backspace' | 'enter' | 'modifier' | 'other';
+
+/** One key press: d = key-down, u = key-up, ms since the field's first key-down (performance.now based). */
+export interface KeyEvent {
+  d: number;
+  u: number;
+  c: KeyClass;
+}
+
+export type FieldRole = 'username' | 'password' | 'other';
+
+export interface FieldTyping {
+  role: FieldRole;
+  keys: KeyEvent[];
+  /** Text was pasted into the field (never the text itself). */
+  pasted: boolean;
+  /** A password manager or the browser filled the field without key events. */
+  autofilled: boolean;
+  /** keydown reported keyCode 229 / "Unidentified" (IME, Android): timings came from beforeinput/input. */
+  imeFallback: boolean;
+  /** input events seen on the field (with keys.length it tells typing from filling). */
+  inputEvents: number;
+  /** ms from page load to the field's first key event, -1 if none */
+  startMs: number;
+}
+
+export interface PointerClick {
+  /** ms since page load */
+  t: number;
+  /** position relative to the target's box, 0..1 */
+  rx: number;
+  ry: number;
+  /** what was clicked, as a role: 'submit' | 'username' | 'password' | 'other' */
+  target: string;
+  pointerType: 'mouse' | 'touch' | 'pen';
+  isTrusted: boolean;
+}
+
+export interface PointerSignals {
+  /** Dominant pointer type, or 'none' if nothing moved. */
+  type: 'mouse' | 'touch' | 'pen' | 'none';
+  /** Absolute start point (CSS px) and ms since page load of the first sample. */
+  start: { x: number; y: number; t: number } | null;
+  /** Flat quantised deltas [dx, dy, dt, dx, dy, dt, ...] (px, px, ms), sampled. */
+  moves: number[];
+  /** Total pointer events observed (before sampling). */
+  eventCount: number;
+  clicks: PointerClick[];
+  /** Number of touchstart/pointerdown with pointerType touch. */
+  touches: number;
+  viewport: { w: number; h: number };
+}
+
+export interface DeviceSignals {
+  /** Stable device identifier (fingerprint hash of the components). */
+  visitorId: string;
+  /** First-party random id kept in storage; survives fingerprint drift, lost on cleared storage. */
+  storageId: string | null;
+  /** Fingerprint components, each flattened to a short string, number, boolean or null. */
+  components: Record<string, string | number | boolean | null>;
+  /** How confident the fingerprint library is (0..1). */
+  confidence: number;
+}
+
+export interface AutomationSignals {
+  webdriver: boolean;
+  /** Bot-detection verdict: true if an automation framework or headless browser was found. */
+  bot: boolean;
+  /** Names of what was detected, e.g. 'headless_chrome', 'playwright', 'cdp'. */
+  signals: string[];
+  /** Input events with isTrusted === false. */
+  untrustedEvents: number;
+}
+
+export interface PageSignals {
+  /** ms from page load (navigation start) to collect() */
+  loadToSubmitMs: number;
+  focusChanges: number;
+  blurCount: number;
+  visibilityChanges: number;
+  /** path of the page (no query string, no fragment) */
+  path: string;
+}
+
+export interface SignalBundle {
+  v: number;
+  sdk: { version: string };
+  device: DeviceSignals;
+  automation: AutomationSignals;
+  typing: { fields: FieldTyping[] };
+  pointer: PointerSignals;
+  page: PageSignals;
+}
