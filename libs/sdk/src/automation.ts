@@ -1,0 +1,121 @@
+// Automation signal source: navigator.webdriver, headless-browser and automation-framework
+// artifacts, and a count of input events that scripts dispatched (isTrusted === false).
+//
+// The checks port the detectors of BotD (@fingerprintjs/botd v2, MIT, FingerprintJS Inc.), which
+// as a dependency would put the bundle over its 24 KB gzip budget next to FingerprintJS, plus a
+// few of our own (Playwright/Puppeteer/Cypress globals, chromedriver's $cdc_ key).
+import type { AutomationSignals } from '../../scoring/src/signals';
+import { LIMITS, on } from './util';
+
+const UNTRUSTED_TYPES = ['keydown', 'keyup', 'keypress', 'beforeinput', 'input', 'paste', 'pointerdown', 'pointerup', 'mousedown', 'mouseup', 'click', 'touchstart', 'touchend', 'focusin'];
+
+/** Global names left by automation frameworks (window, then document), by what they reveal. */
+const GLOBALS: Array<[string, RegExp]> = [
+  ['playwright', /^(__playwright__binding__|__pwInitScripts|__playwright_evaluation_script__)$/],
+  ['puppeteer', /^(__puppeteer_evaluation_script__|puppeteer)$/],
+  ['selenium', /^(_Selenium_IDE_Recorder|_selenium|calledSelenium|callSelenium|__selenium_evaluate|selenium-evaluate|__selenium_unwrapped|[a-z]{3}_.*_(Array|Promise|Symbol))$/],
+  ['webdriver', /^(webdriver|__webdriverFunc|__lastWatir(Alert|Confirm|Prompt)|_WEBDRIVER_ELEM_CACHE|ChromeDriverw|__(webdriver|driver|fxdriver)_(evaluate|unwrapped|script_fn|script_func|script_function)|\$?cdc_.*|\$chrome_asyncScriptInfo|__\$webdriverAsyncExecutor)$/],
+  ['phantomjs', /^(callPhantom|_phantom|__phantomas)$/],
+  ['nightmarejs', /^(__nightmare|nightmare)$/],
+  ['headless_chrome', /^(domAutomation|domAutomationController)$/],
+  ['cef', /^(RunPerfTest|CefSharp|awesomium)$/],
+  ['cypress', /^Cypress$/],
+  ['fminer', /^fmget_targets$/],
+  ['webdriverio', /^wdioElectron$/],
+];
+
+const HEADLESS_UA: Array<[string, RegExp]> = [
+  ['phantomjs', /PhantomJS/i],
+  ['headless_chrome', /Headless/i],
+  ['electron', /Electron/i],
+  ['slimerjs', /SlimerJS/i],
+];
+
+function names(o: object | undefined): string[] {
+  try {
+    return o ? Object.getOwnPropertyNames(o) : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Synchronous checks, pure over a window-like object (so they can be unit-tested). */
+export function automationArtifacts(win: any): string[] {
+  const found: string[] = [];
+  const add = (s: string) => found.indexOf(s) < 0 && found.push(s);
+  const nav = win.navigator || {};
+  const ua = String(nav.userAgent || '') + ' ' + String(nav.appVersion || '');
+  const chromeDesktop = /Chrome\//.test(ua) && !/Edg\/|OPR\/|Android|Mobile/.test(ua);
+  if (nav.webdriver === true) add('webdriver');
+  for (const [kind, re] of HEADLESS_UA) if (re.test(ua)) add(kind + '_ua');
+  const props = names(win).concat(names(win.document));
+  for (const [kind, re] of GLOBALS) if (props.some((p) => re.test(p))) add(kind);
+  const root = win.document && win.document.documentElement;
+  if (root && root.getAttributeNames && root.getAttributeNames().some((a: string) => /selenium|webdriver|driver/.test(a))) add('webdriver_attr');
+  if (Array.isArray(nav.languages) && nav.languages.length === 0) add('no_languages');
+  if (chromeDesktop && nav.plugins && nav.plugins.length === 0) add('no_plugins');
+  if (nav.plugins && win.PluginArray && !(nav.plugins instanceof win.PluginArray)) add('fake_plugins');
+  if (/Chrome\/|Safari\//.test(ua) && !/Firefox\//.test(ua) && nav.productSub !== undefined && nav.productSub !== '20030107') add('product_sub');
+  if (win.outerWidth === 0 && win.outerHeight === 0 && win.document && win.document.hasFocus && win.document.hasFocus()) add('no_window');
+  const proc = win.process;
+  if (proc && typeof proc === 'object' && (proc.type === 'renderer' || (proc.versions && proc.versions.electron))) add('electron');
+  try {
+    if (/Sequentum/i.test(String(win.external))) add('sequentum');
+  } catch {
+    /* external may throw */
+  }
+  return found;
+}
+
+/** Asynchronous check: headless Chrome denies notifications while the permission says "prompt". */
+export async function notificationInconsistency(win: any): Promise<boolean> {
+  try {
+    const ua = String(win.navigator.userAgent);
+    if (!/Chrome\//.test(ua) || /Edg\/|OPR\//.test(ua) || !win.Notification || !win.navigator.permissions) return false;
+    const status = await win.navigator.permissions.query({ name: 'notifications' });
+    return win.Notification.permission === 'denied' && status.state === 'prompt';
+  } catch {
+    return false;
+  }
+}
+
+export interface BotVerdict {
+  bot: boolean;
+  signals: string[];
+}
+
+export async function detectAutomation(win: Window = window): Promise<BotVerdict> {
+  const signals = automationArtifacts(win);
+  if (await notificationInconsistency(win)) signals.push('notification_permissions');
+  return { bot: signals.length > 0, signals: signals.slice(0, LIMITS.automationSignals) };
+}
+
+export class AutomationSource {
+  private untrusted = 0;
+  private verdict: Promise<BotVerdict> | null = null;
+  private off: Array<() => void> = [];
+
+  start(win: Window = window): void {
+    if (this.off.length) return;
+    const count = (e: Event) => {
+      if (!e.isTrusted) this.untrusted++;
+    };
+    this.off = UNTRUSTED_TYPES.map((t) => on(win.document, t, count));
+    this.verdict = detectAutomation(win);
+  }
+
+  stop(): void {
+    this.off.forEach((f) => f());
+    this.off = [];
+  }
+
+  async snapshot(win: Window = window): Promise<AutomationSignals> {
+    const v = await (this.verdict || (this.verdict = detectAutomation(win)));
+    return {
+      webdriver: (win.navigator as Navigator).webdriver === true,
+      bot: v.bot,
+      signals: v.signals,
+      untrustedEvents: this.untrusted,
+    };
+  }
+}

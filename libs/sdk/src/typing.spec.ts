@@ -1,0 +1,200 @@
+/** @jest-environment jsdom */
+import { TypingSource, inputTypeClass, keyClass } from './typing';
+
+describe('keyClass', () => {
+  it.each([
+    ['a', 'char'],
+    ['Z', 'char'],
+    ['é', 'char'],
+    ['😀', 'char'],
+    [' ', 'char'],
+    ['Backspace', 'backspace'],
+    ['Delete', 'backspace'],
+    ['Enter', 'enter'],
+    ['Shift', 'modifier'],
+    ['CapsLock', 'modifier'],
+    ['AltGraph', 'modifier'],
+    ['Tab', 'other'],
+    ['ArrowLeft', 'other'],
+    ['F5', 'other'],
+  ])('%j → %s', (key, c) => expect(keyClass(key)).toBe(c));
+
+  it('returns null when the key is not identified (IME, Android)', () => {
+    expect(keyClass('Unidentified')).toBeNull();
+    expect(keyClass('Process')).toBeNull();
+    expect(keyClass('a', 229)).toBeNull();
+    expect(keyClass(undefined)).toBeNull();
+  });
+
+  it('maps input types for the IME fallback', () => {
+    expect(inputTypeClass('insertText')).toBe('char');
+    expect(inputTypeClass('insertCompositionText')).toBe('char');
+    expect(inputTypeClass('deleteContentBackward')).toBe('backspace');
+    expect(inputTypeClass('insertLineBreak')).toBe('enter');
+    expect(inputTypeClass('formatBold')).toBe('other');
+  });
+});
+
+describe('TypingSource', () => {
+  let clock = 0;
+  let src: TypingSource;
+  let form: HTMLFormElement;
+  let user: HTMLInputElement;
+  let pass: HTMLInputElement;
+
+  beforeEach(() => {
+    clock = 1000;
+    jest.spyOn(performance, 'now').mockImplementation(() => clock);
+    document.body.innerHTML =
+      '<form><input name="email" autocomplete="username"><input type="password" name="pw"><input type="checkbox"></form><input id="outside">';
+    form = document.querySelector('form')!;
+    user = form.querySelector('input[name=email]')!;
+    pass = form.querySelector('input[name=pw]')!;
+    src = new TypingSource(() => true);
+    src.watch(form);
+  });
+  afterEach(() => {
+    src.stop();
+    jest.restoreAllMocks();
+  });
+
+  const at = (t: number, el: Element, ev: Event) => {
+    clock = t;
+    el.dispatchEvent(ev);
+  };
+  const kd = (key: string, code = 'Key' + key.toUpperCase(), extra: KeyboardEventInit = {}) =>
+    new KeyboardEvent('keydown', { key, code, bubbles: true, ...extra });
+  const ku = (key: string, code = 'Key' + key.toUpperCase(), extra: KeyboardEventInit = {}) =>
+    new KeyboardEvent('keyup', { key, code, bubbles: true, ...extra });
+  const bi = (inputType: string) => new InputEvent('beforeinput', { inputType, bubbles: true });
+  const inp = (inputType: string) => new InputEvent('input', { inputType, bubbles: true });
+
+  /** a real key press: keydown, beforeinput, input, keyup */
+  function press(el: Element, key: string, down: number, up: number) {
+    at(down, el, kd(key));
+    at(down, el, bi('insertText'));
+    at(down, el, inp('insertText'));
+    at(up, el, ku(key));
+  }
+
+  it('records key-down/up times relative to the first key, with classes only', () => {
+    press(pass, 's', 2000, 2080);
+    press(pass, 'e', 2150.04, 2210);
+    at(2300, pass, kd('Backspace', 'Backspace'));
+    at(2300, pass, bi('deleteContentBackward'));
+    at(2300, pass, inp('deleteContentBackward'));
+    at(2350, pass, ku('Backspace', 'Backspace'));
+    const [f] = src.snapshot();
+    expect(f).toEqual({
+      role: 'password',
+      keys: [
+        { d: 0, u: 80, c: 'char' },
+        { d: 150, u: 210, c: 'char' },
+        { d: 300, u: 350, c: 'backspace' },
+      ],
+      pasted: false,
+      autofilled: false,
+      imeFallback: false,
+      inputEvents: 3,
+      startMs: 2000,
+    });
+    expect(JSON.stringify(src.snapshot())).not.toMatch(/"(s|e|KeyS|KeyE)"/);
+  });
+
+  it('pairs overlapping keys (rollover) by physical key', () => {
+    at(0, user, kd('a'));
+    at(30, user, kd('b'));
+    at(60, user, ku('a'));
+    at(90, user, ku('b'));
+    expect(src.snapshot()[0].keys).toEqual([
+      { d: 0, u: 60, c: 'char' },
+      { d: 30, u: 90, c: 'char' },
+    ]);
+  });
+
+  it('ignores auto-repeat and classes shortcuts as other; a key never released gets u = d', () => {
+    at(0, user, kd('Control', 'ControlLeft', { ctrlKey: true }));
+    at(10, user, kd('c', 'KeyC', { ctrlKey: true }));
+    at(40, user, kd('c', 'KeyC', { ctrlKey: true, repeat: true }));
+    at(50, user, ku('c', 'KeyC', { ctrlKey: true }));
+    at(60, user, kd('Enter', 'Enter'));
+    expect(src.snapshot()[0].keys).toEqual([
+      { d: 0, u: 0, c: 'modifier' },
+      { d: 10, u: 50, c: 'other' },
+      { d: 60, u: 60, c: 'enter' },
+    ]);
+  });
+
+  it('falls back to beforeinput/input timing when keydown is unidentified (keyCode 229)', () => {
+    at(100, user, kd('Unidentified', '', { keyCode: 229 }));
+    at(105, user, bi('insertText'));
+    at(106, user, inp('insertText'));
+    at(170, user, ku('Unidentified', '', { keyCode: 229 }));
+    // a keyboard that sends no key events at all
+    at(300, user, bi('insertCompositionText'));
+    at(302, user, inp('insertCompositionText'));
+    at(400, user, bi('deleteContentBackward'));
+    at(401, user, inp('deleteContentBackward'));
+    const [f] = src.snapshot();
+    expect(f.imeFallback).toBe(true);
+    expect(f.autofilled).toBe(false);
+    expect(f.keys).toEqual([
+      { d: 0, u: 70, c: 'char' },
+      { d: 200, u: 202, c: 'char' },
+      { d: 300, u: 301, c: 'backspace' },
+    ]);
+  });
+
+  it('flags paste without reading the clipboard, and autofill (input without beforeinput)', () => {
+    const paste = new Event('paste', { bubbles: true });
+    Object.defineProperty(paste, 'clipboardData', { get: () => { throw new Error('read the clipboard'); } });
+    at(10, pass, paste);
+    at(10, pass, bi('insertFromPaste'));
+    at(10, pass, inp('insertFromPaste'));
+    at(20, user, new Event('input', { bubbles: true }));
+    const fields = src.snapshot();
+    const p = fields.find((f) => f.role === 'password')!;
+    const u = fields.find((f) => f.role === 'username')!;
+    expect(p).toMatchObject({ pasted: true, autofilled: false, keys: [], inputEvents: 1, startMs: -1 });
+    expect(u).toMatchObject({ pasted: false, autofilled: true, keys: [] });
+  });
+
+  it('reports a field filled before any event as autofilled, a server-prefilled one not', () => {
+    user.defaultValue = 'Pr3filledName';
+    pass.value = 'S3cretFromManager';
+    const fields = src.snapshot();
+    expect(fields).toHaveLength(1);
+    expect(fields[0]).toMatchObject({ role: 'password', autofilled: true, keys: [], inputEvents: 0 });
+    expect(JSON.stringify(fields)).not.toMatch(/Pr3filled|S3cret/);
+  });
+
+  it('ignores untrusted key events and fields outside the watched container', () => {
+    const strict = new TypingSource();
+    strict.watch(form);
+    at(0, pass, kd('x'));
+    at(5, pass, ku('x'));
+    expect(strict.snapshot()).toEqual([{ role: 'password', keys: [], pasted: false, autofilled: false, imeFallback: false, inputEvents: 0, startMs: -1 }]);
+    strict.stop();
+    const outside = document.getElementById('outside')!;
+    at(0, outside, kd('x'));
+    expect(src.snapshot().map((f) => f.role)).toEqual(['password']); // the password typed above only
+  });
+
+  it('caps keys per field and sorts password first; reset forgets', () => {
+    for (let i = 0; i < 300; i++) press(user, 'a', i * 10, i * 10 + 5);
+    press(pass, 'b', 5000, 5050);
+    const fields = src.snapshot();
+    expect(fields.map((f) => f.role)).toEqual(['password', 'username']);
+    expect(fields[1].keys).toHaveLength(256);
+    src.reset();
+    expect(src.snapshot()).toEqual([]);
+  });
+
+  it('keeps the password role when a show-password toggle turns the field into text', () => {
+    press(pass, 'a', 0, 10);
+    pass.type = 'text';
+    press(pass, 'b', 20, 30);
+    expect(src.snapshot()[0]).toMatchObject({ role: 'password' });
+    expect(src.snapshot()[0].keys).toHaveLength(2);
+  });
+});
