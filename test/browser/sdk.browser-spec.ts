@@ -326,6 +326,40 @@ describe('SDK edge cases (Chromium)', () => {
     await ctx.close();
   });
 
+  it('falls back to input timing for IME / keyCode 229 keys, and flags a password-manager fill', async () => {
+    const { ctx, page, cdp } = await openPage('/login');
+    await page.click('#username');
+    for (const ch of 'kz') {
+      // what Android keyboards send: keydown/keyup "Unidentified" (229), the text arrives as input
+      await cdp.send('Input.dispatchKeyEvent', { type: 'rawKeyDown', key: 'Unidentified', windowsVirtualKeyCode: 229 });
+      await cdp.send('Input.insertText', { text: ch });
+      await sleep(60);
+      await cdp.send('Input.dispatchKeyEvent', { type: 'keyUp', key: 'Unidentified', windowsVirtualKeyCode: 229 });
+      await sleep(80);
+    }
+    expect(await page.inputValue('#username')).toBe('kz');
+    // an extension filling the password: value set by script plus a synthetic (untrusted) input event
+    await page.evaluate(() => {
+      const el = document.getElementById('password') as HTMLInputElement;
+      el.value = 'Filled-By-Manager-1';
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    const n = collect.rawBodies.length;
+    expect(await page.evaluate(() => (window as any).kz.collect())).toMatch(/^rt_test_/);
+    const b = collect.bundles[n] as SignalBundle;
+    const user = field(b, 'username');
+    expect(user.imeFallback).toBe(true);
+    expect(user.autofilled).toBe(false);
+    expect(user.keys.map((k) => k.c)).toEqual(['char', 'char']);
+    expect(user.keys[1].d - user.keys[0].d).toBeGreaterThan(100);
+    expect(user.keys[0].u - user.keys[0].d).toBeGreaterThanOrEqual(40); // key-up from the 229 keyup
+    const pw = field(b, 'password');
+    expect(pw).toMatchObject({ autofilled: true, keys: [], pasted: false });
+    expect(b.automation.untrustedEvents).toBeGreaterThanOrEqual(1);
+    expect(collect.rawBodies[n]).not.toContain('Filled-By-Manager');
+    await ctx.close();
+  });
+
   async function submitWithApiDown(path: string, endpoint: string): Promise<{ form: Record<string, string>; ms: number }> {
     endpoints[path] = endpoint;
     submitTimeouts[path] = 2500;
