@@ -18,6 +18,12 @@ import {
 
 jest.setTimeout(90_000);
 
+// The callbacks passed to page.evaluate run in the page; the root tsconfig has no DOM lib, so the
+// page globals are declared here, module-scoped, instead of pulling the DOM lib into every program.
+declare const window: any;
+declare const document: any;
+declare const navigator: any;
+
 const USERNAME = 'alice.liddell@example.com';
 const PASSWORD = 'hunter2horse9wonder';
 const PK = 'pk_test_browser';
@@ -205,8 +211,8 @@ describe('SDK on a login page (Chromium)', () => {
     plan = typingPlan(PASSWORD);
     await typeWithCdp(cdp, PASSWORD, plan);
     expect(await page.inputValue('#password')).toBe(PASSWORD);
-    cspViolations = await page.evaluate(() => (window as any).__csp);
-    sameInstance = await page.evaluate((pk) => (window as any).Kizuki.load({ publishableKey: pk }) === (window as any).kz, PK);
+    cspViolations = await page.evaluate(() => window.__csp);
+    sameInstance = await page.evaluate((pk) => window.Kizuki.load({ publishableKey: pk }) === window.kz, PK);
     await Promise.all([page.waitForURL('**/session'), page.click('#submit')]);
     expect(await page.textContent('#welcome')).toBe('Welcome back');
     posted = sessions[sessions.length - 1];
@@ -316,7 +322,7 @@ describe('SDK edge cases (Chromium)', () => {
     await page.keyboard.press('Control+V');
     expect(await page.inputValue('#password')).toBe(secret);
     const n = collect.rawBodies.length;
-    const token = await page.evaluate(() => (window as any).kz.collect());
+    const token = await page.evaluate(() => window.kz.collect());
     expect(token).toBe(collect.tokens[collect.tokens.length - 1]);
     const b = collect.bundles[n] as SignalBundle;
     const pw = field(b, 'password');
@@ -340,12 +346,12 @@ describe('SDK edge cases (Chromium)', () => {
     expect(await page.inputValue('#username')).toBe('kz');
     // an extension filling the password: value set by script plus a synthetic (untrusted) input event
     await page.evaluate(() => {
-      const el = document.getElementById('password') as HTMLInputElement;
+      const el = document.getElementById('password');
       el.value = 'Filled-By-Manager-1';
       el.dispatchEvent(new Event('input', { bubbles: true }));
     });
     const n = collect.rawBodies.length;
-    expect(await page.evaluate(() => (window as any).kz.collect())).toMatch(/^rt_test_/);
+    expect(await page.evaluate(() => window.kz.collect())).toMatch(/^rt_test_/);
     const b = collect.bundles[n] as SignalBundle;
     const user = field(b, 'username');
     expect(user.imeFallback).toBe(true);
@@ -409,7 +415,7 @@ describe('SDK edge cases (Chromium)', () => {
     const m0 = await metrics();
     const init = await page.evaluate(async (endpoint) => {
       const longTasks: number[] = [];
-      new PerformanceObserver((l) => l.getEntries().forEach((e) => longTasks.push(e.duration))).observe({ type: 'longtask' });
+      new PerformanceObserver((l) => l.getEntries().forEach((e) => longTasks.push(e.duration))).observe({ type: 'longtask' } as any);
       const t0 = performance.now();
       await new Promise((ok, ko) => {
         const s = document.createElement('script');
@@ -419,7 +425,7 @@ describe('SDK edge cases (Chromium)', () => {
         document.head.appendChild(s);
       });
       const t1 = performance.now();
-      const w = window as any;
+      const w = window;
       const k = w.Kizuki.load({ publishableKey: 'pk_perf', endpoint });
       k.watch(document.getElementById('login'));
       const t2 = performance.now();
@@ -434,7 +440,7 @@ describe('SDK edge cases (Chromium)', () => {
     await page.keyboard.type('someone@example.com', { delay: 20 });
     const m2 = await metrics();
     const c0 = await page.evaluate(() => performance.now());
-    const token = await page.evaluate(() => (window as any).kz.collect());
+    const token = await page.evaluate(() => window.kz.collect());
     const c1 = await page.evaluate(() => performance.now());
     const m3 = await metrics();
     expect(token).toMatch(/^rt_test_/);
