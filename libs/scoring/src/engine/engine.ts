@@ -3,10 +3,11 @@ import type { Detector } from '../detectors/detector';
 import { deviceDetector } from '../detectors/device.detector';
 import { listsDetector } from '../detectors/lists.detector';
 import { tokenDetector } from '../detectors/token.detector';
+import { typingDetector } from '../detectors/typing.detector';
 import { velocityDetector } from '../detectors/velocity.detector';
 import type { Evidence, ScoringInput, ScoringResult } from './types';
 
-export const DETECTORS: readonly Detector[] = [tokenDetector, listsDetector, deviceDetector, velocityDetector];
+export const DETECTORS: readonly Detector[] = [tokenDetector, listsDetector, deviceDetector, velocityDetector, typingDetector];
 
 /** Noisy-OR: independent pieces of evidence each have a chance to mean fraud. */
 export function fuse(risks: number[]): number {

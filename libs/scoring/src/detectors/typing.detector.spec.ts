@@ -1,0 +1,118 @@
+import { assess, DETECTORS } from '../engine/engine';
+import type { ScoringInput } from '../engine/types';
+import { DEFAULT_POLICY } from '../policy';
+import type { FieldTyping, KeyEvent, SignalBundle } from '../signals';
+import { enrolTypingSample, keyTimingsFromField, type KeyTiming, type TypingProfileState } from '../typing';
+import { makeTypist, typeSamples } from '../typing/synthetic-typist';
+import { TYPING_MISMATCH_MAX_RISK, typingDetector } from './typing.detector';
+
+const alice = makeTypist(1);
+const mallory = makeTypist(7);
+
+function keysOf(sample: KeyTiming[]): KeyEvent[] {
+  return sample.map((k, i) => ({ d: k.down, u: k.up, c: i === sample.length - 1 ? 'enter' : 'char' }));
+}
+
+function field(keys: KeyEvent[], extra: Partial<FieldTyping> = {}): FieldTyping {
+  return { role: 'password', keys, pasted: false, autofilled: false, imeFallback: false, inputEvents: keys.length, startMs: 500, ...extra };
+}
+
+function input(fields: FieldTyping[] | null, typingProfile: unknown): ScoringInput {
+  const bundle = fields ? ({ typing: { fields } } as unknown as SignalBundle) : null;
+  return {
+    now: 0,
+    policy: DEFAULT_POLICY,
+    event: { type: 'login', status: 'attempted' },
+    token: { state: 'valid' },
+    bundle,
+    account: { isNew: false, loginCount: 10, trustedLogins: 10, typingProfile, pointerProfile: null, countries: [], languages: [], lastLogin: null },
+    device: null,
+    network: { ip: '192.0.2.1', country: null, city: null, lat: null, lon: null, asn: null, asnOrg: null, datacenter: false, tor: false, language: null },
+    velocity: { accountFailures: 0, accountDeviceFailures: 0, ipAccounts: 1, deviceAccounts: 1, asnAccounts: 1, ipFailures: 0 },
+    lists: [],
+  };
+}
+
+function profileOf(n: number): TypingProfileState {
+  let s: TypingProfileState | null = null;
+  for (const x of typeSamples(alice, n, 50)) s = enrolTypingSample(s, x);
+  return JSON.parse(JSON.stringify(s));
+}
+
+describe('typing detector (engine)', () => {
+  const active = profileOf(20);
+
+  it('is registered in the engine', () => {
+    expect(DETECTORS).toContain(typingDetector);
+  });
+
+  it('gives the account owner a low typing score and no mismatch', () => {
+    const out = typingDetector.run(input([field(keysOf(typeSamples(alice, 1, 51)[0]))], active));
+    expect(out.scores!.typing).not.toBeNull();
+    expect(out.scores!.typing!).toBeLessThan(0.5);
+    expect(out.evidence.filter((e) => e.code === 'TYPING_MISMATCH')).toHaveLength(0);
+  });
+
+  it('flags another typist with TYPING_MISMATCH (takeover) and a high typing score', () => {
+    const out = typingDetector.run(input([field(keysOf(typeSamples(mallory, 1, 52)[0]))], active));
+    expect(out.scores!.typing!).toBeGreaterThan(0.5);
+    const e = out.evidence.find((x) => x.code === 'TYPING_MISMATCH')!;
+    expect(e.category).toBe('takeover');
+    expect(e.risk).toBeGreaterThan(0);
+    expect(e.risk).toBeLessThanOrEqual(TYPING_MISMATCH_MAX_RISK);
+    const result = assess(input([field(keysOf(typeSamples(mallory, 1, 52)[0]))], active));
+    expect(result.scores.typing).toBe(out.scores!.typing);
+    expect(result.reasons.map((r) => r.code)).toContain('TYPING_MISMATCH');
+  });
+
+  it('handles a corrected typo (backspace) like the clean sample', () => {
+    const s = typeSamples(alice, 1, 53)[0];
+    const keys = keysOf(s);
+    const typo: KeyEvent[] = [
+      ...keys.slice(0, 4),
+      { d: keys[3].d + 150, u: keys[3].d + 230, c: 'char' },
+      { d: keys[3].d + 400, u: keys[3].d + 470, c: 'backspace' },
+      ...keys.slice(4).map((k) => ({ ...k, d: k.d + 500, u: k.u + 500 })),
+    ];
+    const out = typingDetector.run(input([field(typo)], active));
+    expect(keyTimingsFromField(typo)).toHaveLength(s.length);
+    expect(out.scores!.typing).not.toBeNull();
+    expect(out.scores!.typing!).toBeLessThan(0.5);
+  });
+
+  it('emits neutral NO_BEHAVIOR for autofilled, pasted or key-less passwords', () => {
+    for (const f of [field([], { autofilled: true }), field(keysOf(typeSamples(alice, 1, 54)[0]), { pasted: true }), field([])]) {
+      const out = typingDetector.run(input([f], active));
+      expect(out.scores!.typing).toBeNull();
+      expect(out.evidence).toEqual([expect.objectContaining({ code: 'NO_BEHAVIOR', category: 'info', risk: 0 })]);
+    }
+    const none = typingDetector.run(input([], active));
+    expect(none.evidence[0].code).toBe('NO_BEHAVIOR');
+  });
+
+  it('gives no typing score while enrolling, for a missing bundle, or for a malformed stored profile', () => {
+    const s = keysOf(typeSamples(alice, 1, 55)[0]);
+    for (const stored of [null, profileOf(3), 'junk', { kind: 'kizuki.typing', v: 1, baseline: 5 }, [1, 2]]) {
+      const out = typingDetector.run(input([field(s)], stored));
+      expect(out.scores!.typing).toBeNull();
+      expect(out.evidence.filter((e) => e.risk > 0)).toHaveLength(0);
+    }
+    expect(typingDetector.run(input(null, active)).scores!.typing).toBeNull();
+  });
+
+  it('treats a password of a very different length as incomparable, not as fraud', () => {
+    const long = keysOf(typeSamples(makeTypist(3, 25), 1, 56)[0]);
+    const out = typingDetector.run(input([field(long)], active));
+    expect(out.scores!.typing).toBeNull();
+    expect(out.evidence).toEqual([expect.objectContaining({ code: 'NO_BEHAVIOR', risk: 0 })]);
+  });
+
+  it('uses the username field too when its profile is active', () => {
+    const stored = { kind: 'kizuki.typing.account', v: 1, password: active, username: active };
+    const pw = field(keysOf(typeSamples(alice, 1, 57)[0]));
+    const user = { ...field(keysOf(typeSamples(mallory, 1, 58)[0])), role: 'username' as const };
+    const both = typingDetector.run(input([pw, user], stored)).scores!.typing!;
+    const only = typingDetector.run(input([pw], stored)).scores!.typing!;
+    expect(both).toBeGreaterThan(only);
+  });
+});

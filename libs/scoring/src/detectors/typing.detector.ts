@@ -1,0 +1,87 @@
+import type { Evidence } from '../engine/types';
+import type { FieldTyping } from '../signals';
+import {
+  keyTimingsFromField,
+  parseTypingAccountProfile,
+  typingRisk,
+  typingState,
+  typingStateAnomaly,
+  typingStateComparable,
+  typingStateSamples,
+  type TypingProfileState,
+} from '../typing';
+import type { Detector } from './detector';
+
+/** Evidence risk of the strongest mismatch (typing score 1); a score of 0.5 or less adds none. */
+export const TYPING_MISMATCH_MAX_RISK = 0.75;
+
+// Typing rhythm against the account's stored profile (libs/scoring/src/typing, docs/scoring-typing.md).
+// scores.typing: 0..1 (typingRisk of the anomaly), null while enrolling or without typed keys.
+// TYPING_MISMATCH (takeover) when scores.typing > 0.5, its risk growing to TYPING_MISMATCH_MAX_RISK.
+// NO_BEHAVIOR (info, risk 0) when the password was autofilled or pasted, or had no key events:
+// a password manager is normal, so no behaviour is neutral, never evidence of fraud on its own.
+export const typingDetector: Detector = {
+  name: 'typing',
+  run({ bundle, account }) {
+    const evidence: Evidence[] = [];
+    const fields: FieldTyping[] = Array.isArray(bundle?.typing?.fields) ? bundle!.typing.fields : [];
+    if (!bundle) return { evidence, scores: { typing: null } };
+    const password = fields.find((f) => f && f.role === 'password');
+    const why = noBehaviour(password);
+    if (why) {
+      evidence.push({ code: 'NO_BEHAVIOR', category: 'info', risk: 0, detail: why });
+      return { evidence, scores: { typing: null } };
+    }
+    const stored = parseTypingAccountProfile(account?.typingProfile);
+    const parts: { role: string; risk: number; anomaly: number; keys: number }[] = [];
+    let incomparable = false;
+    for (const role of ['password', 'username'] as const) {
+      const state: TypingProfileState | undefined = stored[role];
+      const field = role === 'password' ? password : fields.find((f) => f && f.role === role);
+      if (!state || typingState(state) !== 'active' || !field || noBehaviour(field)) continue;
+      const sample = keyTimingsFromField(field.keys);
+      if (!sample) continue;
+      if (!typingStateComparable(state, sample.length)) {
+        if (role === 'password') incomparable = true;
+        continue;
+      }
+      const anomaly = typingStateAnomaly(state, sample);
+      parts.push({ role, anomaly, risk: typingRisk(anomaly, typingStateSamples(state)), keys: sample.length });
+    }
+    if (parts.length === 0) {
+      if (incomparable) {
+        evidence.push({
+          code: 'NO_BEHAVIOR',
+          category: 'info',
+          risk: 0,
+          detail: 'Password typing cannot be compared with the profile (different length: password changed?).',
+        });
+      }
+      return { evidence, scores: { typing: null } };
+    }
+    // Fields weigh by their number of keys: a longer sequence says more about the typist.
+    const keys = parts.reduce((s, p) => s + p.keys, 0);
+    const typing = Math.round((1000 * parts.reduce((s, p) => s + p.risk * p.keys, 0)) / keys) / 1000;
+    if (typing > 0.5) {
+      const risk = Math.round(1000 * TYPING_MISMATCH_MAX_RISK * Math.min(1, (typing - 0.5) / 0.5)) / 1000;
+      const detail = parts.map((p) => `${p.role} anomaly ${p.anomaly.toFixed(2)}`).join(', ');
+      evidence.push({
+        code: 'TYPING_MISMATCH',
+        category: 'takeover',
+        risk,
+        detail: `Typing rhythm departs from the account's profile (typing score ${typing.toFixed(2)}; ${detail}).`,
+      });
+    }
+    return { evidence, scores: { typing } };
+  },
+};
+
+function noBehaviour(field: FieldTyping | undefined): string | null {
+  if (!field) return 'No password field typing was recorded.';
+  if (field.autofilled) return 'Password was autofilled (password manager or browser): no typing rhythm.';
+  if (field.pasted) return 'Password was pasted: no typing rhythm.';
+  if (!Array.isArray(field.keys) || field.keys.length === 0 || !keyTimingsFromField(field.keys)) {
+    return 'Password field has no usable key events.';
+  }
+  return null;
+}
