@@ -234,42 +234,55 @@ export function typingAnomaly(profile: TypingProfile, sample: KeyTiming[]): numb
 function alignedDistance(sample: readonly KeyTiming[], ref: number[], scale: number[]): number {
   const m = sample.length;
   const n = (ref.length + 1) / 2;
-  const holdCost = (i: number, j: number) => P.holdWeight * clipped(Math.abs(holdFeature(sample[i]) - ref[2 * j]) / scale[2 * j]);
-  const flightCost = (i: number, j: number) =>
-    clipped(Math.abs(flightFeature(sample[i], sample[i + 1]) - ref[2 * j + 1]) / scale[2 * j + 1]); // sample i→i+1 vs profile j→j+1
-  const missHold = P.holdWeight * P.clip;
-  const missFlight = P.clip;
-  const extraKey = P.holdWeight * P.clip + P.clip;
-  // M[i][j]: sample keys < i and profile keys < j consumed, sample i-1 matched to profile j-1.
-  // G[i][j]: same, last step was not a match. Flights of the profile are charged when the
-  // profile key that starts them is left: matched-to-matched compares, anything else misses.
-  const INF = Number.POSITIVE_INFINITY;
-  const M = Array.from({ length: m + 1 }, () => new Array<number>(n + 1).fill(INF));
-  const G = Array.from({ length: m + 1 }, () => new Array<number>(n + 1).fill(INF));
-  G[0][0] = 0;
-  for (let i = 0; i <= m; i++) {
-    for (let j = 0; j <= n; j++) {
-      const fromM = M[i][j];
-      const fromG = G[i][j];
-      if (fromM === INF && fromG === INF) continue;
-      // a profile flight j-1→j is "left" when we move on from profile key j-1; charge it below.
-      // match sample i with profile j
-      if (i < m && j < n) {
-        let best = INF;
-        if (fromM < INF) best = Math.min(best, fromM + (j > 0 ? flightCost(i - 1, j - 1) : 0));
-        if (fromG < INF) best = Math.min(best, fromG + (j > 0 ? missFlight : 0));
-        const c = best + holdCost(i, j);
-        if (c < M[i + 1][j + 1]) M[i + 1][j + 1] = c;
-      }
-      const base = Math.min(fromM, fromG);
-      // extra sample key
-      if (i < m && base + extraKey < G[i + 1][j]) G[i + 1][j] = base + extraKey;
-      // missing profile key j (its hold, and the flight into it if any)
-      if (j < n) {
-        const c = base + missHold + (j > 0 ? missFlight : 0);
-        if (c < G[i][j + 1]) G[i][j + 1] = c;
+  const clip = P.clip;
+  const hw = P.holdWeight;
+  // per-pair costs: hold of sample key i vs profile key j; sample flight i→i+1 vs profile flight j→j+1
+  const hold = new Float64Array(m * n);
+  const flight = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) {
+    const h = holdFeature(sample[i]);
+    const f = i + 1 < m ? flightFeature(sample[i], sample[i + 1]) : 0;
+    for (let j = 0; j < n; j++) {
+      const zh = Math.abs(h - ref[2 * j]) / scale[2 * j];
+      hold[i * n + j] = hw * (zh > clip ? clip : zh);
+      if (j + 1 < n) {
+        const zf = Math.abs(f - ref[2 * j + 1]) / scale[2 * j + 1];
+        flight[i * n + j] = zf > clip ? clip : zf;
       }
     }
   }
-  return Math.min(M[m][n], G[m][n]);
+  const missHold = hw * clip;
+  const missFlight = clip;
+  const extraKey = hw * clip + clip;
+  // M[i,j]: sample keys < i and profile keys < j consumed, sample i-1 matched to profile j-1.
+  // G[i,j]: same, last step was not a match. A profile flight j-1→j is compared when key j is
+  // matched right after a match of j-1 (and of the previous sample key), and missed otherwise.
+  const w = n + 1;
+  const M = new Float64Array((m + 1) * w).fill(Infinity);
+  const G = new Float64Array((m + 1) * w).fill(Infinity);
+  G[0] = 0;
+  for (let i = 0; i <= m; i++) {
+    for (let j = 0; j <= n; j++) {
+      const fromM = M[i * w + j];
+      const fromG = G[i * w + j];
+      const base = fromM < fromG ? fromM : fromG;
+      if (base === Infinity) continue;
+      if (i < m && j < n) {
+        let best = fromG + (j > 0 ? missFlight : 0);
+        if (fromM < Infinity) {
+          const viaM = fromM + flight[(i - 1) * n + (j - 1)];
+          if (viaM < best) best = viaM;
+        }
+        const c = best + hold[i * n + j];
+        if (c < M[(i + 1) * w + j + 1]) M[(i + 1) * w + j + 1] = c;
+      }
+      if (i < m && base + extraKey < G[(i + 1) * w + j]) G[(i + 1) * w + j] = base + extraKey;
+      if (j < n) {
+        const c = base + missHold + (j > 0 ? missFlight : 0);
+        if (c < G[i * w + j + 1]) G[i * w + j + 1] = c;
+      }
+    }
+  }
+  const end = m * w + n;
+  return M[end] < G[end] ? M[end] : G[end];
 }
