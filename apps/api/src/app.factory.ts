@@ -1,0 +1,43 @@
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { SIGNAL_LIMITS } from '@kizuki/scoring';
+import type { KizukiConfig } from '@kizuki/config';
+import { ApiModule } from './app.module';
+import { ErrorFilter } from './common/error.filter';
+import { createValidationPipe } from './common/validation';
+
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+const JSON_ROUTES = /^\/(v1|admin\/api)\//;
+
+/** Builds the api (used by main.ts and by the e2e tests, so both run the same app). */
+export async function createApiApp(config: KizukiConfig, options: { logger?: false } = {}): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    // Oversize bodies are refused while streaming, before any parsing.
+    bodyLimit: SIGNAL_LIMITS.bodyBytes,
+    // Client IPs come from the socket or the configured proxies (ClientIpResolver), never blindly from headers.
+    trustProxy: false,
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(config), adapter, {
+    logger: options.logger === false ? false : [config.LOG_LEVEL, ...higherLevels(config.LOG_LEVEL)],
+    bufferLogs: false,
+  });
+  app.useGlobalFilters(new ErrorFilter());
+  app.useGlobalPipes(createValidationPipe());
+  // JSON is the only body the API speaks: anything else is refused before parsing.
+  app.getHttpAdapter().getInstance().addHook('onRequest', async (req, reply) => {
+    if (!BODY_METHODS.has(req.method) || !JSON_ROUTES.test(req.url)) return;
+    const type = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    if (type !== 'application/json' && !(type === '' && req.headers['content-length'] === '0')) {
+      await reply.status(415).send({ error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Send the body as application/json.' } });
+    }
+  });
+  app.enableShutdownHooks();
+  return app;
+}
+
+function higherLevels(level: KizukiConfig['LOG_LEVEL']): KizukiConfig['LOG_LEVEL'][] {
+  const order: KizukiConfig['LOG_LEVEL'][] = ['verbose', 'debug', 'log', 'warn', 'error', 'fatal'];
+  return order.slice(order.indexOf(level) + 1);
+}

@@ -1,0 +1,27 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { ConfigModule, KizukiConfig } from '@kizuki/config';
+import { DatabaseModule } from '@kizuki/database';
+import { AssessmentsController } from './assessments/assessments.controller';
+import { PublishableKeyGuard, SecretKeyGuard } from './auth/api-key.guard';
+import { ApiKeyService } from './auth/api-key.service';
+import { CollectController } from './collect/collect.controller';
+import { FeedbackController } from './feedback/feedback.controller';
+import { HealthController } from './health/health.controller';
+import { ProducerService } from './queue/producer.service';
+import { RiskController } from './risk/risk.controller';
+import { RiskService } from './risk/risk.service';
+
+@Module({})
+export class ApiModule {
+  static forRoot(config: KizukiConfig): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE, applicationName: 'kizuki-api' }),
+      ],
+      controllers: [CollectController, RiskController, FeedbackController, AssessmentsController, HealthController],
+      providers: [ApiKeyService, SecretKeyGuard, PublishableKeyGuard, ProducerService, RiskService],
+    };
+  }
+}

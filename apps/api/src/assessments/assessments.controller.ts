@@ -1,0 +1,35 @@
+import { Controller, Get, Param, UseGuards } from '@nestjs/common';
+import { AssessmentRepository } from '@kizuki/database';
+import { SecretKeyGuard, Tenant } from '../auth/api-key.guard';
+import type { AuthenticatedTenant } from '../auth/api-key.service';
+import { Errors } from '../common/api-error';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+@Controller('v1/assessments')
+@UseGuards(SecretKeyGuard)
+export class AssessmentsController {
+  constructor(private readonly assessments: AssessmentRepository) {}
+
+  // Another tenant's id, a malformed id and an unknown id all answer the same 404.
+  @Get(':id')
+  async get(@Tenant() tenant: AuthenticatedTenant, @Param('id') id: string) {
+    const a = UUID.test(id) ? await this.assessments.findById(tenant.tenantId, id) : null;
+    if (!a) throw Errors.notFound('Assessment');
+    return {
+      id: a.id,
+      event: a.event,
+      status: a.status,
+      decision: a.decision,
+      policyDecision: a.policyDecision,
+      shadow: a.shadow,
+      score: a.score,
+      scores: a.scores,
+      reasons: a.reasons,
+      device: a.deviceId ? { id: a.deviceId, status: a.deviceStatus } : null,
+      label: a.label,
+      degraded: false,
+      createdAt: new Date(a.createdAt).toISOString(),
+    };
+  }
+}

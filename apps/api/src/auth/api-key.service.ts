@@ -1,0 +1,49 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { apiKeyMatches, parseApiKey, type ApiKeyKind } from '@kizuki/crypto';
+import { ApiKeyRepository, type ApiKeyRow } from '@kizuki/database';
+import { resolvePolicy, type Policy } from '@kizuki/scoring';
+import { Errors } from '../common/api-error';
+
+export interface AuthenticatedTenant {
+  tenantId: string;
+  origins: string[];
+  policy: Policy;
+}
+
+const FRESH_MS = 30_000;
+/** While PostgreSQL is down, a key seen in the last hour still authenticates (degraded mode needs it). */
+const STALE_MS = 3_600_000;
+const MAX_ENTRIES = 10_000;
+
+@Injectable()
+export class ApiKeyService {
+  private readonly logger = new Logger(ApiKeyService.name);
+  private readonly cache = new Map<string, { row: ApiKeyRow | null; at: number }>();
+
+  constructor(private readonly keys: ApiKeyRepository) {}
+
+  async authenticate(key: string | undefined, kind: ApiKeyKind): Promise<AuthenticatedTenant> {
+    if (!key) throw Errors.missingKey(kind === 'secret' ? 'Authorization: Bearer sk_…' : 'X-Kizuki-Key: pk_…');
+    const parsed = parseApiKey(key, kind);
+    if (!parsed) throw Errors.invalidKey();
+    const row = await this.lookup(parsed.prefix);
+    if (!row || row.kind !== kind || !apiKeyMatches(key, row.hash)) throw Errors.invalidKey();
+    return { tenantId: row.tenantId, origins: row.origins, policy: resolvePolicy(row.policy) };
+  }
+
+  private async lookup(prefix: string): Promise<ApiKeyRow | null> {
+    const cached = this.cache.get(prefix);
+    const now = Date.now();
+    if (cached && now - cached.at < FRESH_MS) return cached.row;
+    try {
+      const row = await this.keys.findActiveByPrefix(prefix);
+      if (this.cache.size >= MAX_ENTRIES) this.cache.delete(this.cache.keys().next().value as string);
+      this.cache.set(prefix, { row, at: now });
+      return row;
+    } catch (e) {
+      if (cached && now - cached.at < STALE_MS) return cached.row;
+      this.logger.warn({ msg: 'api key lookup failed', err: String(e) });
+      throw Errors.unavailable('Kizuki cannot verify the API key right now (database unavailable).');
+    }
+  }
+}

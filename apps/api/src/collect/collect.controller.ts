@@ -1,0 +1,77 @@
+import { Body, Controller, Header, HttpCode, Logger, Options, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { KizukiConfig } from '@kizuki/config';
+import { signRequestToken } from '@kizuki/crypto';
+import { JobName, jobIds } from '@kizuki/queue';
+import { PublishableKeyGuard, Tenant } from '../auth/api-key.guard';
+import type { AuthenticatedTenant } from '../auth/api-key.service';
+import { Errors } from '../common/api-error';
+import { ClientIpResolver } from '../common/client-ip';
+import { withDeadline } from '../common/deadline';
+import { ProducerService } from '../queue/producer.service';
+import { CollectDto } from './collect.dto';
+
+const ENQUEUE_TIMEOUT_MS = 1000;
+
+@Controller('v1/collect')
+export class CollectController {
+  private readonly logger = new Logger(CollectController.name);
+  private readonly ips: ClientIpResolver;
+
+  constructor(
+    private readonly config: KizukiConfig,
+    private readonly producer: ProducerService,
+  ) {
+    this.ips = new ClientIpResolver(config.TRUSTED_PROXIES);
+  }
+
+  // The preflight cannot know the tenant (it carries no key), so it is answered for any origin;
+  // the real POST is checked against the tenant's origins.
+  @Options()
+  @HttpCode(204)
+  @Header('Access-Control-Allow-Methods', 'POST')
+  @Header('Access-Control-Allow-Headers', 'Content-Type, X-Kizuki-Key')
+  @Header('Access-Control-Max-Age', '600')
+  preflight(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): void {
+    const origin = req.headers.origin;
+    if (origin) reply.header('Access-Control-Allow-Origin', origin).header('Vary', 'Origin');
+  }
+
+  @Post()
+  @HttpCode(202)
+  @UseGuards(PublishableKeyGuard)
+  async collect(
+    @Tenant() tenant: AuthenticatedTenant,
+    @Body() bundle: CollectDto,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<{ requestToken: string; expiresAt: string }> {
+    const origin = req.headers.origin ?? null;
+    if (tenant.origins.length > 0 && (!origin || !tenant.origins.includes(origin))) throw Errors.originNotAllowed(origin);
+    if (origin) reply.header('Access-Control-Allow-Origin', origin).header('Vary', 'Origin');
+
+    const bundleId = randomUUID();
+    const now = Date.now();
+    const expires = Math.floor(now / 1000) + this.config.TOKEN_TTL_SECONDS;
+    const data = {
+      tenantId: tenant.tenantId,
+      bundleId,
+      receivedAt: new Date(now).toISOString(),
+      ip: this.ips.resolve(req.socket.remoteAddress, req.headers['x-forwarded-for']),
+      userAgent: (req.headers['user-agent'] ?? '').slice(0, 512) || null,
+      origin,
+      bundle,
+    };
+    try {
+      await withDeadline(this.producer.add(JobName.IngestBundle, data, jobIds.ingest(bundleId)), ENQUEUE_TIMEOUT_MS, 'ingest enqueue');
+    } catch (e) {
+      this.logger.warn({ msg: 'collect could not enqueue', err: String(e) });
+      throw Errors.unavailable('Kizuki cannot accept signals right now; the login can go on without a token.');
+    }
+    return {
+      requestToken: signRequestToken(this.config.KIZUKI_SECRET, { t: tenant.tenantId, b: bundleId, e: expires }),
+      expiresAt: new Date(expires * 1000).toISOString(),
+    };
+  }
+}

@@ -1,0 +1,135 @@
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateBy,
+  ValidateNested,
+  type ValidationOptions,
+} from 'class-validator';
+import { SIGNAL_LIMITS as L, type KeyClass, type SignalBundle } from '@kizuki/scoring';
+
+// Mirrors SignalBundle (libs/scoring/src/signals.ts) field by field with the caps of SIGNAL_LIMITS.
+// Times are finite numbers in a sane range: a NaN/Infinity or a negative duration is refused.
+const MAX_MS = 86_400_000;
+
+/** A flat record: at most N keys, short keys, primitive values with short strings. */
+function IsFlatRecord(maxKeys: number, options?: ValidationOptions) {
+  return ValidateBy(
+    {
+      name: 'isFlatRecord',
+      validator: {
+        validate: (value: unknown) => {
+          if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
+          const entries = Object.entries(value);
+          return (
+            entries.length <= maxKeys &&
+            entries.every(
+              ([k, v]) =>
+                k.length <= 64 &&
+                (v === null || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)) || (typeof v === 'string' && v.length <= L.componentValueLength)),
+            )
+          );
+        },
+        defaultMessage: () => `$property must be an object of at most ${maxKeys} primitive values (strings ≤ ${L.componentValueLength} chars)`,
+      },
+    },
+    options,
+  );
+}
+
+export class SdkInfoDto {
+  @IsString() @MaxLength(32) version!: string;
+}
+
+export class DeviceDto {
+  @IsString() @Matches(/^[A-Za-z0-9_-]{8,128}$/) visitorId!: string;
+  @IsOptional() @IsString() @Matches(/^[A-Za-z0-9_-]{8,128}$/) storageId!: string | null;
+  @IsFlatRecord(L.deviceComponents) components!: Record<string, string | number | boolean | null>;
+  @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(1) confidence!: number;
+}
+
+export class AutomationDto {
+  @IsBoolean() webdriver!: boolean;
+  @IsBoolean() bot!: boolean;
+  @IsArray() @ArrayMaxSize(L.automationSignals) @IsString({ each: true }) @MaxLength(64, { each: true }) signals!: string[];
+  @IsInt() @Min(0) @Max(1_000_000) untrustedEvents!: number;
+}
+
+export class KeyEventDto {
+  @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(MAX_MS) d!: number;
+  @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(MAX_MS) u!: number;
+  @IsIn(['char', 'backspace', 'enter', 'modifier', 'other']) c!: KeyClass;
+}
+
+export class FieldTypingDto {
+  @IsIn(['username', 'password', 'other']) role!: 'username' | 'password' | 'other';
+  @IsArray() @ArrayMaxSize(L.keysPerField) @ValidateNested({ each: true }) @Type(() => KeyEventDto) keys!: KeyEventDto[];
+  @IsBoolean() pasted!: boolean;
+  @IsBoolean() autofilled!: boolean;
+  @IsBoolean() imeFallback!: boolean;
+  @IsInt() @Min(0) @Max(100_000) inputEvents!: number;
+  @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(-1) @Max(MAX_MS) startMs!: number;
+}
+
+export class TypingDto {
+  @IsArray() @ArrayMaxSize(L.fields) @ValidateNested({ each: true }) @Type(() => FieldTypingDto) fields!: FieldTypingDto[];
+}
+
+export class PointStartDto {
+  @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(-100_000) @Max(100_000) x!: number;
+  @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(-100_000) @Max(100_000) y!: number;
+  @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(MAX_MS) t!: number;
+}
+
+export class PointerClickDto {
+  @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(MAX_MS) t!: number;
+  @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(-10) @Max(10) rx!: number;
+  @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(-10) @Max(10) ry!: number;
+  @IsString() @MaxLength(32) target!: string;
+  @IsIn(['mouse', 'touch', 'pen']) pointerType!: 'mouse' | 'touch' | 'pen';
+  @IsBoolean() isTrusted!: boolean;
+}
+
+export class ViewportDto {
+  @IsInt() @Min(0) @Max(100_000) w!: number;
+  @IsInt() @Min(0) @Max(100_000) h!: number;
+}
+
+export class PointerDto {
+  @IsIn(['mouse', 'touch', 'pen', 'none']) type!: 'mouse' | 'touch' | 'pen' | 'none';
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => PointStartDto) start!: PointStartDto | null;
+  @IsArray() @ArrayMaxSize(L.pointerMoveValues) @IsInt({ each: true }) @Min(-100_000, { each: true }) @Max(MAX_MS, { each: true }) moves!: number[];
+  @IsInt() @Min(0) @Max(10_000_000) eventCount!: number;
+  @IsArray() @ArrayMaxSize(L.clicks) @ValidateNested({ each: true }) @Type(() => PointerClickDto) clicks!: PointerClickDto[];
+  @IsInt() @Min(0) @Max(1_000_000) touches!: number;
+  @IsObject() @ValidateNested() @Type(() => ViewportDto) viewport!: ViewportDto;
+}
+
+export class PageDto {
+  @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(MAX_MS) loadToSubmitMs!: number;
+  @IsInt() @Min(0) @Max(1_000_000) focusChanges!: number;
+  @IsInt() @Min(0) @Max(1_000_000) blurCount!: number;
+  @IsInt() @Min(0) @Max(1_000_000) visibilityChanges!: number;
+  @IsString() @MaxLength(L.stringLength) path!: string;
+}
+
+export class CollectDto implements SignalBundle {
+  @IsInt() @Min(1) @Max(1) v!: number;
+  @IsObject() @ValidateNested() @Type(() => SdkInfoDto) sdk!: SdkInfoDto;
+  @IsObject() @ValidateNested() @Type(() => DeviceDto) device!: DeviceDto;
+  @IsObject() @ValidateNested() @Type(() => AutomationDto) automation!: AutomationDto;
+  @IsObject() @ValidateNested() @Type(() => TypingDto) typing!: TypingDto;
+  @IsObject() @ValidateNested() @Type(() => PointerDto) pointer!: PointerDto;
+  @IsObject() @ValidateNested() @Type(() => PageDto) page!: PageDto;
+}

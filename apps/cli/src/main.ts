@@ -1,0 +1,59 @@
+import 'reflect-metadata';
+import { loadConfig, ConfigError } from '@kizuki/config';
+import { createDataSource } from '@kizuki/database';
+import { parseFlags, one, UsageError } from './args';
+import { createAdmin } from './commands/admins';
+import { createTenant } from './commands/tenants';
+
+const USAGE = `Usage: npm run kizuki -- <command>
+  migrate                                             apply database migrations
+  tenants create --name NAME [--origin URL]...        create a tenant; prints {"tenantId","publishableKey","secretKey"}
+  admins create --tenant ID --email E --role R        create a console user (password on stdin); R = admin|analyst|viewer`;
+
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) process.stderr.write('Password: ');
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}
+
+async function main(argv: string[]): Promise<void> {
+  const { positional, flags } = parseFlags(argv);
+  const command = positional.join(' ');
+  if (!command || command === 'help' || flags.help) {
+    console.log(USAGE);
+    return;
+  }
+  // The CLI needs no master secret for migrations; the other commands do not use it either.
+  const config = loadConfig({ ...process.env, KIZUKI_SECRET: process.env.KIZUKI_SECRET || 'cli-does-not-sign-anything-xxxxxxxxxxxx' });
+  const db = createDataSource({ url: config.DATABASE_URL, poolSize: 2, applicationName: 'kizuki-cli' });
+  await db.initialize();
+  try {
+    switch (command) {
+      case 'migrate': {
+        const applied = await db.runMigrations({ transaction: 'each' });
+        console.error(applied.length ? `Applied ${applied.map((m) => m.name).join(', ')}` : 'Database is up to date');
+        break;
+      }
+      case 'tenants create':
+        console.log(JSON.stringify(await createTenant(db, one(flags, 'name'), flags.origin ?? [])));
+        break;
+      case 'admins create': {
+        const admin = await createAdmin(db, one(flags, 'tenant'), one(flags, 'email'), one(flags, 'role'), await readStdin());
+        console.log(JSON.stringify({ adminId: admin.id }));
+        break;
+      }
+      default:
+        throw new UsageError(`Unknown command: ${command}`);
+    }
+  } finally {
+    await db.destroy();
+  }
+}
+
+main(process.argv.slice(2)).catch((e) => {
+  if (e instanceof UsageError) console.error(`${e.message}\n\n${USAGE}`);
+  else if (e instanceof ConfigError) console.error(e.message);
+  else console.error(`kizuki: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(e instanceof UsageError ? 2 : 1);
+});

@@ -1,0 +1,58 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import type IORedis from 'ioredis';
+import { KizukiConfig } from '@kizuki/config';
+import { assertNoEviction, createRedis, JOB_QUEUE, QueueName, type JobName } from '@kizuki/queue';
+import { JOB_HANDLERS, type JobHandler } from './job-handler';
+import { buildJobRegistry } from './job-registry';
+
+/** One BullMQ worker per queue, dispatching each job to its handler by name. */
+@Injectable()
+export class QueueWorkersService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(QueueWorkersService.name);
+  private readonly registry: Map<JobName, JobHandler>;
+  private readonly workers: Worker[] = [];
+  private connection?: IORedis;
+
+  constructor(
+    private readonly config: KizukiConfig,
+    @Inject(JOB_HANDLERS) handlers: JobHandler[],
+  ) {
+    this.registry = buildJobRegistry(handlers);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.connection = createRedis(this.config.REDIS_URL, 'worker');
+    await assertNoEviction(this.connection);
+    for (const queue of Object.values(QueueName)) {
+      const worker = new Worker(queue, (job) => this.dispatch(queue, job), {
+        connection: this.connection,
+        prefix: this.config.KIZUKI_REDIS_PREFIX,
+        concurrency: this.config.WORKER_CONCURRENCY,
+        autorun: true,
+      });
+      worker.on('failed', (job, err) => this.logger.warn({ msg: 'job failed', queue, job: job?.name, id: job?.id, attempts: job?.attemptsMade, err: err.message }));
+      worker.on('error', (err) => this.logger.warn({ msg: 'worker error', queue, err: String(err) }));
+      this.workers.push(worker);
+    }
+    this.logger.log(`Processing queues ${Object.values(QueueName).join(', ')} (concurrency ${this.config.WORKER_CONCURRENCY})`);
+  }
+
+  private async dispatch(queue: QueueName, job: Job): Promise<unknown> {
+    const handler = this.registry.get(job.name as JobName);
+    if (!handler || JOB_QUEUE[handler.jobName] !== queue) throw new UnrecoverableError(`Unknown job ${job.name} on queue ${queue}`);
+    return handler.handle(job as never);
+  }
+
+  /** Graceful: close() waits for in-flight jobs to finish before the process exits. */
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.close()));
+    this.connection?.disconnect();
+  }
+
+  /** For tests and chaos: stop taking jobs at once, abandoning in-flight ones (as a crash would). */
+  async kill(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.close(true)));
+    this.connection?.disconnect();
+  }
+}

@@ -1,0 +1,41 @@
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Job, Queue } from 'bullmq';
+import type IORedis from 'ioredis';
+import { KizukiConfig } from '@kizuki/config';
+import { BundleRepository, type StoredBundle } from '@kizuki/database';
+import { createRedis, jobIds, QueueName, type IngestBundleJobData } from '@kizuki/queue';
+import { IngestBundleJob } from '../ingest/ingest-bundle.job';
+
+/**
+ * A risk call may arrive before its bundle's ingest job ran. The api enqueues the ingest job
+ * before it hands out the token, so the bundle is either stored already or still in the ingest
+ * queue: in that case the score job ingests it itself (the ingest job, when it runs, is a no-op).
+ */
+@Injectable()
+export class BundleResolver implements OnApplicationShutdown {
+  private readonly redis: IORedis;
+  private readonly ingestQueue: Queue;
+
+  constructor(
+    config: KizukiConfig,
+    private readonly bundles: BundleRepository,
+    private readonly ingest: IngestBundleJob,
+  ) {
+    this.redis = createRedis(config.REDIS_URL, 'worker');
+    this.ingestQueue = new Queue(QueueName.Ingest, { connection: this.redis, prefix: config.KIZUKI_REDIS_PREFIX });
+  }
+
+  async resolve(tenantId: string, bundleId: string): Promise<StoredBundle | null> {
+    const stored = await this.bundles.find(tenantId, bundleId);
+    if (stored) return stored;
+    const job = (await Job.fromId(this.ingestQueue, jobIds.ingest(bundleId))) as Job<IngestBundleJobData> | undefined;
+    if (!job?.data || job.data.tenantId !== tenantId) return null;
+    await this.ingest.store(job.data);
+    return this.bundles.find(tenantId, bundleId);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.ingestQueue.close();
+    this.redis.disconnect();
+  }
+}

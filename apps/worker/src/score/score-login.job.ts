@@ -1,0 +1,187 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { UnrecoverableError, type Job } from 'bullmq';
+import { AssessmentRepository, ListRepository, LoginStateRepository, type AssessmentRow, type LoginState, type StoredBundle } from '@kizuki/database';
+import { JobName, type RiskAnswer, type ScoreLoginJobData } from '@kizuki/queue';
+import { assess, resolvePolicy, type DeviceStatus, type NetworkInfo, type ScoringInput, type SignalBundle, type TokenState } from '@kizuki/scoring';
+import type { JobHandler } from '../jobs/job-handler';
+import { BundleResolver } from './bundle-resolver.service';
+import { learnFromTrustedLogin, primaryLanguage } from './learning';
+import { VelocityStore } from './velocity.store';
+
+export type { ScoreLoginJobData };
+
+/**
+ * Scores one login: loads what the account and device have seen, asks the engine, stores the
+ * assessment (exactly once, by idempotency key) and answers the waiting api.
+ */
+@Injectable()
+export class ScoreLoginJob implements JobHandler<JobName.ScoreLogin> {
+  readonly jobName = JobName.ScoreLogin;
+  private readonly logger = new Logger(ScoreLoginJob.name);
+
+  constructor(
+    private readonly assessments: AssessmentRepository,
+    private readonly state: LoginStateRepository,
+    private readonly lists: ListRepository,
+    private readonly bundles: BundleResolver,
+    private readonly velocity: VelocityStore,
+  ) {}
+
+  async handle(job: Job<ScoreLoginJobData>): Promise<RiskAnswer> {
+    const d = job.data;
+    if (!d?.tenantId || !d.assessmentId || !d.userHash) throw new UnrecoverableError('score job without tenant, assessment id or user');
+    const existing = await this.assessments.findByIdempotencyKey(d.tenantId, d.idempotencyKey);
+    if (existing) return toAnswer(existing);
+
+    let token: { state: TokenState; detail?: string } = d.token.state === 'valid' ? { state: 'valid' } : d.token;
+    let stored: StoredBundle | null = null;
+    if (d.token.state === 'valid') {
+      stored = await this.bundles.resolve(d.tenantId, d.token.bundleId);
+      if (!stored) token = { state: 'invalid', detail: 'The request token is valid but its signals are gone (expired or purged).' };
+    }
+    // A replay found on the first pass (or lost in a race on record) is scored again without the bundle.
+    for (let pass = 0; pass < 2; pass++) {
+      const bundle = token.state === 'valid' && stored ? (stored.payload as SignalBundle) : null;
+      const tokenId = token.state === 'valid' && d.token.state === 'valid' ? d.token.bundleId : null;
+      const device = bundle ? { visitorId: bundle.device.visitorId, storageId: bundle.device.storageId } : null;
+      const loaded = await this.state.load(d.tenantId, d.userHash, device, tokenId);
+      if (tokenId && loaded.tokenUsedBy && loaded.tokenUsedBy !== d.assessmentId) {
+        token = { state: 'replayed' };
+        continue;
+      }
+      const answer = await this.scoreAndRecord(d, token, bundle, loaded, tokenId);
+      if (answer) return answer;
+      token = { state: 'replayed' };
+    }
+    throw new Error('score job could not settle the token state');
+  }
+
+  private async scoreAndRecord(
+    d: ScoreLoginJobData,
+    token: { state: TokenState; detail?: string },
+    bundle: SignalBundle | null,
+    loaded: LoginState,
+    tokenId: string | null,
+  ): Promise<RiskAnswer | null> {
+    const now = Date.parse(d.requestedAt) || Date.now();
+    const policy = resolvePolicy(loaded.policy);
+    const network: NetworkInfo = {
+      ip: d.context.ip,
+      country: null,
+      city: null,
+      lat: null,
+      lon: null,
+      asn: null,
+      asnOrg: null,
+      datacenter: false,
+      tor: false,
+      language: primaryLanguage(d.context.acceptLanguage),
+    };
+    const dev = bundle ? loaded.device : null;
+    const velocity = await this.velocity.record({
+      tenantId: d.tenantId,
+      assessmentId: d.assessmentId,
+      userHash: d.userHash,
+      deviceId: bundle?.device.visitorId ?? null,
+      ip: d.context.ip,
+      asn: network.asn,
+      failed: d.status === 'failed',
+      now,
+      bruteForceWindowMs: policy.bruteForce.windowMinutes * 60_000,
+    });
+    const lists = await this.lists.matches(d.tenantId, { ip: d.context.ip, deviceId: dev?.id ?? null, userHash: d.userHash, asn: network.asn, country: network.country });
+    const account = loaded.account;
+    const input: ScoringInput = {
+      now,
+      policy,
+      event: { type: 'login', status: d.status },
+      token,
+      bundle,
+      account: {
+        isNew: !account,
+        loginCount: account?.loginCount ?? 0,
+        trustedLogins: account?.trustedLogins ?? 0,
+        typingProfile: account?.typingProfile ?? null,
+        pointerProfile: account?.pointerProfile ?? null,
+        countries: account?.countries ?? [],
+        languages: account?.languages ?? [],
+        lastLogin: account?.lastLogin ?? null,
+      },
+      device: bundle
+        ? {
+            id: dev?.id ?? 'new',
+            knownToAccount: !!dev?.linkStatus,
+            fuzzyMatch: !!dev?.matchedByStorage,
+            status: deviceStatus(dev),
+            accountsSeen: (dev?.otherAccounts ?? 0) + 1,
+          }
+        : null,
+      network,
+      velocity,
+      lists,
+    };
+    const result = assess(input);
+    const trusted = d.status === 'succeeded' && result.policyDecision === 'allow';
+    const recorded = await this.state.record(d.tenantId, {
+      assessment: {
+        id: d.assessmentId,
+        idempotencyKey: d.idempotencyKey,
+        bundleId: bundle && tokenId ? tokenId : null,
+        event: d.event,
+        status: d.status,
+        decision: result.decision,
+        policyDecision: result.policyDecision,
+        shadow: result.shadow,
+        score: result.score,
+        scores: result.scores,
+        reasons: result.reasons,
+        ip: d.context.ip,
+        country: network.country,
+        asn: network.asn,
+        userAgent: d.context.userAgent?.slice(0, 512) ?? null,
+        createdAt: new Date(now),
+      },
+      userHash: d.userHash,
+      device: bundle ? { visitorId: bundle.device.visitorId, storageId: bundle.device.storageId, components: bundle.device.components } : null,
+      linkStatus: trusted ? 'trusted' : d.status === 'attempted' ? 'pending' : 'new',
+      tokenId,
+      learned: trusted ? learnFromTrustedLogin(account, bundle, network, now) : null,
+    });
+    if (recorded.state === 'token-used') return null;
+    if (recorded.state === 'duplicate') {
+      const existing = await this.assessments.findByIdempotencyKey(d.tenantId, d.idempotencyKey);
+      if (!existing) throw new Error('duplicate assessment vanished');
+      return toAnswer(existing);
+    }
+    this.logger.debug({ msg: 'scored', tenantId: d.tenantId, assessmentId: d.assessmentId, decision: result.decision, score: result.score });
+    return {
+      id: d.assessmentId,
+      decision: result.decision,
+      score: result.score,
+      scores: result.scores,
+      reasons: result.reasons,
+      device: recorded.deviceId ? { id: recorded.deviceId, status: recorded.deviceStatus ?? 'new' } : null,
+      degraded: false,
+      createdAt: new Date(now).toISOString(),
+    };
+  }
+}
+
+function deviceStatus(dev: LoginState['device']): DeviceStatus {
+  if (!dev) return 'new';
+  if (dev.status === 'fraud' || dev.linkStatus === 'fraud') return 'fraud';
+  return dev.linkStatus ?? 'new';
+}
+
+export function toAnswer(a: AssessmentRow): RiskAnswer {
+  return {
+    id: a.id,
+    decision: a.decision,
+    score: a.score,
+    scores: a.scores,
+    reasons: a.reasons,
+    device: a.deviceId ? { id: a.deviceId, status: a.deviceStatus ?? 'new' } : null,
+    degraded: false,
+    createdAt: new Date(a.createdAt).toISOString(),
+  };
+}

@@ -1,0 +1,32 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { ConfigModule, KizukiConfig } from '@kizuki/config';
+import { DatabaseModule } from '@kizuki/database';
+import { ApplyFeedbackJob } from './feedback/apply-feedback.job';
+import { IngestBundleJob } from './ingest/ingest-bundle.job';
+import { JOB_HANDLERS } from './jobs/job-handler';
+import { QueueWorkersService } from './jobs/queue-workers.service';
+import { BundleResolver } from './score/bundle-resolver.service';
+import { ScoreLoginJob } from './score/score-login.job';
+import { VelocityStore } from './score/velocity.store';
+
+const JOBS = [IngestBundleJob, ScoreLoginJob, ApplyFeedbackJob];
+
+@Module({})
+export class WorkerModule {
+  static forRoot(config: KizukiConfig): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE, applicationName: 'kizuki-worker' }),
+      ],
+      providers: [
+        ...JOBS,
+        { provide: JOB_HANDLERS, useFactory: (...handlers: unknown[]) => handlers, inject: JOBS },
+        BundleResolver,
+        VelocityStore,
+        QueueWorkersService,
+      ],
+    };
+  }
+}

@@ -1,0 +1,96 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+
+const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+
+/**
+ * Every environment variable Kizuki reads, validated once at boot. A bad value stops the process
+ * with the variable's name (fail fast), never a half-configured service.
+ */
+export class KizukiConfig {
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/kizuki';
+
+  @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL = 'redis://127.0.0.1:6379';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 3000;
+
+  @IsString()
+  HOST = '0.0.0.0';
+
+  /** Master secret: signs request tokens, derives per-tenant HMAC keys for user ids. */
+  @IsString()
+  @MinLength(32, { message: 'KIZUKI_SECRET must be at least 32 characters (e.g. openssl rand -hex 32)' })
+  KIZUKI_SECRET!: string;
+
+  /** BullMQ and Redis key prefix. The braces are a Redis Cluster hash tag: keep them. */
+  @IsString()
+  @Matches(/^\{[A-Za-z0-9:_-]+\}$/, { message: 'KIZUKI_REDIS_PREFIX must be a hash tag like {kizuki}' })
+  KIZUKI_REDIS_PREFIX = '{kizuki}';
+
+  /** How long /v1/risk waits for the worker before answering the fallback decision. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(50)
+  @Max(10000)
+  RISK_TIMEOUT_MS = 800;
+
+  /** Lifetime of the SDK's request token. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(3600)
+  TOKEN_TTL_SECONDS = 600;
+
+  /** Comma-separated IPs/CIDRs of reverse proxies whose X-Forwarded-For is believed. */
+  @IsOptional()
+  @IsString()
+  TRUSTED_PROXIES = '';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(256)
+  WORKER_CONCURRENCY = 16;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  DATABASE_POOL_SIZE = 10;
+
+  @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
+  LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
+}
+
+export class ConfigError extends Error {}
+
+/** Reads and validates the environment. Throws ConfigError naming each bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): KizukiConfig {
+  const known = Object.keys(new KizukiConfigDefaults());
+  const picked: Record<string, string> = {};
+  for (const key of known) {
+    const value = env[key];
+    if (value !== undefined && value !== '') picked[key] = value;
+  }
+  const config = plainToInstance(KizukiConfig, picked, { exposeDefaultValues: true });
+  const errors = validateSync(config, { whitelist: true, forbidNonWhitelisted: true });
+  if (errors.length) {
+    const lines = errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  return config;
+}
+
+// Instantiated only to list the variable names (defaults do not matter here).
+class KizukiConfigDefaults extends KizukiConfig {
+  override KIZUKI_SECRET = '';
+}

@@ -1,0 +1,57 @@
+import { apiKeyMatches, generateApiKey, parseApiKey } from './keys';
+import { pseudonymiseUser } from './pseudonym';
+import { signRequestToken, verifyRequestToken } from './request-token';
+import { deterministicUuid } from './ids';
+
+const secret = 's'.repeat(40);
+
+describe('api keys', () => {
+  it('generates prefixed keys whose hash matches only the key itself', () => {
+    const k = generateApiKey('secret');
+    expect(k.key).toMatch(/^sk_live_[A-Za-z0-9]{12}_/);
+    expect(parseApiKey(k.key, 'secret')).toEqual({ prefix: k.prefix });
+    expect(parseApiKey(k.key, 'publishable')).toBeNull();
+    expect(apiKeyMatches(k.key, k.hash)).toBe(true);
+    expect(apiKeyMatches(k.key.slice(0, -1) + (k.key.endsWith('A') ? 'B' : 'A'), k.hash)).toBe(false);
+    expect(k.hash).not.toContain(k.key.slice(-32));
+  });
+});
+
+describe('pseudonymiseUser', () => {
+  it('is stable per tenant and differs across tenants and users', () => {
+    const a = pseudonymiseUser(secret, 't1', 'alice@example.com');
+    expect(pseudonymiseUser(secret, 't1', 'alice@example.com')).toBe(a);
+    expect(pseudonymiseUser(secret, 't2', 'alice@example.com')).not.toBe(a);
+    expect(pseudonymiseUser(secret, 't1', 'bob@example.com')).not.toBe(a);
+    expect(a).not.toContain('alice');
+  });
+});
+
+describe('request tokens', () => {
+  const claims = { t: 'tenant-a', b: '11111111-1111-4111-8111-111111111111', e: Math.floor(Date.now() / 1000) + 60 };
+  it('verifies its own tokens for the same tenant', () => {
+    const r = verifyRequestToken(secret, signRequestToken(secret, claims), 'tenant-a');
+    expect(r).toEqual({ state: 'valid', claims });
+  });
+  it('rejects another tenant, expiry, tampering and a foreign secret', () => {
+    const token = signRequestToken(secret, claims);
+    expect(verifyRequestToken(secret, token, 'tenant-b')).toMatchObject({ state: 'invalid', detail: expect.stringMatching(/another tenant/) });
+    expect(verifyRequestToken(secret, token, 'tenant-a', Date.now() + 120_000)).toMatchObject({ detail: expect.stringMatching(/expired/) });
+    const forged = signRequestToken('x'.repeat(40), claims);
+    expect(verifyRequestToken(secret, forged, 'tenant-a')).toMatchObject({ detail: expect.stringMatching(/signature/) });
+    const [p, s] = token.slice(3).split('.');
+    const altered = `rt_${Buffer.from(JSON.stringify({ ...claims, t: 'tenant-b' })).toString('base64url')}.${s}`;
+    expect(verifyRequestToken(secret, altered, 'tenant-b').state).toBe('invalid');
+    expect(verifyRequestToken(secret, `rt_${p}`, 'tenant-a').state).toBe('invalid');
+    expect(verifyRequestToken(secret, 'garbage', 'tenant-a').state).toBe('invalid');
+  });
+});
+
+describe('deterministicUuid', () => {
+  it('gives the same well-formed uuid for the same name only', () => {
+    const u = deterministicUuid('a');
+    expect(u).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(deterministicUuid('a')).toBe(u);
+    expect(deterministicUuid('b')).not.toBe(u);
+  });
+});

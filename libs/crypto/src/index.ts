@@ -1,0 +1,4 @@
+export * from './keys';
+export * from './pseudonym';
+export * from './request-token';
+export * from './ids';

@@ -1,0 +1,36 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { dataSourceOptions, type DatabaseOptions } from './data-source';
+import { AdminRepository } from './repositories/admin.repository';
+import { ApiKeyRepository } from './repositories/api-key.repository';
+import { AssessmentRepository } from './repositories/assessment.repository';
+import { BundleRepository } from './repositories/bundle.repository';
+import { FeedbackRepository } from './repositories/feedback.repository';
+import { ListRepository } from './repositories/list.repository';
+import { LoginStateRepository } from './repositories/login-state.repository';
+import { TenantRepository } from './repositories/tenant.repository';
+
+const REPOSITORIES = [
+  TenantRepository,
+  ApiKeyRepository,
+  AdminRepository,
+  BundleRepository,
+  AssessmentRepository,
+  FeedbackRepository,
+  ListRepository,
+  LoginStateRepository,
+];
+
+@Module({})
+export class DatabaseModule {
+  static forRoot(options: DatabaseOptions): DynamicModule {
+    return {
+      module: DatabaseModule,
+      global: true,
+      // The pool connects lazily per query; a PostgreSQL outage at boot is retried, not fatal.
+      imports: [TypeOrmModule.forRoot({ ...dataSourceOptions(options), retryAttempts: 3, retryDelay: 1000 })],
+      providers: REPOSITORIES,
+      exports: REPOSITORIES,
+    };
+  }
+}

@@ -1,0 +1,41 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+
+export interface AssessmentRow {
+  id: string;
+  accountId: string;
+  deviceId: string | null;
+  bundleId: string | null;
+  event: string;
+  status: 'attempted' | 'succeeded' | 'failed';
+  decision: 'allow' | 'challenge' | 'deny';
+  policyDecision: 'allow' | 'challenge' | 'deny';
+  shadow: boolean;
+  score: number;
+  scores: { takeover: number | null; bot: number | null; typing: number | null; pointer: number | null };
+  reasons: { code: string; detail: string }[];
+  deviceStatus: string | null;
+  ip: string | null;
+  country: string | null;
+  label: string | null;
+  createdAt: Date;
+}
+
+const COLUMNS = `id, account_id AS "accountId", device_id AS "deviceId", bundle_id AS "bundleId", event, status, decision,
+  policy_decision AS "policyDecision", shadow, score, scores, reasons, device_status AS "deviceStatus", host(ip) AS ip,
+  country, label, created_at AS "createdAt"`;
+
+@Injectable()
+export class AssessmentRepository {
+  constructor(private readonly db: DataSource) {}
+
+  async findById(tenantId: string, id: string): Promise<AssessmentRow | null> {
+    const [row] = await this.db.query(`SELECT ${COLUMNS} FROM assessments WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
+    return row ?? null;
+  }
+
+  async findByIdempotencyKey(tenantId: string, key: string): Promise<AssessmentRow | null> {
+    const [row] = await this.db.query(`SELECT ${COLUMNS} FROM assessments WHERE tenant_id = $1 AND idempotency_key = $2`, [tenantId, key]);
+    return row ?? null;
+  }
+}

@@ -1,0 +1,25 @@
+// The api ↔ worker contract: which queues exist and which jobs travel on each.
+export enum QueueName {
+  Ingest = 'ingest',
+  Score = 'score',
+}
+
+export enum JobName {
+  IngestBundle = 'IngestBundleJob',
+  ScoreLogin = 'ScoreLoginJob',
+  ApplyFeedback = 'ApplyFeedbackJob',
+}
+
+/** Every job name belongs to exactly one queue. */
+export const JOB_QUEUE: Record<JobName, QueueName> = {
+  [JobName.IngestBundle]: QueueName.Ingest,
+  [JobName.ScoreLogin]: QueueName.Score,
+  [JobName.ApplyFeedback]: QueueName.Score,
+};
+
+/** Deterministic job ids: BullMQ refuses ':' in custom ids, so '-' joins the parts. */
+export const jobIds = {
+  ingest: (bundleId: string) => `ingest-${bundleId}`,
+  score: (assessmentId: string) => `score-${assessmentId}`,
+  feedback: (feedbackId: string) => `feedback-${feedbackId}`,
+};

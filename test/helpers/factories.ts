@@ -1,0 +1,40 @@
+import type { SignalBundle } from '@kizuki/scoring';
+
+/** A realistic SDK bundle: a person typing a 10-character password with a mouse on the page. */
+export function makeBundle(overrides: { visitorId?: string; storageId?: string | null; seed?: number } = {}): SignalBundle {
+  let s = overrides.seed ?? 1;
+  const rand = () => ((s = (s * 16807) % 2147483647) / 2147483647);
+  const keys = Array.from({ length: 10 }, (_, i) => {
+    const d = i * (140 + rand() * 60);
+    return { d: Math.round(d * 10) / 10, u: Math.round((d + 80 + rand() * 30) * 10) / 10, c: 'char' as const };
+  });
+  const moves: number[] = [];
+  for (let i = 0; i < 60; i++) moves.push(Math.round(4 + rand() * 3), Math.round(2 + rand() * 2), 16);
+  return {
+    v: 1,
+    sdk: { version: '0.1.0' },
+    device: {
+      visitorId: overrides.visitorId ?? 'visitor-0001abcd',
+      storageId: overrides.storageId === undefined ? 'storage-0001abcd' : overrides.storageId,
+      components: { screen: '1920x1080', timezone: 'Asia/Tokyo', languages: 'ja-JP,ja', platform: 'Linux x86_64', hardwareConcurrency: 8 },
+      confidence: 0.6,
+    },
+    automation: { webdriver: false, bot: false, signals: [], untrustedEvents: 0 },
+    typing: {
+      fields: [
+        { role: 'username', keys: keys.slice(0, 6), pasted: false, autofilled: false, imeFallback: false, inputEvents: 6, startMs: 1200 },
+        { role: 'password', keys, pasted: false, autofilled: false, imeFallback: false, inputEvents: 10, startMs: 3400 },
+      ],
+    },
+    pointer: {
+      type: 'mouse',
+      start: { x: 200, y: 300, t: 500 },
+      moves,
+      eventCount: 240,
+      clicks: [{ t: 5200, rx: 0.42, ry: 0.55, target: 'submit', pointerType: 'mouse', isTrusted: true }],
+      touches: 0,
+      viewport: { w: 1280, h: 800 },
+    },
+    page: { loadToSubmitMs: 5400, focusChanges: 2, blurCount: 1, visibilityChanges: 0, path: '/login' },
+  };
+}
