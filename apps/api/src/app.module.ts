@@ -5,11 +5,13 @@ import { AssessmentsController } from './assessments/assessments.controller';
 import { PublishableKeyGuard, SecretKeyGuard } from './auth/api-key.guard';
 import { ApiKeyService } from './auth/api-key.service';
 import { CollectController } from './collect/collect.controller';
+import { DemoController } from './demo/demo.controller';
 import { FeedbackController } from './feedback/feedback.controller';
 import { HealthController } from './health/health.controller';
 import { ProducerService } from './queue/producer.service';
 import { RiskController } from './risk/risk.controller';
 import { RiskService } from './risk/risk.service';
+import { SdkAssetsController } from './sdk-assets/sdk-assets.controller';
 
 @Module({})
 export class ApiModule {
@@ -20,7 +22,7 @@ export class ApiModule {
         ConfigModule.forRoot(config),
         DatabaseModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE, applicationName: 'kizuki-api' }),
       ],
-      controllers: [CollectController, RiskController, FeedbackController, AssessmentsController, HealthController],
+      controllers: [CollectController, RiskController, FeedbackController, AssessmentsController, HealthController, SdkAssetsController, DemoController],
       providers: [ApiKeyService, SecretKeyGuard, PublishableKeyGuard, ProducerService, RiskService],
     };
   }

@@ -67,6 +67,16 @@ export class KizukiConfig {
   @Max(200)
   DATABASE_POOL_SIZE = 10;
 
+  /** JSON file with the demo tenant's keys ({tenantId, publishableKey, secretKey}); enables /demo. Written by npm start. */
+  @IsOptional()
+  @IsString()
+  KIZUKI_DEMO_FILE = '';
+
+  /** Where the built SDK and console are (dist/ of the repo by default). */
+  @IsOptional()
+  @IsString()
+  KIZUKI_STATIC_DIR = '';
+
   @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 }

@@ -1,0 +1,95 @@
+import { Body, Controller, Get, Header, HttpCode, Logger, Post, Req, Res } from '@nestjs/common';
+import { readFileSync } from 'node:fs';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { KizukiConfig } from '@kizuki/config';
+import { Errors } from '../common/api-error';
+import { ClientIpResolver } from '../common/client-ip';
+import { DEMO_CSS, DEMO_JS, DEMO_PASSWORD, loginPage, resultPage } from './demo-page';
+
+const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+interface DemoKeys {
+  tenantId: string;
+  publishableKey: string;
+  secretKey: string;
+}
+
+/**
+ * /demo: a login page with the SDK, and a backend route that does what a customer's backend does:
+ * check the password, call POST /v1/risk with the request token, act on the decision.
+ */
+@Controller('demo')
+export class DemoController {
+  private readonly logger = new Logger(DemoController.name);
+  private readonly ips: ClientIpResolver;
+  private keys: DemoKeys | null | undefined;
+
+  constructor(private readonly config: KizukiConfig) {
+    this.ips = new ClientIpResolver(config.TRUSTED_PROXIES);
+  }
+
+  private demoKeys(): DemoKeys {
+    if (this.keys === undefined) {
+      try {
+        this.keys = this.config.KIZUKI_DEMO_FILE ? (JSON.parse(readFileSync(this.config.KIZUKI_DEMO_FILE, 'utf8')) as DemoKeys) : null;
+      } catch (e) {
+        this.logger.warn({ msg: 'demo keys unreadable', err: String(e) });
+        this.keys = null;
+      }
+    }
+    if (!this.keys) throw Errors.notFound('Demo (start Kizuki with npm start, or set KIZUKI_DEMO_FILE)');
+    return this.keys;
+  }
+
+  @Get()
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  @Header('Content-Security-Policy', CSP)
+  page(): string {
+    return loginPage(this.demoKeys().publishableKey);
+  }
+
+  @Get('demo.js')
+  @Header('Content-Type', 'application/javascript; charset=utf-8')
+  script(): string {
+    return DEMO_JS;
+  }
+
+  @Get('demo.css')
+  @Header('Content-Type', 'text/css; charset=utf-8')
+  style(): string {
+    return DEMO_CSS;
+  }
+
+  @Post('login')
+  @HttpCode(200)
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  @Header('Content-Security-Policy', CSP)
+  async login(@Body() form: Record<string, unknown>, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+    const keys = this.demoKeys();
+    const user = String(form?.username ?? '').slice(0, 200);
+    const passwordOk = String(form?.password ?? '') === DEMO_PASSWORD;
+    const token = String(form?.kizuki_request_token ?? '');
+    const request = {
+      ...(token ? { requestToken: token } : {}),
+      event: 'login',
+      status: passwordOk ? 'succeeded' : 'failed',
+      user: { id: user || 'anonymous' },
+      context: {
+        ip: this.ips.resolve(req.socket.remoteAddress, req.headers['x-forwarded-for']) ?? '127.0.0.1',
+        userAgent: String(req.headers['user-agent'] ?? '').slice(0, 1024),
+        acceptLanguage: String(req.headers['accept-language'] ?? '').slice(0, 256) || undefined,
+      },
+    };
+    const res = await fetch(`http://127.0.0.1:${req.socket.localPort}/v1/risk`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${keys.secretKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify(request),
+      signal: AbortSignal.timeout(3000),
+    }).then(
+      async (r) => ({ status: r.status, body: (await r.json()) as unknown }),
+      (e: unknown) => ({ status: 0, body: { error: String(e) } }),
+    );
+    reply.status(passwordOk ? 200 : 401);
+    return resultPage({ user, passwordOk, risk: res, request: { ...request, requestToken: token ? `${token.slice(0, 12)}…` : undefined } });
+  }
+}

