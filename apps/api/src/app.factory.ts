@@ -1,7 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SIGNAL_LIMITS } from '@kizuki/scoring';
-import type { KizukiConfig } from '@kizuki/config';
+import { createLogger, type KizukiConfig } from '@kizuki/config';
 import { ApiModule } from './app.module';
 import { ErrorFilter } from './common/error.filter';
 import { createValidationPipe } from './common/validation';
@@ -20,7 +20,7 @@ export async function createApiApp(config: KizukiConfig, options: { logger?: fal
     onConstructorPoisoning: 'error',
   });
   const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(config), adapter, {
-    logger: options.logger === false ? false : [config.LOG_LEVEL, ...higherLevels(config.LOG_LEVEL)],
+    logger: options.logger === false ? false : createLogger(config),
     bufferLogs: false,
   });
   app.useGlobalFilters(new ErrorFilter());
@@ -35,9 +35,4 @@ export async function createApiApp(config: KizukiConfig, options: { logger?: fal
   });
   app.enableShutdownHooks();
   return app;
-}
-
-function higherLevels(level: KizukiConfig['LOG_LEVEL']): KizukiConfig['LOG_LEVEL'][] {
-  const order: KizukiConfig['LOG_LEVEL'][] = ['verbose', 'debug', 'log', 'warn', 'error', 'fatal'];
-  return order.slice(order.indexOf(level) + 1);
 }

@@ -1,0 +1,98 @@
+// Starts a production build of Kizuki (dist/apps/api + dist/apps/worker as separate processes)
+// on a fresh PostgreSQL database and Redis prefix, for benchmarks. Everything stays on this machine.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import IORedis from 'ioredis';
+import { Client } from 'pg';
+
+export const ROOT = resolve(__dirname, '../..');
+const ADMIN_URL = process.env.KIZUKI_BENCH_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export interface Stack {
+  baseUrl: string;
+  env: Record<string, string>;
+  tenant: { tenantId: string; publishableKey: string; secretKey: string };
+  processes: ChildProcess[];
+  stop(): Promise<void>;
+}
+
+export async function startStack(options: { apis?: number; workers?: number; env?: Record<string, string> } = {}): Promise<Stack> {
+  if (!['api', 'worker', 'cli'].every((a) => existsSync(join(ROOT, `dist/apps/${a}/main.js`)))) {
+    if (spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' }).status !== 0) throw new Error('build failed');
+  }
+  const id = randomBytes(4).toString('hex');
+  const db = `kizuki_bench_${id}`;
+  await admin(`CREATE DATABASE ${db}`);
+  const dbUrl = new URL(ADMIN_URL);
+  dbUrl.pathname = `/${db}`;
+  const port = 3900 + Math.floor(Math.random() * 50);
+  const env: Record<string, string> = {
+    ...(process.env as Record<string, string>),
+    NODE_ENV: 'production',
+    DATABASE_URL: dbUrl.toString(),
+    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    KIZUKI_SECRET: randomBytes(32).toString('hex'),
+    KIZUKI_REDIS_PREFIX: `{kzbench-${id}}`,
+    LOG_LEVEL: 'warn',
+    HOST: '127.0.0.1',
+    ...options.env,
+  };
+  const cli = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'dist/apps/cli/main.js'), ...args], { env, encoding: 'utf8' });
+  const migrated = cli('migrate');
+  if (migrated.status !== 0) throw new Error(migrated.stderr);
+  const created = cli('tenants', 'create', '--name', 'Bench');
+  if (created.status !== 0) throw new Error(created.stderr);
+  const tenant = JSON.parse(created.stdout);
+  const processes: ChildProcess[] = [];
+  const apis = options.apis ?? 1;
+  for (let i = 0; i < apis; i++) {
+    processes.push(spawn(process.execPath, [join(ROOT, 'dist/apps/api/main.js')], { env: { ...env, PORT: String(port + i) }, stdio: ['ignore', 'inherit', 'inherit'] }));
+  }
+  for (let i = 0; i < (options.workers ?? 1); i++) {
+    processes.push(spawn(process.execPath, [join(ROOT, 'dist/apps/worker/main.js')], { env, stdio: ['ignore', 'inherit', 'inherit'] }));
+  }
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const until = Date.now() + 30_000;
+  for (;;) {
+    const ready = await fetch(`${baseUrl}/health/ready`).then((r) => r.ok, () => false);
+    if (ready) break;
+    if (Date.now() > until) throw new Error('api did not become ready');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  await new Promise((r) => setTimeout(r, 500)); // let the worker connect
+  return {
+    baseUrl,
+    env,
+    tenant,
+    processes,
+    async stop() {
+      await Promise.all(processes.map((p) => (p.exitCode === null ? new Promise((r) => { p.once('exit', r); p.kill('SIGTERM'); }) : null)));
+      await admin(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
+      const redis = new IORedis(env.REDIS_URL);
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${env.KIZUKI_REDIS_PREFIX}*`, 'COUNT', 1000);
+        if (keys.length) await redis.del(...keys);
+        cursor = next;
+      } while (cursor !== '0');
+      redis.disconnect();
+    },
+  };
+}
+
+async function admin(sql: string): Promise<void> {
+  const c = new Client({ connectionString: ADMIN_URL });
+  await c.connect();
+  try {
+    await c.query(sql);
+  } finally {
+    await c.end();
+  }
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
