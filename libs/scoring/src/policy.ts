@@ -22,6 +22,41 @@ export interface Policy {
     accountDeviceFailures: number;
     windowMinutes: number;
   };
+  /** Credential stuffing: distinct accounts tried from one source in the velocity window. */
+  stuffing: {
+    windowMinutes: number;
+    /** distinct accounts from one IP before the IP's failure ratio is looked at */
+    ipAccounts: number;
+    /** share of the IP's logins in the window that failed (0..1) */
+    ipFailureRatio: number;
+    /** failed logins from the IP, at least */
+    ipFailures: number;
+    /** distinct accounts from one device: CREDENTIAL_STUFFING (challenge) */
+    deviceAccounts: number;
+    /** distinct accounts from one device: strong evidence (deny on its own) */
+    deviceAccountsStrong: number;
+    /** distinct accounts from one ASN before its failure ratio is looked at */
+    asnAccounts: number;
+    asnFailureRatio: number;
+  };
+  device: {
+    /** distinct accounts on one device (lifetime) before DEVICE_SHARED */
+    sharedAccounts: number;
+    /** component similarity (0..1) above which a changed fingerprint is the same device */
+    fuzzyMatch: number;
+  };
+  network: {
+    /** speed above which travel between two trusted logins is impossible (km/h) */
+    impossibleTravelKmh: number;
+    /** below this distance geo-IP error dominates: never impossible travel */
+    impossibleTravelMinKm: number;
+  };
+  bot: {
+    /** page submitted this fast after load (ms) with typed credentials is not a person */
+    minSubmitMs: number;
+  };
+  /** Deny needs one piece of strong evidence (risk ≥ this); otherwise the score stops below deny. */
+  denyNeedsRisk: number;
 }
 
 export const DEFAULT_POLICY: Policy = {
@@ -30,17 +65,51 @@ export const DEFAULT_POLICY: Policy = {
   shadowMode: false,
   detectors: { token: true, lists: true, device: true, typing: true, pointer: true, bot: true, network: true, velocity: true },
   bruteForce: { accountFailures: 5, accountDeviceFailures: 3, windowMinutes: 15 },
+  stuffing: {
+    windowMinutes: 60,
+    ipAccounts: 8,
+    ipFailureRatio: 0.6,
+    ipFailures: 5,
+    deviceAccounts: 5,
+    deviceAccountsStrong: 15,
+    asnAccounts: 100,
+    asnFailureRatio: 0.8,
+  },
+  device: { sharedAccounts: 4, fuzzyMatch: 0.8 },
+  network: { impossibleTravelKmh: 900, impossibleTravelMinKm: 500 },
+  bot: { minSubmitMs: 800 },
+  denyNeedsRisk: 0.6,
 };
+
+function obj(x: unknown): Record<string, unknown> {
+  return x && typeof x === 'object' && !Array.isArray(x) ? (x as Record<string, unknown>) : {};
+}
+
+/** Defaults overlaid with the stored section's values of the right type (numbers must be finite). */
+function section<T extends object>(defaults: T, stored: unknown): T {
+  const s = obj(stored);
+  const out = { ...defaults } as Record<string, unknown>;
+  for (const [k, d] of Object.entries(defaults)) {
+    const v = s[k];
+    if (typeof d === 'number' ? typeof v === 'number' && Number.isFinite(v) : typeof v === typeof d) out[k] = v;
+  }
+  return out as T;
+}
 
 /** Completes a stored (possibly partial or older) policy with defaults. */
 export function resolvePolicy(stored: unknown): Policy {
-  const s = (stored && typeof stored === 'object' ? stored : {}) as Partial<Policy>;
+  const s = obj(stored) as Partial<Record<keyof Policy, unknown>>;
   return {
-    thresholds: { ...DEFAULT_POLICY.thresholds, ...(s.thresholds ?? {}) },
+    thresholds: section(DEFAULT_POLICY.thresholds, s.thresholds),
     fallbackDecision: DECISIONS.includes(s.fallbackDecision as Decision) ? (s.fallbackDecision as Decision) : DEFAULT_POLICY.fallbackDecision,
     shadowMode: typeof s.shadowMode === 'boolean' ? s.shadowMode : DEFAULT_POLICY.shadowMode,
-    detectors: { ...DEFAULT_POLICY.detectors, ...(s.detectors ?? {}) },
-    bruteForce: { ...DEFAULT_POLICY.bruteForce, ...(s.bruteForce ?? {}) },
+    detectors: section(DEFAULT_POLICY.detectors, s.detectors),
+    bruteForce: section(DEFAULT_POLICY.bruteForce, s.bruteForce),
+    stuffing: section(DEFAULT_POLICY.stuffing, s.stuffing),
+    device: section(DEFAULT_POLICY.device, s.device),
+    network: section(DEFAULT_POLICY.network, s.network),
+    bot: section(DEFAULT_POLICY.bot, s.bot),
+    denyNeedsRisk: typeof s.denyNeedsRisk === 'number' && Number.isFinite(s.denyNeedsRisk) ? s.denyNeedsRisk : DEFAULT_POLICY.denyNeedsRisk,
   };
 }
 

@@ -28,7 +28,7 @@ function input(fields: FieldTyping[] | null, typingProfile: unknown): ScoringInp
     account: { isNew: false, loginCount: 10, trustedLogins: 10, typingProfile, pointerProfile: null, countries: [], languages: [], lastLogin: null },
     device: null,
     network: { ip: '192.0.2.1', country: null, city: null, lat: null, lon: null, asn: null, asnOrg: null, datacenter: false, tor: false, language: null },
-    velocity: { accountFailures: 0, accountDeviceFailures: 0, ipAccounts: 1, deviceAccounts: 1, asnAccounts: 1, ipFailures: 0 },
+    velocity: { accountFailures: 0, accountDeviceFailures: 0, ipAccounts: 1, deviceAccounts: 1, asnAccounts: 1, ipFailures: 0, ipLogins: 1, asnLogins: 1, asnFailures: 0 },
     lists: [],
   };
 }

@@ -1,8 +1,14 @@
 import type { Evidence } from '../engine/types';
 import type { Detector } from './detector';
 
-// Failed logins in a window. Escalates to a challenge, never a hard lock-out on its own: an
-// attacker must not be able to lock the real user out by failing on purpose.
+export const STUFFING_RISK = { ip: 0.5, ipMax: 0.7, device: 0.5, deviceStrong: 0.85, asn: 0.3 } as const;
+
+// Sliding-window counters (Redis, shared by all workers). Never a hard lock-out on its own: an
+// attacker must not be able to lock the real user out by failing on purpose, so BRUTE_FORCE and
+// CREDENTIAL_STUFFING from an IP escalate to a challenge; deny needs them together with other
+// strong evidence (a bot, a replayed token), or one device cycling through many accounts.
+// Many accounts behind one IP alone (an office or carrier NAT) is not stuffing: the IP's logins
+// must also be mostly failures.
 export const velocityDetector: Detector = {
   name: 'velocity',
   run({ velocity, policy }) {
@@ -21,6 +27,34 @@ export const velocityDetector: Detector = {
         category: 'takeover',
         risk: Math.min(0.6, 0.45 + 0.02 * (velocity.accountFailures - accountFailures)),
         detail: `${velocity.accountFailures} failed logins on this account in ${windowMinutes} min.`,
+      });
+    }
+    const s = policy.stuffing;
+    const win = `${s.windowMinutes} min`;
+    if (velocity.deviceAccounts >= s.deviceAccountsStrong) {
+      evidence.push({ code: 'CREDENTIAL_STUFFING', category: 'bot', risk: STUFFING_RISK.deviceStrong, detail: `${velocity.deviceAccounts} accounts tried from this device in ${win}.` });
+    } else if (velocity.deviceAccounts >= s.deviceAccounts) {
+      evidence.push({ code: 'CREDENTIAL_STUFFING', category: 'bot', risk: STUFFING_RISK.device, detail: `${velocity.deviceAccounts} accounts tried from this device in ${win}.` });
+    }
+    const ipLogins = Math.max(velocity.ipLogins ?? 0, velocity.ipFailures, 1);
+    const ipRatio = velocity.ipFailures / ipLogins;
+    if (velocity.ipAccounts >= s.ipAccounts && velocity.ipFailures >= s.ipFailures && ipRatio >= s.ipFailureRatio) {
+      const risk = Math.min(STUFFING_RISK.ipMax, STUFFING_RISK.ip + 0.01 * (velocity.ipAccounts - s.ipAccounts));
+      evidence.push({
+        code: 'CREDENTIAL_STUFFING',
+        category: 'bot',
+        risk: Math.round(1000 * risk) / 1000,
+        detail: `${velocity.ipAccounts} accounts tried from this IP in ${win}, ${Math.round(100 * ipRatio)}% of ${ipLogins} logins failed.`,
+      });
+    }
+    const asnLogins = Math.max(velocity.asnLogins ?? 0, velocity.asnFailures ?? 0, 1);
+    const asnRatio = (velocity.asnFailures ?? 0) / asnLogins;
+    if (velocity.asnAccounts >= s.asnAccounts && asnRatio >= s.asnFailureRatio) {
+      evidence.push({
+        code: 'CREDENTIAL_STUFFING',
+        category: 'bot',
+        risk: STUFFING_RISK.asn,
+        detail: `${velocity.asnAccounts} accounts tried from this network (ASN) in ${win}, ${Math.round(100 * asnRatio)}% of logins failed.`,
       });
     }
     return { evidence };

@@ -1,13 +1,26 @@
 import { decide, type Decision } from '../policy';
 import type { Detector } from '../detectors/detector';
+import { botDetector } from '../detectors/bot.detector';
 import { deviceDetector } from '../detectors/device.detector';
 import { listsDetector } from '../detectors/lists.detector';
+import { networkDetector } from '../detectors/network.detector';
+import { pointerDetector } from '../detectors/pointer.detector';
 import { tokenDetector } from '../detectors/token.detector';
 import { typingDetector } from '../detectors/typing.detector';
 import { velocityDetector } from '../detectors/velocity.detector';
+import { deviceStatusOf } from '../device/device-match';
 import type { Evidence, ScoringInput, ScoringResult } from './types';
 
-export const DETECTORS: readonly Detector[] = [tokenDetector, listsDetector, deviceDetector, velocityDetector, typingDetector];
+export const DETECTORS: readonly Detector[] = [
+  tokenDetector,
+  listsDetector,
+  deviceDetector,
+  networkDetector,
+  velocityDetector,
+  botDetector,
+  typingDetector,
+  pointerDetector,
+];
 
 /** Noisy-OR: independent pieces of evidence each have a chance to mean fraud. */
 export function fuse(risks: number[]): number {
@@ -23,7 +36,11 @@ export function assess(input: ScoringInput, detectors: readonly Detector[] = DET
     evidence.push(...out.evidence);
     Object.assign(scores, out.scores);
   }
-  const score = Math.round(100 * fuse(evidence.map((e) => e.risk)));
+  let score = Math.round(100 * fuse(evidence.map((e) => e.risk)));
+  // Deny needs strong evidence: many weak signs (new device, new country, a VPN…) add up to a
+  // challenge at most, so the account owner travelling with a new laptop is never denied.
+  const strongest = evidence.reduce((m, e) => Math.max(m, e.risk), 0);
+  if (strongest < input.policy.denyNeedsRisk) score = Math.min(score, input.policy.thresholds.deny - 1);
   scores.takeover ??= round(fuse(evidence.filter((e) => e.category === 'takeover').map((e) => e.risk)));
   scores.bot ??= round(fuse(evidence.filter((e) => e.category === 'bot').map((e) => e.risk)));
 
@@ -31,12 +48,14 @@ export function assess(input: ScoringInput, detectors: readonly Detector[] = DET
   const policyDecision = override ?? decide(score, input.policy);
   const shadow = input.policy.shadowMode && !override;
   const ordered = [...evidence].sort((a, b) => b.risk - a.risk);
+  const d = input.device;
   return {
     decision: shadow ? 'allow' : policyDecision,
     policyDecision,
     shadow,
     score: override === 'deny' ? Math.max(score, input.policy.thresholds.deny) : score,
     scores,
+    deviceStatus: d ? deviceStatusOf(d.status, d.status === 'fraud', d.accountsSeen, input.policy.device.sharedAccounts) : null,
     reasons: ordered.map(({ code, detail }) => ({ code, detail })),
     evidence: ordered,
   };

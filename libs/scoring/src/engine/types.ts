@@ -40,6 +40,8 @@ export interface DeviceHistory {
   status: DeviceStatus;
   /** Distinct accounts that used this device in the tenant (including this one). */
   accountsSeen: number;
+  /** Component similarity (0..1) of a fuzzy match, when fuzzyMatch is by components. */
+  similarity?: number | null;
 }
 
 export interface NetworkInfo {
@@ -70,6 +72,12 @@ export interface VelocityCounts {
   asnAccounts: number;
   /** failed logins from this IP in the window */
   ipFailures: number;
+  /** logins (any status) from this IP in the window, this one included */
+  ipLogins: number;
+  /** logins (any status) from this ASN in the window */
+  asnLogins: number;
+  /** failed logins from this ASN in the window */
+  asnFailures: number;
 }
 
 export interface ListMatch {
@@ -114,6 +122,8 @@ export interface ScoringResult {
   shadow: boolean;
   score: number;
   scores: { takeover: number | null; bot: number | null; typing: number | null; pointer: number | null };
+  /** The device's status for this account as the engine sees it (null without a device). */
+  deviceStatus: DeviceStatus | null;
   reasons: Reason[];
   evidence: Evidence[];
 }

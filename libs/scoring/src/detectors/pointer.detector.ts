@@ -1,0 +1,41 @@
+import type { Evidence } from '../engine/types';
+import { POINTER_VECTOR_NAMES, comparePointer, pointerBotTraits, pointerFeatures } from '../pointer';
+import type { Detector } from './detector';
+
+/** Evidence risk of the strongest pointer mismatch (scores.pointer 1). Pointer habits vary more than typing. */
+export const POINTER_MISMATCH_MAX_RISK = 0.3;
+
+// Pointer/touch behaviour: script-like movement (BOT_BEHAVIOR, category bot) and the trajectory
+// against the account's pointer profile of the same pointer type (POINTER_MISMATCH, takeover).
+// scores.pointer: 0..1, null while enrolling, for another pointer type or without movement.
+// No pointer at all (touch, keyboard-only) is NO_BEHAVIOR (risk 0), never bot evidence by itself.
+export const pointerDetector: Detector = {
+  name: 'pointer',
+  run({ bundle, account }) {
+    const evidence: Evidence[] = [];
+    const p = bundle?.pointer;
+    if (!bundle || !p) return { evidence, scores: { pointer: null } };
+    for (const t of pointerBotTraits(p)) evidence.push({ code: 'BOT_BEHAVIOR', category: 'bot', risk: t.risk, detail: t.detail });
+    if (!pointerFeatures(p)) {
+      evidence.push({
+        code: 'NO_BEHAVIOR',
+        category: 'info',
+        risk: 0,
+        detail: p.type === 'touch' || p.touches > 0 ? 'Touch device: too little pointer movement to compare.' : 'Too little pointer movement to judge.',
+      });
+      return { evidence, scores: { pointer: null } };
+    }
+    const c = comparePointer(account?.pointerProfile, p, POINTER_VECTOR_NAMES);
+    if (!c) return { evidence, scores: { pointer: null } };
+    if (c.score > 0.5) {
+      const risk = Math.round(1000 * POINTER_MISMATCH_MAX_RISK * Math.min(1, (c.score - 0.5) / 0.5)) / 1000;
+      evidence.push({
+        code: 'POINTER_MISMATCH',
+        category: 'takeover',
+        risk,
+        detail: `${c.type === 'mouse' ? 'Mouse' : c.type === 'touch' ? 'Touch' : 'Pen'} movement departs from the account's profile (pointer score ${c.score.toFixed(2)}, anomaly ${c.anomaly.toFixed(2)}${c.furthest.length ? `; ${c.furthest.join(', ')}` : ''}).`,
+      });
+    }
+    return { evidence, scores: { pointer: c.score } };
+  },
+};

@@ -1,0 +1,2 @@
+export * from './pointer-features';
+export * from './pointer-profile';
