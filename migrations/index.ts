@@ -1,4 +1,5 @@
 // Migrations are listed explicitly (not globbed) so bundled builds and tests run the same set.
 import { InitialSchema1764489600000 } from './1764489600000-initial-schema';
+import { AdminConsole1764489700000 } from './1764489700000-admin-console';
 
-export const MIGRATIONS = [InitialSchema1764489600000];
+export const MIGRATIONS = [InitialSchema1764489600000, AdminConsole1764489700000];

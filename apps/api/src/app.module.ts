@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule, KizukiConfig } from '@kizuki/config';
 import { DatabaseModule } from '@kizuki/database';
+import { AdminModule } from './admin/admin.module';
 import { AssessmentsController } from './assessments/assessments.controller';
 import { PublishableKeyGuard, SecretKeyGuard } from './auth/api-key.guard';
 import { ApiKeyService } from './auth/api-key.service';
@@ -21,6 +22,7 @@ export class ApiModule {
       imports: [
         ConfigModule.forRoot(config),
         DatabaseModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE, applicationName: 'kizuki-api' }),
+        AdminModule,
       ],
       controllers: [CollectController, RiskController, FeedbackController, AssessmentsController, HealthController, SdkAssetsController, DemoController],
       providers: [ApiKeyService, SecretKeyGuard, PublishableKeyGuard, ProducerService, RiskService],

@@ -10,3 +10,6 @@ export * from './repositories/assessment.repository';
 export * from './repositories/feedback.repository';
 export * from './repositories/list.repository';
 export * from './repositories/login-state.repository';
+export * from './repositories/admin-auth.repository';
+export * from './repositories/admin-insights.repository';
+export * from './repositories/admin-config.repository';

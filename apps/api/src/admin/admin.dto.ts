@@ -1,0 +1,122 @@
+import { Type } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsNotEmptyObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
+
+export const ROLES = ['admin', 'analyst', 'viewer'] as const;
+export const RANGES = ['24h', '7d', '30d'] as const;
+
+export class LoginDto {
+  @IsString() @Length(3, 320) email!: string;
+  @IsString() @Length(1, 1024) password!: string;
+  @IsOptional() @IsString() @Matches(/^\d{6}$/, { message: 'totp must be 6 digits' }) totp?: string;
+}
+
+export class ChangePasswordDto {
+  @IsString() @Length(1, 1024) currentPassword!: string;
+  @IsString() @MinLength(12, { message: 'the new password needs at least 12 characters' }) @MaxLength(1024) newPassword!: string;
+}
+
+export class TotpCodeDto {
+  @IsString() @Matches(/^\d{6}$/, { message: 'code must be 6 digits' }) code!: string;
+}
+
+export class LoginsQueryDto {
+  @IsOptional() @IsIn(['allow', 'challenge', 'deny']) decision?: 'allow' | 'challenge' | 'deny';
+  @IsOptional() @IsString() @Matches(/^[A-Z_]{2,40}$/) reason?: string;
+  /** the raw user id as the customer sends it; pseudonymised server-side */
+  @IsOptional() @IsString() @Length(1, 512) user?: string;
+  @IsOptional() @IsUUID() account?: string;
+  @IsOptional() @IsString() @Length(2, 64) ip?: string;
+  @IsOptional() @IsUUID() device?: string;
+  @IsOptional() @IsString() @Matches(/^[A-Za-z]{2}$/) country?: string;
+  @IsOptional() @IsIn(['legit', 'fraud', 'challenge_passed', 'challenge_failed', 'none']) label?: string;
+  @IsOptional() @IsISO8601() from?: string;
+  @IsOptional() @IsISO8601() to?: string;
+  @IsOptional() @IsString() @MaxLength(200) cursor?: string;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
+}
+
+export class RangeQueryDto {
+  @IsOptional() @IsIn(RANGES) range?: (typeof RANGES)[number];
+  @IsOptional() @IsIn(['checks', 'users', 'failures', 'flagged', 'last']) sort?: string;
+}
+
+export class LabelDto {
+  @IsIn(['legit', 'fraud']) label!: 'legit' | 'fraud';
+}
+
+export class ListEntryDto {
+  @IsIn(['allow', 'deny']) list!: 'allow' | 'deny';
+  @IsIn(['ip', 'cidr', 'device', 'user', 'asn', 'country']) kind!: 'ip' | 'cidr' | 'device' | 'user' | 'asn' | 'country';
+  @IsString() @Length(1, 512) value!: string;
+  @IsOptional() @IsString() @MaxLength(500) comment?: string;
+  @IsOptional() @IsISO8601() expiresAt?: string;
+}
+
+class ThresholdsDto {
+  @IsInt() @Min(1) @Max(100) challenge!: number;
+  @IsInt() @Min(1) @Max(100) deny!: number;
+}
+
+class DetectorsDto {
+  @IsOptional() @IsBoolean() token?: boolean;
+  @IsOptional() @IsBoolean() lists?: boolean;
+  @IsOptional() @IsBoolean() device?: boolean;
+  @IsOptional() @IsBoolean() typing?: boolean;
+  @IsOptional() @IsBoolean() pointer?: boolean;
+  @IsOptional() @IsBoolean() bot?: boolean;
+  @IsOptional() @IsBoolean() network?: boolean;
+  @IsOptional() @IsBoolean() velocity?: boolean;
+}
+
+class BruteForceDto {
+  @IsInt() @Min(1) @Max(1000) accountFailures!: number;
+  @IsInt() @Min(1) @Max(1000) accountDeviceFailures!: number;
+  @IsInt() @Min(1) @Max(1440) windowMinutes!: number;
+}
+
+export class PolicyDto {
+  @ValidateNested() @Type(() => ThresholdsDto) @IsNotEmptyObject() thresholds!: ThresholdsDto;
+  @IsIn(['allow', 'challenge', 'deny']) fallbackDecision!: 'allow' | 'challenge' | 'deny';
+  @IsBoolean() shadowMode!: boolean;
+  @ValidateNested() @Type(() => DetectorsDto) detectors!: DetectorsDto;
+  @IsOptional() @ValidateNested() @Type(() => BruteForceDto) bruteForce?: BruteForceDto;
+}
+
+export class CreateKeyDto {
+  @IsIn(['publishable', 'secret']) kind!: 'publishable' | 'secret';
+  @IsOptional() @IsString() @MaxLength(100) label?: string;
+}
+
+export class RotateKeyDto {
+  /** how long the old key keeps working */
+  @IsOptional() @IsInt() @Min(0) @Max(720) overlapHours?: number;
+}
+
+export class InviteDto {
+  @IsString() @Matches(/^[^@\s]+@[^@\s]+$/, { message: 'email must be an e-mail address' }) @MaxLength(320) email!: string;
+  @IsIn(ROLES) role!: (typeof ROLES)[number];
+}
+
+export class RoleDto {
+  @IsIn(ROLES) role!: (typeof ROLES)[number];
+}
+
+export class AuditQueryDto {
+  @IsOptional() @IsString() @MaxLength(200) cursor?: string;
+}
