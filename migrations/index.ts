@@ -1,5 +1,6 @@
 // Migrations are listed explicitly (not globbed) so bundled builds and tests run the same set.
 import { InitialSchema1764489600000 } from './1764489600000-initial-schema';
 import { AdminConsole1764489700000 } from './1764489700000-admin-console';
+import { ScoringNetwork1764489800000 } from './1764489800000-scoring-network';
 
-export const MIGRATIONS = [InitialSchema1764489600000, AdminConsole1764489700000];
+export const MIGRATIONS = [InitialSchema1764489600000, AdminConsole1764489700000, ScoringNetwork1764489800000];

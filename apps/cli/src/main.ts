@@ -4,11 +4,13 @@ import { createDataSource } from '@kizuki/database';
 import { parseFlags, one, UsageError } from './args';
 import { createAdmin } from './commands/admins';
 import { createTenant } from './commands/tenants';
+import { loadTorList } from './commands/tor';
 
 const USAGE = `Usage: npm run kizuki -- <command>
   migrate                                             apply database migrations
   tenants create --name NAME [--origin URL]...        create a tenant; prints {"tenantId","publishableKey","secretKey"}
-  admins create --tenant ID --email E --role R        create a console user (password on stdin); R = admin|analyst|viewer`;
+  admins create --tenant ID --email E --role R        create a console user (password on stdin); R = admin|analyst|viewer
+  tor load FILE                                       replace the Tor exit list (one IP per line, or exit-addresses format)`;
 
 async function readStdin(): Promise<string> {
   if (process.stdin.isTTY) process.stderr.write('Password: ');
@@ -44,6 +46,10 @@ async function main(argv: string[]): Promise<void> {
         break;
       }
       default:
+        if (positional[0] === 'tor' && positional[1] === 'load' && positional.length === 3) {
+          console.log(JSON.stringify(await loadTorList(db, positional[2])));
+          break;
+        }
         throw new UsageError(`Unknown command: ${command}`);
     }
   } finally {

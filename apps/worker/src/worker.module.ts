@@ -5,6 +5,7 @@ import { ApplyFeedbackJob } from './feedback/apply-feedback.job';
 import { IngestBundleJob } from './ingest/ingest-bundle.job';
 import { JOB_HANDLERS } from './jobs/job-handler';
 import { QueueWorkersService } from './jobs/queue-workers.service';
+import { NetworkIntelService } from './network/network-intel.service';
 import { BundleResolver } from './score/bundle-resolver.service';
 import { ScoreLoginJob } from './score/score-login.job';
 import { VelocityStore } from './score/velocity.store';
@@ -25,6 +26,7 @@ export class WorkerModule {
         { provide: JOB_HANDLERS, useFactory: (...handlers: unknown[]) => handlers, inject: JOBS },
         BundleResolver,
         VelocityStore,
+        NetworkIntelService,
         QueueWorkersService,
       ],
     };

@@ -1,5 +1,5 @@
 import type { AccountState } from '@kizuki/database';
-import type { NetworkInfo, SignalBundle } from '@kizuki/scoring';
+import { learnPointerProfile, learnTypingProfile, type NetworkInfo, type SignalBundle } from '@kizuki/scoring';
 
 const MAX_COUNTRIES = 20;
 const MAX_LANGUAGES = 10;
@@ -13,21 +13,35 @@ export interface Learned {
 }
 
 /**
- * What a trusted login (DESIGN.md §1) teaches the account: where and in which language it logs in.
- * Called only for trusted outcomes, so an attacker's login teaches nothing.
+ * What a trusted login (DESIGN.md §1) teaches the account: its typing rhythm and pointer habits
+ * (enrolment, then bounded steps against a frozen baseline: libs/scoring typing/pointer), where
+ * and in which language it logs in. Called only for trusted outcomes — at score time (succeeded
+ * and allowed by the policy) or from a 'legit' / 'challenge_passed' label — so an attacker's
+ * login teaches nothing, and one admitted by mistake moves the profiles by one bounded step.
  */
-export function learnFromTrustedLogin(account: AccountState | null, _bundle: SignalBundle | null, network: NetworkInfo, now: number): Learned {
+export function learnFromTrustedLogin(
+  account: Pick<AccountState, 'countries' | 'languages' | 'typingProfile' | 'pointerProfile'> | null,
+  bundle: SignalBundle | null,
+  network: Pick<NetworkInfo, 'country' | 'language' | 'lat' | 'lon'>,
+  now: number,
+): Learned {
   const countries = account?.countries ?? [];
   const languages = account?.languages ?? [];
-  return {
+  const learned: Learned = {
     countries: network.country && !countries.includes(network.country) ? [...countries, network.country].slice(-MAX_COUNTRIES) : countries,
     languages: network.language && !languages.includes(network.language) ? [...languages, network.language].slice(-MAX_LANGUAGES) : languages,
     lastLogin: { at: now, country: network.country, lat: network.lat, lon: network.lon },
   };
+  if (bundle && typeof bundle === 'object') {
+    const fields = Array.isArray(bundle.typing?.fields) ? bundle.typing.fields : null;
+    if (fields) learned.typingProfile = learnTypingProfile(account?.typingProfile ?? null, fields);
+    if (bundle.pointer) learned.pointerProfile = learnPointerProfile(account?.pointerProfile ?? null, bundle.pointer);
+  }
+  return learned;
 }
 
 /** Primary language of an Accept-Language header: 'ja-JP,ja;q=0.9,en;q=0.8' → 'ja'. */
-export function primaryLanguage(header: string | null): string | null {
+export function primaryLanguage(header: string | null | undefined): string | null {
   const first = header?.split(',')[0]?.split(';')[0]?.trim().toLowerCase();
   const m = first ? /^([a-z]{2,3})(-|$)/.exec(first) : null;
   return m ? m[1] : null;

@@ -2,7 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { AssessmentRepository, ListRepository, LoginStateRepository, type AssessmentRow, type LoginState, type StoredBundle } from '@kizuki/database';
 import { JobName, type RiskAnswer, type ScoreLoginJobData } from '@kizuki/queue';
-import { assess, resolvePolicy, type DeviceStatus, type NetworkInfo, type ScoringInput, type SignalBundle, type TokenState } from '@kizuki/scoring';
+import { assess, matchDevice, resolvePolicy, type DeviceHistory, type DeviceStatus, type ScoringInput, type SignalBundle, type TokenState } from '@kizuki/scoring';
+import { NetworkIntelService } from '../network/network-intel.service';
 import type { JobHandler } from '../jobs/job-handler';
 import { BundleResolver } from './bundle-resolver.service';
 import { learnFromTrustedLogin, primaryLanguage } from './learning';
@@ -25,6 +26,7 @@ export class ScoreLoginJob implements JobHandler<JobName.ScoreLogin> {
     private readonly lists: ListRepository,
     private readonly bundles: BundleResolver,
     private readonly velocity: VelocityStore,
+    private readonly network: NetworkIntelService,
   ) {}
 
   async handle(job: Job<ScoreLoginJobData>): Promise<RiskAnswer> {
@@ -44,7 +46,7 @@ export class ScoreLoginJob implements JobHandler<JobName.ScoreLogin> {
       const bundle = token.state === 'valid' && stored ? (stored.payload as SignalBundle) : null;
       const tokenId = token.state === 'valid' && d.token.state === 'valid' ? d.token.bundleId : null;
       const device = bundle ? { visitorId: bundle.device.visitorId, storageId: bundle.device.storageId } : null;
-      const loaded = await this.state.load(d.tenantId, d.userHash, device, tokenId);
+      const loaded = await this.state.load(d.tenantId, d.userHash, device, tokenId, d.context.ip);
       if (tokenId && loaded.tokenUsedBy && loaded.tokenUsedBy !== d.assessmentId) {
         token = { state: 'replayed' };
         continue;
@@ -65,19 +67,9 @@ export class ScoreLoginJob implements JobHandler<JobName.ScoreLogin> {
   ): Promise<RiskAnswer | null> {
     const now = Date.parse(d.requestedAt) || Date.now();
     const policy = resolvePolicy(loaded.policy);
-    const network: NetworkInfo = {
-      ip: d.context.ip,
-      country: null,
-      city: null,
-      lat: null,
-      lon: null,
-      asn: null,
-      asnOrg: null,
-      datacenter: false,
-      tor: false,
-      language: primaryLanguage(d.context.acceptLanguage),
-    };
+    const network = this.network.info(d.context.ip, primaryLanguage(d.context.acceptLanguage), loaded.tor);
     const dev = bundle ? loaded.device : null;
+    const device = bundle ? deviceHistory(bundle, loaded, policy.device.fuzzyMatch) : null;
     const velocity = await this.velocity.record({
       tenantId: d.tenantId,
       assessmentId: d.assessmentId,
@@ -88,8 +80,9 @@ export class ScoreLoginJob implements JobHandler<JobName.ScoreLogin> {
       failed: d.status === 'failed',
       now,
       bruteForceWindowMs: policy.bruteForce.windowMinutes * 60_000,
+      stuffingWindowMs: policy.stuffing.windowMinutes * 60_000,
     });
-    const lists = await this.lists.matches(d.tenantId, { ip: d.context.ip, deviceId: dev?.id ?? null, userHash: d.userHash, asn: network.asn, country: network.country });
+    const lists = await this.lists.matches(d.tenantId, { ip: d.context.ip, deviceId: device?.history.id ?? dev?.id ?? null, userHash: d.userHash, asn: network.asn, country: network.country });
     const account = loaded.account;
     const input: ScoringInput = {
       now,
@@ -107,15 +100,7 @@ export class ScoreLoginJob implements JobHandler<JobName.ScoreLogin> {
         languages: account?.languages ?? [],
         lastLogin: account?.lastLogin ?? null,
       },
-      device: bundle
-        ? {
-            id: dev?.id ?? 'new',
-            knownToAccount: !!dev?.linkStatus,
-            fuzzyMatch: !!dev?.matchedByStorage,
-            status: deviceStatus(dev),
-            accountsSeen: (dev?.otherAccounts ?? 0) + 1,
-          }
-        : null,
+      device: device?.history ?? null,
       network,
       velocity,
       lists,
@@ -140,9 +125,13 @@ export class ScoreLoginJob implements JobHandler<JobName.ScoreLogin> {
         asn: network.asn,
         userAgent: d.context.userAgent?.slice(0, 512) ?? null,
         createdAt: new Date(now),
+        language: network.language,
       },
       userHash: d.userHash,
-      device: bundle ? { visitorId: bundle.device.visitorId, storageId: bundle.device.storageId, components: bundle.device.components } : null,
+      device: bundle
+        ? { visitorId: bundle.device.visitorId, storageId: bundle.device.storageId, components: bundle.device.components, matchedDeviceId: device?.matchedDeviceId ?? null }
+        : null,
+      sharedDevice: result.deviceStatus === 'shared',
       linkStatus: trusted ? 'trusted' : d.status === 'attempted' ? 'pending' : 'new',
       tokenId,
       learned: trusted ? learnFromTrustedLogin(account, bundle, network, now) : null,
@@ -171,6 +160,29 @@ function deviceStatus(dev: LoginState['device']): DeviceStatus {
   if (!dev) return 'new';
   if (dev.status === 'fraud' || dev.linkStatus === 'fraud') return 'fraud';
   return dev.linkStatus ?? 'new';
+}
+
+/**
+ * The device as the engine sees it: found by visitor id or storage id (exact), else fuzzily among
+ * the account's devices when a browser update changed a few fingerprint components.
+ */
+export function deviceHistory(bundle: SignalBundle, loaded: LoginState, fuzzyThreshold: number): { history: DeviceHistory; matchedDeviceId: string | null } {
+  const dev = loaded.device;
+  if (dev?.linkStatus || dev?.status === 'fraud') {
+    return {
+      history: { id: dev.id, knownToAccount: !!dev.linkStatus, fuzzyMatch: dev.matchedByStorage, status: deviceStatus(dev), accountsSeen: dev.otherAccounts + 1 },
+      matchedDeviceId: null,
+    };
+  }
+  const candidates = (loaded.accountDevices ?? []).map((c) => ({ id: c.id, components: c.components, status: (c.deviceFraud ? 'fraud' : c.status) as DeviceStatus }));
+  const m = bundle.device?.components ? matchDevice(bundle.device.components, candidates, fuzzyThreshold) : null;
+  if (m && !dev) {
+    return { history: { id: m.id, knownToAccount: true, fuzzyMatch: true, similarity: m.similarity, status: m.status, accountsSeen: 1 }, matchedDeviceId: m.id };
+  }
+  return {
+    history: { id: dev?.id ?? 'new', knownToAccount: false, fuzzyMatch: false, status: deviceStatus(dev), accountsSeen: (dev?.otherAccounts ?? 0) + 1 },
+    matchedDeviceId: null,
+  };
 }
 
 export function toAnswer(a: AssessmentRow): RiskAnswer {

@@ -14,9 +14,9 @@ export interface VelocityEvent {
   failed: boolean;
   now: number;
   bruteForceWindowMs: number;
+  /** credential-stuffing window (policy.stuffing.windowMinutes) */
+  stuffingWindowMs: number;
 }
-
-const STUFFING_WINDOW_MS = 3_600_000;
 
 /**
  * Sliding-window counters shared by every worker, in one Redis round trip (a pipeline of sorted
@@ -33,14 +33,18 @@ export class VelocityStore implements OnApplicationShutdown {
   }
 
   async record(e: VelocityEvent): Promise<VelocityCounts> {
+    const w = e.stuffingWindowMs;
     const k = (...parts: (string | number)[]) => `${this.prefix}:${e.tenantId}:${parts.join(':')}`;
     const counters: { key: string; member: string | null; window: number; field: keyof VelocityCounts }[] = [
       { field: 'accountFailures', key: k('af', e.userHash), member: e.failed ? e.assessmentId : null, window: e.bruteForceWindowMs },
       { field: 'accountDeviceFailures', key: k('adf', e.userHash, e.deviceId ?? '-'), member: e.failed && e.deviceId ? e.assessmentId : null, window: e.bruteForceWindowMs },
-      { field: 'ipAccounts', key: k('ipa', e.ip), member: e.userHash, window: STUFFING_WINDOW_MS },
-      { field: 'ipFailures', key: k('ipf', e.ip), member: e.failed ? e.assessmentId : null, window: STUFFING_WINDOW_MS },
-      { field: 'deviceAccounts', key: k('dva', e.deviceId ?? '-'), member: e.deviceId ? e.userHash : null, window: STUFFING_WINDOW_MS },
-      { field: 'asnAccounts', key: k('asa', e.asn ?? '-'), member: e.asn !== null ? e.userHash : null, window: STUFFING_WINDOW_MS },
+      { field: 'ipAccounts', key: k('ipa', e.ip), member: e.userHash, window: w },
+      { field: 'ipFailures', key: k('ipf', e.ip), member: e.failed ? e.assessmentId : null, window: w },
+      { field: 'ipLogins', key: k('ipl', e.ip), member: e.assessmentId, window: w },
+      { field: 'deviceAccounts', key: k('dva', e.deviceId ?? '-'), member: e.deviceId ? e.userHash : null, window: w },
+      { field: 'asnAccounts', key: k('asa', e.asn ?? '-'), member: e.asn !== null ? e.userHash : null, window: w },
+      { field: 'asnLogins', key: k('asl', e.asn ?? '-'), member: e.asn !== null ? e.assessmentId : null, window: w },
+      { field: 'asnFailures', key: k('asf', e.asn ?? '-'), member: e.asn !== null && e.failed ? e.assessmentId : null, window: w },
     ];
     const pipeline = this.redis.pipeline();
     for (const c of counters) {

@@ -26,10 +26,23 @@ export interface DeviceState {
   otherAccounts: number;
 }
 
+/** One of the account's devices: a candidate for a fuzzy match when the fingerprint changed. */
+export interface AccountDeviceCandidate {
+  id: string;
+  components: Record<string, unknown>;
+  status: 'new' | 'pending' | 'trusted' | 'fraud';
+  /** the device itself is reported as fraud (tenant-wide) */
+  deviceFraud: boolean;
+}
+
 export interface LoginState {
   policy: Record<string, unknown>;
   account: AccountState | null;
   device: DeviceState | null;
+  /** the account's most recently used devices (up to 20), for fuzzy matching */
+  accountDevices: AccountDeviceCandidate[];
+  /** the login's IP is on the loaded Tor exit list */
+  tor: boolean;
   /** assessment that already consumed the request token, if any */
   tokenUsedBy: string | null;
 }
@@ -52,9 +65,19 @@ export interface RecordLogin {
     asn: number | null;
     userAgent: string | null;
     createdAt: Date;
+    /** primary Accept-Language of the login, for learning from later feedback */
+    language?: string | null;
   };
   userHash: string;
-  device: { visitorId: string; storageId: string | null; components: Record<string, unknown> } | null;
+  device: {
+    visitorId: string;
+    storageId: string | null;
+    components: Record<string, unknown>;
+    /** a fuzzy match: this login's fingerprint is a changed version of that device of the account */
+    matchedDeviceId?: string | null;
+  } | null;
+  /** the engine saw the device as shared by many accounts: answered and stored as 'shared' */
+  sharedDevice?: boolean;
   /** the device's new status for this account */
   linkStatus: 'new' | 'pending' | 'trusted';
   tokenId: string | null;
@@ -68,6 +91,18 @@ export interface RecordLogin {
   } | null;
 }
 
+/** What a trusted label can learn from: the account as stored and the labelled login. */
+export interface LabelLearningContext {
+  account: AccountState;
+  /** the login's SDK bundle (JSON), null if it had none or it was purged */
+  bundle: unknown | null;
+  ip: string | null;
+  country: string | null;
+  language: string | null;
+  /** when the login happened (epoch ms) */
+  at: number;
+}
+
 export type RecordResult =
   | { state: 'recorded'; accountId: string; deviceId: string | null; deviceStatus: string | null }
   | { state: 'duplicate' }
@@ -78,7 +113,13 @@ export type RecordResult =
 export class LoginStateRepository {
   constructor(private readonly db: DataSource) {}
 
-  async load(tenantId: string, userHash: string, device: { visitorId: string; storageId: string | null } | null, tokenId: string | null): Promise<LoginState> {
+  async load(
+    tenantId: string,
+    userHash: string,
+    device: { visitorId: string; storageId: string | null } | null,
+    tokenId: string | null,
+    ip: string | null = null,
+  ): Promise<LoginState> {
     const [row] = await this.db.query(
       `WITH acc AS (
          SELECT id, login_count AS "loginCount", trusted_logins AS "trustedLogins", typing_profile AS "typingProfile",
@@ -94,15 +135,22 @@ export class LoginStateRepository {
               (SELECT ad.status FROM account_devices ad JOIN acc ON ad.account_id = acc.id JOIN dev ON ad.device_id = dev.id) AS "linkStatus",
               (SELECT count(*)::int FROM account_devices ad JOIN dev ON ad.device_id = dev.id
                 WHERE ad.tenant_id = $1 AND ad.account_id IS DISTINCT FROM (SELECT id FROM acc)) AS "otherAccounts",
-              (SELECT assessment_id FROM token_uses WHERE tenant_id = $1 AND token_id = $5) AS "tokenUsedBy"
+              (SELECT assessment_id FROM token_uses WHERE tenant_id = $1 AND token_id = $5) AS "tokenUsedBy",
+              (SELECT coalesce(json_agg(c), '[]'::json) FROM (
+                 SELECT d.id, d.components, ad.status, (d.status = 'fraud') AS "deviceFraud"
+                   FROM account_devices ad JOIN acc ON ad.account_id = acc.id JOIN devices d ON d.id = ad.device_id
+                  WHERE ad.tenant_id = $1 ORDER BY ad.last_seen_at DESC LIMIT 20) c) AS "accountDevices",
+              ($6::inet IS NOT NULL AND EXISTS (SELECT 1 FROM tor_exit_nodes WHERE ip = $6::inet)) AS tor
          FROM tenants t WHERE t.id = $1`,
-      [tenantId, userHash, device?.visitorId ?? '', device?.storageId ?? null, tokenId],
+      [tenantId, userHash, device?.visitorId ?? '', device?.storageId ?? null, tokenId, ip],
     );
     if (!row) throw new Error(`tenant ${tenantId} does not exist`);
     return {
       policy: row.policy,
       account: row.account,
       device: row.device ? { ...row.device, linkStatus: row.linkStatus, otherAccounts: row.otherAccounts } : null,
+      accountDevices: row.accountDevices ?? [],
+      tor: row.tor === true,
       tokenUsedBy: row.tokenUsedBy,
     };
   }
@@ -125,14 +173,25 @@ export class LoginStateRepository {
       let deviceId: string | null = null;
       let deviceStatus: string | null = null;
       if (r.device) {
-        const [dev] = await m.query(
+        let dev: { id: string; status: string } | undefined;
+        if (r.device.matchedDeviceId) {
+          // The same device after a browser update: it takes the new fingerprint (unless another
+          // device row already has it, then the login is recorded on that one as usual).
+          [dev] = await m.query(
+            `UPDATE devices SET visitor_id = $3, storage_id = COALESCE($4, storage_id), components = $5, last_seen_at = now()
+              WHERE tenant_id = $1 AND id = $2 AND NOT EXISTS (SELECT 1 FROM devices o WHERE o.tenant_id = $1 AND o.visitor_id = $3)
+              RETURNING id, status`,
+            [tenantId, r.device.matchedDeviceId, r.device.visitorId, r.device.storageId, JSON.stringify(r.device.components)],
+          );
+        }
+        dev ??= (await m.query(
           `INSERT INTO devices (tenant_id, visitor_id, storage_id, components) VALUES ($1, $2, $3, $4)
            ON CONFLICT (tenant_id, visitor_id) DO UPDATE SET last_seen_at = now(),
              storage_id = COALESCE(EXCLUDED.storage_id, devices.storage_id), components = EXCLUDED.components
            RETURNING id, status`,
           [tenantId, r.device.visitorId, r.device.storageId, JSON.stringify(r.device.components)],
-        );
-        deviceId = dev.id;
+        ))[0];
+        deviceId = dev!.id;
         const [link] = await m.query(
           `INSERT INTO account_devices (tenant_id, account_id, device_id, status, logins) VALUES ($1, $2, $3, $4, 1)
            ON CONFLICT (account_id, device_id) DO UPDATE SET last_seen_at = now(), logins = account_devices.logins + 1,
@@ -142,16 +201,16 @@ export class LoginStateRepository {
            RETURNING status`,
           [tenantId, accountId, deviceId, r.linkStatus],
         );
-        deviceStatus = dev.status === 'fraud' ? 'fraud' : link.status;
+        deviceStatus = dev!.status === 'fraud' || link.status === 'fraud' ? 'fraud' : r.sharedDevice ? 'shared' : link.status;
       }
       const a = r.assessment;
       const inserted = await m.query(
         `INSERT INTO assessments (id, tenant_id, idempotency_key, account_id, device_id, bundle_id, event, status, decision,
-           policy_decision, shadow, score, scores, reasons, device_status, ip, country, asn, user_agent, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
+           policy_decision, shadow, score, scores, reasons, device_status, ip, country, asn, user_agent, created_at, language)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
          ON CONFLICT (tenant_id, idempotency_key) DO NOTHING RETURNING id`,
         [a.id, tenantId, a.idempotencyKey, accountId, deviceId, a.bundleId, a.event, a.status, a.decision, a.policyDecision, a.shadow,
-          a.score, JSON.stringify(a.scores), JSON.stringify(a.reasons), deviceStatus, a.ip, a.country, a.asn, a.userAgent, a.createdAt],
+          a.score, JSON.stringify(a.scores), JSON.stringify(a.reasons), deviceStatus, a.ip, a.country, a.asn, a.userAgent, a.createdAt, a.language ?? null],
       );
       if (!inserted.length) {
         // Another delivery of the same job got here first: undo everything this one wrote.
@@ -166,22 +225,59 @@ export class LoginStateRepository {
 
   /**
    * Applies a label once (feedback.applied_at guards redelivery): trusted outcomes trust the
-   * device for the account; fraud marks the device as fraud for the account and the tenant.
+   * device for the account and, through `learn`, teach the account what the login showed
+   * (typing, pointer, country, language) in the same transaction, so a redelivered job learns
+   * nothing twice; fraud marks the device as fraud for the account and the tenant.
+   * A login that was already trusted when scored (succeeded and allowed) taught the account then:
+   * its 'legit' label only confirms the device.
    */
-  async applyLabel(tenantId: string, feedbackId: string, label: 'legit' | 'fraud' | 'challenge_passed' | 'challenge_failed'): Promise<boolean> {
+  async applyLabel(
+    tenantId: string,
+    feedbackId: string,
+    label: 'legit' | 'fraud' | 'challenge_passed' | 'challenge_failed',
+    learn?: (ctx: LabelLearningContext) => RecordLogin['learned'],
+  ): Promise<boolean> {
     return this.db.transaction(async (m) => {
-      const claimed = rowsOf<{ accountId: string; deviceId: string | null }>(
+      const claimed = rowsOf<{ accountId: string; deviceId: string | null; bundleId: string | null; trustedAtScore: boolean; ip: string | null; country: string | null; language: string | null; createdAt: Date }>(
         await m.query(
           `UPDATE feedback f SET applied_at = now() FROM assessments a
             WHERE f.tenant_id = $1 AND f.id = $2 AND f.applied_at IS NULL AND a.tenant_id = f.tenant_id AND a.id = f.assessment_id
-            RETURNING a.account_id AS "accountId", a.device_id AS "deviceId"`,
+            RETURNING a.account_id AS "accountId", a.device_id AS "deviceId", a.bundle_id AS "bundleId",
+                      (a.status = 'succeeded' AND a.policy_decision = 'allow') AS "trustedAtScore",
+                      host(a.ip) AS ip, a.country, a.language, a.created_at AS "createdAt"`,
           [tenantId, feedbackId],
         ),
       );
       if (!claimed.length) return false;
-      const { accountId, deviceId } = claimed[0];
+      const c = claimed[0];
+      const { accountId, deviceId } = c;
       if (label === 'legit' || label === 'challenge_passed') {
-        await m.query(`UPDATE accounts SET trusted_logins = trusted_logins + 1 WHERE tenant_id = $1 AND id = $2`, [tenantId, accountId]);
+        if (!c.trustedAtScore) {
+          const [acc] = rowsOf<AccountState>(
+            await m.query(
+              `SELECT id, login_count AS "loginCount", trusted_logins AS "trustedLogins", typing_profile AS "typingProfile",
+                      pointer_profile AS "pointerProfile", countries, languages, last_login AS "lastLogin"
+                 FROM accounts WHERE tenant_id = $1 AND id = $2 FOR UPDATE`,
+              [tenantId, accountId],
+            ),
+          );
+          const [bundle] = c.bundleId
+            ? rowsOf<{ payload: unknown }>(await m.query(`SELECT payload FROM signal_bundles WHERE tenant_id = $1 AND id = $2`, [tenantId, c.bundleId]))
+            : [];
+          const l = learn && acc ? learn({ account: acc, bundle: bundle?.payload ?? null, ip: c.ip, country: c.country, language: c.language, at: new Date(c.createdAt).getTime() }) : null;
+          await m.query(
+            `UPDATE accounts SET trusted_logins = trusted_logins + 1,
+                typing_profile = CASE WHEN $3 THEN $4::jsonb ELSE typing_profile END,
+                pointer_profile = CASE WHEN $5 THEN $6::jsonb ELSE pointer_profile END,
+                countries = COALESCE($7, countries), languages = COALESCE($8, languages),
+                last_login = CASE WHEN $9 THEN $10::jsonb ELSE last_login END
+              WHERE tenant_id = $1 AND id = $2`,
+            [tenantId, accountId, l?.typingProfile !== undefined, json(l?.typingProfile), l?.pointerProfile !== undefined, json(l?.pointerProfile),
+              l?.countries ?? null, l?.languages ?? null,
+              // an older login does not replace a newer last login
+              !!l && (!acc?.lastLogin || acc.lastLogin.at <= (l.lastLogin?.at ?? 0)), json(l?.lastLogin)],
+          );
+        }
         if (deviceId) {
           await m.query(`UPDATE account_devices SET status = 'trusted' WHERE tenant_id = $1 AND account_id = $2 AND device_id = $3 AND status <> 'fraud'`, [
             tenantId,
