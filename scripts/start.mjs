@@ -2,7 +2,7 @@
 // tenant on first run, then run the api and the worker as two processes until Ctrl-C.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -15,7 +15,10 @@ const fail = (msg) => {
   process.exit(1);
 };
 
-mkdirSync(state, { recursive: true, mode: 0o700 });
+// 0711: other users may pass through (the embedded PostgreSQL runs as the 'postgres' user when we
+// are root and owns .kizuki/pg) but not list it; the secret files inside are 0600.
+mkdirSync(state, { recursive: true });
+chmodSync(state, 0o711);
 
 // 1. Build when a source is newer than the build.
 const outputs = ['dist/apps/api/main.js', 'dist/apps/worker/main.js', 'dist/apps/cli/main.js', 'dist/sdk/kizuki.js'].map((p) => join(root, p));
