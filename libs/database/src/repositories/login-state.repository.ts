@@ -177,12 +177,12 @@ export class LoginStateRepository {
         if (r.device.matchedDeviceId) {
           // The same device after a browser update: it takes the new fingerprint (unless another
           // device row already has it, then the login is recorded on that one as usual).
-          [dev] = await m.query(
+          [dev] = rowsOf<{ id: string; status: string }>(await m.query(
             `UPDATE devices SET visitor_id = $3, storage_id = COALESCE($4, storage_id), components = $5, last_seen_at = now()
               WHERE tenant_id = $1 AND id = $2 AND NOT EXISTS (SELECT 1 FROM devices o WHERE o.tenant_id = $1 AND o.visitor_id = $3)
               RETURNING id, status`,
             [tenantId, r.device.matchedDeviceId, r.device.visitorId, r.device.storageId, JSON.stringify(r.device.components)],
-          );
+          ));
         }
         dev ??= (await m.query(
           `INSERT INTO devices (tenant_id, visitor_id, storage_id, components) VALUES ($1, $2, $3, $4)
@@ -228,8 +228,8 @@ export class LoginStateRepository {
    * device for the account and, through `learn`, teach the account what the login showed
    * (typing, pointer, country, language) in the same transaction, so a redelivered job learns
    * nothing twice; fraud marks the device as fraud for the account and the tenant.
-   * A login that was already trusted when scored (succeeded and allowed) taught the account then:
-   * its 'legit' label only confirms the device.
+   * A login that was already trusted when scored (succeeded and allowed), or already labelled
+   * trusted by an earlier feedback, taught the account then: this label only confirms the device.
    */
   async applyLabel(
     tenantId: string,
@@ -243,7 +243,9 @@ export class LoginStateRepository {
           `UPDATE feedback f SET applied_at = now() FROM assessments a
             WHERE f.tenant_id = $1 AND f.id = $2 AND f.applied_at IS NULL AND a.tenant_id = f.tenant_id AND a.id = f.assessment_id
             RETURNING a.account_id AS "accountId", a.device_id AS "deviceId", a.bundle_id AS "bundleId",
-                      (a.status = 'succeeded' AND a.policy_decision = 'allow') AS "trustedAtScore",
+                      (a.status = 'succeeded' AND a.policy_decision = 'allow'
+                       OR EXISTS (SELECT 1 FROM feedback o WHERE o.tenant_id = f.tenant_id AND o.assessment_id = f.assessment_id AND o.id <> f.id
+                                   AND o.applied_at IS NOT NULL AND o.label IN ('legit', 'challenge_passed'))) AS "trustedAtScore",
                       host(a.ip) AS ip, a.country, a.language, a.created_at AS "createdAt"`,
           [tenantId, feedbackId],
         ),
