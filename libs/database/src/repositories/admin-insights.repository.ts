@@ -134,10 +134,14 @@ export class AdminInsightsRepository {
     const p = [tenantId, from, to];
     const range = `tenant_id = $1 AND created_at >= $2 AND created_at < $3`;
     const [series, reasons, bursts, ips, asns, countries, totals] = await Promise.all([
+      // every bucket of the range, empty ones included, so the chart's time axis is true
       this.db.query(
-        `SELECT date_trunc('${bucket}', created_at) AS t, count(*) FILTER (WHERE decision = 'allow')::int AS allow,
-                count(*) FILTER (WHERE decision = 'challenge')::int AS challenge, count(*) FILTER (WHERE decision = 'deny')::int AS deny
-           FROM assessments WHERE ${range} GROUP BY 1 ORDER BY 1`,
+        `WITH b AS (SELECT generate_series(date_trunc('${bucket}', $2::timestamptz), $3::timestamptz, interval '1 ${bucket}') AS t),
+              c AS (SELECT date_trunc('${bucket}', created_at) AS t, count(*) FILTER (WHERE decision = 'allow')::int AS allow,
+                           count(*) FILTER (WHERE decision = 'challenge')::int AS challenge, count(*) FILTER (WHERE decision = 'deny')::int AS deny
+                      FROM assessments WHERE ${range} GROUP BY 1)
+         SELECT b.t, coalesce(c.allow, 0) AS allow, coalesce(c.challenge, 0) AS challenge, coalesce(c.deny, 0) AS deny
+           FROM b LEFT JOIN c ON c.t = b.t ORDER BY b.t`,
         p,
       ),
       this.db.query(

@@ -1,0 +1,354 @@
+import { useEffect, useState } from 'preact/hooks';
+import { api, ApiError, qs } from './api';
+import { Decision, ErrorBox, fmtTime, Link, useApp, useLoad } from './app';
+import { HBars, RhythmChart, StackedBars } from './charts';
+import { REASONS } from './i18n';
+
+const RANGES = [
+  ['24h', 'last24h'],
+  ['7d', 'last7d'],
+  ['30d', 'last30d'],
+] as const;
+
+export function RangePicker({ value, onChange }: { value: string; onChange: (v: string) => void }) {
+  const { t } = useApp();
+  return (
+    <div class="seg">
+      {RANGES.map(([v, k]) => (
+        <button key={v} class={value === v ? 'on' : ''} onClick={() => onChange(v)}>
+          {t(k)}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+export function Dashboard() {
+  const { t, reason, go, lang } = useApp();
+  const [range, setRange] = useState('24h');
+  const { data, error } = useLoad(() => api('GET', `/dashboard${qs({ range })}`), [range]);
+  return (
+    <section>
+      <header class="page-head">
+        <h1>{t('dashboard')}</h1>
+        <RangePicker value={range} onChange={setRange} />
+      </header>
+      <ErrorBox error={error} />
+      {!data ? (
+        <p class="muted">{t('loading')}</p>
+      ) : (
+        <>
+          <div class="kpis">
+            <Kpi label={t('total')} value={data.totals.total} />
+            <Kpi label={t('allow')} value={data.totals.allow} cls="d-allow" />
+            <Kpi label={t('challenge')} value={data.totals.challenge} cls="d-challenge" />
+            <Kpi label={t('deny')} value={data.totals.deny} cls="d-deny" />
+            <Kpi label={t('fraudLabels')} value={data.totals.fraud} />
+            <Kpi label={t('users')} value={data.totals.users} />
+          </div>
+          <div class="card">
+            <h2>{t('decisionsOverTime')}</h2>
+            <StackedBars data={data.series} bucket={data.bucket} labels={{ allow: t('allow'), challenge: t('challenge'), deny: t('deny') }} />
+          </div>
+          <div class="grid2">
+            <div class="card">
+              <h2>{t('topReasons')}</h2>
+              <HBars empty={t('noData')} rows={data.reasons.map((r: any) => ({ key: r.code, n: r.n }))} onPick={(k) => go(`/logins${qs({ reason: k })}`)} />
+            </div>
+            <div class="card">
+              <h2>{t('attackBursts')}</h2>
+              {data.bursts.length === 0 ? (
+                <p class="muted">{t('noBursts')}</p>
+              ) : (
+                <table class="tbl">
+                  <thead>
+                    <tr><th>{t('time')}</th><th>{t('flagged')}</th><th>{t('checks')}</th><th>{t('users')}</th><th>{t('ip')}</th></tr>
+                  </thead>
+                  <tbody>
+                    {data.bursts.map((b: any) => (
+                      <tr key={b.t}>
+                        <td>{fmtTime(b.t, lang)}</td><td class="num">{b.bad}</td><td class="num">{b.n}</td><td class="num">{b.users}</td><td class="num">{b.ips}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              )}
+            </div>
+          </div>
+          <div class="grid3">
+            <div class="card">
+              <h2>{t('topIps')}</h2>
+              <HBars empty={t('noData')} rows={data.ips} onPick={(k) => !k.includes('x') && go(`/logins${qs({ ip: k })}`)} />
+            </div>
+            <div class="card">
+              <h2>{t('topAsns')}</h2>
+              <HBars empty={t('noData')} rows={data.asns} format={(k) => `AS${k}`} />
+            </div>
+            <div class="card">
+              <h2>{t('topCountries')}</h2>
+              <HBars empty={t('noData')} rows={data.countries} onPick={(k) => go(`/logins${qs({ country: k })}`)} />
+            </div>
+          </div>
+          <p class="muted small">{data.reasons.length ? data.reasons.slice(0, 3).map((r: any) => `${r.code}: ${reason(r.code)}`).join(' · ') : ''}</p>
+        </>
+      )}
+    </section>
+  );
+}
+
+function Kpi({ label, value, cls }: { label: string; value: number; cls?: string }) {
+  return (
+    <div class={`kpi ${cls ?? ''}`}>
+      <div class="kpi-v">{value.toLocaleString()}</div>
+      <div class="kpi-l">{label}</div>
+    </div>
+  );
+}
+
+type Filters = Record<string, string>;
+const FILTER_KEYS = ['decision', 'reason', 'user', 'ip', 'device', 'country', 'label', 'from', 'to', 'account'];
+
+function readFilters(): Filters {
+  const p = new URLSearchParams(location.search);
+  const f: Filters = {};
+  for (const k of FILTER_KEYS) if (p.get(k)) f[k] = p.get(k)!;
+  return f;
+}
+
+export function Logins() {
+  const { t, lang, go, canEdit, me, path } = useApp();
+  const search = location.search;
+  const filters = readFilters();
+  const [draft, setDraft] = useState<Filters>(filters);
+  const [extra, setExtra] = useState<any[]>([]);
+  const [cursor, setCursor] = useState<string | null>(null);
+  useEffect(() => setDraft(readFilters()), [search]);
+  const { data, error, setData } = useLoad(async () => {
+    setExtra([]);
+    const r = await api('GET', `/logins${qs({ ...toApi(readFilters()), limit: 50 })}`);
+    setCursor(r.nextCursor);
+    return r;
+  }, [path, search]);
+  const apply = (f: Filters) => go(`/logins${qs(f)}`);
+  const more = async () => {
+    const r = await api('GET', `/logins${qs({ ...toApi(filters), limit: 50, cursor })}`);
+    setExtra([...extra, ...r.items]);
+    setCursor(r.nextCursor);
+  };
+  const label = async (id: string, l: 'fraud' | 'legit') => {
+    await api('POST', `/logins/${id}/label`, { label: l });
+    const patch = (x: any) => (x.id === id ? { ...x, label: l } : x);
+    setExtra(extra.map(patch));
+    if (data) setData({ ...data, items: data.items.map(patch) });
+  };
+  const items = [...(data?.items ?? []), ...extra];
+  const field = (k: string, ph?: string, type = 'text') => (
+    <input type={type} name={k} placeholder={ph} value={draft[k] ?? ''} onInput={(e) => setDraft({ ...draft, [k]: (e.target as HTMLInputElement).value })} />
+  );
+  return (
+    <section>
+      <header class="page-head">
+        <h1>{t('logins')}</h1>
+        <a class="btn" href={`/admin/api/logins/export.csv${qs(toApi(filters))}`} download>{t('exportCsv')}</a>
+      </header>
+      <form
+        class="filters card"
+        onSubmit={(e) => {
+          e.preventDefault();
+          apply(draft);
+        }}
+      >
+        <label>{t('decision')}
+          <select name="decision" value={draft.decision ?? ''} onChange={(e) => setDraft({ ...draft, decision: (e.target as HTMLSelectElement).value })}>
+            <option value="">{t('any')}</option>
+            <option value="allow">{t('allow')}</option>
+            <option value="challenge">{t('challenge')}</option>
+            <option value="deny">{t('deny')}</option>
+          </select>
+        </label>
+        <label>{t('reasons')}
+          <select name="reason" value={draft.reason ?? ''} onChange={(e) => setDraft({ ...draft, reason: (e.target as HTMLSelectElement).value })}>
+            <option value="">{t('any')}</option>
+            {Object.keys(REASONS).map((c) => <option key={c} value={c}>{c}</option>)}
+          </select>
+        </label>
+        <label>{t('user')}{field('user', t('userIdPlaceholder'))}</label>
+        {me?.role !== 'viewer' ? <label>{t('ip')}{field('ip', '203.0.113.7 / 203.0.113.0/24')}</label> : null}
+        <label>{t('device')}{field('device', 'uuid')}</label>
+        <label>{t('country')}{field('country', 'JP')}</label>
+        <label>{t('label')}
+          <select name="label" value={draft.label ?? ''} onChange={(e) => setDraft({ ...draft, label: (e.target as HTMLSelectElement).value })}>
+            <option value="">{t('any')}</option>
+            <option value="fraud">{t('fraud')}</option>
+            <option value="legit">{t('legit')}</option>
+            <option value="none">{t('none')}</option>
+          </select>
+        </label>
+        <label>{t('from')}{field('from', '', 'datetime-local')}</label>
+        <label>{t('to')}{field('to', '', 'datetime-local')}</label>
+        <div class="filter-actions">
+          <button type="submit" class="btn primary">{t('apply')}</button>
+          <button type="button" class="btn" onClick={() => apply({})}>{t('clear')}</button>
+        </div>
+      </form>
+      <ErrorBox error={error} />
+      <table class="tbl logins">
+        <thead>
+          <tr>
+            <th>{t('time')}</th><th>{t('decision')}</th><th class="num">{t('score')}</th><th>{t('reasons')}</th><th>{t('ip')}</th><th>{t('country')}</th><th>{t('user')}</th><th>{t('label')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((x) => (
+            <tr key={x.id} class="row-link" data-id={x.id}>
+              <td><Link href={`/logins/${x.id}`}>{fmtTime(x.createdAt, lang)}</Link></td>
+              <td><Decision d={x.decision} shadow={x.shadow} /></td>
+              <td class="num">{x.score}</td>
+              <td class="codes">{x.reasons.map((c: string) => <span key={c} class="code" title={REASONS[c]?.[lang] ?? c}>{c}</span>)}</td>
+              <td class="mono">{x.ip ?? '—'}</td>
+              <td>{x.country ?? '—'}</td>
+              <td class="mono"><Link href={`/accounts/${x.account.id}`}>{x.account.userHash}</Link></td>
+              <td>
+                {x.label ? <span class={`badge l-${x.label}`}>{t(x.label === 'fraud' ? 'fraud' : x.label === 'legit' ? 'legit' : 'none')}</span> : null}
+                {canEdit && !x.label ? (
+                  <span class="actions">
+                    <button class="btn tiny danger" onClick={() => label(x.id, 'fraud')}>{t('markFraud')}</button>
+                    <button class="btn tiny" onClick={() => label(x.id, 'legit')}>{t('markLegit')}</button>
+                  </span>
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {data && items.length === 0 ? <p class="muted">{t('noResults')}</p> : null}
+      {cursor ? <button class="btn" onClick={more}>{t('more')}</button> : null}
+    </section>
+  );
+}
+
+function toApi(f: Filters): Filters {
+  const out: Filters = { ...f };
+  for (const k of ['from', 'to']) if (out[k]) out[k] = new Date(out[k]).toISOString();
+  return out;
+}
+
+export function LoginDetail({ id }: { id: string }) {
+  const { t, lang, reason, canEdit } = useApp();
+  const { data: a, error, setData } = useLoad(() => api('GET', `/logins/${id}`), [id]);
+  const [err, setErr] = useState<ApiError | null>(null);
+  if (error) return <ErrorBox error={error} />;
+  if (!a) return <p class="muted">{t('loading')}</p>;
+  const label = async (l: 'fraud' | 'legit') => {
+    try {
+      await api('POST', `/logins/${id}/label`, { label: l });
+      setData({ ...a, label: l });
+    } catch (e) {
+      setErr(e as ApiError);
+    }
+  };
+  const comps = a.device?.components ?? {};
+  return (
+    <section class="detail">
+      <header class="page-head">
+        <h1>{t('loginDetail')} <span class="mono small">{a.id.slice(0, 8)}</span></h1>
+        <div class="head-right">
+          <Decision d={a.decision} shadow={a.shadow} />
+          <span class="score-big">{a.score}</span>
+          {a.label ? <span class={`badge l-${a.label}`}>{t('labelled', { l: t(a.label === 'fraud' ? 'fraud' : 'legit') })}</span> : null}
+          {canEdit ? (
+            <>
+              <button class="btn danger" id="label-fraud" onClick={() => label('fraud')}>{t('markFraud')}</button>
+              <button class="btn" id="label-legit" onClick={() => label('legit')}>{t('markLegit')}</button>
+            </>
+          ) : null}
+        </div>
+      </header>
+      <ErrorBox error={err} />
+      <p class="muted">{fmtTime(a.createdAt, lang)} · {a.event} · {t('status')}: {a.status}{a.shadow ? ` · ${t('shadow')}: ${a.policyDecision}` : ''}</p>
+      <div class="card">
+        <h2>{t('whyThisDecision')}</h2>
+        <ul class="reasons">
+          {a.reasons.map((r: any, i: number) => (
+            <li key={i}>
+              <span class="code">{r.code}</span>
+              <div>
+                <div>{reason(r.code)}</div>
+                <div class="muted small">{r.detail}</div>
+              </div>
+            </li>
+          ))}
+        </ul>
+        <div class="scores">
+          {Object.entries(a.scores ?? {}).map(([k, v]) => (
+            <div key={k} class="score-item">
+              <span>{k}</span>
+              <svg viewBox="0 0 100 8" preserveAspectRatio="none" class="meter"><rect width="100" height="8" fill="#eceff1" />{v !== null ? <rect width={Math.round(100 * Number(v))} height="8" fill={Number(v) > 0.6 ? '#c62828' : Number(v) > 0.3 ? '#ef8f00' : '#2e7d32'} /> : null}</svg>
+              <span class="num">{v === null ? '—' : Number(v).toFixed(2)}</span>
+            </div>
+          ))}
+        </div>
+      </div>
+      <div class="grid3">
+        <div class="card">
+          <h2>{t('network')}</h2>
+          <dl>
+            <dt>{t('ip')}</dt><dd class="mono">{a.network.ip ?? '—'}</dd>
+            <dt>{t('location')}</dt><dd>{a.network.country ?? '—'}</dd>
+            <dt>{t('asn')}</dt><dd>{a.network.asn ? `AS${a.network.asn}` : '—'}</dd>
+            <dt>{t('userAgent')}</dt><dd class="small">{a.network.userAgent ?? '—'}</dd>
+          </dl>
+        </div>
+        <div class="card">
+          <h2>{t('device')}</h2>
+          {a.device ? (
+            <dl>
+              <dt>ID</dt><dd class="mono small">{a.device.id}</dd>
+              <dt>{t('status')}</dt><dd><span class={`badge s-${a.device.linkStatus}`}>{a.device.linkStatus}</span></dd>
+              <dt>{t('firstSeen')}</dt><dd>{fmtTime(a.device.firstSeenAt, lang)}</dd>
+              <dt>{t('account')}</dt><dd>{a.device.accounts}</dd>
+              {Object.entries(comps).slice(0, 6).map(([k, v]) => (<><dt key={k}>{k}</dt><dd class="small">{String(v)}</dd></>))}
+            </dl>
+          ) : <p class="muted">—</p>}
+        </div>
+        <div class="card">
+          <h2>{t('account')}</h2>
+          <dl>
+            <dt>{t('user')}</dt><dd class="mono">{a.account.userHash}</dd>
+            <dt>{t('loginsCount')}</dt><dd>{a.account.loginCount}</dd>
+            <dt>{t('trustedLogins')}</dt><dd>{a.account.trustedLogins}</dd>
+            <dt>{t('countries')}</dt><dd>{(a.account.countries ?? []).join(', ') || '—'}</dd>
+          </dl>
+          <Link class="btn" href={`/accounts/${a.account.id}`}>{t('openAccount')}</Link>
+        </div>
+      </div>
+      <div class="card" id="typing">
+        <h2>{t('typingRhythm')}</h2>
+        <p class="muted small">{t('typingLegend')}</p>
+        {a.typing.map((ty: any) => (
+          <div key={ty.role} class="rhythm-block">
+            <h3>{ty.role} · <span class={`badge p-${ty.state}`}>{t(ty.state === 'none' ? 'profileNone' : ty.state)}</span> <span class="muted small">{t('samples', { n: ty.samples })}</span></h3>
+            {ty.login ? (
+              <div class="grid2">
+                <RhythmChart title={t('holdTimes')} values={ty.login.holds} bands={ty.profile?.holds ?? null} />
+                <RhythmChart title={t('flightTimes')} values={ty.login.flights} bands={ty.profile?.flights ?? null} />
+              </div>
+            ) : (
+              <p class="muted">{t('notTyped')}{ty.pasted ? ' (paste)' : ''}{ty.autofilled ? ' (autofill)' : ''}</p>
+            )}
+          </div>
+        ))}
+      </div>
+      {a.behaviour ? (
+        <div class="card">
+          <h2>{t('behaviour')}</h2>
+          <dl class="inline">
+            <dt>{t('pointer')}</dt><dd>{a.behaviour.pointer ? `${a.behaviour.pointer.type} · ${a.behaviour.pointer.eventCount} events · ${a.behaviour.pointer.clicks} clicks` : '—'}</dd>
+            <dt>{t('automation')}</dt><dd>{a.behaviour.automation ? `webdriver: ${a.behaviour.automation.webdriver} · ${(a.behaviour.automation.signals ?? []).join(', ') || '—'}` : '—'}</dd>
+            <dt>{t('page')}</dt><dd>{a.behaviour.page ? `${a.behaviour.page.path} · ${a.behaviour.page.loadToSubmitMs} ms` : '—'}</dd>
+          </dl>
+        </div>
+      ) : null}
+    </section>
+  );
+}

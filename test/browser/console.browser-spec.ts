@@ -1,0 +1,258 @@
+// The admin console in real Chromium against the real api, worker, PostgreSQL and Redis.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { createDataSource } from '@kizuki/database';
+import type { SignalBundle } from '@kizuki/scoring';
+import { createAdmin } from '../../apps/cli/src/commands/admins';
+import { launchChromium, ROOT } from '../helpers/browser';
+import { makeBundle } from '../helpers/factories';
+import { KizukiEnv } from '../helpers/kizuki-env';
+
+jest.setTimeout(180_000);
+
+const ORIGIN = 'https://shop.example';
+const PASSWORD = 'correct horse battery staple';
+const SHOTS = resolve(ROOT, 'test-artifacts/console');
+type Tenant = { tenantId: string; publishableKey: string; secretKey: string };
+
+describe('admin console in Chromium', () => {
+  const env = new KizukiEnv();
+  let a: Tenant;
+  let b: Tenant;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  let suspiciousId = '';
+  let bLoginId = '';
+
+  async function risk(t: Tenant, user: string, ip: string, bundle: SignalBundle | null, status = 'succeeded') {
+    let requestToken: string | undefined;
+    if (bundle) requestToken = (await env.post('/v1/collect', bundle, { 'x-kizuki-key': t.publishableKey, origin: ORIGIN })).body.requestToken;
+    const r = await env.post(
+      '/v1/risk',
+      { requestToken, event: 'login', status, user: { id: user }, context: { ip, userAgent: 'Mozilla/5.0 (X11; Linux x86_64) Chrome/126', acceptLanguage: 'ja-JP,ja;q=0.9' } },
+      { authorization: `Bearer ${t.secretKey}` },
+    );
+    expect(r.status).toBe(200);
+    return r.body as { id: string; decision: string; reasons: { code: string }[] };
+  }
+
+  async function open(locale: string): Promise<Page> {
+    const ctx = await browser.newContext({ locale, viewport: { width: 1360, height: 900 } });
+    contexts.push(ctx);
+    return ctx.newPage();
+  }
+
+  async function signIn(page: Page, email: string): Promise<void> {
+    await page.goto(`${env.baseUrl}/console/`);
+    await page.fill('input[name=email]', email);
+    await page.fill('input[name=password]', PASSWORD);
+    await page.click('#signin-form button[type=submit]');
+    await page.waitForSelector('nav.side');
+  }
+
+  const shot = (page: Page, name: string) => page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+
+  async function api(page: Page, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+    return page.evaluate(
+      async ({ method, path, body }) => {
+        const me = (await (await fetch('/admin/api/auth/session')).json()) as { csrfToken: string };
+        const res = await fetch(`/admin/api${path}`, {
+          method,
+          headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrfToken },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+        return { status: res.status, body: await res.json() };
+      },
+      { method, path, body },
+    );
+  }
+
+  beforeAll(async () => {
+    if (!existsSync(resolve(ROOT, 'dist/console/index.html'))) execFileSync(process.execPath, [resolve(ROOT, 'apps/console/build.mjs')], { cwd: ROOT, stdio: 'pipe' });
+    mkdirSync(SHOTS, { recursive: true });
+    await env.start();
+    a = await env.createTenant('Shop A', [ORIGIN]);
+    b = await env.createTenant('Shop B', [ORIGIN]);
+    const db = createDataSource({ url: env.config.DATABASE_URL, poolSize: 1 });
+    await db.initialize();
+    try {
+      await createAdmin(db, a.tenantId, 'analyst@a.example', 'admin', PASSWORD);
+      await createAdmin(db, a.tenantId, 'viewer@a.example', 'viewer', PASSWORD);
+      await createAdmin(db, b.tenantId, 'admin@b.example', 'admin', PASSWORD);
+    } finally {
+      await db.destroy();
+    }
+    // Traffic: alice logs in from her device until her typing profile is active, others log in normally…
+    for (let i = 0; i < 7; i++) await risk(a, 'alice@example.jp', '203.0.113.10', makeBundle({ seed: 100 + i, visitorId: 'visitor-alice-0001', storageId: 'storage-alice' }));
+    for (let i = 0; i < 4; i++) await risk(a, `user${i}@example.jp`, `203.0.113.${20 + i}`, makeBundle({ seed: 200 + i, visitorId: `visitor-user-${i}xx`, storageId: `st-${i}` }));
+    // …then an attacker: a new device, a slower rhythm, from another network, and a burst of failures.
+    const attacker = makeBundle({ seed: 999, visitorId: 'visitor-attacker-01', storageId: null });
+    attacker.device.components = { screen: '1366x768', timezone: 'Europe/Moscow', languages: 'ru-RU,ru', platform: 'Win32', hardwareConcurrency: 4 };
+    for (const f of attacker.typing.fields) f.keys = f.keys.map((k, i) => ({ ...k, d: k.d * 2.2 + i * 40, u: k.u * 2.2 + i * 40 + 90 }));
+    for (let i = 0; i < 6; i++) await risk(a, 'alice@example.jp', '198.51.100.66', null, 'failed');
+    suspiciousId = (await risk(a, 'alice@example.jp', '198.51.100.66', attacker)).id;
+    bLoginId = (await risk(b, 'only-in-b@example.jp', '192.0.2.200', makeBundle({ seed: 5, visitorId: 'visitor-b-000001' }))).id;
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => undefined);
+    await browser?.close();
+    await env.stop();
+  });
+
+  it('an analyst signs in, sees the traffic, reads a suspicious login, labels it and deny-lists its IP', async () => {
+    const page = await open('en-US');
+    await page.goto(`${env.baseUrl}/console/`);
+    await page.waitForSelector('#signin-form');
+    expect(await page.textContent('#signin-form h1')).toBe('Sign in');
+    await shot(page, '00-signin');
+    await signIn(page, 'analyst@a.example');
+
+    // Dashboard: the totals and the chart show the traffic the test produced.
+    await page.waitForSelector('.kpis');
+    const total = await page.textContent('.kpi:first-child .kpi-v');
+    const expected = (await env.sql<{ n: number }>(`SELECT count(*)::int AS n FROM assessments WHERE tenant_id = $1`, [a.tenantId]))[0].n;
+    expect(Number(total!.replace(/,/g, ''))).toBe(expected);
+    expect(await page.locator('svg.chart rect').count()).toBeGreaterThan(0);
+    expect(await page.textContent('main')).toContain('BRUTE_FORCE');
+    await shot(page, '01-dashboard');
+
+    // Logins list: every login of tenant A, newest first; B's never.
+    await page.click('nav.side >> text=Logins');
+    await page.waitForSelector('table.logins tbody tr');
+    expect(await page.locator('table.logins tbody tr').count()).toBe(expected);
+    expect(await page.getAttribute('table.logins tbody tr:first-child', 'data-id')).toBe(suspiciousId);
+    expect(await page.textContent('main')).not.toContain('192.0.2.200');
+    await shot(page, '02-logins');
+
+    // Filter by the raw user id (pseudonymised by the api) and by decision.
+    await page.fill('input[name=user]', 'alice@example.jp');
+    await page.click('form.filters button[type=submit]');
+    await page.waitForURL(/user=alice/);
+    await page.waitForFunction(() => (globalThis as any).document.querySelectorAll('table.logins tbody tr').length === 14);
+
+    // Detail: reasons in words, and the typing rhythm against the profile.
+    await page.click(`table.logins tbody tr[data-id="${suspiciousId}"] a >> nth=0`);
+    await page.waitForSelector('ul.reasons li');
+    const reasons = await page.textContent('ul.reasons');
+    expect(reasons).toContain('TYPING_MISMATCH');
+    expect(reasons).toContain("The typing rhythm differs from the account's usual rhythm.");
+    expect(reasons).toContain('Repeated failed passwords on this account.');
+    expect(await page.locator('svg.rhythm').count()).toBeGreaterThanOrEqual(2);
+    expect(await page.textContent('#typing')).toContain('active');
+    await shot(page, '03-login-detail');
+
+    await page.click('#label-fraud');
+    await page.waitForSelector('.head-right .l-fraud');
+    const fb = await env.sql<{ source: string; label: string }>(`SELECT source, label FROM feedback WHERE assessment_id = $1`, [suspiciousId]);
+    expect(fb).toEqual([{ source: 'console', label: 'fraud' }]);
+
+    // Account screen
+    await page.click('text=Open account');
+    await page.waitForSelector('text=Devices');
+    expect(await page.textContent('main')).toContain('trusted');
+    await shot(page, '04-account');
+
+    // IP summary
+    await page.click('nav.side >> text=IP summary');
+    await page.waitForSelector('main table tbody tr');
+    expect(await page.textContent('main table tbody tr:first-child')).toContain('198.51.100.66');
+    await shot(page, '05-ips');
+
+    // Deny-list the attacker's IP: the next login from it is denied.
+    await page.click('nav.side >> text=Lists');
+    await page.selectOption('#list-form select[name=kind]', 'ip');
+    await page.fill('#list-form input[name=value]', '198.51.100.66');
+    await page.fill('#list-form input[name=comment]', 'credential stuffing source');
+    await page.click('#list-form button[type=submit]');
+    await page.waitForSelector('#list-table >> text=198.51.100.66');
+    // a bad value is refused with the server's message
+    await page.selectOption('#list-form select[name=kind]', 'cidr');
+    await page.fill('#list-form input[name=value]', '198.51.100.7/24');
+    await page.click('#list-form button[type=submit]');
+    await page.waitForSelector('.error >> text=host bits');
+    await shot(page, '06-lists');
+    const next = await risk(a, 'alice@example.jp', '198.51.100.66', makeBundle({ seed: 7, visitorId: 'visitor-alice-0001', storageId: 'storage-alice' }));
+    expect(next.decision).toBe('deny');
+    expect(next.reasons.map((r) => r.code)).toContain('DENYLISTED');
+    await page.click('nav.side >> text=Logins');
+    await page.waitForSelector(`table.logins tbody tr[data-id="${next.id}"]`);
+    expect(await page.textContent(`table.logins tbody tr[data-id="${next.id}"]`)).toContain('DENYLISTED');
+
+    // Policy with a backtest preview
+    await page.click('nav.side >> text=Policy');
+    await page.fill('input[name=challenge]', '20');
+    await page.click('#backtest');
+    await page.waitForSelector('text=would be decided differently');
+    await shot(page, '07-policy');
+
+    await page.click('nav.side >> text=API keys');
+    await page.waitForSelector('main table tbody tr');
+    await shot(page, '08-keys');
+    await page.click('nav.side >> text=Team');
+    await page.waitForSelector('text=Audit log');
+    expect(await page.textContent('main')).toContain('list.add');
+    await shot(page, '09-team');
+
+    // Switch to Japanese: every screen follows.
+    await page.click('#lang-ja');
+    await page.waitForSelector('nav.side >> text=ダッシュボード');
+    await page.click('nav.side >> text=ダッシュボード');
+    await page.waitForSelector('text=判定の推移');
+    expect(await page.evaluate(() => (globalThis as any).document.documentElement.lang)).toBe('ja');
+    await shot(page, '10-dashboard-ja');
+    await page.goto(`${env.baseUrl}/console/logins/${suspiciousId}`);
+    await page.waitForSelector('text=この判定の理由');
+    expect(await page.textContent('ul.reasons')).toContain('タイピングのリズムが普段と異なります。');
+    await shot(page, '11-login-detail-ja');
+  });
+
+  it('defaults to Japanese in a Japanese browser', async () => {
+    const page = await open('ja-JP');
+    await page.goto(`${env.baseUrl}/console/`);
+    await page.waitForSelector('#signin-form');
+    expect(await page.textContent('#signin-form h1')).toBe('ログイン');
+    await shot(page, '12-signin-ja');
+  });
+
+  it('a viewer sees truncated IPs, no actions, and the API refuses changes with 403', async () => {
+    const page = await open('en-US');
+    await signIn(page, 'viewer@a.example');
+    await page.click('nav.side >> text=Logins');
+    await page.waitForSelector('table.logins tbody tr');
+    const ips = await page.locator('table.logins tbody tr td:nth-child(5)').allTextContents();
+    expect(ips.length).toBeGreaterThan(0);
+    for (const ip of ips) expect(ip).toMatch(/^(\d+\.\d+\.\d+\.x|—)$/);
+    expect(await page.locator('table.logins button').count()).toBe(0);
+    expect(await page.locator('nav.side >> text=API keys').count()).toBe(0);
+    await shot(page, '13-viewer-logins');
+    const label = await api(page, 'POST', `/logins/${suspiciousId}/label`, { label: 'legit' });
+    expect(label.status).toBe(403);
+    const list = await api(page, 'POST', '/lists', { list: 'allow', kind: 'ip', value: '198.51.100.66' });
+    expect(list.status).toBe(403);
+    const policy = await api(page, 'PUT', '/policy', { thresholds: { challenge: 90, deny: 99 }, fallbackDecision: 'allow', shadowMode: true, detectors: {} });
+    expect(policy.status).toBe(403);
+    expect((await env.sql<{ label: string }>(`SELECT label FROM assessments WHERE id = $1`, [suspiciousId]))[0].label).toBe('fraud');
+  });
+
+  it('a session of tenant B never sees tenant A\'s data', async () => {
+    const page = await open('en-US');
+    await signIn(page, 'admin@b.example');
+    await page.click('nav.side >> text=Logins');
+    await page.waitForSelector('table.logins tbody tr');
+    expect(await page.locator('table.logins tbody tr').count()).toBe(1);
+    expect(await page.getAttribute('table.logins tbody tr', 'data-id')).toBe(bLoginId);
+    expect(await page.textContent('main')).not.toContain('198.51.100.66');
+    await page.goto(`${env.baseUrl}/console/logins/${suspiciousId}`);
+    await page.waitForSelector('.error');
+    expect(await page.textContent('.error')).toContain('Not found');
+    expect((await api(page, 'GET', `/logins/${suspiciousId}`)).status).toBe(404);
+    expect((await api(page, 'POST', `/logins/${suspiciousId}/label`, { label: 'legit' })).status).toBe(404);
+    await page.click('nav.side >> text=IP summary');
+    await page.waitForSelector('main table tbody tr');
+    expect(await page.textContent('main')).not.toContain('198.51.100.66');
+  });
+});
