@@ -16,7 +16,8 @@ export function makeBundle(overrides: { visitorId?: string; storageId?: string |
     device: {
       visitorId: overrides.visitorId ?? 'visitor-0001abcd',
       storageId: overrides.storageId === undefined ? 'storage-0001abcd' : overrides.storageId,
-      components: { screen: '1920x1080', timezone: 'Asia/Tokyo', languages: 'ja-JP,ja', platform: 'Linux x86_64', hardwareConcurrency: 8 },
+      // Distinct devices differ in the components a fingerprint is made of, as real ones do.
+      components: deviceComponents(overrides.visitorId ?? 'visitor-0001abcd'),
       confidence: 0.6,
     },
     automation: { webdriver: false, bot: false, signals: [], untrustedEvents: 0 },
@@ -36,5 +37,20 @@ export function makeBundle(overrides: { visitorId?: string; storageId?: string |
       viewport: { w: 1280, h: 800 },
     },
     page: { loadToSubmitMs: 5400, focusChanges: 2, blurCount: 1, visibilityChanges: 0, path: '/login' },
+  };
+}
+
+function deviceComponents(visitorId: string): Record<string, string | number> {
+  const h = [...visitorId].reduce((acc, ch) => (acc * 31 + ch.charCodeAt(0)) >>> 0, 7);
+  return {
+    screen: ['1920x1080', '2560x1440', '1440x900', '1366x768'][h % 4],
+    timezone: 'Asia/Tokyo',
+    languages: 'ja-JP,ja',
+    platform: ['Linux x86_64', 'Win32', 'MacIntel'][h % 3],
+    hardwareConcurrency: [4, 8, 12, 16][(h >> 3) % 4],
+    canvas: `c${h.toString(16)}`,
+    webglRenderer: `r${(h >> 5).toString(16)}`,
+    audio: `a${(h >> 7).toString(16)}`,
+    fonts: `f${(h >> 9).toString(16)}`,
   };
 }

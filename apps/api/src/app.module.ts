@@ -13,6 +13,7 @@ import { ProducerService } from './queue/producer.service';
 import { RiskController } from './risk/risk.controller';
 import { RiskService } from './risk/risk.service';
 import { SdkAssetsController } from './sdk-assets/sdk-assets.controller';
+import { UsersController } from './users/users.controller';
 
 @Module({})
 export class ApiModule {
@@ -24,7 +25,7 @@ export class ApiModule {
         DatabaseModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE, applicationName: 'kizuki-api' }),
         AdminModule,
       ],
-      controllers: [CollectController, RiskController, FeedbackController, AssessmentsController, HealthController, SdkAssetsController, DemoController],
+      controllers: [CollectController, RiskController, FeedbackController, AssessmentsController, HealthController, SdkAssetsController, DemoController, UsersController],
       providers: [ApiKeyService, SecretKeyGuard, PublishableKeyGuard, ProducerService, RiskService],
     };
   }

@@ -9,6 +9,7 @@ import { FeedbackRepository } from './repositories/feedback.repository';
 import { ListRepository } from './repositories/list.repository';
 import { LoginStateRepository } from './repositories/login-state.repository';
 import { TenantRepository } from './repositories/tenant.repository';
+import { UserDataRepository } from './repositories/user-data.repository';
 
 const REPOSITORIES = [
   TenantRepository,
@@ -19,6 +20,7 @@ const REPOSITORIES = [
   FeedbackRepository,
   ListRepository,
   LoginStateRepository,
+  UserDataRepository,
 ];
 
 @Module({})

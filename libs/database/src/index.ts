@@ -13,3 +13,4 @@ export * from './repositories/login-state.repository';
 export * from './repositories/admin-auth.repository';
 export * from './repositories/admin-insights.repository';
 export * from './repositories/admin-config.repository';
+export * from './repositories/user-data.repository';

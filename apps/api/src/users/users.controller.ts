@@ -1,0 +1,65 @@
+import { Controller, Delete, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { KizukiConfig } from '@kizuki/config';
+import { pseudonymiseUser } from '@kizuki/crypto';
+import { UserDataRepository } from '@kizuki/database';
+import { SecretKeyGuard, Tenant } from '../auth/api-key.guard';
+import type { AuthenticatedTenant } from '../auth/api-key.service';
+import { Errors } from '../common/api-error';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A user's devices and data, addressed by the customer's own user id (pseudonymised on arrival,
+ * exactly as in /v1/risk). Unknown users and other tenants' users answer the same 404.
+ */
+@Controller('v1/users/:userId')
+@UseGuards(SecretKeyGuard)
+export class UsersController {
+  constructor(
+    private readonly config: KizukiConfig,
+    private readonly users: UserDataRepository,
+  ) {}
+
+  private async account(tenant: AuthenticatedTenant, userId: string): Promise<string> {
+    if (!userId || userId.length > 256) throw Errors.notFound('User');
+    const id = await this.users.accountId(tenant.tenantId, pseudonymiseUser(this.config.KIZUKI_SECRET, tenant.tenantId, userId));
+    if (!id) throw Errors.notFound('User');
+    return id;
+  }
+
+  @Get('devices')
+  async devices(@Tenant() tenant: AuthenticatedTenant, @Param('userId') userId: string) {
+    const devices = await this.users.devices(tenant.tenantId, await this.account(tenant, userId));
+    return { devices: devices.map((d) => ({ id: d.id, status: d.status, logins: d.logins, firstSeenAt: d.firstSeenAt, lastSeenAt: d.lastSeenAt })) };
+  }
+
+  @Post('devices/:deviceId/approve')
+  @HttpCode(200)
+  approve(@Tenant() tenant: AuthenticatedTenant, @Param('userId') userId: string, @Param('deviceId') deviceId: string) {
+    return this.setStatus(tenant, userId, deviceId, 'trusted');
+  }
+
+  @Post('devices/:deviceId/report')
+  @HttpCode(200)
+  report(@Tenant() tenant: AuthenticatedTenant, @Param('userId') userId: string, @Param('deviceId') deviceId: string) {
+    return this.setStatus(tenant, userId, deviceId, 'fraud');
+  }
+
+  private async setStatus(tenant: AuthenticatedTenant, userId: string, deviceId: string, status: 'trusted' | 'fraud') {
+    const accountId = await this.account(tenant, userId);
+    if (!UUID.test(deviceId) || !(await this.users.setDeviceStatus(tenant.tenantId, accountId, deviceId, status))) throw Errors.notFound('Device');
+    return { id: deviceId, status };
+  }
+
+  @Get('export')
+  async export(@Tenant() tenant: AuthenticatedTenant, @Param('userId') userId: string) {
+    return this.users.export(tenant.tenantId, await this.account(tenant, userId));
+  }
+
+  @Delete()
+  @HttpCode(200)
+  async erase(@Tenant() tenant: AuthenticatedTenant, @Param('userId') userId: string) {
+    const erased = await this.users.erase(tenant.tenantId, await this.account(tenant, userId));
+    return { erased };
+  }
+}
