@@ -22,7 +22,7 @@ export class ApiModule {
       module: ApiModule,
       imports: [
         ConfigModule.forRoot(config),
-        DatabaseModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE, applicationName: 'kizuki-api' }),
+        DatabaseModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE, applicationName: 'kizuki-api', role: config.DATABASE_APP_ROLE }),
         AdminModule,
       ],
       controllers: [CollectController, RiskController, FeedbackController, AssessmentsController, HealthController, SdkAssetsController, DemoController, UsersController],

@@ -77,6 +77,46 @@ export class KizukiConfig {
   @IsString()
   KIZUKI_STATIC_DIR = '';
 
+  /**
+   * The PostgreSQL role the api and worker act as (SET at connect time): it owns no table, so
+   * row-level security binds it. `none` keeps the login role (when DATABASE_URL's user is itself
+   * a non-owner member of kizuki_app).
+   */
+  @Matches(/^[a-z_][a-z0-9_]{0,62}$/, { message: 'DATABASE_APP_ROLE must be a plain role name (or none)' })
+  DATABASE_APP_ROLE = 'kizuki_app';
+
+  /** Requests per API key per window (all /v1 routes); 0 turns the limit off. Counted in Redis, shared by every api process. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  RATE_LIMIT_PER_KEY = 12000;
+
+  /** Requests per client IP per window on /v1/collect, and failed key checks per IP on every /v1 route; 0 turns it off. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  RATE_LIMIT_PER_IP = 1200;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  RATE_LIMIT_WINDOW_SECONDS = 60;
+
+  /** How often the worker's retention job purges expired signals and assessments. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(24 * 60)
+  RETENTION_EVERY_MINUTES = 60;
+
+  /** Rows deleted per statement by the retention job (bounded batches keep locks and WAL small). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(100000)
+  RETENTION_BATCH_SIZE = 5000;
+
   @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 }

@@ -6,10 +6,17 @@ export interface DatabaseOptions {
   url: string;
   poolSize?: number;
   applicationName?: string;
+  /**
+   * The role to act as on every connection (the api and worker: `kizuki_app`, which row-level
+   * security binds). Set as a startup parameter, so it costs no round trip. Unset for the CLI and
+   * migrations, which run as the owner.
+   */
+  role?: string;
 }
 
 /** One place that says how Kizuki talks to PostgreSQL; used by the apps, the CLI and tests. */
-export function dataSourceOptions({ url, poolSize = 10, applicationName = 'kizuki' }: DatabaseOptions): DataSourceOptions {
+export function dataSourceOptions({ url, poolSize = 10, applicationName = 'kizuki', role }: DatabaseOptions): DataSourceOptions {
+  if (role && !/^[a-z_][a-z0-9_]{0,62}$/.test(role)) throw new Error(`DATABASE_APP_ROLE '${role}' is not a plain role name`);
   return {
     type: 'postgres',
     url,
@@ -22,7 +29,12 @@ export function dataSourceOptions({ url, poolSize = 10, applicationName = 'kizuk
     poolSize,
     applicationName,
     // Fail fast when PostgreSQL is unreachable instead of queueing work behind a dead pool.
-    extra: { connectionTimeoutMillis: 2000, statement_timeout: 10000, idle_in_transaction_session_timeout: 30000 },
+    extra: {
+      connectionTimeoutMillis: 2000,
+      statement_timeout: 10000,
+      idle_in_transaction_session_timeout: 30000,
+      ...(role ? { options: `-c role=${role}` } : {}),
+    },
   };
 }
 

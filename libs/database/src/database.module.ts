@@ -10,6 +10,7 @@ import { ListRepository } from './repositories/list.repository';
 import { LoginStateRepository } from './repositories/login-state.repository';
 import { TenantRepository } from './repositories/tenant.repository';
 import { UserDataRepository } from './repositories/user-data.repository';
+import { DEFAULT_APP_ROLE } from './tenant-scope';
 
 const REPOSITORIES = [
   TenantRepository,
@@ -25,12 +26,17 @@ const REPOSITORIES = [
 
 @Module({})
 export class DatabaseModule {
+  /**
+   * The apps' database: they act as `role` (default kizuki_app, DATABASE_APP_ROLE), which
+   * row-level security binds; `none` keeps the login role.
+   */
   static forRoot(options: DatabaseOptions): DynamicModule {
+    const role = options.role === undefined ? DEFAULT_APP_ROLE : options.role === 'none' ? undefined : options.role;
     return {
       module: DatabaseModule,
       global: true,
       // The pool connects lazily per query; a PostgreSQL outage at boot is retried, not fatal.
-      imports: [TypeOrmModule.forRoot({ ...dataSourceOptions(options), retryAttempts: 3, retryDelay: 1000 })],
+      imports: [TypeOrmModule.forRoot({ ...dataSourceOptions({ ...options, role }), retryAttempts: 3, retryDelay: 1000 })],
       providers: REPOSITORIES,
       exports: REPOSITORIES,
     };

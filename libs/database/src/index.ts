@@ -1,5 +1,6 @@
 export * from './entities';
 export * from './data-source';
+export * from './tenant-scope';
 export * from './database.module';
 export * from './repositories/rows';
 export * from './repositories/tenant.repository';

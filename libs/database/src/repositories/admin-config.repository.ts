@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { ListKind, ListName } from './list.repository';
 import { rowsOf } from './rows';
+import { withTenant } from '../tenant-scope';
 
 export interface ListEntryRow {
   id: string;
@@ -35,8 +36,18 @@ const KEY_COLUMNS = `id, kind, prefix, label, created_at AS "createdAt", expires
 export class AdminConfigRepository {
   constructor(private readonly db: DataSource) {}
 
+  /** One statement as the tenant (row-level security), read-only. */
+  private read<T = any>(tenantId: string, sql: string, params: unknown[]): Promise<T> {
+    return withTenant(this.db, tenantId, (m) => m.query(sql, params), { readOnly: true });
+  }
+
+  /** One statement as the tenant (row-level security). */
+  private write<T = any>(tenantId: string, sql: string, params: unknown[]): Promise<T> {
+    return withTenant(this.db, tenantId, (m) => m.query(sql, params));
+  }
+
   async listEntries(tenantId: string): Promise<ListEntryRow[]> {
-    return this.db.query(
+    return this.read(tenantId, 
       `SELECT id, list, kind, value, comment, expires_at AS "expiresAt", created_at AS "createdAt",
               (expires_at IS NOT NULL AND expires_at <= now()) AS expired
          FROM list_entries WHERE tenant_id = $1 ORDER BY created_at DESC LIMIT 5000`,
@@ -55,7 +66,7 @@ export class AdminConfigRepository {
   }
 
   async findEntry(tenantId: string, id: string): Promise<ListEntryRow | null> {
-    const [row] = await this.db.query(
+    const [row] = await this.read(tenantId, 
       `SELECT id, list, kind, value, comment, expires_at AS "expiresAt", created_at AS "createdAt", false AS expired
          FROM list_entries WHERE tenant_id = $1 AND id = $2`,
       [tenantId, id],
@@ -65,7 +76,7 @@ export class AdminConfigRepository {
 
   async deleteEntry(tenantId: string, id: string): Promise<ListEntryRow | null> {
     const rows = rowsOf<ListEntryRow>(
-      await this.db.query(
+      await this.write(tenantId, 
         `DELETE FROM list_entries WHERE tenant_id = $1 AND id = $2 RETURNING id, list, kind, value, comment, expires_at AS "expiresAt"`,
         [tenantId, id],
       ),
@@ -74,25 +85,25 @@ export class AdminConfigRepository {
   }
 
   async policy(tenantId: string): Promise<Record<string, unknown>> {
-    const [row] = await this.db.query(`SELECT policy FROM tenants WHERE id = $1`, [tenantId]);
+    const [row] = await this.read(tenantId, `SELECT policy FROM tenants WHERE id = $1`, [tenantId]);
     return row?.policy ?? {};
   }
 
   async setPolicy(tenantId: string, policy: Record<string, unknown>): Promise<void> {
-    await this.db.query(`UPDATE tenants SET policy = $2 WHERE id = $1`, [tenantId, JSON.stringify(policy)]);
+    await this.write(tenantId, `UPDATE tenants SET policy = $2 WHERE id = $1`, [tenantId, JSON.stringify(policy)]);
   }
 
   async apiKeys(tenantId: string): Promise<ApiKeyListRow[]> {
-    return this.db.query(`SELECT ${KEY_COLUMNS} FROM api_keys WHERE tenant_id = $1 ORDER BY created_at DESC`, [tenantId]);
+    return this.read(tenantId, `SELECT ${KEY_COLUMNS} FROM api_keys WHERE tenant_id = $1 ORDER BY created_at DESC`, [tenantId]);
   }
 
   async findApiKey(tenantId: string, id: string): Promise<ApiKeyListRow | null> {
-    const [row] = await this.db.query(`SELECT ${KEY_COLUMNS} FROM api_keys WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
+    const [row] = await this.read(tenantId, `SELECT ${KEY_COLUMNS} FROM api_keys WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
     return row ?? null;
   }
 
   async createApiKey(tenantId: string, k: { kind: 'publishable' | 'secret'; prefix: string; hash: string; label: string | null }): Promise<ApiKeyListRow> {
-    const [row] = await this.db.query(
+    const [row] = await this.write(tenantId, 
       `INSERT INTO api_keys (tenant_id, kind, prefix, hash, label) VALUES ($1, $2, $3, $4, $5) RETURNING ${KEY_COLUMNS}`,
       [tenantId, k.kind, k.prefix, k.hash, k.label],
     );
@@ -101,7 +112,7 @@ export class AdminConfigRepository {
 
   /** Rotation: a new key of the same kind; the old one keeps working until `overlapUntil`. */
   async rotateApiKey(tenantId: string, id: string, k: { prefix: string; hash: string }, overlapUntil: Date): Promise<ApiKeyListRow | null> {
-    return this.db.transaction(async (m) => {
+    return withTenant(this.db, tenantId, async (m) => {
       const [old] = await m.query(
         `SELECT kind, label FROM api_keys WHERE tenant_id = $1 AND id = $2 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now()) FOR UPDATE`,
         [tenantId, id],
@@ -122,7 +133,7 @@ export class AdminConfigRepository {
   }
 
   async revokeApiKey(tenantId: string, id: string): Promise<boolean> {
-    const rows = rowsOf(await this.db.query(`UPDATE api_keys SET revoked_at = now() WHERE tenant_id = $1 AND id = $2 AND revoked_at IS NULL RETURNING id`, [tenantId, id]));
+    const rows = rowsOf(await this.write(tenantId, `UPDATE api_keys SET revoked_at = now() WHERE tenant_id = $1 AND id = $2 AND revoked_at IS NULL RETURNING id`, [tenantId, id]));
     return rows.length === 1;
   }
 }

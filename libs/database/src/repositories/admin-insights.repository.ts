@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { rowsOf } from './rows';
+import { withTenant } from '../tenant-scope';
 
 export type DecisionName = 'allow' | 'challenge' | 'deny';
 
@@ -55,6 +56,16 @@ const LIST_COLUMNS = `a.id, a.created_at AS "createdAt", a.decision, a.policy_de
 export class AdminInsightsRepository {
   constructor(private readonly db: DataSource) {}
 
+  /** One statement as the tenant (row-level security), read-only. */
+  private read<T = any>(tenantId: string, sql: string, params: unknown[]): Promise<T> {
+    return withTenant(this.db, tenantId, (m) => m.query(sql, params), { readOnly: true });
+  }
+
+  /** One statement as the tenant (row-level security). */
+  private write<T = any>(tenantId: string, sql: string, params: unknown[]): Promise<T> {
+    return withTenant(this.db, tenantId, (m) => m.query(sql, params));
+  }
+
   private where(tenantId: string, f: LoginFilter, params: unknown[]): string {
     params.push(tenantId);
     const clauses = ['a.tenant_id = $1'];
@@ -85,7 +96,7 @@ export class AdminInsightsRepository {
       where += ` AND (a.created_at, a.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`;
     }
     params.push(limit);
-    return this.db.query(
+    return this.read(tenantId, 
       `SELECT ${LIST_COLUMNS} FROM assessments a JOIN accounts acc ON acc.id = a.account_id
         WHERE ${where} ORDER BY a.created_at DESC, a.id DESC LIMIT $${params.length}`,
       params,
@@ -108,7 +119,7 @@ export class AdminInsightsRepository {
   }
 
   async loginDetail(tenantId: string, id: string): Promise<Record<string, any> | null> {
-    const [row] = await this.db.query(
+    const [row] = await this.read(tenantId, 
       `SELECT a.id, a.created_at AS "createdAt", a.event, a.status, a.decision, a.policy_decision AS "policyDecision", a.shadow, a.score,
               a.scores, a.reasons, a.label, host(a.ip) AS ip, a.country, a.asn, a.user_agent AS "userAgent", a.device_status AS "deviceStatus",
               a.bundle_id AS "bundleId",
@@ -135,7 +146,7 @@ export class AdminInsightsRepository {
     const range = `tenant_id = $1 AND created_at >= $2 AND created_at < $3`;
     const [series, reasons, bursts, ips, asns, countries, totals] = await Promise.all([
       // every bucket of the range, empty ones included, so the chart's time axis is true
-      this.db.query(
+      this.read(tenantId, 
         `WITH b AS (SELECT generate_series(date_trunc('${bucket}', $2::timestamptz), $3::timestamptz, interval '1 ${bucket}') AS t),
               c AS (SELECT date_trunc('${bucket}', created_at) AS t, count(*) FILTER (WHERE decision = 'allow')::int AS allow,
                            count(*) FILTER (WHERE decision = 'challenge')::int AS challenge, count(*) FILTER (WHERE decision = 'deny')::int AS deny
@@ -144,13 +155,13 @@ export class AdminInsightsRepository {
            FROM b LEFT JOIN c ON c.t = b.t ORDER BY b.t`,
         p,
       ),
-      this.db.query(
+      this.read(tenantId, 
         `SELECT r->>'code' AS code, count(*)::int AS n FROM assessments, jsonb_array_elements(reasons) r
           WHERE ${range} GROUP BY 1 ORDER BY 2 DESC LIMIT 12`,
         p,
       ),
       // Attack bursts: 10-minute windows with an unusual number of failed or non-allowed logins.
-      this.db.query(
+      this.read(tenantId, 
         `WITH w AS (
            SELECT to_timestamp(floor(extract(epoch FROM created_at) / 600) * 600) AS t, count(*)::int AS n,
                   count(*) FILTER (WHERE status = 'failed' OR decision <> 'allow')::int AS bad,
@@ -160,23 +171,23 @@ export class AdminInsightsRepository {
           ORDER BY bad DESC LIMIT 8`,
         p,
       ),
-      this.db.query(
+      this.read(tenantId, 
         `SELECT host(ip) AS key, count(*)::int AS n, count(*) FILTER (WHERE decision <> 'allow')::int AS flagged,
                 count(DISTINCT account_id)::int AS users
            FROM assessments WHERE ${range} AND ip IS NOT NULL GROUP BY ip ORDER BY flagged DESC, n DESC LIMIT 10`,
         p,
       ),
-      this.db.query(
+      this.read(tenantId, 
         `SELECT asn::text AS key, count(*)::int AS n, count(*) FILTER (WHERE decision <> 'allow')::int AS flagged
            FROM assessments WHERE ${range} AND asn IS NOT NULL GROUP BY asn ORDER BY n DESC LIMIT 10`,
         p,
       ),
-      this.db.query(
+      this.read(tenantId, 
         `SELECT country AS key, count(*)::int AS n, count(*) FILTER (WHERE decision <> 'allow')::int AS flagged
            FROM assessments WHERE ${range} AND country IS NOT NULL GROUP BY country ORDER BY n DESC LIMIT 10`,
         p,
       ),
-      this.db.query(
+      this.read(tenantId, 
         `SELECT count(*)::int AS total, count(*) FILTER (WHERE decision = 'allow')::int AS allow,
                 count(*) FILTER (WHERE decision = 'challenge')::int AS challenge, count(*) FILTER (WHERE decision = 'deny')::int AS deny,
                 count(*) FILTER (WHERE label = 'fraud')::int AS fraud, count(DISTINCT account_id)::int AS users
@@ -196,7 +207,7 @@ export class AdminInsightsRepository {
       flagged: 'flagged DESC',
       last: '"lastSeen" DESC',
     };
-    return this.db.query(
+    return this.read(tenantId, 
       `SELECT host(ip) AS ip, count(*)::int AS checks, count(DISTINCT account_id)::int AS users,
               count(*) FILTER (WHERE status = 'failed')::int AS failures, count(*) FILTER (WHERE decision <> 'allow')::int AS flagged,
               count(*) FILTER (WHERE decision = 'deny')::int AS denied,
@@ -210,7 +221,7 @@ export class AdminInsightsRepository {
   }
 
   async account(tenantId: string, accountId: string): Promise<Record<string, any> | null> {
-    const [row] = await this.db.query(
+    const [row] = await this.read(tenantId, 
       `SELECT id, user_hash AS "userHash", created_at AS "createdAt", last_seen_at AS "lastSeenAt", login_count AS "loginCount",
               trusted_logins AS "trustedLogins", countries, languages, last_login AS "lastLogin", typing_profile AS "typingProfile",
               (pointer_profile IS NOT NULL) AS "hasPointerProfile"
@@ -218,7 +229,7 @@ export class AdminInsightsRepository {
       [tenantId, accountId],
     );
     if (!row) return null;
-    const devices = await this.db.query(
+    const devices = await this.read(tenantId, 
       `SELECT d.id, d.visitor_id AS "visitorId", d.components, ad.logins, ad.first_seen_at AS "firstSeenAt", ad.last_seen_at AS "lastSeenAt",
               ad.status AS "linkStatus", d.status AS "deviceStatus",
               (SELECT count(*)::int FROM account_devices o WHERE o.tenant_id = $1 AND o.device_id = d.id AND o.account_id <> ad.account_id) AS "otherAccounts"
@@ -226,7 +237,7 @@ export class AdminInsightsRepository {
         WHERE ad.tenant_id = $1 AND ad.account_id = $2 ORDER BY ad.last_seen_at DESC LIMIT 100`,
       [tenantId, accountId],
     );
-    const countries = await this.db.query(
+    const countries = await this.read(tenantId, 
       `SELECT country, count(*)::int AS n, max(created_at) AS "lastSeen" FROM assessments
         WHERE tenant_id = $1 AND account_id = $2 AND country IS NOT NULL GROUP BY country ORDER BY n DESC LIMIT 50`,
       [tenantId, accountId],
@@ -235,13 +246,13 @@ export class AdminInsightsRepository {
   }
 
   async accountIdByHash(tenantId: string, userHash: string): Promise<string | null> {
-    const [row] = await this.db.query(`SELECT id FROM accounts WHERE tenant_id = $1 AND user_hash = $2`, [tenantId, userHash]);
+    const [row] = await this.read(tenantId, `SELECT id FROM accounts WHERE tenant_id = $1 AND user_hash = $2`, [tenantId, userHash]);
     return row?.id ?? null;
   }
 
   /** approve: the device is the user's (trusted, and no longer fraud); report: fraud for the account and the tenant. */
   async setDeviceVerdict(tenantId: string, accountId: string, deviceId: string, verdict: 'approve' | 'report'): Promise<{ before: string } | null> {
-    return this.db.transaction(async (m) => {
+    return withTenant(this.db, tenantId, async (m) => {
       const [link] = await m.query(
         `SELECT ad.status AS link, d.status AS device FROM account_devices ad JOIN devices d ON d.id = ad.device_id AND d.tenant_id = ad.tenant_id
           WHERE ad.tenant_id = $1 AND ad.account_id = $2 AND ad.device_id = $3 FOR UPDATE OF ad`,
@@ -257,7 +268,7 @@ export class AdminInsightsRepository {
 
   async resetProfile(tenantId: string, accountId: string): Promise<{ hadTyping: boolean; hadPointer: boolean } | null> {
     const rows = rowsOf<{ hadTyping: boolean; hadPointer: boolean }>(
-      await this.db.query(
+      await this.write(tenantId, 
         `UPDATE accounts a SET typing_profile = NULL, pointer_profile = NULL FROM accounts old
           WHERE a.tenant_id = $1 AND a.id = $2 AND old.id = a.id
           RETURNING (old.typing_profile IS NOT NULL) AS "hadTyping", (old.pointer_profile IS NOT NULL) AS "hadPointer"`,
@@ -272,7 +283,7 @@ export class AdminInsightsRepository {
    * overrides kept, shadow mode answers allow. Grouped by (stored decision, new decision, label).
    */
   async backtest(tenantId: string, from: Date, t: { challenge: number; deny: number; shadow: boolean }): Promise<{ before: string; after: string; label: string | null; n: number }[]> {
-    return this.db.query(
+    return this.read(tenantId, 
       `WITH d AS (
          SELECT decision AS before, label,
                 CASE WHEN reasons @> '[{"code":"DENYLISTED"}]' THEN 'deny'

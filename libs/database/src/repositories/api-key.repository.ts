@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { withTenant } from '../tenant-scope';
 
 export interface ApiKeyRow {
   id: string;
@@ -10,6 +11,8 @@ export interface ApiKeyRow {
   origins: string[];
   /** the tenant's stored policy (JSON), so a cached key carries its fallback decision */
   policy: Record<string, unknown>;
+  /** end of a rotation overlap; the key stops working then, even from the api's cache */
+  expiresAt: Date | null;
 }
 
 @Injectable()
@@ -17,24 +20,24 @@ export class ApiKeyRepository {
   // Also usable inside a transaction: pass its EntityManager.
   constructor(@Inject(DataSource) private readonly db: DataSource | EntityManager) {}
 
-  /** The entry point of every API call: the key's prefix names its tenant. Revoked or expired keys are not found. */
+  /**
+   * The entry point of every API call: the key's prefix names its tenant. Revoked or expired keys
+   * are not found. Crosses tenants by design, through the SECURITY DEFINER function
+   * kizuki_api_key_lookup (row-level security would hide the key otherwise): it returns only the
+   * one active key with this prefix.
+   */
   async findActiveByPrefix(prefix: string): Promise<ApiKeyRow | null> {
     const [row] = await this.db.query(
-      `SELECT k.id, k.tenant_id AS "tenantId", k.kind, k.hash, t.origins, t.policy
-         FROM api_keys k JOIN tenants t ON t.id = k.tenant_id
-        WHERE k.prefix = $1 AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now())`,
+      `SELECT id, tenant_id AS "tenantId", kind, hash, origins, policy, expires_at AS "expiresAt" FROM kizuki_api_key_lookup($1)`,
       [prefix],
     );
     return row ?? null;
   }
 
   async create(tenantId: string, key: { kind: 'publishable' | 'secret'; prefix: string; hash: string }): Promise<{ id: string }> {
-    const [row] = await this.db.query(`INSERT INTO api_keys (tenant_id, kind, prefix, hash) VALUES ($1, $2, $3, $4) RETURNING id`, [
-      tenantId,
-      key.kind,
-      key.prefix,
-      key.hash,
-    ]);
+    const [row] = await withTenant(this.db, tenantId, (m) =>
+      m.query(`INSERT INTO api_keys (tenant_id, kind, prefix, hash) VALUES ($1, $2, $3, $4) RETURNING id`, [tenantId, key.kind, key.prefix, key.hash]),
+    );
     return row;
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { withTenant } from '../tenant-scope';
 
 export interface AssessmentRow {
   id: string;
@@ -30,12 +31,19 @@ export class AssessmentRepository {
   constructor(private readonly db: DataSource) {}
 
   async findById(tenantId: string, id: string): Promise<AssessmentRow | null> {
-    const [row] = await this.db.query(`SELECT ${COLUMNS} FROM assessments WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
+    const [row] = await withTenant(this.db, tenantId, (m) => m.query(`SELECT ${COLUMNS} FROM assessments WHERE tenant_id = $1 AND id = $2`, [tenantId, id]), {
+      readOnly: true,
+    });
     return row ?? null;
   }
 
   async findByIdempotencyKey(tenantId: string, key: string): Promise<AssessmentRow | null> {
-    const [row] = await this.db.query(`SELECT ${COLUMNS} FROM assessments WHERE tenant_id = $1 AND idempotency_key = $2`, [tenantId, key]);
+    const [row] = await withTenant(
+      this.db,
+      tenantId,
+      (m) => m.query(`SELECT ${COLUMNS} FROM assessments WHERE tenant_id = $1 AND idempotency_key = $2`, [tenantId, key]),
+      { readOnly: true },
+    );
     return row ?? null;
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { withTenant } from '../tenant-scope';
 
 export type ListName = 'allow' | 'deny';
 export type ListKind = 'ip' | 'cidr' | 'device' | 'user' | 'asn' | 'country';
@@ -25,7 +26,7 @@ export class ListRepository {
 
   /** Unexpired entries of this tenant that match the login. CIDR values are validated on insert. */
   async matches(tenantId: string, p: ListProbe): Promise<ListMatchRow[]> {
-    return this.db.query(
+    return withTenant(this.db, tenantId, (m) => m.query(
       `SELECT list, kind, value, comment FROM list_entries
         WHERE tenant_id = $1 AND (expires_at IS NULL OR expires_at > now()) AND (
               (kind = 'ip' AND value = $2)
@@ -35,16 +36,16 @@ export class ListRepository {
            OR (kind = 'asn' AND value = $5)
            OR (kind = 'country' AND value = $6))`,
       [tenantId, p.ip, p.deviceId, p.userHash, p.asn === null ? null : String(p.asn), p.country],
-    );
+    ), { readOnly: true });
   }
 
   async add(tenantId: string, e: { list: ListName; kind: ListKind; value: string; comment?: string | null; expiresAt?: Date | null }): Promise<{ id: string }> {
-    const [row] = await this.db.query(
+    const [row] = await withTenant(this.db, tenantId, (m) => m.query(
       `INSERT INTO list_entries (tenant_id, list, kind, value, comment, expires_at) VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (tenant_id, list, kind, value) DO UPDATE SET comment = EXCLUDED.comment, expires_at = EXCLUDED.expires_at
        RETURNING id`,
       [tenantId, e.list, e.kind, e.value, e.comment ?? null, e.expiresAt ?? null],
-    );
+    ));
     return row;
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { rowsOf } from './rows';
+import { withTenant } from '../tenant-scope';
 
 export interface AccountState {
   id: string;
@@ -120,7 +121,7 @@ export class LoginStateRepository {
     tokenId: string | null,
     ip: string | null = null,
   ): Promise<LoginState> {
-    const [row] = await this.db.query(
+    const [row] = await withTenant(this.db, tenantId, (m) => m.query(
       `WITH acc AS (
          SELECT id, login_count AS "loginCount", trusted_logins AS "trustedLogins", typing_profile AS "typingProfile",
                 pointer_profile AS "pointerProfile", countries, languages, last_login AS "lastLogin"
@@ -143,7 +144,7 @@ export class LoginStateRepository {
               ($6::inet IS NOT NULL AND EXISTS (SELECT 1 FROM tor_exit_nodes WHERE ip = $6::inet)) AS tor
          FROM tenants t WHERE t.id = $1`,
       [tenantId, userHash, device?.visitorId ?? '', device?.storageId ?? null, tokenId, ip],
-    );
+    ), { readOnly: true });
     if (!row) throw new Error(`tenant ${tenantId} does not exist`);
     return {
       policy: row.policy,
@@ -160,7 +161,7 @@ export class LoginStateRepository {
    * idempotency key; refuses (and writes nothing) when the token was consumed by another login.
    */
   async record(tenantId: string, r: RecordLogin): Promise<RecordResult> {
-    return this.db.transaction(async (m) => {
+    return withTenant(this.db, tenantId, async (m) => {
       if (r.tokenId) {
         const used = await m.query(
           `INSERT INTO token_uses (tenant_id, token_id, assessment_id) VALUES ($1, $2, $3)
@@ -237,7 +238,7 @@ export class LoginStateRepository {
     label: 'legit' | 'fraud' | 'challenge_passed' | 'challenge_failed',
     learn?: (ctx: LabelLearningContext) => RecordLogin['learned'],
   ): Promise<boolean> {
-    return this.db.transaction(async (m) => {
+    return withTenant(this.db, tenantId, async (m) => {
       const claimed = rowsOf<{ accountId: string; deviceId: string | null; bundleId: string | null; trustedAtScore: boolean; ip: string | null; country: string | null; language: string | null; createdAt: Date }>(
         await m.query(
           `UPDATE feedback f SET applied_at = now() FROM assessments a

@@ -1,5 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
+import { withTenant } from '../tenant-scope';
 
 export interface TenantRow {
   id: string;
@@ -16,20 +18,24 @@ export class TenantRepository {
   constructor(@Inject(DataSource) private readonly db: DataSource | EntityManager) {}
 
   async create(input: { name: string; origins: string[]; policy?: Record<string, unknown> }): Promise<TenantRow> {
-    const [row] = await this.db.query(
-      `INSERT INTO tenants (name, origins, policy) VALUES ($1, $2, $3) RETURNING id, name, origins, policy, retention`,
-      [input.name, input.origins, JSON.stringify(input.policy ?? {})],
+    // The id is chosen here so the insert itself runs as that tenant (row-level security).
+    const id = randomUUID();
+    const [row] = await withTenant(this.db, id, (m) =>
+      m.query(`INSERT INTO tenants (id, name, origins, policy) VALUES ($1, $2, $3, $4) RETURNING id, name, origins, policy, retention`, [
+        id,
+        input.name,
+        input.origins,
+        JSON.stringify(input.policy ?? {}),
+      ]),
     );
     return row;
   }
 
   async findById(tenantId: string): Promise<TenantRow | null> {
-    const [row] = await this.db.query(`SELECT id, name, origins, policy, retention FROM tenants WHERE id = $1`, [tenantId]);
+    const [row] = await withTenant(this.db, tenantId, (m) => m.query(`SELECT id, name, origins, policy, retention FROM tenants WHERE id = $1`, [tenantId]), {
+      readOnly: true,
+    });
     return row ?? null;
   }
 
-  async findByName(name: string): Promise<TenantRow | null> {
-    const [row] = await this.db.query(`SELECT id, name, origins, policy, retention FROM tenants WHERE name = $1 ORDER BY created_at LIMIT 1`, [name]);
-    return row ?? null;
-  }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { rowsOf } from './rows';
+import { withTenant } from '../tenant-scope';
 
 export interface UserDevice {
   id: string;
@@ -27,23 +28,25 @@ export class UserDataRepository {
   constructor(private readonly db: DataSource) {}
 
   async accountId(tenantId: string, userHash: string): Promise<string | null> {
-    const [row] = await this.db.query(`SELECT id FROM accounts WHERE tenant_id = $1 AND user_hash = $2`, [tenantId, userHash]);
+    const [row] = await withTenant(this.db, tenantId, (m) => m.query(`SELECT id FROM accounts WHERE tenant_id = $1 AND user_hash = $2`, [tenantId, userHash]), {
+      readOnly: true,
+    });
     return row?.id ?? null;
   }
 
   async devices(tenantId: string, accountId: string): Promise<UserDevice[]> {
-    return this.db.query(
+    return withTenant(this.db, tenantId, (m) => m.query(
       `SELECT d.id, CASE WHEN d.status = 'fraud' THEN 'fraud' ELSE ad.status END AS status, d.status AS "deviceStatus", ad.logins,
               ad.first_seen_at AS "firstSeenAt", ad.last_seen_at AS "lastSeenAt"
          FROM account_devices ad JOIN devices d ON d.id = ad.device_id AND d.tenant_id = ad.tenant_id
         WHERE ad.tenant_id = $1 AND ad.account_id = $2 ORDER BY ad.last_seen_at DESC LIMIT 500`,
       [tenantId, accountId],
-    );
+    ), { readOnly: true });
   }
 
   /** Trust (approve) or report (fraud) one of the account's devices; false if it is not the account's. */
   async setDeviceStatus(tenantId: string, accountId: string, deviceId: string, status: 'trusted' | 'fraud'): Promise<boolean> {
-    return this.db.transaction(async (m) => {
+    return withTenant(this.db, tenantId, async (m) => {
       const updated = rowsOf(
         await m.query(`UPDATE account_devices SET status = $4 WHERE tenant_id = $1 AND account_id = $2 AND device_id = $3 RETURNING device_id`, [
           tenantId,
@@ -60,29 +63,33 @@ export class UserDataRepository {
 
   /** Everything stored about the account, for a data-subject access request. */
   async export(tenantId: string, accountId: string): Promise<Record<string, unknown>> {
-    const [account] = await this.db.query(
+    return withTenant(this.db, tenantId, (m) => this.exportIn(m, tenantId, accountId), { readOnly: true });
+  }
+
+  private async exportIn(m: EntityManager, tenantId: string, accountId: string): Promise<Record<string, unknown>> {
+    const [account] = await m.query(
       `SELECT id, created_at AS "createdAt", last_seen_at AS "lastSeenAt", login_count AS "loginCount", trusted_logins AS "trustedLogins",
               typing_profile AS "typingProfile", pointer_profile AS "pointerProfile", countries, languages, last_login AS "lastLogin"
          FROM accounts WHERE tenant_id = $1 AND id = $2`,
       [tenantId, accountId],
     );
-    const devices = await this.db.query(
+    const devices = await m.query(
       `SELECT d.id, ad.status, ad.logins, ad.first_seen_at AS "firstSeenAt", ad.last_seen_at AS "lastSeenAt", d.components
          FROM account_devices ad JOIN devices d ON d.id = ad.device_id WHERE ad.tenant_id = $1 AND ad.account_id = $2`,
       [tenantId, accountId],
     );
-    const assessments = await this.db.query(
+    const assessments = await m.query(
       `SELECT id, event, status, decision, score, scores, reasons, host(ip) AS ip, country, asn, user_agent AS "userAgent", label,
               created_at AS "createdAt", bundle_id AS "bundleId"
          FROM assessments WHERE tenant_id = $1 AND account_id = $2 ORDER BY created_at`,
       [tenantId, accountId],
     );
-    const bundles = await this.db.query(
+    const bundles = await m.query(
       `SELECT b.id, b.received_at AS "receivedAt", host(b.ip) AS ip, b.user_agent AS "userAgent", b.origin, b.payload
          FROM signal_bundles b WHERE b.tenant_id = $1 AND b.id IN (SELECT bundle_id FROM assessments WHERE tenant_id = $1 AND account_id = $2)`,
       [tenantId, accountId],
     );
-    const feedback = await this.db.query(
+    const feedback = await m.query(
       `SELECT f.assessment_id AS "assessmentId", f.label, f.source, f.created_at AS "createdAt"
          FROM feedback f JOIN assessments a ON a.id = f.assessment_id AND a.tenant_id = f.tenant_id
         WHERE f.tenant_id = $1 AND a.account_id = $2`,
@@ -96,7 +103,7 @@ export class UserDataRepository {
    * uses), the signal bundles of its logins, and devices no other account used.
    */
   async erase(tenantId: string, accountId: string): Promise<ErasureCounts> {
-    return this.db.transaction(async (m) => {
+    return withTenant(this.db, tenantId, async (m) => {
       const bundles = rowsOf(
         await m.query(
           `DELETE FROM signal_bundles WHERE tenant_id = $1 AND id IN (SELECT bundle_id FROM assessments WHERE tenant_id = $1 AND account_id = $2) RETURNING id`,

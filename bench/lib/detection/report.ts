@@ -1,0 +1,89 @@
+// Rates per scenario, goals, and the table (console and docs/detection-report.md).
+import type { LoginRecord } from './harness';
+import { SCENARIOS, type ScenarioKey } from './scenarios';
+
+export interface Row {
+  key: ScenarioKey;
+  title: string;
+  goal: string;
+  n: number;
+  allow: number;
+  challenge: number;
+  deny: number;
+  errors: number;
+  /** answered with the fallback decision because scoring failed or timed out (not in the rates) */
+  degraded: number;
+  /** the measured rate for the goal (0..1), null without logins */
+  rate: number | null;
+  pass: boolean | null;
+  note: string;
+  /** most frequent reason codes, with counts */
+  reasons: string;
+  /** mean score and mean per-detector scores */
+  meanScore: number | null;
+}
+
+const pct = (x: number, n: number) => (n ? `${((100 * x) / n).toFixed(1)}%` : '—');
+
+export function summarise(log: readonly LoginRecord[]): Row[] {
+  return SCENARIOS.map((s) => {
+    const all = log.filter((r) => r.scenario === s.key);
+    const degraded = all.filter((r) => r.degraded).length;
+    const errors = all.filter((r) => r.decision === 'error').length;
+    // rates over the logins Kizuki actually scored
+    const rs = all.filter((r) => !r.degraded && r.decision !== 'error');
+    const n = rs.length;
+    const c = (d: string) => rs.filter((r) => r.decision === d).length;
+    const allow = c('allow');
+    const challenge = c('challenge');
+    const deny = c('deny');
+    let rate: number | null = null;
+    let note = '';
+    let pass: boolean | null = null;
+    if (n) {
+      if (s.measure === 'allow') rate = allow / n;
+      else if (s.measure === 'notDeny') rate = (allow + challenge) / n;
+      else if (s.measure === 'flagged') rate = (challenge + deny) / n;
+      if (s.measure === 'stuffing') {
+        const first = rs.findIndex((r) => r.decision === 'challenge' || r.decision === 'deny');
+        const rest = rs.slice(50);
+        const flaggedRest = rest.filter((r) => r.decision === 'challenge' || r.decision === 'deny').length;
+        rate = rest.length ? flaggedRest / rest.length : null;
+        note = `first flagged: attempt #${first + 1 || '—'}; after #50: ${flaggedRest}/${rest.length}`;
+        pass = first >= 0 && first < 50 && (rate ?? 0) >= s.min;
+      } else {
+        pass = (rate ?? 0) >= s.min;
+      }
+      if (s.key === 'travel' && deny > 0) note = `${deny} denied`;
+    } else if (all.length) {
+      pass = false;
+      note = 'no login was scored';
+    }
+    const codes = new Map<string, number>();
+    for (const r of rs) for (const code of r.reasons) codes.set(code, (codes.get(code) ?? 0) + 1);
+    const reasons = [...codes.entries()].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([k, v]) => `${k} ${v}`).join(', ');
+    const scored = rs.filter((r) => typeof r.score === 'number');
+    const meanScore = scored.length ? scored.reduce((t, r) => t + (r.score as number), 0) / scored.length : null;
+    return { key: s.key, title: s.title, goal: s.goal, n, allow, challenge, deny, errors, degraded, rate, pass, note, reasons, meanScore };
+  });
+}
+
+export function table(rows: readonly Row[]): string {
+  const head = ['scenario', 'scored logins', 'allow', 'challenge', 'deny', 'goal', 'measured', 'result'];
+  const body = rows.map((r) => [
+    r.title,
+    String(r.n),
+    `${r.allow} (${pct(r.allow, r.n)})`,
+    `${r.challenge} (${pct(r.challenge, r.n)})`,
+    `${r.deny} (${pct(r.deny, r.n)})`,
+    r.goal,
+    (r.rate === null ? '—' : `${(100 * r.rate).toFixed(1)}%`) + (r.errors ? ` (+${r.errors} errors)` : '') + (r.degraded ? ` (+${r.degraded} degraded)` : '') + (r.note ? `; ${r.note}` : ''),
+    r.pass === null ? 'skipped' : r.pass ? 'PASS' : 'FAIL',
+  ]);
+  return [head, head.map(() => '---'), ...body].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
+}
+
+export function reasonsTable(rows: readonly Row[]): string {
+  const body = rows.filter((r) => r.n).map((r) => `| ${r.title} | ${r.meanScore === null ? '—' : r.meanScore.toFixed(0)} | ${r.reasons || '—'} |`);
+  return ['| scenario | mean score | reason codes (logins carrying each) |', '| --- | --- | --- |', ...body].join('\n');
+}
