@@ -1,3 +1,6 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { createDataSource } from '@kizuki/database';
 import { createAdmin } from '../../apps/cli/src/commands/admins';
 import { totp } from '../../apps/api/src/admin/auth/totp';
@@ -176,5 +179,26 @@ describe('admin console auth (sessions, CSRF, throttling, timeouts, TOTP)', () =
     expect((await login('newbie@example.com', otp)).status).toBe(401);
     const audit = await call('GET', '/admin/api/audit', { cookie: admin.cookie });
     expect(audit.body.items.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(['team.invite', 'session.login']));
+  });
+
+  it('serves the built console at /console with a strict CSP, hashed assets and an SPA fallback', async () => {
+    const root = resolve(__dirname, '../..');
+    if (!existsSync(resolve(root, 'dist/console/index.html'))) execFileSync(process.execPath, [resolve(root, 'apps/console/build.mjs')], { cwd: root, stdio: 'pipe' });
+    const index = await fetch(`${env.baseUrl}/console`);
+    const html = await index.text();
+    expect(index.status).toBe(200);
+    expect(index.headers.get('content-type')).toMatch(/text\/html/);
+    expect(index.headers.get('content-security-policy')).toMatch(/script-src 'self'/);
+    expect(index.headers.get('x-frame-options')).toBe('DENY');
+    const asset = /src="(\/console\/assets\/app-[A-Z0-9]+\.js)"/.exec(html)![1];
+    const js = await fetch(env.baseUrl + asset);
+    expect(js.status).toBe(200);
+    expect(js.headers.get('cache-control')).toMatch(/immutable/);
+    const deep = await fetch(`${env.baseUrl}/console/logins/00000000-0000-4000-8000-000000000000?x=1`);
+    expect(deep.status).toBe(200);
+    expect(await deep.text()).toBe(html);
+    expect((await fetch(`${env.baseUrl}/console/assets/nope-ABCDEFGH.js`)).status).toBe(404);
+    const traversal = await fetch(`${env.baseUrl}/console/..%2f..%2fpackage.json`);
+    expect(await traversal.text()).not.toContain('"name": "kizuki"');
   });
 });

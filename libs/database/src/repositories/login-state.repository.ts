@@ -239,6 +239,12 @@ export class LoginStateRepository {
     learn?: (ctx: LabelLearningContext) => RecordLogin['learned'],
   ): Promise<boolean> {
     return withTenant(this.db, tenantId, async (m) => {
+      // Two labels of one login applied at once must not both learn: the second waits here for the
+      // first to commit, and its claim below then sees the first one applied.
+      await m.query(`SELECT 1 FROM assessments WHERE tenant_id = $1 AND id = (SELECT assessment_id FROM feedback WHERE tenant_id = $1 AND id = $2) FOR UPDATE`, [
+        tenantId,
+        feedbackId,
+      ]);
       const claimed = rowsOf<{ accountId: string; deviceId: string | null; bundleId: string | null; trustedAtScore: boolean; ip: string | null; country: string | null; language: string | null; createdAt: Date }>(
         await m.query(
           `UPDATE feedback f SET applied_at = now() FROM assessments a

@@ -1,0 +1,154 @@
+// Admin console query latency at scale: a fresh database seeded with 1,000,000 assessments (one
+// INSERT … SELECT generate_series, plus 50,000 accounts and 20,000 devices), then the list
+// endpoints (first page, filtered pages, a deep keyset page) and the detail endpoint measured
+// through the real api (production build, its own process) over HTTP with a real console session.
+// Prints p50 / p95 per query.
+//   npx tsx bench/console-queries.ts [--rows 1000000] [--n 60]
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { pseudonymiseUser } from '@kizuki/crypto';
+import { encodeCursor } from '../apps/api/src/admin/cursor';
+import { ROOT, startStack } from './lib/stack';
+
+const arg = (name: string, dflt: number) => (process.argv.includes(name) ? Number(process.argv[process.argv.indexOf(name) + 1]) : dflt);
+const ROWS = arg('--rows', 1_000_000);
+const N = arg('--n', 60);
+const PASSWORD = 'bench password 123';
+
+function pct(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
+}
+
+async function main(): Promise<void> {
+  const stack = await startStack({ workers: 0 });
+  const pg = new Client({ connectionString: stack.env.DATABASE_URL });
+  await pg.connect();
+  const env = {
+    baseUrl: stack.baseUrl,
+    sql: async <T = any>(text: string, params: unknown[] = []): Promise<T[]> => (await pg.query(text, params)).rows as T[],
+  };
+  try {
+    const a = stack.tenant;
+    const cli = (input: string, ...args: string[]) =>
+      spawnSync(process.execPath, [join(ROOT, 'dist/apps/cli/main.js'), ...args], { env: stack.env, encoding: 'utf8', input });
+    const other = JSON.parse(cli('', 'tenants', 'create', '--name', 'Bench B').stdout);
+    const admin = cli(PASSWORD, 'admins', 'create', '--tenant', a.tenantId, '--email', 'bench@example.com', '--role', 'analyst');
+    if (admin.status !== 0) throw new Error(admin.stderr);
+
+    let t = performance.now();
+    await env.sql(`SET synchronous_commit = off`);
+    await env.sql(
+      `INSERT INTO accounts (tenant_id, user_hash, login_count) SELECT $1, md5('user' || g), 20 FROM generate_series(1, 50000) g`,
+      [a.tenantId],
+    );
+    // the first accounts get the pseudonyms of user-0, user-1, … so the raw-user-id filter finds them
+    const firstAccounts = await env.sql<{ id: string }>(`SELECT id FROM accounts WHERE tenant_id = $1 ORDER BY id LIMIT $2`, [a.tenantId, N + 3]);
+    for (const [i, acc] of firstAccounts.entries()) {
+      await env.sql(`UPDATE accounts SET user_hash = $2 WHERE id = $1`, [acc.id, pseudonymiseUser(stack.env.KIZUKI_SECRET, a.tenantId, `user-${i}`)]);
+    }
+    await env.sql(`INSERT INTO devices (tenant_id, visitor_id) SELECT $1, 'visitor-' || g FROM generate_series(1, 20000) g`, [a.tenantId]);
+    // 1M assessments over the last 30 days for tenant A (and 5% as many for tenant B, so scoping is real)
+    const seed = (tenant: string, rows: number) =>
+      env.sql(
+        `WITH acc AS (SELECT array_agg(id ORDER BY id) AS ids FROM accounts WHERE tenant_id = $1),
+              dev AS (SELECT array_agg(id ORDER BY id) AS ids FROM devices WHERE tenant_id = $1)
+         INSERT INTO assessments (id, tenant_id, idempotency_key, account_id, device_id, event, status, decision, policy_decision,
+                                  score, scores, reasons, device_status, ip, country, asn, user_agent, created_at)
+         SELECT gen_random_uuid(), $2, 'bench-' || g, acc.ids[(1 + (g::bigint * 7919) % array_length(acc.ids, 1))::int],
+                dev.ids[(1 + (g::bigint * 104729) % array_length(dev.ids, 1))::int], 'login',
+                CASE WHEN r < 0.08 THEN 'failed' ELSE 'succeeded' END,
+                CASE WHEN r < 0.02 THEN 'deny' WHEN r < 0.12 THEN 'challenge' ELSE 'allow' END,
+                CASE WHEN r < 0.02 THEN 'deny' WHEN r < 0.12 THEN 'challenge' ELSE 'allow' END,
+                CASE WHEN r < 0.02 THEN 85 + (g % 15) WHEN r < 0.12 THEN 40 + (g % 40) ELSE g % 40 END,
+                '{"takeover":0.1,"bot":0.05,"typing":0.2,"pointer":null}'::jsonb,
+                CASE WHEN r < 0.003 THEN '[{"code":"DENYLISTED","detail":"ip"}]'::jsonb
+                     WHEN r < 0.02 THEN '[{"code":"CREDENTIAL_STUFFING","detail":"x"},{"code":"BRUTE_FORCE","detail":"x"}]'::jsonb
+                     WHEN r < 0.07 THEN '[{"code":"NEW_DEVICE","detail":"x"},{"code":"TYPING_MISMATCH","detail":"x"}]'::jsonb
+                     WHEN r < 0.12 THEN '[{"code":"NEW_COUNTRY","detail":"x"},{"code":"DATACENTER_IP","detail":"x"}]'::jsonb
+                     ELSE '[{"code":"KNOWN_DEVICE","detail":"x"}]'::jsonb END,
+                'trusted',
+                ('10.' || (g % 200) || '.' || ((g / 200) % 250) || '.' || (g % 97))::inet,
+                (ARRAY['JP','JP','JP','JP','US','KR','CN','DE'])[1 + g % 8], 2500 + g % 300, 'Mozilla/5.0',
+                date_trunc('milliseconds', now() - (g::double precision / $3) * interval '30 days')
+           FROM generate_series(1, $3) g, acc, dev, LATERAL (SELECT ((g * 2654435761::bigint) % 1000000)::double precision / 1000000 AS r) x`,
+        [a.tenantId, tenant, rows],
+      );
+    await seed(a.tenantId, ROWS);
+    await seed(other.tenantId, Math.round(ROWS / 20));
+    await env.sql(`VACUUM ANALYZE assessments`);
+    await env.sql(`VACUUM ANALYZE accounts`);
+    const seedS = (performance.now() - t) / 1000;
+
+    const login = await fetch(`${env.baseUrl}/admin/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'bench@example.com', password: PASSWORD }),
+    });
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
+    const get = async (path: string): Promise<{ ms: number; body: any }> => {
+      const started = performance.now();
+      const r = await fetch(env.baseUrl + path, { headers: { cookie } });
+      const body = await r.json();
+      if (r.status !== 200) throw new Error(`${path}: ${r.status} ${JSON.stringify(body)}`);
+      return { ms: performance.now() - started, body };
+    };
+
+    const [deep] = await env.sql<{ at: string; id: string }>(
+      `SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at, id FROM assessments WHERE tenant_id = $1
+        ORDER BY created_at DESC, id DESC OFFSET $2 LIMIT 1`,
+      [a.tenantId, Math.floor(ROWS * 0.9)],
+    );
+    const ids = (await env.sql<{ id: string }>(`SELECT id FROM assessments WHERE tenant_id = $1 ORDER BY random() LIMIT $2`, [a.tenantId, N])).map((r) => r.id);
+    const [someIp] = await env.sql<{ ip: string }>(`SELECT host(ip) AS ip FROM assessments WHERE tenant_id = $1 LIMIT 1`, [a.tenantId]);
+    const week = new Date(Date.now() - 14 * 86400_000).toISOString();
+    const weekEnd = new Date(Date.now() - 7 * 86400_000).toISOString();
+
+    const cases: [string, (i: number) => string][] = [
+      ['list: first page (50)', () => '/admin/api/logins'],
+      ['list: decision=deny', () => '/admin/api/logins?decision=deny'],
+      ['list: reason=DENYLISTED (0.3%)', () => '/admin/api/logins?reason=DENYLISTED'],
+      ['list: country=DE', () => '/admin/api/logins?country=DE'],
+      ['list: user (raw id → pseudonym)', (i) => `/admin/api/logins?user=${encodeURIComponent(`user-${i}`)}`],
+      ['list: exact IP', () => `/admin/api/logins?ip=${someIp.ip}`],
+      ['list: time range (a week, 2 weeks ago)', () => `/admin/api/logins?from=${week}&to=${weekEnd}`],
+      ['list: deny + time range', () => `/admin/api/logins?decision=deny&from=${week}&to=${weekEnd}`],
+      [`list: deep keyset page (row ${Math.floor(ROWS * 0.9).toLocaleString()})`, () => `/admin/api/logins?cursor=${encodeCursor(deep.at, deep.id)}`],
+      ['list: 2nd page via nextCursor', () => ''],
+      ['detail: /logins/:id', (i) => `/admin/api/logins/${ids[i % ids.length]}`],
+    ];
+    const first = await get('/admin/api/logins');
+    const results: Record<string, string>[] = [];
+    for (const [name, path] of cases) {
+      const p = name.startsWith('list: 2nd') ? () => `/admin/api/logins?cursor=${first.body.nextCursor}` : path;
+      for (let i = 0; i < 3; i++) await get(p(i)); // warm-up
+      const ms: number[] = [];
+      let items = 0;
+      for (let i = 0; i < N; i++) {
+        const r = await get(p(i));
+        ms.push(r.ms);
+        items = r.body.items ? r.body.items.length : 1;
+      }
+      results.push({ query: name, p50: pct(ms, 50).toFixed(1), p95: pct(ms, 95).toFixed(1), max: Math.max(...ms).toFixed(1), rows: String(items) });
+    }
+    t = performance.now();
+    const dash = await get('/admin/api/dashboard?range=24h');
+    const dash7 = await get('/admin/api/dashboard?range=7d');
+    const ips = await get('/admin/api/ips?range=24h');
+    console.log(`seeded ${ROWS.toLocaleString()} + ${Math.round(ROWS / 20).toLocaleString()} assessments in ${seedS.toFixed(1)} s; ${N} requests per query (after 3 warm-up)`);
+    console.table(results);
+    console.log(`dashboard 24h: ${dash.ms.toFixed(0)} ms, dashboard 7d: ${dash7.ms.toFixed(0)} ms, IP summary 24h: ${ips.ms.toFixed(0)} ms (single requests) [${((performance.now() - t) / 1000).toFixed(1)} s]`);
+  } finally {
+    await pg.end();
+    await stack.stop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);
