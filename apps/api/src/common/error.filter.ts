@@ -50,7 +50,8 @@ export class ErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const { status, body, headers } = toErrorResponse(exception);
-    if (status >= 500) this.logger.error({ msg: 'unhandled error', err: String((exception as Error)?.stack ?? exception) });
+    // An ApiError is a decided answer (e.g. 503 while Redis is down): only surprises are logged as errors.
+    if (status >= 500 && !(exception instanceof ApiError)) this.logger.error({ msg: 'unhandled error', err: String((exception as Error)?.stack ?? exception) });
     reply.status(status).headers(headers).send(body);
   }
 }

@@ -16,11 +16,14 @@ export class ProducerService implements OnApplicationShutdown {
   constructor(config: KizukiConfig) {
     this.redis = createRedis(config.REDIS_URL, 'producer');
     const prefix = config.KIZUKI_REDIS_PREFIX;
-    this.queues = {
-      [QueueName.Ingest]: new Queue(QueueName.Ingest, { connection: this.redis, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS }),
-      [QueueName.Score]: new Queue(QueueName.Score, { connection: this.redis, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS }),
-    };
-    for (const q of Object.values(this.queues)) q.on('error', (e) => this.logger.warn({ msg: 'queue error', err: String(e) }));
+    this.queues = Object.fromEntries(
+      Object.values(QueueName).map((name) => [name, new Queue(name, { connection: this.redis, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS })]),
+    ) as Record<QueueName, Queue>;
+    for (const q of Object.values(this.queues)) {
+      q.on('error', (e) => this.logger.warn({ msg: 'queue error', err: String(e) }));
+      // Every in-flight add() listens for the queue closing: under load there are thousands.
+      q.setMaxListeners(0);
+    }
     this.eventsRedis = createRedis(config.REDIS_URL, 'events');
     this.scoreEvents = new QueueEvents(QueueName.Score, { connection: this.eventsRedis, prefix });
     this.scoreEvents.on('error', (e) => this.logger.warn({ msg: 'queue events error', err: String(e) }));
@@ -33,6 +36,14 @@ export class ProducerService implements OnApplicationShutdown {
 
   async waitFor<N extends JobName>(job: Job<JobPayloads[N], JobResults[N]>, timeoutMs: number): Promise<JobResults[N]> {
     return job.waitUntilFinished(this.scoreEvents, timeoutMs);
+  }
+
+  /** Jobs per queue and state, for the queue-depth gauges of /metrics. */
+  async jobCounts(): Promise<Record<string, Record<string, number>>> {
+    const entries = await Promise.all(
+      Object.entries(this.queues).map(async ([name, q]) => [name, await q.getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized')] as const),
+    );
+    return Object.fromEntries(entries);
   }
 
   async ping(): Promise<void> {

@@ -1,0 +1,196 @@
+// Open-loop load test of a production build (api + worker processes, real PostgreSQL and Redis,
+// everything on this machine). Requests are sent at a fixed arrival rate whatever the server
+// does, and each latency is measured from the request's *scheduled* time, so a slow server
+// cannot hide its queueing (no coordinated omission).
+//
+//   npx tsx bench/load.ts                       # risk 100/250/500/1000 req/s × 60 s, collect steps
+//   npx tsx bench/load.ts --duration 20 --rates 100,500 --collect-rates 1000,3000
+//   npx tsx bench/load.ts --apis 2 --workers 2  # scale-out run
+//   npx tsx bench/load.ts --soak 600 --rates 250 --collect-rates ''   # memory over 10 minutes
+import { readFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { Queue } from 'bullmq';
+import IORedis from 'ioredis';
+import type { SignalBundle } from '../libs/scoring/src/signals';
+import * as S from '../libs/scoring/src/testing/scenario';
+import { percentile, startStack, type Stack } from './lib/stack';
+
+const arg = (name: string, fallback: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : fallback;
+};
+const list = (s: string) => s.split(',').filter(Boolean).map(Number);
+const RATES = list(arg('rates', '100,250,500,1000'));
+const DURATION = Number(arg('duration', '60'));
+const COLLECT_RATES = list(arg('collect-rates', '1000,2000,3000,4000'));
+const COLLECT_DURATION = Number(arg('collect-duration', '15'));
+const ACCOUNTS = Number(arg('accounts', '500'));
+const ENROL = Number(arg('enrol', '6'));
+const SOAK = Number(arg('soak', '0'));
+const APIS = Number(arg('apis', '1'));
+const WORKERS = Number(arg('workers', '1'));
+
+const agent = new Agent({ keepAlive: true, maxSockets: 1024 });
+
+interface Answer {
+  status: number;
+  ms: number;
+  body: string;
+}
+
+function post(url: string, headers: Record<string, string>, body: string, scheduled: number, timeoutMs = 5000): Promise<Answer> {
+  return new Promise((resolve) => {
+    const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers }, timeout: timeoutMs }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - scheduled, body: Buffer.concat(chunks).toString() }));
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', () => resolve({ status: 0, ms: performance.now() - scheduled, body: '' }));
+    req.end(body);
+  });
+}
+
+/** Fires `count` requests at `rate` per second on schedule; `make(i)` builds the i-th request. */
+async function openLoop(rate: number, count: number, make: (i: number, scheduled: number) => Promise<Answer>): Promise<Answer[]> {
+  const start = performance.now() + 50;
+  const pending: Promise<Answer>[] = [];
+  let next = 0;
+  while (next < count) {
+    const now = performance.now();
+    while (next < count && start + (next * 1000) / rate <= now) {
+      pending.push(make(next, start + (next * 1000) / rate));
+      next++;
+    }
+    await new Promise((r) => setTimeout(r, 1));
+  }
+  return Promise.all(pending);
+}
+
+/** Runs `count` requests with at most `concurrency` in flight (for setup, not measured). */
+async function pool<T>(count: number, concurrency: number, fn: (i: number) => Promise<T>): Promise<T[]> {
+  const out: T[] = new Array(count);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        const i = next++;
+        out[i] = await fn(i);
+      }
+    }),
+  );
+  return out;
+}
+
+function rssMb(pid: number | undefined): number {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Math.round(Number(m[1]) / 1024) : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+function summarise(name: string, rate: number, seconds: number, answers: Answer[]) {
+  const ok = answers.filter((a) => a.status >= 200 && a.status < 300);
+  const ms = answers.map((a) => a.ms).sort((a, b) => a - b);
+  const degraded = ok.filter((a) => a.body.includes('"degraded":true')).length;
+  return {
+    step: name,
+    rate,
+    seconds,
+    sent: answers.length,
+    ok: ok.length,
+    errors: answers.length - ok.length,
+    degraded,
+    p50: +percentile(ms, 50).toFixed(1),
+    p95: +percentile(ms, 95).toFixed(1),
+    p99: +percentile(ms, 99).toFixed(1),
+    max: +(ms[ms.length - 1] ?? NaN).toFixed(1),
+  };
+}
+
+async function main(): Promise<void> {
+  const stack: Stack = await startStack({ apis: APIS, workers: WORKERS, env: { LOG_LEVEL: 'error' } });
+  const apiUrls = Array.from({ length: APIS }, (_, i) => stack.baseUrl.replace(/:(\d+)$/, (_m, p) => `:${Number(p) + i}`));
+  const url = (i: number, path: string) => apiUrls[i % APIS] + path;
+  const pk = { 'x-kizuki-key': stack.tenant.publishableKey };
+  const sk = { authorization: `Bearer ${stack.tenant.secretKey}` };
+  const people = Array.from({ length: ACCOUNTS }, (_, i) => S.makePerson(i + 1));
+  const device = (i: number) => `load-device-${i}`;
+  const bundleBody = (b: SignalBundle) => JSON.stringify(b);
+  const pids = stack.processes.map((p) => p.pid);
+  const memStart = pids.map(rssMb);
+  console.error(`[load] stack up (${APIS} api, ${WORKERS} worker); RSS MB at start: ${memStart.join(', ')}`);
+
+  const collect = async (i: number, body: string, scheduled = performance.now()) => post(url(i, '/v1/collect'), pk, body, scheduled);
+  const token = (a: Answer) => (a.status === 202 ? (JSON.parse(a.body) as { requestToken: string }).requestToken : undefined);
+  const riskBody = (t: string | undefined, user: number, ip: string, status = 'succeeded') =>
+    JSON.stringify({ requestToken: t, event: 'login', status, user: { id: `user-${user}@example.com` }, context: { ip, userAgent: 'Mozilla/5.0 (load)', acceptLanguage: 'ja-JP,ja;q=0.9' } });
+  const ipOf = (u: number) => `203.0.${(u >> 8) & 255}.${u & 255}`;
+
+  // Accounts with history: ENROL trusted logins each, with the person's own rhythm and device.
+  const t0 = performance.now();
+  await pool(ACCOUNTS * ENROL, 32, async (k) => {
+    const u = k % ACCOUNTS;
+    const c = await collect(k, bundleBody(S.humanBundle(people[u], device(u), 1000 + k)));
+    return post(url(k, '/v1/risk'), sk, riskBody(token(c), u, ipOf(u)), performance.now());
+  });
+  console.error(`[load] enrolled ${ACCOUNTS} accounts × ${ENROL} logins in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+
+  const results: ReturnType<typeof summarise>[] = [];
+  const workerLatency: { step: string; p50: number; p99: number; jobsPerSec: number }[] = [];
+  const redis = new IORedis(stack.env.REDIS_URL);
+  const scoreQueue = new Queue('score', { connection: redis, prefix: stack.env.KIZUKI_REDIS_PREFIX });
+  const bodies = Array.from({ length: 200 }, (_, i) => bundleBody(S.humanBundle(people[i % ACCOUNTS], device(i % ACCOUNTS), 50_000 + i)));
+
+  const riskStep = async (rate: number, seconds: number, name: string) => {
+    const count = Math.round(rate * seconds);
+    // Tokens first (not measured): each login's collect happens before its risk call, as on a real page.
+    const tokens = await pool(count, 64, async (i) => token(await collect(i, bodies[i % bodies.length])));
+    const since = Date.now();
+    const answers = await openLoop(rate, count, (i, scheduled) => {
+      const u = i % ACCOUNTS;
+      return post(url(i, '/v1/risk'), sk, riskBody(tokens[i], u, ipOf(u), i % 20 === 0 ? 'failed' : 'succeeded'), scheduled);
+    });
+    results.push(summarise(name, rate, seconds, answers));
+    const jobs = (await scoreQueue.getJobs(['completed'], 0, 5000)).filter((j) => j.timestamp >= since && j.finishedOn);
+    const lat = jobs.map((j) => (j.finishedOn ?? 0) - j.timestamp).sort((a, b) => a - b);
+    const span = jobs.length ? (Math.max(...jobs.map((j) => j.finishedOn ?? 0)) - Math.min(...jobs.map((j) => j.timestamp))) / 1000 : NaN;
+    workerLatency.push({ step: name, p50: percentile(lat, 50), p99: percentile(lat, 99), jobsPerSec: +(jobs.length / span).toFixed(0) });
+    console.error(`[load] ${JSON.stringify(results[results.length - 1])}`);
+    await new Promise((r) => setTimeout(r, 2000));
+  };
+
+  for (const rate of RATES) await riskStep(rate, DURATION, 'risk');
+  if (SOAK > 0) {
+    await riskStep(RATES[0] ?? 250, SOAK, 'soak');
+  }
+  for (const rate of COLLECT_RATES) {
+    const count = Math.round(rate * COLLECT_DURATION);
+    const answers = await openLoop(rate, count, (i, scheduled) => collect(i, bodies[i % bodies.length], scheduled));
+    results.push(summarise('collect', rate, COLLECT_DURATION, answers));
+    console.error(`[load] ${JSON.stringify(results[results.length - 1])}`);
+    await new Promise((r) => setTimeout(r, 3000)); // let the worker drain the ingest queue
+  }
+  const memEnd = pids.map(rssMb);
+  await scoreQueue.close();
+  redis.disconnect();
+  await stack.stop();
+
+  console.log('\n| step | rate/s | s | sent | errors | degraded | p50 ms | p95 ms | p99 ms | max ms |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const r of results) console.log(`| ${r.step} | ${r.rate} | ${r.seconds} | ${r.sent} | ${r.errors} | ${r.degraded} | ${r.p50} | ${r.p95} | ${r.p99} | ${r.max} |`);
+  console.log('\n| worker (score jobs) | jobs/s | enqueue→done p50 ms | p99 ms |');
+  console.log('| --- | --- | --- | --- |');
+  for (const w of workerLatency) console.log(`| ${w.step} | ${w.jobsPerSec} | ${w.p50} | ${w.p99} |`);
+  console.log(`\nRSS MB (api…, worker…): start ${memStart.join(', ')} → end ${memEnd.join(', ')}`);
+  const sustained = results.filter((r) => r.step === 'collect' && r.errors === 0 && r.p99 <= 50).map((r) => r.rate);
+  console.log(`collect: highest rate with p99 ≤ 50 ms and no errors: ${sustained.length ? Math.max(...sustained) : 'none'} req/s`);
+  console.log(JSON.stringify({ bench: 'load', apis: APIS, workers: WORKERS, results, workerLatency, memStart, memEnd }));
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
