@@ -5,6 +5,10 @@ import { createLogger, type KizukiConfig } from '@kizuki/config';
 import { ApiModule } from './app.module';
 import { ErrorFilter } from './common/error.filter';
 import { createValidationPipe } from './common/validation';
+import { setupOpenApi } from './docs/openapi';
+import { recordRoutes } from './docs/route-table';
+import { installHttpObservability, requestId } from './metrics/http-observability';
+import { MetricsService } from './metrics/metrics.service';
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 const JSON_ROUTES = /^\/(v1|admin\/api)\//;
@@ -18,7 +22,11 @@ export async function createApiApp(config: KizukiConfig, options: { logger?: fal
     trustProxy: false,
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
+    // X-Request-Id: the caller's when sane, else a new one; echoed on every answer and logged.
+    genReqId: requestId,
+    requestIdHeader: false,
   });
+  recordRoutes(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(config), adapter, {
     logger: options.logger === false ? false : createLogger(config),
     bufferLogs: false,
@@ -33,6 +41,8 @@ export async function createApiApp(config: KizukiConfig, options: { logger?: fal
       await reply.status(415).send({ error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Send the body as application/json.' } });
     }
   });
+  installHttpObservability(app.getHttpAdapter().getInstance(), app.get(MetricsService));
+  setupOpenApi(app);
   app.enableShutdownHooks();
   return app;
 }

@@ -8,7 +8,11 @@ import { ApiKeyService } from './auth/api-key.service';
 import { CollectController } from './collect/collect.controller';
 import { DemoController } from './demo/demo.controller';
 import { FeedbackController } from './feedback/feedback.controller';
+import { DocsController } from './docs/docs.controller';
+import { OpenApiDocument } from './docs/openapi';
 import { HealthController } from './health/health.controller';
+import { MetricsController } from './metrics/metrics.controller';
+import { MetricsService } from './metrics/metrics.service';
 import { ProducerService } from './queue/producer.service';
 import { RiskController } from './risk/risk.controller';
 import { RiskService } from './risk/risk.service';
@@ -25,8 +29,8 @@ export class ApiModule {
         DatabaseModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE, applicationName: 'kizuki-api', role: config.DATABASE_APP_ROLE }),
         AdminModule,
       ],
-      controllers: [CollectController, RiskController, FeedbackController, AssessmentsController, HealthController, SdkAssetsController, DemoController, UsersController],
-      providers: [ApiKeyService, SecretKeyGuard, PublishableKeyGuard, ProducerService, RiskService],
+      controllers: [CollectController, RiskController, FeedbackController, AssessmentsController, HealthController, SdkAssetsController, DemoController, UsersController, MetricsController, DocsController],
+      providers: [ApiKeyService, SecretKeyGuard, PublishableKeyGuard, ProducerService, RiskService, MetricsService, OpenApiDocument],
     };
   }
 }

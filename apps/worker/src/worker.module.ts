@@ -5,6 +5,7 @@ import { ApplyFeedbackJob } from './feedback/apply-feedback.job';
 import { IngestBundleJob } from './ingest/ingest-bundle.job';
 import { JOB_HANDLERS } from './jobs/job-handler';
 import { QueueWorkersService } from './jobs/queue-workers.service';
+import { WorkerMetricsService } from './metrics/worker-metrics.service';
 import { NetworkIntelService } from './network/network-intel.service';
 import { BundleResolver } from './score/bundle-resolver.service';
 import { ScoreLoginJob } from './score/score-login.job';
@@ -28,6 +29,7 @@ export class WorkerModule {
         VelocityStore,
         NetworkIntelService,
         QueueWorkersService,
+        WorkerMetricsService,
       ],
     };
   }

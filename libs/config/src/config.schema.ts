@@ -1,5 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 
@@ -76,6 +76,37 @@ export class KizukiConfig {
   @IsOptional()
   @IsString()
   KIZUKI_STATIC_DIR = '';
+
+  /** Where end users reach this Kizuki (https://kizuki.example.com): the base of "was this you?" links. */
+  @Matches(/^(https?:\/\/[^/\s]+)?$/, { message: 'KIZUKI_PUBLIC_URL must be an http(s) origin without a path, like https://kizuki.example.com' })
+  KIZUKI_PUBLIC_URL = '';
+
+  /** Lifetime of "was this you?" links in the risk answer. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(300)
+  @Max(30 * 24 * 3600)
+  LINK_TTL_SECONDS = 7 * 24 * 3600;
+
+  /** Port of the worker's own Prometheus endpoint (GET /metrics); 0 turns it off. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  METRICS_PORT = 0;
+
+  /** When set, GET /metrics (api and worker) requires `Authorization: Bearer <token>`. */
+  @IsOptional()
+  @IsString()
+  METRICS_TOKEN = '';
+
+  /**
+   * Development only: lets webhooks target private, loopback and link-local addresses (a receiver
+   * on your laptop). Off by default: such targets are refused (SSRF).
+   */
+  @Transform(({ value }: { value: unknown }) => value === true || value === 'true' || value === '1')
+  @IsBoolean()
+  WEBHOOKS_ALLOW_PRIVATE_TARGETS = false;
 
   /**
    * The PostgreSQL role the api and worker act as (SET at connect time): it owns no table, so

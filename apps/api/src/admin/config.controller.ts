@@ -1,4 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, UseGuards } from '@nestjs/common';
+import { ApiOperation } from '@nestjs/swagger';
+import { AdminApi, ApiErrors } from '../docs/api-schemas';
 import { randomBytes } from 'node:crypto';
 import { KizukiConfig } from '@kizuki/config';
 import { generateApiKey, pseudonymiseUser } from '@kizuki/crypto';
@@ -16,6 +18,7 @@ import { normaliseListValue } from './list-values';
 
 const BACKTEST_DAYS = 7;
 
+@AdminApi()
 @Controller('admin/api')
 @UseGuards(AdminGuard)
 export class ConfigController {
@@ -31,12 +34,15 @@ export class ConfigController {
   // ── allow / deny lists ──
 
   @Get('lists')
+  @ApiOperation({ summary: 'Allow and deny list entries' })
   async listEntries(@Admin() p: AdminPrincipal) {
     const rows = await this.repo.listEntries(p.tenantId);
     return { items: rows.map((r) => ({ ...r, value: r.kind === 'ip' || r.kind === 'cidr' ? maskIp(r.value, p.role) : r.value })) };
   }
 
   @Post('lists')
+  @ApiOperation({ summary: 'Add a list entry (sends list.changed)' })
+  @ApiErrors(400)
   @Roles('admin', 'analyst')
   @HttpCode(201)
   async addEntry(@Admin() p: AdminPrincipal, @Body() dto: ListEntryDto) {
@@ -56,6 +62,8 @@ export class ConfigController {
   }
 
   @Delete('lists/:id')
+  @ApiOperation({ summary: 'Remove a list entry (sends list.changed)' })
+  @ApiErrors(404)
   @Roles('admin', 'analyst')
   async deleteEntry(@Admin() p: AdminPrincipal, @Param('id') id: string) {
     const removed = isUuid(id) ? await this.repo.deleteEntry(p.tenantId, id) : null;
@@ -67,6 +75,7 @@ export class ConfigController {
   // ── policy ──
 
   @Get('policy')
+  @ApiOperation({ summary: 'The policy (thresholds, detectors, fallback, shadow mode) and its defaults' })
   async policy(@Admin() p: AdminPrincipal) {
     return { policy: resolvePolicy(await this.repo.policy(p.tenantId)), defaults: DEFAULT_POLICY, detectors: DETECTOR_NAMES };
   }
@@ -79,6 +88,8 @@ export class ConfigController {
   }
 
   @Post('policy/backtest')
+  @ApiOperation({ summary: 'Replay the last 7 days under a proposed policy' })
+  @ApiErrors(400)
   @Roles('admin', 'analyst')
   @HttpCode(200)
   async backtest(@Admin() p: AdminPrincipal, @Body() dto: PolicyDto) {
@@ -100,6 +111,8 @@ export class ConfigController {
   }
 
   @Put('policy')
+  @ApiOperation({ summary: 'Save the policy' })
+  @ApiErrors(400)
   @Roles('admin')
   async savePolicy(@Admin() p: AdminPrincipal, @Body() dto: PolicyDto) {
     const policy = this.checkPolicy(dto);
@@ -112,12 +125,15 @@ export class ConfigController {
   // ── API keys ──
 
   @Get('keys')
+  @ApiOperation({ summary: 'API keys (prefixes only)' })
   @Roles('admin')
   async keys(@Admin() p: AdminPrincipal) {
     return { items: await this.repo.apiKeys(p.tenantId) };
   }
 
   @Post('keys')
+  @ApiOperation({ summary: 'Create an API key (shown once)' })
+  @ApiErrors(400)
   @Roles('admin')
   @HttpCode(201)
   async createKey(@Admin() p: AdminPrincipal, @Body() dto: CreateKeyDto) {
@@ -129,6 +145,8 @@ export class ConfigController {
   }
 
   @Post('keys/:id/rotate')
+  @ApiOperation({ summary: 'Rotate a key (the old one keeps working for the overlap)' })
+  @ApiErrors(400, 404, 409)
   @Roles('admin')
   @HttpCode(201)
   async rotateKey(@Admin() p: AdminPrincipal, @Param('id') id: string, @Body() dto: RotateKeyDto) {
@@ -143,6 +161,8 @@ export class ConfigController {
   }
 
   @Post('keys/:id/revoke')
+  @ApiOperation({ summary: 'Revoke a key' })
+  @ApiErrors(404)
   @Roles('admin')
   @HttpCode(200)
   async revokeKey(@Admin() p: AdminPrincipal, @Param('id') id: string) {
@@ -156,6 +176,7 @@ export class ConfigController {
   // ── team ──
 
   @Get('team')
+  @ApiOperation({ summary: 'Team members' })
   @Roles('admin')
   async team(@Admin() p: AdminPrincipal) {
     return { items: await this.admins.listTeam(p.tenantId) };
@@ -163,6 +184,8 @@ export class ConfigController {
 
   /** Creates the member with a one-time password (shown once), to be replaced at first sign-in. */
   @Post('team')
+  @ApiOperation({ summary: 'Invite a member (one-time password shown once)' })
+  @ApiErrors(400, 409)
   @Roles('admin')
   @HttpCode(201)
   async invite(@Admin() p: AdminPrincipal, @Body() dto: InviteDto) {
@@ -174,6 +197,8 @@ export class ConfigController {
   }
 
   @Patch('team/:id')
+  @ApiOperation({ summary: "Change a member's role" })
+  @ApiErrors(400, 404, 409)
   @Roles('admin')
   async setRole(@Admin() p: AdminPrincipal, @Param('id') id: string, @Body() dto: RoleDto) {
     if (id === p.adminId) throw AdminErrors.conflict('You cannot change your own role.');
@@ -184,6 +209,8 @@ export class ConfigController {
   }
 
   @Delete('team/:id')
+  @ApiOperation({ summary: 'Remove a member' })
+  @ApiErrors(404, 409)
   @Roles('admin')
   async remove(@Admin() p: AdminPrincipal, @Param('id') id: string) {
     if (id === p.adminId) throw AdminErrors.conflict('You cannot remove yourself.');
@@ -194,6 +221,8 @@ export class ConfigController {
   }
 
   @Get('audit')
+  @ApiOperation({ summary: 'Audit log of console changes, newest first' })
+  @ApiErrors(400)
   @Roles('admin')
   async auditLog(@Admin() p: AdminPrincipal, @Query() q: AuditQueryDto) {
     const rows = (await this.admins.listAudit(p.tenantId, 101, decodeCursor(q.cursor))) as { id: string; createdAt: Date }[];

@@ -2,6 +2,7 @@ import { Controller, Get, Req, Res } from '@nestjs/common';
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
+import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { KizukiConfig } from '@kizuki/config';
 
@@ -41,6 +42,7 @@ const SECURITY_HEADERS: Record<string, string> = {
 };
 
 /** GET /console and /console/* : a built file if it exists, else index.html (SPA fallback). */
+@ApiExcludeController()
 @Controller('console')
 export class ConsoleStaticController {
   private readonly root: string;

@@ -1,4 +1,6 @@
 import { Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { ApiOperation } from '@nestjs/swagger';
+import { AdminApi, ApiErrors } from '../docs/api-schemas';
 import { IsString, Length } from 'class-validator';
 import { KizukiConfig } from '@kizuki/config';
 import { pseudonymiseUser } from '@kizuki/crypto';
@@ -25,6 +27,7 @@ class AccountLookupDto {
 
 type DeviceStatus = 'trusted' | 'new' | 'pending' | 'shared' | 'fraud';
 
+@AdminApi()
 @Controller('admin/api')
 @UseGuards(AdminGuard)
 export class InsightsController {
@@ -35,6 +38,8 @@ export class InsightsController {
   ) {}
 
   @Get('dashboard')
+  @ApiOperation({ summary: 'Dashboard: decisions over time, top reasons, countries' })
+  @ApiErrors(400)
   async dashboard(@Admin() p: AdminPrincipal, @Query() q: RangeQueryDto) {
     const range = q.range ?? '24h';
     const { from, to } = rangeOf(range);
@@ -44,6 +49,8 @@ export class InsightsController {
   }
 
   @Get('ips')
+  @ApiOperation({ summary: 'IP summary: checks, users and failures per IP' })
+  @ApiErrors(400)
   async ips(@Admin() p: AdminPrincipal, @Query() q: RangeQueryDto) {
     const { from, to } = rangeOf(q.range ?? '24h');
     const rows = (await this.insights.ipSummary(p.tenantId, from, to, q.sort ?? 'checks', 500)) as { ip: string }[];
@@ -52,6 +59,8 @@ export class InsightsController {
 
   /** The account of a raw user id (pseudonymised here, never stored or logged in clear). */
   @Get('accounts/lookup')
+  @ApiOperation({ summary: "Find an account by the customer's user id" })
+  @ApiErrors(400, 404)
   async lookup(@Admin() p: AdminPrincipal, @Query() q: AccountLookupDto) {
     const id = await this.insights.accountIdByHash(p.tenantId, pseudonymiseUser(this.config.KIZUKI_SECRET, p.tenantId, q.user));
     if (!id) throw Errors.notFound('Account');
@@ -59,6 +68,8 @@ export class InsightsController {
   }
 
   @Get('accounts/:id')
+  @ApiOperation({ summary: 'An account: profile state, devices, recent logins' })
+  @ApiErrors(404)
   async account(@Admin() p: AdminPrincipal, @Param('id') id: string) {
     const a = isUuid(id) ? await this.insights.account(p.tenantId, id) : null;
     if (!a) throw Errors.notFound('Account');
@@ -81,6 +92,8 @@ export class InsightsController {
   }
 
   @Post('accounts/:id/devices/:deviceId/:verdict')
+  @ApiOperation({ summary: "Trust or report one of the account's devices" })
+  @ApiErrors(404)
   @Roles('admin', 'analyst')
   @HttpCode(200)
   async deviceVerdict(@Admin() p: AdminPrincipal, @Param('id') id: string, @Param('deviceId') deviceId: string, @Param('verdict') verdict: string) {
@@ -93,6 +106,8 @@ export class InsightsController {
   }
 
   @Post('accounts/:id/reset-profile')
+  @ApiOperation({ summary: "Reset the account's typing and pointer profile" })
+  @ApiErrors(404)
   @Roles('admin', 'analyst')
   @HttpCode(200)
   async resetProfile(@Admin() p: AdminPrincipal, @Param('id') id: string) {

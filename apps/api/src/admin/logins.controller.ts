@@ -1,4 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
+import { ApiOperation } from '@nestjs/swagger';
+import { AdminApi, ApiErrors } from '../docs/api-schemas';
 import { Readable } from 'node:stream';
 import { isIP } from 'node:net';
 import type { FastifyReply } from 'fastify';
@@ -18,6 +20,7 @@ import { typingView } from './typing-view';
 
 const EXPORT_MAX_ROWS = 200_000;
 
+@AdminApi()
 @Controller('admin/api/logins')
 @UseGuards(AdminGuard)
 export class LoginsController {
@@ -72,7 +75,9 @@ export class LoginsController {
   }
 
   @Get()
-  async list(@Admin() p: AdminPrincipal, @Query() q: LoginsQueryDto) {
+
+  @ApiOperation({ summary: 'Logins (assessments), newest first, with filters and keyset pages' })
+  @ApiErrors(400)  async list(@Admin() p: AdminPrincipal, @Query() q: LoginsQueryDto) {
     const limit = q.limit ?? 50;
     const rows = await this.insights.listLogins(p.tenantId, this.filter(p, q), limit + 1, decodeCursor(q.cursor));
     const page = rows.slice(0, limit);
@@ -82,6 +87,8 @@ export class LoginsController {
 
   /** CSV of the filtered list, streamed page by page (keyset), never held in memory. */
   @Get('export.csv')
+  @ApiOperation({ summary: 'The filtered logins as CSV' })
+  @ApiErrors(400)
   async export(@Admin() p: AdminPrincipal, @Query() q: LoginsQueryDto, @Res() reply: FastifyReply): Promise<void> {
     const filter = this.filter(p, q);
     const pages = this.insights.streamLogins(p.tenantId, filter, EXPORT_MAX_ROWS);
@@ -109,6 +116,8 @@ export class LoginsController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'One login with its reasons, scores, device, network and typing rhythm' })
+  @ApiErrors(404)
   async detail(@Admin() p: AdminPrincipal, @Param('id') id: string) {
     const a = isUuid(id) ? await this.insights.loginDetail(p.tenantId, id) : null;
     if (!a) throw Errors.notFound('Login');
@@ -144,6 +153,8 @@ export class LoginsController {
   }
 
   @Post(':id/label')
+  @ApiOperation({ summary: 'Label a login legit or fraud (feeds learning)' })
+  @ApiErrors(400, 404)
   @Roles('admin', 'analyst')
   @HttpCode(200)
   async label(@Admin() p: AdminPrincipal, @Param('id') id: string, @Body() dto: LabelDto) {

@@ -1,11 +1,15 @@
 import { Controller, Get, Param, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AssessmentRepository } from '@kizuki/database';
 import { SecretKeyGuard, Tenant } from '../auth/api-key.guard';
 import type { AuthenticatedTenant } from '../auth/api-key.service';
 import { Errors } from '../common/api-error';
+import { ApiErrors, AssessmentDto } from '../docs/api-schemas';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+@ApiTags('public')
+@ApiBearerAuth('secretKey')
 @Controller('v1/assessments')
 @UseGuards(SecretKeyGuard)
 export class AssessmentsController {
@@ -13,6 +17,9 @@ export class AssessmentsController {
 
   // Another tenant's id, a malformed id and an unknown id all answer the same 404.
   @Get(':id')
+  @ApiOperation({ summary: 'A stored assessment' })
+  @ApiOkResponse({ type: AssessmentDto })
+  @ApiErrors(401, 404)
   async get(@Tenant() tenant: AuthenticatedTenant, @Param('id') id: string) {
     const a = UUID.test(id) ? await this.assessments.findById(tenant.tenantId, id) : null;
     if (!a) throw Errors.notFound('Assessment');

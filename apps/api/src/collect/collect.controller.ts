@@ -1,5 +1,6 @@
 import { Body, Controller, Header, HttpCode, Logger, Options, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { ApiAcceptedResponse, ApiNoContentResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { KizukiConfig } from '@kizuki/config';
 import { signRequestToken } from '@kizuki/crypto';
@@ -9,11 +10,13 @@ import type { AuthenticatedTenant } from '../auth/api-key.service';
 import { Errors } from '../common/api-error';
 import { ClientIpResolver } from '../common/client-ip';
 import { withDeadline } from '../common/deadline';
+import { ApiErrors, CollectAnswerDto } from '../docs/api-schemas';
 import { ProducerService } from '../queue/producer.service';
 import { CollectDto } from './collect.dto';
 
 const ENQUEUE_TIMEOUT_MS = 1000;
 
+@ApiTags('public')
 @Controller('v1/collect')
 export class CollectController {
   private readonly logger = new Logger(CollectController.name);
@@ -29,6 +32,9 @@ export class CollectController {
   // The preflight cannot know the tenant (it carries no key), so it is answered for any origin;
   // the real POST is checked against the tenant's origins.
   @Options()
+  @ApiOperation({ summary: 'CORS preflight for the SDK', description: 'Answered for any origin (a preflight carries no key); the POST itself is checked against the tenant\'s origins.' })
+  @ApiNoContentResponse({ description: 'Preflight answered' })
+  @ApiErrors(400)
   @HttpCode(204)
   @Header('Access-Control-Allow-Methods', 'POST')
   @Header('Access-Control-Allow-Headers', 'Content-Type, X-Kizuki-Key')
@@ -40,6 +46,10 @@ export class CollectController {
 
   @Post()
   @HttpCode(202)
+  @ApiOperation({ summary: 'Receive the SDK\'s signals (sent by the browser SDK)', description: 'Body: the signal bundle (docs/sdk.md). Answers a signed, single-use, short-lived request token for your backend\'s risk call.' })
+  @ApiSecurity('publishableKey')
+  @ApiAcceptedResponse({ type: CollectAnswerDto })
+  @ApiErrors(400, 401, 403, 413, 415, 429, 503)
   @UseGuards(PublishableKeyGuard)
   async collect(
     @Tenant() tenant: AuthenticatedTenant,

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Header, HttpCode, Logger, Post, Req, Res } from '@nestjs/common';
 import { readFileSync } from 'node:fs';
+import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { KizukiConfig } from '@kizuki/config';
 import { Errors } from '../common/api-error';
@@ -18,6 +19,7 @@ interface DemoKeys {
  * /demo: a login page with the SDK, and a backend route that does what a customer's backend does:
  * check the password, call POST /v1/risk with the request token, act on the decision.
  */
+@ApiExcludeController()
 @Controller('demo')
 export class DemoController {
   private readonly logger = new Logger(DemoController.name);

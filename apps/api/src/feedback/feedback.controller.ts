@@ -1,13 +1,17 @@
 import { Body, Controller, HttpCode, Logger, Post, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { FeedbackRepository } from '@kizuki/database';
 import { JobName, jobIds } from '@kizuki/queue';
 import { SecretKeyGuard, Tenant } from '../auth/api-key.guard';
 import type { AuthenticatedTenant } from '../auth/api-key.service';
 import { Errors } from '../common/api-error';
 import { ProducerService } from '../queue/producer.service';
+import { ApiErrors, FeedbackAnswerDto } from '../docs/api-schemas';
 import { FeedbackDto } from './feedback.dto';
 
 /** The customer reports how a login ended; trusted outcomes teach the profile (in the worker). */
+@ApiTags('public')
+@ApiBearerAuth('secretKey')
 @Controller('v1/feedback')
 @UseGuards(SecretKeyGuard)
 export class FeedbackController {
@@ -20,6 +24,9 @@ export class FeedbackController {
 
   @Post()
   @HttpCode(200)
+  @ApiOperation({ summary: 'Tell Kizuki how a login ended', description: 'Trusted labels (legit, challenge_passed) trust the device and teach the profiles; fraud marks the device.' })
+  @ApiOkResponse({ type: FeedbackAnswerDto })
+  @ApiErrors(400, 401, 404, 415, 503)
   async record(@Tenant() tenant: AuthenticatedTenant, @Body() dto: FeedbackDto): Promise<{ id: string; assessmentId: string; label: string }> {
     const row = await this.feedback.record(tenant.tenantId, dto.assessmentId, dto.label, 'api');
     if (!row) throw Errors.notFound('Assessment');

@@ -1,11 +1,14 @@
 import { Controller, Get, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
 import { withDeadline } from '../common/deadline';
+import { ApiErrors, ReadinessDto } from '../docs/api-schemas';
 import { ProducerService } from '../queue/producer.service';
 
 const CHECK_TIMEOUT_MS = 1000;
 
+@ApiTags('operations')
 @Controller('health')
 export class HealthController {
   constructor(
@@ -15,12 +18,18 @@ export class HealthController {
 
   /** Liveness: the process answers. */
   @Get()
+  @ApiOperation({ summary: 'Liveness: the process answers' })
+  @ApiOkResponse({ schema: { type: 'object', properties: { status: { type: 'string', example: 'ok' } } } })
+  @ApiErrors(503)
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
   /** Readiness: each dependency, and why it is not ready. */
   @Get('ready')
+  @ApiOperation({ summary: 'Readiness: each dependency (PostgreSQL, Redis) and why it is not ready' })
+  @ApiOkResponse({ type: ReadinessDto })
+  @ApiServiceUnavailableResponse({ type: ReadinessDto, description: 'A dependency is down (same shape, status not_ready)' })
   async ready(@Res({ passthrough: true }) reply: FastifyReply) {
     const [postgres, redis] = await Promise.all([
       check(() => this.db.query('SELECT 1')),

@@ -1,22 +1,39 @@
 import { Body, Controller, Headers, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { RiskAnswer } from '@kizuki/queue';
 import { SecretKeyGuard, Tenant } from '../auth/api-key.guard';
 import type { AuthenticatedTenant } from '../auth/api-key.service';
+import { ApiErrors, RiskAnswerDto } from '../docs/api-schemas';
+import { MetricsService } from '../metrics/metrics.service';
 import { RiskDto } from './risk.dto';
 import { RiskService } from './risk.service';
 
+@ApiTags('public')
+@ApiBearerAuth('secretKey')
 @Controller('v1/risk')
 @UseGuards(SecretKeyGuard)
 export class RiskController {
-  constructor(private readonly risk: RiskService) {}
+  constructor(
+    private readonly risk: RiskService,
+    private readonly metrics: MetricsService,
+  ) {}
 
   @Post()
   @HttpCode(200)
-  assess(
+  @ApiOperation({
+    summary: 'Assess a login (your backend, during the login)',
+    description: 'Scored by the worker within RISK_TIMEOUT_MS; otherwise the tenant\'s fallback decision with degraded: true (never a 500). Retrying the same call returns the same assessment.',
+  })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Makes calls without a request token idempotent' })
+  @ApiOkResponse({ type: RiskAnswerDto })
+  @ApiErrors(400, 401, 413, 415, 429)
+  async assess(
     @Tenant() tenant: AuthenticatedTenant,
     @Body() dto: RiskDto,
     @Headers('idempotency-key') idempotencyKey?: string,
   ): Promise<RiskAnswer> {
-    return this.risk.assess(tenant, dto, idempotencyKey?.slice(0, 200));
+    const answer = await this.risk.assess(tenant, dto, idempotencyKey?.slice(0, 200));
+    this.metrics.recordDecision(answer);
+    return answer;
   }
 }

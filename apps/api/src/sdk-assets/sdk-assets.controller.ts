@@ -1,10 +1,12 @@
 import { Controller, Get, Header, Param, Res } from '@nestjs/common';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { KizukiConfig } from '@kizuki/config';
 import { Errors } from '../common/api-error';
 import { staticDir } from '../common/static-dir';
+import { ApiErrors } from '../docs/api-schemas';
 
 const FILES: Record<string, string> = {
   'kizuki.js': 'application/javascript; charset=utf-8',
@@ -12,6 +14,7 @@ const FILES: Record<string, string> = {
 };
 
 /** Serves the browser SDK bundles (built by npm run build:sdk) to any origin. */
+@ApiTags('operations')
 @Controller('sdk')
 export class SdkAssetsController {
   private readonly dir: string;
@@ -22,6 +25,11 @@ export class SdkAssetsController {
   }
 
   @Get(':file')
+  @ApiOperation({ summary: 'The browser SDK bundle (IIFE or ESM)' })
+  @ApiParam({ name: 'file', enum: ['kizuki.js', 'kizuki.esm.js'] })
+  @ApiProduces('application/javascript')
+  @ApiOkResponse({ description: 'JavaScript' })
+  @ApiErrors(404)
   @Header('Access-Control-Allow-Origin', '*')
   @Header('Cross-Origin-Resource-Policy', 'cross-origin')
   @Header('X-Content-Type-Options', 'nosniff')

@@ -1,10 +1,12 @@
 import { Controller, Delete, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { KizukiConfig } from '@kizuki/config';
 import { pseudonymiseUser } from '@kizuki/crypto';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { UserDataRepository } from '@kizuki/database';
 import { SecretKeyGuard, Tenant } from '../auth/api-key.guard';
 import type { AuthenticatedTenant } from '../auth/api-key.service';
 import { Errors } from '../common/api-error';
+import { ApiErrors, DeviceStatusAnswerDto, ErasureDto, UserDevicesDto } from '../docs/api-schemas';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -12,6 +14,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * A user's devices and data, addressed by the customer's own user id (pseudonymised on arrival,
  * exactly as in /v1/risk). Unknown users and other tenants' users answer the same 404.
  */
+@ApiTags('public')
+@ApiBearerAuth('secretKey')
+@ApiParam({ name: 'userId', description: 'Your own user id, exactly as sent in /v1/risk (URL-encoded)', example: 'hanako@example.jp' })
+@ApiErrors(401, 404)
 @Controller('v1/users/:userId')
 @UseGuards(SecretKeyGuard)
 export class UsersController {
@@ -28,6 +34,8 @@ export class UsersController {
   }
 
   @Get('devices')
+  @ApiOperation({ summary: 'The user\'s devices and their status' })
+  @ApiOkResponse({ type: UserDevicesDto })
   async devices(@Tenant() tenant: AuthenticatedTenant, @Param('userId') userId: string) {
     const devices = await this.users.devices(tenant.tenantId, await this.account(tenant, userId));
     return { devices: devices.map((d) => ({ id: d.id, status: d.status, logins: d.logins, firstSeenAt: d.firstSeenAt, lastSeenAt: d.lastSeenAt })) };
@@ -35,12 +43,16 @@ export class UsersController {
 
   @Post('devices/:deviceId/approve')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Trust one of the user\'s devices (the user confirmed it)' })
+  @ApiOkResponse({ type: DeviceStatusAnswerDto })
   approve(@Tenant() tenant: AuthenticatedTenant, @Param('userId') userId: string, @Param('deviceId') deviceId: string) {
     return this.setStatus(tenant, userId, deviceId, 'trusted');
   }
 
   @Post('devices/:deviceId/report')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Report one of the user\'s devices as fraud', description: 'Future logins from it are denied; sends the device.reported webhook.' })
+  @ApiOkResponse({ type: DeviceStatusAnswerDto })
   report(@Tenant() tenant: AuthenticatedTenant, @Param('userId') userId: string, @Param('deviceId') deviceId: string) {
     return this.setStatus(tenant, userId, deviceId, 'fraud');
   }
@@ -52,12 +64,16 @@ export class UsersController {
   }
 
   @Get('export')
+  @ApiOperation({ summary: 'Everything stored about the user (data-subject access request)' })
+  @ApiOkResponse({ description: 'account, devices, assessments, signalBundles, feedback', schema: { type: 'object', additionalProperties: true } })
   async export(@Tenant() tenant: AuthenticatedTenant, @Param('userId') userId: string) {
     return this.users.export(tenant.tenantId, await this.account(tenant, userId));
   }
 
   @Delete()
   @HttpCode(200)
+  @ApiOperation({ summary: 'Erase the user and everything derived from them' })
+  @ApiOkResponse({ type: ErasureDto })
   async erase(@Tenant() tenant: AuthenticatedTenant, @Param('userId') userId: string) {
     const erased = await this.users.erase(tenant.tenantId, await this.account(tenant, userId));
     return { erased };

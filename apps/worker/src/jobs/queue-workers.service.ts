@@ -3,6 +3,7 @@ import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type IORedis from 'ioredis';
 import { KizukiConfig } from '@kizuki/config';
 import { assertNoEviction, createRedis, JOB_QUEUE, QueueName, type JobName } from '@kizuki/queue';
+import { WorkerMetricsService } from '../metrics/worker-metrics.service';
 import { JOB_HANDLERS, type JobHandler } from './job-handler';
 import { buildJobRegistry } from './job-registry';
 
@@ -17,6 +18,7 @@ export class QueueWorkersService implements OnApplicationBootstrap, OnApplicatio
   constructor(
     private readonly config: KizukiConfig,
     @Inject(JOB_HANDLERS) handlers: JobHandler[],
+    private readonly metrics: WorkerMetricsService,
   ) {
     this.registry = buildJobRegistry(handlers);
   }
@@ -41,7 +43,16 @@ export class QueueWorkersService implements OnApplicationBootstrap, OnApplicatio
   private async dispatch(queue: QueueName, job: Job): Promise<unknown> {
     const handler = this.registry.get(job.name as JobName);
     if (!handler || JOB_QUEUE[handler.jobName] !== queue) throw new UnrecoverableError(`Unknown job ${job.name} on queue ${queue}`);
-    return handler.handle(job as never);
+    const started = performance.now();
+    let outcome = 'failed';
+    try {
+      const result = await handler.handle(job as never);
+      outcome = 'completed';
+      return result;
+    } finally {
+      this.metrics.jobDuration.observe({ queue, job: job.name, outcome }, (performance.now() - started) / 1000);
+      if (job.timestamp) this.metrics.jobLatency.observe({ queue, job: job.name }, Math.max(0, Date.now() - job.timestamp) / 1000);
+    }
   }
 
   /** Graceful: close() waits for in-flight jobs to finish before the process exits. */

@@ -1,4 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiOperation } from '@nestjs/swagger';
+import { AdminApi, ApiErrors } from '../../docs/api-schemas';
 import { verify } from '@node-rs/argon2';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { KizukiConfig } from '@kizuki/config';
@@ -25,6 +27,7 @@ export function me(p: AdminPrincipal) {
   };
 }
 
+@AdminApi()
 @Controller('admin/api')
 @UseGuards(AdminGuard)
 export class AdminAuthController {
@@ -51,6 +54,8 @@ export class AdminAuthController {
   }
 
   @Post('auth/login')
+  @ApiOperation({ summary: 'Sign in (e-mail, password, TOTP when enabled); sets the session cookie, answers the CSRF token' })
+  @ApiErrors(400, 429)
   @PublicRoute()
   @HttpCode(200)
   async login(@Body() dto: LoginDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
@@ -63,6 +68,7 @@ export class AdminAuthController {
   }
 
   @Post('auth/logout')
+  @ApiOperation({ summary: 'Sign out (ends the session)' })
   @Roles(...ANY_ROLE)
   @AllowDuringPasswordChange()
   @HttpCode(200)
@@ -73,6 +79,7 @@ export class AdminAuthController {
   }
 
   @Get('auth/session')
+  @ApiOperation({ summary: 'The signed-in admin, tenant and CSRF token' })
   @AllowDuringPasswordChange()
   session(@Admin() p: AdminPrincipal, @Res({ passthrough: true }) reply: FastifyReply) {
     reply.header('Cache-Control', 'no-store');
@@ -80,6 +87,8 @@ export class AdminAuthController {
   }
 
   @Post('me/password')
+  @ApiOperation({ summary: 'Change your password' })
+  @ApiErrors(400)
   @Roles(...ANY_ROLE)
   @AllowDuringPasswordChange()
   @HttpCode(200)
@@ -95,6 +104,7 @@ export class AdminAuthController {
   }
 
   @Post('me/totp/setup')
+  @ApiOperation({ summary: 'Start TOTP enrolment (secret and otpauth URL)' })
   @Roles(...ANY_ROLE)
   @HttpCode(200)
   async totpSetup(@Admin() p: AdminPrincipal) {
@@ -105,6 +115,8 @@ export class AdminAuthController {
   }
 
   @Post('me/totp/enable')
+  @ApiOperation({ summary: 'Enable TOTP with a first code' })
+  @ApiErrors(400)
   @Roles(...ANY_ROLE)
   @HttpCode(200)
   async totpEnable(@Admin() p: AdminPrincipal, @Body() dto: TotpCodeDto) {
@@ -117,6 +129,8 @@ export class AdminAuthController {
   }
 
   @Post('me/totp/disable')
+  @ApiOperation({ summary: 'Disable TOTP with a current code' })
+  @ApiErrors(400)
   @Roles(...ANY_ROLE)
   @HttpCode(200)
   async totpDisable(@Admin() p: AdminPrincipal, @Body() dto: TotpCodeDto) {

@@ -1,0 +1,144 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiCookieAuth, ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiResponse, ApiSecurity, ApiTags, getSchemaPath } from '@nestjs/swagger';
+
+/** Response shapes, for the OpenAPI document only (the handlers return plain objects of these shapes). */
+
+export class ErrorDetailDto {
+  @ApiProperty({ example: 'VALIDATION_FAILED', description: 'Stable error code; see docs/api.md' }) code!: string;
+  @ApiProperty({ example: 'The request body is not valid.' }) message!: string;
+  @ApiPropertyOptional({ description: 'Code-specific details, e.g. [{path, problems}] for VALIDATION_FAILED', example: [{ path: 'context.ip', problems: ['ip must be an ip address'] }] })
+  details?: unknown;
+}
+
+export class ErrorBodyDto {
+  @ApiProperty({ type: () => ErrorDetailDto }) error!: ErrorDetailDto;
+}
+
+const ERROR_EXAMPLES: Record<number, { description: string; code: string; message: string }> = {
+  400: { description: 'The body or a parameter does not follow the contract', code: 'VALIDATION_FAILED', message: 'The request body is not valid.' },
+  401: { description: 'Missing or wrong key / session', code: 'UNAUTHENTICATED', message: 'The API key is not valid, revoked or of the wrong kind.' },
+  403: { description: 'Not allowed (origin, role or CSRF token)', code: 'FORBIDDEN', message: 'Your role does not allow this.' },
+  404: { description: 'Unknown id — also another tenant\'s id', code: 'NOT_FOUND', message: 'Assessment not found.' },
+  409: { description: 'Conflicts with the current state', code: 'CONFLICT', message: 'This e-mail is already a member.' },
+  410: { description: 'The link was already used or has expired', code: 'LINK_EXPIRED', message: 'This link has expired or was already used.' },
+  413: { description: 'Body over 64 KiB', code: 'PAYLOAD_TOO_LARGE', message: 'The request body is larger than allowed.' },
+  415: { description: 'Body not application/json', code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Send the body as application/json.' },
+  429: { description: 'Too many requests (see Retry-After)', code: 'TOO_MANY_REQUESTS', message: 'Too many requests. Try again later.' },
+  503: { description: 'A dependency is unavailable (see Retry-After)', code: 'UNAVAILABLE', message: 'Kizuki cannot accept signals right now; the login can go on without a token.' },
+};
+
+/** Documents the error answers of a route: always the one shape {error:{code,message,details?}}. */
+export function ApiErrors(...statuses: number[]) {
+  return applyDecorators(
+    ApiExtraModels(ErrorBodyDto),
+    ...statuses.map((status) => {
+      const e = ERROR_EXAMPLES[status];
+      return ApiResponse({
+        status,
+        description: e.description,
+        schema: { $ref: getSchemaPath(ErrorBodyDto), example: { error: { code: e.code, message: e.message } } },
+      });
+    }),
+  );
+}
+
+export class ScoresDto {
+  @ApiProperty({ type: 'number', nullable: true, example: 0.52, description: '0–1' }) takeover!: number | null;
+  @ApiProperty({ type: 'number', nullable: true, example: 0 }) bot!: number | null;
+  @ApiProperty({ type: 'number', nullable: true, example: 0.81, description: 'null until the account\'s typing profile is enrolled' }) typing!: number | null;
+  @ApiProperty({ type: 'number', nullable: true, example: null }) pointer!: number | null;
+}
+
+export class ReasonDto {
+  @ApiProperty({ example: 'NEW_DEVICE', description: 'Reason code (docs/scoring.md)' }) code!: string;
+  @ApiProperty({ example: 'This account has never logged in from this device.' }) detail!: string;
+}
+
+export class DeviceRefDto {
+  @ApiProperty({ example: '5f0c2a7e-1b3d-4c5e-8f9a-0b1c2d3e4f50' }) id!: string;
+  @ApiProperty({ enum: ['new', 'pending', 'trusted', 'shared', 'fraud'], example: 'new' }) status!: string;
+}
+
+export class DeviceLinksDto {
+  @ApiProperty({ example: 'https://kizuki.example.com/links/lk_eyJ….sig', description: 'Single-use: trusts this device for the user' }) approve!: string;
+  @ApiProperty({ example: 'https://kizuki.example.com/links/lk_eyJ….sig', description: 'Single-use: reports this device as fraud (future logins from it are denied)' }) report!: string;
+  @ApiProperty({ example: '2026-12-07T09:00:00.000Z' }) expiresAt!: string;
+}
+
+export class RiskAnswerDto {
+  @ApiProperty({ format: 'uuid', example: '0b6f3c1e-7a9d-8c2b-9e41-5d0f2a7c6b13' }) id!: string;
+  @ApiProperty({ enum: ['allow', 'challenge', 'deny'], example: 'challenge' }) decision!: string;
+  @ApiProperty({ type: 'integer', nullable: true, minimum: 0, maximum: 100, example: 58, description: 'null when degraded' }) score!: number | null;
+  @ApiProperty({ type: () => ScoresDto }) scores!: ScoresDto;
+  @ApiProperty({ type: () => ReasonDto, isArray: true }) reasons!: ReasonDto[];
+  @ApiProperty({ type: () => DeviceRefDto, nullable: true, description: 'null without SDK signals' }) device!: DeviceRefDto | null;
+  @ApiProperty({ example: false, description: 'true: not scored in time, decision is the tenant\'s fallback (default challenge)' }) degraded!: boolean;
+  @ApiProperty({ format: 'date-time', example: '2026-11-30T09:00:00.000Z' }) createdAt!: string;
+  @ApiPropertyOptional({
+    type: () => DeviceLinksDto,
+    description: '"Was this you?" links — present only when the device is new to this account (device.status new or pending), the login was not denied and the answer is not degraded. See docs/api.md.',
+  })
+  links?: DeviceLinksDto;
+}
+
+export class AssessmentDto extends RiskAnswerDto {
+  @ApiProperty({ example: 'login' }) event!: string;
+  @ApiProperty({ enum: ['attempted', 'succeeded', 'failed'] }) status!: string;
+  @ApiProperty({ enum: ['allow', 'challenge', 'deny'], description: 'The decision the policy gave before shadow mode' }) policyDecision!: string;
+  @ApiProperty() shadow!: boolean;
+  @ApiProperty({ type: 'string', nullable: true, enum: ['legit', 'fraud', 'challenge_passed', 'challenge_failed'] }) label!: string | null;
+}
+
+export class CollectAnswerDto {
+  @ApiProperty({ example: 'rt_eyJ0IjoiMWI…' }) requestToken!: string;
+  @ApiProperty({ format: 'date-time', example: '2026-11-30T09:10:00.000Z' }) expiresAt!: string;
+}
+
+export class FeedbackAnswerDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) assessmentId!: string;
+  @ApiProperty({ enum: ['legit', 'fraud', 'challenge_passed', 'challenge_failed'] }) label!: string;
+}
+
+export class UserDeviceDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ enum: ['new', 'pending', 'trusted', 'fraud'] }) status!: string;
+  @ApiProperty({ example: 12 }) logins!: number;
+  @ApiProperty({ format: 'date-time' }) firstSeenAt!: string;
+  @ApiProperty({ format: 'date-time' }) lastSeenAt!: string;
+}
+
+export class UserDevicesDto {
+  @ApiProperty({ type: () => UserDeviceDto, isArray: true }) devices!: UserDeviceDto[];
+}
+
+export class DeviceStatusAnswerDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ enum: ['trusted', 'fraud'] }) status!: string;
+}
+
+export class ErasureDto {
+  @ApiProperty({ example: { accounts: 1, assessments: 42, signalBundles: 40, devices: 2 } }) erased!: Record<string, number>;
+}
+
+export class HealthCheckDto {
+  @ApiProperty({ enum: ['up', 'down'] }) status!: string;
+  @ApiProperty({ example: 2 }) latencyMs!: number;
+  @ApiPropertyOptional() error?: string;
+}
+
+export class ReadinessDto {
+  @ApiProperty({ enum: ['ready', 'not_ready'] }) status!: string;
+  @ApiProperty({
+    example: { postgres: { status: 'up', latencyMs: 2 }, redis: { status: 'up', latencyMs: 1 } },
+    description: 'One entry per dependency',
+    type: 'object',
+    additionalProperties: { $ref: '#/components/schemas/HealthCheckDto' },
+  })
+  checks!: Record<string, HealthCheckDto>;
+}
+
+/** Class-level documentation of an /admin/api controller: session cookie, CSRF on mutations, the auth errors. */
+export function AdminApi() {
+  return applyDecorators(ApiTags('admin'), ApiCookieAuth('session'), ApiSecurity('csrf'), ApiErrors(401, 403));
+}

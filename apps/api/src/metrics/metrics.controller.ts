@@ -1,0 +1,46 @@
+import { Controller, Get, Headers, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { timingSafeEqual } from 'node:crypto';
+import { KizukiConfig } from '@kizuki/config';
+import { Errors } from '../common/api-error';
+import { withDeadline } from '../common/deadline';
+import { ApiErrors } from '../docs/api-schemas';
+import { ProducerService } from '../queue/producer.service';
+import { MetricsService } from './metrics.service';
+
+/** GET /metrics: Prometheus text format. With METRICS_TOKEN set, only `Authorization: Bearer <token>` may scrape. */
+@ApiTags('operations')
+@Controller('metrics')
+export class MetricsController {
+  constructor(
+    private readonly metrics: MetricsService,
+    private readonly producer: ProducerService,
+    private readonly config: KizukiConfig,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Prometheus metrics of this api process', description: 'HTTP latency per route, decisions and reason codes, queue depth (read from Redis at scrape time), process metrics. The worker exposes its own on METRICS_PORT.' })
+  @ApiProduces('text/plain')
+  @ApiOkResponse({ description: 'Prometheus exposition format', schema: { type: 'string', example: 'kizuki_decisions_total{decision="allow",degraded="false"} 42' } })
+  @ApiErrors(401)
+  async scrape(@Headers('authorization') auth: string | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+    const token = this.config.METRICS_TOKEN;
+    if (token) {
+      const given = Buffer.from(auth?.startsWith('Bearer ') ? auth.slice(7) : '');
+      const want = Buffer.from(token);
+      if (given.length !== want.length || !timingSafeEqual(given, want)) throw Errors.invalidKey();
+    }
+    this.metrics.queueDepth.reset();
+    try {
+      const counts = await withDeadline(this.producer.jobCounts(), 1000, 'queue depth');
+      for (const [queue, byState] of Object.entries(counts)) {
+        for (const [state, n] of Object.entries(byState)) this.metrics.queueDepth.set({ queue, state }, n);
+      }
+    } catch {
+      // Redis down: the depth gauges are left out of this scrape; the rest is still useful.
+    }
+    reply.type(this.metrics.registry.contentType);
+    return this.metrics.registry.metrics();
+  }
+}
