@@ -8,6 +8,8 @@ import IORedis from 'ioredis';
 import { Client } from 'pg';
 
 export const ROOT = resolve(__dirname, '../..');
+// Extra node flags for the api/worker processes, e.g. KIZUKI_BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'.
+const NODE_ARGS = (process.env.KIZUKI_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const ADMIN_URL = process.env.KIZUKI_BENCH_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export interface Stack {
@@ -48,10 +50,10 @@ export async function startStack(options: { apis?: number; workers?: number; env
   const processes: ChildProcess[] = [];
   const apis = options.apis ?? 1;
   for (let i = 0; i < apis; i++) {
-    processes.push(spawn(process.execPath, [join(ROOT, 'dist/apps/api/main.js')], { env: { ...env, PORT: String(port + i) }, stdio: ['ignore', 'inherit', 'inherit'] }));
+    processes.push(spawn(process.execPath, [...NODE_ARGS, join(ROOT, 'dist/apps/api/main.js')], { env: { ...env, PORT: String(port + i) }, stdio: ['ignore', 'inherit', 'inherit'] }));
   }
   for (let i = 0; i < (options.workers ?? 1); i++) {
-    processes.push(spawn(process.execPath, [join(ROOT, 'dist/apps/worker/main.js')], { env, stdio: ['ignore', 'inherit', 'inherit'] }));
+    processes.push(spawn(process.execPath, [...NODE_ARGS, join(ROOT, 'dist/apps/worker/main.js')], { env, stdio: ['ignore', 'inherit', 'inherit'] }));
   }
   const baseUrl = `http://127.0.0.1:${port}`;
   const until = Date.now() + 30_000;
