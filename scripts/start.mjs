@@ -112,10 +112,16 @@ const demoFile = join(state, 'demo.json');
 if (!existsSync(demoFile)) {
   const created = cli(['tenants', 'create', '--name', 'Demo', '--origin', `http://localhost:${port}`, '--origin', `http://127.0.0.1:${port}`]);
   if (created.status !== 0) fail(`could not create the demo tenant:\n${created.stderr}`);
-  writeFileSync(demoFile, created.stdout.trim(), { mode: 0o600 });
   const keys = JSON.parse(created.stdout);
-  log('created the demo tenant (keys are shown once; they are also in .kizuki/demo.json for the demo page):');
+  // A console user for the demo tenant, so /console can be tried at once.
+  const consoleEmail = 'admin@demo.kizuki.local';
+  const consolePassword = randomBytes(12).toString('base64url');
+  const admin = cli(['admins', 'create', '--tenant', keys.tenantId, '--email', consoleEmail, '--role', 'admin'], `${consolePassword}\n`);
+  if (admin.status !== 0) fail(`could not create the demo console user:\n${admin.stderr}`);
+  writeFileSync(demoFile, JSON.stringify({ ...keys, consoleEmail, consolePassword }), { mode: 0o600 });
+  log('created the demo tenant (shown once; also kept in .kizuki/demo.json for the demo page):');
   console.log(`  tenantId       ${keys.tenantId}\n  publishableKey ${keys.publishableKey}\n  secretKey      ${keys.secretKey}`);
+  console.log(`  console login  ${consoleEmail} / ${consolePassword}`);
 }
 env.KIZUKI_DEMO_FILE ||= demoFile;
 
