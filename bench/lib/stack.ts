@@ -39,6 +39,9 @@ export async function startStack(options: { apis?: number; workers?: number; env
     KIZUKI_REDIS_PREFIX: `{kzbench-${id}}`,
     LOG_LEVEL: 'warn',
     HOST: '127.0.0.1',
+    // benchmarks measure throughput, not the API's rate limits (test/e2e/security.e2e-spec.ts does)
+    RATE_LIMIT_PER_KEY: '0',
+    RATE_LIMIT_PER_IP: '0',
     ...options.env,
   };
   const cli = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'dist/apps/cli/main.js'), ...args], { env, encoding: 'utf8' });

@@ -4,7 +4,10 @@ import { SIGNAL_LIMITS } from '@kizuki/scoring';
 import { createLogger, type KizukiConfig } from '@kizuki/config';
 import { ApiModule } from './app.module';
 import { ErrorFilter } from './common/error.filter';
+import { RateLimiter, RateLimitInterceptor } from './common/rate-limit';
+import { installSecurityHeaders } from './common/security-headers';
 import { createValidationPipe } from './common/validation';
+import { ProducerService } from './queue/producer.service';
 import { setupOpenApi } from './docs/openapi';
 import { recordRoutes } from './docs/route-table';
 import { installHttpObservability, requestId } from './metrics/http-observability';
@@ -33,6 +36,8 @@ export async function createApiApp(config: KizukiConfig, options: { logger?: fal
   });
   app.useGlobalFilters(new ErrorFilter());
   app.useGlobalPipes(createValidationPipe());
+  app.useGlobalInterceptors(new RateLimitInterceptor(config, new RateLimiter(config, app.get(ProducerService).redis)));
+  installSecurityHeaders(app.getHttpAdapter().getInstance(), config.TRUSTED_PROXIES);
   // JSON is the only body the API speaks: anything else is refused before parsing.
   app.getHttpAdapter().getInstance().addHook('onRequest', async (req, reply) => {
     if (!BODY_METHODS.has(req.method) || !JSON_ROUTES.test(req.url)) return;

@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { dataSourceOptions, type DatabaseOptions } from './data-source';
+import { AdminAuthRepository } from './repositories/admin-auth.repository';
 import { AdminRepository } from './repositories/admin.repository';
 import { ApiKeyRepository } from './repositories/api-key.repository';
 import { AssessmentRepository } from './repositories/assessment.repository';
@@ -16,6 +17,7 @@ const REPOSITORIES = [
   TenantRepository,
   ApiKeyRepository,
   AdminRepository,
+  AdminAuthRepository,
   BundleRepository,
   AssessmentRepository,
   FeedbackRepository,

@@ -6,11 +6,17 @@ import { Errors } from '../common/api-error';
 
 export interface AuthenticatedTenant {
   tenantId: string;
+  /** the key's public prefix (sk_live_…/pk_live_…): rate-limit bucket and audit actor, never the secret */
+  keyPrefix?: string;
   origins: string[];
   policy: Policy;
 }
 
-const FRESH_MS = 30_000;
+/**
+ * A key's row is re-read at most this often: a revoked key stops working within FRESH_MS on every
+ * api process (docs/security.md). A rotated key's expiry is checked on every call, cached or not.
+ */
+export const FRESH_MS = 30_000;
 /** While PostgreSQL is down, a key seen in the last hour still authenticates (degraded mode needs it). */
 const STALE_MS = 3_600_000;
 const MAX_ENTRIES = 10_000;
@@ -28,7 +34,8 @@ export class ApiKeyService {
     if (!parsed) throw Errors.invalidKey();
     const row = await this.lookup(parsed.prefix);
     if (!row || row.kind !== kind || !apiKeyMatches(key, row.hash)) throw Errors.invalidKey();
-    return { tenantId: row.tenantId, origins: row.origins, policy: resolvePolicy(row.policy) };
+    if (row.expiresAt && new Date(row.expiresAt).getTime() <= Date.now()) throw Errors.invalidKey();
+    return { tenantId: row.tenantId, keyPrefix: parsed.prefix, origins: row.origins, policy: resolvePolicy(row.policy) };
   }
 
   private async lookup(prefix: string): Promise<ApiKeyRow | null> {

@@ -2,7 +2,7 @@ import { Controller, Delete, Get, HttpCode, Param, Post, UseGuards } from '@nest
 import { KizukiConfig } from '@kizuki/config';
 import { pseudonymiseUser } from '@kizuki/crypto';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { UserDataRepository } from '@kizuki/database';
+import { AdminAuthRepository, UserDataRepository } from '@kizuki/database';
 import { SecretKeyGuard, Tenant } from '../auth/api-key.guard';
 import type { AuthenticatedTenant } from '../auth/api-key.service';
 import { Errors } from '../common/api-error';
@@ -24,7 +24,13 @@ export class UsersController {
   constructor(
     private readonly config: KizukiConfig,
     private readonly users: UserDataRepository,
+    private readonly audit: AdminAuthRepository,
   ) {}
+
+  /** Data-subject requests go to the tenant's audit log (the console's), the API key's prefix as actor. */
+  private record(tenant: AuthenticatedTenant, action: string, accountId: string, after?: unknown): Promise<void> {
+    return this.audit.audit(tenant.tenantId, { adminId: null, actor: tenant.keyPrefix ?? 'api', action, targetType: 'account', targetId: accountId, after });
+  }
 
   private async account(tenant: AuthenticatedTenant, userId: string): Promise<string> {
     if (!userId || userId.length > 256) throw Errors.notFound('User');
@@ -67,7 +73,10 @@ export class UsersController {
   @ApiOperation({ summary: 'Everything stored about the user (data-subject access request)' })
   @ApiOkResponse({ description: 'account, devices, assessments, signalBundles, feedback', schema: { type: 'object', additionalProperties: true } })
   async export(@Tenant() tenant: AuthenticatedTenant, @Param('userId') userId: string) {
-    return this.users.export(tenant.tenantId, await this.account(tenant, userId));
+    const accountId = await this.account(tenant, userId);
+    const data = await this.users.export(tenant.tenantId, accountId);
+    await this.record(tenant, 'user.export', accountId);
+    return data;
   }
 
   @Delete()
@@ -75,7 +84,9 @@ export class UsersController {
   @ApiOperation({ summary: 'Erase the user and everything derived from them' })
   @ApiOkResponse({ type: ErasureDto })
   async erase(@Tenant() tenant: AuthenticatedTenant, @Param('userId') userId: string) {
-    const erased = await this.users.erase(tenant.tenantId, await this.account(tenant, userId));
+    const accountId = await this.account(tenant, userId);
+    const erased = await this.users.erase(tenant.tenantId, accountId);
+    await this.record(tenant, 'user.erase', accountId, erased);
     return { erased };
   }
 }
