@@ -114,8 +114,11 @@ const METHOD = `## How it is measured
   slight curvature, overshoot and correction, 8–12 Hz tremor, ~8 ms samples (see the doc comment).
   Scripted bots move in straight lines at constant speed; the naive bot does not move.
 - **Scenarios:**
-  1. owner: enrolled account (trusted browser logins with its first repetitions on one device,
-     challenged ones confirmed by feedback), later repetitions on the same device and home IP (US);
+  1. owner: enrolled account (10 trusted logins with the subject's first repetitions on one device,
+     challenged ones confirmed by feedback; at --scale full all in the browser, at tiny/small the
+     first in the browser and the rest replaying its SDK bundle with the next repetitions' password
+     timings and fresh username timings, to fit the run in minutes), then later repetitions
+     (sessions 5–8) on the same device and home IP (US);
   2. owner on a new device abroad (FR, DE, JP, GB, BR, AU addresses), Accept-Language unchanged;
   3. account takeover: the right password, a new device, a US address, another subject's rhythm;
   4. naive bot: playwright as launched (webdriver visible, HeadlessChrome UA), \`page.fill\`, no pointer;

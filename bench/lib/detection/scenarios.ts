@@ -42,7 +42,7 @@ export interface Scale {
 export const SCALES: Record<string, Scale> = {
   // the browser test: a few logins per scenario, < 2 minutes
   tiny: { name: 'tiny', owners: 2, enrolLogins: 5, enrolMode: 'replay', ownerLoginsEach: 1, travelLogins: 1, takeovers: 1, naive: 1, scripted: 2, stealth: 1, stuffingAttempts: 60, stuffingAccounts: 30, stuffingIps: 4, stuffingDevices: 1, officeUsers: 1, officeEnrolLogins: 5, passwordManager: 1 },
-  small: { name: 'small', owners: 6, enrolLogins: 10, enrolMode: 'browser', ownerLoginsEach: 3, travelLogins: 6, takeovers: 12, naive: 10, scripted: 10, stealth: 10, stuffingAttempts: 200, stuffingAccounts: 100, stuffingIps: 20, stuffingDevices: 5, officeUsers: 12, officeEnrolLogins: 10, passwordManager: 6 },
+  small: { name: 'small', owners: 6, enrolLogins: 10, enrolMode: 'replay', ownerLoginsEach: 3, travelLogins: 6, takeovers: 12, naive: 10, scripted: 10, stealth: 10, stuffingAttempts: 200, stuffingAccounts: 100, stuffingIps: 20, stuffingDevices: 5, officeUsers: 12, officeEnrolLogins: 10, passwordManager: 6 },
   full: { name: 'full', owners: 25, enrolLogins: 10, enrolMode: 'browser', ownerLoginsEach: 4, travelLogins: 50, takeovers: 100, naive: 100, scripted: 100, stealth: 100, stuffingAttempts: 2000, stuffingAccounts: 1000, stuffingIps: 20, stuffingDevices: 5, officeUsers: 100, officeEnrolLogins: 10, passwordManager: 50 },
 };
 
