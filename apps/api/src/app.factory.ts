@@ -4,6 +4,7 @@ import { SIGNAL_LIMITS } from '@kizuki/scoring';
 import { createLogger, type KizukiConfig } from '@kizuki/config';
 import { ApiModule } from './app.module';
 import { ErrorFilter } from './common/error.filter';
+import { installBodyDepthLimit } from './common/body-depth';
 import { RateLimiter, RateLimitInterceptor } from './common/rate-limit';
 import { installSecurityHeaders } from './common/security-headers';
 import { createValidationPipe } from './common/validation';
@@ -38,6 +39,7 @@ export async function createApiApp(config: KizukiConfig, options: { logger?: fal
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalInterceptors(new RateLimitInterceptor(config, new RateLimiter(config, app.get(ProducerService).redis)));
   installSecurityHeaders(app.getHttpAdapter().getInstance(), config.TRUSTED_PROXIES);
+  installBodyDepthLimit(app.getHttpAdapter().getInstance());
   // JSON is the only body the API speaks: anything else is refused before parsing.
   app.getHttpAdapter().getInstance().addHook('onRequest', async (req, reply) => {
     if (!BODY_METHODS.has(req.method) || !JSON_ROUTES.test(req.url)) return;

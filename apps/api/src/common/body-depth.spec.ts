@@ -1,0 +1,12 @@
+import { jsonDepth } from './body-depth';
+
+describe('jsonDepth', () => {
+  it('measures nesting without recursion, even 100,000 levels deep', () => {
+    expect(jsonDepth(1)).toBe(0);
+    expect(jsonDepth({ a: [1, { b: 2 }] })).toBe(3);
+    let v: unknown = 1;
+    for (let i = 0; i < 100_000; i++) v = [v];
+    expect(jsonDepth(v, 32)).toBe(33);
+    expect(jsonDepth(v)).toBe(100_000);
+  });
+});

@@ -1,0 +1,193 @@
+// Hostile requests for every public endpoint, generated with fast-check: valid bodies with one
+// field replaced by something nasty (wrong types, huge strings and arrays, deep nesting,
+// __proto__/constructor keys, NaN/Infinity, invalid UTF-8), raw garbage, and wrong content types.
+// Used by bench/fuzz.ts (≥ 10,000 per endpoint) and test/e2e/fuzz.e2e-spec.ts (a sample).
+import fc from 'fast-check';
+import { makeBundle } from '../../test/helpers/factories';
+
+export interface FuzzKeys {
+  publishableKey: string;
+  secretKey: string;
+  origin: string;
+}
+
+export interface FuzzRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body?: Buffer;
+}
+
+export type Endpoint = 'collect' | 'risk' | 'feedback' | 'assessments' | 'users' | 'admin-login';
+export const ENDPOINTS: Endpoint[] = ['collect', 'risk', 'feedback', 'assessments', 'users', 'admin-login'];
+
+// Tokens that JSON.stringify cannot produce are written as markers and swapped in the text.
+const RAW: Record<string, string> = {
+  '"@@NaN@@"': 'NaN',
+  '"@@Inf@@"': 'Infinity',
+  '"@@-Inf@@"': '-Infinity',
+  '"@@1e999@@"': '1e999',
+  '"@@undef@@"': 'undefined',
+};
+
+/** Deep nesting is written straight into the text (a 3,000-level object would overflow JSON.stringify). */
+const deep = (depth: number, array: boolean): string => `@@deep${array ? 'a' : 'o'}:${depth}@@`;
+const deepText = (kind: string, depth: number) => (kind === 'a' ? '['.repeat(depth) + '1' + ']'.repeat(depth) : '{"a":'.repeat(depth) + '1' + '}'.repeat(depth));
+
+/** Values that should never reach a handler as-is. */
+const nasty: fc.Arbitrary<unknown> = fc.oneof(
+  fc.constantFrom(null, true, false, 0, -1, 2 ** 53, -(2 ** 31), 1.5, '', ' ', '\u0000', '@@NaN@@', '@@Inf@@', '@@-Inf@@', '@@1e999@@', '@@undef@@'),
+  fc.integer(),
+  fc.double(),
+  fc.string({ maxLength: 40 }),
+  fc.string({ unit: 'binary', maxLength: 40 }),
+  fc.constantFrom('x'.repeat(300), 'x'.repeat(5000), 'é'.repeat(20000), '😀'.repeat(3000)),
+  fc.array(fc.integer(), { maxLength: 50 }),
+  fc.constantFrom(new Array(5000).fill(0), new Array(300).fill({ d: 1, u: 2, c: 'char' })),
+  fc.integer({ min: 10, max: 3000 }).map((d) => deep(d, false)),
+  fc.integer({ min: 10, max: 3000 }).map((d) => deep(d, true)),
+  fc.constantFrom({ __proto__: { polluted: true } }, { constructor: { prototype: { polluted: true } } }, { ['__proto__']: 1 }),
+  fc.jsonValue({ maxDepth: 4 }),
+  fc.object({ maxDepth: 3 }),
+);
+
+type Json = Record<string, unknown>;
+
+function paths(v: unknown, prefix: string[] = [], out: string[][] = []): string[][] {
+  if (v && typeof v === 'object') {
+    for (const [k, x] of Object.entries(v as Json)) {
+      const p = [...prefix, k];
+      out.push(p);
+      if (out.length < 400) paths(x, p, out);
+    }
+  }
+  return out;
+}
+
+function setAt(root: unknown, path: string[], value: unknown, op: 'set' | 'delete' | 'add'): unknown {
+  const copy = JSON.parse(JSON.stringify(root));
+  let o = copy as Json;
+  for (const k of path.slice(0, -1)) o = o[k] as Json;
+  const last = path[path.length - 1];
+  if (op === 'delete') delete o[last];
+  else if (op === 'add') o[`${last}_extra`] = value;
+  else o[last] = value;
+  return copy;
+}
+
+/** Serialises with the raw tokens and the __proto__ keys (JSON.stringify would drop a real prototype). */
+function serialise(v: unknown): string {
+  let text = JSON.stringify(v, (_k, x) => {
+    if (x && typeof x === 'object' && !Array.isArray(x) && Object.getPrototypeOf(x) !== Object.prototype && Object.getPrototypeOf(x) !== null) {
+      return { __proto__marker: { ...Object.getPrototypeOf(x) }, ...x };
+    }
+    return x;
+  });
+  text = text.replace(/"__proto__marker"/g, '"__proto__"');
+  for (const [k, r] of Object.entries(RAW)) text = text.split(k).join(r);
+  return text.replace(/"@@deep([ao]):(\d+)@@"/g, (_m, kind: string, n: string) => deepText(kind, Number(n)));
+}
+
+function templates(e: Endpoint): Json {
+  switch (e) {
+    case 'collect':
+      return makeBundle({ seed: 7 }) as unknown as Json;
+    case 'risk':
+      return { requestToken: 'rt_x.y', event: 'login', status: 'attempted', user: { id: 'fuzz@example.jp' }, context: { ip: '203.0.113.7', userAgent: 'Mozilla/5.0', acceptLanguage: 'ja' } };
+    case 'feedback':
+      return { assessmentId: '00000000-0000-4000-8000-000000000000', label: 'legit' };
+    case 'admin-login':
+      return { email: 'nobody@example.jp', password: 'not the password', totp: '123456' };
+    default:
+      return {};
+  }
+}
+
+const CONTENT_TYPES = ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml', 'application/json; charset=latin1', '', 'application/jsonx'];
+
+const bodyArb = (e: Endpoint): fc.Arbitrary<{ body: Buffer; type: string }> => {
+  const tpl = templates(e);
+  const ps = paths(tpl);
+  const json = (text: string) => ({ body: Buffer.from(text, 'utf8'), type: 'application/json' });
+  return fc.oneof(
+    { weight: 6, arbitrary: fc.tuple(fc.constantFrom(...ps), nasty, fc.constantFrom('set', 'set', 'set', 'delete', 'add') as fc.Arbitrary<'set' | 'delete' | 'add'>).map(([p, v, op]) => json(serialise(setAt(tpl, p, v, op)))) },
+    { weight: 1, arbitrary: nasty.map((v) => json(serialise(v))) },
+    { weight: 1, arbitrary: fc.constantFrom('{"__proto__":{"admin":true}}', '{"constructor":{"prototype":{"x":1}}}', '{', '}', '[]', 'null', '""', '{"a":NaN}', '{"a":1e999}', '\u0000', '{}{}', `{"x":"${'\\u0000'.repeat(100)}"}`).map(json) },
+    { weight: 1, arbitrary: fc.uint8Array({ minLength: 1, maxLength: 200 }).map((b) => ({ body: Buffer.concat([Buffer.from('{"x":"'), Buffer.from([0xff, 0xfe, 0xc3, 0x28, ...b]), Buffer.from('"}')]), type: 'application/json' })) },
+    { weight: 1, arbitrary: fc.constantFrom(70_000, 200_000, 1_100_000).map((n) => json(`{"x":"${'a'.repeat(n)}"}`)) },
+    { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...CONTENT_TYPES), fc.string({ maxLength: 200 })).map(([type, s]) => ({ body: Buffer.from(s.length ? s : serialise(tpl)), type })) },
+  );
+};
+
+const segment: fc.Arbitrary<string> = fc.oneof(
+  fc.uuid(),
+  fc.string({ minLength: 1, maxLength: 40 }).map((s) => encodeURIComponent(s)),
+  fc.constantFrom('..', '%2e%2e', '%00', '%ff', '%', 'x'.repeat(3000), '__proto__', 'constructor', '00000000-0000-0000-0000-000000000000', '%E2%80%AE', '%C0%AF'),
+);
+
+export function endpointArbitrary(e: Endpoint, keys: FuzzKeys): fc.Arbitrary<FuzzRequest> {
+  const withBody = (method: string, path: string, auth: Record<string, string>) =>
+    bodyArb(e).map(({ body, type }) => ({ method, path, headers: { ...auth, ...(type ? { 'content-type': type } : {}) }, body }));
+  const sk = { authorization: `Bearer ${keys.secretKey}` };
+  switch (e) {
+    case 'collect':
+      return withBody('POST', '/v1/collect', { 'x-kizuki-key': keys.publishableKey, origin: keys.origin });
+    case 'risk':
+      return withBody('POST', '/v1/risk', sk);
+    case 'feedback':
+      return withBody('POST', '/v1/feedback', sk);
+    case 'admin-login':
+      return withBody('POST', '/admin/api/auth/login', {});
+    case 'assessments':
+      return segment.map((id) => ({ method: 'GET', path: `/v1/assessments/${id}`, headers: sk }));
+    case 'users':
+      return fc
+        .tuple(segment, segment, fc.constantFrom('GET devices', 'GET export', 'DELETE', 'POST approve', 'POST report'))
+        .map(([user, device, what]) => {
+          const [method, action] = what.split(' ');
+          const path = action === 'devices' || action === 'export' ? `/v1/users/${user}/${action}` : method === 'DELETE' ? `/v1/users/${user}` : `/v1/users/${user}/devices/${device}/${action}`;
+          return { method, path, headers: sk };
+        });
+  }
+}
+
+export interface FuzzTally {
+  sent: number;
+  statuses: Record<string, number>;
+  serverErrors: string[];
+  clientSkipped: number;
+}
+
+/** Sends the requests (n at a time) and tallies statuses; a 5xx or a dropped connection is a failure. */
+export async function runFuzz(baseUrl: string, requests: FuzzRequest[], concurrency = 8): Promise<FuzzTally> {
+  const tally: FuzzTally = { sent: 0, statuses: {}, serverErrors: [], clientSkipped: 0 };
+  let next = 0;
+  const one = async (r: FuzzRequest) => {
+    let res: Response;
+    try {
+      res = await fetch(baseUrl + r.path, { method: r.method, headers: r.headers, body: r.body });
+    } catch (e) {
+      // undici refuses some header/URL values itself: that request never reached the server
+      if (e instanceof TypeError && !/fetch failed/.test(e.message)) {
+        tally.clientSkipped++;
+        return;
+      }
+      tally.serverErrors.push(`${r.method} ${r.path.slice(0, 80)}: connection failed (${String((e as Error).cause ?? e)})`);
+      return;
+    }
+    await res.arrayBuffer().catch(() => undefined);
+    tally.sent++;
+    tally.statuses[res.status] = (tally.statuses[res.status] ?? 0) + 1;
+    if (res.status >= 500) tally.serverErrors.push(`${r.method} ${r.path.slice(0, 80)} → ${res.status} (body ${r.body?.subarray(0, 120).toString('utf8') ?? ''})`);
+  };
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < requests.length) await one(requests[next++]);
+    }),
+  );
+  return tally;
+}
+
+export function sampleRequests(e: Endpoint, keys: FuzzKeys, n: number, seed: number): FuzzRequest[] {
+  return fc.sample(endpointArbitrary(e, keys), { numRuns: n, seed });
+}

@@ -1,0 +1,45 @@
+import { ENDPOINTS, runFuzz, sampleRequests } from '../../bench/lib/fuzz-cases';
+import { makeBundle } from '../helpers/factories';
+import { KizukiEnv } from '../helpers/kizuki-env';
+
+jest.setTimeout(240_000);
+
+const PER_ENDPOINT = Number(process.env.KIZUKI_FUZZ_CASES ?? 200);
+const ORIGIN = 'https://shop.example';
+
+/**
+ * A sample of bench/fuzz.ts (which sends ≥ 10,000 cases per endpoint): hostile input on every
+ * public endpoint gets a 4xx, never a 5xx or a dropped connection, and the api keeps serving.
+ */
+describe(`fuzzing every public endpoint (${PER_ENDPOINT} cases each)`, () => {
+  // rate limits off: the point is what the handlers do with the input
+  const env = new KizukiEnv({ RATE_LIMIT_PER_KEY: '0', RATE_LIMIT_PER_IP: '0' });
+  let keys: { publishableKey: string; secretKey: string; origin: string };
+
+  beforeAll(async () => {
+    await env.start();
+    keys = { ...(await env.createTenant('Fuzz', [ORIGIN])), origin: ORIGIN };
+  });
+  afterAll(() => env.stop());
+
+  it.each(ENDPOINTS)('%s: zero 5xx, zero crashes', async (endpoint) => {
+    const seed = Number(process.env.KIZUKI_FUZZ_SEED ?? Date.now() % 1e9);
+    const tally = await runFuzz(env.baseUrl, sampleRequests(endpoint, keys, PER_ENDPOINT, seed), 4);
+    console.log(`fuzz ${endpoint} (seed ${seed}): sent ${tally.sent}, skipped by the client ${tally.clientSkipped}, statuses ${JSON.stringify(tally.statuses)}`);
+    expect(tally.serverErrors.slice(0, 5)).toEqual([]);
+    expect(tally.sent + tally.clientSkipped).toBe(PER_ENDPOINT);
+  });
+
+  it('refuses an oversize body with 413 before parsing it, and still serves afterwards', async () => {
+    const big = `{"x":"${'a'.repeat(2_000_000)}"}`;
+    const r = await fetch(env.baseUrl + '/v1/collect', { method: 'POST', headers: { 'content-type': 'application/json', 'x-kizuki-key': keys.publishableKey, origin: ORIGIN }, body: big });
+    expect(r.status).toBe(413);
+    expect(((await r.json()) as { error: { code: string } }).error.code).toBe('PAYLOAD_TOO_LARGE');
+    expect((await env.get('/health/ready')).status).toBe(200);
+    const ok = await env.post('/v1/collect', makeBundle({ seed: 1 }), { 'x-kizuki-key': keys.publishableKey, origin: ORIGIN });
+    expect(ok.status).toBe(202);
+    // prototype pollution did not happen in this process
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(({} as Record<string, unknown>).admin).toBeUndefined();
+  });
+});
