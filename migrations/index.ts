@@ -3,5 +3,6 @@ import { InitialSchema1764489600000 } from './1764489600000-initial-schema';
 import { AdminConsole1764489700000 } from './1764489700000-admin-console';
 import { ScoringNetwork1764489800000 } from './1764489800000-scoring-network';
 import { RowLevelSecurity1764489900000 } from './1764489900000-row-level-security';
+import { Integrations1764490000000 } from './1764490000000-integrations';
 
-export const MIGRATIONS = [InitialSchema1764489600000, AdminConsole1764489700000, ScoringNetwork1764489800000, RowLevelSecurity1764489900000];
+export const MIGRATIONS = [InitialSchema1764489600000, AdminConsole1764489700000, ScoringNetwork1764489800000, RowLevelSecurity1764489900000, Integrations1764490000000];

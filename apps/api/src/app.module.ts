@@ -18,6 +18,8 @@ import { RiskController } from './risk/risk.controller';
 import { RiskService } from './risk/risk.service';
 import { SdkAssetsController } from './sdk-assets/sdk-assets.controller';
 import { UsersController } from './users/users.controller';
+import { WebhooksModule } from './webhooks/webhooks.module';
+import { LinksModule } from './links/links.module';
 
 @Module({})
 export class ApiModule {
@@ -27,6 +29,8 @@ export class ApiModule {
       imports: [
         ConfigModule.forRoot(config),
         DatabaseModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE, applicationName: 'kizuki-api', role: config.DATABASE_APP_ROLE }),
+        WebhooksModule,
+        LinksModule,
         AdminModule,
       ],
       controllers: [CollectController, RiskController, FeedbackController, AssessmentsController, HealthController, SdkAssetsController, DemoController, UsersController, MetricsController, DocsController],

@@ -1,17 +1,20 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule, KizukiConfig } from '@kizuki/config';
-import { DatabaseModule } from '@kizuki/database';
+import { DatabaseModule, WebhookRepository } from '@kizuki/database';
+import { WebhookEventsService } from '@kizuki/queue';
 import { ApplyFeedbackJob } from './feedback/apply-feedback.job';
 import { IngestBundleJob } from './ingest/ingest-bundle.job';
 import { JOB_HANDLERS } from './jobs/job-handler';
 import { QueueWorkersService } from './jobs/queue-workers.service';
 import { WorkerMetricsService } from './metrics/worker-metrics.service';
+import { DeliverWebhookJob } from './webhooks/deliver-webhook.job';
 import { NetworkIntelService } from './network/network-intel.service';
+import { RetentionJob } from './retention/retention.job';
 import { BundleResolver } from './score/bundle-resolver.service';
 import { ScoreLoginJob } from './score/score-login.job';
 import { VelocityStore } from './score/velocity.store';
 
-const JOBS = [IngestBundleJob, ScoreLoginJob, ApplyFeedbackJob];
+const JOBS = [IngestBundleJob, ScoreLoginJob, ApplyFeedbackJob, RetentionJob, DeliverWebhookJob];
 
 @Module({})
 export class WorkerModule {
@@ -30,6 +33,8 @@ export class WorkerModule {
         NetworkIntelService,
         QueueWorkersService,
         WorkerMetricsService,
+        WebhookRepository,
+        WebhookEventsService,
       ],
     };
   }

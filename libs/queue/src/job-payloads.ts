@@ -33,6 +33,31 @@ export interface ApplyFeedbackJobData {
   label: 'legit' | 'fraud' | 'challenge_passed' | 'challenge_failed';
 }
 
+/**
+ * Delivers one webhook event to one endpoint (DeliverWebhookJob). The event's body is in the
+ * delivery row (webhook_deliveries), so Redis holds ids only; the job id is the delivery id.
+ */
+export interface DeliverWebhookJobData {
+  tenantId: string;
+  deliveryId: string;
+  endpointId: string;
+}
+
+/** Purges expired signal bundles and assessments (RetentionJob); scheduled with an empty payload. */
+export interface RetentionJobData {
+  /** only this tenant (default: all) */
+  tenantId?: string;
+  /** the purge's notion of now, ISO 8601 (default: the time it runs) */
+  now?: string;
+}
+
+export interface RetentionJobResult {
+  tenants: number;
+  signalBundles: number;
+  assessments: number;
+  tokenUses: number;
+}
+
 /** The answer of POST /v1/risk (DESIGN.md §3), also the score job's return value. */
 export interface RiskAnswer {
   id: string;
@@ -49,10 +74,14 @@ export interface JobPayloads {
   [JobName.IngestBundle]: IngestBundleJobData;
   [JobName.ScoreLogin]: ScoreLoginJobData;
   [JobName.ApplyFeedback]: ApplyFeedbackJobData;
+  [JobName.Retention]: RetentionJobData;
+  [JobName.DeliverWebhook]: DeliverWebhookJobData;
 }
 
 export interface JobResults {
   [JobName.IngestBundle]: { stored: boolean };
   [JobName.ScoreLogin]: RiskAnswer;
   [JobName.ApplyFeedback]: { applied: boolean };
+  [JobName.Retention]: RetentionJobResult;
+  [JobName.DeliverWebhook]: { status: 'delivered' | 'skipped'; statusCode?: number };
 }

@@ -2,12 +2,15 @@
 export enum QueueName {
   Ingest = 'ingest',
   Score = 'score',
+  Webhooks = 'webhooks',
 }
 
 export enum JobName {
   IngestBundle = 'IngestBundleJob',
   ScoreLogin = 'ScoreLoginJob',
   ApplyFeedback = 'ApplyFeedbackJob',
+  Retention = 'RetentionJob',
+  DeliverWebhook = 'DeliverWebhookJob',
 }
 
 /** Every job name belongs to exactly one queue. */
@@ -15,6 +18,9 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.IngestBundle]: QueueName.Ingest,
   [JobName.ScoreLogin]: QueueName.Score,
   [JobName.ApplyFeedback]: QueueName.Score,
+  // maintenance rides on the ingest queue: signals arrive there and leave through it
+  [JobName.Retention]: QueueName.Ingest,
+  [JobName.DeliverWebhook]: QueueName.Webhooks,
 };
 
 /** Deterministic job ids: BullMQ refuses ':' in custom ids, so '-' joins the parts. */
@@ -22,4 +28,5 @@ export const jobIds = {
   ingest: (bundleId: string) => `ingest-${bundleId}`,
   score: (assessmentId: string) => `score-${assessmentId}`,
   feedback: (feedbackId: string) => `feedback-${feedbackId}`,
+  webhook: (deliveryId: string) => `webhook-${deliveryId}`,
 };

@@ -9,13 +9,14 @@ import { ConfigController } from './config.controller';
 import { ConsoleStaticController } from './console-static.controller';
 import { InsightsController } from './insights.controller';
 import { LoginsController } from './logins.controller';
+import { WebhooksController } from './webhooks.controller';
 
 /**
  * The admin console: /admin/api (session cookie + CSRF + roles, every query scoped by the
  * session's tenant) and the SPA's static files at /console.
  */
 @Module({
-  controllers: [AdminAuthController, LoginsController, InsightsController, ConfigController, ConsoleStaticController],
+  controllers: [AdminAuthController, LoginsController, InsightsController, ConfigController, WebhooksController, ConsoleStaticController],
   providers: [
     AdminAuthRepository,
     AdminInsightsRepository,

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { KizukiConfig } from '@kizuki/config';
 import { generateApiKey, pseudonymiseUser } from '@kizuki/crypto';
 import { AdminAuthRepository, AdminConfigRepository, AdminInsightsRepository, ListRepository } from '@kizuki/database';
+import { WebhookEventsService } from '@kizuki/queue';
 import { DEFAULT_POLICY, DETECTOR_NAMES, resolvePolicy, type Policy } from '@kizuki/scoring';
 import { Errors } from '../common/api-error';
 import { AdminAuditService } from './admin-audit.service';
@@ -29,6 +30,7 @@ export class ConfigController {
     private readonly admins: AdminAuthRepository,
     private readonly audit: AdminAuditService,
     private readonly config: KizukiConfig,
+    private readonly webhooks: WebhookEventsService,
   ) {}
 
   // ── allow / deny lists ──
@@ -58,6 +60,7 @@ export class ConfigController {
     const { id } = await this.lists.add(p.tenantId, { list: dto.list, kind: dto.kind, value, comment: dto.comment ?? null, expiresAt });
     const entry = { list: dto.list, kind: dto.kind, value: dto.kind === 'user' ? `user:${value.slice(0, 12)}` : value, comment: dto.comment ?? null, expiresAt };
     await this.audit.record(p, 'list.add', { type: 'list_entry', id }, undefined, entry);
+    await this.webhooks.emit(p.tenantId, 'list.changed', `add|${id}|${Date.now()}`, { action: 'added', entryId: id, list: dto.list, kind: dto.kind, changedBy: p.email });
     return { id, ...entry, value };
   }
 
@@ -69,6 +72,7 @@ export class ConfigController {
     const removed = isUuid(id) ? await this.repo.deleteEntry(p.tenantId, id) : null;
     if (!removed) throw Errors.notFound('List entry');
     await this.audit.record(p, 'list.remove', { type: 'list_entry', id }, removed, undefined);
+    await this.webhooks.emit(p.tenantId, 'list.changed', `remove|${id}`, { action: 'removed', entryId: id, list: removed.list, kind: removed.kind, changedBy: p.email });
     return { id, removed: true };
   }
 

@@ -5,6 +5,7 @@ import { IsString, Length } from 'class-validator';
 import { KizukiConfig } from '@kizuki/config';
 import { pseudonymiseUser } from '@kizuki/crypto';
 import { AdminInsightsRepository } from '@kizuki/database';
+import { WebhookEventsService } from '@kizuki/queue';
 import { Errors } from '../common/api-error';
 import { AdminAuditService } from './admin-audit.service';
 import { RangeQueryDto } from './admin.dto';
@@ -35,6 +36,7 @@ export class InsightsController {
     private readonly insights: AdminInsightsRepository,
     private readonly audit: AdminAuditService,
     private readonly config: KizukiConfig,
+    private readonly webhooks: WebhookEventsService,
   ) {}
 
   @Get('dashboard')
@@ -102,6 +104,9 @@ export class InsightsController {
     if (!r) throw Errors.notFound('Device');
     const after = verdict === 'approve' ? 'trusted' : 'fraud';
     await this.audit.record(p, `device.${verdict}`, { type: 'device', id: deviceId }, { account: id, status: r.before }, { account: id, status: after });
+    if (verdict === 'report') {
+      await this.webhooks.emit(p.tenantId, 'device.reported', `console|${deviceId}|${Date.now()}`, { deviceId, source: 'console', reportedAt: new Date().toISOString() });
+    }
     return { deviceId, status: after };
   }
 

@@ -4,6 +4,7 @@ import type { RiskAnswer } from '@kizuki/queue';
 import { SecretKeyGuard, Tenant } from '../auth/api-key.guard';
 import type { AuthenticatedTenant } from '../auth/api-key.service';
 import { ApiErrors, RiskAnswerDto } from '../docs/api-schemas';
+import { LinksService } from '../links/links.service';
 import { MetricsService } from '../metrics/metrics.service';
 import { RiskDto } from './risk.dto';
 import { RiskService } from './risk.service';
@@ -16,6 +17,7 @@ export class RiskController {
   constructor(
     private readonly risk: RiskService,
     private readonly metrics: MetricsService,
+    private readonly links: LinksService,
   ) {}
 
   @Post()
@@ -34,6 +36,6 @@ export class RiskController {
   ): Promise<RiskAnswer> {
     const answer = await this.risk.assess(tenant, dto, idempotencyKey?.slice(0, 200));
     this.metrics.recordDecision(answer);
-    return answer;
+    return this.links.attach(tenant.tenantId, answer);
   }
 }

@@ -3,6 +3,7 @@ import { KizukiConfig } from '@kizuki/config';
 import { pseudonymiseUser } from '@kizuki/crypto';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { AdminAuthRepository, UserDataRepository } from '@kizuki/database';
+import { WebhookEventsService } from '@kizuki/queue';
 import { SecretKeyGuard, Tenant } from '../auth/api-key.guard';
 import type { AuthenticatedTenant } from '../auth/api-key.service';
 import { Errors } from '../common/api-error';
@@ -25,6 +26,7 @@ export class UsersController {
     private readonly config: KizukiConfig,
     private readonly users: UserDataRepository,
     private readonly audit: AdminAuthRepository,
+    private readonly webhooks: WebhookEventsService,
   ) {}
 
   /** Data-subject requests go to the tenant's audit log (the console's), the API key's prefix as actor. */
@@ -59,8 +61,10 @@ export class UsersController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Report one of the user\'s devices as fraud', description: 'Future logins from it are denied; sends the device.reported webhook.' })
   @ApiOkResponse({ type: DeviceStatusAnswerDto })
-  report(@Tenant() tenant: AuthenticatedTenant, @Param('userId') userId: string, @Param('deviceId') deviceId: string) {
-    return this.setStatus(tenant, userId, deviceId, 'fraud');
+  async report(@Tenant() tenant: AuthenticatedTenant, @Param('userId') userId: string, @Param('deviceId') deviceId: string) {
+    const r = await this.setStatus(tenant, userId, deviceId, 'fraud');
+    await this.webhooks.emit(tenant.tenantId, 'device.reported', `api|${deviceId}|${Date.now()}`, { deviceId, source: 'api', reportedAt: new Date().toISOString() });
+    return r;
   }
 
   private async setStatus(tenant: AuthenticatedTenant, userId: string, deviceId: string, status: 'trusted' | 'fraud') {

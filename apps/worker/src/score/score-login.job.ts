@@ -1,10 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { AssessmentRepository, ListRepository, LoginStateRepository, type AssessmentRow, type LoginState, type StoredBundle } from '@kizuki/database';
-import { JobName, type RiskAnswer, type ScoreLoginJobData } from '@kizuki/queue';
+import { JobName, WebhookEventsService, type RiskAnswer, type ScoreLoginJobData } from '@kizuki/queue';
 import { assess, matchDevice, resolvePolicy, type DeviceHistory, type DeviceStatus, type ScoringInput, type SignalBundle, type TokenState } from '@kizuki/scoring';
 import { NetworkIntelService } from '../network/network-intel.service';
 import type { JobHandler } from '../jobs/job-handler';
+import { WorkerMetricsService } from '../metrics/worker-metrics.service';
 import { BundleResolver } from './bundle-resolver.service';
 import { learnFromTrustedLogin, primaryLanguage } from './learning';
 import { VelocityStore } from './velocity.store';
@@ -27,6 +28,8 @@ export class ScoreLoginJob implements JobHandler<JobName.ScoreLogin> {
     private readonly bundles: BundleResolver,
     private readonly velocity: VelocityStore,
     private readonly network: NetworkIntelService,
+    private readonly webhooks: WebhookEventsService,
+    private readonly metrics: WorkerMetricsService,
   ) {}
 
   async handle(job: Job<ScoreLoginJobData>): Promise<RiskAnswer> {
@@ -143,7 +146,7 @@ export class ScoreLoginJob implements JobHandler<JobName.ScoreLogin> {
       return toAnswer(existing);
     }
     this.logger.debug({ msg: 'scored', tenantId: d.tenantId, assessmentId: d.assessmentId, decision: result.decision, score: result.score });
-    return {
+    const answer: RiskAnswer = {
       id: d.assessmentId,
       decision: result.decision,
       score: result.score,
@@ -153,6 +156,21 @@ export class ScoreLoginJob implements JobHandler<JobName.ScoreLogin> {
       degraded: false,
       createdAt: new Date(now).toISOString(),
     };
+    this.metrics.decisions.inc({ decision: answer.decision });
+    for (const r of answer.reasons) this.metrics.reasons.inc({ reason: r.code });
+    // assessment.challenge / assessment.deny webhooks, once per assessment (the delivery id derives from it).
+    if (answer.decision !== 'allow') {
+      await this.webhooks.emit(d.tenantId, answer.decision === 'deny' ? 'assessment.deny' : 'assessment.challenge', d.assessmentId, {
+        assessmentId: answer.id,
+        decision: answer.decision,
+        score: answer.score,
+        reasons: answer.reasons,
+        device: answer.device,
+        status: d.status,
+        createdAt: answer.createdAt,
+      });
+    }
+    return answer;
   }
 }
 

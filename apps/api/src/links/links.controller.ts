@@ -1,0 +1,74 @@
+import { Controller, Get, Header, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ApiError } from '../common/api-error';
+import { ApiErrors } from '../docs/api-schemas';
+import { LinksService } from './links.service';
+
+const CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+const TEXT = {
+  approve: { title: 'Was this you?', ask: 'Confirm that this sign-in was you. The device will be remembered.', button: 'Yes, it was me', done: 'Thank you — this device is now trusted.' },
+  report: { title: 'Not you?', ask: 'Report this sign-in. Sign-ins from that device will be refused; change your password.', button: 'Report this device', done: 'Thank you — the device was reported and will be refused.' },
+};
+
+function page(title: string, body: string): string {
+  return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><meta name="referrer" content="no-referrer"><title>${title}</title>
+<style>body{font:16px system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;color:#1d2330}button{font:inherit;padding:.6rem 1.2rem;border-radius:6px;border:0;background:#2b59c3;color:#fff;cursor:pointer}</style>
+</head><body><h1>${title}</h1>${body}</body></html>`;
+}
+
+const wantsJson = (req: FastifyRequest) => String(req.headers.accept ?? '').includes('application/json');
+
+/** "Was this you?" links that the customer e-mails its user: GET shows a confirmation, POST acts once. */
+@ApiTags('links')
+@Controller('links')
+export class LinksController {
+  constructor(private readonly links: LinksService) {}
+
+  @Get(':token')
+  @Header('Content-Security-Policy', CSP)
+  @Header('Cache-Control', 'no-store')
+  @Header('Referrer-Policy', 'no-referrer')
+  @ApiOperation({ summary: 'Confirmation page of an approve/report link (does not act: e-mail scanners prefetch links)' })
+  @ApiParam({ name: 'token', description: 'The signed link token (lk_…) from links.approve / links.report of the risk answer' })
+  @ApiProduces('text/html')
+  @ApiOkResponse({ description: 'HTML page with a confirm button that POSTs to the same URL' })
+  @ApiErrors(404, 410)
+  async show(@Param('token') token: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    try {
+      const c = await this.links.inspect(token);
+      const t = TEXT[c.x];
+      if (wantsJson(req)) return void (await reply.send({ action: c.x, deviceId: c.deviceId, expiresAt: new Date(c.e * 1000).toISOString() }));
+      await reply.type('text/html; charset=utf-8').send(page(t.title, `<p>${t.ask}</p><form method="post"><button type="submit">${t.button}</button></form>`));
+    } catch (e) {
+      await this.fail(e, req, reply);
+    }
+  }
+
+  @Post(':token')
+  @HttpCode(200)
+  @Header('Content-Security-Policy', CSP)
+  @Header('Cache-Control', 'no-store')
+  @Header('Referrer-Policy', 'no-referrer')
+  @ApiOperation({ summary: 'Follow an approve/report link once', description: 'approve trusts the device for the user; report marks it fraud (future logins from it are denied) and sends the device.reported webhook. HTML for browsers, JSON with Accept: application/json.' })
+  @ApiParam({ name: 'token', description: 'The signed link token (lk_…)' })
+  @ApiOkResponse({ schema: { type: 'object', properties: { action: { type: 'string', enum: ['approve', 'report'] }, deviceId: { type: 'string' }, status: { type: 'string', enum: ['trusted', 'fraud'] } } } })
+  @ApiErrors(404, 410)
+  async follow(@Param('token') token: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    try {
+      const r = await this.links.follow(token);
+      if (wantsJson(req)) return void (await reply.send(r));
+      await reply.type('text/html; charset=utf-8').send(page(TEXT[r.action].title, `<p>${TEXT[r.action].done}</p>`));
+    } catch (e) {
+      await this.fail(e, req, reply);
+    }
+  }
+
+  private async fail(e: unknown, req: FastifyRequest, reply: FastifyReply): Promise<void> {
+    if (!(e instanceof ApiError)) throw e;
+    if (wantsJson(req)) return void (await reply.status(e.getStatus()).send(e.getResponse()));
+    const text = e.getStatus() === 410 ? 'This link has expired or was already used.' : 'This link is not valid.';
+    await reply.status(e.getStatus()).type('text/html; charset=utf-8').send(page('Link', `<p>${text}</p>`));
+  }
+}

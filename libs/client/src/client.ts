@@ -1,0 +1,121 @@
+import type { Assessment, Decision, FeedbackLabel, RiskAnswer, RiskRequest, UserDevice } from './types';
+
+export interface KizukiClientOptions {
+  /** Base URL of your Kizuki, e.g. https://kizuki.example.com */
+  endpoint: string;
+  /** Secret key sk_live_… (server side only). */
+  secretKey: string;
+  /** Per-request timeout in ms (default 1500: above Kizuki's own RISK_TIMEOUT_MS of 800). */
+  timeoutMs?: number;
+  /** Decision when Kizuki cannot answer (default 'challenge'; never silently 'allow' unless you choose it). */
+  fallbackDecision?: Decision;
+  /** Custom fetch (tests, proxies). */
+  fetch?: typeof fetch;
+}
+
+/** An error answer of the Kizuki API: { error: { code, message, details? } }. */
+export class KizukiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The Kizuki API for Node backends. risk() never throws on a Kizuki outage: it answers the
+ * fallback decision marked degraded. The other calls throw KizukiError.
+ */
+export class KizukiClient {
+  private readonly endpoint: string;
+  private readonly timeoutMs: number;
+  private readonly fallback: Decision;
+  private readonly fetchImpl: typeof fetch;
+
+  constructor(private readonly options: KizukiClientOptions) {
+    if (!options.endpoint) throw new Error('KizukiClient: endpoint is required');
+    if (!options.secretKey) throw new Error('KizukiClient: secretKey is required');
+    this.endpoint = options.endpoint.replace(/\/+$/, '');
+    this.timeoutMs = options.timeoutMs ?? 1500;
+    this.fallback = options.fallbackDecision ?? 'challenge';
+    this.fetchImpl = options.fetch ?? fetch;
+  }
+
+  /** Asks for a decision during a login. Never throws for outages, timeouts or 5xx: falls back, degraded. */
+  async risk(req: RiskRequest, opts: { idempotencyKey?: string } = {}): Promise<RiskAnswer> {
+    const body = { event: 'login' as const, ...req, requestToken: req.requestToken || undefined };
+    try {
+      return await this.call<RiskAnswer>('POST', '/v1/risk', body, opts.idempotencyKey ? { 'idempotency-key': opts.idempotencyKey } : {});
+    } catch (e) {
+      // A 4xx is a bug in the caller (bad key, bad body): still answer, but say why.
+      return {
+        id: '',
+        decision: this.fallback,
+        score: null,
+        scores: { takeover: null, bot: null, typing: null, pointer: null },
+        reasons: [],
+        device: null,
+        degraded: true,
+        createdAt: new Date().toISOString(),
+        error: e instanceof KizukiError ? `${e.status} ${e.code}: ${e.message}` : String((e as Error)?.message ?? e),
+      };
+    }
+  }
+
+  feedback(assessmentId: string, label: FeedbackLabel): Promise<{ id: string; assessmentId: string; label: FeedbackLabel }> {
+    return this.call('POST', '/v1/feedback', { assessmentId, label });
+  }
+
+  assessment(id: string): Promise<Assessment> {
+    return this.call('GET', `/v1/assessments/${encodeURIComponent(id)}`);
+  }
+
+  readonly devices = {
+    list: async (userId: string): Promise<UserDevice[]> => (await this.call<{ devices: UserDevice[] }>('GET', `/v1/users/${encodeURIComponent(userId)}/devices`)).devices,
+    approve: (userId: string, deviceId: string) => this.call<{ id: string; status: 'trusted' }>('POST', `/v1/users/${encodeURIComponent(userId)}/devices/${encodeURIComponent(deviceId)}/approve`),
+    report: (userId: string, deviceId: string) => this.call<{ id: string; status: 'fraud' }>('POST', `/v1/users/${encodeURIComponent(userId)}/devices/${encodeURIComponent(deviceId)}/report`),
+  };
+
+  /** Everything Kizuki stores about the user (data-subject access request). */
+  exportUser(userId: string): Promise<Record<string, unknown>> {
+    return this.call('GET', `/v1/users/${encodeURIComponent(userId)}/export`);
+  }
+
+  /** Erases the user and everything derived from them. */
+  eraseUser(userId: string): Promise<{ erased: Record<string, number> }> {
+    return this.call('DELETE', `/v1/users/${encodeURIComponent(userId)}`);
+  }
+
+  private async call<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+    const ctrl = new AbortController();
+    const timer = setTimeout(() => ctrl.abort(), this.timeoutMs);
+    try {
+      const res = await this.fetchImpl(this.endpoint + path, {
+        method,
+        headers: { authorization: `Bearer ${this.options.secretKey}`, accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+        body: body !== undefined ? JSON.stringify(body) : undefined,
+        signal: ctrl.signal,
+      });
+      const text = await res.text();
+      let json: unknown = null;
+      try {
+        json = text ? JSON.parse(text) : null;
+      } catch {
+        /* not JSON */
+      }
+      if (!res.ok) {
+        const err = (json as { error?: { code?: string; message?: string; details?: unknown } } | null)?.error;
+        throw new KizukiError(res.status, err?.code ?? 'HTTP_ERROR', err?.message ?? `HTTP ${res.status}`, err?.details);
+      }
+      return json as T;
+    } catch (e) {
+      if ((e as Error)?.name === 'AbortError') throw new KizukiError(0, 'TIMEOUT', `Kizuki did not answer within ${this.timeoutMs} ms`);
+      throw e;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
