@@ -110,7 +110,9 @@ if (migrated.status !== 0) {
 }
 const demoFile = join(state, 'demo.json');
 if (!existsSync(demoFile)) {
-  const created = cli(['tenants', 'create', '--name', 'Demo', '--origin', `http://localhost:${port}`, '--origin', `http://127.0.0.1:${port}`]);
+  // The demo page, and the Express example (examples/express-login on port 4000), may use its keys.
+  const origins = [`http://localhost:${port}`, `http://127.0.0.1:${port}`, 'http://localhost:4000', 'http://127.0.0.1:4000'];
+  const created = cli(['tenants', 'create', '--name', 'Demo', ...origins.flatMap((o) => ['--origin', o])]);
   if (created.status !== 0) fail(`could not create the demo tenant:\n${created.stderr}`);
   const keys = JSON.parse(created.stdout);
   // A console user for the demo tenant, so /console can be tried at once.
