@@ -8,6 +8,7 @@ import { AssessmentRepository } from './repositories/assessment.repository';
 import { BundleRepository } from './repositories/bundle.repository';
 import { FeedbackRepository } from './repositories/feedback.repository';
 import { ListRepository } from './repositories/list.repository';
+import { RetentionRepository } from './repositories/retention.repository';
 import { LoginStateRepository } from './repositories/login-state.repository';
 import { TenantRepository } from './repositories/tenant.repository';
 import { UserDataRepository } from './repositories/user-data.repository';
@@ -24,6 +25,7 @@ const REPOSITORIES = [
   ListRepository,
   LoginStateRepository,
   UserDataRepository,
+  RetentionRepository,
 ];
 
 @Module({})

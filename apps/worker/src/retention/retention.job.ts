@@ -1,0 +1,87 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Queue, type Job } from 'bullmq';
+import type IORedis from 'ioredis';
+import { KizukiConfig } from '@kizuki/config';
+import { RetentionRepository } from '@kizuki/database';
+import { createRedis, JOB_QUEUE, JobName, type RetentionJobData, type RetentionJobResult } from '@kizuki/queue';
+import type { JobHandler } from '../jobs/job-handler';
+
+export type { RetentionJobData };
+
+/** Defaults when a tenant's `retention` JSON does not say (days). */
+export const RETENTION_DEFAULTS = { signalBundlesDays: 30, assessmentsDays: 180 } as const;
+const TOKEN_USES_DAYS = 2;
+const DAY_MS = 86_400_000;
+/** The job scheduler's id: deterministic, so every worker process upserts the same one schedule. */
+export const RETENTION_SCHEDULER_ID = 'retention';
+
+function days(v: unknown, fallback: number): number {
+  return typeof v === 'number' && Number.isFinite(v) && v >= 1 && v <= 3650 ? Math.floor(v) : fallback;
+}
+
+/**
+ * Retention (APPI / GDPR storage limitation): raw signal bundles are deleted after the tenant's
+ * `retention.signalBundlesDays` (default 30), assessments after `retention.assessmentsDays`
+ * (default 180), in bounded batches (RETENTION_BATCH_SIZE rows per short transaction). Account
+ * profiles keep only aggregates (typing/pointer statistics, countries) and stay.
+ * Scheduled every RETENTION_EVERY_MINUTES by a BullMQ job scheduler with a fixed id.
+ */
+@Injectable()
+export class RetentionJob implements JobHandler<JobName.Retention>, OnApplicationBootstrap, OnApplicationShutdown {
+  readonly jobName = JobName.Retention;
+  private readonly logger = new Logger(RetentionJob.name);
+  private queue?: Queue;
+  private redis?: IORedis;
+
+  constructor(
+    private readonly config: KizukiConfig,
+    private readonly repo: RetentionRepository,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.redis = createRedis(this.config.REDIS_URL, 'worker');
+    this.queue = new Queue(JOB_QUEUE[JobName.Retention], { connection: this.redis, prefix: this.config.KIZUKI_REDIS_PREFIX });
+    await this.queue.upsertJobScheduler(
+      RETENTION_SCHEDULER_ID,
+      { every: this.config.RETENTION_EVERY_MINUTES * 60_000 },
+      { name: JobName.Retention, data: {}, opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } } },
+    );
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.queue?.close();
+    this.redis?.disconnect();
+  }
+
+  async handle(job: Job<RetentionJobData>): Promise<RetentionJobResult> {
+    return this.run(job.data?.now ? new Date(job.data.now) : new Date(), job.data?.tenantId);
+  }
+
+  async run(now: Date, onlyTenant?: string): Promise<RetentionJobResult> {
+    const batch = this.config.RETENTION_BATCH_SIZE;
+    const result: RetentionJobResult = { tenants: 0, signalBundles: 0, assessments: 0, tokenUses: 0 };
+    for (const t of await this.repo.tenants()) {
+      if (onlyTenant && t.tenantId !== onlyTenant) continue;
+      result.tenants++;
+      const r = t.retention ?? {};
+      const bundlesBefore = new Date(now.getTime() - days(r.signalBundlesDays, RETENTION_DEFAULTS.signalBundlesDays) * DAY_MS);
+      const assessmentsBefore = new Date(now.getTime() - days(r.assessmentsDays, RETENTION_DEFAULTS.assessmentsDays) * DAY_MS);
+      const tokensBefore = new Date(now.getTime() - TOKEN_USES_DAYS * DAY_MS);
+      result.signalBundles += await this.drain((n) => this.repo.purgeBundles(t.tenantId, bundlesBefore, n), batch);
+      result.assessments += await this.drain((n) => this.repo.purgeAssessments(t.tenantId, assessmentsBefore, n), batch);
+      result.tokenUses += await this.drain((n) => this.repo.purgeTokenUses(t.tenantId, tokensBefore, n), batch);
+    }
+    if (result.signalBundles || result.assessments) this.logger.log({ msg: 'retention purge', ...result });
+    return result;
+  }
+
+  /** Batches until one comes back short. */
+  private async drain(purge: (limit: number) => Promise<number>, batch: number): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const n = await purge(batch);
+      total += n;
+      if (n < batch) return total;
+    }
+  }
+}
