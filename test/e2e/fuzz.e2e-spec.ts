@@ -38,6 +38,12 @@ describe(`fuzzing every public endpoint (${PER_ENDPOINT} cases each)`, () => {
     expect((await env.get('/health/ready')).status).toBe(200);
     const ok = await env.post('/v1/collect', makeBundle({ seed: 1 }), { 'x-kizuki-key': keys.publishableKey, origin: ORIGIN });
     expect(ok.status).toBe(202);
+    // strings PostgreSQL cannot store are refused up front, not accepted and then lost in the queue
+    const nul = makeBundle({ seed: 2 }) as unknown as { device: { components: Record<string, string> } };
+    nul.device.components.screen = 'x\u0000y';
+    expect((await env.post('/v1/collect', nul, { 'x-kizuki-key': keys.publishableKey, origin: ORIGIN })).status).toBe(400);
+    expect((await env.post('/admin/api/auth/login', { email: 'a\u0000@example.jp', password: 'x' })).status).toBe(400);
+    expect((await env.post('/v1/risk', { event: 'login', status: 'attempted', user: { id: '\ud800' }, context: { ip: '203.0.113.1' } }, { authorization: `Bearer ${keys.secretKey}` })).status).toBe(400);
     // prototype pollution did not happen in this process
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(({} as Record<string, unknown>).admin).toBeUndefined();

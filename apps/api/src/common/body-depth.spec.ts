@@ -1,4 +1,4 @@
-import { jsonDepth } from './body-depth';
+import { hasUnstorableString, jsonDepth } from './body-depth';
 
 describe('jsonDepth', () => {
   it('measures nesting without recursion, even 100,000 levels deep', () => {
@@ -8,5 +8,15 @@ describe('jsonDepth', () => {
     for (let i = 0; i < 100_000; i++) v = [v];
     expect(jsonDepth(v, 32)).toBe(33);
     expect(jsonDepth(v)).toBe(100_000);
+  });
+});
+
+describe('hasUnstorableString', () => {
+  it('finds U+0000 and lone surrogates in values and keys, and accepts real text', () => {
+    expect(hasUnstorableString({ a: ['ok', { b: 'x\u0000y' }] })).toBe(true);
+    expect(hasUnstorableString({ ['k\u0000']: 1 })).toBe(true);
+    expect(hasUnstorableString({ a: '\ud800' })).toBe(true);
+    expect(hasUnstorableString({ a: 'x\udc00' })).toBe(true);
+    expect(hasUnstorableString({ a: 'はなこ 😀 é', n: 1, z: null })).toBe(false);
   });
 });
