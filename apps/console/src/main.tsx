@@ -5,6 +5,7 @@ import { AppCtx, useApp, type Me } from './app';
 import { detectLang, type Key, type Lang } from './i18n';
 import { Dashboard, LoginDetail, Logins } from './pages-main';
 import { Account, Ips, Keys, Lists, Policy, Settings, Team } from './pages-admin';
+import { Webhooks } from './pages-webhooks';
 import './style.css';
 
 function currentPath(): string {
@@ -115,6 +116,7 @@ const NAV: [string, Key, ('admin' | 'analyst' | 'viewer')[]][] = [
   ['/lists', 'lists', ['admin', 'analyst', 'viewer']],
   ['/policy', 'policy', ['admin', 'analyst', 'viewer']],
   ['/keys', 'keys', ['admin']],
+  ['/webhooks', 'webhooks', ['admin']],
   ['/team', 'team', ['admin']],
   ['/settings', 'settings', ['admin', 'analyst', 'viewer']],
 ];
@@ -137,6 +139,7 @@ function Shell() {
   else if (route === '/lists') page = <Lists />;
   else if (route === '/policy') page = <Policy />;
   else if (route === '/keys') page = <Keys />;
+  else if (route === '/webhooks') page = <Webhooks />;
   else if (route === '/team') page = <Team />;
   else if (route === '/settings') page = <Settings />;
   else page = <p class="muted">{t('notFound')}</p>;
