@@ -8,13 +8,14 @@ import { JOB_HANDLERS } from './jobs/job-handler';
 import { QueueWorkersService } from './jobs/queue-workers.service';
 import { WorkerMetricsService } from './metrics/worker-metrics.service';
 import { DeliverWebhookJob } from './webhooks/deliver-webhook.job';
+import { SweepWebhooksJob } from './webhooks/sweep-webhooks.job';
 import { NetworkIntelService } from './network/network-intel.service';
 import { RetentionJob } from './retention/retention.job';
 import { BundleResolver } from './score/bundle-resolver.service';
 import { ScoreLoginJob } from './score/score-login.job';
 import { VelocityStore } from './score/velocity.store';
 
-const JOBS = [IngestBundleJob, ScoreLoginJob, ApplyFeedbackJob, RetentionJob, DeliverWebhookJob];
+const JOBS = [IngestBundleJob, ScoreLoginJob, ApplyFeedbackJob, RetentionJob, DeliverWebhookJob, SweepWebhooksJob];
 
 @Module({})
 export class WorkerModule {

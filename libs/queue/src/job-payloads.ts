@@ -43,6 +43,26 @@ export interface DeliverWebhookJobData {
   endpointId: string;
 }
 
+/**
+ * Re-queues webhook deliveries left 'pending' (their job never reached Redis) — SweepWebhooksJob,
+ * scheduled every minute with an empty payload; the fields are for tests and manual runs.
+ */
+export interface SweepWebhooksJobData {
+  /** only rows pending for longer than this (default 60 s) */
+  olderThanSeconds?: number;
+  /** rows per batch (default 200, at most 1000) */
+  batchSize?: number;
+}
+
+export interface SweepWebhooksJobResult {
+  /** rows looked at */
+  found: number;
+  /** jobs added (none existed, or a finished one was replaced) */
+  requeued: number;
+  /** rows whose job was still waiting, delayed or running */
+  alreadyQueued: number;
+}
+
 /** Purges expired signal bundles and assessments (RetentionJob); scheduled with an empty payload. */
 export interface RetentionJobData {
   /** only this tenant (default: all) */
@@ -76,6 +96,7 @@ export interface JobPayloads {
   [JobName.ApplyFeedback]: ApplyFeedbackJobData;
   [JobName.Retention]: RetentionJobData;
   [JobName.DeliverWebhook]: DeliverWebhookJobData;
+  [JobName.SweepWebhooks]: SweepWebhooksJobData;
 }
 
 export interface JobResults {
@@ -84,4 +105,5 @@ export interface JobResults {
   [JobName.ApplyFeedback]: { applied: boolean };
   [JobName.Retention]: RetentionJobResult;
   [JobName.DeliverWebhook]: { status: 'delivered' | 'skipped'; statusCode?: number };
+  [JobName.SweepWebhooks]: SweepWebhooksJobResult;
 }

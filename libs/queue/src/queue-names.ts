@@ -11,6 +11,7 @@ export enum JobName {
   ApplyFeedback = 'ApplyFeedbackJob',
   Retention = 'RetentionJob',
   DeliverWebhook = 'DeliverWebhookJob',
+  SweepWebhooks = 'SweepWebhooksJob',
 }
 
 /** Every job name belongs to exactly one queue. */
@@ -21,6 +22,7 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   // maintenance rides on the ingest queue: signals arrive there and leave through it
   [JobName.Retention]: QueueName.Ingest,
   [JobName.DeliverWebhook]: QueueName.Webhooks,
+  [JobName.SweepWebhooks]: QueueName.Webhooks,
 };
 
 /** Deterministic job ids: BullMQ refuses ':' in custom ids, so '-' joins the parts. */

@@ -35,7 +35,7 @@ export class WebhookEventsService implements OnApplicationShutdown {
     return this.queue;
   }
 
-  /** Never throws: an event that cannot be queued is logged (its delivery row stays 'pending'). */
+  /** Never throws: an event that cannot be queued is logged; its delivery row stays 'pending' until SweepWebhooksJob re-queues it. */
   async emit(tenantId: string, type: WebhookEventType, eventKey: string, data: Record<string, unknown>): Promise<number> {
     try {
       const endpoints = await this.repo.subscribed(tenantId, type);

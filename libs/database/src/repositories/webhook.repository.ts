@@ -125,6 +125,25 @@ export class WebhookRepository {
     );
   }
 
+  /**
+   * Pending deliveries whose row has not moved since `before`, oldest first, at most `limit`
+   * (≤ 1000): events whose job may never have reached Redis. Crosses tenants by design (the
+   * worker's sweep visits them all) through the SECURITY DEFINER function
+   * kizuki_pending_webhook_deliveries, which returns ids only; each row is then handled in its
+   * tenant's scope (markRequeued).
+   */
+  async stalePendingDeliveries(before: Date, limit: number): Promise<{ tenantId: string; id: string; endpointId: string }[]> {
+    return this.db.query(`SELECT tenant_id AS "tenantId", id, endpoint_id AS "endpointId" FROM kizuki_pending_webhook_deliveries($1, $2)`, [before, limit]);
+  }
+
+  /** Notes that a pending delivery was queued again (its updated_at moves); false if it is no longer pending. */
+  async markRequeued(tenantId: string, id: string): Promise<boolean> {
+    const rows = rowsOf(
+      await this.q(tenantId, `UPDATE webhook_deliveries SET updated_at = now() WHERE tenant_id = $1 AND id = $2 AND status = 'pending' RETURNING id`, [tenantId, id]),
+    );
+    return rows.length > 0;
+  }
+
   /** The delivery log, newest first, optionally for one endpoint; keyset pages on (created_at, id). */
   async listDeliveries(tenantId: string, q: { endpointId?: string; limit: number; before?: { at: string; id: string } | null }): Promise<WebhookDeliveryRow[]> {
     return this.q(tenantId, 
