@@ -148,4 +148,17 @@ describe('webhooks: the sweep re-queues pending deliveries', () => {
     }
     for (const id of ids) expect(sent(id)).toHaveLength(1);
   });
+
+  it('a finished job that left its row pending is replaced, not taken for done', async () => {
+    const [a] = tenants;
+    const id = await pendingRow(a, 300);
+    // A job under the delivery's id that completes without sending (it names an unknown endpoint).
+    const stray = await queue.add(JobName.DeliverWebhook, { tenantId: a.tenantId, deliveryId: id, endpointId: randomUUID() }, { jobId: `webhook-${id}` });
+    await until(async () => (await Job.fromId(queue, stray.id!))?.getState().then((s) => s === 'completed'));
+    expect(await row(id)).toMatchObject({ status: 'pending', attempts: 0 });
+
+    expect(await sweep({ olderThanSeconds: 60 })).toMatchObject({ requeued: 1 });
+    await until(async () => (await row(id)).status === 'delivered');
+    expect(sent(id)).toHaveLength(1);
+  });
 });
