@@ -97,7 +97,7 @@ export function Webhooks() {
                 <span class="actions">
                   <button class="btn tiny show-deliveries" onClick={() => setSelected(e.id)}>{t('whDeliveries')}</button>
                   <button class="btn tiny toggle" onClick={() => run(() => api('PATCH', `/webhooks/${e.id}`, { enabled: !e.enabled }))}>{e.enabled ? t('disable') : t('enable')}</button>
-                  <button class="btn tiny danger delete" onClick={() => confirm(t('whConfirmDelete', { url: e.url })) && run(() => api('DELETE', `/webhooks/${e.id}`))}>{t('remove')}</button>
+                  <button class="btn tiny danger delete" onClick={() => confirm(t('whConfirmDelete', { url: e.url })) && run(async () => { await api('DELETE', `/webhooks/${e.id}`); if (secret?.url === e.url) setSecret(null); })}>{t('remove')}</button>
                 </span>
               </td>
             </tr>
