@@ -25,11 +25,13 @@ export class KizukiEnv {
   readonly config: KizukiConfig;
   private readonly dbName: string;
 
-  constructor(overrides: Record<string, string> = {}) {
+  /** `databasePort`: reach PostgreSQL through another port (e.g. a proxy a test can cut). */
+  constructor(overrides: Record<string, string> = {}, options: { databasePort?: number } = {}) {
     const id = randomBytes(5).toString('hex');
     this.dbName = `kizuki_test_${id}`;
     const url = new URL(ADMIN_URL);
     url.pathname = `/${this.dbName}`;
+    if (options.databasePort) url.port = String(options.databasePort);
     this.config = loadConfig({
       NODE_ENV: 'test',
       DATABASE_URL: url.toString(),

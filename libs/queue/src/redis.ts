@@ -20,8 +20,10 @@ export function createRedis(url: string, role: RedisRole): IORedis {
 }
 
 export const DEFAULT_JOB_OPTIONS: DefaultJobOptions = {
-  attempts: 5,
-  backoff: { type: 'exponential', delay: 200 },
+  // A job outlives a dependency outage: 15 attempts with exponential backoff from 250 ms keep
+  // retrying for about an hour (250 ms × (2^14 − 1)) before the job is parked as failed.
+  attempts: 15,
+  backoff: { type: 'exponential', delay: 250 },
   // Bounded history: completed jobs stay an hour so a retried risk call finds its answer.
   removeOnComplete: { age: 3600, count: 100_000 },
   removeOnFail: { age: 7 * 24 * 3600, count: 100_000 },

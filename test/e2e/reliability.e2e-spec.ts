@@ -1,0 +1,113 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
+import { Queue } from 'bullmq';
+import IORedis from 'ioredis';
+import type { KizukiConfig } from '@kizuki/config';
+import { createWorkerApp } from '../../apps/worker/src/worker.factory';
+import { KizukiEnv } from '../helpers/kizuki-env';
+import { TcpProxy } from '../helpers/tcp-proxy';
+
+jest.setTimeout(60_000);
+
+const risk = (env: KizukiEnv, key: string, user: string) =>
+  env.post('/v1/risk', { event: 'login', status: 'attempted', user: { id: user }, context: { ip: '198.51.100.20' } }, { authorization: `Bearer ${key}` });
+
+async function until(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await check().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${what}: not within ${timeoutMs} ms`);
+}
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((ok) => s.listen(0, '127.0.0.1', ok));
+  const port = (s.address() as AddressInfo).port;
+  await new Promise<void>((ok) => s.close(() => ok()));
+  return port;
+}
+
+describe('PostgreSQL stops: degraded, not down, and back by itself', () => {
+  const proxy = new TcpProxy({ host: '127.0.0.1', port: 5432 });
+  let env: KizukiEnv;
+  let key: string;
+
+  beforeAll(async () => {
+    await proxy.start();
+    env = new KizukiEnv({}, { databasePort: proxy.port });
+    await env.start();
+    key = (await env.createTenant('A')).secretKey;
+    expect((await risk(env, key, 'warm-up')).body.degraded).toBe(false); // the api now knows the key
+  });
+  afterAll(async () => {
+    proxy.restore();
+    await env.stop();
+    await proxy.stop();
+  });
+
+  it('answers the fallback decision within the bound, says why in readiness, and recovers', async () => {
+    proxy.cutOff();
+    const during = await risk(env, key, 'during-outage');
+    expect(during.status).toBe(200);
+    expect(during.body).toMatchObject({ decision: 'challenge', degraded: true });
+    expect(during.ms).toBeLessThan(env.config.RISK_TIMEOUT_MS + 1000);
+    const ready = await env.get('/health/ready');
+    expect(ready.status).toBe(503);
+    expect(ready.body.checks.postgres.status).toBe('down');
+    expect(ready.body.checks.redis.status).toBe('up');
+
+    proxy.restore();
+    await until(async () => (await env.get('/health/ready')).status === 200, 15_000, 'ready again');
+    await until(async () => (await risk(env, key, 'after-outage')).body.degraded === false, 15_000, 'scoring again');
+    // The login that got the fallback answer was not lost: it is scored under the same id.
+    await until(async () => (await env.sql(`SELECT 1 FROM assessments WHERE id = $1`, [during.body.id])).length === 1, 20_000, 'outage login stored');
+  });
+});
+
+describe('worker lifecycle', () => {
+  const env = new KizukiEnv();
+  let key: string;
+  beforeAll(async () => {
+    await env.start();
+    key = (await env.createTenant('A')).secretKey;
+  });
+  afterAll(() => env.stop());
+
+  it('finishes the jobs in flight when it shuts down gracefully', async () => {
+    const redis = new IORedis(env.config.REDIS_URL, { maxRetriesPerRequest: null });
+    const queue = new Queue('score', { connection: redis, prefix: env.config.KIZUKI_REDIS_PREFIX });
+    try {
+      const calls = Array.from({ length: 30 }, (_, i) => risk(env, key, `drain-${i}`));
+      let active: string[] = [];
+      await until(async () => (active = (await queue.getActive()).map((j) => j.id!)).length > 0, 10_000, 'a job in flight');
+      await env.worker!.close(); // graceful: SIGTERM path
+      env.worker = null;
+      for (const id of active) expect(await (await queue.getJob(id))?.getState()).toBe('completed');
+      expect(await queue.getActiveCount()).toBe(0);
+      await env.startWorker();
+      const answers = await Promise.all(calls);
+      expect(answers.every((a) => a.status === 200)).toBe(true);
+      // Every call, answered in time or degraded, ends up stored exactly once.
+      await until(async () => Number((await env.sql<{ n: string }>(`SELECT count(*) AS n FROM assessments WHERE status = 'attempted'`))[0].n) === 30, 20_000, 'all stored');
+    } finally {
+      await queue.close();
+      redis.disconnect();
+    }
+  });
+
+  it('refuses to start on a Redis that may evict keys', async () => {
+    const port = await freePort();
+    const redis: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'allkeys-lru'], {
+      stdio: 'ignore',
+    });
+    try {
+      await until(async () => (await new IORedis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0 }).ping().catch(() => '')) === 'PONG', 5000, 'private redis');
+      const config = { ...env.config, REDIS_URL: `redis://127.0.0.1:${port}` } as KizukiConfig;
+      await expect(createWorkerApp(config, { logger: false })).rejects.toThrow(/maxmemory-policy is 'allkeys-lru'/);
+    } finally {
+      redis.kill('SIGTERM');
+    }
+  });
+});
