@@ -107,20 +107,27 @@ const METHOD = `## How it is measured
   51 subjects × 400 repetitions of \`.tie5Roanl\` + Return), read in place, each repetition's
   absolute key-down/up times rebuilt like \`typing-eer.ts\` and dispatched with CDP
   \`Input.dispatchKeyEvent\` at those times (Shift around the R; the Return submits the form).
-  Each subject is one account whose password is \`.tie5Roanl\`; enrolment uses the subject's first
-  repetitions, measured logins later sessions (5–8). Usernames (not in the data) are typed with
-  log-normal gaps at the account's own stable speed.
+  Each subject is one account whose password is \`.tie5Roanl\`. Enrolment uses the subject's
+  repetitions from session 2 (rep 50 on): in session 1 CMU subjects were still learning a password
+  they had never typed, while a product's users enrol on a password they already type fluently;
+  measured logins come from sessions 5–8, days later. Usernames (not in the data) are typed with
+  the typist's own hold and flight times from the repetition they type the password with, cycled
+  over the username, ±8 % jitter (a person's key habits carry over to what they type daily; the
+  earlier model — one speed per person, i.i.d. log-normal gaps — made everyone's username alike).
 - **Pointer:** \`test/helpers/human-input.ts\`: Fitts'-law durations, minimum-jerk submovements with
   slight curvature, overshoot and correction, 8–12 Hz tremor, ~8 ms samples (see the doc comment).
   Scripted bots move in straight lines at constant speed; the naive bot does not move.
 - **Scenarios:**
-  1. owner: enrolled account (10 trusted logins with the subject's first repetitions on one device,
+  1. owner: enrolled account (10 trusted logins with the subject's session-2 repetitions on one device,
      challenged ones confirmed by feedback; at --scale full all in the browser, at tiny/small the
      first in the browser and the rest replaying its SDK bundle with the next repetitions' password
      timings and fresh username timings, to fit the run in minutes), then later repetitions
      (sessions 5–8) on the same device and home IP (US);
   2. owner on a new device abroad (FR, DE, JP, GB, BR, AU addresses), Accept-Language unchanged;
   3. account takeover: the right password, a new device, a US address, another subject's rhythm;
+     the thief types a password that is new to them, like CMU subjects in their first session
+     (reps 5–49; the CMU benchmark's own impostor model uses first repetitions) — a fluent insider
+     who has typed the victim's password hundreds of times is harder (see the findings);
   4. naive bot: playwright as launched (webdriver visible, HeadlessChrome UA), \`page.fill\`, no pointer;
   5. scripted typist: automation traits hidden by the launch flag and UA (so that only behaviour
      can tell), constant (even logins) or uniform-random (odd) key delays, straight-line pointer;

@@ -1,5 +1,5 @@
 import { DEFAULT_POLICY } from '../policy';
-import { deviceSimilarity, matchDevice } from '../device/device-match';
+import { deviceSimilarity, matchDevice, sameMachine } from '../device/device-match';
 import { distanceKm, isHostingNetwork } from '../network/geo';
 import { comparePointer, learnPointerProfile, parsePointerProfile, pointerBotTraits, POINTER_VECTOR_NAMES } from '../pointer';
 import { rng } from '../typing/synthetic-typist';
@@ -86,6 +86,20 @@ describe('device matching', () => {
     expect(matchDevice(other, [{ id: 'x', components: a, status: 'trusted' }], 0.8)).toBeNull();
     expect(matchDevice(a, [{ id: 'x', components: a, status: 'fraud' }], 0.8)).toBeNull();
     expect(deviceSimilarity({ a: 1 }, { a: 1 })).toBeNull();
+  });
+  it('never fuzzy-matches another machine, however alike the browser components (same OS image, fonts, GPU)', () => {
+    // another machine of the same model line: only the memory differs, everything volatile is equal
+    const twin = { ...a, deviceMemory: a.deviceMemory === 8 ? 4 : 8 };
+    expect(deviceSimilarity(a, twin)!).toBeGreaterThan(0.8);
+    expect(sameMachine(a, twin)).toBe(false);
+    expect(matchDevice(twin, [{ id: 'x', components: a, status: 'trusted' }], 0.8)).toBeNull();
+    // too few machine components to tell
+    const bare = { canvas: 'c', webgl: 'w', audio: 'a', fonts: 'f', vendor: 'v' };
+    expect(matchDevice(bare, [{ id: 'x', components: bare, status: 'trusted' }], 0.8)).toBeNull();
+    // flattened FingerprintJS objects weigh by their name: canvas.* is volatile, touchSupport.* a machine trait
+    const fp = { platform: 'Linux x86_64', screenResolution: '[1920,1080]', hardwareConcurrency: 8, 'touchSupport.maxTouchPoints': 0, 'canvas.text': 't1', 'canvas.geometry': 'g1' };
+    expect(matchDevice({ ...fp, 'canvas.text': 't2' }, [{ id: 'x', components: fp, status: 'trusted' }], 0.8)).toMatchObject({ id: 'x' });
+    expect(matchDevice({ ...fp, 'touchSupport.maxTouchPoints': 10 }, [{ id: 'x', components: fp, status: 'trusted' }], 0.8)).toBeNull();
   });
 });
 

@@ -4,7 +4,7 @@ import { DEFAULT_POLICY } from '../policy';
 import type { FieldTyping, KeyEvent, SignalBundle } from '../signals';
 import { enrolTypingSample, keyTimingsFromField, type KeyTiming, type TypingProfileState } from '../typing';
 import { makeTypist, typeSamples } from '../typing/synthetic-typist';
-import { TYPING_MISMATCH_MAX_RISK, typingDetector } from './typing.detector';
+import { TYPING_MISMATCH_MAX_RISK, TYPING_MISMATCH_NEW_DEVICE_MIN_RISK, TYPING_MISMATCH_TRUSTED_DEVICE_MAX_RISK, typingDetector } from './typing.detector';
 
 const alice = makeTypist(1);
 const mallory = makeTypist(7);
@@ -114,5 +114,39 @@ describe('typing detector (engine)', () => {
     const both = typingDetector.run(input([pw, user], stored)).scores!.typing!;
     const only = typingDetector.run(input([pw], stored)).scores!.typing!;
     expect(both).toBeGreaterThan(only);
+  });
+
+  it('on a device new to the account, a rhythm past the equal-error point weighs at least the new-device floor', () => {
+    // find a mallory sample just past 0.5 (weak mismatch): on a known device its risk is small
+    const weak = Array.from({ length: 200 }, (_, i) => field(keysOf(typeSamples(mallory, 1, 300 + i)[0])))
+      .map((f) => ({ f, t: typingDetector.run(input([f], active)).scores!.typing! }))
+      .filter((x) => x.t > 0.5)
+      .sort((a, b) => a.t - b.t)[0];
+    expect(weak).toBeDefined();
+    const known = { id: 'd', knownToAccount: true, fuzzyMatch: false, status: 'trusted' as const, accountsSeen: 1 };
+    const fresh = { id: 'n', knownToAccount: false, fuzzyMatch: false, status: 'new' as const, accountsSeen: 1 };
+    const onKnown = typingDetector.run({ ...input([weak.f], active), device: known }).evidence.find((e) => e.code === 'TYPING_MISMATCH')!;
+    const onNew = typingDetector.run({ ...input([weak.f], active), device: fresh }).evidence.find((e) => e.code === 'TYPING_MISMATCH')!;
+    expect(onNew.risk).toBeGreaterThanOrEqual(TYPING_MISMATCH_NEW_DEVICE_MIN_RISK);
+    expect(onNew.risk).toBeGreaterThanOrEqual(onKnown.risk);
+    expect(onNew.detail).toContain('new to the account');
+    // with NEW_DEVICE (0.25) that is a challenge on the default policy
+    const r = assess({ ...input([weak.f], active), device: fresh });
+    expect(r.decision).toBe('challenge');
+    // the owner's own rhythm on a new device adds nothing
+    const own = typingDetector.run({ ...input([field(keysOf(typeSamples(alice, 1, 51)[0]))], active), device: fresh });
+    expect(own.evidence.filter((e) => e.code === 'TYPING_MISMATCH')).toHaveLength(0);
+  });
+
+  it('on a device the account trusts, a mismatch alone stays below a challenge; on a merely seen device it does not', () => {
+    const f = field(keysOf(typeSamples(mallory, 1, 52)[0]));
+    const trusted = { id: 'd', knownToAccount: true, fuzzyMatch: false, status: 'trusted' as const, accountsSeen: 1 };
+    const pending = { ...trusted, status: 'pending' as const };
+    const t = typingDetector.run({ ...input([f], active), device: trusted }).evidence.find((e) => e.code === 'TYPING_MISMATCH')!;
+    const p = typingDetector.run({ ...input([f], active), device: pending }).evidence.find((e) => e.code === 'TYPING_MISMATCH')!;
+    expect(t.risk).toBeLessThanOrEqual(TYPING_MISMATCH_TRUSTED_DEVICE_MAX_RISK);
+    expect(t.detail).toContain('trusts');
+    expect(p.risk).toBeGreaterThan(t.risk);
+    expect(assess({ ...input([f], active), device: trusted }).decision).toBe('allow');
   });
 });

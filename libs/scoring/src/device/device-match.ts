@@ -10,10 +10,40 @@ const VOLATILE = /^(canvas|webgl|webglbasics|webglextensions|audio|audiobaseLate
 /** Components bound to the machine and the person's settings: they weigh more. */
 const STABLE = /^(platform|hardwareconcurrency|devicememory|timezone|screen|screenresolution|colordepth|touchsupport|languages|vendor|architecture|cpuclass|osCpu)$/i;
 
+/**
+ * Components of the machine itself (hardware, OS, display): a browser or driver update never
+ * changes them. A fuzzy match to a different fingerprint must agree on every one of them that both
+ * sides report, and both sides must report at least MIN_MACHINE_TRAITS of them. Time zone and
+ * languages are stable too but follow the person (travel, settings), so they weigh without vetoing.
+ */
+const MACHINE = /^(platform|hardwareconcurrency|devicememory|screen|screenresolution|colordepth|touchsupport|architecture|oscpu|cpuclass)$/i;
+const MIN_MACHINE_TRAITS = 2;
+
+/** FingerprintJS objects are flattened to `name.key` (canvas.text, touchSupport.maxTouchPoints): the name decides. */
+function baseOf(key: string): string {
+  const dot = key.indexOf('.');
+  return dot > 0 ? key.slice(0, dot) : key;
+}
+
 function weightOf(key: string): number {
-  if (VOLATILE.test(key)) return 0.5;
-  if (STABLE.test(key)) return 2;
+  const base = baseOf(key);
+  if (VOLATILE.test(base)) return 0.5;
+  if (STABLE.test(base)) return 2;
   return 1;
+}
+
+/**
+ * Whether the machine-bound components allow `a` and `b` to be one machine: every one both report
+ * is equal, and at least MIN_MACHINE_TRAITS are reported by both.
+ */
+export function sameMachine(a: Components, b: Components): boolean {
+  let common = 0;
+  for (const k of Object.keys(a)) {
+    if (!MACHINE.test(baseOf(k)) || !(k in b)) continue;
+    if (!same(a[k], b[k])) return false;
+    common++;
+  }
+  return common >= MIN_MACHINE_TRAITS;
 }
 
 function same(a: unknown, b: unknown): boolean {
@@ -56,16 +86,20 @@ export interface DeviceCandidate {
 }
 
 /**
- * The candidate most similar to the components, if its similarity reaches `threshold` and no
- * other candidate is as close (an ambiguous match is no match). Fraud devices never match (a
- * fraudster's device must not inherit trust), and neither do near-identical hardware twins that
- * share no stable component.
+ * The candidate most similar to the components, if its similarity reaches `threshold`, its machine
+ * components all agree (`sameMachine`: a browser update changes canvas, fonts, WebGL, audio, the
+ * version, never the screen, CPU cores, memory or platform) and no other candidate is as close
+ * (an ambiguous match is no match). Fraud devices never match (a fraudster's device must not
+ * inherit trust). A fuzzy match makes a different fingerprint inherit the old device's status, so
+ * it needs the strong evidence: volatile components alike (same fonts, canvas, GPU) are common to
+ * every machine of a model and an OS image, and prove nothing on their own.
  */
 export function matchDevice(components: Components, candidates: readonly DeviceCandidate[], threshold: number): { id: string; similarity: number; status: DeviceStatus } | null {
   let best: { id: string; similarity: number; status: DeviceStatus } | null = null;
   let tie = false;
   for (const c of candidates) {
-    if (c.status === 'fraud') continue;
+    if (c.status === 'fraud' || !c.components || typeof c.components !== 'object') continue;
+    if (!sameMachine(components, c.components)) continue;
     const s = deviceSimilarity(components, c.components);
     if (s === null || s < threshold) continue;
     if (!best || s > best.similarity) {
