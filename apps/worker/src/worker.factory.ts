@@ -1,10 +1,21 @@
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
 import { createLogger, type KizukiConfig } from '@kizuki/config';
+import { assertNoEviction, createRedis } from '@kizuki/queue';
 import { WorkerModule } from './worker.module';
 
-/** The worker: a Nest application context with no HTTP, only queue processors. */
+/**
+ * The worker: a Nest application context with no HTTP, only queue processors. It refuses a Redis
+ * that may evict keys before it builds anything (queued logins would vanish), so a refusal leaves
+ * no connection behind.
+ */
 export async function createWorkerApp(config: KizukiConfig, options: { logger?: false } = {}): Promise<INestApplicationContext> {
+  const redis = createRedis(config.REDIS_URL, 'worker');
+  try {
+    await assertNoEviction(redis);
+  } finally {
+    redis.disconnect();
+  }
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), {
     logger: options.logger === false ? false : createLogger(config),
   });

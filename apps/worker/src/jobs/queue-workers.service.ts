@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnAppl
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type IORedis from 'ioredis';
 import { KizukiConfig } from '@kizuki/config';
-import { assertNoEviction, createRedis, JOB_QUEUE, QueueName, type JobName } from '@kizuki/queue';
+import { createRedis, JOB_QUEUE, QueueName, type JobName } from '@kizuki/queue';
 import { WorkerMetricsService } from '../metrics/worker-metrics.service';
 import { JOB_HANDLERS, type JobHandler } from './job-handler';
 import { buildJobRegistry } from './job-registry';
@@ -34,7 +34,6 @@ export class QueueWorkersService implements OnApplicationBootstrap, BeforeApplic
 
   async onApplicationBootstrap(): Promise<void> {
     this.connection = createRedis(this.config.REDIS_URL, 'worker');
-    await assertNoEviction(this.connection);
     for (const queue of Object.values(QueueName)) {
       const worker = new Worker(queue, (job) => this.dispatch(queue, job), {
         connection: this.connection,
