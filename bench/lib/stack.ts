@@ -17,6 +17,8 @@ export interface Stack {
   env: Record<string, string>;
   tenant: { tenantId: string; publishableKey: string; secretKey: string };
   processes: ChildProcess[];
+  /** Starts one more worker process (same env), e.g. after killing one; it joins `processes`. */
+  startWorker(): ChildProcess;
   stop(): Promise<void>;
 }
 
@@ -55,9 +57,12 @@ export async function startStack(options: { apis?: number; workers?: number; env
   for (let i = 0; i < apis; i++) {
     processes.push(spawn(process.execPath, [...NODE_ARGS, join(ROOT, 'dist/apps/api/main.js')], { env: { ...env, PORT: String(port + i) }, stdio: ['ignore', 'inherit', 'inherit'] }));
   }
-  for (let i = 0; i < (options.workers ?? 1); i++) {
-    processes.push(spawn(process.execPath, [...NODE_ARGS, join(ROOT, 'dist/apps/worker/main.js')], { env, stdio: ['ignore', 'inherit', 'inherit'] }));
-  }
+  const startWorker = () => {
+    const p = spawn(process.execPath, [...NODE_ARGS, join(ROOT, 'dist/apps/worker/main.js')], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+    processes.push(p);
+    return p;
+  };
+  for (let i = 0; i < (options.workers ?? 1); i++) startWorker();
   const baseUrl = `http://127.0.0.1:${port}`;
   const until = Date.now() + 30_000;
   for (;;) {
@@ -72,8 +77,10 @@ export async function startStack(options: { apis?: number; workers?: number; env
     env,
     tenant,
     processes,
+    startWorker,
     async stop() {
-      await Promise.all(processes.map((p) => (p.exitCode === null ? new Promise((r) => { p.once('exit', r); p.kill('SIGTERM'); }) : null)));
+      // a process killed by a signal has exitCode null and a signalCode: it has exited already
+      await Promise.all(processes.map((p) => (p.exitCode === null && p.signalCode === null ? new Promise((r) => { p.once('exit', r); p.kill('SIGTERM'); }) : null)));
       await admin(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
       const redis = new IORedis(env.REDIS_URL);
       let cursor = '0';

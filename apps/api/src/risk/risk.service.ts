@@ -26,10 +26,12 @@ export class RiskService {
   async assess(tenant: AuthenticatedTenant, dto: RiskDto, idempotencyHeader: string | undefined): Promise<RiskAnswer> {
     const started = Date.now();
     const data = this.jobData(tenant, dto, idempotencyHeader, started);
+    let queued = false;
     try {
       const answer = await withDeadline(
         (async () => {
           const job = await this.producer.add<JobName.ScoreLogin>(JobName.ScoreLogin, data, jobIds.score(data.assessmentId));
+          queued = true;
           return this.producer.waitFor<JobName.ScoreLogin>(job, Math.max(1, this.config.RISK_TIMEOUT_MS - (Date.now() - started)));
         })(),
         this.config.RISK_TIMEOUT_MS,
@@ -38,6 +40,9 @@ export class RiskService {
       return answer;
     } catch (e) {
       this.logger.warn({ msg: 'risk answered degraded', tenantId: tenant.tenantId, assessmentId: data.assessmentId, err: String(e) });
+      // The answer carries the id the worker will record: if Redis did not take the job (down or
+      // restarting), keep adding it until it does, so the login is still scored (found by bench/chaos.ts).
+      if (!queued) this.producer.addLater(JobName.ScoreLogin, data, jobIds.score(data.assessmentId));
       return {
         id: data.assessmentId,
         decision: tenant.policy.fallbackDecision,

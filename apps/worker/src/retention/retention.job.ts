@@ -41,6 +41,8 @@ export class RetentionJob implements JobHandler<JobName.Retention>, OnApplicatio
   async onApplicationBootstrap(): Promise<void> {
     this.redis = createRedis(this.config.REDIS_URL, 'worker');
     this.queue = new Queue(JOB_QUEUE[JobName.Retention], { connection: this.redis, prefix: this.config.KIZUKI_REDIS_PREFIX });
+    // without a listener BullMQ prints every connection error to stderr while Redis is down
+    this.queue.on('error', (e) => this.logger.warn({ msg: 'retention queue error', err: String(e) }));
     await this.queue.upsertJobScheduler(
       RETENTION_SCHEDULER_ID,
       { every: this.config.RETENTION_EVERY_MINUTES * 60_000 },

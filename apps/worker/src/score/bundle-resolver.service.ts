@@ -1,4 +1,4 @@
-import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { Job, Queue } from 'bullmq';
 import type IORedis from 'ioredis';
 import { KizukiConfig } from '@kizuki/config';
@@ -13,6 +13,7 @@ import { IngestBundleJob } from '../ingest/ingest-bundle.job';
  */
 @Injectable()
 export class BundleResolver implements OnApplicationShutdown {
+  private readonly logger = new Logger(BundleResolver.name);
   private readonly redis: IORedis;
   private readonly ingestQueue: Queue;
 
@@ -23,6 +24,8 @@ export class BundleResolver implements OnApplicationShutdown {
   ) {
     this.redis = createRedis(config.REDIS_URL, 'worker');
     this.ingestQueue = new Queue(QueueName.Ingest, { connection: this.redis, prefix: config.KIZUKI_REDIS_PREFIX });
+    // without a listener BullMQ prints every connection error to stderr while Redis is down
+    this.ingestQueue.on('error', (e) => this.logger.warn({ msg: 'ingest queue error', err: String(e) }));
   }
 
   async resolve(tenantId: string, bundleId: string): Promise<StoredBundle | null> {
