@@ -102,8 +102,17 @@ describe('worker lifecycle', () => {
     const redis: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'allkeys-lru'], {
       stdio: 'ignore',
     });
+    const ping = async () => {
+      const probe = new IORedis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      probe.on('error', () => undefined);
+      try {
+        return await probe.ping().catch(() => '');
+      } finally {
+        probe.disconnect();
+      }
+    };
     try {
-      await until(async () => (await new IORedis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0 }).ping().catch(() => '')) === 'PONG', 5000, 'private redis');
+      await until(async () => (await ping()) === 'PONG', 5000, 'private redis');
       const config = { ...env.config, REDIS_URL: `redis://127.0.0.1:${port}` } as KizukiConfig;
       await expect(createWorkerApp(config, { logger: false })).rejects.toThrow(/maxmemory-policy is 'allkeys-lru'/);
     } finally {
