@@ -6,6 +6,10 @@ const moduleNameMapper = {
 };
 const common = { transform: { '^.+\\.(t|j)s$': swc }, moduleNameMapper, testEnvironment: 'node' };
 module.exports = {
+  // The e2e and browser tests start real apps, pools and browsers per file and close them; a handle
+  // one of them leaks must not hang CI after every test has reported. Leaks are hunted with
+  // `npx jest --detectOpenHandles`, not waited for.
+  forceExit: true,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'], maxWorkers: 1 },
