@@ -1,7 +1,7 @@
 import { apiKeyMatches, generateApiKey, parseApiKey } from './keys';
 import { pseudonymiseUser } from './pseudonym';
 import { signRequestToken, verifyRequestToken } from './request-token';
-import { deterministicUuid } from './ids';
+import { deterministicUuid, isUuid } from './ids';
 
 const secret = 's'.repeat(40);
 
@@ -53,5 +53,15 @@ describe('deterministicUuid', () => {
     expect(u).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(deterministicUuid('a')).toBe(u);
     expect(deterministicUuid('b')).not.toBe(u);
+  });
+});
+
+describe('isUuid', () => {
+  it('accepts UUIDs only', () => {
+    expect(isUuid('0b6f3c1e-7a9d-8c2b-9e41-5d0f2a7c6b13')).toBe(true);
+    expect(isUuid('0B6F3C1E-7A9D-8C2B-9E41-5D0F2A7C6B13')).toBe(true);
+    expect(isUuid('0b6f3c1e-7a9d-8c2b-9e41-5d0f2a7c6b1')).toBe(false);
+    expect(isUuid("x' OR 1=1 --")).toBe(false);
+    expect(isUuid(42)).toBe(false);
   });
 });

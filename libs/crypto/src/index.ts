@@ -2,3 +2,4 @@ export * from './keys';
 export * from './pseudonym';
 export * from './request-token';
 export * from './ids';
+export * from './passwords';

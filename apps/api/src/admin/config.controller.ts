@@ -12,8 +12,10 @@ import { AdminAuditService } from './admin-audit.service';
 import { AdminErrors } from './admin-errors';
 import { AuditQueryDto, CreateKeyDto, InviteDto, ListEntryDto, PolicyDto, RoleDto, RotateKeyDto } from './admin.dto';
 import { Admin, AdminGuard, Roles } from './auth/admin.guard';
-import { hashPassword, type AdminPrincipal } from './auth/admin-session.service';
-import { decodeCursor, encodeCursor, isUuid } from './cursor';
+import { hashPassword } from '@kizuki/crypto';
+import type { AdminPrincipal } from './auth/admin-session.service';
+import { isUuid } from '@kizuki/crypto';
+import { decodeCursor, encodeCursor } from './cursor';
 import { maskIp } from './ip-mask';
 import { normaliseListValue } from './list-values';
 

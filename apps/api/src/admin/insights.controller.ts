@@ -11,7 +11,7 @@ import { AdminAuditService } from './admin-audit.service';
 import { RangeQueryDto } from './admin.dto';
 import { Admin, AdminGuard, Roles } from './auth/admin.guard';
 import type { AdminPrincipal } from './auth/admin-session.service';
-import { isUuid } from './cursor';
+import { isUuid } from '@kizuki/crypto';
 import { maskIp } from './ip-mask';
 import { typingStateSummary } from './typing-view';
 

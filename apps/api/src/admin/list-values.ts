@@ -1,8 +1,8 @@
 import { isIP } from 'node:net';
+import { isUuid } from '@kizuki/crypto';
 
 export type ListKindName = 'ip' | 'cidr' | 'device' | 'user' | 'asn' | 'country';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * A list value as the scoring side compares it (ListRepository.matches), or an error message.
@@ -36,7 +36,7 @@ export function normaliseListValue(kind: ListKindName, raw: string): { value: st
       return { value: `${m[1].toLowerCase()}/${bits}` };
     }
     case 'device':
-      return UUID.test(v) ? { value: v.toLowerCase() } : { error: 'device must be a Kizuki device id (uuid), as shown on the login or account screen' };
+      return isUuid(v) ? { value: v.toLowerCase() } : { error: 'device must be a Kizuki device id (uuid), as shown on the login or account screen' };
     case 'asn': {
       const m = /^(?:AS)?(\d{1,10})$/i.exec(v);
       return m && Number(m[1]) > 0 && Number(m[1]) <= 4294967295 ? { value: String(Number(m[1])) } : { error: `${raw} is not an AS number like AS64500` };

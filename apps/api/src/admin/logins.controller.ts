@@ -14,7 +14,8 @@ import { AdminLabelService } from './admin-label.service';
 import { LabelDto, LoginsQueryDto } from './admin.dto';
 import { Admin, AdminGuard, Roles } from './auth/admin.guard';
 import type { AdminPrincipal } from './auth/admin-session.service';
-import { decodeCursor, encodeCursor, isUuid } from './cursor';
+import { isUuid } from '@kizuki/crypto';
+import { decodeCursor, encodeCursor } from './cursor';
 import { maskIp } from './ip-mask';
 import { typingView } from './typing-view';
 

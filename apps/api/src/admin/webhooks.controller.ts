@@ -8,7 +8,8 @@ import { AdminApi, ApiErrors } from '../docs/api-schemas';
 import { AdminAuditService } from './admin-audit.service';
 import { Admin, AdminGuard, Roles } from './auth/admin.guard';
 import type { AdminPrincipal } from './auth/admin-session.service';
-import { decodeCursor, encodeCursor, isUuid } from './cursor';
+import { isUuid } from '@kizuki/crypto';
+import { decodeCursor, encodeCursor } from './cursor';
 import { CreateWebhookDto, DeliveriesQueryDto, UpdateWebhookDto } from './webhooks.dto';
 
 const MAX_ENDPOINTS = 10;

@@ -1,12 +1,12 @@
 import { Controller, Get, Param, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { isUuid } from '@kizuki/crypto';
 import { AssessmentRepository } from '@kizuki/database';
 import { SecretKeyGuard, Tenant } from '../auth/api-key.guard';
 import type { AuthenticatedTenant } from '../auth/api-key.service';
 import { Errors } from '../common/api-error';
 import { ApiErrors, AssessmentDto } from '../docs/api-schemas';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 @ApiTags('public')
 @ApiBearerAuth('secretKey')
@@ -21,7 +21,7 @@ export class AssessmentsController {
   @ApiOkResponse({ type: AssessmentDto })
   @ApiErrors(401, 404)
   async get(@Tenant() tenant: AuthenticatedTenant, @Param('id') id: string) {
-    const a = UUID.test(id) ? await this.assessments.findById(tenant.tenantId, id) : null;
+    const a = isUuid(id) ? await this.assessments.findById(tenant.tenantId, id) : null;
     if (!a) throw Errors.notFound('Assessment');
     return {
       id: a.id,

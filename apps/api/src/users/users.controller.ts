@@ -1,6 +1,6 @@
 import { Controller, Delete, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { KizukiConfig } from '@kizuki/config';
-import { pseudonymiseUser } from '@kizuki/crypto';
+import { isUuid, pseudonymiseUser } from '@kizuki/crypto';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { AdminAuthRepository, UserDataRepository } from '@kizuki/database';
 import { WebhookEventsService } from '@kizuki/queue';
@@ -9,7 +9,6 @@ import type { AuthenticatedTenant } from '../auth/api-key.service';
 import { Errors } from '../common/api-error';
 import { ApiErrors, DeviceStatusAnswerDto, ErasureDto, UserDevicesDto } from '../docs/api-schemas';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * A user's devices and data, addressed by the customer's own user id (pseudonymised on arrival,
@@ -69,7 +68,7 @@ export class UsersController {
 
   private async setStatus(tenant: AuthenticatedTenant, userId: string, deviceId: string, status: 'trusted' | 'fraud') {
     const accountId = await this.account(tenant, userId);
-    if (!UUID.test(deviceId) || !(await this.users.setDeviceStatus(tenant.tenantId, accountId, deviceId, status))) throw Errors.notFound('Device');
+    if (!isUuid(deviceId) || !(await this.users.setDeviceStatus(tenant.tenantId, accountId, deviceId, status))) throw Errors.notFound('Device');
     return { id: deviceId, status };
   }
 

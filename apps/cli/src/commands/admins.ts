@@ -1,13 +1,9 @@
-import { hash } from '@node-rs/argon2';
 import type { DataSource } from 'typeorm';
+import { hashPassword } from '@kizuki/crypto';
 import { AdminRepository, TenantRepository, type AdminRole } from '@kizuki/database';
 
 const ROLES: AdminRole[] = ['admin', 'analyst', 'viewer'];
 
-/** argon2id with OWASP's recommended minimum (19 MiB, 2 passes). */
-export async function hashPassword(password: string): Promise<string> {
-  return hash(password, { algorithm: 2, memoryCost: 19456, timeCost: 2, parallelism: 1 });
-}
 
 export async function createAdmin(db: DataSource, tenantId: string, email: string, role: string, password: string): Promise<{ id: string }> {
   if (!ROLES.includes(role as AdminRole)) throw new Error(`--role must be one of ${ROLES.join(', ')}`);

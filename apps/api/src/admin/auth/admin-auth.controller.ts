@@ -10,7 +10,8 @@ import { AdminAuditService } from '../admin-audit.service';
 import { AdminErrors } from '../admin-errors';
 import { ChangePasswordDto, LoginDto, TotpCodeDto } from '../admin.dto';
 import { Admin, AdminGuard, AllowDuringPasswordChange, PublicRoute, Roles, SESSION_COOKIE_PLAIN, SESSION_COOKIE_SECURE } from './admin.guard';
-import { AdminSessionService, hashPassword, SESSION_ABSOLUTE_MS, type AdminPrincipal } from './admin-session.service';
+import { hashPassword } from '@kizuki/crypto';
+import { AdminSessionService, SESSION_ABSOLUTE_MS, type AdminPrincipal } from './admin-session.service';
 import { generateTotpSecret, otpauthUrl, verifyTotp } from './totp';
 
 const ANY_ROLE = ['admin', 'analyst', 'viewer'] as const;

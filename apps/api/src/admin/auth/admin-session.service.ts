@@ -1,8 +1,9 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { hash, verify } from '@node-rs/argon2';
+import { verify } from '@node-rs/argon2';
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { KizukiConfig } from '@kizuki/config';
+import { hashPassword } from '@kizuki/crypto';
 import { AdminAuthRepository, type AdminAuthRow, type AdminRole, type AdminSessionRow } from '@kizuki/database';
 import { ProducerService } from '../../queue/producer.service';
 import { AdminErrors } from '../admin-errors';
@@ -14,8 +15,6 @@ export const SESSION_ABSOLUTE_MS = 12 * 3600_000;
 const TOUCH_EVERY_MS = 60_000;
 export const LOGIN_LIMITS = { perEmail: 5, perIp: 30, windowSeconds: 15 * 60 };
 
-/** argon2id with OWASP's recommended minimum (19 MiB, 2 passes), as the CLI's `admins create`. */
-export const ARGON2_OPTIONS = { algorithm: 2, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
 
 export interface AdminPrincipal {
   sessionId: string;
@@ -30,9 +29,6 @@ export interface AdminPrincipal {
   expiresAt: Date;
 }
 
-export function hashPassword(password: string): Promise<string> {
-  return hash(password, ARGON2_OPTIONS);
-}
 
 /**
  * Console sign-in and sessions. The session token lives only in the HttpOnly cookie; the database
