@@ -4,7 +4,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import IORedis from 'ioredis';
+import { deleteRedisPrefix } from '../../test/helpers/redis-prefix';
 import { Client } from 'pg';
 
 export const ROOT = resolve(__dirname, '../..');
@@ -82,14 +82,7 @@ export async function startStack(options: { apis?: number; workers?: number; env
       // a process killed by a signal has exitCode null and a signalCode: it has exited already
       await Promise.all(processes.map((p) => (p.exitCode === null && p.signalCode === null ? new Promise((r) => { p.once('exit', r); p.kill('SIGTERM'); }) : null)));
       await admin(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
-      const redis = new IORedis(env.REDIS_URL);
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${env.KIZUKI_REDIS_PREFIX}*`, 'COUNT', 1000);
-        if (keys.length) await redis.del(...keys);
-        cursor = next;
-      } while (cursor !== '0');
-      redis.disconnect();
+      await deleteRedisPrefix(env.REDIS_URL, env.KIZUKI_REDIS_PREFIX);
     },
   };
 }

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import IORedis from 'ioredis';
+import { deleteRedisPrefix } from './redis-prefix';
 import { Client } from 'pg';
 import { loadConfig, type KizukiConfig } from '@kizuki/config';
 import { createDataSource } from '@kizuki/database';
@@ -97,14 +97,7 @@ export class KizukiEnv {
     await this.killWorker().catch(() => undefined);
     await this.api?.close().catch(() => undefined);
     await adminQuery(`DROP DATABASE IF EXISTS ${this.dbName} WITH (FORCE)`);
-    const redis = new IORedis(REDIS_URL);
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${this.config.KIZUKI_REDIS_PREFIX}*`, 'COUNT', 1000);
-      if (keys.length) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-    redis.disconnect();
+    await deleteRedisPrefix(REDIS_URL, this.config.KIZUKI_REDIS_PREFIX);
   }
 
   async post(path: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any; headers: Headers; ms: number }> {
