@@ -193,7 +193,8 @@ describe('admin console in Chromium', () => {
     await page.waitForSelector('main table tbody tr');
     await shot(page, '08-keys');
     await page.click('nav.side >> text=Team');
-    await page.waitForSelector('text=Audit log');
+    // The audit log loads after the team list: wait for its rows, then read them.
+    await page.waitForSelector('main table >> text=list.add');
     expect(await page.textContent('main')).toContain('list.add');
     await shot(page, '09-team');
 
