@@ -412,6 +412,7 @@ export const REASONS: Record<string, { en: string; ja: string }> = {
   BOT_AUTOMATION: { en: 'The browser shows signs of automation (WebDriver, headless…).', ja: 'ブラウザに自動化の痕跡があります（WebDriver、ヘッドレスなど）。' },
   BOT_BEHAVIOR: { en: 'Behaviour looks machine-made (too regular, too fast).', ja: '操作が機械的です（規則的すぎる・速すぎる）。' },
   NEW_COUNTRY: { en: 'A country this account has not logged in from before.', ja: 'このアカウントが初めてログインした国です。' },
+  NEW_NETWORK: { en: 'A network (IP range) this account has not logged in from before; weighs only with a new device.', ja: 'このアカウントが初めてログインしたネットワーク（IP範囲）です。新しいデバイスと重なった場合のみ重視します。' },
   FOREIGN_IP_AND_LANGUAGE: { en: 'Foreign IP and a browser language unusual for the account.', ja: '海外IPかつ普段と異なるブラウザ言語です。' },
   IMPOSSIBLE_TRAVEL: { en: 'Too far from the previous login for the time elapsed.', ja: '前回のログインから短時間で移動不可能な距離です。' },
   TOR_EXIT: { en: 'The IP is a Tor exit node.', ja: 'IPがTorの出口ノードです。' },

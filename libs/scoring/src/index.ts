@@ -11,3 +11,4 @@ export { learnPointerProfile, parsePointerProfile, pointerFeatures, pointerBotTr
 export type { PointerAccountProfile, PointerFeatures } from './pointer';
 export { deviceSimilarity, matchDevice, deviceStatusOf, type DeviceCandidate } from './device/device-match';
 export { distanceKm, isHostingNetwork, HOSTING_ASNS } from './network/geo';
+export { networkPrefix } from './network/prefix';

@@ -1,6 +1,7 @@
 import { DEFAULT_POLICY } from '../policy';
 import { deviceSimilarity, matchDevice, sameMachine } from '../device/device-match';
 import { distanceKm, isHostingNetwork } from '../network/geo';
+import { networkPrefix } from '../network/prefix';
 import { comparePointer, learnPointerProfile, parsePointerProfile, pointerBotTraits, POINTER_VECTOR_NAMES } from '../pointer';
 import { rng } from '../typing/synthetic-typist';
 import * as S from '../testing/scenario';
@@ -124,6 +125,37 @@ describe('network', () => {
     expect(run({ lat: 34.69, lon: 135.5 })).toEqual([]);
     // a first login has no history: nothing is "new"
     expect(run({ country: 'GB', language: 'en' }, { ...account, countries: [], languages: [], lastLogin: null })).toEqual([]);
+  });
+
+  it('reduces an address to its network: IPv4 /24, IPv6 /48, IPv4-mapped as IPv4', () => {
+    expect(networkPrefix('73.1.5.77')).toBe('73.1.5.0/24');
+    expect(networkPrefix(' 73.1.5.1 ')).toBe('73.1.5.0/24');
+    expect(networkPrefix('2001:DB8:0:12::1')).toBe('2001:db8:0::/48');
+    expect(networkPrefix('2001:db8:abcd:1:2:3:4:5')).toBe('2001:db8:abcd::/48');
+    expect(networkPrefix('2001:db8::')).toBe('2001:db8:0::/48');
+    expect(networkPrefix('fe80::1%eth0')).toBe('fe80:0:0::/48');
+    expect(networkPrefix('::ffff:73.1.5.77')).toBe('73.1.5.0/24');
+    for (const bad of ['', 'x', '1.2.3', '1.2.3.256', '1:2:3', '1::2::3', '1:2:3:4:5:6:7:8:9', 'g::1', null, undefined]) expect(networkPrefix(bad)).toBeNull();
+  });
+
+  it('NEW_NETWORK: weak on a known device, the second sign with a new device, nothing without history', () => {
+    const input = (ip: string, device: ReturnType<typeof S.newDevice> | null, acc = account) =>
+      networkDetector.run(S.scoringInput({ account: acc, device, network: { ...S.TOKYO, ip } })).evidence.filter((e) => e.code === 'NEW_NETWORK');
+    expect(account.networks).toEqual(['203.0.113.0/24']);
+    // the usual network, another address in it
+    expect(input('203.0.113.200', S.newDevice('n'))).toEqual([]);
+    // a café on the owner's laptop: information, not a challenge
+    expect(input('198.51.100.7', S.knownDevice('d'))).toEqual([expect.objectContaining({ risk: 0.05, category: 'takeover' })]);
+    // a device new to the account on a network the account never used
+    const both = input('198.51.100.7', S.newDevice('n'));
+    expect(both).toEqual([expect.objectContaining({ risk: 0.25, category: 'takeover' })]);
+    expect(both[0].detail).toContain('198.51.100.0/24');
+    // no learned networks yet (enrolled before networks were learned) or a first login: unknown, not new
+    expect(input('198.51.100.7', S.newDevice('n'), { ...account, networks: [] })).toEqual([]);
+    expect(input('198.51.100.7', S.newDevice('n'), { ...account, networks: undefined })).toEqual([]);
+    expect(input('198.51.100.7', S.newDevice('n'), { ...account, isNew: true })).toEqual([]);
+    // an unparsable address says nothing
+    expect(input('unknown', S.newDevice('n'))).toEqual([]);
   });
 });
 

@@ -1,5 +1,6 @@
 import type { Evidence } from '../engine/types';
 import { distanceKm, isHostingNetwork } from '../network/geo';
+import { networkPrefix } from '../network/prefix';
 import type { Detector } from './detector';
 
 export const NETWORK_RISK = {
@@ -8,13 +9,20 @@ export const NETWORK_RISK = {
   newCountry: 0.2,
   foreignLanguage: 0.3,
   impossibleTravel: 0.45,
+  /** the login's network (IPv4 /24, IPv6 /48) was never seen in a trusted login, on a device new to the account */
+  newNetworkNewDevice: 0.25,
+  /** … on a device the account already knows (a laptop at a café): information more than risk */
+  newNetwork: 0.05,
 } as const;
 
 // Where the login comes from, against where the account's trusted logins came from.
-// Country/language history only counts once the account has one (a first login is not "new").
+// Country/language/network history only counts once the account has one (a first login is not "new").
+// A network (IPv4 /24, IPv6 /48) the account never used is weak on its own — a new Wi-Fi, a café —
+// but with a device new to the account it is the second independent sign that this is neither the
+// usual person's machine nor their usual place: together they challenge (docs/scoring.md).
 export const networkDetector: Detector = {
   name: 'network',
-  run({ network, account, policy, now }) {
+  run({ network, account, device, policy, now }) {
     const evidence: Evidence[] = [];
     if (network.tor) evidence.push({ code: 'TOR_EXIT', category: 'integrity', risk: NETWORK_RISK.tor, detail: `${network.ip} is a Tor exit node.` });
     if (network.datacenter || isHostingNetwork(network.asn, network.asnOrg)) {
@@ -38,6 +46,19 @@ export const networkDetector: Detector = {
           detail: `Foreign IP (${network.country}) and a browser language (${network.language}) the account never used (${languages.join(', ')}).`,
         });
       }
+    }
+    const usual = account?.networks ?? [];
+    const prefix = networkPrefix(network.ip);
+    // Accounts without learned networks (enrolled before networks were learned, or new) are
+    // unknown, not new: nothing until a trusted login taught one.
+    if (prefix && usual.length > 0 && !account.isNew && !usual.includes(prefix)) {
+      const unfamiliarDevice = !!device && !device.knownToAccount && device.status !== 'fraud';
+      evidence.push({
+        code: 'NEW_NETWORK',
+        category: 'takeover',
+        risk: unfamiliarDevice ? NETWORK_RISK.newNetworkNewDevice : NETWORK_RISK.newNetwork,
+        detail: `First login from the network ${prefix} (trusted logins came from ${usual.length === 1 ? 'one other network' : `${usual.length} other networks`})${unfamiliarDevice ? ', on a device new to the account' : ''}.`,
+      });
     }
     const last = account?.lastLogin;
     if (last && last.lat !== null && last.lon !== null && network.lat !== null && network.lon !== null && Number.isFinite(last.at)) {

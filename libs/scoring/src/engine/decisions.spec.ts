@@ -36,6 +36,29 @@ describe('decisions on the default policy', () => {
     expect(codes(travel)).toContain('NEW_COUNTRY');
   });
 
+  it('new device + a network the account never used: challenge, even with the owner\'s rhythm; each alone: allow', () => {
+    const elsewhere = { ...S.TOKYO, ip: '198.51.100.7' };
+    for (let i = 0; i < 5; i++) {
+      // a thief who types like the owner (here: the owner's own rhythm) on their own machine and network
+      const both = assess(S.scoringInput({ account, bundle: S.humanBundle(owner, 'dev-n', 9300 + i), device: S.newDevice('dev-n'), network: elsewhere }));
+      expect(both.decision).toBe('challenge');
+      expect(codes(both)).toEqual(expect.arrayContaining(['NEW_DEVICE', 'NEW_NETWORK']));
+      // the owner's laptop at a café
+      const cafe = assess(S.scoringInput({ account, bundle: S.humanBundle(owner, 'dev-a', 9310 + i), device: S.knownDevice('dev-a'), network: elsewhere }));
+      expect(cafe.decision).toBe('allow');
+      expect(codes(cafe)).toContain('NEW_NETWORK');
+      // the owner's new laptop at home: unchanged by networks
+      const home = assess(S.scoringInput({ account, bundle: S.humanBundle(owner, 'dev-n', 9320 + i), device: S.newDevice('dev-n'), network: { ...S.TOKYO, ip: '203.0.113.99' } }));
+      const before = assess(S.scoringInput({ account: { ...account, networks: undefined }, bundle: S.humanBundle(owner, 'dev-n', 9320 + i), device: S.newDevice('dev-n'), network: { ...S.TOKYO, ip: '203.0.113.99' } }));
+      expect(home).toEqual(before);
+      expect(home.decision).toBe('allow');
+      // an account enrolled before networks were learned: no history is unknown, not new
+      const upgraded = assess(S.scoringInput({ account: { ...account, networks: [] }, bundle: S.humanBundle(owner, 'dev-n', 9300 + i), device: S.newDevice('dev-n'), network: elsewhere }));
+      expect(codes(upgraded)).not.toContain('NEW_NETWORK');
+      expect(upgraded.decision).toBe('allow');
+    }
+  });
+
   it('challenges or denies the right password typed by another person on a new device', () => {
     for (let k = 2; k < 12; k++) {
       const r = assess(S.scoringInput({ account, bundle: S.humanBundle(S.makePerson(k), 'dev-x', 9200 + k), device: S.newDevice('dev-x') }));

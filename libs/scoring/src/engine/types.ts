@@ -25,6 +25,11 @@ export interface AccountHistory {
   countries: string[];
   /** Primary languages (e.g. 'ja', 'en') of trusted logins. */
   languages: string[];
+  /**
+   * Networks (IPv4 /24, IPv6 /48: `networkPrefix()`) of trusted logins, most recently used last.
+   * Absent or empty: no history (an account enrolled before networks were learned), never "new".
+   */
+  networks?: string[];
   /** The last trusted login's place and time, for impossible travel. */
   lastLogin: { at: number; country: string | null; lat: number | null; lon: number | null } | null;
 }

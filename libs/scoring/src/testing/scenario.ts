@@ -156,6 +156,8 @@ export function learnedAccount(p: Person, logins: number, devices: string[], at:
     pointerProfile: pointer,
     countries: ['JP'],
     languages: ['ja'],
+    // the network of TOKYO.ip (203.0.113.10): the owner's usual network
+    networks: ['203.0.113.0/24'],
     lastLogin: { at, country: 'JP', lat: 35.69, lon: 139.69 },
   };
 }
