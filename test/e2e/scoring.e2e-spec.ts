@@ -76,7 +76,7 @@ describe('scoring (real api, worker, PostgreSQL, Redis)', () => {
     // owner on a new device abroad-ish: challenged, then passes the challenge
     const r = await login('kenji', humanBundle(owner, 'visitor-kenji-new', 500), { status: 'attempted', ip: '8.8.8.8', lang: 'en-US' });
     expect(r.body.decision).toBe('challenge');
-    expect(codes(r)).toEqual(expect.arrayContaining(['NEW_DEVICE', 'NEW_COUNTRY', 'FOREIGN_IP_AND_LANGUAGE', 'IMPOSSIBLE_TRAVEL', 'DATACENTER_IP']));
+    expect(codes(r)).toEqual(expect.arrayContaining(['NEW_DEVICE', 'NEW_NETWORK', 'NEW_COUNTRY', 'FOREIGN_IP_AND_LANGUAGE', 'IMPOSSIBLE_TRAVEL', 'DATACENTER_IP']));
     const before = await profileOf();
     for (let i = 0; i < 2; i++) {
       const f = await env.post('/v1/feedback', { assessmentId: r.body.id, label: 'challenge_passed' }, { authorization: `Bearer ${t.secretKey}` });
@@ -88,9 +88,11 @@ describe('scoring (real api, worker, PostgreSQL, Redis)', () => {
     expect(after.trusted_logins).toBe(before.trusted_logins + 1);
     expect(after.typing_profile.password.count).toBe(before.typing_profile.password.count + 1);
     expect(after.pointer_profile.types.mouse.count).toBe(before.pointer_profile.types.mouse.count + 1);
-    const [acc] = await env.sql<{ countries: string[]; languages: string[] }>(`SELECT countries, languages FROM accounts ORDER BY created_at DESC LIMIT 1`);
+    const [acc] = await env.sql<{ countries: string[]; languages: string[]; networks: string[] }>(`SELECT countries, languages, networks FROM accounts ORDER BY created_at DESC LIMIT 1`);
     expect(acc.countries).toContain('US');
     expect(acc.languages).toEqual(expect.arrayContaining(['ja', 'en']));
+    // the usual network of the trusted logins, then the labelled login's (most recently used last)
+    expect(acc.networks).toEqual(['133.242.0.0/24', '8.8.8.0/24']);
     const [dev] = await env.sql<{ status: string }>(`SELECT ad.status FROM account_devices ad JOIN devices d ON d.id = ad.device_id WHERE d.visitor_id = 'visitor-kenji-new'`);
     expect(dev.status).toBe('trusted');
   });

@@ -64,6 +64,7 @@ describe('user devices, export and erasure (/v1/users/:id)', () => {
     expect(exported.body.assessments).toHaveLength(3);
     expect(exported.body.devices).toHaveLength(3);
     expect(exported.body.signalBundles).toHaveLength(3);
+    expect(Array.isArray(exported.body.account.networks)).toBe(true);
     expect(JSON.stringify(exported.body)).not.toContain('ken@example.jp');
 
     expect((await env.post('/v1/users/ken%40example.jp', {}, auth(b.secretKey))).status).toBe(404);

@@ -34,6 +34,6 @@ export class ApplyFeedbackJob implements JobHandler<JobName.ApplyFeedback> {
   private learn(ctx: LabelLearningContext) {
     const geo = ctx.ip ? this.network.info(ctx.ip, ctx.language, false) : null;
     const bundle = ctx.bundle && typeof ctx.bundle === 'object' ? (ctx.bundle as SignalBundle) : null;
-    return learnFromTrustedLogin(ctx.account, bundle, { country: ctx.country ?? geo?.country ?? null, language: ctx.language, lat: geo?.lat ?? null, lon: geo?.lon ?? null }, ctx.at);
+    return learnFromTrustedLogin(ctx.account, bundle, { ip: ctx.ip, country: ctx.country ?? geo?.country ?? null, language: ctx.language, lat: geo?.lat ?? null, lon: geo?.lon ?? null }, ctx.at);
   }
 }

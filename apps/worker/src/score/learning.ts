@@ -1,28 +1,33 @@
 import type { AccountState } from '@kizuki/database';
-import { learnPointerProfile, learnTypingProfile, type NetworkInfo, type SignalBundle } from '@kizuki/scoring';
+import { learnPointerProfile, learnTypingProfile, networkPrefix, type NetworkInfo, type SignalBundle } from '@kizuki/scoring';
 
 const MAX_COUNTRIES = 20;
 const MAX_LANGUAGES = 10;
+/** usual networks kept per account: the most recently used ones */
+export const MAX_NETWORKS = 20;
 
 export interface Learned {
   typingProfile?: unknown;
   pointerProfile?: unknown;
   countries: string[];
   languages: string[];
+  /** the account's usual networks; absent when the login's address is unknown (nothing to learn) */
+  networks?: string[];
   lastLogin: AccountState['lastLogin'];
 }
 
 /**
  * What a trusted login (DESIGN.md §1) teaches the account: its typing rhythm and pointer habits
  * (enrolment, then bounded steps against a frozen baseline: libs/scoring typing/pointer), where
- * and in which language it logs in. Called only for trusted outcomes — at score time (succeeded
+ * in which language and from which networks (IPv4 /24, IPv6 /48: the most recently used
+ * MAX_NETWORKS, a network seen again moves to the end) it logs in. Called only for trusted outcomes — at score time (succeeded
  * and allowed by the policy) or from a 'legit' / 'challenge_passed' label — so an attacker's
  * login teaches nothing, and one admitted by mistake moves the profiles by one bounded step.
  */
 export function learnFromTrustedLogin(
-  account: Pick<AccountState, 'countries' | 'languages' | 'typingProfile' | 'pointerProfile'> | null,
+  account: (Pick<AccountState, 'countries' | 'languages' | 'typingProfile' | 'pointerProfile'> & { networks?: string[] | null }) | null,
   bundle: SignalBundle | null,
-  network: Pick<NetworkInfo, 'country' | 'language' | 'lat' | 'lon'>,
+  network: Pick<NetworkInfo, 'country' | 'language' | 'lat' | 'lon'> & { ip?: string | null },
   now: number,
 ): Learned {
   const countries = account?.countries ?? [];
@@ -32,6 +37,8 @@ export function learnFromTrustedLogin(
     languages: network.language && !languages.includes(network.language) ? [...languages, network.language].slice(-MAX_LANGUAGES) : languages,
     lastLogin: { at: now, country: network.country, lat: network.lat, lon: network.lon },
   };
+  const prefix = networkPrefix(network.ip);
+  if (prefix) learned.networks = [...(account?.networks ?? []).filter((n) => n !== prefix), prefix].slice(-MAX_NETWORKS);
   if (bundle && typeof bundle === 'object') {
     const fields = Array.isArray(bundle.typing?.fields) ? bundle.typing.fields : null;
     if (fields) learned.typingProfile = learnTypingProfile(account?.typingProfile ?? null, fields);

@@ -101,6 +101,7 @@ export class ScoreLoginJob implements JobHandler<JobName.ScoreLogin> {
         pointerProfile: account?.pointerProfile ?? null,
         countries: account?.countries ?? [],
         languages: account?.languages ?? [],
+        networks: account?.networks ?? [],
         lastLogin: account?.lastLogin ?? null,
       },
       device: device?.history ?? null,

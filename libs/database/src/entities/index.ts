@@ -49,6 +49,8 @@ export class AccountEntity {
   @Column('jsonb', { name: 'pointer_profile', nullable: true }) pointerProfile!: unknown | null;
   @Column('text', { array: true }) countries!: string[];
   @Column('text', { array: true }) languages!: string[];
+  /** IPv4 /24 / IPv6 /48 networks of trusted logins, most recently used last (≤ 20) */
+  @Column('text', { array: true }) networks!: string[];
   @Column('jsonb', { name: 'last_login', nullable: true }) lastLogin!: { at: number; country: string | null; lat: number | null; lon: number | null } | null;
 }
 

@@ -11,6 +11,8 @@ export interface AccountState {
   pointerProfile: unknown | null;
   countries: string[];
   languages: string[];
+  /** networks (IPv4 /24, IPv6 /48) of trusted logins, most recently used last; empty before they were learned */
+  networks: string[];
   lastLogin: { at: number; country: string | null; lat: number | null; lon: number | null } | null;
 }
 
@@ -88,6 +90,8 @@ export interface RecordLogin {
     pointerProfile?: unknown;
     countries: string[];
     languages: string[];
+    /** absent: the stored networks stay as they are */
+    networks?: string[];
     lastLogin: AccountState['lastLogin'];
   } | null;
 }
@@ -124,7 +128,7 @@ export class LoginStateRepository {
     const [row] = await withTenant(this.db, tenantId, (m) => m.query(
       `WITH acc AS (
          SELECT id, login_count AS "loginCount", trusted_logins AS "trustedLogins", typing_profile AS "typingProfile",
-                pointer_profile AS "pointerProfile", countries, languages, last_login AS "lastLogin"
+                pointer_profile AS "pointerProfile", countries, languages, networks, last_login AS "lastLogin"
            FROM accounts WHERE tenant_id = $1 AND user_hash = $2),
        dev AS (
          SELECT id, visitor_id AS "visitorId", status, components, (visitor_id <> $3) AS "matchedByStorage"
@@ -227,7 +231,7 @@ export class LoginStateRepository {
   /**
    * Applies a label once (feedback.applied_at guards redelivery): trusted outcomes trust the
    * device for the account and, through `learn`, teach the account what the login showed
-   * (typing, pointer, country, language) in the same transaction, so a redelivered job learns
+   * (typing, pointer, country, language, network) in the same transaction, so a redelivered job learns
    * nothing twice; fraud marks the device as fraud for the account and the tenant.
    * A login that was already trusted when scored (succeeded and allowed), or already labelled
    * trusted by an earlier feedback, taught the account then: this label only confirms the device.
@@ -265,7 +269,7 @@ export class LoginStateRepository {
           const [acc] = rowsOf<AccountState>(
             await m.query(
               `SELECT id, login_count AS "loginCount", trusted_logins AS "trustedLogins", typing_profile AS "typingProfile",
-                      pointer_profile AS "pointerProfile", countries, languages, last_login AS "lastLogin"
+                      pointer_profile AS "pointerProfile", countries, languages, networks, last_login AS "lastLogin"
                  FROM accounts WHERE tenant_id = $1 AND id = $2 FOR UPDATE`,
               [tenantId, accountId],
             ),
@@ -279,12 +283,14 @@ export class LoginStateRepository {
                 typing_profile = CASE WHEN $3 THEN $4::jsonb ELSE typing_profile END,
                 pointer_profile = CASE WHEN $5 THEN $6::jsonb ELSE pointer_profile END,
                 countries = COALESCE($7, countries), languages = COALESCE($8, languages),
-                last_login = CASE WHEN $9 THEN $10::jsonb ELSE last_login END
+                last_login = CASE WHEN $9 THEN $10::jsonb ELSE last_login END,
+                networks = COALESCE($11, networks)
               WHERE tenant_id = $1 AND id = $2`,
             [tenantId, accountId, l?.typingProfile !== undefined, json(l?.typingProfile), l?.pointerProfile !== undefined, json(l?.pointerProfile),
               l?.countries ?? null, l?.languages ?? null,
               // an older login does not replace a newer last login
-              !!l && (!acc?.lastLogin || acc.lastLogin.at <= (l.lastLogin?.at ?? 0)), json(l?.lastLogin)],
+              !!l && (!acc?.lastLogin || acc.lastLogin.at <= (l.lastLogin?.at ?? 0)), json(l?.lastLogin),
+              l?.networks ?? null],
           );
         }
         if (deviceId) {
@@ -306,18 +312,19 @@ export class LoginStateRepository {
     const l = r.learned;
     const rows = rowsOf<{ id: string }>(
       await m.query(
-        `INSERT INTO accounts (tenant_id, user_hash, login_count, trusted_logins, typing_profile, pointer_profile, countries, languages, last_login)
-         VALUES ($1, $2, 1, $3, $4, $5, $6, $7, $8)
+        `INSERT INTO accounts (tenant_id, user_hash, login_count, trusted_logins, typing_profile, pointer_profile, countries, languages, last_login, networks)
+         VALUES ($1, $2, 1, $3, $4, $5, $6, $7, $8, $12)
          ON CONFLICT (tenant_id, user_hash) DO UPDATE SET last_seen_at = now(), login_count = accounts.login_count + 1,
            trusted_logins = accounts.trusted_logins + EXCLUDED.trusted_logins,
            typing_profile = CASE WHEN $9 THEN EXCLUDED.typing_profile ELSE accounts.typing_profile END,
            pointer_profile = CASE WHEN $10 THEN EXCLUDED.pointer_profile ELSE accounts.pointer_profile END,
            countries = CASE WHEN $11 THEN EXCLUDED.countries ELSE accounts.countries END,
            languages = CASE WHEN $11 THEN EXCLUDED.languages ELSE accounts.languages END,
-           last_login = CASE WHEN $11 THEN EXCLUDED.last_login ELSE accounts.last_login END
+           last_login = CASE WHEN $11 THEN EXCLUDED.last_login ELSE accounts.last_login END,
+           networks = CASE WHEN $13 THEN EXCLUDED.networks ELSE accounts.networks END
          RETURNING id`,
         [tenantId, r.userHash, l ? 1 : 0, json(l?.typingProfile), json(l?.pointerProfile), l?.countries ?? [], l?.languages ?? [],
-          json(l?.lastLogin), l?.typingProfile !== undefined, l?.pointerProfile !== undefined, l !== null],
+          json(l?.lastLogin), l?.typingProfile !== undefined, l?.pointerProfile !== undefined, l !== null, l?.networks ?? [], l?.networks !== undefined],
       ),
     );
     return rows[0].id;

@@ -69,7 +69,7 @@ export class UserDataRepository {
   private async exportIn(m: EntityManager, tenantId: string, accountId: string): Promise<Record<string, unknown>> {
     const [account] = await m.query(
       `SELECT id, created_at AS "createdAt", last_seen_at AS "lastSeenAt", login_count AS "loginCount", trusted_logins AS "trustedLogins",
-              typing_profile AS "typingProfile", pointer_profile AS "pointerProfile", countries, languages, last_login AS "lastLogin"
+              typing_profile AS "typingProfile", pointer_profile AS "pointerProfile", countries, languages, networks, last_login AS "lastLogin"
          FROM accounts WHERE tenant_id = $1 AND id = $2`,
       [tenantId, accountId],
     );
