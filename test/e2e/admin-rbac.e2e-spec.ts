@@ -130,6 +130,10 @@ describe('admin console API: roles, tenant isolation, labels, lists, policy, key
     expect(csv.body).not.toMatch(/203\.0\.113\.1\d/);
     expect((await call('GET', '/admin/api/logins?ip=203.0.113.10', s.viewer)).status).toBe(403);
     const accountId = detail.body.account.id;
+    // the account's usual networks (learned from trusted logins; set here): truncated for viewers like every IP
+    await env.sql(`UPDATE accounts SET networks = '{203.0.113.0/24,2001:db8:1::/48}' WHERE id = $1`, [accountId]);
+    expect((await call('GET', `/admin/api/accounts/${accountId}`, s.viewer)).body.networks).toEqual(['203.0.113.x/24', '2001:db8:1::x/48']);
+    expect((await call('GET', `/admin/api/accounts/${accountId}`, s.analyst)).body.networks).toEqual(['203.0.113.0/24', '2001:db8:1::/48']);
     const attempts = [
       call('POST', `/admin/api/logins/${aLogins[0]}/label`, s.viewer, { label: 'fraud' }),
       call('POST', '/admin/api/lists', s.viewer, { list: 'deny', kind: 'ip', value: '192.0.2.1' }),

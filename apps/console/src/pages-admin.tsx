@@ -32,6 +32,7 @@ export function Account({ id }: { id: string }) {
             <dt>{t('lastSeen')}</dt><dd>{fmtTime(a.lastSeenAt, lang)}</dd>
             <dt>{t('loginsCount')}</dt><dd>{a.loginCount}</dd>
             <dt>{t('trustedLogins')}</dt><dd>{a.trustedLogins}</dd>
+            <dt>{t('networks')}</dt><dd class="mono small">{(a.networks ?? []).join(', ') || '—'}</dd>
           </dl>
         </div>
         <div class="card">

@@ -79,6 +79,8 @@ export class InsightsController {
     return {
       ...rest,
       userHash: String(a.userHash).slice(0, 12),
+      // the account's usual networks (/24, /48), truncated for viewers like every IP
+      networks: ((a.networks ?? []) as string[]).map((n) => maskIp(n, p.role)),
       typing: typingStateSummary(typingProfile),
       devices: (a.devices as Record<string, any>[]).map((d) => ({
         id: d.id,

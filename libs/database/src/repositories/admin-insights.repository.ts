@@ -223,7 +223,7 @@ export class AdminInsightsRepository {
   async account(tenantId: string, accountId: string): Promise<Record<string, any> | null> {
     const [row] = await this.read(tenantId, 
       `SELECT id, user_hash AS "userHash", created_at AS "createdAt", last_seen_at AS "lastSeenAt", login_count AS "loginCount",
-              trusted_logins AS "trustedLogins", countries, languages, last_login AS "lastLogin", typing_profile AS "typingProfile",
+              trusted_logins AS "trustedLogins", countries, languages, networks, last_login AS "lastLogin", typing_profile AS "typingProfile",
               (pointer_profile IS NOT NULL) AS "hasPointerProfile"
          FROM accounts WHERE tenant_id = $1 AND id = $2`,
       [tenantId, accountId],
