@@ -1,20 +1,23 @@
 import { Body, Controller, Header, HttpCode, Logger, Options, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { ApiAcceptedResponse, ApiNoContentResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBody, ApiNoContentResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { KizukiConfig } from '@kizuki/config';
 import { signRequestToken } from '@kizuki/crypto';
 import { JobName, jobIds } from '@kizuki/queue';
+import type { SignalBundle } from '@kizuki/scoring';
 import { PublishableKeyGuard, Tenant } from '../auth/api-key.guard';
 import type { AuthenticatedTenant } from '../auth/api-key.service';
 import { Errors } from '../common/api-error';
 import { ClientIpResolver } from '../common/client-ip';
+import { CompiledBodyPipe } from '../common/compiled-validation';
 import { withDeadline } from '../common/deadline';
 import { ApiErrors, CollectAnswerDto } from '../docs/api-schemas';
 import { ProducerService } from '../queue/producer.service';
 import { CollectDto } from './collect.dto';
 
 const ENQUEUE_TIMEOUT_MS = 1000;
+const COLLECT_BODY = new CompiledBodyPipe(CollectDto);
 
 @ApiTags('public')
 @Controller('v1/collect')
@@ -48,12 +51,14 @@ export class CollectController {
   @HttpCode(202)
   @ApiOperation({ summary: 'Receive the SDK\'s signals (sent by the browser SDK)', description: 'Body: the signal bundle (docs/sdk.md). Answers a signed, single-use, short-lived request token for your backend\'s risk call.' })
   @ApiSecurity('publishableKey')
+  @ApiBody({ type: CollectDto })
   @ApiAcceptedResponse({ type: CollectAnswerDto })
   @ApiErrors(400, 401, 403, 413, 415, 429, 503)
   @UseGuards(PublishableKeyGuard)
   async collect(
     @Tenant() tenant: AuthenticatedTenant,
-    @Body() bundle: CollectDto,
+    // compiled from CollectDto's rules (the global pipe skips a non-class type): see compiled-validation.ts
+    @Body(COLLECT_BODY) bundle: SignalBundle,
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<{ requestToken: string; expiresAt: string }> {

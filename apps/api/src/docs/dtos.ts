@@ -1,10 +1,11 @@
 import type { INestApplication } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
 import { getMetadataStorage } from 'class-validator';
+import { CompiledBodyPipe } from '../common/compiled-validation';
 
 type Ctor = new (...args: never[]) => unknown;
 
-/** Every DTO class a route handler takes (body or query), found from the handlers' parameter types. */
+/** Every DTO class a route handler takes (body or query), found from the handlers' parameter types and the compiled body pipes. */
 export function handlerDtos(app: INestApplication): Ctor[] {
   const found = new Set<Ctor>();
   for (const module of app.get(ModulesContainer).values()) {
@@ -19,5 +20,7 @@ export function handlerDtos(app: INestApplication): Ctor[] {
       }
     }
   }
+  // bodies checked by a compiled pipe are typed as plain interfaces: their DTOs are registered there
+  for (const dto of CompiledBodyPipe.dtos) found.add(dto);
   return [...found];
 }

@@ -1,13 +1,16 @@
 import { Body, Controller, Headers, HttpCode, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { RiskAnswer } from '@kizuki/queue';
 import { SecretKeyGuard, Tenant } from '../auth/api-key.guard';
 import type { AuthenticatedTenant } from '../auth/api-key.service';
 import { ApiErrors, RiskAnswerDto } from '../docs/api-schemas';
 import { LinksService } from '../links/links.service';
 import { MetricsService } from '../metrics/metrics.service';
-import { RiskDto } from './risk.dto';
+import { CompiledBodyPipe } from '../common/compiled-validation';
+import { RiskDto, type RiskBody } from './risk.dto';
 import { RiskService } from './risk.service';
+
+const RISK_BODY = new CompiledBodyPipe(RiskDto);
 
 @ApiTags('public')
 @ApiBearerAuth('secretKey')
@@ -27,11 +30,13 @@ export class RiskController {
     description: 'Scored by the worker within RISK_TIMEOUT_MS; otherwise the tenant\'s fallback decision with degraded: true (never a 500). Retrying the same call returns the same assessment.',
   })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Makes calls without a request token idempotent' })
+  @ApiBody({ type: RiskDto })
   @ApiOkResponse({ type: RiskAnswerDto })
   @ApiErrors(400, 401, 413, 415, 429)
   async assess(
     @Tenant() tenant: AuthenticatedTenant,
-    @Body() dto: RiskDto,
+    // compiled from RiskDto's rules (the global pipe skips a non-class type): see compiled-validation.ts
+    @Body(RISK_BODY) dto: RiskBody,
     @Headers('idempotency-key') idempotencyKey?: string,
   ): Promise<RiskAnswer> {
     const answer = await this.risk.assess(tenant, dto, idempotencyKey?.slice(0, 200));

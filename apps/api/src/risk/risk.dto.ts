@@ -20,3 +20,6 @@ export class RiskDto {
   @IsObject() @ValidateNested() @Type(() => RiskUserDto) user!: RiskUserDto;
   @IsObject() @ValidateNested() @Type(() => RiskContextDto) context!: RiskContextDto;
 }
+
+/** The validated body as a plain object (the compiled pipe checks it, it builds no class instance). */
+export type RiskBody = Pick<RiskDto, 'requestToken' | 'event' | 'status'> & { user: RiskUserDto; context: RiskContextDto };
