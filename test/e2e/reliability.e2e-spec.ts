@@ -120,3 +120,37 @@ describe('worker lifecycle', () => {
     }
   });
 });
+
+describe('a burst beyond what the workers score: fast degraded answers, every login scored later', () => {
+  let env: KizukiEnv;
+  let key: string;
+
+  beforeAll(async () => {
+    env = new KizukiEnv({ RISK_MAX_IN_FLIGHT: '2', RISK_TIMEOUT_MS: '1500' });
+    await env.start();
+    key = (await env.createTenant('A')).secretKey;
+    expect((await risk(env, key, 'warm-up')).body.degraded).toBe(false);
+  });
+  afterAll(async () => {
+    await env.stop();
+  });
+
+  it('answers calls past RISK_MAX_IN_FLIGHT at once, still answers the waiting ones, and loses none', async () => {
+    await env.killWorker(); // nothing is scored: the first two calls wait, the rest are shed
+    const calls = Array.from({ length: 6 }, (_, i) => risk(env, key, `burst-${i}`));
+    const first = await Promise.all(calls.slice(2));
+    for (const r of first) {
+      expect(r.status).toBe(200);
+      expect(r.body).toMatchObject({ decision: 'challenge', degraded: true });
+      expect(r.ms).toBeLessThan(500); // not the 1,500 ms wait
+    }
+    // the waiting two get their real answer as soon as a worker runs
+    await env.startWorker();
+    const waited = await Promise.all(calls.slice(0, 2));
+    for (const r of waited) expect(r.body.degraded).toBe(false);
+    const ids = [...waited, ...first].map((r) => r.body.id as string);
+    await until(async () => (await env.sql(`SELECT id FROM assessments WHERE id = ANY($1)`, [ids])).length === 6, 10_000, 'all six scored');
+    const metrics = await fetch(`${env.baseUrl}/metrics`).then((r) => r.text());
+    expect(metrics).toMatch(/^kizuki_risk_shed_total 4$/m);
+  });
+});

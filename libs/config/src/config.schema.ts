@@ -43,6 +43,17 @@ export class KizukiConfig {
   @Max(10000)
   RISK_TIMEOUT_MS = 800;
 
+  /**
+   * Risk calls one api process waits on at once. Past it a call is answered at once with the
+   * fallback (degraded) and its login scored behind live traffic: under a burst beyond what the
+   * workers score, callers get fast answers instead of waiting out RISK_TIMEOUT_MS.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  RISK_MAX_IN_FLIGHT = 64;
+
   /** Lifetime of the SDK's request token. */
   @Transform(toInt)
   @IsInt()
@@ -60,6 +71,13 @@ export class KizukiConfig {
   @Min(1)
   @Max(256)
   WORKER_CONCURRENCY = 16;
+
+  /** Ingest jobs one worker runs at once; they are written to PostgreSQL in batches of up to this many. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1024)
+  WORKER_INGEST_CONCURRENCY = 64;
 
   @Transform(toInt)
   @IsInt()

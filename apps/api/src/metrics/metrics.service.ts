@@ -32,6 +32,12 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly riskShed = new Counter({
+    name: 'kizuki_risk_shed_total',
+    help: 'Risk calls answered degraded at once because RISK_MAX_IN_FLIGHT calls were already waiting (scored later)',
+    registers: [this.registry],
+  });
+
   readonly webhookEvents = new Counter({
     name: 'kizuki_webhook_events_total',
     help: 'Webhook events queued for delivery, by event type',

@@ -5,6 +5,14 @@ import type IORedis from 'ioredis';
 import { KizukiConfig } from '@kizuki/config';
 import { createRedis, DEFAULT_JOB_OPTIONS, JobName, JOB_QUEUE, QueueName, type JobPayloads, type JobResults } from '@kizuki/queue';
 
+interface PendingAdd {
+  name: JobName;
+  data: unknown;
+  opts: { jobId: string; priority?: number };
+  resolve: (job: Job) => void;
+  reject: (e: unknown) => void;
+}
+
 /** The api's side of the queues: typed adds, and waiting for a score job's answer. */
 @Injectable()
 export class ProducerService implements OnApplicationShutdown {
@@ -36,46 +44,91 @@ export class ProducerService implements OnApplicationShutdown {
   private flushing = false;
   static readonly MAX_DEFERRED = 20_000;
 
-  /** Adds a job with its deterministic id; an existing job with that id is returned, not duplicated. */
-  async add<N extends JobName>(name: N, data: JobPayloads[N], jobId: string): Promise<Job<JobPayloads[N], JobResults[N]>> {
-    return this.queues[JOB_QUEUE[name]].add(name, data, { jobId }) as Promise<Job<JobPayloads[N], JobResults[N]>>;
+  /** Adds waiting for the next flush, per queue: one Redis round trip (a pipeline) carries them all. */
+  private readonly pendingAdds = new Map<QueueName, PendingAdd[]>();
+  private flushScheduled = false;
+  /** Adds per pipeline at most: a burst is cut into pipelines of this size. */
+  static readonly MAX_BATCH = 256;
+
+  /**
+   * Adds a job with its deterministic id; an existing job with that id is returned, not duplicated.
+   * Adds made in the same turn of the event loop travel in one pipeline (Queue.addBulk): at a few
+   * thousand collects a second one Redis write per request was most of the api's socket time.
+   * `priority` (BullMQ: lower runs first, none before any) puts a job behind live work.
+   */
+  add<N extends JobName>(name: N, data: JobPayloads[N], jobId: string, priority?: number): Promise<Job<JobPayloads[N], JobResults[N]>> {
+    const queue = JOB_QUEUE[name];
+    return new Promise((resolve, reject) => {
+      const list = this.pendingAdds.get(queue) ?? [];
+      list.push({ name, data, opts: priority ? { jobId, priority } : { jobId }, resolve: resolve as PendingAdd['resolve'], reject });
+      this.pendingAdds.set(queue, list);
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flushAdds());
+      }
+    });
+  }
+
+  private flushAdds(): void {
+    this.flushScheduled = false;
+    for (const [queue, list] of this.pendingAdds) {
+      this.pendingAdds.delete(queue);
+      for (let i = 0; i < list.length; i += ProducerService.MAX_BATCH) {
+        const batch = list.slice(i, i + ProducerService.MAX_BATCH);
+        this.queues[queue].addBulk(batch.map(({ name, data, opts }) => ({ name, data, opts }))).then(
+          (jobs) => batch.forEach((p, k) => p.resolve(jobs[k])),
+          (e: unknown) => batch.forEach((p) => p.reject(e)),
+        );
+      }
+    }
   }
 
   /**
-   * The job's result, or a rejection (failed, timed out, Redis unreachable). Not BullMQ's
-   * job.waitUntilFinished(): its check runs in an async Promise executor, so a Redis error there
-   * (Redis restarting, enableOfflineQueue off) became an unhandled rejection that killed the api
-   * (found by bench/chaos.ts).
+   * Starts waiting for a score job's result *before* the job is added (its id is deterministic),
+   * so its `completed` event cannot slip past: no state check per call. Two cases still need a look
+   * at Redis, done once: the id already existed (BullMQ says `duplicated`: a retried call whose
+   * job may have finished long ago), and `checkAfterMs` passing without news (an event lost while
+   * the events connection was being set up or had dropped).
+   * Not BullMQ's job.waitUntilFinished(): its check runs in an async Promise executor, so a Redis
+   * error there (Redis restarting, enableOfflineQueue off) became an unhandled rejection that killed
+   * the api (found by bench/chaos.ts).
    */
-  async waitFor<N extends JobName>(job: Job<JobPayloads[N], JobResults[N]>, timeoutMs: number): Promise<JobResults[N]> {
-    const jobId = job.id as string;
+  waitForScore(jobId: string, timeoutMs: number, checkAfterMs = 200): Promise<JobResults[JobName.ScoreLogin]> {
+    type Result = JobResults[JobName.ScoreLogin];
     // per-job event names (`completed:<id>`) are emitted by QueueEvents but not in its typings
     const events = this.scoreEvents as unknown as EventEmitter;
-    return new Promise<JobResults[N]>((resolve, reject) => {
+    return new Promise<Result>((resolve, reject) => {
       let settled = false;
       const settle = (fn: () => void) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
+        clearTimeout(checkTimer);
         events.off(`completed:${jobId}`, onCompleted);
         events.off(`failed:${jobId}`, onFailed);
+        events.off(`duplicated:${jobId}`, check);
         fn();
       };
-      const onCompleted = (args: { returnvalue: unknown }) => settle(() => resolve(args.returnvalue as JobResults[N]));
+      const onCompleted = (args: { returnvalue: unknown }) => settle(() => resolve(args.returnvalue as Result));
       const onFailed = (args: { failedReason: string }) => settle(() => reject(new Error(args.failedReason)));
+      let checked = false;
+      function check(): void {
+        if (checked || settled) return;
+        checked = true;
+        lookup().catch((e: unknown) => settle(() => reject(e instanceof Error ? e : new Error(String(e)))));
+      }
+      const lookup = async () => {
+        const job = await Job.fromId<unknown, Result>(this.queues[QueueName.Score], jobId);
+        if (!job) return; // not added yet, or removed: the events will tell
+        const state = await job.getState();
+        if (state === 'completed') settle(() => resolve(job.returnvalue));
+        else if (state === 'failed') settle(() => reject(new Error(job.failedReason || `job ${jobId} failed`)));
+      };
       const timer = setTimeout(() => settle(() => reject(new Error(`job ${jobId} not finished after ${timeoutMs} ms`))), timeoutMs);
+      const checkTimer = setTimeout(check, Math.min(checkAfterMs, timeoutMs));
       events.on(`completed:${jobId}`, onCompleted);
       events.on(`failed:${jobId}`, onFailed);
-      // The job may have finished before the listeners were attached: look once, after listening.
-      (async () => {
-        await this.scoreEvents.waitUntilReady();
-        const state = await job.getState();
-        if (state === 'completed' || state === 'failed') {
-          const done = await Job.fromId<JobPayloads[N], JobResults[N]>(this.queues[QueueName.Score], jobId);
-          if (state === 'completed' && done) settle(() => resolve(done.returnvalue));
-          else settle(() => reject(new Error(done?.failedReason ?? `job ${jobId} failed`)));
-        }
-      })().catch((e: unknown) => settle(() => reject(e instanceof Error ? e : new Error(String(e)))));
+      events.on(`duplicated:${jobId}`, check);
     });
   }
 

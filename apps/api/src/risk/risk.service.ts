@@ -5,8 +5,12 @@ import { deterministicUuid, pseudonymiseUser, sha256Hex, verifyRequestToken } fr
 import { JobName, jobIds, type RiskAnswer, type ScoreLoginJobData } from '@kizuki/queue';
 import type { AuthenticatedTenant } from '../auth/api-key.service';
 import { withDeadline } from '../common/deadline';
+import { MetricsService } from '../metrics/metrics.service';
 import { ProducerService } from '../queue/producer.service';
 import type { RiskDto } from './risk.dto';
+
+/** BullMQ priority of a shed login's score job: after every live one (those have none). */
+const SHED_PRIORITY = 10;
 
 /**
  * POST /v1/risk: synchronous for the caller, scored by the worker. The job id is derived from
@@ -21,39 +25,60 @@ export class RiskService {
   constructor(
     private readonly config: KizukiConfig,
     private readonly producer: ProducerService,
+    private readonly metrics: MetricsService,
   ) {}
 
+  /** Score jobs this process is waiting on (RISK_MAX_IN_FLIGHT). */
+  private inFlight = 0;
   async assess(tenant: AuthenticatedTenant, dto: RiskDto, idempotencyHeader: string | undefined): Promise<RiskAnswer> {
     const started = Date.now();
     const data = this.jobData(tenant, dto, idempotencyHeader, started);
+    const jobId = jobIds.score(data.assessmentId);
+    if (this.inFlight >= this.config.RISK_MAX_IN_FLIGHT) {
+      // Shed: answer now, score later. The job goes behind live ones (a BullMQ priority), so a burst
+      // beyond the workers' pace does not make every later caller wait out the timeout too.
+      this.metrics.riskShed.inc();
+      this.producer.add(JobName.ScoreLogin, data, jobId, SHED_PRIORITY).catch(() => this.producer.addLater(JobName.ScoreLogin, data, jobId));
+      return this.degraded(tenant, data, started);
+    }
+    this.inFlight++;
     let queued = false;
     try {
-      const answer = await withDeadline(
+      const timeout = this.config.RISK_TIMEOUT_MS;
+      // Listen before adding: the job id is known, so its completion cannot be missed.
+      const result = this.producer.waitForScore(jobId, timeout);
+      result.catch(() => undefined); // settled through the race below
+      return await withDeadline(
         (async () => {
-          const job = await this.producer.add<JobName.ScoreLogin>(JobName.ScoreLogin, data, jobIds.score(data.assessmentId));
+          await this.producer.add(JobName.ScoreLogin, data, jobId);
           queued = true;
-          return this.producer.waitFor<JobName.ScoreLogin>(job, Math.max(1, this.config.RISK_TIMEOUT_MS - (Date.now() - started)));
+          return result;
         })(),
-        this.config.RISK_TIMEOUT_MS,
+        timeout,
         'risk scoring',
       );
-      return answer;
     } catch (e) {
       this.logger.warn({ msg: 'risk answered degraded', tenantId: tenant.tenantId, assessmentId: data.assessmentId, err: String(e) });
       // The answer carries the id the worker will record: if Redis did not take the job (down or
       // restarting), keep adding it until it does, so the login is still scored (found by bench/chaos.ts).
-      if (!queued) this.producer.addLater(JobName.ScoreLogin, data, jobIds.score(data.assessmentId));
-      return {
-        id: data.assessmentId,
-        decision: tenant.policy.fallbackDecision,
-        score: null,
-        scores: { takeover: null, bot: null, typing: null, pointer: null },
-        reasons: [],
-        device: null,
-        degraded: true,
-        createdAt: new Date(started).toISOString(),
-      };
+      if (!queued) this.producer.addLater(JobName.ScoreLogin, data, jobId);
+      return this.degraded(tenant, data, started);
+    } finally {
+      this.inFlight--;
     }
+  }
+
+  private degraded(tenant: AuthenticatedTenant, data: ScoreLoginJobData, started: number): RiskAnswer {
+    return {
+      id: data.assessmentId,
+      decision: tenant.policy.fallbackDecision,
+      score: null,
+      scores: { takeover: null, bot: null, typing: null, pointer: null },
+      reasons: [],
+      device: null,
+      degraded: true,
+      createdAt: new Date(started).toISOString(),
+    };
   }
 
   private jobData(tenant: AuthenticatedTenant, dto: RiskDto, idempotencyHeader: string | undefined, now: number): ScoreLoginJobData {
