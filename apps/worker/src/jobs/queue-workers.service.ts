@@ -38,7 +38,8 @@ export class QueueWorkersService implements OnApplicationBootstrap, BeforeApplic
       const worker = new Worker(queue, (job) => this.dispatch(queue, job), {
         connection: this.connection,
         prefix: this.config.KIZUKI_REDIS_PREFIX,
-        concurrency: this.config.WORKER_CONCURRENCY,
+        // Ingest jobs mostly wait for their batch's write (KeyedBatcher): more at once, bigger batches.
+        concurrency: queue === QueueName.Ingest ? this.config.WORKER_INGEST_CONCURRENCY : this.config.WORKER_CONCURRENCY,
         maxStalledCount: MAX_STALLED_COUNT,
         autorun: true,
       });
@@ -46,7 +47,7 @@ export class QueueWorkersService implements OnApplicationBootstrap, BeforeApplic
       worker.on('error', (err) => this.logger.warn({ msg: 'worker error', queue, err: String(err) }));
       this.workers.push(worker);
     }
-    this.logger.log(`Processing queues ${Object.values(QueueName).join(', ')} (concurrency ${this.config.WORKER_CONCURRENCY})`);
+    this.logger.log(`Processing queues ${Object.values(QueueName).join(', ')} (concurrency ${this.config.WORKER_CONCURRENCY}, ingest ${this.config.WORKER_INGEST_CONCURRENCY})`);
   }
 
   private async dispatch(queue: QueueName, job: Job): Promise<unknown> {

@@ -17,10 +17,27 @@ export class BundleRepository {
 
   /** Idempotent: a redelivered ingest job stores the bundle once. */
   async insert(tenantId: string, b: StoredBundle): Promise<void> {
+    await this.insertMany(tenantId, [b]);
+  }
+
+  /** Many bundles of one tenant in one statement (the worker batches concurrent ingest jobs). */
+  async insertMany(tenantId: string, bundles: StoredBundle[]): Promise<void> {
+    if (!bundles.length) return;
     await withTenant(this.db, tenantId, (m) => m.query(
       `INSERT INTO signal_bundles (id, tenant_id, received_at, ip, user_agent, origin, payload)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING`,
-      [b.id, tenantId, b.receivedAt, b.ip, b.userAgent, b.origin, JSON.stringify(b.payload)],
+       SELECT b.id, $1, b.received_at, b.ip, b.user_agent, b.origin, b.payload::jsonb
+         FROM unnest($2::uuid[], $3::timestamptz[], $4::inet[], $5::text[], $6::text[], $7::text[])
+              AS b(id, received_at, ip, user_agent, origin, payload)
+       ON CONFLICT (id) DO NOTHING`,
+      [
+        tenantId,
+        bundles.map((b) => b.id),
+        bundles.map((b) => b.receivedAt),
+        bundles.map((b) => b.ip),
+        bundles.map((b) => b.userAgent),
+        bundles.map((b) => b.origin),
+        bundles.map((b) => JSON.stringify(b.payload)),
+      ],
     ));
   }
 
