@@ -37,7 +37,10 @@ export async function createApiApp(config: KizukiConfig, options: { logger?: fal
   });
   app.useGlobalFilters(new ErrorFilter());
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalInterceptors(new RateLimitInterceptor(config, new RateLimiter(config, app.get(ProducerService).redis)));
+  // With both limits off (0) no interceptor runs at all: it would cost every request an rxjs pipeline for nothing.
+  if (config.RATE_LIMIT_PER_KEY > 0 || config.RATE_LIMIT_PER_IP > 0) {
+    app.useGlobalInterceptors(new RateLimitInterceptor(config, new RateLimiter(config, app.get(ProducerService).redis)));
+  }
   installSecurityHeaders(app.getHttpAdapter().getInstance(), config.TRUSTED_PROXIES);
   installBodyDepthLimit(app.getHttpAdapter().getInstance());
   // JSON is the only body the API speaks: anything else is refused before parsing.

@@ -11,7 +11,9 @@ export type RedisRole = 'producer' | 'worker' | 'events';
 export function createRedis(url: string, role: RedisRole): IORedis {
   const options: RedisOptions =
     role === 'producer'
-      ? { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000, lazyConnect: false }
+      ? // auto-pipelining: the commands of one event-loop turn (rate-limit checks, job adds of many
+        // concurrent requests) leave in one write, one round trip
+        { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000, lazyConnect: false, enableAutoPipelining: true }
       : { maxRetriesPerRequest: null, enableReadyCheck: true };
   const redis = new IORedis(url, { ...options, retryStrategy: (times) => Math.min(times * 200, 2000) });
   // Connection errors are reported by health checks; an unhandled 'error' event would crash the process.

@@ -1,4 +1,4 @@
-import { hasUnstorableString, jsonDepth } from './body-depth';
+import { hasUnstorableString, inspectBody, jsonDepth } from './body-depth';
 
 describe('jsonDepth', () => {
   it('measures nesting without recursion, even 100,000 levels deep', () => {
@@ -18,5 +18,19 @@ describe('hasUnstorableString', () => {
     expect(hasUnstorableString({ a: '\ud800' })).toBe(true);
     expect(hasUnstorableString({ a: 'x\udc00' })).toBe(true);
     expect(hasUnstorableString({ a: 'はなこ 😀 é', n: 1, z: null })).toBe(false);
+  });
+});
+
+describe('inspectBody (the hook\'s single walk)', () => {
+  it('agrees with jsonDepth on depth and with the string check, whichever comes first', () => {
+    let deep: unknown = 'x';
+    for (let i = 0; i < 100_000; i++) deep = i % 2 ? [deep] : { a: deep };
+    expect(inspectBody(deep, 32)).toBe('too-deep');
+    const bodies: unknown[] = [{ a: [1, { b: 2 }] }, [[[[1]]]], { a: { b: { c: { d: 'ok' } } } }, 'plain', 5, null, { s: ['é', '😀'] }];
+    for (const b of bodies) for (const max of [1, 2, 3, 4, 32]) expect(inspectBody(b, max)).toBe(jsonDepth(b, max) > max ? 'too-deep' : null);
+    expect(inspectBody({ a: [{ b: ['ok', 'x\u0000'] }] }, 32)).toBe('unstorable');
+    expect(inspectBody({ a: [{ ['\udc00k']: 1 }] }, 32)).toBe('unstorable');
+    expect(inspectBody('\ud800', 32)).toBe('unstorable');
+    expect(inspectBody({ a: 'はなこ 😀 é', n: 1, z: null }, 32)).toBeNull();
   });
 });

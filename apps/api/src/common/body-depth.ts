@@ -9,20 +9,12 @@ export const MAX_BODY_DEPTH = 32;
  */
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
+/** Cheap first look: a string without U+0000 or any surrogate cannot be unstorable. */
+const SUSPECT = /[\u0000\ud800-\udfff]/;
+const unstorable = (s: string) => SUSPECT.test(s) && UNSTORABLE.test(s);
+
 export function hasUnstorableString(value: unknown): boolean {
-  const stack: unknown[] = [value];
-  while (stack.length) {
-    const v = stack.pop();
-    if (typeof v === 'string') {
-      if (UNSTORABLE.test(v)) return true;
-    } else if (v !== null && typeof v === 'object') {
-      for (const [k, child] of Object.entries(v)) {
-        if (UNSTORABLE.test(k)) return true;
-        stack.push(child);
-      }
-    }
-  }
-  return false;
+  return inspectBody(value, Infinity) === 'unstorable';
 }
 
 /** Nesting depth of a parsed JSON value, measured without recursion (a hostile body may be 100,000 levels deep). */
@@ -40,17 +32,59 @@ export function jsonDepth(value: unknown, limit = Infinity): number {
 }
 
 /**
+ * One walk for both checks, without recursion and without allocating per value (it runs on every
+ * body; an SDK bundle has hundreds of numbers): 'too-deep' past `maxDepth` levels, 'unstorable'
+ * for a string or key PostgreSQL cannot store, else null.
+ */
+export function inspectBody(value: unknown, maxDepth: number): 'too-deep' | 'unstorable' | null {
+  if (typeof value === 'string') return unstorable(value) ? 'unstorable' : null;
+  if (value === null || typeof value !== 'object') return null;
+  const objects: object[] = [value];
+  const depths: number[] = [1];
+  while (objects.length) {
+    const o = objects.pop()!;
+    const d = depths.pop()!;
+    if (d > maxDepth) return 'too-deep';
+    if (Array.isArray(o)) {
+      for (let i = 0; i < o.length; i++) {
+        const c: unknown = o[i];
+        if (typeof c === 'string') {
+          if (unstorable(c)) return 'unstorable';
+        } else if (c !== null && typeof c === 'object') {
+          objects.push(c);
+          depths.push(d + 1);
+        }
+      }
+    } else {
+      for (const k in o) {
+        if (!Object.prototype.hasOwnProperty.call(o, k)) continue;
+        if (unstorable(k)) return 'unstorable';
+        const c: unknown = (o as Record<string, unknown>)[k];
+        if (typeof c === 'string') {
+          if (unstorable(c)) return 'unstorable';
+        } else if (c !== null && typeof c === 'object') {
+          objects.push(c);
+          depths.push(d + 1);
+        }
+      }
+    }
+  }
+  return null;
+}
+
+/**
  * Refuses over-deep JSON bodies, and strings PostgreSQL cannot store, with 400 right after parsing, before validation: the validator and
  * transformer walk bodies recursively, so a 3,000-level array would otherwise exhaust the stack (500).
  */
 export function installBodyDepthLimit(fastify: FastifyInstance, maxDepth = MAX_BODY_DEPTH): void {
   fastify.addHook('preValidation', async (req, reply) => {
     if (req.body === undefined || req.body === null || typeof req.body !== 'object') return;
-    if (jsonDepth(req.body, maxDepth) > maxDepth) {
+    const problem = inspectBody(req.body, maxDepth);
+    if (problem === 'too-deep') {
       await reply.status(400).send({ error: { code: 'BODY_TOO_DEEP', message: `The JSON body nests deeper than ${maxDepth} levels.` } });
       return;
     }
-    if (hasUnstorableString(req.body)) {
+    if (problem === 'unstorable') {
       await reply.status(400).send({ error: { code: 'INVALID_STRING', message: 'A string in the body contains U+0000 or an unpaired surrogate.' } });
     }
   });

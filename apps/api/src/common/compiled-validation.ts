@@ -102,18 +102,20 @@ function compileProperty(dto: Ctor, prop: string, list: Meta[], seen: Map<Ctor, 
   rules.sort((a, b) => rank(a) - rank(b));
   const single = rules.filter((m) => !m.each).map((m) => compileRule(dto, prop, m));
   const each = rules.filter((m) => m.each).map((m) => compileRule(dto, prop, m));
+  const report = (out: Problem[], path: string, problem: string) => void out.push({ path, problems: [problem.replace(/\$property/g, path)] });
   return (value, path, out, object) => {
     if (optional && (value === undefined || value === null)) return;
     for (const rule of single) {
-      const problem = rule(value, path, object);
-      if (problem) return void out.push({ path, problems: [problem] });
+      const problem = rule(value, object);
+      if (problem) return report(out, path, problem);
     }
     if (each.length) {
-      if (!Array.isArray(value)) return void out.push({ path, problems: [`${path} must be an array`] });
+      if (!Array.isArray(value)) return report(out, path, '$property must be an array');
+      // element paths are built only for a bad element: a trajectory has thousands of numbers
       for (let i = 0; i < value.length; i++) {
         for (const rule of each) {
-          const problem = rule(value[i], `${path}[${i}]`, object);
-          if (problem) return void out.push({ path: `${path}[${i}]`, problems: [problem] });
+          const problem = rule(value[i], object);
+          if (problem) return report(out, `${path}[${i}]`, problem);
         }
       }
     }
@@ -130,43 +132,43 @@ function compileProperty(dto: Ctor, prop: string, list: Meta[], seen: Map<Ctor, 
 const TYPE_RULES = new Set(['isDefined', 'isNumber', 'isInt', 'isString', 'isBoolean', 'isIn', 'isObject', 'isArray']);
 const rank = (m: Meta) => (TYPE_RULES.has(m.name ?? m.type) ? 0 : 1);
 
-/** One rule: inline for the common ones, else the class-validator constraint itself. */
-function compileRule(dto: Ctor, prop: string, m: Meta): (v: unknown, path: string, object: unknown) => string | null {
+/** One rule: inline for the common ones, else the class-validator constraint itself. Messages say `$property` for the path. */
+function compileRule(dto: Ctor, prop: string, m: Meta): (v: unknown, object: unknown) => string | null {
   const c = m.constraints ?? [];
   switch (m.type === 'isDefined' ? 'isDefined' : m.name) {
     case 'isDefined':
-      return (v, p) => (v === undefined || v === null ? `${p} should not be null or undefined` : null);
+      return (v) => (v === undefined || v === null ? `$property should not be null or undefined` : null);
     case 'isNumber': {
       const o = (c[0] ?? {}) as { allowNaN?: boolean; allowInfinity?: boolean; maxDecimalPlaces?: number };
       if (o.maxDecimalPlaces !== undefined) return delegate(dto, prop, m);
-      return (v, p) =>
-        typeof v === 'number' && (o.allowNaN || !Number.isNaN(v)) && (o.allowInfinity || (v !== Infinity && v !== -Infinity)) ? null : `${p} must be a number conforming to the specified constraints`;
+      return (v) =>
+        typeof v === 'number' && (o.allowNaN || !Number.isNaN(v)) && (o.allowInfinity || (v !== Infinity && v !== -Infinity)) ? null : `$property must be a number conforming to the specified constraints`;
     }
     case 'isInt':
-      return (v, p) => (typeof v === 'number' && Number.isInteger(v) ? null : `${p} must be an integer number`);
+      return (v) => (typeof v === 'number' && Number.isInteger(v) ? null : `$property must be an integer number`);
     case 'min': {
       const min = c[0] as number;
-      return (v, p) => (typeof v === 'number' && v >= min ? null : `${p} must not be less than ${min}`);
+      return (v) => (typeof v === 'number' && v >= min ? null : `$property must not be less than ${min}`);
     }
     case 'max': {
       const max = c[0] as number;
-      return (v, p) => (typeof v === 'number' && v <= max ? null : `${p} must not be greater than ${max}`);
+      return (v) => (typeof v === 'number' && v <= max ? null : `$property must not be greater than ${max}`);
     }
     case 'isIn': {
       const values = c[0] as unknown[];
-      return (v, p) => (values.includes(v) ? null : `${p} must be one of the following values: ${values.join(', ')}`);
+      return (v) => (values.includes(v) ? null : `$property must be one of the following values: ${values.join(', ')}`);
     }
     case 'isString':
-      return (v, p) => (typeof v === 'string' ? null : `${p} must be a string`);
+      return (v) => (typeof v === 'string' ? null : `$property must be a string`);
     case 'isBoolean':
-      return (v, p) => (typeof v === 'boolean' ? null : `${p} must be a boolean value`);
+      return (v) => (typeof v === 'boolean' ? null : `$property must be a boolean value`);
     case 'isObject':
-      return (v, p) => (v !== null && typeof v === 'object' && !Array.isArray(v) ? null : `${p} must be an object`);
+      return (v) => (v !== null && typeof v === 'object' && !Array.isArray(v) ? null : `$property must be an object`);
     case 'isArray':
-      return (v, p) => (Array.isArray(v) ? null : `${p} must be an array`);
+      return (v) => (Array.isArray(v) ? null : `$property must be an array`);
     case 'arrayMaxSize': {
       const max = c[0] as number;
-      return (v, p) => (Array.isArray(v) && v.length <= max ? null : `${p} must contain no more than ${max} elements`);
+      return (v) => (Array.isArray(v) && v.length <= max ? null : `$property must contain no more than ${max} elements`);
     }
     default:
       // maxLength (counts a surrogate pair as one character), matches, isIP, custom rules…
@@ -175,16 +177,16 @@ function compileRule(dto: Ctor, prop: string, m: Meta): (v: unknown, path: strin
 }
 
 /** A rule run through class-validator's own constraint (sync only), with its own message. */
-function delegate(dto: Ctor, prop: string, m: Meta): (v: unknown, path: string, object: unknown) => string | null {
+function delegate(dto: Ctor, prop: string, m: Meta): (v: unknown, object: unknown) => string | null {
   const c = m.constraints ?? [];
   if (!m.constraintCls) throw new Error(`compileDto: ${dto.name}.${prop}: rule ${m.name} has no constraint`);
   const constraint = getFromContainer(m.constraintCls);
-  return (v, p, object) => {
+  return (v, object) => {
     const args: ValidationArguments = { value: v, constraints: c, targetName: dto.name, object: object as object, property: prop };
     const ok = constraint.validate(v, args);
     if (ok instanceof Promise) throw new Error(`compileDto: ${dto.name}.${prop}: async rule ${m.name}`);
     if (ok) return null;
     const message = constraint.defaultMessage?.(args) ?? `${prop} is not valid`;
-    return message.replace(/\$property/g, p).replace(/\$value/g, '').replace(/\$constraint(\d)/g, (_s, i: string) => String(c[Number(i) - 1]));
+    return message.replace(/\$value/g, '').replace(/\$constraint(\d)/g, (_s, i: string) => String(c[Number(i) - 1]));
   };
 }
