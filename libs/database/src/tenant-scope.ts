@@ -11,6 +11,11 @@ export class InvalidTenantId extends Error {
   }
 }
 
+/** For statements that set the tenant themselves (the score-path functions): the same check as withTenant. */
+export function assertTenantId(tenantId: string): void {
+  if (typeof tenantId !== 'string' || !UUID.test(tenantId)) throw new InvalidTenantId();
+}
+
 export interface TenantScopeOptions {
   /**
    * The work only reads: the transaction is READ ONLY and its COMMIT is not waited for (the

@@ -28,13 +28,21 @@ export class BundleResolver implements OnApplicationShutdown {
     this.ingestQueue.on('error', (e) => this.logger.warn({ msg: 'ingest queue error', err: String(e) }));
   }
 
+  /** The bundle from storage, else from its ingest job (which it then stores). */
   async resolve(tenantId: string, bundleId: string): Promise<StoredBundle | null> {
-    const stored = await this.bundles.find(tenantId, bundleId);
-    if (stored) return stored;
+    return (await this.bundles.find(tenantId, bundleId)) ?? this.fromIngestQueue(tenantId, bundleId);
+  }
+
+  /**
+   * For a bundle the score job's load did not find stored: takes it from its ingest job, if that
+   * is still queued, and stores it now (the ingest job, when it runs, is a no-op).
+   */
+  async fromIngestQueue(tenantId: string, bundleId: string): Promise<StoredBundle | null> {
     const job = (await Job.fromId(this.ingestQueue, jobIds.ingest(bundleId))) as Job<IngestBundleJobData> | undefined;
     if (!job?.data || job.data.tenantId !== tenantId) return null;
     await this.ingest.store(job.data);
-    return this.bundles.find(tenantId, bundleId);
+    const d = job.data;
+    return { id: bundleId, receivedAt: new Date(d.receivedAt), ip: d.ip, userAgent: d.userAgent, origin: d.origin, payload: d.bundle };
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { UnrecoverableError, type Job } from 'bullmq';
-import { AssessmentRepository, ListRepository, LoginStateRepository, type AssessmentRow, type LoginState, type StoredBundle } from '@kizuki/database';
+import { AssessmentRepository, LoginStateRepository, type AssessmentRow, type LoginState } from '@kizuki/database';
 import { JobName, WebhookEventsService, type RiskAnswer, type ScoreLoginJobData } from '@kizuki/queue';
-import { assess, matchDevice, resolvePolicy, type DeviceHistory, type DeviceStatus, type ScoringInput, type SignalBundle, type TokenState } from '@kizuki/scoring';
+import { assess, matchDevice, resolvePolicy, type DeviceHistory, type DeviceStatus, type NetworkInfo, type ScoringInput, type SignalBundle, type TokenState } from '@kizuki/scoring';
 import { NetworkIntelService } from '../network/network-intel.service';
 import type { JobHandler } from '../jobs/job-handler';
 import { WorkerMetricsService } from '../metrics/worker-metrics.service';
@@ -24,7 +24,6 @@ export class ScoreLoginJob implements JobHandler<JobName.ScoreLogin> {
   constructor(
     private readonly assessments: AssessmentRepository,
     private readonly state: LoginStateRepository,
-    private readonly lists: ListRepository,
     private readonly bundles: BundleResolver,
     private readonly velocity: VelocityStore,
     private readonly network: NetworkIntelService,
@@ -35,26 +34,43 @@ export class ScoreLoginJob implements JobHandler<JobName.ScoreLogin> {
   async handle(job: Job<ScoreLoginJobData>): Promise<RiskAnswer> {
     const d = job.data;
     if (!d?.tenantId || !d.assessmentId || !d.userHash) throw new UnrecoverableError('score job without tenant, assessment id or user');
-    const existing = await this.assessments.findByIdempotencyKey(d.tenantId, d.idempotencyKey);
-    if (existing) return toAnswer(existing);
-
+    // Geo and ASN first (in memory): the load matches asn and country list entries with them.
+    const geo = this.network.info(d.context.ip, primaryLanguage(d.context.acceptLanguage), false);
     let token: { state: TokenState; detail?: string } = d.token.state === 'valid' ? { state: 'valid' } : d.token;
-    let stored: StoredBundle | null = null;
-    if (d.token.state === 'valid') {
-      stored = await this.bundles.resolve(d.tenantId, d.token.bundleId);
+    const tokenId = d.token.state === 'valid' ? d.token.bundleId : null;
+    // One load: the stored bundle comes with it, and the device it names. When the risk call
+    // overtook its bundle's ingest job, the bundle comes from the ingest queue (a second load, rare).
+    const load = (device: { visitorId: string; storageId: string | null } | null, withToken: boolean) =>
+      this.state.load(d.tenantId, {
+        userHash: d.userHash,
+        device,
+        tokenId: withToken ? tokenId : null,
+        ip: d.context.ip,
+        idempotencyKey: d.idempotencyKey,
+        bundleId: withToken ? tokenId : null,
+        asn: geo.asn,
+        country: geo.country,
+      });
+    let loaded = await load(null, true);
+    if (loaded.existing) return toAnswer(loaded.existing);
+    let stored = loaded.bundle;
+    if (tokenId && !stored) {
+      stored = await this.bundles.fromIngestQueue(d.tenantId, tokenId);
       if (!stored) token = { state: 'invalid', detail: 'The request token is valid but its signals are gone (expired or purged).' };
     }
+    const storedBundle = token.state === 'valid' && stored ? (stored.payload as SignalBundle) : null;
+    // The load found the device through the stored bundle; a bundle from the queue needs a second look.
+    if (storedBundle && !loaded.bundle) loaded = await load({ visitorId: storedBundle.device.visitorId, storageId: storedBundle.device.storageId }, true);
     // A replay found on the first pass (or lost in a race on record) is scored again without the bundle.
     for (let pass = 0; pass < 2; pass++) {
-      const bundle = token.state === 'valid' && stored ? (stored.payload as SignalBundle) : null;
-      const tokenId = token.state === 'valid' && d.token.state === 'valid' ? d.token.bundleId : null;
-      const device = bundle ? { visitorId: bundle.device.visitorId, storageId: bundle.device.storageId } : null;
-      const loaded = await this.state.load(d.tenantId, d.userHash, device, tokenId, d.context.ip);
-      if (tokenId && loaded.tokenUsedBy && loaded.tokenUsedBy !== d.assessmentId) {
+      if (pass > 0) loaded = await load(null, false);
+      const bundle = token.state === 'valid' ? storedBundle : null;
+      const usedToken = bundle ? tokenId : null;
+      if (usedToken && loaded.tokenUsedBy && loaded.tokenUsedBy !== d.assessmentId) {
         token = { state: 'replayed' };
         continue;
       }
-      const answer = await this.scoreAndRecord(d, token, bundle, loaded, tokenId);
+      const answer = await this.scoreAndRecord(d, token, bundle, loaded, usedToken, geo);
       if (answer) return answer;
       token = { state: 'replayed' };
     }
@@ -67,10 +83,11 @@ export class ScoreLoginJob implements JobHandler<JobName.ScoreLogin> {
     bundle: SignalBundle | null,
     loaded: LoginState,
     tokenId: string | null,
+    geo: NetworkInfo,
   ): Promise<RiskAnswer | null> {
     const now = Date.parse(d.requestedAt) || Date.now();
     const policy = resolvePolicy(loaded.policy);
-    const network = this.network.info(d.context.ip, primaryLanguage(d.context.acceptLanguage), loaded.tor);
+    const network = loaded.tor ? { ...geo, tor: true } : geo;
     const dev = bundle ? loaded.device : null;
     const device = bundle ? deviceHistory(bundle, loaded, policy.device.fuzzyMatch) : null;
     const velocity = await this.velocity.record({
@@ -85,7 +102,9 @@ export class ScoreLoginJob implements JobHandler<JobName.ScoreLogin> {
       bruteForceWindowMs: policy.bruteForce.windowMinutes * 60_000,
       stuffingWindowMs: policy.stuffing.windowMinutes * 60_000,
     });
-    const lists = await this.lists.matches(d.tenantId, { ip: d.context.ip, deviceId: device?.history.id ?? dev?.id ?? null, userHash: d.userHash, asn: network.asn, country: network.country });
+    // device entries were loaded for this device and the account's: keep the one the login is on
+    const deviceId = device?.history.id ?? dev?.id ?? null;
+    const lists = loaded.lists.filter((e) => e.kind !== 'device' || e.value === deviceId);
     const account = loaded.account;
     const input: ScoringInput = {
       now,
@@ -142,6 +161,7 @@ export class ScoreLoginJob implements JobHandler<JobName.ScoreLogin> {
     });
     if (recorded.state === 'token-used') return null;
     if (recorded.state === 'duplicate') {
+      // rare: another delivery of this job recorded it between our load and record
       const existing = await this.assessments.findByIdempotencyKey(d.tenantId, d.idempotencyKey);
       if (!existing) throw new Error('duplicate assessment vanished');
       return toAnswer(existing);
@@ -160,8 +180,9 @@ export class ScoreLoginJob implements JobHandler<JobName.ScoreLogin> {
     this.metrics.decisions.inc({ decision: answer.decision });
     for (const r of answer.reasons) this.metrics.reasons.inc({ reason: r.code });
     // assessment.challenge / assessment.deny webhooks, once per assessment (the delivery id derives from it).
-    if (answer.decision !== 'allow') {
-      await this.webhooks.emit(d.tenantId, answer.decision === 'deny' ? 'assessment.deny' : 'assessment.challenge', d.assessmentId, {
+    const event = answer.decision === 'deny' ? 'assessment.deny' : 'assessment.challenge';
+    if (answer.decision !== 'allow' && loaded.webhookEvents.includes(event)) {
+      await this.webhooks.emit(d.tenantId, event, d.assessmentId, {
         assessmentId: answer.id,
         decision: answer.decision,
         score: answer.score,

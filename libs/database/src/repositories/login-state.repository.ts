@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
+import type { AssessmentRow } from './assessment.repository';
+import type { StoredBundle } from './bundle.repository';
+import type { ListMatchRow } from './list.repository';
 import { rowsOf } from './rows';
-import { withTenant } from '../tenant-scope';
+import { assertTenantId, withTenant } from '../tenant-scope';
 
 export interface AccountState {
   id: string;
@@ -38,6 +41,21 @@ export interface AccountDeviceCandidate {
   deviceFraud: boolean;
 }
 
+export interface LoginStateQuery {
+  userHash: string;
+  /** null: the device of the stored bundle, if any */
+  device: { visitorId: string; storageId: string | null } | null;
+  /** the request token's id (= its bundle id), to see whether another login used it */
+  tokenId: string | null;
+  ip: string | null;
+  idempotencyKey: string;
+  /** the bundle to load (null: none) */
+  bundleId: string | null;
+  /** from the worker's offline geo/ASN lookup, for asn and country list entries */
+  asn: number | null;
+  country: string | null;
+}
+
 export interface LoginState {
   policy: Record<string, unknown>;
   account: AccountState | null;
@@ -48,7 +66,17 @@ export interface LoginState {
   tor: boolean;
   /** assessment that already consumed the request token, if any */
   tokenUsedBy: string | null;
+  /** the assessment an earlier delivery of this job recorded (same idempotency key) */
+  existing: AssessmentRow | null;
+  /** the login's SDK bundle, if stored */
+  bundle: StoredBundle | null;
+  /** list entries that may match (device entries: for this device or any of the account's) */
+  lists: ListMatchRow[];
+  /** webhook events some enabled endpoint of the tenant subscribes to */
+  webhookEvents: string[];
 }
+
+type LoadRow = Omit<LoginState, 'device'> & { device: Omit<DeviceState, 'linkStatus' | 'otherAccounts'> | null; linkStatus: DeviceState['linkStatus']; otherAccounts: number };
 
 export interface RecordLogin {
   assessment: {
@@ -113,42 +141,33 @@ export type RecordResult =
   | { state: 'duplicate' }
   | { state: 'token-used'; by: string };
 
-/** What the score job reads and writes: one query to load, one transaction to record. */
+/** What the score job reads and writes: one round trip to load, one to record. */
 @Injectable()
 export class LoginStateRepository {
   constructor(private readonly db: DataSource) {}
 
-  async load(
-    tenantId: string,
-    userHash: string,
-    device: { visitorId: string; storageId: string | null } | null,
-    tokenId: string | null,
-    ip: string | null = null,
-  ): Promise<LoginState> {
-    const [row] = await withTenant(this.db, tenantId, (m) => m.query(
-      `WITH acc AS (
-         SELECT id, login_count AS "loginCount", trusted_logins AS "trustedLogins", typing_profile AS "typingProfile",
-                pointer_profile AS "pointerProfile", countries, languages, networks, last_login AS "lastLogin"
-           FROM accounts WHERE tenant_id = $1 AND user_hash = $2),
-       dev AS (
-         SELECT id, visitor_id AS "visitorId", status, components, (visitor_id <> $3) AS "matchedByStorage"
-           FROM devices WHERE tenant_id = $1 AND (visitor_id = $3 OR ($4::text IS NOT NULL AND storage_id = $4))
-          ORDER BY (visitor_id = $3) DESC, last_seen_at DESC LIMIT 1)
-       SELECT t.policy,
-              (SELECT row_to_json(acc) FROM acc) AS account,
-              (SELECT row_to_json(dev) FROM dev) AS device,
-              (SELECT ad.status FROM account_devices ad JOIN acc ON ad.account_id = acc.id JOIN dev ON ad.device_id = dev.id) AS "linkStatus",
-              (SELECT count(*)::int FROM account_devices ad JOIN dev ON ad.device_id = dev.id
-                WHERE ad.tenant_id = $1 AND ad.account_id IS DISTINCT FROM (SELECT id FROM acc)) AS "otherAccounts",
-              (SELECT assessment_id FROM token_uses WHERE tenant_id = $1 AND token_id = $5) AS "tokenUsedBy",
-              (SELECT coalesce(json_agg(c), '[]'::json) FROM (
-                 SELECT d.id, d.components, ad.status, (d.status = 'fraud') AS "deviceFraud"
-                   FROM account_devices ad JOIN acc ON ad.account_id = acc.id JOIN devices d ON d.id = ad.device_id
-                  WHERE ad.tenant_id = $1 ORDER BY ad.last_seen_at DESC LIMIT 20) c) AS "accountDevices",
-              ($6::inet IS NOT NULL AND EXISTS (SELECT 1 FROM tor_exit_nodes WHERE ip = $6::inet)) AS tor
-         FROM tenants t WHERE t.id = $1`,
-      [tenantId, userHash, device?.visitorId ?? '', device?.storageId ?? null, tokenId, ip],
-    ), { readOnly: true });
+  /**
+   * Everything a login is scored against, in one round trip (kizuki_score_load, migration
+   * 1764490300000): the account, the device (by visitor id, else storage id) and the account's
+   * recent devices, the token's use, the Tor list, an earlier answer for the same idempotency key,
+   * the stored bundle, the list entries that may match and the tenant's webhook subscriptions.
+   */
+  async load(tenantId: string, q: LoginStateQuery): Promise<LoginState> {
+    assertTenantId(tenantId);
+    const [{ s: row }] = rowsOf<{ s: LoadRow | null }>(
+      await this.db.query(`SELECT kizuki_score_load($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) AS s`, [
+        tenantId,
+        q.userHash,
+        q.device?.visitorId ?? null,
+        q.device?.storageId ?? null,
+        q.tokenId,
+        q.ip,
+        q.idempotencyKey,
+        q.bundleId,
+        q.asn === null ? null : String(q.asn),
+        q.country,
+      ]),
+    );
     if (!row) throw new Error(`tenant ${tenantId} does not exist`);
     return {
       policy: row.policy,
@@ -157,75 +176,23 @@ export class LoginStateRepository {
       accountDevices: row.accountDevices ?? [],
       tor: row.tor === true,
       tokenUsedBy: row.tokenUsedBy,
+      existing: row.existing,
+      bundle: row.bundle,
+      lists: row.lists ?? [],
+      webhookEvents: row.webhookEvents ?? [],
     };
   }
 
   /**
-   * Stores the assessment and what the login taught, atomically. Idempotent on the assessment's
-   * idempotency key; refuses (and writes nothing) when the token was consumed by another login.
+   * Stores the assessment and what the login taught, atomically, in one round trip
+   * (kizuki_score_record). Idempotent on the assessment's idempotency key; refuses (and writes
+   * nothing) when the token was consumed by another login.
    */
   async record(tenantId: string, r: RecordLogin): Promise<RecordResult> {
-    return withTenant(this.db, tenantId, async (m) => {
-      if (r.tokenId) {
-        const used = await m.query(
-          `INSERT INTO token_uses (tenant_id, token_id, assessment_id) VALUES ($1, $2, $3)
-           ON CONFLICT (tenant_id, token_id) DO UPDATE SET token_id = EXCLUDED.token_id RETURNING assessment_id AS "by"`,
-          [tenantId, r.tokenId, r.assessment.id],
-        );
-        if (used[0].by !== r.assessment.id) return { state: 'token-used', by: used[0].by } as const;
-      }
-      const accountId = await this.upsertAccount(m, tenantId, r);
-      let deviceId: string | null = null;
-      let deviceStatus: string | null = null;
-      if (r.device) {
-        let dev: { id: string; status: string } | undefined;
-        if (r.device.matchedDeviceId) {
-          // The same device after a browser update: it takes the new fingerprint (unless another
-          // device row already has it, then the login is recorded on that one as usual).
-          [dev] = rowsOf<{ id: string; status: string }>(await m.query(
-            `UPDATE devices SET visitor_id = $3, storage_id = COALESCE($4, storage_id), components = $5, last_seen_at = now()
-              WHERE tenant_id = $1 AND id = $2 AND NOT EXISTS (SELECT 1 FROM devices o WHERE o.tenant_id = $1 AND o.visitor_id = $3)
-              RETURNING id, status`,
-            [tenantId, r.device.matchedDeviceId, r.device.visitorId, r.device.storageId, JSON.stringify(r.device.components)],
-          ));
-        }
-        dev ??= (await m.query(
-          `INSERT INTO devices (tenant_id, visitor_id, storage_id, components) VALUES ($1, $2, $3, $4)
-           ON CONFLICT (tenant_id, visitor_id) DO UPDATE SET last_seen_at = now(),
-             storage_id = COALESCE(EXCLUDED.storage_id, devices.storage_id), components = EXCLUDED.components
-           RETURNING id, status`,
-          [tenantId, r.device.visitorId, r.device.storageId, JSON.stringify(r.device.components)],
-        ))[0];
-        deviceId = dev!.id;
-        const [link] = await m.query(
-          `INSERT INTO account_devices (tenant_id, account_id, device_id, status, logins) VALUES ($1, $2, $3, $4, 1)
-           ON CONFLICT (account_id, device_id) DO UPDATE SET last_seen_at = now(), logins = account_devices.logins + 1,
-             status = CASE WHEN account_devices.status IN ('fraud', 'trusted') THEN account_devices.status
-                           WHEN EXCLUDED.status = 'trusted' THEN 'trusted'
-                           ELSE account_devices.status END
-           RETURNING status`,
-          [tenantId, accountId, deviceId, r.linkStatus],
-        );
-        deviceStatus = dev!.status === 'fraud' || link.status === 'fraud' ? 'fraud' : r.sharedDevice ? 'shared' : link.status;
-      }
-      const a = r.assessment;
-      const inserted = await m.query(
-        `INSERT INTO assessments (id, tenant_id, idempotency_key, account_id, device_id, bundle_id, event, status, decision,
-           policy_decision, shadow, score, scores, reasons, device_status, ip, country, asn, user_agent, created_at, language)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
-         ON CONFLICT (tenant_id, idempotency_key) DO NOTHING RETURNING id`,
-        [a.id, tenantId, a.idempotencyKey, accountId, deviceId, a.bundleId, a.event, a.status, a.decision, a.policyDecision, a.shadow,
-          a.score, JSON.stringify(a.scores), JSON.stringify(a.reasons), deviceStatus, a.ip, a.country, a.asn, a.userAgent, a.createdAt, a.language ?? null],
-      );
-      if (!inserted.length) {
-        // Another delivery of the same job got here first: undo everything this one wrote.
-        throw new DuplicateAssessment();
-      }
-      return { state: 'recorded', accountId, deviceId, deviceStatus } as const;
-    }).catch((e: unknown) => {
-      if (e instanceof DuplicateAssessment) return { state: 'duplicate' } as const;
-      throw e;
-    });
+    assertTenantId(tenantId);
+    // 'duplicate': another delivery of the same job got here first, and the function undid everything.
+    const [{ s }] = rowsOf<{ s: RecordResult }>(await this.db.query(`SELECT kizuki_score_record($1, $2::jsonb) AS s`, [tenantId, JSON.stringify(r)]));
+    return s;
   }
 
   /**
@@ -307,31 +274,7 @@ export class LoginStateRepository {
       return true;
     });
   }
-
-  private async upsertAccount(m: EntityManager, tenantId: string, r: RecordLogin): Promise<string> {
-    const l = r.learned;
-    const rows = rowsOf<{ id: string }>(
-      await m.query(
-        `INSERT INTO accounts (tenant_id, user_hash, login_count, trusted_logins, typing_profile, pointer_profile, countries, languages, last_login, networks)
-         VALUES ($1, $2, 1, $3, $4, $5, $6, $7, $8, $12)
-         ON CONFLICT (tenant_id, user_hash) DO UPDATE SET last_seen_at = now(), login_count = accounts.login_count + 1,
-           trusted_logins = accounts.trusted_logins + EXCLUDED.trusted_logins,
-           typing_profile = CASE WHEN $9 THEN EXCLUDED.typing_profile ELSE accounts.typing_profile END,
-           pointer_profile = CASE WHEN $10 THEN EXCLUDED.pointer_profile ELSE accounts.pointer_profile END,
-           countries = CASE WHEN $11 THEN EXCLUDED.countries ELSE accounts.countries END,
-           languages = CASE WHEN $11 THEN EXCLUDED.languages ELSE accounts.languages END,
-           last_login = CASE WHEN $11 THEN EXCLUDED.last_login ELSE accounts.last_login END,
-           networks = CASE WHEN $13 THEN EXCLUDED.networks ELSE accounts.networks END
-         RETURNING id`,
-        [tenantId, r.userHash, l ? 1 : 0, json(l?.typingProfile), json(l?.pointerProfile), l?.countries ?? [], l?.languages ?? [],
-          json(l?.lastLogin), l?.typingProfile !== undefined, l?.pointerProfile !== undefined, l !== null, l?.networks ?? [], l?.networks !== undefined],
-      ),
-    );
-    return rows[0].id;
-  }
 }
-
-class DuplicateAssessment extends Error {}
 
 function json(v: unknown): string | null {
   return v === undefined || v === null ? null : JSON.stringify(v);

@@ -1,0 +1,185 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+// The score job's reads and writes as two functions: one round trip to load everything a login is
+// scored against, one to record it (issue #7). Before, a login cost ~19 round trips to PostgreSQL
+// (each read in its own row-level-security transaction: BEGIN + set_config, the query, COMMIT), and
+// on this machine a round trip costs ~150 µs of the worker's CPU and as much of PostgreSQL's: the
+// worker spent most of its time writing to sockets.
+//
+// Both are SECURITY INVOKER (the default): they run as the caller, `kizuki_app`, so row-level
+// security binds every statement in them. Each sets `app.tenant_id` for its own transaction (the
+// statement's), exactly as withTenant() does.
+export class ScorePathFunctions1764490300000 implements MigrationInterface {
+  name = 'ScorePathFunctions1764490300000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`
+      CREATE OR REPLACE FUNCTION kizuki_score_load(
+        p_tenant uuid, p_user_hash text, p_visitor text, p_storage text, p_token uuid, p_ip text,
+        p_idempotency_key text, p_bundle uuid, p_asn text, p_country text)
+      RETURNS json LANGUAGE plpgsql AS $fn$
+      DECLARE
+        result json;
+        v_visitor text := p_visitor;
+        v_storage text := p_storage;
+      BEGIN
+        PERFORM set_config('app.tenant_id', p_tenant::text, true);
+        -- no device given: the one in the stored bundle (the worker knows it only from the bundle)
+        IF v_visitor IS NULL AND p_bundle IS NOT NULL THEN
+          SELECT payload->'device'->>'visitorId', payload->'device'->>'storageId' INTO v_visitor, v_storage
+            FROM signal_bundles WHERE tenant_id = p_tenant AND id = p_bundle;
+        END IF;
+        v_visitor := coalesce(v_visitor, '');
+        WITH acc AS (
+          SELECT id, login_count AS "loginCount", trusted_logins AS "trustedLogins", typing_profile AS "typingProfile",
+                 pointer_profile AS "pointerProfile", countries, languages, networks, last_login AS "lastLogin"
+            FROM accounts WHERE tenant_id = p_tenant AND user_hash = p_user_hash),
+        dev AS (
+          SELECT id, visitor_id AS "visitorId", status, components, (visitor_id <> v_visitor) AS "matchedByStorage"
+            FROM devices WHERE tenant_id = p_tenant AND (visitor_id = v_visitor OR (v_storage IS NOT NULL AND storage_id = v_storage))
+           ORDER BY (visitor_id = v_visitor) DESC, last_seen_at DESC LIMIT 1),
+        ad AS (
+          SELECT d.id, d.components, a.status, (d.status = 'fraud') AS "deviceFraud"
+            FROM account_devices a JOIN acc ON a.account_id = acc.id JOIN devices d ON d.id = a.device_id
+           WHERE a.tenant_id = p_tenant ORDER BY a.last_seen_at DESC LIMIT 20)
+        SELECT json_build_object(
+          'policy', t.policy,
+          'account', (SELECT row_to_json(acc) FROM acc),
+          'device', (SELECT row_to_json(dev) FROM dev),
+          'linkStatus', (SELECT a.status FROM account_devices a JOIN acc ON a.account_id = acc.id JOIN dev ON a.device_id = dev.id),
+          'otherAccounts', (SELECT count(*)::int FROM account_devices a JOIN dev ON a.device_id = dev.id
+                             WHERE a.tenant_id = p_tenant AND a.account_id IS DISTINCT FROM (SELECT id FROM acc)),
+          'tokenUsedBy', (SELECT assessment_id FROM token_uses WHERE tenant_id = p_tenant AND token_id = p_token),
+          'accountDevices', (SELECT coalesce(json_agg(ad), '[]'::json) FROM ad),
+          'tor', (p_ip IS NOT NULL AND EXISTS (SELECT 1 FROM tor_exit_nodes WHERE ip = p_ip::inet)),
+          -- the answer of an earlier delivery of this job (idempotency)
+          'existing', (SELECT row_to_json(x) FROM (
+              SELECT id, account_id AS "accountId", device_id AS "deviceId", bundle_id AS "bundleId", event, status, decision,
+                     policy_decision AS "policyDecision", shadow, score, scores, reasons, device_status AS "deviceStatus", host(ip) AS ip,
+                     country, label, created_at AS "createdAt"
+                FROM assessments WHERE tenant_id = p_tenant AND idempotency_key = p_idempotency_key) x),
+          'bundle', (SELECT row_to_json(b) FROM (
+              SELECT id, received_at AS "receivedAt", host(ip) AS ip, user_agent AS "userAgent", origin, payload
+                FROM signal_bundles WHERE tenant_id = p_tenant AND id = p_bundle) b),
+          -- list entries that may match; device entries for this device or any of the account's
+          -- (the worker keeps the one its fuzzy match settles on)
+          'lists', (SELECT coalesce(json_agg(l), '[]'::json) FROM (
+              SELECT list, kind, value, comment FROM list_entries
+               WHERE tenant_id = p_tenant AND (expires_at IS NULL OR expires_at > now()) AND (
+                     (kind = 'ip' AND value = p_ip)
+                  OR (kind = 'cidr' AND p_ip IS NOT NULL AND p_ip::inet <<= value::cidr)
+                  OR (kind = 'device' AND (value = (SELECT id::text FROM dev) OR value IN (SELECT id::text FROM ad)))
+                  OR (kind = 'user' AND value = p_user_hash)
+                  OR (kind = 'asn' AND value = p_asn)
+                  OR (kind = 'country' AND value = p_country))) l),
+          -- events some enabled endpoint subscribes to: no webhook work for a tenant without them
+          'webhookEvents', (SELECT coalesce(json_agg(DISTINCT e), '[]'::json)
+                              FROM webhook_endpoints w, unnest(w.events) e WHERE w.tenant_id = p_tenant AND w.enabled))
+          INTO result
+          FROM tenants t WHERE t.id = p_tenant;
+        RETURN result;
+      END
+      $fn$;
+
+      -- Records a scored login atomically (the statement's transaction): token use, account (and
+      -- what it learned), device and its link to the account, the assessment. Returns
+      -- {state: 'token-used', by} when another login consumed the token (nothing else written), and
+      -- {state: 'duplicate'} when an earlier delivery of the job recorded the assessment (all undone).
+      CREATE OR REPLACE FUNCTION kizuki_score_record(p_tenant uuid, r jsonb)
+      RETURNS json LANGUAGE plpgsql AS $fn$
+      DECLARE
+        a jsonb := r->'assessment';
+        l jsonb := CASE WHEN jsonb_typeof(r->'learned') = 'object' THEN r->'learned' END;
+        d jsonb := CASE WHEN jsonb_typeof(r->'device') = 'object' THEN r->'device' END;
+        v_by uuid;
+        v_account uuid;
+        v_device uuid;
+        v_device_status text;
+        v_link text;
+        v_status text;
+        v_inserted uuid;
+      BEGIN
+        PERFORM set_config('app.tenant_id', p_tenant::text, true);
+        IF r->>'tokenId' IS NOT NULL THEN
+          INSERT INTO token_uses (tenant_id, token_id, assessment_id) VALUES (p_tenant, (r->>'tokenId')::uuid, (a->>'id')::uuid)
+          ON CONFLICT (tenant_id, token_id) DO UPDATE SET token_id = EXCLUDED.token_id RETURNING assessment_id INTO v_by;
+          IF v_by <> (a->>'id')::uuid THEN
+            RETURN json_build_object('state', 'token-used', 'by', v_by);
+          END IF;
+        END IF;
+
+        -- the writes below in a block: a duplicate undoes them (a subtransaction) and is answered, not raised
+        BEGIN
+        INSERT INTO accounts (tenant_id, user_hash, login_count, trusted_logins, typing_profile, pointer_profile, countries, languages, last_login, networks)
+        VALUES (p_tenant, r->>'userHash', 1, CASE WHEN l IS NULL THEN 0 ELSE 1 END,
+                NULLIF(l->'typingProfile', 'null'::jsonb), NULLIF(l->'pointerProfile', 'null'::jsonb),
+                coalesce(ARRAY(SELECT jsonb_array_elements_text(l->'countries')), '{}'),
+                coalesce(ARRAY(SELECT jsonb_array_elements_text(l->'languages')), '{}'),
+                NULLIF(l->'lastLogin', 'null'::jsonb),
+                coalesce(ARRAY(SELECT jsonb_array_elements_text(l->'networks')), '{}'))
+        ON CONFLICT (tenant_id, user_hash) DO UPDATE SET last_seen_at = now(), login_count = accounts.login_count + 1,
+          trusted_logins = accounts.trusted_logins + EXCLUDED.trusted_logins,
+          typing_profile = CASE WHEN l ? 'typingProfile' THEN EXCLUDED.typing_profile ELSE accounts.typing_profile END,
+          pointer_profile = CASE WHEN l ? 'pointerProfile' THEN EXCLUDED.pointer_profile ELSE accounts.pointer_profile END,
+          countries = CASE WHEN l IS NOT NULL THEN EXCLUDED.countries ELSE accounts.countries END,
+          languages = CASE WHEN l IS NOT NULL THEN EXCLUDED.languages ELSE accounts.languages END,
+          last_login = CASE WHEN l IS NOT NULL THEN EXCLUDED.last_login ELSE accounts.last_login END,
+          networks = CASE WHEN l ? 'networks' THEN EXCLUDED.networks ELSE accounts.networks END
+        RETURNING id INTO v_account;
+
+        IF d IS NOT NULL THEN
+          IF d->>'matchedDeviceId' IS NOT NULL THEN
+            -- the same device after a browser update takes the new fingerprint (unless another
+            -- device row already has it: then the login is recorded on that one as usual)
+            UPDATE devices SET visitor_id = d->>'visitorId', storage_id = COALESCE(d->>'storageId', storage_id),
+                   components = coalesce(d->'components', '{}'), last_seen_at = now()
+             WHERE tenant_id = p_tenant AND id = (d->>'matchedDeviceId')::uuid
+               AND NOT EXISTS (SELECT 1 FROM devices o WHERE o.tenant_id = p_tenant AND o.visitor_id = d->>'visitorId')
+            RETURNING id, status INTO v_device, v_device_status;
+          END IF;
+          IF v_device IS NULL THEN
+            INSERT INTO devices (tenant_id, visitor_id, storage_id, components) VALUES (p_tenant, d->>'visitorId', d->>'storageId', coalesce(d->'components', '{}'))
+            ON CONFLICT (tenant_id, visitor_id) DO UPDATE SET last_seen_at = now(),
+              storage_id = COALESCE(EXCLUDED.storage_id, devices.storage_id), components = EXCLUDED.components
+            RETURNING id, status INTO v_device, v_device_status;
+          END IF;
+          INSERT INTO account_devices (tenant_id, account_id, device_id, status, logins) VALUES (p_tenant, v_account, v_device, r->>'linkStatus', 1)
+          ON CONFLICT (account_id, device_id) DO UPDATE SET last_seen_at = now(), logins = account_devices.logins + 1,
+            status = CASE WHEN account_devices.status IN ('fraud', 'trusted') THEN account_devices.status
+                          WHEN EXCLUDED.status = 'trusted' THEN 'trusted'
+                          ELSE account_devices.status END
+          RETURNING status INTO v_link;
+          v_status := CASE WHEN v_device_status = 'fraud' OR v_link = 'fraud' THEN 'fraud'
+                           WHEN coalesce((r->>'sharedDevice')::boolean, false) THEN 'shared'
+                           ELSE v_link END;
+        END IF;
+
+        INSERT INTO assessments (id, tenant_id, idempotency_key, account_id, device_id, bundle_id, event, status, decision,
+          policy_decision, shadow, score, scores, reasons, device_status, ip, country, asn, user_agent, created_at, language)
+        VALUES ((a->>'id')::uuid, p_tenant, a->>'idempotencyKey', v_account, v_device, (a->>'bundleId')::uuid, a->>'event', a->>'status',
+          a->>'decision', a->>'policyDecision', (a->>'shadow')::boolean, round((a->>'score')::numeric)::smallint, a->'scores', a->'reasons',
+          v_status, (a->>'ip')::inet, a->>'country', (a->>'asn')::integer, a->>'userAgent', (a->>'createdAt')::timestamptz, a->>'language')
+        ON CONFLICT (tenant_id, idempotency_key) DO NOTHING RETURNING id INTO v_inserted;
+        IF v_inserted IS NULL THEN
+          RAISE EXCEPTION 'assessment already recorded' USING ERRCODE = 'KZ001';
+        END IF;
+        EXCEPTION WHEN SQLSTATE 'KZ001' THEN
+          RETURN json_build_object('state', 'duplicate');
+        END;
+        RETURN json_build_object('state', 'recorded', 'accountId', v_account, 'deviceId', v_device, 'deviceStatus', v_status);
+      END
+      $fn$;
+    `);
+    await q.query(`
+      DO $$ BEGIN
+        IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'kizuki_app') THEN
+          GRANT EXECUTE ON FUNCTION kizuki_score_load(uuid, text, text, text, uuid, text, text, uuid, text, text), kizuki_score_record(uuid, jsonb) TO kizuki_app;
+        END IF;
+      END $$;
+    `);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP FUNCTION IF EXISTS kizuki_score_load(uuid, text, text, text, uuid, text, text, uuid, text, text); DROP FUNCTION IF EXISTS kizuki_score_record(uuid, jsonb);`);
+  }
+}

@@ -1,0 +1,105 @@
+// The score job's two round trips (kizuki_score_load / kizuki_score_record, migration
+// 1764490300000) on a real PostgreSQL, as the worker's role: atomic, idempotent, tenant-bound.
+import { randomUUID } from 'node:crypto';
+import { LoginStateRepository, type RecordLogin } from '@kizuki/database';
+import { KizukiEnv } from '../helpers/kizuki-env';
+
+jest.setTimeout(60_000);
+
+describe('score path functions (real PostgreSQL, row-level security)', () => {
+  const env = new KizukiEnv();
+  let a: string;
+  let b: string;
+  let repo: LoginStateRepository;
+
+  beforeAll(async () => {
+    await env.start();
+    a = (await env.createTenant('A')).tenantId;
+    b = (await env.createTenant('B')).tenantId;
+    repo = env.worker!.get(LoginStateRepository);
+  });
+  afterAll(() => env.stop());
+
+  const login = (assessmentId: string, o: { key?: string; tokenId?: string | null; userHash?: string } = {}): RecordLogin => ({
+    assessment: {
+      id: assessmentId,
+      idempotencyKey: o.key ?? `k-${assessmentId}`,
+      bundleId: o.tokenId ?? null,
+      event: 'login',
+      status: 'succeeded',
+      decision: 'allow',
+      policyDecision: 'allow',
+      shadow: false,
+      score: 12,
+      scores: { takeover: 0.1, bot: 0, typing: null, pointer: null },
+      reasons: [{ code: 'NEW_USER', detail: 'first login' }],
+      ip: '203.0.113.7',
+      country: 'JP',
+      asn: 2516,
+      userAgent: 'Mozilla/5.0',
+      createdAt: new Date(),
+      language: 'ja',
+    },
+    userHash: o.userHash ?? 'hash-alice',
+    device: { visitorId: 'visitor-abcdefgh', storageId: 'storage-abcdefgh', components: { platform: 'Win32' } },
+    linkStatus: 'trusted',
+    tokenId: o.tokenId ?? null,
+    learned: { countries: ['JP'], languages: ['ja'], networks: ['203.0.113.0/24'], lastLogin: { at: Date.now(), country: 'JP', lat: null, lon: null } },
+  });
+  const query = (userHash: string, key: string, extra: Partial<Parameters<LoginStateRepository['load']>[1]> = {}) => ({
+    userHash,
+    device: { visitorId: 'visitor-abcdefgh', storageId: null },
+    tokenId: null,
+    ip: '203.0.113.7',
+    idempotencyKey: key,
+    bundleId: null,
+    asn: 2516,
+    country: 'JP',
+    ...extra,
+  });
+
+  it('records a login with what it learned, and loads it back in one call', async () => {
+    const id = randomUUID();
+    const r = await repo.record(a, login(id));
+    expect(r).toMatchObject({ state: 'recorded', deviceStatus: 'trusted' });
+    const s = await repo.load(a, query('hash-alice', `k-${id}`));
+    expect(s.existing).toMatchObject({ id, decision: 'allow', score: 12 });
+    expect(s.account).toMatchObject({ loginCount: 1, trustedLogins: 1, countries: ['JP'], networks: ['203.0.113.0/24'] });
+    expect(s.device).toMatchObject({ visitorId: 'visitor-abcdefgh', linkStatus: 'trusted', otherAccounts: 0 });
+  });
+
+  it('a second delivery of the same job writes nothing, and a used token refuses another login', async () => {
+    const id = randomUUID();
+    const token = randomUUID();
+    expect((await repo.record(a, login(id, { key: 'dup', tokenId: token, userHash: 'hash-bob' }))).state).toBe('recorded');
+    expect(await repo.record(a, login(randomUUID(), { key: 'dup', userHash: 'hash-bob' }))).toEqual({ state: 'duplicate' });
+    expect(await repo.record(a, login(randomUUID(), { key: 'other', tokenId: token, userHash: 'hash-bob' }))).toEqual({ state: 'token-used', by: id });
+    const [bob] = await env.sql<{ login_count: number }>(`SELECT login_count FROM accounts WHERE tenant_id = $1 AND user_hash = 'hash-bob'`, [a]);
+    expect(bob.login_count).toBe(1); // neither the duplicate nor the refused login counted
+    expect((await repo.load(a, query('hash-bob', 'x', { tokenId: token }))).tokenUsedBy).toBe(id);
+  });
+
+  it('finds the device through the stored bundle, and the list entries that may match', async () => {
+    const bundleId = randomUUID();
+    await env.sql(`INSERT INTO signal_bundles (id, tenant_id, received_at, payload) VALUES ($1, $2, now(), $3)`, [
+      bundleId,
+      a,
+      JSON.stringify({ device: { visitorId: 'visitor-abcdefgh', storageId: null } }),
+    ]);
+    await env.sql(`INSERT INTO list_entries (tenant_id, list, kind, value) VALUES ($1, 'deny', 'cidr', '203.0.113.0/24'), ($1, 'deny', 'country', 'FR')`, [a]);
+    const s = await repo.load(a, query('hash-alice', 'none', { device: null, bundleId, tokenId: bundleId }));
+    expect(s.bundle?.id).toBe(bundleId);
+    expect(s.device?.visitorId).toBe('visitor-abcdefgh');
+    expect(s.lists.map((l) => `${l.kind}:${l.value}`)).toEqual(['cidr:203.0.113.0/24']);
+  });
+
+  it('another tenant sees none of it, even with the same user hash and key', async () => {
+    const s = await repo.load(b, query('hash-alice', 'dup'));
+    expect(s).toMatchObject({ account: null, device: null, existing: null, lists: [], accountDevices: [] });
+    // and a record for B does not touch A's account
+    expect((await repo.record(b, login(randomUUID(), { userHash: 'hash-alice' }))).state).toBe('recorded');
+    const rows = await env.sql<{ tenant_id: string; login_count: number }>(`SELECT tenant_id, login_count FROM accounts WHERE user_hash = 'hash-alice' ORDER BY tenant_id = $1 DESC`, [a]);
+    expect(rows.map((r) => r.login_count)).toEqual([1, 1]);
+    await expect(repo.load('not-a-uuid', query('x', 'y'))).rejects.toThrow(/UUID/);
+  });
+});
