@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
+import { Client } from 'pg';
 import type { SignalBundle } from '../libs/scoring/src/signals';
 import * as S from '../libs/scoring/src/testing/scenario';
 import { percentile, startStack, type Stack } from './lib/stack';
@@ -24,8 +25,10 @@ const RATES = list(arg('rates', '100,250,500,1000'));
 const DURATION = Number(arg('duration', '60'));
 const COLLECT_RATES = list(arg('collect-rates', '1000,2000,3000,4000'));
 const COLLECT_DURATION = Number(arg('collect-duration', '15'));
-const ACCOUNTS = Number(arg('accounts', '500'));
-const ENROL = Number(arg('enrol', '6'));
+// Enough accounts that each logs in about once every few seconds at 500 req/s, as people do (a
+// few hundred accounts would each log in several times a second: hot rows no real tenant has).
+const ACCOUNTS = Number(arg('accounts', '3000'));
+const ENROL = Number(arg('enrol', '3'));
 const SOAK = Number(arg('soak', '0'));
 const APIS = Number(arg('apis', '1'));
 const WORKERS = Number(arg('workers', '1'));
@@ -137,12 +140,20 @@ async function main(): Promise<void> {
     return post(url(k, '/v1/risk'), sk, riskBody(token(c), u, ipOf(u)), performance.now());
   });
   console.error(`[load] enrolled ${ACCOUNTS} accounts × ${ENROL} logins in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  // Planner statistics as a live database has them (autovacuum keeps them current): a database
+  // filled seconds ago still has the statistics of an empty one, and plans chosen on those (an
+  // index scan over a whole tenant for a unique key) would be measured instead of Kizuki.
+  const pg = new Client({ connectionString: stack.env.DATABASE_URL });
+  await pg.connect();
+  await pg.query('ANALYZE');
+  await pg.end();
 
   const results: ReturnType<typeof summarise>[] = [];
   const workerLatency: { step: string; p50: number; p99: number; jobsPerSec: number }[] = [];
   const redis = new IORedis(stack.env.REDIS_URL);
   const scoreQueue = new Queue('score', { connection: redis, prefix: stack.env.KIZUKI_REDIS_PREFIX });
-  const bodies = Array.from({ length: 200 }, (_, i) => bundleBody(S.humanBundle(people[i % ACCOUNTS], device(i % ACCOUNTS), 50_000 + i)));
+  // Each account's own device and rhythm: a login's bundle is its user's (2 per account, alternating).
+  const bodies = Array.from({ length: ACCOUNTS * 2 }, (_, i) => bundleBody(S.humanBundle(people[i % ACCOUNTS], device(i % ACCOUNTS), 50_000 + i)));
 
   const ingestQueue = new Queue('ingest', { connection: redis, prefix: stack.env.KIZUKI_REDIS_PREFIX });
   // Each step starts with empty queues: the backlog of the step before (or of the set-up) must not
@@ -166,8 +177,9 @@ async function main(): Promise<void> {
   const riskStep = async (rate: number, seconds: number, name: string) => {
     const count = Math.round(rate * seconds);
     // Tokens first (not measured): each login's collect happens before its risk call, as on a real page.
-    const tokens = await pool(count, 64, async (i) => token(await collect(i, bodies[i % bodies.length])));
+    const tokens = await pool(count, 64, async (i) => token(await collect(i, bodies[(i % ACCOUNTS) + ACCOUNTS * (Math.floor(i / ACCOUNTS) % 2)])));
     await drain();
+    console.error(`[load] ${name} ${rate}/s for ${seconds} s: starting`);
     const since = Date.now();
     const answers = await openLoop(rate, count, (i, scheduled) => {
       const u = i % ACCOUNTS;

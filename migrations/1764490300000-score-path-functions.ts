@@ -17,40 +17,64 @@ export class ScorePathFunctions1764490300000 implements MigrationInterface {
       CREATE OR REPLACE FUNCTION kizuki_score_load(
         p_tenant uuid, p_user_hash text, p_visitor text, p_storage text, p_token uuid, p_ip text,
         p_idempotency_key text, p_bundle uuid, p_asn text, p_country text)
-      RETURNS json LANGUAGE plpgsql AS $fn$
+      RETURNS json LANGUAGE plpgsql
+      -- Generic plans: every statement below looks rows up by exact keys, so one plan fits all
+      -- calls, and PostgreSQL does not re-plan on each (custom plans cost more than the lookups).
+      SET plan_cache_mode = force_generic_plan
+      AS $fn$
       DECLARE
-        result json;
         v_visitor text := p_visitor;
         v_storage text := p_storage;
+        v_account_id uuid;
+        v_account json;
+        v_device_id uuid;
+        v_device json;
+        v_account_devices json;
+        v_device_ids text[];
       BEGIN
         PERFORM set_config('app.tenant_id', p_tenant::text, true);
-        -- no device given: the one in the stored bundle (the worker knows it only from the bundle)
+        -- No device given: the one in the stored bundle (the worker knows it only from the bundle).
         IF v_visitor IS NULL AND p_bundle IS NOT NULL THEN
           SELECT payload->'device'->>'visitorId', payload->'device'->>'storageId' INTO v_visitor, v_storage
             FROM signal_bundles WHERE tenant_id = p_tenant AND id = p_bundle;
         END IF;
-        v_visitor := coalesce(v_visitor, '');
-        WITH acc AS (
+
+        -- One step per key, each an index lookup on exact values: no join whose key the planner
+        -- cannot see (a tenant-wide scan at a million accounts).
+        SELECT a.id, row_to_json(a) INTO v_account_id, v_account FROM (
           SELECT id, login_count AS "loginCount", trusted_logins AS "trustedLogins", typing_profile AS "typingProfile",
                  pointer_profile AS "pointerProfile", countries, languages, networks, last_login AS "lastLogin"
-            FROM accounts WHERE tenant_id = p_tenant AND user_hash = p_user_hash),
-        dev AS (
-          SELECT id, visitor_id AS "visitorId", status, components, (visitor_id <> v_visitor) AS "matchedByStorage"
-            FROM devices WHERE tenant_id = p_tenant AND (visitor_id = v_visitor OR (v_storage IS NOT NULL AND storage_id = v_storage))
-           ORDER BY (visitor_id = v_visitor) DESC, last_seen_at DESC LIMIT 1),
-        ad AS (
+            FROM accounts WHERE tenant_id = p_tenant AND user_hash = p_user_hash) a;
+
+        IF v_visitor IS NOT NULL THEN
+          SELECT d.id, row_to_json(d) INTO v_device_id, v_device FROM (
+            SELECT id, visitor_id AS "visitorId", status, components, false AS "matchedByStorage"
+              FROM devices WHERE tenant_id = p_tenant AND visitor_id = v_visitor) d;
+        END IF;
+        IF v_device_id IS NULL AND v_storage IS NOT NULL THEN
+          -- a cleared fingerprint, the same first-party storage id
+          SELECT d.id, row_to_json(d) INTO v_device_id, v_device FROM (
+            SELECT id, visitor_id AS "visitorId", status, components, true AS "matchedByStorage"
+              FROM devices WHERE tenant_id = p_tenant AND storage_id = v_storage ORDER BY last_seen_at DESC LIMIT 1) d;
+        END IF;
+
+        SELECT coalesce(json_agg(x), '[]'::json), array_agg(x.id::text) INTO v_account_devices, v_device_ids FROM (
           SELECT d.id, d.components, a.status, (d.status = 'fraud') AS "deviceFraud"
-            FROM account_devices a JOIN acc ON a.account_id = acc.id JOIN devices d ON d.id = a.device_id
-           WHERE a.tenant_id = p_tenant ORDER BY a.last_seen_at DESC LIMIT 20)
-        SELECT json_build_object(
+            FROM account_devices a JOIN devices d ON d.id = a.device_id
+           WHERE a.account_id = v_account_id ORDER BY a.last_seen_at DESC LIMIT 20) x;
+
+        RETURN (SELECT json_build_object(
           'policy', t.policy,
-          'account', (SELECT row_to_json(acc) FROM acc),
-          'device', (SELECT row_to_json(dev) FROM dev),
-          'linkStatus', (SELECT a.status FROM account_devices a JOIN acc ON a.account_id = acc.id JOIN dev ON a.device_id = dev.id),
-          'otherAccounts', (SELECT count(*)::int FROM account_devices a JOIN dev ON a.device_id = dev.id
-                             WHERE a.tenant_id = p_tenant AND a.account_id IS DISTINCT FROM (SELECT id FROM acc)),
+          'account', v_account,
+          'device', v_device,
+          'linkStatus', (SELECT status FROM account_devices WHERE account_id = v_account_id AND device_id = v_device_id),
+          -- other accounts seen on the device, counted up to 1,000 (DEVICE_SHARED needs a handful;
+          -- an attack tool's device must not make every login count its victims)
+          'otherAccounts', (SELECT count(*)::int FROM (
+              SELECT 1 FROM account_devices WHERE tenant_id = p_tenant AND device_id = v_device_id
+                 AND account_id IS DISTINCT FROM v_account_id LIMIT 1000) o),
           'tokenUsedBy', (SELECT assessment_id FROM token_uses WHERE tenant_id = p_tenant AND token_id = p_token),
-          'accountDevices', (SELECT coalesce(json_agg(ad), '[]'::json) FROM ad),
+          'accountDevices', v_account_devices,
           'tor', (p_ip IS NOT NULL AND EXISTS (SELECT 1 FROM tor_exit_nodes WHERE ip = p_ip::inet)),
           -- the answer of an earlier delivery of this job (idempotency)
           'existing', (SELECT row_to_json(x) FROM (
@@ -68,16 +92,14 @@ export class ScorePathFunctions1764490300000 implements MigrationInterface {
                WHERE tenant_id = p_tenant AND (expires_at IS NULL OR expires_at > now()) AND (
                      (kind = 'ip' AND value = p_ip)
                   OR (kind = 'cidr' AND p_ip IS NOT NULL AND p_ip::inet <<= value::cidr)
-                  OR (kind = 'device' AND (value = (SELECT id::text FROM dev) OR value IN (SELECT id::text FROM ad)))
+                  OR (kind = 'device' AND (value = v_device_id::text OR value = ANY(v_device_ids)))
                   OR (kind = 'user' AND value = p_user_hash)
                   OR (kind = 'asn' AND value = p_asn)
                   OR (kind = 'country' AND value = p_country))) l),
           -- events some enabled endpoint subscribes to: no webhook work for a tenant without them
           'webhookEvents', (SELECT coalesce(json_agg(DISTINCT e), '[]'::json)
                               FROM webhook_endpoints w, unnest(w.events) e WHERE w.tenant_id = p_tenant AND w.enabled))
-          INTO result
-          FROM tenants t WHERE t.id = p_tenant;
-        RETURN result;
+          FROM tenants t WHERE t.id = p_tenant);
       END
       $fn$;
 
@@ -86,7 +108,9 @@ export class ScorePathFunctions1764490300000 implements MigrationInterface {
       -- {state: 'token-used', by} when another login consumed the token (nothing else written), and
       -- {state: 'duplicate'} when an earlier delivery of the job recorded the assessment (all undone).
       CREATE OR REPLACE FUNCTION kizuki_score_record(p_tenant uuid, r jsonb)
-      RETURNS json LANGUAGE plpgsql AS $fn$
+      RETURNS json LANGUAGE plpgsql
+      SET plan_cache_mode = force_generic_plan
+      AS $fn$
       DECLARE
         a jsonb := r->'assessment';
         l jsonb := CASE WHEN jsonb_typeof(r->'learned') = 'object' THEN r->'learned' END;

@@ -81,7 +81,9 @@ export async function startStack(options: { apis?: number; workers?: number; env
     async stop() {
       // a process killed by a signal has exitCode null and a signalCode: it has exited already
       await Promise.all(processes.map((p) => (p.exitCode === null && p.signalCode === null ? new Promise((r) => { p.once('exit', r); p.kill('SIGTERM'); }) : null)));
-      await admin(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
+      // KIZUKI_BENCH_KEEP_DB=1 leaves the database for a look afterwards (EXPLAIN, pgbench)
+      if (process.env.KIZUKI_BENCH_KEEP_DB === '1') console.error(`[bench] database kept: ${db}`);
+      else await admin(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
       await deleteRedisPrefix(env.REDIS_URL, env.KIZUKI_REDIS_PREFIX);
     },
   };
