@@ -194,16 +194,49 @@ export class ScorePathFunctions1764490300000 implements MigrationInterface {
       END
       $fn$;
     `);
+    // Several logins of one tenant in one round trip and one transaction: a worker scoring N logins
+    // at once sends one call, and PostgreSQL flushes its WAL once for them. Each record keeps its
+    // own duplicate handling; an error fails the batch, which the worker then retries one by one.
+    await q.query(`
+      CREATE OR REPLACE FUNCTION kizuki_score_load_many(p_tenant uuid, p jsonb)
+      RETURNS json LANGUAGE plpgsql AS $fn$
+      DECLARE
+        e jsonb;
+        out json[] := '{}';
+      BEGIN
+        FOR e IN SELECT value FROM jsonb_array_elements(p) LOOP
+          out := out || kizuki_score_load(p_tenant, e->>'userHash', e->>'visitorId', e->>'storageId', (e->>'tokenId')::uuid, e->>'ip',
+                                          e->>'idempotencyKey', (e->>'bundleId')::uuid, e->>'asn', e->>'country');
+        END LOOP;
+        RETURN array_to_json(out);
+      END
+      $fn$;
+
+      CREATE OR REPLACE FUNCTION kizuki_score_record_many(p_tenant uuid, p jsonb)
+      RETURNS json LANGUAGE plpgsql AS $fn$
+      DECLARE
+        e jsonb;
+        out json[] := '{}';
+      BEGIN
+        FOR e IN SELECT value FROM jsonb_array_elements(p) LOOP
+          out := out || kizuki_score_record(p_tenant, e);
+        END LOOP;
+        RETURN array_to_json(out);
+      END
+      $fn$;
+    `);
     await q.query(`
       DO $$ BEGIN
         IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'kizuki_app') THEN
-          GRANT EXECUTE ON FUNCTION kizuki_score_load(uuid, text, text, text, uuid, text, text, uuid, text, text), kizuki_score_record(uuid, jsonb) TO kizuki_app;
+          GRANT EXECUTE ON FUNCTION kizuki_score_load(uuid, text, text, text, uuid, text, text, uuid, text, text), kizuki_score_record(uuid, jsonb),
+            kizuki_score_load_many(uuid, jsonb), kizuki_score_record_many(uuid, jsonb) TO kizuki_app;
         END IF;
       END $$;
     `);
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`DROP FUNCTION IF EXISTS kizuki_score_load(uuid, text, text, text, uuid, text, text, uuid, text, text); DROP FUNCTION IF EXISTS kizuki_score_record(uuid, jsonb);`);
+    await q.query(`DROP FUNCTION IF EXISTS kizuki_score_load_many(uuid, jsonb); DROP FUNCTION IF EXISTS kizuki_score_record_many(uuid, jsonb);
+      DROP FUNCTION IF EXISTS kizuki_score_load(uuid, text, text, text, uuid, text, text, uuid, text, text); DROP FUNCTION IF EXISTS kizuki_score_record(uuid, jsonb);`);
   }
 }

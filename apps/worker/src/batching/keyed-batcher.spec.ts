@@ -28,3 +28,15 @@ describe('KeyedBatcher', () => {
     expect(results[8].status).toBe('rejected'); // the item 13
   });
 });
+
+describe('KeyedBatcher with results', () => {
+  it('gives each caller the result for its own item', async () => {
+    const calls: number[][] = [];
+    const b = new KeyedBatcher<number, string>(async (_k, items) => {
+      calls.push(items);
+      return items.map((n) => `#${n}`);
+    });
+    await expect(Promise.all([b.add('t', 1), b.add('t', 2), b.add('u', 3)])).resolves.toEqual(['#1', '#2', '#3']);
+    expect(calls).toEqual([[1, 2], [3]]);
+  });
+});

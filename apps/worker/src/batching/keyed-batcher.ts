@@ -1,20 +1,21 @@
 /**
- * Gathers the items concurrent jobs hand in during one turn of the event loop and writes them
- * per key (tenant) in one go: a worker running N jobs at once then makes one database round trip
- * where it made N. Each caller's promise settles with its batch, so a job completes only once its
- * row is written. A failed batch is written again item by item, so only the jobs whose own item
- * fails are failed (and retried by BullMQ).
+ * Gathers the items concurrent jobs hand in during one turn of the event loop and writes (or
+ * reads) them per key (tenant) in one go: a worker running N jobs at once then makes one database
+ * round trip where it made N. Each caller's promise settles with its own result once its batch is
+ * done. A failed batch is tried again item by item, so only the jobs whose own item fails are
+ * failed (and retried by BullMQ).
  */
-export class KeyedBatcher<T> {
-  private readonly pending = new Map<string, { item: T; resolve: () => void; reject: (e: unknown) => void }[]>();
+export class KeyedBatcher<T, R = void> {
+  private readonly pending = new Map<string, { item: T; resolve: (r: R) => void; reject: (e: unknown) => void }[]>();
   private scheduled = false;
 
+  /** `run` answers one result per item, in order (or nothing, for writes). */
   constructor(
-    private readonly write: (key: string, items: T[]) => Promise<void>,
+    private readonly run: (key: string, items: T[]) => Promise<R[] | void>,
     private readonly maxBatch = 100,
   ) {}
 
-  add(key: string, item: T): Promise<void> {
+  add(key: string, item: T): Promise<R> {
     return new Promise((resolve, reject) => {
       const list = this.pending.get(key) ?? [];
       list.push({ item, resolve, reject });
@@ -36,15 +37,15 @@ export class KeyedBatcher<T> {
     const list = this.pending.get(key);
     if (!list?.length) return;
     this.pending.delete(key);
-    this.write(
+    this.run(
       key,
       list.map((p) => p.item),
     ).then(
-      () => list.forEach((p) => p.resolve()),
+      (results) => list.forEach((p, i) => p.resolve((results ? results[i] : undefined) as R)),
       (e: unknown) => {
         if (list.length === 1) return list[0].reject(e);
-        // One bad item must not fail its neighbours' jobs again and again: write each alone.
-        for (const p of list) this.write(key, [p.item]).then(p.resolve, p.reject);
+        // One bad item must not fail its neighbours' jobs again and again: one by one.
+        for (const p of list) this.run(key, [p.item]).then((r) => p.resolve((r ? r[0] : undefined) as R), p.reject);
       },
     );
   }

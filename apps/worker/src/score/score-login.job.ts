@@ -1,9 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { UnrecoverableError, type Job } from 'bullmq';
-import { AssessmentRepository, LoginStateRepository, type AssessmentRow, type LoginState } from '@kizuki/database';
+import { AssessmentRepository, LoginStateRepository, type AssessmentRow, type LoginState, type LoginStateQuery, type RecordLogin, type RecordResult } from '@kizuki/database';
 import { JobName, WebhookEventsService, type RiskAnswer, type ScoreLoginJobData } from '@kizuki/queue';
 import { assess, matchDevice, resolvePolicy, type DeviceHistory, type DeviceStatus, type NetworkInfo, type ScoringInput, type SignalBundle, type TokenState } from '@kizuki/scoring';
 import { NetworkIntelService } from '../network/network-intel.service';
+import { KeyedBatcher } from '../batching/keyed-batcher';
 import type { JobHandler } from '../jobs/job-handler';
 import { WorkerMetricsService } from '../metrics/worker-metrics.service';
 import { BundleResolver } from './bundle-resolver.service';
@@ -21,15 +22,22 @@ export class ScoreLoginJob implements JobHandler<JobName.ScoreLogin> {
   readonly jobName = JobName.ScoreLogin;
   private readonly logger = new Logger(ScoreLoginJob.name);
 
+  /** Concurrent jobs' loads and records, one round trip per tenant and event-loop turn. */
+  private readonly loads: KeyedBatcher<LoginStateQuery, LoginState>;
+  private readonly records: KeyedBatcher<RecordLogin, RecordResult>;
+
   constructor(
     private readonly assessments: AssessmentRepository,
-    private readonly state: LoginStateRepository,
+    state: LoginStateRepository,
     private readonly bundles: BundleResolver,
     private readonly velocity: VelocityStore,
     private readonly network: NetworkIntelService,
     private readonly webhooks: WebhookEventsService,
     private readonly metrics: WorkerMetricsService,
-  ) {}
+  ) {
+    this.loads = new KeyedBatcher((tenantId, qs) => state.loadMany(tenantId, qs));
+    this.records = new KeyedBatcher((tenantId, rs) => state.recordMany(tenantId, rs));
+  }
 
   async handle(job: Job<ScoreLoginJobData>): Promise<RiskAnswer> {
     const d = job.data;
@@ -41,7 +49,7 @@ export class ScoreLoginJob implements JobHandler<JobName.ScoreLogin> {
     // One load: the stored bundle comes with it, and the device it names. When the risk call
     // overtook its bundle's ingest job, the bundle comes from the ingest queue (a second load, rare).
     const load = (device: { visitorId: string; storageId: string | null } | null, withToken: boolean) =>
-      this.state.load(d.tenantId, {
+      this.loads.add(d.tenantId, {
         userHash: d.userHash,
         device,
         tokenId: withToken ? tokenId : null,
@@ -130,7 +138,7 @@ export class ScoreLoginJob implements JobHandler<JobName.ScoreLogin> {
     };
     const result = assess(input);
     const trusted = d.status === 'succeeded' && result.policyDecision === 'allow';
-    const recorded = await this.state.record(d.tenantId, {
+    const recorded = await this.records.add(d.tenantId, {
       assessment: {
         id: d.assessmentId,
         idempotencyKey: d.idempotencyKey,

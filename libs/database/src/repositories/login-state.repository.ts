@@ -153,45 +153,55 @@ export class LoginStateRepository {
    * the stored bundle, the list entries that may match and the tenant's webhook subscriptions.
    */
   async load(tenantId: string, q: LoginStateQuery): Promise<LoginState> {
+    return (await this.loadMany(tenantId, [q]))[0];
+  }
+
+  /** Several logins' states in one round trip (the worker batches concurrent score jobs). */
+  async loadMany(tenantId: string, queries: LoginStateQuery[]): Promise<LoginState[]> {
     assertTenantId(tenantId);
-    const [{ s: row }] = rowsOf<{ s: LoadRow | null }>(
-      await this.db.query(`SELECT kizuki_score_load($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) AS s`, [
-        tenantId,
-        q.userHash,
-        q.device?.visitorId ?? null,
-        q.device?.storageId ?? null,
-        q.tokenId,
-        q.ip,
-        q.idempotencyKey,
-        q.bundleId,
-        q.asn === null ? null : String(q.asn),
-        q.country,
-      ]),
-    );
-    if (!row) throw new Error(`tenant ${tenantId} does not exist`);
-    return {
-      policy: row.policy,
-      account: row.account,
-      device: row.device ? { ...row.device, linkStatus: row.linkStatus, otherAccounts: row.otherAccounts } : null,
-      accountDevices: row.accountDevices ?? [],
-      tor: row.tor === true,
-      tokenUsedBy: row.tokenUsedBy,
-      existing: row.existing,
-      bundle: row.bundle,
-      lists: row.lists ?? [],
-      webhookEvents: row.webhookEvents ?? [],
-    };
+    const args = queries.map((q) => ({
+      userHash: q.userHash,
+      visitorId: q.device?.visitorId ?? null,
+      storageId: q.device?.storageId ?? null,
+      tokenId: q.tokenId,
+      ip: q.ip,
+      idempotencyKey: q.idempotencyKey,
+      bundleId: q.bundleId,
+      asn: q.asn === null ? null : String(q.asn),
+      country: q.country,
+    }));
+    const [{ s: rows }] = rowsOf<{ s: (LoadRow | null)[] }>(await this.db.query(`SELECT kizuki_score_load_many($1, $2::jsonb) AS s`, [tenantId, JSON.stringify(args)]));
+    return rows.map((row) => {
+      if (!row) throw new Error(`tenant ${tenantId} does not exist`);
+      return {
+        policy: row.policy,
+        account: row.account,
+        device: row.device ? { ...row.device, linkStatus: row.linkStatus, otherAccounts: row.otherAccounts } : null,
+        accountDevices: row.accountDevices ?? [],
+        tor: row.tor === true,
+        tokenUsedBy: row.tokenUsedBy,
+        existing: row.existing,
+        bundle: row.bundle,
+        lists: row.lists ?? [],
+        webhookEvents: row.webhookEvents ?? [],
+      };
+    });
   }
 
   /**
    * Stores the assessment and what the login taught, atomically, in one round trip
-   * (kizuki_score_record). Idempotent on the assessment's idempotency key; refuses (and writes
+   * (kizuki_score_record). Idempotent on the assessment's idempotency key ('duplicate': another
+   * delivery of the same job got there first, and nothing was written); refuses (and writes
    * nothing) when the token was consumed by another login.
    */
   async record(tenantId: string, r: RecordLogin): Promise<RecordResult> {
+    return (await this.recordMany(tenantId, [r]))[0];
+  }
+
+  /** Several logins recorded in one round trip and one transaction (each with its own duplicate handling). */
+  async recordMany(tenantId: string, records: RecordLogin[]): Promise<RecordResult[]> {
     assertTenantId(tenantId);
-    // 'duplicate': another delivery of the same job got here first, and the function undid everything.
-    const [{ s }] = rowsOf<{ s: RecordResult }>(await this.db.query(`SELECT kizuki_score_record($1, $2::jsonb) AS s`, [tenantId, JSON.stringify(r)]));
+    const [{ s }] = rowsOf<{ s: RecordResult[] }>(await this.db.query(`SELECT kizuki_score_record_many($1, $2::jsonb) AS s`, [tenantId, JSON.stringify(records)]));
     return s;
   }
 
