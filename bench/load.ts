@@ -149,6 +149,7 @@ async function main(): Promise<void> {
   await pg.end();
 
   const results: ReturnType<typeof summarise>[] = [];
+  const answeredIds: string[] = [];
   const workerLatency: { step: string; p50: number; p99: number; jobsPerSec: number }[] = [];
   const redis = new IORedis(stack.env.REDIS_URL);
   const scoreQueue = new Queue('score', { connection: redis, prefix: stack.env.KIZUKI_REDIS_PREFIX });
@@ -186,6 +187,7 @@ async function main(): Promise<void> {
       return post(url(i, '/v1/risk'), sk, riskBody(tokens[i], u, ipOf(u), i % 20 === 0 ? 'failed' : 'succeeded'), scheduled);
     });
     results.push(summarise(name, rate, seconds, answers));
+    for (const a of answers) if (a.status === 200) answeredIds.push((JSON.parse(a.body) as { id: string }).id);
     const jobs = (await scoreQueue.getJobs(['completed'], 0, 5000)).filter((j) => j.timestamp >= since && j.finishedOn);
     const lat = jobs.map((j) => (j.finishedOn ?? 0) - j.timestamp).sort((a, b) => a - b);
     const span = jobs.length ? (Math.max(...jobs.map((j) => j.finishedOn ?? 0)) - Math.min(...jobs.map((j) => j.timestamp))) / 1000 : NaN;
@@ -207,6 +209,36 @@ async function main(): Promise<void> {
   }
   const memEnd = pids.map(rssMb);
   await drain();
+  // Exactly once, whatever the number of processes: every answered login (degraded or not) is
+  // stored once, each account learned from each of its logins once, and the velocity counters
+  // (shared by all workers) hold exactly the logins stored.
+  const db = new Client({ connectionString: stack.env.DATABASE_URL });
+  await db.connect();
+  const ids = [...new Set(answeredIds)];
+  const [stored] = (await db.query<{ n: string }>(`SELECT count(*) AS n FROM assessments WHERE id = ANY($1::uuid[])`, [ids])).rows;
+  const [counts] = (await db.query<{ logins: string; rows: string }>(`SELECT (SELECT sum(login_count) FROM accounts) AS logins, (SELECT count(*) FROM assessments) AS rows`)).rows;
+  // per IP: the logins inside the stuffing window (default policy: 60 min) ending at its last login
+  const sample = (await db.query<{ ip: string; n: string }>(
+    `SELECT host(a.ip) AS ip, count(*) AS n FROM assessments a
+       JOIN (SELECT ip, max(created_at) AS last FROM assessments GROUP BY ip ORDER BY random() LIMIT 50) l ON l.ip = a.ip
+      WHERE a.created_at > l.last - interval '60 minutes' GROUP BY a.ip`,
+  )).rows;
+  const tenantId = stack.tenant.tenantId;
+  let velocityOff = 0;
+  for (const r of sample) {
+    const z = await redis.zcard(`${stack.env.KIZUKI_REDIS_PREFIX}:vel:${tenantId}:ipl:${r.ip}`);
+    if (z !== Number(r.n)) velocityOff++;
+  }
+  await db.end();
+  const exactly = {
+    answered: ids.length,
+    storedOnce: Number(stored.n),
+    accountsLoginCount: Number(counts.logins),
+    assessmentRows: Number(counts.rows),
+    velocityKeysChecked: sample.length,
+    velocityKeysOff: velocityOff,
+  };
+  console.error(`[load] exactly once: ${JSON.stringify(exactly)}`);
   await Promise.all([scoreQueue.close(), ingestQueue.close()]);
   redis.disconnect();
   await stack.stop();
@@ -220,7 +252,8 @@ async function main(): Promise<void> {
   console.log(`\nRSS MB (api…, worker…): start ${memStart.join(', ')} → end ${memEnd.join(', ')}`);
   const sustained = results.filter((r) => r.step === 'collect' && r.errors === 0 && r.p99 <= 50).map((r) => r.rate);
   console.log(`collect: highest rate with p99 ≤ 50 ms and no errors: ${sustained.length ? Math.max(...sustained) : 'none'} req/s`);
-  console.log(JSON.stringify({ bench: 'load', apis: APIS, workers: WORKERS, results, workerLatency, memStart, memEnd }));
+  console.log(`exactly once: ${exactly.storedOnce} of ${exactly.answered} answered logins stored (each once); accounts' login counts ${exactly.accountsLoginCount} = assessment rows ${exactly.assessmentRows}; velocity counters off on ${exactly.velocityKeysOff} of ${exactly.velocityKeysChecked} IPs checked`);
+  console.log(JSON.stringify({ bench: 'load', apis: APIS, workers: WORKERS, results, workerLatency, memStart, memEnd, exactly }));
 }
 
 main().catch((e) => {
