@@ -1,5 +1,6 @@
 import IORedis, { type RedisOptions } from 'ioredis';
 import type { DefaultJobOptions } from 'bullmq';
+import { JobName } from './queue-names';
 
 export type RedisRole = 'producer' | 'worker' | 'events';
 
@@ -38,3 +39,13 @@ export async function assertNoEviction(redis: IORedis): Promise<void> {
     throw new Error(`Redis maxmemory-policy is '${policy}': set it to 'noeviction' (queued jobs must never be evicted)`);
   }
 }
+
+/**
+ * Per-job overrides of DEFAULT_JOB_OPTIONS. A stored bundle is in PostgreSQL: its finished ingest
+ * job is never looked up again (the score job only looks for ingest jobs still queued), so it
+ * leaves Redis at once instead of being kept, counted and trimmed for an hour — at thousands of
+ * collects a second, that bookkeeping was Redis work per bundle and memory.
+ */
+export const JOB_OPTIONS: Partial<Record<JobName, Pick<DefaultJobOptions, 'removeOnComplete'>>> = {
+  [JobName.IngestBundle]: { removeOnComplete: true },
+};

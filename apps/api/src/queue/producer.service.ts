@@ -1,14 +1,14 @@
 import type { EventEmitter } from 'node:events';
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { Job, Queue, QueueEvents } from 'bullmq';
+import { Job, Queue, QueueEvents, type JobsOptions } from 'bullmq';
 import type IORedis from 'ioredis';
 import { KizukiConfig } from '@kizuki/config';
-import { createRedis, DEFAULT_JOB_OPTIONS, JobName, JOB_QUEUE, QueueName, type JobPayloads, type JobResults } from '@kizuki/queue';
+import { createRedis, DEFAULT_JOB_OPTIONS, JobName, JOB_OPTIONS, JOB_QUEUE, QueueName, type JobPayloads, type JobResults } from '@kizuki/queue';
 
 interface PendingAdd {
   name: JobName;
   data: unknown;
-  opts: { jobId: string; priority?: number };
+  opts: JobsOptions & { jobId: string };
   resolve: (job: Job) => void;
   reject: (e: unknown) => void;
 }
@@ -60,7 +60,7 @@ export class ProducerService implements OnApplicationShutdown {
     const queue = JOB_QUEUE[name];
     return new Promise((resolve, reject) => {
       const list = this.pendingAdds.get(queue) ?? [];
-      list.push({ name, data, opts: priority ? { jobId, priority } : { jobId }, resolve: resolve as PendingAdd['resolve'], reject });
+      list.push({ name, data, opts: { ...JOB_OPTIONS[name], jobId, ...(priority ? { priority } : {}) }, resolve: resolve as PendingAdd['resolve'], reject });
       this.pendingAdds.set(queue, list);
       if (!this.flushScheduled) {
         this.flushScheduled = true;
