@@ -197,8 +197,17 @@ async function main(): Promise<void> {
   };
 
   for (const rate of RATES) await riskStep(rate, DURATION, 'risk');
+  const rssTimeline: { s: number; mb: number[] }[] = [];
   if (SOAK > 0) {
+    // memory of every process each minute: after warm-up it must stay flat, not climb
+    const t0 = performance.now();
+    const sampler = setInterval(() => {
+      const mb = pids.map(rssMb);
+      rssTimeline.push({ s: Math.round((performance.now() - t0) / 1000), mb });
+      console.error(`[load] soak ${Math.round((performance.now() - t0) / 1000)} s: RSS MB ${mb.join(', ')}`);
+    }, 60_000);
     await riskStep(RATES[0] ?? 250, SOAK, 'soak');
+    clearInterval(sampler);
   }
   for (const rate of COLLECT_RATES) {
     await drain();
@@ -253,7 +262,11 @@ async function main(): Promise<void> {
   const sustained = results.filter((r) => r.step === 'collect' && r.errors === 0 && r.p99 <= 50).map((r) => r.rate);
   console.log(`collect: highest rate with p99 ≤ 50 ms and no errors: ${sustained.length ? Math.max(...sustained) : 'none'} req/s`);
   console.log(`exactly once: ${exactly.storedOnce} of ${exactly.answered} answered logins stored (each once); accounts' login counts ${exactly.accountsLoginCount} = assessment rows ${exactly.assessmentRows}; velocity counters off on ${exactly.velocityKeysOff} of ${exactly.velocityKeysChecked} IPs checked`);
-  console.log(JSON.stringify({ bench: 'load', apis: APIS, workers: WORKERS, results, workerLatency, memStart, memEnd, exactly }));
+  if (rssTimeline.length) {
+    console.log('\n| soak minute | RSS MB (api…, worker…) |\n| --- | --- |');
+    for (const r of rssTimeline) console.log(`| ${Math.round(r.s / 60)} | ${r.mb.join(', ')} |`);
+  }
+  console.log(JSON.stringify({ bench: 'load', apis: APIS, workers: WORKERS, results, workerLatency, memStart, memEnd, exactly, rssTimeline }));
 }
 
 main().catch((e) => {

@@ -1,4 +1,5 @@
-import { DataSource, type DataSourceOptions } from 'typeorm';
+import { Logger } from '@nestjs/common';
+import { DataSource, type DataSourceOptions, type Logger as TypeOrmLogger } from 'typeorm';
 import { MIGRATIONS } from '../../../migrations';
 import { ENTITIES } from './entities';
 
@@ -26,6 +27,8 @@ export function dataSourceOptions({ url, poolSize = 10, applicationName = 'kizuk
     synchronize: false,
     migrationsRun: false,
     logging: ['error'],
+    // TypeORM's own logger prints a failed query's parameters: bundles, IPs, user pseudonyms.
+    logger: new ParameterFreeLogger(),
     poolSize,
     applicationName,
     // Fail fast when PostgreSQL is unreachable instead of queueing work behind a dead pool.
@@ -40,4 +43,21 @@ export function dataSourceOptions({ url, poolSize = 10, applicationName = 'kizuk
 
 export function createDataSource(options: DatabaseOptions): DataSource {
   return new DataSource(dataSourceOptions(options));
+}
+
+/** Logs failed queries (and schema/migration notes) without their parameters, which hold personal data. */
+class ParameterFreeLogger implements TypeOrmLogger {
+  private readonly logger = new Logger('Database');
+  logQuery(): void {}
+  logQueryError(error: string | Error, query: string): void {
+    this.logger.error({ msg: 'query failed', error: error instanceof Error ? error.message : String(error), query: query.replace(/\s+/g, ' ').slice(0, 200) });
+  }
+  logQuerySlow(): void {}
+  logSchemaBuild(): void {}
+  logMigration(message: string): void {
+    this.logger.log(message);
+  }
+  log(level: 'log' | 'info' | 'warn', message: unknown): void {
+    if (level === 'warn') this.logger.warn(String(message));
+  }
 }

@@ -23,6 +23,9 @@ export class BundleRepository {
   /** Many bundles of one tenant in one statement (the worker batches concurrent ingest jobs). */
   async insertMany(tenantId: string, bundles: StoredBundle[]): Promise<void> {
     if (!bundles.length) return;
+    // in id order: two batches holding the same bundle (the score job stores one its ingest job is
+    // storing too) then wait for each other instead of deadlocking
+    bundles = [...bundles].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
     await withTenant(this.db, tenantId, (m) => m.query(
       `INSERT INTO signal_bundles (id, tenant_id, received_at, ip, user_agent, origin, payload)
        SELECT b.id, $1, b.received_at, b.ip, b.user_agent, b.origin, b.payload::jsonb

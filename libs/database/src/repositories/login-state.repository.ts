@@ -201,8 +201,15 @@ export class LoginStateRepository {
   /** Several logins recorded in one round trip and one transaction (each with its own duplicate handling). */
   async recordMany(tenantId: string, records: RecordLogin[]): Promise<RecordResult[]> {
     assertTenantId(tenantId);
-    const [{ s }] = rowsOf<{ s: RecordResult[] }>(await this.db.query(`SELECT kizuki_score_record_many($1, $2::jsonb) AS s`, [tenantId, JSON.stringify(records)]));
-    return s;
+    // Rows are locked in account order (then device), so two batches sharing accounts wait for each
+    // other rather than deadlock; answers go back in the callers' order.
+    const order = records.map((_r, i) => i).sort((x, y) => (records[x].userHash < records[y].userHash ? -1 : records[x].userHash > records[y].userHash ? 1 : x - y));
+    const [{ s }] = rowsOf<{ s: RecordResult[] }>(
+      await this.db.query(`SELECT kizuki_score_record_many($1, $2::jsonb) AS s`, [tenantId, JSON.stringify(order.map((i) => records[i]))]),
+    );
+    const answers = new Array<RecordResult>(records.length);
+    order.forEach((i, k) => (answers[i] = s[k]));
+    return answers;
   }
 
   /**
