@@ -39,7 +39,9 @@ export class BundleResolver implements OnApplicationShutdown {
    */
   async fromIngestQueue(tenantId: string, bundleId: string): Promise<StoredBundle | null> {
     const job = (await Job.fromId(this.ingestQueue, jobIds.ingest(bundleId))) as Job<IngestBundleJobData> | undefined;
-    if (!job?.data || job.data.tenantId !== tenantId) return null;
+    // No job: it may have finished (and left Redis) since the caller looked in PostgreSQL.
+    if (!job?.data) return this.bundles.find(tenantId, bundleId);
+    if (job.data.tenantId !== tenantId) return null;
     await this.ingest.store(job.data);
     const d = job.data;
     return { id: bundleId, receivedAt: new Date(d.receivedAt), ip: d.ip, userAgent: d.userAgent, origin: d.origin, payload: d.bundle };
