@@ -156,6 +156,8 @@ async function main(): Promise<void> {
   // Each account's own device and rhythm: a login's bundle is its user's (2 per account, alternating).
   const bodies = Array.from({ length: ACCOUNTS * 2 }, (_, i) => bundleBody(S.humanBundle(people[i % ACCOUNTS], device(i % ACCOUNTS), 50_000 + i)));
 
+  const bundleBytes = bodies.reduce((n, b) => n + Buffer.byteLength(b), 0) / bodies.length;
+  console.error(`[load] SDK bundles: ${Math.round(bundleBytes)} bytes of JSON on average (keys, pointer trajectory, clicks, device traits)`);
   const ingestQueue = new Queue('ingest', { connection: redis, prefix: stack.env.KIZUKI_REDIS_PREFIX });
   // Each step starts with empty queues: the backlog of the step before (or of the set-up) must not
   // be measured as this step's latency. Waits at most two minutes, and says so.
@@ -258,6 +260,7 @@ async function main(): Promise<void> {
   console.log('\n| worker (score jobs) | jobs/s | enqueue→done p50 ms | p99 ms |');
   console.log('| --- | --- | --- | --- |');
   for (const w of workerLatency) console.log(`| ${w.step} | ${w.jobsPerSec} | ${w.p50} | ${w.p99} |`);
+  console.log(`\nSDK bundle: ${Math.round(bundleBytes)} bytes of JSON on average`);
   console.log(`\nRSS MB (api…, worker…): start ${memStart.join(', ')} → end ${memEnd.join(', ')}`);
   const sustained = results.filter((r) => r.step === 'collect' && r.errors === 0 && r.p99 <= 50).map((r) => r.rate);
   console.log(`collect: highest rate with p99 ≤ 50 ms and no errors: ${sustained.length ? Math.max(...sustained) : 'none'} req/s`);
