@@ -34,14 +34,14 @@ async function main(): Promise<void> {
     const repo = new LoginStateRepository(app);
     // some history: 200 accounts with devices
     for (let i = 0; i < 200; i++) {
-      await repo.record(tenantId, {
+      await repo.recordMany(tenantId, [{
         assessment: { id: randomUUID(), idempotencyKey: `seed-${i}`, bundleId: null, event: 'login', status: 'succeeded', decision: 'allow', policyDecision: 'allow', shadow: false, score: 1, scores: {}, reasons: [], ip: '203.0.113.1', country: 'JP', asn: null, userAgent: null, createdAt: new Date() },
         userHash: `user-${i % 50}`,
         device: { visitorId: `visitor-${i % 80}`, storageId: null, components: {} },
         linkStatus: 'new',
         tokenId: null,
         learned: null,
-      });
+      }]);
     }
     const loadSql = `SELECT t.policy, (SELECT row_to_json(a) FROM accounts a WHERE a.tenant_id = $1 AND a.user_hash = $2) AS account,
         (SELECT row_to_json(d) FROM devices d WHERE d.tenant_id = $1 AND d.visitor_id = $3) AS device FROM tenants t WHERE t.id = $1`;

@@ -1,7 +1,7 @@
 // The score job's two round trips (kizuki_score_load / kizuki_score_record, migration
 // 1764490300000) on a real PostgreSQL, as the worker's role: atomic, idempotent, tenant-bound.
 import { randomUUID } from 'node:crypto';
-import { LoginStateRepository, type RecordLogin } from '@kizuki/database';
+import { LoginStateRepository, type LoginStateQuery, type RecordLogin } from '@kizuki/database';
 import { KizukiEnv } from '../helpers/kizuki-env';
 
 jest.setTimeout(60_000);
@@ -19,6 +19,8 @@ describe('score path functions (real PostgreSQL, row-level security)', () => {
     repo = env.worker!.get(LoginStateRepository);
   });
   afterAll(() => env.stop());
+  const load = async (tenantId: string, q: LoginStateQuery) => (await repo.loadMany(tenantId, [q]))[0];
+  const record = async (tenantId: string, r: RecordLogin) => (await repo.recordMany(tenantId, [r]))[0];
 
   const login = (assessmentId: string, o: { key?: string; tokenId?: string | null; userHash?: string } = {}): RecordLogin => ({
     assessment: {
@@ -46,7 +48,7 @@ describe('score path functions (real PostgreSQL, row-level security)', () => {
     tokenId: o.tokenId ?? null,
     learned: { countries: ['JP'], languages: ['ja'], networks: ['203.0.113.0/24'], lastLogin: { at: Date.now(), country: 'JP', lat: null, lon: null } },
   });
-  const query = (userHash: string, key: string, extra: Partial<Parameters<LoginStateRepository['load']>[1]> = {}) => ({
+  const query = (userHash: string, key: string, extra: Partial<LoginStateQuery> = {}): LoginStateQuery => ({
     userHash,
     device: { visitorId: 'visitor-abcdefgh', storageId: null },
     tokenId: null,
@@ -60,9 +62,9 @@ describe('score path functions (real PostgreSQL, row-level security)', () => {
 
   it('records a login with what it learned, and loads it back in one call', async () => {
     const id = randomUUID();
-    const r = await repo.record(a, login(id));
+    const r = await record(a, login(id));
     expect(r).toMatchObject({ state: 'recorded', deviceStatus: 'trusted' });
-    const s = await repo.load(a, query('hash-alice', `k-${id}`));
+    const s = await load(a, query('hash-alice', `k-${id}`));
     expect(s.existing).toMatchObject({ id, decision: 'allow', score: 12 });
     expect(s.account).toMatchObject({ loginCount: 1, trustedLogins: 1, countries: ['JP'], networks: ['203.0.113.0/24'] });
     expect(s.device).toMatchObject({ visitorId: 'visitor-abcdefgh', linkStatus: 'trusted', otherAccounts: 0 });
@@ -71,12 +73,12 @@ describe('score path functions (real PostgreSQL, row-level security)', () => {
   it('a second delivery of the same job writes nothing, and a used token refuses another login', async () => {
     const id = randomUUID();
     const token = randomUUID();
-    expect((await repo.record(a, login(id, { key: 'dup', tokenId: token, userHash: 'hash-bob' }))).state).toBe('recorded');
-    expect(await repo.record(a, login(randomUUID(), { key: 'dup', userHash: 'hash-bob' }))).toEqual({ state: 'duplicate' });
-    expect(await repo.record(a, login(randomUUID(), { key: 'other', tokenId: token, userHash: 'hash-bob' }))).toEqual({ state: 'token-used', by: id });
+    expect((await record(a, login(id, { key: 'dup', tokenId: token, userHash: 'hash-bob' }))).state).toBe('recorded');
+    expect(await record(a, login(randomUUID(), { key: 'dup', userHash: 'hash-bob' }))).toEqual({ state: 'duplicate' });
+    expect(await record(a, login(randomUUID(), { key: 'other', tokenId: token, userHash: 'hash-bob' }))).toEqual({ state: 'token-used', by: id });
     const [bob] = await env.sql<{ login_count: number }>(`SELECT login_count FROM accounts WHERE tenant_id = $1 AND user_hash = 'hash-bob'`, [a]);
     expect(bob.login_count).toBe(1); // neither the duplicate nor the refused login counted
-    expect((await repo.load(a, query('hash-bob', 'x', { tokenId: token }))).tokenUsedBy).toBe(id);
+    expect((await load(a, query('hash-bob', 'x', { tokenId: token }))).tokenUsedBy).toBe(id);
   });
 
   it('finds the device through the stored bundle, and the list entries that may match', async () => {
@@ -87,19 +89,19 @@ describe('score path functions (real PostgreSQL, row-level security)', () => {
       JSON.stringify({ device: { visitorId: 'visitor-abcdefgh', storageId: null } }),
     ]);
     await env.sql(`INSERT INTO list_entries (tenant_id, list, kind, value) VALUES ($1, 'deny', 'cidr', '203.0.113.0/24'), ($1, 'deny', 'country', 'FR')`, [a]);
-    const s = await repo.load(a, query('hash-alice', 'none', { device: null, bundleId, tokenId: bundleId }));
+    const s = await load(a, query('hash-alice', 'none', { device: null, bundleId, tokenId: bundleId }));
     expect(s.bundle?.id).toBe(bundleId);
     expect(s.device?.visitorId).toBe('visitor-abcdefgh');
     expect(s.lists.map((l) => `${l.kind}:${l.value}`)).toEqual(['cidr:203.0.113.0/24']);
   });
 
   it('another tenant sees none of it, even with the same user hash and key', async () => {
-    const s = await repo.load(b, query('hash-alice', 'dup'));
+    const s = await load(b, query('hash-alice', 'dup'));
     expect(s).toMatchObject({ account: null, device: null, existing: null, lists: [], accountDevices: [] });
     // and a record for B does not touch A's account
-    expect((await repo.record(b, login(randomUUID(), { userHash: 'hash-alice' }))).state).toBe('recorded');
+    expect((await record(b, login(randomUUID(), { userHash: 'hash-alice' }))).state).toBe('recorded');
     const rows = await env.sql<{ tenant_id: string; login_count: number }>(`SELECT tenant_id, login_count FROM accounts WHERE user_hash = 'hash-alice' ORDER BY tenant_id = $1 DESC`, [a]);
     expect(rows.map((r) => r.login_count)).toEqual([1, 1]);
-    await expect(repo.load('not-a-uuid', query('x', 'y'))).rejects.toThrow(/UUID/);
+    await expect(load('not-a-uuid', query('x', 'y'))).rejects.toThrow(/UUID/);
   });
 });

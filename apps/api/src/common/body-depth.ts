@@ -13,24 +13,6 @@ const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff
 const SUSPECT = /[\u0000\ud800-\udfff]/;
 const unstorable = (s: string) => SUSPECT.test(s) && UNSTORABLE.test(s);
 
-export function hasUnstorableString(value: unknown): boolean {
-  return inspectBody(value, Infinity) === 'unstorable';
-}
-
-/** Nesting depth of a parsed JSON value, measured without recursion (a hostile body may be 100,000 levels deep). */
-export function jsonDepth(value: unknown, limit = Infinity): number {
-  let max = 0;
-  const stack: [unknown, number][] = [[value, 1]];
-  while (stack.length) {
-    const [v, d] = stack.pop()!;
-    if (v === null || typeof v !== 'object') continue;
-    if (d > max) max = d;
-    if (max > limit) return max;
-    for (const child of Array.isArray(v) ? v : Object.values(v)) if (child !== null && typeof child === 'object') stack.push([child, d + 1]);
-  }
-  return max;
-}
-
 /**
  * One walk for both checks, without recursion and without allocating per value (it runs on every
  * body; an SDK bundle has hundreds of numbers): 'too-deep' past `maxDepth` levels, 'unstorable'

@@ -28,11 +28,6 @@ export class BundleResolver implements OnApplicationShutdown {
     this.ingestQueue.on('error', (e) => this.logger.warn({ msg: 'ingest queue error', err: String(e) }));
   }
 
-  /** The bundle from storage, else from its ingest job (which it then stores). */
-  async resolve(tenantId: string, bundleId: string): Promise<StoredBundle | null> {
-    return (await this.bundles.find(tenantId, bundleId)) ?? this.fromIngestQueue(tenantId, bundleId);
-  }
-
   /**
    * For a bundle the score job's load did not find stored: takes it from its ingest job, if that
    * is still queued, and stores it now (the ingest job, when it runs, is a no-op).

@@ -15,12 +15,10 @@ export interface StoredBundle {
 export class BundleRepository {
   constructor(private readonly db: DataSource) {}
 
-  /** Idempotent: a redelivered ingest job stores the bundle once. */
-  async insert(tenantId: string, b: StoredBundle): Promise<void> {
-    await this.insertMany(tenantId, [b]);
-  }
-
-  /** Many bundles of one tenant in one statement (the worker batches concurrent ingest jobs). */
+  /**
+   * Bundles of one tenant in one statement (the worker batches concurrent ingest jobs).
+   * Idempotent: a redelivered ingest job stores its bundle once.
+   */
   async insertMany(tenantId: string, bundles: StoredBundle[]): Promise<void> {
     if (!bundles.length) return;
     // in id order: two batches holding the same bundle (the score job stores one its ingest job is

@@ -5,14 +5,7 @@ import { withTenant } from '../tenant-scope';
 export type ListName = 'allow' | 'deny';
 export type ListKind = 'ip' | 'cidr' | 'device' | 'user' | 'asn' | 'country';
 
-export interface ListProbe {
-  ip: string | null;
-  deviceId: string | null;
-  userHash: string;
-  asn: number | null;
-  country: string | null;
-}
-
+/** A list entry that matches a login (found by kizuki_score_load, migration 1764490300000). */
 export interface ListMatchRow {
   list: ListName;
   kind: ListKind;
@@ -23,21 +16,6 @@ export interface ListMatchRow {
 @Injectable()
 export class ListRepository {
   constructor(private readonly db: DataSource) {}
-
-  /** Unexpired entries of this tenant that match the login. CIDR values are validated on insert. */
-  async matches(tenantId: string, p: ListProbe): Promise<ListMatchRow[]> {
-    return withTenant(this.db, tenantId, (m) => m.query(
-      `SELECT list, kind, value, comment FROM list_entries
-        WHERE tenant_id = $1 AND (expires_at IS NULL OR expires_at > now()) AND (
-              (kind = 'ip' AND value = $2)
-           OR (kind = 'cidr' AND $2::inet IS NOT NULL AND $2::inet <<= value::cidr)
-           OR (kind = 'device' AND value = $3)
-           OR (kind = 'user' AND value = $4)
-           OR (kind = 'asn' AND value = $5)
-           OR (kind = 'country' AND value = $6))`,
-      [tenantId, p.ip, p.deviceId, p.userHash, p.asn === null ? null : String(p.asn), p.country],
-    ), { readOnly: true });
-  }
 
   async add(tenantId: string, e: { list: ListName; kind: ListKind; value: string; comment?: string | null; expiresAt?: Date | null }): Promise<{ id: string }> {
     const [row] = await withTenant(this.db, tenantId, (m) => m.query(

@@ -152,11 +152,14 @@ export class LoginStateRepository {
    * recent devices, the token's use, the Tor list, an earlier answer for the same idempotency key,
    * the stored bundle, the list entries that may match and the tenant's webhook subscriptions.
    */
-  async load(tenantId: string, q: LoginStateQuery): Promise<LoginState> {
-    return (await this.loadMany(tenantId, [q]))[0];
-  }
-
-  /** Several logins' states in one round trip (the worker batches concurrent score jobs). */
+  /**
+   * Everything each login is scored against, for several logins in one round trip
+   * (kizuki_score_load_many, migration 1764490300000; the worker batches concurrent score jobs):
+   * the account, the device (by visitor id, else storage id; with no device given, the stored
+   * bundle's) and the account's recent devices, the token's use, the Tor list, an earlier answer
+   * for the same idempotency key, the stored bundle, the list entries that may match and the
+   * tenant's webhook subscriptions.
+   */
   async loadMany(tenantId: string, queries: LoginStateQuery[]): Promise<LoginState[]> {
     assertTenantId(tenantId);
     const args = queries.map((q) => ({
@@ -189,16 +192,11 @@ export class LoginStateRepository {
   }
 
   /**
-   * Stores the assessment and what the login taught, atomically, in one round trip
-   * (kizuki_score_record). Idempotent on the assessment's idempotency key ('duplicate': another
-   * delivery of the same job got there first, and nothing was written); refuses (and writes
-   * nothing) when the token was consumed by another login.
+   * Stores each assessment and what its login taught, in one round trip and one transaction
+   * (kizuki_score_record_many). Per login: idempotent on the idempotency key ('duplicate': another
+   * delivery of the same job got there first, and that login wrote nothing); 'token-used' when
+   * another login consumed the token (nothing written).
    */
-  async record(tenantId: string, r: RecordLogin): Promise<RecordResult> {
-    return (await this.recordMany(tenantId, [r]))[0];
-  }
-
-  /** Several logins recorded in one round trip and one transaction (each with its own duplicate handling). */
   async recordMany(tenantId: string, records: RecordLogin[]): Promise<RecordResult[]> {
     assertTenantId(tenantId);
     // Rows are locked in account order (then device), so two batches sharing accounts wait for each
