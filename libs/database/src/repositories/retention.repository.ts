@@ -22,38 +22,42 @@ export class RetentionRepository {
   }
 
   /** Deletes up to `limit` signal bundles received before `before`; returns how many. */
-  async purgeBundles(tenantId: string, before: Date, limit: number): Promise<number> {
-    const rows = await withTenant(this.db, tenantId, (m) =>
-      m.query(
-        `DELETE FROM signal_bundles WHERE tenant_id = $1 AND id IN (
-           SELECT id FROM signal_bundles WHERE tenant_id = $1 AND received_at < $2 ORDER BY received_at LIMIT $3) RETURNING id`,
-        [tenantId, before, limit],
-      ),
-    );
-    return rowsOf(rows).length;
+  purgeBundles(tenantId: string, before: Date, limit: number): Promise<number> {
+    return this.purgeOldest(tenantId, PURGEABLE.bundles, before, limit);
   }
 
   /** Deletes up to `limit` assessments made before `before` (their feedback goes with them); returns how many. */
-  async purgeAssessments(tenantId: string, before: Date, limit: number): Promise<number> {
-    const rows = await withTenant(this.db, tenantId, (m) =>
-      m.query(
-        `DELETE FROM assessments WHERE tenant_id = $1 AND id IN (
-           SELECT id FROM assessments WHERE tenant_id = $1 AND created_at < $2 ORDER BY created_at LIMIT $3) RETURNING id`,
-        [tenantId, before, limit],
-      ),
-    );
-    return rowsOf(rows).length;
+  purgeAssessments(tenantId: string, before: Date, limit: number): Promise<number> {
+    return this.purgeOldest(tenantId, PURGEABLE.assessments, before, limit);
   }
 
   /** Token uses only matter while a token can be presented (TOKEN_TTL_SECONDS ≤ 1 h). */
-  async purgeTokenUses(tenantId: string, before: Date, limit: number): Promise<number> {
+  purgeTokenUses(tenantId: string, before: Date, limit: number): Promise<number> {
+    return this.purgeOldest(tenantId, PURGEABLE.tokenUses, before, limit);
+  }
+
+  /** One bounded batch, oldest first, in the tenant's row-level-security scope. */
+  private async purgeOldest(tenantId: string, t: Purgeable, before: Date, limit: number): Promise<number> {
     const rows = await withTenant(this.db, tenantId, (m) =>
       m.query(
-        `DELETE FROM token_uses WHERE tenant_id = $1 AND token_id IN (
-           SELECT token_id FROM token_uses WHERE tenant_id = $1 AND created_at < $2 LIMIT $3) RETURNING token_id`,
+        `DELETE FROM ${t.table} WHERE tenant_id = $1 AND ${t.key} IN (
+           SELECT ${t.key} FROM ${t.table} WHERE tenant_id = $1 AND ${t.time} < $2 ORDER BY ${t.time} LIMIT $3) RETURNING ${t.key}`,
         [tenantId, before, limit],
       ),
     );
     return rowsOf(rows).length;
   }
 }
+
+interface Purgeable {
+  table: string;
+  key: string;
+  time: string;
+}
+
+/** The tables retention empties, by their key and time columns (identifiers fixed here, never from input). */
+const PURGEABLE = {
+  bundles: { table: 'signal_bundles', key: 'id', time: 'received_at' },
+  assessments: { table: 'assessments', key: 'id', time: 'created_at' },
+  tokenUses: { table: 'token_uses', key: 'token_id', time: 'created_at' },
+} as const satisfies Record<string, Purgeable>;
