@@ -7,7 +7,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createDataSource } from '@kizuki/database';
 import { createAdmin } from '../../apps/cli/src/commands/admins';
 import { verifyWebhookSignature } from '../../libs/client/src';
-import { launchChromium, ROOT, startServer, type TestServer } from '../helpers/browser';
+import { launchChromium, ROOT, signInToConsole, startServer, type TestServer } from '../helpers/browser';
 import { makeBundle } from '../helpers/factories';
 import { KizukiEnv } from '../helpers/kizuki-env';
 
@@ -32,13 +32,7 @@ describe('console: Webhooks screen', () => {
     return page;
   }
 
-  async function signIn(page: Page, email: string): Promise<void> {
-    await page.goto(`${env.baseUrl}/console/`);
-    await page.fill('input[name=email]', email);
-    await page.fill('input[name=password]', PASSWORD);
-    await page.click('#signin-form button[type=submit]');
-    await page.waitForSelector('nav.side');
-  }
+  const signIn = (page: Page, email: string) => signInToConsole(page, env.baseUrl, email, PASSWORD);
 
   const shot = (page: Page, name: string) => page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
 

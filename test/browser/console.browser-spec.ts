@@ -6,7 +6,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createDataSource } from '@kizuki/database';
 import type { SignalBundle } from '@kizuki/scoring';
 import { createAdmin } from '../../apps/cli/src/commands/admins';
-import { launchChromium, ROOT } from '../helpers/browser';
+import { launchChromium, ROOT, signInToConsole } from '../helpers/browser';
 import { makeBundle } from '../helpers/factories';
 import { KizukiEnv } from '../helpers/kizuki-env';
 
@@ -44,13 +44,7 @@ describe('admin console in Chromium', () => {
     return ctx.newPage();
   }
 
-  async function signIn(page: Page, email: string): Promise<void> {
-    await page.goto(`${env.baseUrl}/console/`);
-    await page.fill('input[name=email]', email);
-    await page.fill('input[name=password]', PASSWORD);
-    await page.click('#signin-form button[type=submit]');
-    await page.waitForSelector('nav.side');
-  }
+  const signIn = (page: Page, email: string) => signInToConsole(page, env.baseUrl, email, PASSWORD);
 
   const shot = (page: Page, name: string) => page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
 
