@@ -86,10 +86,14 @@ describe('worker lifecycle', () => {
       await until(
         async () => {
           for (let i = 0; i < 10; i++) calls.push(risk(env, key, `drain-${calls.length}`));
-          await new Promise((r) => setTimeout(r, 5));
-          return (active = (await queue.getActive()).map((j) => j.id!)).length > 0;
+          // a job is active for milliseconds: look often
+          for (let look = 0; look < 40; look++) {
+            if ((active = (await queue.getActive()).map((j) => j.id!)).length > 0) return true;
+            await new Promise((r) => setTimeout(r, 2));
+          }
+          return false;
         },
-        10_000,
+        20_000,
         'a job in flight',
       );
       await env.worker!.close(); // graceful: SIGTERM path
