@@ -246,7 +246,8 @@ describe('integrations: server client, webhooks, "was this you?" links, metrics'
       await until(async () => receiver.verified().find((e) => e.type === 'device.reported' && e.data.deviceId === a.device!.id));
       // future logins from that device are denied
       const next = await client.risk({ requestToken: await collect('visitor-link-3', 9), status: 'attempted', user: { id: 'nana@example.jp' }, context: { ip: '198.51.100.33' } });
-      expect(next.decision).toBe('deny');
+      // the whole answer on failure: which device it was scored on, and why
+      expect(next).toMatchObject({ decision: 'deny', degraded: false, device: { id: a.device!.id, status: 'fraud' } });
     });
   });
 

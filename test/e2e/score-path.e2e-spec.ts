@@ -1,7 +1,7 @@
 // The score job's two round trips (kizuki_score_load / kizuki_score_record, migration
 // 1764490300000) on a real PostgreSQL, as the worker's role: atomic, idempotent, tenant-bound.
 import { randomUUID } from 'node:crypto';
-import { LoginStateRepository, type LoginStateQuery, type RecordLogin } from '@kizuki/database';
+import { BundleRepository, LoginStateRepository, type LoginStateQuery, type RecordLogin } from '@kizuki/database';
 import { KizukiEnv } from '../helpers/kizuki-env';
 
 jest.setTimeout(60_000);
@@ -103,5 +103,23 @@ describe('score path functions (real PostgreSQL, row-level security)', () => {
     const rows = await env.sql<{ tenant_id: string; login_count: number }>(`SELECT tenant_id, login_count FROM accounts WHERE user_hash = 'hash-alice' ORDER BY tenant_id = $1 DESC`, [a]);
     expect(rows.map((r) => r.login_count)).toEqual([1, 1]);
     await expect(load('not-a-uuid', query('x', 'y'))).rejects.toThrow(/UUID/);
+  });
+  it('a bundle stored while the load runs comes back with its device, or not at all (never one without the other)', async () => {
+    // The ingest job and the score job race in production: the load used to read the bundle twice,
+    // and a bundle committed between the reads came back without its device being looked up.
+    await record(a, login(randomUUID(), { userHash: 'hash-race' })); // the device exists
+    const bundles = env.worker!.get(BundleRepository);
+    const torn: string[] = [];
+    let seen = 0;
+    for (let i = 0; i < 400; i++) {
+      const id = randomUUID();
+      const stored = bundles.insertMany(a, [{ id, receivedAt: new Date(), ip: '203.0.113.7', userAgent: null, origin: null, payload: { device: { visitorId: 'visitor-abcdefgh', storageId: null } } }]);
+      const s = await load(a, query('hash-race', `race-${id}`, { device: null, tokenId: id, bundleId: id }));
+      await stored;
+      if (s.bundle) seen++;
+      if (s.bundle && !s.device) torn.push(id);
+    }
+    expect(torn).toEqual([]);
+    expect(seen).toBeGreaterThan(0); // the race was run: some loads did find their bundle
   });
 });
