@@ -32,6 +32,14 @@ describe('request tokens', () => {
   it('verifies its own tokens for the same tenant', () => {
     const r = verifyRequestToken(secret, signRequestToken(secret, claims), 'tenant-a');
     expect(r).toEqual({ state: 'valid', claims });
+    // with the ingest batch that carries the bundle, and after another secret was used in between
+    signRequestToken('y'.repeat(40), claims);
+    const batched = { ...claims, j: '22222222-2222-4222-8222-222222222222' };
+    expect(verifyRequestToken(secret, signRequestToken(secret, batched), 'tenant-a')).toEqual({ state: 'valid', claims: batched });
+  });
+  it('refuses a signed token whose batch claim is not a string', () => {
+    const token = signRequestToken(secret, { ...claims, j: 42 } as unknown as typeof claims);
+    expect(verifyRequestToken(secret, token, 'tenant-a')).toMatchObject({ state: 'invalid', detail: expect.stringMatching(/malformed/) });
   });
   it('rejects another tenant, expiry, tampering and a foreign secret', () => {
     const token = signRequestToken(secret, claims);

@@ -11,14 +11,19 @@ export interface RequestTokenClaims {
   b: string;
   /** expiry, epoch seconds */
   e: number;
+  /** the ingest batch (job) carrying the bundle; absent in tokens from before batching */
+  j?: string;
 }
 
 export type TokenCheck =
   | { state: 'valid'; claims: RequestTokenClaims }
   | { state: 'invalid'; detail: string };
 
+// derived once per secret, not per token (an HMAC per collect and per risk call)
+let derived: { secret: string; key: Buffer } | null = null;
 function tokenKey(masterSecret: string): Buffer {
-  return createHmac('sha256', masterSecret).update('kizuki:request-token:v1').digest();
+  if (derived?.secret !== masterSecret) derived = { secret: masterSecret, key: createHmac('sha256', masterSecret).update('kizuki:request-token:v1').digest() };
+  return derived.key;
 }
 
 export function signRequestToken(masterSecret: string, claims: RequestTokenClaims): string {
@@ -41,7 +46,7 @@ export function verifyRequestToken(masterSecret: string, token: string, tenantId
   } catch {
     return { state: 'invalid', detail: 'The request token is malformed.' };
   }
-  if (typeof claims.t !== 'string' || typeof claims.b !== 'string' || typeof claims.e !== 'number') {
+  if (typeof claims.t !== 'string' || typeof claims.b !== 'string' || typeof claims.e !== 'number' || (claims.j !== undefined && typeof claims.j !== 'string')) {
     return { state: 'invalid', detail: 'The request token is malformed.' };
   }
   if (claims.t !== tenantId) return { state: 'invalid', detail: 'The request token was issued to another tenant.' };

@@ -1,8 +1,8 @@
 import type { SignalBundle } from '@kizuki/scoring';
 import { JobName } from './queue-names';
 
-/** Stores an SDK bundle received by POST /v1/collect. */
-export interface IngestBundleJobData {
+/** One SDK bundle received by POST /v1/collect. */
+export interface ReceivedBundle {
   tenantId: string;
   bundleId: string;
   receivedAt: string;
@@ -10,6 +10,21 @@ export interface IngestBundleJobData {
   userAgent: string | null;
   origin: string | null;
   bundle: SignalBundle;
+}
+
+/**
+ * Stores the SDK bundles an api process received in one turn of its event loop: one job for
+ * several collects, because BullMQ's bookkeeping per job (add, activate, finish, events) cost more
+ * than storing the bundle. The request token names the job (its `j` claim).
+ */
+export interface IngestBundleJobData {
+  bundles: ReceivedBundle[];
+}
+
+/** The bundles of an ingest job; a job queued by an api from before batching carries one bundle as its data. */
+export function receivedBundles(data: IngestBundleJobData | ReceivedBundle | undefined): ReceivedBundle[] {
+  if (!data) return [];
+  return 'bundles' in data ? (Array.isArray(data.bundles) ? data.bundles : []) : [data];
 }
 
 /** Scores one login for POST /v1/risk. The raw user id never enters Redis: only its pseudonym. */
@@ -22,7 +37,7 @@ export interface ScoreLoginJobData {
   status: 'attempted' | 'succeeded' | 'failed';
   userHash: string;
   context: { ip: string; userAgent: string | null; acceptLanguage: string | null };
-  token: { state: 'valid'; bundleId: string } | { state: 'missing' | 'invalid'; detail: string };
+  token: { state: 'valid'; bundleId: string; batchId?: string } | { state: 'missing' | 'invalid'; detail: string };
 }
 
 /** Applies a trusted outcome or a fraud label to the account's profile and devices. */
@@ -100,7 +115,7 @@ export interface JobPayloads {
 }
 
 export interface JobResults {
-  [JobName.IngestBundle]: { stored: boolean };
+  [JobName.IngestBundle]: { stored: number };
   [JobName.ScoreLogin]: RiskAnswer;
   [JobName.ApplyFeedback]: { applied: boolean };
   [JobName.Retention]: RetentionJobResult;

@@ -27,7 +27,8 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
 
 /** Deterministic job ids: BullMQ refuses ':' in custom ids, so '-' joins the parts. */
 export const jobIds = {
-  ingest: (bundleId: string) => `ingest-${bundleId}`,
+  /** a batch of bundles (its own uuid), or one bundle (its id) for jobs from before batching */
+  ingest: (batchId: string) => `ingest-${batchId}`,
   score: (assessmentId: string) => `score-${assessmentId}`,
   feedback: (feedbackId: string) => `feedback-${feedbackId}`,
   webhook: (deliveryId: string) => `webhook-${deliveryId}`,

@@ -4,7 +4,7 @@ import { ApiAcceptedResponse, ApiBody, ApiNoContentResponse, ApiOperation, ApiSe
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { KizukiConfig } from '@kizuki/config';
 import { signRequestToken } from '@kizuki/crypto';
-import { JobName, jobIds } from '@kizuki/queue';
+import type { ReceivedBundle } from '@kizuki/queue';
 import type { SignalBundle } from '@kizuki/scoring';
 import { PublishableKeyGuard, Tenant } from '../auth/api-key.guard';
 import type { AuthenticatedTenant } from '../auth/api-key.service';
@@ -69,7 +69,7 @@ export class CollectController {
     const bundleId = randomUUID();
     const now = Date.now();
     const expires = Math.floor(now / 1000) + this.config.TOKEN_TTL_SECONDS;
-    const data = {
+    const received: ReceivedBundle = {
       tenantId: tenant.tenantId,
       bundleId,
       receivedAt: new Date(now).toISOString(),
@@ -78,14 +78,15 @@ export class CollectController {
       origin,
       bundle,
     };
+    let batchId: string;
     try {
-      await withDeadline(this.producer.add(JobName.IngestBundle, data, jobIds.ingest(bundleId)), ENQUEUE_TIMEOUT_MS, 'ingest enqueue');
+      batchId = await withDeadline(this.producer.addBundle(received), ENQUEUE_TIMEOUT_MS, 'ingest enqueue');
     } catch (e) {
       this.logger.warn({ msg: 'collect could not enqueue', err: String(e) });
       throw Errors.unavailable('Kizuki cannot accept signals right now; the login can go on without a token.');
     }
     return {
-      requestToken: signRequestToken(this.config.KIZUKI_SECRET, { t: tenant.tenantId, b: bundleId, e: expires }),
+      requestToken: signRequestToken(this.config.KIZUKI_SECRET, { t: tenant.tenantId, b: bundleId, e: expires, j: batchId }),
       expiresAt: new Date(expires * 1000).toISOString(),
     };
   }

@@ -1,9 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { Job, Queue, QueueEvents, type JobsOptions } from 'bullmq';
 import type IORedis from 'ioredis';
 import { KizukiConfig } from '@kizuki/config';
-import { createRedis, DEFAULT_JOB_OPTIONS, JobName, JOB_OPTIONS, JOB_QUEUE, QueueName, type JobPayloads, type JobResults } from '@kizuki/queue';
+import { createRedis, DEFAULT_JOB_OPTIONS, JobName, jobIds, JOB_OPTIONS, JOB_QUEUE, QueueName, type JobPayloads, type JobResults, type ReceivedBundle } from '@kizuki/queue';
 
 interface PendingAdd {
   name: JobName;
@@ -50,6 +51,24 @@ export class ProducerService implements OnApplicationShutdown {
   /** Adds per pipeline at most: a burst is cut into pipelines of this size. */
   static readonly MAX_BATCH = 256;
 
+  /** Bundles waiting for the next flush: they leave as ingest jobs of up to MAX_BUNDLES_PER_JOB. */
+  private pendingBundles: { bundle: ReceivedBundle; resolve: (batchId: string) => void; reject: (e: unknown) => void }[] = [];
+  /** Bounds an ingest job's size (bodies are ≤ 64 KiB; typical ones a few KiB). */
+  static readonly MAX_BUNDLES_PER_JOB = 32;
+
+  /**
+   * Queues a received bundle for storage. The bundles of one event-loop turn travel in one ingest
+   * job: BullMQ's work per job (its add, activation, completion and events in Redis, and the
+   * worker's round trips) was most of what a collect cost. Resolves with the batch id, which the
+   * request token carries so a score job can find a bundle that is still queued.
+   */
+  addBundle(bundle: ReceivedBundle): Promise<string> {
+    return new Promise((resolve, reject) => {
+      this.pendingBundles.push({ bundle, resolve, reject });
+      this.scheduleFlush();
+    });
+  }
+
   /**
    * Adds a job with its deterministic id; an existing job with that id is returned, not duplicated.
    * Adds made in the same turn of the event loop travel in one pipeline (Queue.addBulk): at a few
@@ -62,15 +81,19 @@ export class ProducerService implements OnApplicationShutdown {
       const list = this.pendingAdds.get(queue) ?? [];
       list.push({ name, data, opts: { ...JOB_OPTIONS[name], jobId, ...(priority ? { priority } : {}) }, resolve: resolve as PendingAdd['resolve'], reject });
       this.pendingAdds.set(queue, list);
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        setImmediate(() => this.flushAdds());
-      }
+      this.scheduleFlush();
     });
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => this.flushAdds());
   }
 
   private flushAdds(): void {
     this.flushScheduled = false;
+    this.batchBundles();
     for (const [queue, list] of this.pendingAdds) {
       this.pendingAdds.delete(queue);
       for (let i = 0; i < list.length; i += ProducerService.MAX_BATCH) {
@@ -81,6 +104,26 @@ export class ProducerService implements OnApplicationShutdown {
         );
       }
     }
+  }
+
+  /** Turns the pending bundles into ingest jobs (added with the other pending adds). */
+  private batchBundles(): void {
+    const bundles = this.pendingBundles;
+    if (!bundles.length) return;
+    this.pendingBundles = [];
+    const ingest = this.pendingAdds.get(QueueName.Ingest) ?? [];
+    for (let i = 0; i < bundles.length; i += ProducerService.MAX_BUNDLES_PER_JOB) {
+      const part = bundles.slice(i, i + ProducerService.MAX_BUNDLES_PER_JOB);
+      const batchId = randomUUID();
+      ingest.push({
+        name: JobName.IngestBundle,
+        data: { bundles: part.map((p) => p.bundle) } satisfies JobPayloads[JobName.IngestBundle],
+        opts: { ...JOB_OPTIONS[JobName.IngestBundle], jobId: jobIds.ingest(batchId) },
+        resolve: () => part.forEach((p) => p.resolve(batchId)),
+        reject: (e) => part.forEach((p) => p.reject(e)),
+      });
+    }
+    this.pendingAdds.set(QueueName.Ingest, ingest);
   }
 
   /**

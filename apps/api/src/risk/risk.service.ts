@@ -89,7 +89,10 @@ export class RiskService {
       token = { state: 'missing', detail: 'No request token: the SDK did not run, was blocked, or the token was not forwarded.' };
     } else {
       const check = verifyRequestToken(this.config.KIZUKI_SECRET, dto.requestToken, tenant.tenantId, now);
-      token = check.state === 'valid' ? { state: 'valid', bundleId: check.claims.b } : { state: 'invalid', detail: check.detail };
+      token =
+        check.state === 'valid'
+          ? { state: 'valid', bundleId: check.claims.b, ...(check.claims.j ? { batchId: check.claims.j } : {}) }
+          : { state: 'invalid', detail: check.detail };
     }
     if (token.state === 'valid') {
       // One token is one login: the same token for the same user and outcome is a retry.

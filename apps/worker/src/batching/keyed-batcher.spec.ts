@@ -27,6 +27,25 @@ describe('KeyedBatcher', () => {
     expect(results.filter((r) => r.status === 'rejected').length).toBe(1);
     expect(results[8].status).toBe('rejected'); // the item 13
   });
+  it('with a window, gathers what arrives over several turns into one batch', async () => {
+    jest.useFakeTimers();
+    try {
+      const writes: number[][] = [];
+      const b = new KeyedBatcher<number>(async (_k, items) => {
+        writes.push(items);
+      }, 100, 5);
+      const first = b.add('t', 1);
+      await Promise.resolve();
+      jest.advanceTimersByTime(3);
+      const second = b.add('t', 2);
+      expect(writes).toEqual([]); // one turn later nothing is written yet (without a window it would be)
+      jest.advanceTimersByTime(2);
+      await Promise.all([first, second]);
+      expect(writes).toEqual([[1, 2]]);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
 });
 
 describe('KeyedBatcher with results', () => {

@@ -9,10 +9,15 @@ export class KeyedBatcher<T, R = void> {
   private readonly pending = new Map<string, { item: T; resolve: (r: R) => void; reject: (e: unknown) => void }[]>();
   private scheduled = false;
 
-  /** `run` answers one result per item, in order (or nothing, for writes). */
+  /**
+   * `run` answers one result per item, in order (or nothing, for writes). `windowMs` > 0 gathers
+   * items for that long instead of one event-loop turn: for writes nobody waits on, fewer and
+   * larger transactions (each COMMIT is a WAL flush).
+   */
   constructor(
     private readonly run: (key: string, items: T[]) => Promise<R[] | void>,
     private readonly maxBatch = 100,
+    private readonly windowMs = 0,
   ) {}
 
   add(key: string, item: T): Promise<R> {
@@ -23,7 +28,8 @@ export class KeyedBatcher<T, R = void> {
       if (list.length >= this.maxBatch) this.flushKey(key);
       else if (!this.scheduled) {
         this.scheduled = true;
-        setImmediate(() => this.flush());
+        if (this.windowMs > 0) setTimeout(() => this.flush(), this.windowMs);
+        else setImmediate(() => this.flush());
       }
     });
   }

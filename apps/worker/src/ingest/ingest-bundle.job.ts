@@ -1,16 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { BundleRepository, type StoredBundle } from '@kizuki/database';
-import { JobName, type IngestBundleJobData } from '@kizuki/queue';
+import { JobName, receivedBundles, type IngestBundleJobData, type ReceivedBundle } from '@kizuki/queue';
 import { KeyedBatcher } from '../batching/keyed-batcher';
 import type { JobHandler } from '../jobs/job-handler';
 
-export type { IngestBundleJobData };
-
 /**
- * Stores an SDK bundle. Idempotent: a redelivered job stores it once. The ingest jobs running at
+ * Stores the SDK bundles of an ingest job (the collects an api received in one turn of its event
+ * loop). Idempotent: a redelivered job stores each bundle once. The bundles of the jobs running at
  * the same moment are written together, one statement per tenant (KeyedBatcher).
  */
+const INGEST_WINDOW_MS = 5;
+
 @Injectable()
 export class IngestBundleJob implements JobHandler<JobName.IngestBundle> {
   readonly jobName = JobName.IngestBundle;
@@ -18,16 +19,19 @@ export class IngestBundleJob implements JobHandler<JobName.IngestBundle> {
   private readonly writer: KeyedBatcher<StoredBundle>;
 
   constructor(bundles: BundleRepository) {
-    this.writer = new KeyedBatcher((tenantId, items) => bundles.insertMany(tenantId, items));
+    // Bundles gathered for 5 ms: at 1,000 collects/s PostgreSQL committed ~350 batches a second of
+    // ~3 bundles; nothing waits on these writes but a score job that overtook its bundle (rare).
+    this.writer = new KeyedBatcher((tenantId, items) => bundles.insertMany(tenantId, items), 100, INGEST_WINDOW_MS);
   }
 
-  async handle(job: Job<IngestBundleJobData>): Promise<{ stored: boolean }> {
-    await this.store(job.data);
-    return { stored: true };
+  async handle(job: Job<IngestBundleJobData>): Promise<{ stored: number }> {
+    const bundles = receivedBundles(job.data);
+    if (!bundles.length || bundles.some((b) => !b?.tenantId || !b.bundleId || !b.bundle)) throw new UnrecoverableError('ingest job without bundles, or a bundle without tenant, id or signals');
+    await Promise.all(bundles.map((b) => this.store(b)));
+    return { stored: bundles.length };
   }
 
-  async store(data: IngestBundleJobData): Promise<void> {
-    if (!data?.tenantId || !data.bundleId || !data.bundle) throw new UnrecoverableError('ingest job without tenant, id or bundle');
+  async store(data: ReceivedBundle): Promise<void> {
     await this.writer.add(data.tenantId, {
       id: data.bundleId,
       receivedAt: new Date(data.receivedAt),

@@ -3,7 +3,7 @@ import { Job, Queue } from 'bullmq';
 import type IORedis from 'ioredis';
 import { KizukiConfig } from '@kizuki/config';
 import { BundleRepository, type StoredBundle } from '@kizuki/database';
-import { createRedis, jobIds, QueueName, type IngestBundleJobData } from '@kizuki/queue';
+import { createRedis, jobIds, QueueName, receivedBundles, type IngestBundleJobData } from '@kizuki/queue';
 import { IngestBundleJob } from '../ingest/ingest-bundle.job';
 
 /**
@@ -29,16 +29,17 @@ export class BundleResolver implements OnApplicationShutdown {
   }
 
   /**
-   * For a bundle the score job's load did not find stored: takes it from its ingest job, if that
-   * is still queued, and stores it now (the ingest job, when it runs, is a no-op).
+   * For a bundle the score job's load did not find stored: takes it from its ingest job (the batch
+   * the request token names; a token from before batching names none: the job has the bundle's
+   * id), if that is still queued, and stores it now (the ingest job stores it again as a no-op).
    */
-  async fromIngestQueue(tenantId: string, bundleId: string): Promise<StoredBundle | null> {
-    const job = (await Job.fromId(this.ingestQueue, jobIds.ingest(bundleId))) as Job<IngestBundleJobData> | undefined;
+  async fromIngestQueue(tenantId: string, bundleId: string, batchId: string = bundleId): Promise<StoredBundle | null> {
+    const job = (await Job.fromId(this.ingestQueue, jobIds.ingest(batchId))) as Job<IngestBundleJobData> | undefined;
+    const d = receivedBundles(job?.data).find((b) => b.bundleId === bundleId);
     // No job: it may have finished (and left Redis) since the caller looked in PostgreSQL.
-    if (!job?.data) return this.bundles.find(tenantId, bundleId);
-    if (job.data.tenantId !== tenantId) return null;
-    await this.ingest.store(job.data);
-    const d = job.data;
+    if (!d) return this.bundles.find(tenantId, bundleId);
+    if (d.tenantId !== tenantId) return null;
+    await this.ingest.store(d);
     return { id: bundleId, receivedAt: new Date(d.receivedAt), ip: d.ip, userAgent: d.userAgent, origin: d.origin, payload: d.bundle };
   }
 

@@ -63,7 +63,7 @@ export class ScoreLoginJob implements JobHandler<JobName.ScoreLogin> {
     if (loaded.existing) return toAnswer(loaded.existing);
     let stored = loaded.bundle;
     if (tokenId && !stored) {
-      stored = await this.bundles.fromIngestQueue(d.tenantId, tokenId);
+      stored = await this.bundles.fromIngestQueue(d.tenantId, tokenId, d.token.state === 'valid' ? d.token.batchId : undefined);
       if (!stored) token = { state: 'invalid', detail: 'The request token is valid but its signals are gone (expired or purged).' };
     }
     const storedBundle = token.state === 'valid' && stored ? (stored.payload as SignalBundle) : null;
