@@ -24,7 +24,8 @@ const MAX_ENTRIES = 10_000;
 @Injectable()
 export class ApiKeyService {
   private readonly logger = new Logger(ApiKeyService.name);
-  private readonly cache = new Map<string, { row: ApiKeyRow | null; at: number }>();
+  /** prefix → the key's row and, once built, what a call with it authenticates as (shared: read-only) */
+  private readonly cache = new Map<string, { row: ApiKeyRow | null; at: number; tenant?: AuthenticatedTenant }>();
 
   constructor(private readonly keys: ApiKeyRepository) {}
 
@@ -32,23 +33,26 @@ export class ApiKeyService {
     if (!key) throw Errors.missingKey(kind === 'secret' ? 'Authorization: Bearer sk_…' : 'X-Kizuki-Key: pk_…');
     const parsed = parseApiKey(key, kind);
     if (!parsed) throw Errors.invalidKey();
-    const row = await this.lookup(parsed.prefix);
+    const entry = await this.lookup(parsed.prefix);
+    const row = entry.row;
     if (!row || row.kind !== kind || !apiKeyMatches(key, row.hash)) throw Errors.invalidKey();
     if (row.expiresAt && new Date(row.expiresAt).getTime() <= Date.now()) throw Errors.invalidKey();
-    return { tenantId: row.tenantId, keyPrefix: parsed.prefix, origins: row.origins, policy: resolvePolicy(row.policy) };
+    // built once per fetched row, not per call (the policy's resolution showed in collect profiles)
+    entry.tenant ??= { tenantId: row.tenantId, keyPrefix: parsed.prefix, origins: row.origins, policy: resolvePolicy(row.policy) };
+    return entry.tenant;
   }
 
-  private async lookup(prefix: string): Promise<ApiKeyRow | null> {
+  private async lookup(prefix: string): Promise<{ row: ApiKeyRow | null; tenant?: AuthenticatedTenant }> {
     const cached = this.cache.get(prefix);
     const now = Date.now();
-    if (cached && now - cached.at < FRESH_MS) return cached.row;
+    if (cached && now - cached.at < FRESH_MS) return cached;
     try {
-      const row = await this.keys.findActiveByPrefix(prefix);
+      const entry = { row: await this.keys.findActiveByPrefix(prefix), at: now };
       if (this.cache.size >= MAX_ENTRIES) this.cache.delete(this.cache.keys().next().value as string);
-      this.cache.set(prefix, { row, at: now });
-      return row;
+      this.cache.set(prefix, entry);
+      return entry;
     } catch (e) {
-      if (cached && now - cached.at < STALE_MS) return cached.row;
+      if (cached && now - cached.at < STALE_MS) return cached;
       this.logger.warn({ msg: 'api key lookup failed', err: String(e) });
       throw Errors.unavailable('Kizuki cannot verify the API key right now (database unavailable).');
     }
