@@ -8,13 +8,13 @@
 //   npx tsx bench/load.ts --apis 2 --workers 2  # scale-out run
 //   npx tsx bench/load.ts --soak 600 --rates 250 --collect-rates ''   # memory over 10 minutes
 import { readFileSync } from 'node:fs';
-import { Agent, request } from 'node:http';
 import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
 import { Client } from 'pg';
 import type { SignalBundle } from '../libs/scoring/src/signals';
 import * as S from '../libs/scoring/src/testing/scenario';
 import { percentile, startStack, type Stack } from './lib/stack';
+import { openLoop, post, summarise, type Answer } from './lib/open-loop';
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -32,43 +32,6 @@ const ENROL = Number(arg('enrol', '3'));
 const SOAK = Number(arg('soak', '0'));
 const APIS = Number(arg('apis', '1'));
 const WORKERS = Number(arg('workers', '1'));
-
-const agent = new Agent({ keepAlive: true, maxSockets: 1024 });
-
-interface Answer {
-  status: number;
-  ms: number;
-  body: string;
-}
-
-function post(url: string, headers: Record<string, string>, body: string, scheduled: number, timeoutMs = 5000): Promise<Answer> {
-  return new Promise((resolve) => {
-    const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers }, timeout: timeoutMs }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - scheduled, body: Buffer.concat(chunks).toString() }));
-    });
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', () => resolve({ status: 0, ms: performance.now() - scheduled, body: '' }));
-    req.end(body);
-  });
-}
-
-/** Fires `count` requests at `rate` per second on schedule; `make(i)` builds the i-th request. */
-async function openLoop(rate: number, count: number, make: (i: number, scheduled: number) => Promise<Answer>): Promise<Answer[]> {
-  const start = performance.now() + 50;
-  const pending: Promise<Answer>[] = [];
-  let next = 0;
-  while (next < count) {
-    const now = performance.now();
-    while (next < count && start + (next * 1000) / rate <= now) {
-      pending.push(make(next, start + (next * 1000) / rate));
-      next++;
-    }
-    await new Promise((r) => setTimeout(r, 1));
-  }
-  return Promise.all(pending);
-}
 
 /** Runs `count` requests with at most `concurrency` in flight (for setup, not measured). */
 async function pool<T>(count: number, concurrency: number, fn: (i: number) => Promise<T>): Promise<T[]> {
@@ -94,23 +57,28 @@ function rssMb(pid: number | undefined): number {
   }
 }
 
-function summarise(name: string, rate: number, seconds: number, answers: Answer[]) {
-  const ok = answers.filter((a) => a.status >= 200 && a.status < 300);
-  const ms = answers.map((a) => a.ms).sort((a, b) => a - b);
-  const degraded = ok.filter((a) => a.body.includes('"degraded":true')).length;
-  return {
-    step: name,
-    rate,
-    seconds,
-    sent: answers.length,
-    ok: ok.length,
-    errors: answers.length - ok.length,
-    degraded,
-    p50: +percentile(ms, 50).toFixed(1),
-    p95: +percentile(ms, 95).toFixed(1),
-    p99: +percentile(ms, 99).toFixed(1),
-    max: +(ms[ms.length - 1] ?? NaN).toFixed(1),
-  };
+/** Cumulative counts of the api's request-duration histogram for one route (summed over apis), by bucket bound. */
+async function serverHistogram(apiUrls: string[], route: string): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (const base of apiUrls) {
+    const text = await (await fetch(`${base}/metrics`)).text();
+    for (const m of text.matchAll(/kizuki_http_request_duration_seconds_bucket\{([^}]*)\} (\d+)/g)) {
+      if (!m[1].includes(`route="${route}"`) || !/status="2\d\d"/.test(m[1])) continue;
+      const le = /le="([^"]+)"/.exec(m[1])?.[1] ?? '';
+      out.set(le, (out.get(le) ?? 0) + Number(m[2]));
+    }
+  }
+  return out;
+}
+
+/** Sum over the apis of a metric's samples (all label sets), e.g. GC seconds, or the event-loop lag. */
+async function apiGauge(apiUrls: string[], name: string): Promise<number> {
+  let sum = 0;
+  for (const base of apiUrls) {
+    const text = await (await fetch(`${base}/metrics`)).text();
+    for (const m of text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+-]+)$`, 'gm'))) sum += Number(m[1]);
+  }
+  return sum;
 }
 
 async function main(): Promise<void> {
@@ -214,9 +182,18 @@ async function main(): Promise<void> {
   for (const rate of COLLECT_RATES) {
     await drain();
     const count = Math.round(rate * COLLECT_DURATION);
+    const before = await serverHistogram(apiUrls, '/v1/collect');
+    const gcBefore = await apiGauge(apiUrls, 'kizuki_api_nodejs_gc_duration_seconds_sum');
     const answers = await openLoop(rate, count, (i, scheduled) => collect(i, bodies[i % bodies.length], scheduled));
     results.push(summarise('collect', rate, COLLECT_DURATION, answers));
     console.error(`[load] ${JSON.stringify(results[results.length - 1])}`);
+    // The api's own view (its request histogram): time from request to reply inside the server,
+    // without the load generator's and the kernel's share of the latency above.
+    const after = await serverHistogram(apiUrls, '/v1/collect');
+    const within = (le: string) => ((after.get(le) ?? 0) - (before.get(le) ?? 0)) / Math.max(1, (after.get('+Inf') ?? 0) - (before.get('+Inf') ?? 0));
+    const lagMax = await apiGauge(apiUrls, 'kizuki_api_nodejs_eventloop_lag_max_seconds');
+    const gc = (await apiGauge(apiUrls, 'kizuki_api_nodejs_gc_duration_seconds_sum')) - gcBefore;
+    console.error(`[load] collect ${rate}/s: api event-loop lag max ${(lagMax * 1000).toFixed(0)} ms, GC ${(gc * 1000).toFixed(0)} ms in the step; inside the api: ${['0.01', '0.025', '0.05', '0.1'].map((le) => `≤ ${Number(le) * 1000} ms ${(100 * within(le)).toFixed(1)} %`).join(', ')}`);
   }
   const memEnd = pids.map(rssMb);
   await drain();
