@@ -29,20 +29,25 @@ export class ScoreLoadOneBundleRead1764490500000 implements MigrationInterface {
         v_account_devices json;
         v_device_ids text[];
         v_bundle json;
+        v_bundle_visitor text;
+        v_bundle_storage text;
       BEGIN
         PERFORM set_config('app.tenant_id', p_tenant::text, true);
         -- The stored bundle, read once: each statement of a function sees the rows committed before
         -- it started, so a bundle stored between two reads was returned while its device was not
         -- looked up (the login then scored as if on a new device: found by the e2e tests).
+        -- No device given: the one in the stored bundle (the worker knows it only from the bundle),
+        -- read from the jsonb in the same statement (json operators on the row's text would parse
+        -- the whole bundle once per key: measured ≈ 50 µs more per load).
         IF p_bundle IS NOT NULL THEN
-          SELECT row_to_json(b) INTO v_bundle FROM (
+          SELECT row_to_json(b), b.payload->'device'->>'visitorId', b.payload->'device'->>'storageId'
+            INTO v_bundle, v_bundle_visitor, v_bundle_storage FROM (
             SELECT id, received_at AS "receivedAt", host(ip) AS ip, user_agent AS "userAgent", origin, payload
               FROM signal_bundles WHERE tenant_id = p_tenant AND id = p_bundle) b;
-        END IF;
-        -- No device given: the one in the stored bundle (the worker knows it only from the bundle).
-        IF v_visitor IS NULL AND v_bundle IS NOT NULL THEN
-          v_visitor := v_bundle->'payload'->'device'->>'visitorId';
-          v_storage := v_bundle->'payload'->'device'->>'storageId';
+          IF v_visitor IS NULL AND v_bundle IS NOT NULL THEN
+            v_visitor := v_bundle_visitor;
+            v_storage := v_bundle_storage;
+          END IF;
         END IF;
 
         -- One step per key, each an index lookup on exact values: no join whose key the planner
