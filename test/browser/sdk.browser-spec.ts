@@ -194,6 +194,8 @@ describe('SDK on a login page (Chromium)', () => {
   let bundle: SignalBundle;
   let raw: string;
   let plan: PlannedKey[];
+  /** the password field's key events as the browser stamped them (a capture listener of the test) */
+  let stamped: { d: number; u: number }[];
   let posted: Record<string, string>;
   let cspViolations: string[];
   let sameInstance: boolean;
@@ -208,8 +210,18 @@ describe('SDK on a login page (Chromium)', () => {
     await page.keyboard.type(USERNAME, { delay: 40 });
     await page.mouse.move(500, 260, { steps: 15 });
     await page.click('#password');
+    await page.evaluate(() => {
+      const field = document.querySelector('#password');
+      window.__stamped = [];
+      field.addEventListener('keydown', (e: any) => window.__stamped.push({ code: e.code, d: e.timeStamp, u: -1 }), true);
+      field.addEventListener('keyup', (e: any) => {
+        const k = window.__stamped.filter((x: any) => x.code === e.code && x.u < 0).pop();
+        if (k) k.u = e.timeStamp;
+      }, true);
+    });
     plan = typingPlan(PASSWORD);
     await typeWithCdp(cdp, PASSWORD, plan);
+    stamped = await page.evaluate(() => window.__stamped);
     expect(await page.inputValue('#password')).toBe(PASSWORD);
     cspViolations = await page.evaluate(() => window.__csp);
     sameInstance = await page.evaluate((pk) => window.Kizuki.load({ publishableKey: pk }) === window.kz, PK);
@@ -265,20 +277,34 @@ describe('SDK on a login page (Chromium)', () => {
     }
   });
 
-  it('records the password keystrokes at the intended times', () => {
+  it('records the password keystrokes at the times the browser stamped them, and near the intended ones', () => {
     const pw = field(bundle, 'password');
     expect(pw).toMatchObject({ pasted: false, autofilled: false, imeFallback: false });
     expect(pw.keys).toHaveLength(PASSWORD.length);
     expect(pw.keys.every((k) => k.c === 'char')).toBe(true);
-    const errors: number[] = [];
-    pw.keys.forEach((k, i) => {
-      if (i > 0) errors.push(Math.abs(k.d - (plan[i].d - plan[0].d)));
-      errors.push(Math.abs(k.u - (plan[i].u - plan[0].d)));
-    });
-    const stats = { median: median(errors), p95: percentile(errors, 95), max: Math.max(...errors) };
-    console.log(`typing timing error vs intended (ms, ${errors.length} key times): median ${stats.median.toFixed(2)}, p95 ${stats.p95.toFixed(2)}, max ${stats.max.toFixed(2)}`);
-    expect(stats.median).toBeLessThanOrEqual(4);
-    expect(stats.max).toBeLessThanOrEqual(25);
+    // against plan: (the whole pipeline, harness → CDP → renderer → SDK: host load shows here) and
+    // against the browser's own event stamps (the SDK alone: it must record exactly those)
+    const errorsAgainst = (ref: { d: number; u: number }[]) => {
+      const errors: number[] = [];
+      pw.keys.forEach((k, i) => {
+        if (i > 0) errors.push(Math.abs(k.d - (ref[i].d - ref[0].d)));
+        errors.push(Math.abs(k.u - (ref[i].u - ref[0].d)));
+      });
+      return { median: median(errors), p95: percentile(errors, 95), max: Math.max(...errors), n: errors.length };
+    };
+    expect(stamped).toHaveLength(PASSWORD.length);
+    const sdk = errorsAgainst(stamped);
+    const pipeline = errorsAgainst(plan);
+    console.log(
+      `typing timing error (ms, ${sdk.n} key times): vs the browser's event stamps median ${sdk.median.toFixed(2)}, max ${sdk.max.toFixed(2)}; ` +
+        `vs intended median ${pipeline.median.toFixed(2)}, p95 ${pipeline.p95.toFixed(2)}, max ${pipeline.max.toFixed(2)}`,
+    );
+    // the SDK keeps the event's own time (rounded to 0.1 ms): no handler delay, no drift
+    expect(sdk.max).toBeLessThanOrEqual(0.2);
+    // the dispatch pipeline follows the plan (a wrong unit or clock would be off by far more); on a
+    // quiet machine the median is 0.4–1.4 ms (docs/benchmarks.md), under CI load it reached 5 ms
+    expect(pipeline.median).toBeLessThanOrEqual(15);
+    expect(pipeline.max).toBeLessThanOrEqual(150);
     // the rollover in the plan (a key pressed before the previous one is released) is kept
     const overlaps = pw.keys.filter((k, i) => i > 0 && k.d < pw.keys[i - 1].u).length;
     expect(overlaps).toBe(plan.filter((p, i) => i > 0 && p.d < plan[i - 1].u).length);
