@@ -28,7 +28,7 @@ async function start(mode: string): Promise<{ url: string; stop: () => void }> {
 async function main(): Promise<void> {
   const bodies = Array.from({ length: 600 }, (_, i) => JSON.stringify(S.humanBundle(S.makePerson((i % 300) + 1), `ceiling-device-${i}`, 50_000 + i)));
   const rows: ReturnType<typeof summarise>[] = [];
-  for (const mode of (arg('modes', 'bare,bullmq')).split(',')) {
+  for (const mode of ['bare', 'bullmq']) {
     const server = await start(mode);
     // warm-up: the server's and the generator's code paths compiled before anything is measured
     await openLoop(500, 2500, (i, scheduled) => post(server.url, {}, bodies[i % bodies.length], scheduled));
