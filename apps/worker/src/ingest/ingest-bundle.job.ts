@@ -5,13 +5,13 @@ import { JobName, receivedBundles, type IngestBundleJobData, type ReceivedBundle
 import { KeyedBatcher } from '../batching/keyed-batcher';
 import type { JobHandler } from '../jobs/job-handler';
 
+const INGEST_WINDOW_MS = 5;
+
 /**
  * Stores the SDK bundles of an ingest job (the collects an api received in one turn of its event
  * loop). Idempotent: a redelivered job stores each bundle once. The bundles of the jobs running at
  * the same moment are written together, one statement per tenant (KeyedBatcher).
  */
-const INGEST_WINDOW_MS = 5;
-
 @Injectable()
 export class IngestBundleJob implements JobHandler<JobName.IngestBundle> {
   readonly jobName = JobName.IngestBundle;
@@ -26,9 +26,14 @@ export class IngestBundleJob implements JobHandler<JobName.IngestBundle> {
 
   async handle(job: Job<IngestBundleJobData>): Promise<{ stored: number }> {
     const bundles = receivedBundles(job.data);
-    if (!bundles.length || bundles.some((b) => !b?.tenantId || !b.bundleId || !b.bundle)) throw new UnrecoverableError('ingest job without bundles, or a bundle without tenant, id or signals');
-    await Promise.all(bundles.map((b) => this.store(b)));
-    return { stored: bundles.length };
+    const complete = bundles.filter((b) => b?.tenantId && b.bundleId && b.bundle);
+    // A bad bundle must not cost its batch-mates: the complete ones are stored, then the job fails
+    // for good (kept among failed jobs for a look; retrying cannot mend it).
+    await Promise.all(complete.map((b) => this.store(b)));
+    if (!bundles.length || complete.length < bundles.length) {
+      throw new UnrecoverableError(`ingest job with ${bundles.length - complete.length} of ${bundles.length} bundles lacking tenant, id or signals (the others were stored)`);
+    }
+    return { stored: complete.length };
   }
 
   async store(data: ReceivedBundle): Promise<void> {
