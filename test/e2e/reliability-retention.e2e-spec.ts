@@ -8,7 +8,10 @@ jest.setTimeout(120_000);
 
 /**
  * Retention: raw signals after the tenant's period (default 30 days), assessments after theirs
- * (default 180), purged by the worker's RetentionJob in bounded batches; tested with backdated rows.
+ * (default 180), rounded up to their time partition (a UTC day, a UTC month), purged by the
+ * worker's RetentionJob; tested with rows backdated from a fixed clock, which all sit in the
+ * default partition and so go row by row, in bounded batches (test/e2e/partitions.e2e-spec.ts
+ * covers partitions dropped whole).
  */
 describe('retention job', () => {
   const env = new KizukiEnv({ RETENTION_BATCH_SIZE: '10' });
@@ -26,18 +29,32 @@ describe('retention job', () => {
     await env.stop();
   });
 
+  /** The retention run's clock: mid-month, so the month-rounding below holds whatever today is. */
+  const NOW = new Date('2031-03-20T12:00:00Z');
+
+  /** n bundles and n assessments (one labelled) of `tenantId`, `ageDays` before NOW. */
   async function seed(tenantId: string, n: number, ageDays: number): Promise<void> {
     await env.sql(
       `INSERT INTO signal_bundles (id, tenant_id, received_at, payload)
-       SELECT gen_random_uuid(), $1, now() - make_interval(days => $2), '{}'::jsonb FROM generate_series(1, $3)`,
-      [tenantId, ageDays, n],
+       SELECT gen_random_uuid(), $1, $4::timestamptz - make_interval(days => $2), '{}'::jsonb FROM generate_series(1, $3)`,
+      [tenantId, ageDays, n, NOW],
     );
     const [acc] = await env.sql<{ id: string }>(`INSERT INTO accounts (tenant_id, user_hash) VALUES ($1, md5(random()::text)) RETURNING id`, [tenantId]);
     await env.sql(
       `INSERT INTO assessments (id, tenant_id, idempotency_key, account_id, event, status, decision, policy_decision, score, scores, reasons, created_at)
-       SELECT gen_random_uuid(), $1, md5(random()::text), $2, 'login', 'succeeded', 'allow', 'allow', 1, '{}', '[]', now() - make_interval(days => $3)
+       SELECT gen_random_uuid(), $1, md5(random()::text), $2, 'login', 'succeeded', 'allow', 'allow', 1, '{}', '[]', $5::timestamptz - make_interval(days => $3)
          FROM generate_series(1, $4)`,
-      [tenantId, acc.id, ageDays, n],
+      [tenantId, acc.id, ageDays, n, NOW],
+    );
+    await env.sql(
+      `INSERT INTO feedback (tenant_id, assessment_id, label, created_at)
+       SELECT tenant_id, id, 'legit', created_at FROM assessments WHERE account_id = $1 LIMIT 1`,
+      [acc.id],
+    );
+    await env.sql(
+      `INSERT INTO assessment_keys (tenant_id, idempotency_key, assessment_id, created_at)
+       SELECT tenant_id, idempotency_key, id, created_at FROM assessments WHERE account_id = $1`,
+      [acc.id],
     );
   }
   const count = async (table: string, tenantId: string) => (await env.sql<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE tenant_id = $1`, [tenantId]))[0].n;
@@ -50,29 +67,36 @@ describe('retention job', () => {
     expect(schedulers).toHaveLength(1);
   });
 
-  it('purges backdated bundles after 30 days and assessments after 180 by default, a tenant\'s own periods otherwise, in batches', async () => {
+  it('purges bundles after 30 days and assessments after 180 by default, a tenant\'s own periods otherwise, rounded up to the partition, in batches', async () => {
     const a = await env.createTenant('Default retention');
     const b = await env.createTenant('Short retention');
     await env.sql(`UPDATE tenants SET retention = '{"signalBundlesDays": 7, "assessmentsDays": 20}' WHERE id = $1`, [b.tenantId]);
     for (const t of [a.tenantId, b.tenantId]) {
-      await seed(t, 25, 200); // older than everything
-      await seed(t, 12, 40); // bundles expired by default; assessments kept by default
+      await seed(t, 25, 250); // older than everything
+      await seed(t, 12, 40); // bundles expired by default; b's assessments kept by month rounding (below)
       await seed(t, 8, 10); // expired only for tenant b's bundles
       await seed(t, 5, 1); // fresh
+      await seed(t, 3, 200); // assessments 200 days old: but 2030-09-01T12:00, in the month that 180 days reaches
     }
     const events = new QueueEvents(JOB_QUEUE[JobName.Retention], { connection: new IORedis(env.config.REDIS_URL, { maxRetriesPerRequest: null }), prefix: env.config.KIZUKI_REDIS_PREFIX });
     await events.waitUntilReady();
-    const job = await queue.add(JobName.Retention, {}, { jobId: 'retention-test-run' });
+    const job = await queue.add(JobName.Retention, { now: NOW.toISOString() }, { jobId: 'retention-test-run' });
     const result = await job.waitUntilFinished(events, 60_000);
     await events.close();
-    // a: bundles older than 30 d (25 + 12) go, assessments older than 180 d (25) go
+    // a: bundles from before 2031-02-18 (30 days, to the day) go: 25 + 12 + 3;
+    //    assessments from before 2030-09-01 (180 days, to the month) go: 25
     expect(await count('signal_bundles', a.tenantId)).toBe(8 + 5);
-    expect(await count('assessments', a.tenantId)).toBe(12 + 8 + 5);
-    // b: bundles older than 7 d (25 + 12 + 8), assessments older than 20 d (25 + 12)
+    expect(await count('assessments', a.tenantId)).toBe(12 + 8 + 5 + 3);
+    // b: bundles from before 2031-03-13 (7 days) go: 25 + 12 + 8 + 3;
+    //    assessments from before 2031-02-01 (20 days, to the month: 2031-02-28 is in February) go: 25 + 3
     expect(await count('signal_bundles', b.tenantId)).toBe(5);
-    expect(await count('assessments', b.tenantId)).toBe(8 + 5);
-    expect(result).toMatchObject({ tenants: 2, signalBundles: 37 + 45, assessments: 25 + 37 });
+    expect(await count('assessments', b.tenantId)).toBe(12 + 8 + 5);
+    // labels go with their period; idempotency keys after two days
+    expect(await count('feedback', a.tenantId)).toBe(4);
+    expect(await count('feedback', b.tenantId)).toBe(3);
+    expect(await count('assessment_keys', a.tenantId)).toBe(5);
+    expect(result).toMatchObject({ tenants: 2, signalBundles: 40 + 48, assessments: 25 + 28, feedback: 1 + 2, assessmentKeys: 2 * (25 + 12 + 8 + 3) });
     // profiles (accounts) keep their aggregates
-    expect(await count('accounts', a.tenantId)).toBe(4);
+    expect(await count('accounts', a.tenantId)).toBe(5);
   });
 });

@@ -55,6 +55,7 @@ describe('score path functions (real PostgreSQL, row-level security)', () => {
     ip: '203.0.113.7',
     idempotencyKey: key,
     bundleId: null,
+    bundleNear: null,
     asn: 2516,
     country: 'JP',
     ...extra,
@@ -79,6 +80,32 @@ describe('score path functions (real PostgreSQL, row-level security)', () => {
     const [bob] = await env.sql<{ login_count: number }>(`SELECT login_count FROM accounts WHERE tenant_id = $1 AND user_hash = 'hash-bob'`, [a]);
     expect(bob.login_count).toBe(1); // neither the duplicate nor the refused login counted
     expect((await load(a, query('hash-bob', 'x', { tokenId: token }))).tokenUsedBy).toBe(id);
+  });
+
+  it('one assessment per idempotency key, even when a retry would land in another month\'s partition', async () => {
+    const id = randomUUID();
+    const now = new Date();
+    const first = login(id, { key: 'across-months', userHash: 'hash-months' });
+    first.assessment.createdAt = new Date(now.getTime() - 40 * 86_400_000);
+    expect((await record(a, first)).state).toBe('recorded');
+    const retry = login(id, { key: 'across-months', userHash: 'hash-months' });
+    expect(await record(a, retry)).toEqual({ state: 'duplicate' });
+    expect(await env.sql(`SELECT created_at FROM assessments WHERE id = $1`, [id])).toEqual([{ created_at: first.assessment.createdAt }]);
+    // and the load answers with the first one, found through the key
+    const existing = (await load(a, query('hash-months', 'across-months'))).existing;
+    expect(existing?.id).toBe(id);
+    expect(new Date(existing!.createdAt).getTime()).toBe(first.assessment.createdAt.getTime());
+  });
+
+  it('looks for the bundle only around the risk call (a token lives at most an hour)', async () => {
+    const bundleId = randomUUID();
+    await env.sql(`INSERT INTO signal_bundles (id, tenant_id, received_at, payload) VALUES ($1, $2, now() - interval '50 minutes', '{}')`, [bundleId, a]);
+    const near = await load(a, query('hash-near', 'near', { device: null, bundleId, tokenId: bundleId, bundleNear: new Date() }));
+    expect(near.bundle?.id).toBe(bundleId);
+    const dayLater = await load(a, query('hash-near', 'near', { device: null, bundleId, tokenId: bundleId, bundleNear: new Date(Date.now() + 86_400_000) }));
+    expect(dayLater.bundle).toBeNull();
+    const unknown = await load(a, query('hash-near', 'near', { device: null, bundleId, tokenId: bundleId, bundleNear: null }));
+    expect(unknown.bundle?.id).toBe(bundleId);
   });
 
   it('finds the device through the stored bundle, and the list entries that may match', async () => {

@@ -53,8 +53,9 @@ describe('user devices, export and erasure (/v1/users/:id)', () => {
   });
 
   it('exports everything stored about a user, then erases it everywhere', async () => {
-    await login('ken@example.jp', 'visitor-users-101');
+    const first = await login('ken@example.jp', 'visitor-users-101');
     await login('ken@example.jp', 'visitor-users-102', 'failed');
+    expect((await env.post('/v1/feedback', { assessmentId: first.id, label: 'legit' }, auth(a.secretKey))).status).toBeLessThan(300);
     // A device shared with another account survives ken's erasure (it is the other account's too).
     await login('ken@example.jp', 'visitor-users-shared');
     await login('aoi@example.jp', 'visitor-users-shared');
@@ -70,9 +71,16 @@ describe('user devices, export and erasure (/v1/users/:id)', () => {
     expect((await env.post('/v1/users/ken%40example.jp', {}, auth(b.secretKey))).status).toBe(404);
     const erase = await fetch(`${env.baseUrl}/v1/users/ken%40example.jp`, { method: 'DELETE', headers: auth(b.secretKey) });
     expect(erase.status).toBe(404);
+    for (const table of ['feedback', 'assessment_keys', 'token_uses']) {
+      expect(await env.sql(`SELECT 1 FROM ${table} WHERE assessment_id = $1`, [first.id])).toHaveLength(1);
+    }
     const erased = await fetch(`${env.baseUrl}/v1/users/ken%40example.jp`, { method: 'DELETE', headers: auth(a.secretKey) });
     expect(erased.status).toBe(200);
     expect(await erased.json()).toEqual({ erased: { accounts: 1, assessments: 3, signalBundles: 3, devices: 2 } });
+    // what named the erased logins goes too (no foreign key cascades into the partitioned assessments)
+    for (const table of ['feedback', 'assessment_keys', 'token_uses']) {
+      expect(await env.sql(`SELECT 1 FROM ${table} WHERE assessment_id = $1`, [first.id])).toEqual([]);
+    }
 
     expect((await env.get('/v1/users/ken%40example.jp/export', auth(a.secretKey))).status).toBe(404);
     expect(await env.sql(`SELECT id FROM devices WHERE visitor_id = 'visitor-users-shared'`)).toHaveLength(1);

@@ -88,9 +88,14 @@ export interface RetentionJobData {
 
 export interface RetentionJobResult {
   tenants: number;
+  /** rows deleted one by one (partitions dropped whole are counted in `partitions`) */
   signalBundles: number;
   assessments: number;
+  feedback: number;
   tokenUses: number;
+  assessmentKeys: number;
+  /** time partitions made ahead, and dropped whole once every tenant's period passed them */
+  partitions: { created: string[]; dropped: string[]; busy: string[] };
 }
 
 /** The answer of POST /v1/risk (DESIGN.md §3), also the score job's return value. */

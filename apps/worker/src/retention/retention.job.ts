@@ -8,10 +8,21 @@ import type { JobHandler } from '../jobs/job-handler';
 
 export type { RetentionJobData };
 
-/** Defaults when a tenant's `retention` JSON does not say (days). */
+/** Defaults when a tenant's `retention` JSON does not say (days); kizuki_partitions_run (migration 1764490600000) holds the same. */
 export const RETENTION_DEFAULTS = { signalBundlesDays: 30, assessmentsDays: 180 } as const;
+/** Token uses and idempotency keys only matter while a token can be presented (≤ 1 h) or a job redelivered. */
 const TOKEN_USES_DAYS = 2;
 const DAY_MS = 86_400_000;
+
+/** Start of the UTC day holding `t`: signal bundles are partitioned by day. */
+export function startOfUtcDay(t: Date): Date {
+  return new Date(Date.UTC(t.getUTCFullYear(), t.getUTCMonth(), t.getUTCDate()));
+}
+
+/** Start of the UTC month holding `t`: assessments are partitioned by month. */
+export function startOfUtcMonth(t: Date): Date {
+  return new Date(Date.UTC(t.getUTCFullYear(), t.getUTCMonth(), 1));
+}
 /** The job scheduler's id: deterministic, so every worker process upserts the same one schedule. */
 export const RETENTION_SCHEDULER_ID = 'retention';
 
@@ -20,11 +31,15 @@ function days(v: unknown, fallback: number): number {
 }
 
 /**
- * Retention (APPI / GDPR storage limitation): raw signal bundles are deleted after the tenant's
- * `retention.signalBundlesDays` (default 30), assessments after `retention.assessmentsDays`
- * (default 180), in bounded batches (RETENTION_BATCH_SIZE rows per short transaction). Account
- * profiles keep only aggregates (typing/pointer statistics, countries) and stay.
- * Scheduled every RETENTION_EVERY_MINUTES by a BullMQ job scheduler with a fixed id.
+ * Retention (APPI / GDPR storage limitation): raw signal bundles go after the tenant's
+ * `retention.signalBundlesDays` (default 30), assessments and their labels after
+ * `retention.assessmentsDays` (default 180), each period rounded up to its whole time partition
+ * (a UTC day for bundles, a UTC month for assessments). Partitions that every tenant's period has
+ * passed are dropped whole; the rows of tenants with a shorter period, and rows in the default
+ * partition, are deleted in bounded batches (RETENTION_BATCH_SIZE rows per short transaction).
+ * Account profiles keep only aggregates (typing/pointer statistics, countries) and stay.
+ * Scheduled every RETENTION_EVERY_MINUTES by a BullMQ job scheduler with a fixed id; the worker
+ * also makes the coming partitions when it starts.
  */
 @Injectable()
 export class RetentionJob implements JobHandler<JobName.Retention>, OnApplicationBootstrap, OnApplicationShutdown {
@@ -43,6 +58,8 @@ export class RetentionJob implements JobHandler<JobName.Retention>, OnApplicatio
     this.queue = new Queue(JOB_QUEUE[JobName.Retention], { connection: this.redis, prefix: this.config.KIZUKI_REDIS_PREFIX });
     // without a listener BullMQ prints every connection error to stderr while Redis is down
     this.queue.on('error', (e) => this.logger.warn({ msg: 'retention queue error', err: String(e) }));
+    // the coming partitions before any write needs them (the default partition would take the rows meanwhile)
+    await this.maintainPartitions().catch((e) => this.logger.warn({ msg: 'partition upkeep failed at start', err: String(e) }));
     await this.queue.upsertJobScheduler(
       RETENTION_SCHEDULER_ID,
       { every: this.config.RETENTION_EVERY_MINUTES * 60_000 },
@@ -61,20 +78,34 @@ export class RetentionJob implements JobHandler<JobName.Retention>, OnApplicatio
 
   async run(now: Date, onlyTenant?: string): Promise<RetentionJobResult> {
     const batch = this.config.RETENTION_BATCH_SIZE;
-    const result: RetentionJobResult = { tenants: 0, signalBundles: 0, assessments: 0, tokenUses: 0 };
+    const partitions = await this.maintainPartitions();
+    const result: RetentionJobResult = { tenants: 0, signalBundles: 0, assessments: 0, feedback: 0, tokenUses: 0, assessmentKeys: 0, partitions };
     for (const t of await this.repo.tenants()) {
       if (onlyTenant && t.tenantId !== onlyTenant) continue;
       result.tenants++;
       const r = t.retention ?? {};
-      const bundlesBefore = new Date(now.getTime() - days(r.signalBundlesDays, RETENTION_DEFAULTS.signalBundlesDays) * DAY_MS);
-      const assessmentsBefore = new Date(now.getTime() - days(r.assessmentsDays, RETENTION_DEFAULTS.assessmentsDays) * DAY_MS);
+      // rounded down to the partition: the tenant whose period is the longest loses its rows only
+      // with their partition, never one by one
+      const bundlesBefore = startOfUtcDay(new Date(now.getTime() - days(r.signalBundlesDays, RETENTION_DEFAULTS.signalBundlesDays) * DAY_MS));
+      const assessmentsBefore = startOfUtcMonth(new Date(now.getTime() - days(r.assessmentsDays, RETENTION_DEFAULTS.assessmentsDays) * DAY_MS));
       const tokensBefore = new Date(now.getTime() - TOKEN_USES_DAYS * DAY_MS);
       result.signalBundles += await this.drain((n) => this.repo.purgeBundles(t.tenantId, bundlesBefore, n), batch);
       result.assessments += await this.drain((n) => this.repo.purgeAssessments(t.tenantId, assessmentsBefore, n), batch);
+      result.feedback += await this.drain((n) => this.repo.purgeFeedback(t.tenantId, assessmentsBefore, n), batch);
       result.tokenUses += await this.drain((n) => this.repo.purgeTokenUses(t.tenantId, tokensBefore, n), batch);
+      result.assessmentKeys += await this.drain((n) => this.repo.purgeAssessmentKeys(t.tenantId, tokensBefore, n), batch);
     }
-    if (result.signalBundles || result.assessments) this.logger.log({ msg: 'retention purge', ...result });
+    if (result.signalBundles || result.assessments || partitions.created.length || partitions.dropped.length || partitions.busy.length) {
+      this.logger.log({ msg: 'retention purge', ...result });
+    }
     return result;
+  }
+
+  /** Partition upkeep (one caller at a time across workers; a table busy for 250 ms is left for the next run). */
+  private async maintainPartitions(): Promise<RetentionJobResult['partitions']> {
+    const out: RetentionJobResult['partitions'] = { created: [], dropped: [], busy: [] };
+    for (const { action, partition } of await this.repo.maintainPartitions()) out[action].push(partition);
+    return out;
   }
 
   /** Batches until one comes back short. */

@@ -56,6 +56,7 @@ export class ScoreLoginJob implements JobHandler<JobName.ScoreLogin> {
         ip: d.context.ip,
         idempotencyKey: d.idempotencyKey,
         bundleId: withToken ? tokenId : null,
+        bundleNear: withToken ? new Date(d.requestedAt) : null,
         asn: geo.asn,
         country: geo.country,
       });

@@ -41,7 +41,13 @@ export class AssessmentRepository {
     const [row] = await withTenant(
       this.db,
       tenantId,
-      (m) => m.query(`SELECT ${COLUMNS} FROM assessments WHERE tenant_id = $1 AND idempotency_key = $2`, [tenantId, key]),
+      // through the key table (assessments are partitioned by time: the key's row names the partition)
+      (m) =>
+        m.query(
+          `SELECT ${COLUMNS} FROM assessments WHERE tenant_id = $1 AND (id, created_at) = (
+             SELECT assessment_id, created_at FROM assessment_keys WHERE tenant_id = $1 AND idempotency_key = $2)`,
+          [tenantId, key],
+        ),
       { readOnly: true },
     );
     return row ?? null;

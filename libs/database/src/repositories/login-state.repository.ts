@@ -51,6 +51,11 @@ export interface LoginStateQuery {
   idempotencyKey: string;
   /** the bundle to load (null: none) */
   bundleId: string | null;
+  /**
+   * when the risk call came (null: unknown): its bundle was received at most a token lifetime
+   * (≤ 1 h) before, so the load looks in the day partitions around it, not all of them
+   */
+  bundleNear: Date | null;
   /** from the worker's offline geo/ASN lookup, for asn and country list entries */
   asn: number | null;
   country: string | null;
@@ -170,6 +175,7 @@ export class LoginStateRepository {
       ip: q.ip,
       idempotencyKey: q.idempotencyKey,
       bundleId: q.bundleId,
+      bundleNear: q.bundleNear?.toISOString() ?? null,
       asn: q.asn === null ? null : String(q.asn),
       country: q.country,
     }));

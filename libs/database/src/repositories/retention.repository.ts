@@ -21,14 +21,33 @@ export class RetentionRepository {
     return this.db.query(`SELECT id AS "tenantId", retention FROM kizuki_tenant_retention()`);
   }
 
+  /**
+   * Makes the coming time partitions of signal_bundles (daily) and assessments (monthly) and drops
+   * those every tenant's retention has passed (kizuki_maintain_partitions, migration
+   * 1764490600000: as the owner, on the database's clock).
+   */
+  async maintainPartitions(): Promise<{ action: 'created' | 'dropped' | 'busy'; partition: string }[]> {
+    return this.db.query(`SELECT action, partition_name AS partition FROM kizuki_maintain_partitions()`);
+  }
+
   /** Deletes up to `limit` signal bundles received before `before`; returns how many. */
   purgeBundles(tenantId: string, before: Date, limit: number): Promise<number> {
     return this.purgeOldest(tenantId, PURGEABLE.bundles, before, limit);
   }
 
-  /** Deletes up to `limit` assessments made before `before` (their feedback goes with them); returns how many. */
+  /** Deletes up to `limit` assessments made before `before`; returns how many. */
   purgeAssessments(tenantId: string, before: Date, limit: number): Promise<number> {
     return this.purgeOldest(tenantId, PURGEABLE.assessments, before, limit);
+  }
+
+  /** Labels given before `before` (their assessments are as old or older, and go by the same period). */
+  purgeFeedback(tenantId: string, before: Date, limit: number): Promise<number> {
+    return this.purgeOldest(tenantId, PURGEABLE.feedback, before, limit);
+  }
+
+  /** Idempotency keys only matter while a login can be retried or its job redelivered. */
+  purgeAssessmentKeys(tenantId: string, before: Date, limit: number): Promise<number> {
+    return this.purgeOldest(tenantId, PURGEABLE.assessmentKeys, before, limit);
   }
 
   /** Token uses only matter while a token can be presented (TOKEN_TTL_SECONDS ≤ 1 h). */
@@ -40,8 +59,9 @@ export class RetentionRepository {
   private async purgeOldest(tenantId: string, t: Purgeable, before: Date, limit: number): Promise<number> {
     const rows = await withTenant(this.db, tenantId, (m) =>
       m.query(
-        `DELETE FROM ${t.table} WHERE tenant_id = $1 AND ${t.key} IN (
-           SELECT ${t.key} FROM ${t.table} WHERE tenant_id = $1 AND ${t.time} < $2 ORDER BY ${t.time} LIMIT $3) RETURNING ${t.key}`,
+        // by key and time: on a time-partitioned table each row is found in its own partition
+        `DELETE FROM ${t.table} WHERE tenant_id = $1 AND (${t.key}, ${t.time}) IN (
+           SELECT ${t.key}, ${t.time} FROM ${t.table} WHERE tenant_id = $1 AND ${t.time} < $2 ORDER BY ${t.time} LIMIT $3) RETURNING ${t.key}`,
         [tenantId, before, limit],
       ),
     );
@@ -59,5 +79,7 @@ interface Purgeable {
 const PURGEABLE = {
   bundles: { table: 'signal_bundles', key: 'id', time: 'received_at' },
   assessments: { table: 'assessments', key: 'id', time: 'created_at' },
+  feedback: { table: 'feedback', key: 'id', time: 'created_at' },
+  assessmentKeys: { table: 'assessment_keys', key: 'idempotency_key', time: 'created_at' },
   tokenUses: { table: 'token_uses', key: 'token_id', time: 'created_at' },
 } as const satisfies Record<string, Purgeable>;

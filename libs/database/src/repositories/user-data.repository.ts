@@ -110,10 +110,13 @@ export class UserDataRepository {
           [tenantId, accountId],
         ),
       );
-      await m.query(`DELETE FROM token_uses WHERE tenant_id = $1 AND assessment_id IN (SELECT id FROM assessments WHERE tenant_id = $1 AND account_id = $2)`, [
-        tenantId,
-        accountId,
-      ]);
+      // token uses, idempotency keys and labels name the account's assessments (no foreign key: assessments are partitioned)
+      for (const table of ['token_uses', 'assessment_keys', 'feedback']) {
+        await m.query(`DELETE FROM ${table} WHERE tenant_id = $1 AND assessment_id IN (SELECT id FROM assessments WHERE tenant_id = $1 AND account_id = $2)`, [
+          tenantId,
+          accountId,
+        ]);
+      }
       const assessments = rowsOf(await m.query(`DELETE FROM assessments WHERE tenant_id = $1 AND account_id = $2 RETURNING id`, [tenantId, accountId]));
       const devices = rowsOf(
         await m.query(

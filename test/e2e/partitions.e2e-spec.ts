@@ -1,0 +1,109 @@
+// Time partitions (migration 1764490600000): signal bundles by UTC day, assessments by UTC month,
+// made ahead by kizuki_maintain_partitions() and dropped whole once every tenant's retention has
+// passed them. kizuki_partitions_run(p_now) is the same upkeep on a given clock, callable only by
+// the owner: the tests move the clock with it.
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import { KizukiEnv } from '../helpers/kizuki-env';
+
+jest.setTimeout(60_000);
+
+const DAY_MS = 86_400_000;
+
+describe('time partitions (real PostgreSQL)', () => {
+  const env = new KizukiEnv();
+  let a: string;
+  let b: string;
+
+  beforeAll(async () => {
+    await env.start();
+    a = (await env.createTenant('A')).tenantId;
+    b = (await env.createTenant('B')).tenantId;
+  });
+  afterAll(() => env.stop());
+
+  const partitions = async (parent: string) =>
+    (
+      await env.sql<{ name: string }>(
+        `SELECT c.relname AS name FROM pg_inherits h JOIN pg_class c ON c.oid = h.inhrelid WHERE h.inhparent = $1::regclass ORDER BY 1`,
+        [parent],
+      )
+    ).map((r) => r.name);
+  const dayName = (t: Date) => `signal_bundles_p${t.toISOString().slice(0, 10).replace(/-/g, '')}`;
+  const monthName = (t: Date) => `assessments_p${t.toISOString().slice(0, 7).replace('-', '')}`;
+  const addMonths = (t: Date, n: number) => new Date(Date.UTC(t.getUTCFullYear(), t.getUTCMonth() + n, 1));
+  const bundleAt = async (tenantId: string, at: Date) => {
+    const id = randomUUID();
+    await env.sql(`INSERT INTO signal_bundles (id, tenant_id, received_at, payload) VALUES ($1, $2, $3, '{}')`, [id, tenantId, at]);
+    return id;
+  };
+  const whereIs = async (id: string) => (await env.sql<{ p: string }>(`SELECT tableoid::regclass::text AS p FROM signal_bundles WHERE id = $1`, [id]))[0]?.p ?? null;
+  /** kizuki_partitions_run as of `now`, as the owner */
+  const runAt = async (now: Date) => env.sql<{ action: string; partition_name: string }>(`SELECT * FROM kizuki_partitions_run($1)`, [now]);
+
+  it('has the coming partitions made: bundles for today and 7 days ahead, assessments for this month and 2 ahead', async () => {
+    const now = new Date();
+    const days = await partitions('signal_bundles');
+    for (let i = 0; i <= 7; i++) expect(days).toContain(dayName(new Date(now.getTime() + i * DAY_MS)));
+    expect(days).toContain('signal_bundles_default');
+    const months = await partitions('assessments');
+    for (let i = 0; i <= 2; i++) expect(months).toContain(monthName(addMonths(now, i)));
+    expect(months).toContain('assessments_default');
+    // and the worker's upkeep, run again, has nothing to do
+    expect(await env.sql(`SELECT * FROM kizuki_maintain_partitions()`)).toEqual([]);
+  });
+
+  it('routes each row to its day; a row beyond the partitions waits in the default one until its day is made', async () => {
+    const today = await bundleAt(a, new Date());
+    expect(await whereIs(today)).toBe(dayName(new Date()));
+    const far = new Date(Date.now() + 30 * DAY_MS);
+    const later = await bundleAt(a, far);
+    expect(await whereIs(later)).toBe('signal_bundles_default');
+    await runAt(new Date(far.getTime() - 3 * DAY_MS)); // upkeep 27 days on makes that day (7 ahead)
+    expect(await whereIs(later)).toBe(dayName(far));
+    expect(await env.sql(`SELECT 1 FROM signal_bundles_default WHERE id = $1`, [later])).toEqual([]);
+  });
+
+  it('drops a partition whole once every tenant\'s period has passed it, and only then', async () => {
+    const now = new Date();
+    const kept = await bundleAt(b, new Date(now.getTime() + 50 * DAY_MS)); // made below, 5 days after the clock of the first run
+    const soon = await bundleAt(a, now);
+    // 45 days on, A's and B's 30 days (the default) have passed today's partition
+    const first = await runAt(new Date(now.getTime() + 45 * DAY_MS));
+    expect(first.filter((r) => r.action === 'dropped').map((r) => r.partition_name)).toContain(dayName(now));
+    expect(first.filter((r) => r.action === 'busy')).toEqual([]);
+    expect(await whereIs(soon)).toBeNull();
+    expect(await whereIs(kept)).toBe(dayName(new Date(now.getTime() + 50 * DAY_MS)));
+    // B keeps everything for 10 years: no partition goes, whatever A keeps
+    await env.sql(`UPDATE tenants SET retention = '{"signalBundlesDays": 3650, "assessmentsDays": 3650}' WHERE id = $1`, [b]);
+    const second = await runAt(new Date(now.getTime() + 400 * DAY_MS));
+    expect(second.filter((r) => r.action !== 'created')).toEqual([]);
+    expect(await whereIs(kept)).not.toBeNull();
+    // back to the defaults: this month's assessments go once 180 days have passed the month's end
+    await env.sql(`UPDATE tenants SET retention = '{}' WHERE id = $1`, [b]);
+    const third = await runAt(new Date(addMonths(now, 1).getTime() + 181 * DAY_MS));
+    expect(third.filter((r) => r.action === 'dropped').map((r) => r.partition_name)).toEqual(expect.arrayContaining([monthName(now), dayName(new Date(now.getTime() + 50 * DAY_MS))]));
+    expect(await whereIs(kept)).toBeNull();
+  });
+
+  it('is the owner\'s: the app role may run the upkeep on the clock only, and reads partitions only in its tenant\'s scope', async () => {
+    await bundleAt(a, new Date());
+    await bundleAt(b, new Date());
+    const c = new Client({ connectionString: env.config.DATABASE_URL });
+    await c.connect();
+    try {
+      await c.query(`SET ROLE kizuki_app`);
+      await expect(c.query(`SELECT * FROM kizuki_partitions_run(now() + interval '10 years')`)).rejects.toThrow(/permission denied/);
+      await expect(c.query(`SELECT kizuki_partition_ensure('signal_bundles', 'received_at', 'day', now())`)).rejects.toThrow(/permission denied/);
+      // (today's partition went in the test above: this makes it again, taking its rows from the default one)
+      await c.query(`SELECT * FROM kizuki_maintain_partitions()`);
+      const direct = `SELECT DISTINCT tenant_id FROM ${dayName(new Date())}`;
+      expect((await c.query(direct)).rows).toEqual([]); // no tenant set: nothing
+      await c.query(`SELECT set_config('app.tenant_id', $1, false)`, [a]);
+      expect((await c.query(direct)).rows).toEqual([{ tenant_id: a }]);
+      expect((await c.query(`SELECT DISTINCT tenant_id FROM signal_bundles_default`)).rows.every((r) => r.tenant_id === a)).toBe(true);
+    } finally {
+      await c.end();
+    }
+  });
+});
