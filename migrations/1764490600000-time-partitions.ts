@@ -288,12 +288,20 @@ CREATE FUNCTION kizuki_score_load(
         -- (without them each lookup probes every day partition's index)
         v_from timestamptz := coalesce(p_bundle_near - interval '2 hours', '-infinity');
         v_to timestamptz := coalesce(p_bundle_near + interval '1 hour', 'infinity');
+        v_bundle json;
+        v_bundle_visitor text;
+        v_bundle_storage text;
       BEGIN
         PERFORM set_config('app.tenant_id', p_tenant::text, true);
-        -- No device given: the one in the stored bundle (the worker knows it only from the bundle).
-        IF v_visitor IS NULL AND p_bundle IS NOT NULL THEN
-          SELECT payload->'device'->>'visitorId', payload->'device'->>'storageId' INTO v_visitor, v_storage
-            FROM signal_bundles WHERE tenant_id = p_tenant AND id = p_bundle AND received_at >= v_from AND received_at < v_to;
+        -- the stored bundle, read once: returned, and (no device given) the device it names
+        IF p_bundle IS NOT NULL THEN
+          SELECT row_to_json(b), b.payload->'device'->>'visitorId', b.payload->'device'->>'storageId' INTO v_bundle, v_bundle_visitor, v_bundle_storage FROM (
+            SELECT id, received_at AS "receivedAt", host(ip) AS ip, user_agent AS "userAgent", origin, payload
+              FROM signal_bundles WHERE tenant_id = p_tenant AND id = p_bundle AND received_at >= v_from AND received_at < v_to) b;
+        END IF;
+        IF v_visitor IS NULL AND v_bundle IS NOT NULL THEN
+          v_visitor := v_bundle_visitor;
+          v_storage := v_bundle_storage;
         END IF;
 
         -- One step per key, each an index lookup on exact values: no join whose key the planner
@@ -340,9 +348,7 @@ CREATE FUNCTION kizuki_score_load(
                      country, label, created_at AS "createdAt"
                 FROM assessments WHERE tenant_id = p_tenant AND (id, created_at) = (
                   SELECT assessment_id, created_at FROM assessment_keys WHERE tenant_id = p_tenant AND idempotency_key = p_idempotency_key)) x),
-          'bundle', (SELECT row_to_json(b) FROM (
-              SELECT id, received_at AS "receivedAt", host(ip) AS ip, user_agent AS "userAgent", origin, payload
-                FROM signal_bundles WHERE tenant_id = p_tenant AND id = p_bundle AND received_at >= v_from AND received_at < v_to) b),
+          'bundle', v_bundle,
           -- list entries that may match; device entries for this device or any of the account's
           -- (the worker keeps the one its fuzzy match settles on)
           'lists', (SELECT coalesce(json_agg(l), '[]'::json) FROM (
