@@ -4,6 +4,7 @@
 // the owner: the tests move the clock with it.
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
+import { BundleRepository } from '@kizuki/database';
 import { KizukiEnv } from '../helpers/kizuki-env';
 
 jest.setTimeout(60_000);
@@ -84,6 +85,40 @@ describe('time partitions (real PostgreSQL)', () => {
     const third = await runAt(new Date(addMonths(now, 1).getTime() + 181 * DAY_MS));
     expect(third.filter((r) => r.action === 'dropped').map((r) => r.partition_name)).toEqual(expect.arrayContaining([monthName(now), dayName(new Date(now.getTime() + 50 * DAY_MS))]));
     expect(await whereIs(kept)).toBeNull();
+  });
+
+  it('lets writes go on while partitions are made and dropped: no write fails, none is lost or left behind', async () => {
+    const bundles = env.worker!.get(BundleRepository);
+    const now = Date.now();
+    const ids: string[] = [];
+    // rows for today and the coming 40 days, as the worker stores them, while upkeep on three
+    // clocks makes the partitions of those days (taking rows over from the default partition)
+    const writes = Array.from({ length: 300 }, (_, i) => {
+      const id = randomUUID();
+      ids.push(id);
+      return bundles.insertMany(a, [{ id, receivedAt: new Date(now + (i % 40) * DAY_MS), ip: null, userAgent: null, origin: null, payload: { n: i } }]);
+    });
+    const upkeep = [10, 20, 30].map((d) => runAt(new Date(now + d * DAY_MS)));
+    const settled = await Promise.allSettled([...writes, ...upkeep]);
+    expect(settled.filter((r) => r.status === 'rejected')).toEqual([]);
+    const stored = () =>
+      env.sql<{ id: string; p: string; received_at: Date }>(`SELECT id, tableoid::regclass::text AS p, received_at FROM signal_bundles WHERE id = ANY($1::uuid[])`, [ids]);
+    const rows = await stored();
+    expect(rows).toHaveLength(300);
+    // every row whose day has a partition now is in it, whichever came first
+    const made = new Set(await partitions('signal_bundles'));
+    expect(rows.filter((r) => made.has(dayName(r.received_at)) && r.p !== dayName(r.received_at))).toEqual([]);
+    // Upkeep that could not get its lock within 250 ms among the writes said 'busy'; run again in
+    // quiet, each clock makes its 8 days (d to d + 7) and their rows sit in them: 10–17 (8 rows a
+    // day), 20–27 and 30–37 (7 a day); the other days have no partition here, their rows wait.
+    for (const d of [10, 20, 30]) expect((await runAt(new Date(now + d * DAY_MS))).filter((r) => r.action === 'busy')).toEqual([]);
+    const after = await stored();
+    const ahead = (r: { received_at: Date }) => Math.round((r.received_at.getTime() - now) / DAY_MS);
+    const managed = (k: number) => [10, 20, 30].some((d) => k >= d && k <= d + 7);
+    expect(after.filter((r) => managed(ahead(r)) && r.p !== dayName(r.received_at))).toEqual([]);
+    expect(after.filter((r) => managed(ahead(r)))).toHaveLength(8 * 8 + 7 * 8 + 7 * 8);
+    const made2 = new Set(await partitions('signal_bundles'));
+    expect(after.filter((r) => !made2.has(dayName(r.received_at)) && r.p !== 'signal_bundles_default')).toEqual([]);
   });
 
   it('is the owner\'s: the app role may run the upkeep on the clock only, and reads partitions only in its tenant\'s scope', async () => {
