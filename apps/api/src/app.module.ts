@@ -28,7 +28,13 @@ export class ApiModule {
       module: ApiModule,
       imports: [
         ConfigModule.forRoot(config),
-        DatabaseModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE, applicationName: 'kizuki-api', role: config.DATABASE_APP_ROLE }),
+        DatabaseModule.forRoot({
+          url: config.DATABASE_URL,
+          readUrl: config.DATABASE_READ_URL || undefined,
+          poolSize: config.DATABASE_POOL_SIZE,
+          applicationName: 'kizuki-api',
+          role: config.DATABASE_APP_ROLE,
+        }),
         WebhooksModule,
         LinksModule,
         AdminModule,

@@ -15,6 +15,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ KIZUKI_SECRET: 'short' })).toThrow(/KIZUKI_SECRET/);
     expect(() => loadConfig({ KIZUKI_SECRET: secret, PORT: 'abc' })).toThrow(/PORT/);
     expect(() => loadConfig({ KIZUKI_SECRET: secret, REDIS_URL: 'http://x' })).toThrow(ConfigError);
+    expect(() => loadConfig({ KIZUKI_SECRET: secret, DATABASE_READ_URL: 'mysql://replica/kizuki' })).toThrow(/DATABASE_READ_URL/);
+  });
+
+  it('takes a read replica for the console only when one is named', () => {
+    expect(loadConfig({ KIZUKI_SECRET: secret }).DATABASE_READ_URL).toBe('');
+    expect(loadConfig({ KIZUKI_SECRET: secret, DATABASE_READ_URL: 'postgres://reader@replica:5432/kizuki' }).DATABASE_READ_URL).toBe('postgres://reader@replica:5432/kizuki');
   });
 
   it('ignores unrelated environment variables', () => {

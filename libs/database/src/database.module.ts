@@ -1,6 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { dataSourceOptions, type DatabaseOptions } from './data-source';
+import { DataSource } from 'typeorm';
+import { CONSOLE_READ_DB, ConsoleReads } from './console-reads';
+import { createDataSource, dataSourceOptions, type DatabaseOptions } from './data-source';
 import { AdminAuthRepository } from './repositories/admin-auth.repository';
 import { AdminRepository } from './repositories/admin.repository';
 import { ApiKeyRepository } from './repositories/api-key.repository';
@@ -34,15 +36,24 @@ export class DatabaseModule {
    * The apps' database: they act as `role` (default kizuki_app, DATABASE_APP_ROLE), which
    * row-level security binds; `none` keeps the login role.
    */
-  static forRoot(options: DatabaseOptions): DynamicModule {
+  static forRoot(options: DatabaseOptions & { readUrl?: string }): DynamicModule {
     const role = options.role === undefined ? DEFAULT_APP_ROLE : options.role === 'none' ? undefined : options.role;
+    const { readUrl, ...primary } = options;
+    // DATABASE_READ_URL: a replica for the console's reads (ConsoleReads), else the primary itself.
+    // Its pool, like the primary's, connects per query: a replica down at boot does not stop the api.
+    const consoleReadDb = {
+      provide: CONSOLE_READ_DB,
+      inject: [DataSource],
+      useFactory: (db: DataSource) =>
+        readUrl ? createDataSource({ ...primary, url: readUrl, role, applicationName: `${primary.applicationName ?? 'kizuki'}-reads` }) : db,
+    };
     return {
       module: DatabaseModule,
       global: true,
       // The pool connects lazily per query; a PostgreSQL outage at boot is retried, not fatal.
-      imports: [TypeOrmModule.forRoot({ ...dataSourceOptions({ ...options, role }), retryAttempts: 3, retryDelay: 1000 })],
-      providers: REPOSITORIES,
-      exports: REPOSITORIES,
+      imports: [TypeOrmModule.forRoot({ ...dataSourceOptions({ ...primary, role }), retryAttempts: 3, retryDelay: 1000 })],
+      providers: [...REPOSITORIES, consoleReadDb, ConsoleReads],
+      exports: [...REPOSITORIES, CONSOLE_READ_DB, ConsoleReads],
     };
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { ConsoleReads } from '../console-reads';
 import { rowsOf } from './rows';
 import { withTenant } from '../tenant-scope';
 
@@ -54,11 +55,14 @@ const LIST_COLUMNS = `a.id, a.created_at AS "createdAt", a.decision, a.policy_de
 /** The analyst's read side: every query starts with tenant_id and walks an index that starts with it. */
 @Injectable()
 export class AdminInsightsRepository {
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly reads: ConsoleReads,
+  ) {}
 
-  /** One statement as the tenant (row-level security), read-only. */
+  /** One statement as the tenant (row-level security), read-only, on the read replica if there is one. */
   private read<T = any>(tenantId: string, sql: string, params: unknown[]): Promise<T> {
-    return withTenant(this.db, tenantId, (m) => m.query(sql, params), { readOnly: true });
+    return this.reads.run((db) => withTenant(db, tenantId, (m) => m.query(sql, params), { readOnly: true }));
   }
 
   /** One statement as the tenant (row-level security). */

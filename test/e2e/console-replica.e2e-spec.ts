@@ -1,0 +1,104 @@
+// DATABASE_READ_URL: the console's reads go to a read replica, its writes to the primary, and a
+// replica that goes away does not take the console with it. The "replica" here is a second
+// database with the same schema and different rows, so every answer shows where it was read.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import { createDataSource } from '@kizuki/database';
+import { createAdmin } from '../../apps/cli/src/commands/admins';
+import { makeBundle } from '../helpers/factories';
+import { KizukiEnv } from '../helpers/kizuki-env';
+
+jest.setTimeout(60_000);
+
+const ADMIN_URL = process.env.KIZUKI_TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const PASSWORD = 'correct horse battery staple';
+
+describe('console reads from DATABASE_READ_URL', () => {
+  const replicaName = `kztest_replica_${randomBytes(4).toString('hex')}`;
+  const replicaUrl = Object.assign(new URL(ADMIN_URL), { pathname: `/${replicaName}` }).toString();
+  const env = new KizukiEnv({ DATABASE_READ_URL: replicaUrl });
+  let tenant: { tenantId: string; publishableKey: string; secretKey: string };
+  let session: { cookie: string; csrf: string };
+  const admin = async (sql: string) => {
+    const c = new Client({ connectionString: ADMIN_URL });
+    await c.connect();
+    await c.query(sql).finally(() => c.end());
+  };
+  const onReplica = async (sql: string, params: unknown[] = []) => {
+    const c = new Client({ connectionString: replicaUrl });
+    await c.connect();
+    try {
+      return (await c.query(sql, params)).rows;
+    } finally {
+      await c.end();
+    }
+  };
+  const call = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(env.baseUrl + path, {
+      method,
+      headers: { cookie: session.cookie, 'x-csrf-token': session.csrf, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    return { status: res.status, body: (await res.json()) as any };
+  };
+
+  beforeAll(async () => {
+    await env.start();
+    tenant = await env.createTenant('Replica shop');
+    const db = createDataSource({ url: env.config.DATABASE_URL, poolSize: 1 });
+    await db.initialize();
+    await createAdmin(db, tenant.tenantId, 'analyst@replica.example', 'analyst', PASSWORD).finally(() => db.destroy());
+    const r = await fetch(`${env.baseUrl}/admin/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'analyst@replica.example', password: PASSWORD }),
+    });
+    session = { cookie: (r.headers.get('set-cookie') ?? '').split(';')[0], csrf: ((await r.json()) as { csrfToken: string }).csrfToken };
+    // the replica: same schema, its own rows (as if it had not replayed the latest ones yet)
+    await admin(`CREATE DATABASE ${replicaName}`);
+    const replica = createDataSource({ url: replicaUrl, poolSize: 1 });
+    await replica.initialize();
+    await replica.runMigrations({ transaction: 'each' }).finally(() => replica.destroy());
+  });
+  afterAll(async () => {
+    await env.stop();
+    await admin(`DROP DATABASE IF EXISTS ${replicaName} WITH (FORCE)`);
+  });
+
+  it('lists and shows what the replica holds, labels on the primary, and falls back to the primary when the replica is gone', async () => {
+    // a login scored now: on the primary only
+    const c = await env.post('/v1/collect', makeBundle({ visitorId: 'visitor-replica-1' }), { 'x-kizuki-key': tenant.publishableKey });
+    const risk = await env.post(
+      '/v1/risk',
+      { requestToken: c.body.requestToken, event: 'login', status: 'succeeded', user: { id: 'aoi@replica.example' }, context: { ip: '203.0.113.9' } },
+      { authorization: `Bearer ${tenant.secretKey}` },
+    );
+    expect(risk.status).toBe(200);
+    const onPrimary: string = risk.body.id;
+    // an older login the replica holds (and the primary, in this test, does not)
+    const onReplicaOnly = randomUUID();
+    await onReplica(`INSERT INTO tenants (id, name) VALUES ($1, 'Replica shop')`, [tenant.tenantId]);
+    const [acc] = await onReplica(`INSERT INTO accounts (tenant_id, user_hash) VALUES ($1, 'hash-on-replica') RETURNING id`, [tenant.tenantId]);
+    await onReplica(
+      `INSERT INTO assessments (id, tenant_id, idempotency_key, account_id, event, status, decision, policy_decision, score, scores, reasons, created_at)
+       VALUES ($1, $2, 'k', $3, 'login', 'succeeded', 'deny', 'deny', 90, '{}', '[]', now() - interval '1 hour')`,
+      [onReplicaOnly, tenant.tenantId, acc.id],
+    );
+
+    const list = await call('GET', '/admin/api/logins');
+    expect(list.status).toBe(200);
+    expect(list.body.items.map((i: { id: string }) => i.id)).toEqual([onReplicaOnly]);
+    expect((await call('GET', `/admin/api/logins/${onReplicaOnly}`)).status).toBe(200);
+    expect((await call('GET', `/admin/api/logins/${onPrimary}`)).status).toBe(404); // not replayed yet
+    // a label is a write: the primary's login takes it
+    const label = await call('POST', `/admin/api/logins/${onPrimary}/label`, { label: 'legit' });
+    expect(label.status).toBe(200);
+    expect(await env.sql(`SELECT label FROM assessments WHERE id = $1`, [onPrimary])).toEqual([{ label: 'legit' }]);
+
+    // the replica goes away: the console reads the primary
+    await admin(`DROP DATABASE ${replicaName} WITH (FORCE)`);
+    const fallback = await call('GET', '/admin/api/logins');
+    expect(fallback.status).toBe(200);
+    expect(fallback.body.items.map((i: { id: string; label: string | null }) => [i.id, i.label])).toEqual([[onPrimary, 'legit']]);
+  });
+});
