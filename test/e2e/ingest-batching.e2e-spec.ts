@@ -3,6 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Job, Queue } from 'bullmq';
 import IORedis from 'ioredis';
 import { loadConfig } from '@kizuki/config';
+import type { OutboxRepository } from '@kizuki/database';
 import { jobIds, QueueName, type IngestBundleJobData, type ReceivedBundle } from '@kizuki/queue';
 import { ProducerService } from '../../apps/api/src/queue/producer.service';
 import { makeBundle } from '../helpers/factories';
@@ -19,7 +20,9 @@ describe('ingest batching: the bundles of one moment in one job', () => {
   let redis: IORedis;
 
   beforeAll(() => {
-    producer = new ProducerService(config);
+    // no database here: an outbox that is always empty (the subject is the ingest jobs)
+    const emptyOutbox = { claim: async () => [], done: async () => 0, put: async () => undefined } as unknown as OutboxRepository;
+    producer = new ProducerService(config, emptyOutbox);
     redis = new IORedis(REDIS_URL, { maxRetriesPerRequest: null });
     queue = new Queue(QueueName.Ingest, { connection: redis, prefix });
   });

@@ -317,7 +317,7 @@ describe('tenant isolation', () => {
     it('every table with a tenant_id column has row-level security enabled and forced', async () => {
       const { rows } = await c.query(
         `SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-          WHERE n.nspname = 'public' AND c.relkind = 'r'
+          WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') -- tables, partitioned ones and their partitions
             AND (c.relname = 'tenants' OR EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'tenant_id' AND NOT a.attisdropped))`,
       );
       const unprotected = rows.filter((r) => !r.relrowsecurity || !r.relforcerowsecurity).map((r) => r.relname);

@@ -10,6 +10,7 @@ import { AssessmentRepository } from './repositories/assessment.repository';
 import { BundleRepository } from './repositories/bundle.repository';
 import { FeedbackRepository } from './repositories/feedback.repository';
 import { ListRepository } from './repositories/list.repository';
+import { OutboxRepository } from './repositories/outbox.repository';
 import { RetentionRepository } from './repositories/retention.repository';
 import { LoginStateRepository } from './repositories/login-state.repository';
 import { TenantRepository } from './repositories/tenant.repository';
@@ -28,6 +29,7 @@ const REPOSITORIES = [
   LoginStateRepository,
   UserDataRepository,
   RetentionRepository,
+  OutboxRepository,
 ];
 
 @Module({})

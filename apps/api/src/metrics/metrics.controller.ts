@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagg
 import type { FastifyReply } from 'fastify';
 import { timingSafeEqual } from 'node:crypto';
 import { KizukiConfig } from '@kizuki/config';
+import { OutboxRepository } from '@kizuki/database';
 import { Errors } from '../common/api-error';
 import { withDeadline } from '../common/deadline';
 import { ApiErrors } from '../docs/api-schemas';
@@ -17,6 +18,7 @@ export class MetricsController {
     private readonly metrics: MetricsService,
     private readonly producer: ProducerService,
     private readonly config: KizukiConfig,
+    private readonly outbox: OutboxRepository,
   ) {}
 
   @Get()
@@ -39,6 +41,12 @@ export class MetricsController {
       }
     } catch {
       // Redis down: the depth gauges are left out of this scrape; the rest is still useful.
+    }
+    this.metrics.outboxDepth.reset();
+    try {
+      this.metrics.outboxDepth.set(await withDeadline(this.outbox.depth(), 1000, 'outbox depth'));
+    } catch {
+      // PostgreSQL down: likewise
     }
     reply.type(this.metrics.registry.contentType);
     return this.metrics.registry.metrics();

@@ -47,6 +47,12 @@ export class MetricsService {
 
   readonly queueDepth: Gauge<'queue' | 'state'>;
 
+  readonly outboxDepth = new Gauge({
+    name: 'kizuki_score_outbox_jobs',
+    help: 'Score jobs waiting in PostgreSQL for Redis (answered during a Redis outage, not yet queued; read at scrape time)',
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'kizuki_api_' });
     this.queueDepth = new Gauge({

@@ -4,6 +4,7 @@ import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { Job, Queue, QueueEvents, type JobsOptions } from 'bullmq';
 import type IORedis from 'ioredis';
 import { KizukiConfig } from '@kizuki/config';
+import { OutboxRepository } from '@kizuki/database';
 import { createRedis, DEFAULT_JOB_OPTIONS, JobName, jobIds, JOB_OPTIONS, JOB_QUEUE, QueueName, type JobPayloads, type JobResults, type ReceivedBundle } from '@kizuki/queue';
 
 interface PendingAdd {
@@ -23,7 +24,10 @@ export class ProducerService implements OnApplicationShutdown {
   private readonly scoreEvents: QueueEvents;
   private readonly eventsRedis: IORedis;
 
-  constructor(config: KizukiConfig) {
+  constructor(
+    config: KizukiConfig,
+    private readonly outbox: OutboxRepository,
+  ) {
     this.redis = createRedis(config.REDIS_URL, 'producer');
     const prefix = config.KIZUKI_REDIS_PREFIX;
     this.queues = Object.fromEntries(
@@ -37,9 +41,21 @@ export class ProducerService implements OnApplicationShutdown {
     this.eventsRedis = createRedis(config.REDIS_URL, 'events');
     this.scoreEvents = new QueueEvents(QueueName.Score, { connection: this.eventsRedis, prefix });
     this.scoreEvents.on('error', (e) => this.logger.warn({ msg: 'queue events error', err: String(e) }));
+    this.relayTimer = setInterval(() => void this.relayOutbox(), ProducerService.RELAY_EVERY_MS).unref();
   }
 
-  /** Jobs whose add failed (Redis unreachable), retried every second until Redis takes them: job id → job. */
+  /** How often this process looks for outbox jobs to hand to Redis (one small query when there are none). */
+  static readonly RELAY_EVERY_MS = 1000;
+  /** Outbox jobs claimed per round; a relay that dies leaves them to another after the lease. */
+  static readonly RELAY_BATCH = 500;
+  static readonly RELAY_LEASE_SECONDS = 30;
+  /** How long a shutdown waits for BullMQ to close its Redis connections cleanly. */
+  static readonly CLOSE_TIMEOUT_MS = 2000;
+  private readonly relayTimer: NodeJS.Timeout;
+  private relaying = false;
+  private lastRelayWarning = 0;
+
+  /** Jobs whose add failed while PostgreSQL was down too, retried every second from memory: job id → job. */
   private readonly deferred = new Map<string, { name: JobName; data: unknown }>();
   private deferTimer?: NodeJS.Timeout;
   private flushing = false;
@@ -179,11 +195,46 @@ export class ProducerService implements OnApplicationShutdown {
 
   /**
    * For a job the caller has already answered for (a degraded risk answer carries the assessment id
-   * the score job will record): keeps adding it, once a second, until Redis takes it. Re-adding is
-   * harmless (same job id; the score job is idempotent). In memory and bounded (MAX_DEFERRED): an
-   * api process that dies during a Redis outage loses what it holds here.
+   * the score job will record): keeps it in the durable outbox (PostgreSQL) until a relay, this
+   * process's or another's, gets Redis to take it. Re-adding is harmless (same job id; the score
+   * job is idempotent). Only when PostgreSQL refuses it too is it kept in memory (bounded,
+   * MAX_DEFERRED), where an api process that dies before Redis is back loses it.
    */
-  addLater<N extends JobName>(name: N, data: JobPayloads[N], jobId: string): void {
+  addLater<N extends JobName>(name: N, data: JobPayloads[N] & { tenantId: string }, jobId: string, priority?: number): void {
+    this.outbox.put(data.tenantId, { jobId, name, data, priority: priority ?? null }).catch((e: unknown) => {
+      this.logger.warn({ msg: 'outbox refused a job: kept in memory', job: name, jobId, err: String(e) });
+      this.keepInMemory(name, data, jobId);
+    });
+  }
+
+  /** Hands outbox jobs to Redis, oldest first, while Redis takes them. */
+  async relayOutbox(): Promise<number> {
+    if (this.relaying || this.redis.status !== 'ready') return 0;
+    this.relaying = true;
+    let relayed = 0;
+    try {
+      for (;;) {
+        const jobs = await this.outbox.claim(ProducerService.RELAY_BATCH, ProducerService.RELAY_LEASE_SECONDS);
+        if (!jobs.length) return relayed;
+        const added = await Promise.allSettled(jobs.map((j) => this.add(j.name as JobName, j.data as never, j.jobId, j.priority ?? undefined)));
+        const taken = jobs.filter((_, i) => added[i].status === 'fulfilled').map((j) => j.jobId);
+        relayed += await this.outbox.done(taken);
+        if (taken.length) this.logger.log({ msg: 'outbox relayed to Redis', jobs: taken.length });
+        if (taken.length < jobs.length) return relayed; // Redis refused some: their lease runs out, a later round retries
+      }
+    } catch (e) {
+      // PostgreSQL unreachable: tried again every second, said once a minute
+      if (Date.now() - this.lastRelayWarning > 60_000) {
+        this.lastRelayWarning = Date.now();
+        this.logger.warn({ msg: 'outbox relay failed', err: String(e) });
+      }
+      return relayed;
+    } finally {
+      this.relaying = false;
+    }
+  }
+
+  private keepInMemory(name: JobName, data: unknown, jobId: string): void {
     if (this.deferred.size >= ProducerService.MAX_DEFERRED && !this.deferred.has(jobId)) {
       this.logger.error({ msg: 'job dropped: too many jobs waiting for Redis', job: name, jobId });
       return;
@@ -192,7 +243,7 @@ export class ProducerService implements OnApplicationShutdown {
     this.deferTimer ??= setInterval(() => void this.flushDeferred(), 1000).unref();
   }
 
-  /** Jobs waiting for Redis to come back (addLater). */
+  /** Jobs waiting in this process's memory for Redis to come back (the outbox refused them too). */
   get deferredCount(): number {
     return this.deferred.size;
   }
@@ -231,12 +282,16 @@ export class ProducerService implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.relayTimer);
     if (this.deferTimer) clearInterval(this.deferTimer);
     if (this.deferred.size) {
       await this.flushDeferred();
       if (this.deferred.size) this.logger.error({ msg: 'shutting down with jobs Redis never took', jobs: this.deferred.size });
     }
-    await Promise.allSettled([...Object.values(this.queues).map((q) => q.close()), this.scoreEvents.close()]);
+    // BullMQ's close waits for Redis: during an outage it would hold the shutdown forever
+    // (test/e2e/outbox.e2e-spec.ts); what it has not sent by then is in the outbox.
+    const closed = Promise.allSettled([...Object.values(this.queues).map((q) => q.close()), this.scoreEvents.close()]);
+    await Promise.race([closed, new Promise((r) => setTimeout(r, ProducerService.CLOSE_TIMEOUT_MS).unref())]);
     this.redis.disconnect();
     this.eventsRedis.disconnect();
   }

@@ -38,7 +38,7 @@ export class RiskService {
       // Shed: answer now, score later. The job goes behind live ones (a BullMQ priority), so a burst
       // beyond the workers' pace does not make every later caller wait out the timeout too.
       this.metrics.riskShed.inc();
-      this.producer.add(JobName.ScoreLogin, data, jobId, SHED_PRIORITY).catch(() => this.producer.addLater(JobName.ScoreLogin, data, jobId));
+      this.producer.add(JobName.ScoreLogin, data, jobId, SHED_PRIORITY).catch(() => this.producer.addLater(JobName.ScoreLogin, data, jobId, SHED_PRIORITY));
       return this.degraded(tenant, data, started);
     }
     this.inFlight++;
@@ -60,7 +60,8 @@ export class RiskService {
     } catch (e) {
       this.logger.warn({ msg: 'risk answered degraded', tenantId: tenant.tenantId, assessmentId: data.assessmentId, err: String(e) });
       // The answer carries the id the worker will record: if Redis did not take the job (down or
-      // restarting), keep adding it until it does, so the login is still scored (found by bench/chaos.ts).
+      // restarting), the outbox keeps it until Redis does, so the login is still scored (found by
+      // bench/chaos.ts), even if this process dies meanwhile.
       if (!queued) this.producer.addLater(JobName.ScoreLogin, data, jobId);
       return this.degraded(tenant, data, started);
     } finally {

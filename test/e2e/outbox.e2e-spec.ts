@@ -1,0 +1,67 @@
+// A login answered during a Redis outage is still scored, even if the api that answered it dies
+// before Redis is back: its score job waits in PostgreSQL (score_outbox), and any api relays it.
+import { createApiApp } from '../../apps/api/src/app.factory';
+import { ProducerService } from '../../apps/api/src/queue/producer.service';
+import { makeBundle } from '../helpers/factories';
+import { KizukiEnv } from '../helpers/kizuki-env';
+import { TcpProxy } from '../helpers/tcp-proxy';
+
+jest.setTimeout(60_000);
+
+async function until(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('durable outbox for score jobs (Redis stops, the api dies)', () => {
+  const proxy = new TcpProxy({ host: '127.0.0.1', port: 6379 });
+  let env: KizukiEnv;
+  let tenant: { tenantId: string; publishableKey: string; secretKey: string };
+
+  beforeAll(async () => {
+    await proxy.start();
+    env = new KizukiEnv({ REDIS_URL: `redis://127.0.0.1:${proxy.port}` });
+    await env.start();
+    tenant = await env.createTenant('Outbox shop');
+  });
+  afterAll(async () => {
+    proxy.restore();
+    await env.stop();
+    await proxy.stop();
+  });
+
+  it('answers with the fallback, keeps the job in PostgreSQL, and a new api gets it scored under the answered id', async () => {
+    const sk = { authorization: `Bearer ${tenant.secretKey}` };
+    const c = await env.post('/v1/collect', makeBundle({ visitorId: 'visitor-outbox-1' }), { 'x-kizuki-key': tenant.publishableKey });
+    expect(c.status).toBe(202);
+    // the api knows the key (auth is cached), then Redis goes away
+    expect((await env.post('/v1/risk', { event: 'login', status: 'succeeded', user: { id: 'warm-up' }, context: { ip: '203.0.113.1' } }, sk)).status).toBe(200);
+    proxy.cutOff();
+    const r = await env.post(
+      '/v1/risk',
+      { requestToken: c.body.requestToken, event: 'login', status: 'succeeded', user: { id: 'ren@outbox.example' }, context: { ip: '203.0.113.50' } },
+      sk,
+    );
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ degraded: true, decision: 'challenge' });
+    // kept in PostgreSQL, not in the process's memory
+    await until(async () => (await env.sql(`SELECT 1 FROM score_outbox WHERE job_id LIKE $1`, [`%${r.body.id}%`])).length === 1, 5000, 'the outbox row');
+    expect(env.api.get(ProducerService).deferredCount).toBe(0);
+    expect(await (await fetch(`${env.baseUrl}/metrics`)).text()).toMatch(/^kizuki_score_outbox_jobs 1$/m);
+
+    // the api dies with Redis still down; Redis comes back; another api starts
+    await env.api.close();
+    proxy.restore();
+    env.api = await createApiApp(env.config, { logger: false });
+    await env.api.init();
+
+    // its relay hands the job to Redis, the worker scores it under the id the caller was given
+    await until(async () => (await env.sql(`SELECT 1 FROM assessments WHERE id = $1`, [r.body.id])).length === 1, 30_000, 'the login to be scored');
+    expect(await env.sql(`SELECT job_id FROM score_outbox`)).toEqual([]);
+    const [stored] = await env.sql<{ bundle_id: string | null }>(`SELECT bundle_id FROM assessments WHERE id = $1`, [r.body.id]);
+    expect(stored.bundle_id).not.toBeNull(); // scored with its signals, as it would have been without the outage
+  });
+});
