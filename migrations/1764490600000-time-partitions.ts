@@ -24,6 +24,9 @@ const CURRENT_TENANT = `NULLIF(current_setting('app.tenant_id', true), '')::uuid
 interface PartitionedTable {
   table: string;
   column: string;
+  unit: 'day' | 'month';
+  /** its column of kizuki_retention_cutoffs() */
+  cutoff: 'bundles_before' | 'assessments_before';
   primaryKey: string;
   indexes: string[];
   foreignKeys: string[];
@@ -32,6 +35,8 @@ interface PartitionedTable {
 const BUNDLES: PartitionedTable = {
   table: 'signal_bundles',
   column: 'received_at',
+  unit: 'day',
+  cutoff: 'bundles_before',
   primaryKey: '(id, received_at)',
   indexes: ['CREATE INDEX signal_bundles_tenant_time ON signal_bundles (tenant_id, received_at)'],
   foreignKeys: ['(tenant_id) REFERENCES tenants(id) ON DELETE CASCADE'],
@@ -40,6 +45,8 @@ const BUNDLES: PartitionedTable = {
 const ASSESSMENTS: PartitionedTable = {
   table: 'assessments',
   column: 'created_at',
+  unit: 'month',
+  cutoff: 'assessments_before',
   primaryKey: '(id, created_at)',
   indexes: [
     'CREATE INDEX assessments_tenant_time ON assessments (tenant_id, created_at DESC, id DESC)',
@@ -79,8 +86,8 @@ export class TimePartitions1764490600000 implements MigrationInterface {
       CREATE INDEX feedback_tenant_time ON feedback (tenant_id, created_at);
     `);
     await q.query(PARTITION_FUNCTIONS);
-    await partition(q, BUNDLES, 'day', 30);
-    await partition(q, ASSESSMENTS, 'month', 180);
+    await partition(q, BUNDLES);
+    await partition(q, ASSESSMENTS);
     await q.query(`
       -- bundles are now unique by (id, received_at): the same pair on every retry of an ingest job
       CREATE OR REPLACE FUNCTION kizuki_store_bundles(p_tenant uuid, p_rows jsonb) RETURNS void LANGUAGE plpgsql AS $fn$
@@ -116,13 +123,15 @@ export class TimePartitions1764490600000 implements MigrationInterface {
       END
       $fn$;
 
+      -- the retention job reads cutoffs now (kizuki_retention_cutoffs), not raw settings
+      DROP FUNCTION kizuki_tenant_retention();
       REVOKE ALL ON FUNCTION kizuki_partition_ensure(text, text, text, timestamptz), kizuki_partitions_run(timestamptz),
-        kizuki_maintain_partitions() FROM PUBLIC;
+        kizuki_maintain_partitions(), kizuki_retention_cutoffs(timestamptz) FROM PUBLIC;
       DO $$ BEGIN
         IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'kizuki_app') THEN
           GRANT SELECT, INSERT, UPDATE, DELETE ON assessment_keys TO kizuki_app;
           GRANT EXECUTE ON FUNCTION kizuki_score_load(uuid, text, text, text, uuid, text, text, uuid, text, text, timestamptz),
-            kizuki_maintain_partitions() TO kizuki_app;
+            kizuki_maintain_partitions(), kizuki_retention_cutoffs(timestamptz) TO kizuki_app;
         END IF;
       END $$;
     `.replace('@@LOAD@@', LOAD_FUNCTION).replace('@@RECORD@@', RECORD_FUNCTION));
@@ -137,8 +146,8 @@ export class TimePartitions1764490600000 implements MigrationInterface {
   }
 }
 
-/** Moves `t` into a table partitioned by `unit` of its time column, keeping every row. */
-async function partition(q: QueryRunner, t: PartitionedTable, unit: 'day' | 'month', fallbackDays: number): Promise<void> {
+/** Moves `t` into a table partitioned by `t.unit` of its time column, keeping every row. */
+async function partition(q: QueryRunner, t: PartitionedTable): Promise<void> {
   const old = `${t.table}_unpartitioned`;
   await q.query(`
     ALTER TABLE ${t.table} RENAME TO ${old};
@@ -151,11 +160,9 @@ async function partition(q: QueryRunner, t: PartitionedTable, unit: 'day' | 'mon
   // a partition for every period that holds rows some tenant still keeps; older rows go to the
   // default partition, where retention deletes them
   await q.query(
-    `SELECT kizuki_partition_ensure('${t.table}', '${t.column}', '${unit}', p)
-       FROM (SELECT DISTINCT date_trunc('${unit}', ${t.column}, 'UTC') AS p FROM ${old}
-              WHERE ${t.column} >= now() - make_interval(days => (
-                SELECT coalesce(max(kizuki_retention_days(retention, $1, ${fallbackDays})), ${fallbackDays}) FROM tenants))) s`,
-    [t.table === 'signal_bundles' ? 'signalBundlesDays' : 'assessmentsDays'],
+    `SELECT kizuki_partition_ensure('${t.table}', '${t.column}', '${t.unit}', p)
+       FROM (SELECT DISTINCT date_trunc('${t.unit}', ${t.column}, 'UTC') AS p FROM ${old}
+              WHERE ${t.column} >= (SELECT min(${t.cutoff}) FROM kizuki_retention_cutoffs(now()))) s`,
   );
   await q.query(`
     INSERT INTO ${t.table} SELECT * FROM ${old};
@@ -175,12 +182,27 @@ async function partition(q: QueryRunner, t: PartitionedTable, unit: 'day' | 'mon
 }
 
 const PARTITION_FUNCTIONS = `
-  -- A tenant's retention period in days, read exactly as the retention job reads it
-  -- (apps/worker/src/retention/retention.job.ts: a number from 1 to 3650, else the default).
+  -- A tenant's retention period in days: a number from 1 to 3650, else the default.
   CREATE FUNCTION kizuki_retention_days(p_retention jsonb, p_key text, p_fallback integer) RETURNS integer
   LANGUAGE sql IMMUTABLE AS $fn$
     SELECT CASE WHEN jsonb_typeof(p_retention->p_key) = 'number' AND (p_retention->>p_key)::numeric BETWEEN 1 AND 3650
                 THEN floor((p_retention->>p_key)::numeric)::integer ELSE p_fallback END
+  $fn$;
+
+  -- The one place retention periods are read: each tenant's cutoffs as of p_now. Bundles received
+  -- before bundles_before and assessments made before assessments_before are past the tenant's
+  -- \`retention.signalBundlesDays\` (default 30) and \`retention.assessmentsDays\` (default 180),
+  -- rounded down to their partition (a UTC day, a UTC month), so the tenant that keeps longest loses
+  -- rows only with their partition. The retention job deletes rows by these (SECURITY DEFINER: it
+  -- visits every tenant; it returns only ids and times), and partition upkeep drops what lies
+  -- before the earliest of them.
+  CREATE FUNCTION kizuki_retention_cutoffs(p_now timestamptz)
+    RETURNS TABLE (tenant_id uuid, bundles_before timestamptz, assessments_before timestamptz)
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $fn$
+      SELECT t.id,
+             date_trunc('day', p_now - make_interval(hours => 24 * kizuki_retention_days(t.retention, 'signalBundlesDays', 30)), 'UTC'),
+             date_trunc('month', p_now - make_interval(hours => 24 * kizuki_retention_days(t.retention, 'assessmentsDays', 180)), 'UTC')
+        FROM tenants t ORDER BY t.id
   $fn$;
 
   -- Makes the partition of \`p_parent\` for the period (p_unit: day or month, UTC) holding p_at,
@@ -213,9 +235,8 @@ const PARTITION_FUNCTIONS = `
   $fn$;
 
   -- Partition upkeep as of p_now: makes the partitions of the coming periods (bundles 7 days
-  -- ahead, assessments 2 months) and drops those wholly older than the longest period any tenant
-  -- keeps (signalBundlesDays, default 30; assessmentsDays, default 180), rounded down to the
-  -- partition. One caller at a time; a lock it cannot get within 250 ms (a long console query on
+  -- ahead, assessments 2 months) and drops those wholly before every tenant's cutoff
+  -- (kizuki_retention_cutoffs: the longest period any tenant keeps). One caller at a time; a lock it cannot get within 250 ms (a long console query on
   -- the table) is skipped and reported 'busy', for the next run: waiting longer would hold up every
   -- login queued behind it. Owner only: kizuki_maintain_partitions() calls it with the clock.
   CREATE FUNCTION kizuki_partitions_run(p_now timestamptz) RETURNS TABLE (action text, partition_name text)
@@ -225,14 +246,12 @@ const PARTITION_FUNCTIONS = `
     p record;
     i integer;
     v_made text;
-    v_keep integer;
     v_cutoff timestamptz;
     v_start timestamptz;
   BEGIN
     PERFORM pg_advisory_xact_lock(hashtext('kizuki_partitions'));
-    FOR s IN SELECT * FROM (VALUES ('signal_bundles', 'received_at', 'day', 'signalBundlesDays', 30, 7),
-                                   ('assessments', 'created_at', 'month', 'assessmentsDays', 180, 2))
-                      AS t(parent, col, unit, setting, fallback, ahead) LOOP
+    FOR s IN SELECT * FROM (VALUES ('signal_bundles', 'received_at', 'day', 7), ('assessments', 'created_at', 'month', 2))
+                      AS t(parent, col, unit, ahead) LOOP
       FOR i IN 0..s.ahead LOOP
         partition_name := s.parent || ' +' || i || ' ' || s.unit;
         BEGIN
@@ -244,8 +263,9 @@ const PARTITION_FUNCTIONS = `
         END;
       END LOOP;
 
-      SELECT coalesce(max(kizuki_retention_days(retention, s.setting, s.fallback)), s.fallback) INTO v_keep FROM tenants;
-      v_cutoff := date_trunc(s.unit, p_now - make_interval(days => v_keep), 'UTC');
+      SELECT min(CASE s.parent WHEN 'signal_bundles' THEN c.bundles_before ELSE c.assessments_before END) INTO v_cutoff
+        FROM kizuki_retention_cutoffs(p_now) c;
+      CONTINUE WHEN v_cutoff IS NULL; -- no tenant, no row
       FOR p IN SELECT c.relname FROM pg_inherits h JOIN pg_class c ON c.oid = h.inhrelid
                 WHERE h.inhparent = ('public.' || s.parent)::regclass AND c.relname ~ ('^' || s.parent || '_p[0-9]+$') ORDER BY c.relname LOOP
         v_start := to_date(substring(p.relname FROM '_p([0-9]+)$'), CASE s.unit WHEN 'day' THEN 'YYYYMMDD' ELSE 'YYYYMM' END)::timestamp AT TIME ZONE 'UTC';

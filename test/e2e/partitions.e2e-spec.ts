@@ -54,6 +54,28 @@ describe('time partitions (real PostgreSQL)', () => {
     expect(await env.sql(`SELECT * FROM kizuki_maintain_partitions()`)).toEqual([]);
   });
 
+  it('reads every tenant\'s retention in one place: defaults for what is missing or out of range, rounded down to the UTC day and month', async () => {
+    const odd = (await env.createTenant('Odd settings')).tenantId;
+    const exact = (await env.createTenant('Own periods')).tenantId;
+    await env.sql(`UPDATE tenants SET retention = '{"signalBundlesDays": "x", "assessmentsDays": 5000}' WHERE id = $1`, [odd]);
+    await env.sql(`UPDATE tenants SET retention = '{"signalBundlesDays": 7.9, "assessmentsDays": 20}' WHERE id = $1`, [exact]);
+    const c = new Client({ connectionString: env.config.DATABASE_URL });
+    await c.connect();
+    try {
+      await c.query(`SET timezone = 'America/New_York'`); // the session's zone must not move a boundary (nor a DST change)
+      const { rows } = await c.query(
+        `SELECT tenant_id, bundles_before, assessments_before FROM kizuki_retention_cutoffs('2031-03-20T12:00:00Z') WHERE tenant_id = ANY($1::uuid[])`,
+        [[odd, exact]],
+      );
+      const by = Object.fromEntries(rows.map((r) => [r.tenant_id, [r.bundles_before.toISOString(), r.assessments_before.toISOString()]]));
+      expect(by[odd]).toEqual(['2031-02-18T00:00:00.000Z', '2030-09-01T00:00:00.000Z']); // 30 and 180 days, the defaults
+      expect(by[exact]).toEqual(['2031-03-13T00:00:00.000Z', '2031-02-01T00:00:00.000Z']); // 7 days, 20 days → its month
+    } finally {
+      await c.end();
+    }
+    await env.sql(`DELETE FROM tenants WHERE id = ANY($1::uuid[])`, [[odd, exact]]);
+  });
+
   it('routes each row to its day; a row beyond the partitions waits in the default one until its day is made', async () => {
     const today = await bundleAt(a, new Date());
     expect(await whereIs(today)).toBe(dayName(new Date()));

@@ -8,27 +8,11 @@ import type { JobHandler } from '../jobs/job-handler';
 
 export type { RetentionJobData };
 
-/** Defaults when a tenant's `retention` JSON does not say (days); kizuki_partitions_run (migration 1764490600000) holds the same. */
-export const RETENTION_DEFAULTS = { signalBundlesDays: 30, assessmentsDays: 180 } as const;
 /** Token uses and idempotency keys only matter while a token can be presented (≤ 1 h) or a job redelivered. */
 const TOKEN_USES_DAYS = 2;
 const DAY_MS = 86_400_000;
-
-/** Start of the UTC day holding `t`: signal bundles are partitioned by day. */
-export function startOfUtcDay(t: Date): Date {
-  return new Date(Date.UTC(t.getUTCFullYear(), t.getUTCMonth(), t.getUTCDate()));
-}
-
-/** Start of the UTC month holding `t`: assessments are partitioned by month. */
-export function startOfUtcMonth(t: Date): Date {
-  return new Date(Date.UTC(t.getUTCFullYear(), t.getUTCMonth(), 1));
-}
 /** The job scheduler's id: deterministic, so every worker process upserts the same one schedule. */
 export const RETENTION_SCHEDULER_ID = 'retention';
-
-function days(v: unknown, fallback: number): number {
-  return typeof v === 'number' && Number.isFinite(v) && v >= 1 && v <= 3650 ? Math.floor(v) : fallback;
-}
 
 /**
  * Retention (APPI / GDPR storage limitation): raw signal bundles go after the tenant's
@@ -80,20 +64,17 @@ export class RetentionJob implements JobHandler<JobName.Retention>, OnApplicatio
     const batch = this.config.RETENTION_BATCH_SIZE;
     const partitions = await this.maintainPartitions();
     const result: RetentionJobResult = { tenants: 0, signalBundles: 0, assessments: 0, feedback: 0, tokenUses: 0, assessmentKeys: 0, partitions };
-    for (const t of await this.repo.tenants()) {
-      if (onlyTenant && t.tenantId !== onlyTenant) continue;
+    const tokensBefore = new Date(now.getTime() - TOKEN_USES_DAYS * DAY_MS);
+    // rounded down to the partition (in SQL, with the upkeep): the tenant whose period is the
+    // longest loses its rows only with their partition, never one by one
+    for (const { tenantId, bundlesBefore, assessmentsBefore } of await this.repo.cutoffs(now)) {
+      if (onlyTenant && tenantId !== onlyTenant) continue;
       result.tenants++;
-      const r = t.retention ?? {};
-      // rounded down to the partition: the tenant whose period is the longest loses its rows only
-      // with their partition, never one by one
-      const bundlesBefore = startOfUtcDay(new Date(now.getTime() - days(r.signalBundlesDays, RETENTION_DEFAULTS.signalBundlesDays) * DAY_MS));
-      const assessmentsBefore = startOfUtcMonth(new Date(now.getTime() - days(r.assessmentsDays, RETENTION_DEFAULTS.assessmentsDays) * DAY_MS));
-      const tokensBefore = new Date(now.getTime() - TOKEN_USES_DAYS * DAY_MS);
-      result.signalBundles += await this.drain((n) => this.repo.purgeBundles(t.tenantId, bundlesBefore, n), batch);
-      result.assessments += await this.drain((n) => this.repo.purgeAssessments(t.tenantId, assessmentsBefore, n), batch);
-      result.feedback += await this.drain((n) => this.repo.purgeFeedback(t.tenantId, assessmentsBefore, n), batch);
-      result.tokenUses += await this.drain((n) => this.repo.purgeTokenUses(t.tenantId, tokensBefore, n), batch);
-      result.assessmentKeys += await this.drain((n) => this.repo.purgeAssessmentKeys(t.tenantId, tokensBefore, n), batch);
+      result.signalBundles += await this.drain((n) => this.repo.purgeBundles(tenantId, bundlesBefore, n), batch);
+      result.assessments += await this.drain((n) => this.repo.purgeAssessments(tenantId, assessmentsBefore, n), batch);
+      result.feedback += await this.drain((n) => this.repo.purgeFeedback(tenantId, assessmentsBefore, n), batch);
+      result.tokenUses += await this.drain((n) => this.repo.purgeTokenUses(tenantId, tokensBefore, n), batch);
+      result.assessmentKeys += await this.drain((n) => this.repo.purgeAssessmentKeys(tenantId, tokensBefore, n), batch);
     }
     if (result.signalBundles || result.assessments || partitions.created.length || partitions.dropped.length || partitions.busy.length) {
       this.logger.log({ msg: 'retention purge', ...result });

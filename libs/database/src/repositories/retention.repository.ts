@@ -3,9 +3,11 @@ import { DataSource } from 'typeorm';
 import { rowsOf } from './rows';
 import { withTenant } from '../tenant-scope';
 
-export interface TenantRetention {
+/** Rows of the tenant older than these are past its retention (rounded down to their partition). */
+export interface RetentionCutoffs {
   tenantId: string;
-  retention: Record<string, unknown>;
+  bundlesBefore: Date;
+  assessmentsBefore: Date;
 }
 
 /** Purges old rows of one tenant in bounded batches (one short transaction per batch). */
@@ -14,11 +16,15 @@ export class RetentionRepository {
   constructor(private readonly db: DataSource) {}
 
   /**
-   * Every tenant's retention settings. Crosses tenants by design (the retention job visits them
-   * all): the SECURITY DEFINER function kizuki_tenant_retention returns only ids and settings.
+   * Every tenant's retention cutoffs as of `now` (kizuki_retention_cutoffs, migration
+   * 1764490600000: the one place periods, defaults and rounding live, shared with partition
+   * upkeep). Crosses tenants by design (the retention job visits them all); ids and times only.
    */
-  async tenants(): Promise<TenantRetention[]> {
-    return this.db.query(`SELECT id AS "tenantId", retention FROM kizuki_tenant_retention()`);
+  async cutoffs(now: Date): Promise<RetentionCutoffs[]> {
+    return this.db.query(
+      `SELECT tenant_id AS "tenantId", bundles_before AS "bundlesBefore", assessments_before AS "assessmentsBefore" FROM kizuki_retention_cutoffs($1)`,
+      [now],
+    );
   }
 
   /**
