@@ -41,10 +41,10 @@ export class ScoreOutbox1764490700000 implements MigrationInterface {
           RETURNING o.job_id, o.name, o.data, o.priority
       $fn$;
 
-      -- Deletes the jobs Redis took (only claimed ones: a row written again meanwhile is not lost).
+      -- Deletes the jobs Redis took.
       CREATE FUNCTION kizuki_outbox_done(p_job_ids text[]) RETURNS integer
         LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, public AS $fn$
-          WITH d AS (DELETE FROM score_outbox WHERE job_id = ANY(p_job_ids) AND claimed_until IS NOT NULL RETURNING 1)
+          WITH d AS (DELETE FROM score_outbox WHERE job_id = ANY(p_job_ids) RETURNING 1)
           SELECT count(*)::integer FROM d
       $fn$;
 

@@ -102,3 +102,34 @@ describe('console reads from DATABASE_READ_URL', () => {
     expect(fallback.body.items.map((i: { id: string; label: string | null }) => [i.id, i.label])).toEqual([[onPrimary, 'legit']]);
   });
 });
+
+describe('console with a DATABASE_READ_URL that never answers', () => {
+  const env = new KizukiEnv({ DATABASE_READ_URL: Object.assign(new URL(ADMIN_URL), { pathname: `/kztest_no_replica_${randomBytes(4).toString('hex')}` }).toString() });
+  afterAll(() => env.stop());
+
+  it('starts, and reads the primary', async () => {
+    await env.start();
+    const tenant = await env.createTenant('No replica shop');
+    const db = createDataSource({ url: env.config.DATABASE_URL, poolSize: 1 });
+    await db.initialize();
+    await createAdmin(db, tenant.tenantId, 'analyst@noreplica.example', 'analyst', PASSWORD).finally(() => db.destroy());
+    const login = await fetch(`${env.baseUrl}/admin/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'analyst@noreplica.example', password: PASSWORD }),
+    });
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
+    const c = await env.post('/v1/collect', makeBundle({ visitorId: 'visitor-noreplica-1' }), { 'x-kizuki-key': tenant.publishableKey });
+    const risk = await env.post(
+      '/v1/risk',
+      { requestToken: c.body.requestToken, event: 'login', status: 'succeeded', user: { id: 'sora@noreplica.example' }, context: { ip: '203.0.113.10' } },
+      { authorization: `Bearer ${tenant.secretKey}` },
+    );
+    for (let i = 0; i < 2; i++) {
+      // the first read tries the replica and falls back; the second does not wait for it again
+      const list = await fetch(`${env.baseUrl}/admin/api/logins`, { headers: { cookie } });
+      expect(list.status).toBe(200);
+      expect(((await list.json()) as { items: { id: string }[] }).items.map((x) => x.id)).toEqual([risk.body.id]);
+    }
+  });
+});

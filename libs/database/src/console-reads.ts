@@ -15,7 +15,7 @@ export const CONSOLE_READ_DB = Symbol('CONSOLE_READ_DB');
 export class ConsoleReads implements OnApplicationShutdown {
   private readonly logger = new Logger(ConsoleReads.name);
   private lastWarning = 0;
-  private connecting?: Promise<void>;
+  private connecting?: Promise<boolean>;
   private lastConnectFailure = 0;
   /** After a failed connect, reads stay on the primary this long before the replica is tried again. */
   static readonly RETRY_AFTER_MS = 30_000;
@@ -27,35 +27,40 @@ export class ConsoleReads implements OnApplicationShutdown {
 
   /** Runs `read` on the replica, or on the primary when the replica is unreachable (or is the primary). */
   async run<T>(read: (db: DataSource) => Promise<T>): Promise<T> {
-    if (this.replica === this.primary) return read(this.primary);
+    if (this.replica === this.primary || !(await this.replicaConnected())) return read(this.primary);
     try {
-      await this.connected();
       return await read(this.replica);
     } catch (e) {
       if (!isConnectionFailure(e)) throw e;
-      if (Date.now() - this.lastWarning > 60_000) {
-        this.lastWarning = Date.now();
-        this.logger.warn({ msg: 'read replica unreachable: console reads go to the primary', err: String(e) });
-      }
+      this.warnUnreachable(e);
       return read(this.primary);
     }
   }
 
-  /** Connects the replica's pool on first use (a replica down at boot must not stop the api). */
-  private async connected(): Promise<void> {
-    if (this.replica.isInitialized) return;
-    if (!this.connecting) {
-      if (Date.now() - this.lastConnectFailure < ConsoleReads.RETRY_AFTER_MS) throw Object.assign(new Error('read replica not connected'), { code: 'ECONNREFUSED' });
-      this.connecting = this.replica
-        .initialize()
-        .then(() => undefined)
-        .catch((e: unknown) => {
+  /**
+   * Connects the replica's pool on first use (a replica down at boot must not stop the api);
+   * false while it cannot, and for RETRY_AFTER_MS after a failed try.
+   */
+  private async replicaConnected(): Promise<boolean> {
+    if (this.replica.isInitialized) return true;
+    if (!this.connecting && Date.now() - this.lastConnectFailure >= ConsoleReads.RETRY_AFTER_MS) {
+      this.connecting = this.replica.initialize().then(
+        () => true,
+        (e: unknown) => {
           this.lastConnectFailure = Date.now();
-          throw e;
-        })
-        .finally(() => (this.connecting = undefined));
+          this.warnUnreachable(e);
+          return false;
+        },
+      );
+      void this.connecting.finally(() => (this.connecting = undefined));
     }
-    await this.connecting;
+    return this.connecting ?? false;
+  }
+
+  private warnUnreachable(e: unknown): void {
+    if (Date.now() - this.lastWarning < 60_000) return;
+    this.lastWarning = Date.now();
+    this.logger.warn({ msg: 'read replica unreachable: console reads go to the primary', err: String(e) });
   }
 
   async onApplicationShutdown(): Promise<void> {
