@@ -13,6 +13,19 @@ jest.setTimeout(60_000);
 const ADMIN_URL = process.env.KIZUKI_TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const PASSWORD = 'correct horse battery staple';
 
+/** An analyst of the tenant, signed in to the console: its session cookie and CSRF token. */
+async function analystSession(env: KizukiEnv, tenantId: string, email: string): Promise<{ cookie: string; csrf: string }> {
+  const db = createDataSource({ url: env.config.DATABASE_URL, poolSize: 1 });
+  await db.initialize();
+  await createAdmin(db, tenantId, email, 'analyst', PASSWORD).finally(() => db.destroy());
+  const r = await fetch(`${env.baseUrl}/admin/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: PASSWORD }),
+  });
+  return { cookie: (r.headers.get('set-cookie') ?? '').split(';')[0], csrf: ((await r.json()) as { csrfToken: string }).csrfToken };
+}
+
 describe('console reads from DATABASE_READ_URL', () => {
   const replicaName = `kztest_replica_${randomBytes(4).toString('hex')}`;
   const replicaUrl = Object.assign(new URL(ADMIN_URL), { pathname: `/${replicaName}` }).toString();
@@ -45,15 +58,7 @@ describe('console reads from DATABASE_READ_URL', () => {
   beforeAll(async () => {
     await env.start();
     tenant = await env.createTenant('Replica shop');
-    const db = createDataSource({ url: env.config.DATABASE_URL, poolSize: 1 });
-    await db.initialize();
-    await createAdmin(db, tenant.tenantId, 'analyst@replica.example', 'analyst', PASSWORD).finally(() => db.destroy());
-    const r = await fetch(`${env.baseUrl}/admin/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'analyst@replica.example', password: PASSWORD }),
-    });
-    session = { cookie: (r.headers.get('set-cookie') ?? '').split(';')[0], csrf: ((await r.json()) as { csrfToken: string }).csrfToken };
+    session = await analystSession(env, tenant.tenantId, 'analyst@replica.example');
     // the replica: same schema, its own rows (as if it had not replayed the latest ones yet)
     await admin(`CREATE DATABASE ${replicaName}`);
     const replica = createDataSource({ url: replicaUrl, poolSize: 1 });
@@ -110,15 +115,7 @@ describe('console with a DATABASE_READ_URL that never answers', () => {
   it('starts, and reads the primary', async () => {
     await env.start();
     const tenant = await env.createTenant('No replica shop');
-    const db = createDataSource({ url: env.config.DATABASE_URL, poolSize: 1 });
-    await db.initialize();
-    await createAdmin(db, tenant.tenantId, 'analyst@noreplica.example', 'analyst', PASSWORD).finally(() => db.destroy());
-    const login = await fetch(`${env.baseUrl}/admin/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'analyst@noreplica.example', password: PASSWORD }),
-    });
-    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
+    const { cookie } = await analystSession(env, tenant.tenantId, 'analyst@noreplica.example');
     const c = await env.post('/v1/collect', makeBundle({ visitorId: 'visitor-noreplica-1' }), { 'x-kizuki-key': tenant.publishableKey });
     const risk = await env.post(
       '/v1/risk',
