@@ -2,7 +2,7 @@
 // a retried job counted once, tenants apart.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { loadConfig } from '@kizuki/config';
-import { VelocityStore, type VelocityEvent } from '../../apps/worker/src/score/velocity.store';
+import { VelocityStore, type VelocityEvent } from '@kizuki/login-scorer';
 import { deleteRedisPrefix } from '../helpers/redis-prefix';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';

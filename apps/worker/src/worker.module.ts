@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule, KizukiConfig } from '@kizuki/config';
-import { DatabaseModule, WebhookRepository } from '@kizuki/database';
-import { WebhookEventsService } from '@kizuki/queue';
+import { DatabaseModule } from '@kizuki/database';
+import { LoginScorerModule } from '@kizuki/login-scorer';
 import { ApplyFeedbackJob } from './feedback/apply-feedback.job';
 import { IngestBundleJob } from './ingest/ingest-bundle.job';
 import { JOB_HANDLERS } from './jobs/job-handler';
@@ -9,11 +9,8 @@ import { QueueWorkersService } from './jobs/queue-workers.service';
 import { WorkerMetricsService } from './metrics/worker-metrics.service';
 import { DeliverWebhookJob } from './webhooks/deliver-webhook.job';
 import { SweepWebhooksJob } from './webhooks/sweep-webhooks.job';
-import { NetworkIntelService } from './network/network-intel.service';
 import { RetentionJob } from './retention/retention.job';
-import { BundleResolver } from './score/bundle-resolver.service';
 import { ScoreLoginJob } from './score/score-login.job';
-import { VelocityStore } from './score/velocity.store';
 
 const JOBS = [IngestBundleJob, ScoreLoginJob, ApplyFeedbackJob, RetentionJob, DeliverWebhookJob, SweepWebhooksJob];
 
@@ -25,17 +22,13 @@ export class WorkerModule {
       imports: [
         ConfigModule.forRoot(config),
         DatabaseModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE, applicationName: 'kizuki-worker', role: config.DATABASE_APP_ROLE }),
+        LoginScorerModule,
       ],
       providers: [
         ...JOBS,
         { provide: JOB_HANDLERS, useFactory: (...handlers: unknown[]) => handlers, inject: JOBS },
-        BundleResolver,
-        VelocityStore,
-        NetworkIntelService,
         QueueWorkersService,
         WorkerMetricsService,
-        WebhookRepository,
-        WebhookEventsService,
       ],
     };
   }

@@ -3,9 +3,8 @@ import { UnrecoverableError, type Job } from 'bullmq';
 import { LoginStateRepository, type LabelLearningContext } from '@kizuki/database';
 import { JobName, type ApplyFeedbackJobData } from '@kizuki/queue';
 import type { SignalBundle } from '@kizuki/scoring';
+import { learnFromTrustedLogin, NetworkIntelService } from '@kizuki/login-scorer';
 import type { JobHandler } from '../jobs/job-handler';
-import { NetworkIntelService } from '../network/network-intel.service';
-import { learnFromTrustedLogin } from '../score/learning';
 
 export type { ApplyFeedbackJobData };
 

@@ -1,6 +1,7 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { BundleRepository, StoredBundle } from '@kizuki/database';
 import type { IngestBundleJobData, ReceivedBundle } from '@kizuki/queue';
+import { BundleWriter } from '@kizuki/login-scorer';
 import { IngestBundleJob } from './ingest-bundle.job';
 
 describe('IngestBundleJob', () => {
@@ -9,7 +10,7 @@ describe('IngestBundleJob', () => {
   const setup = () => {
     const stored: StoredBundle[] = [];
     const repo = { insertMany: async (_t: string, items: StoredBundle[]) => void stored.push(...items) } as unknown as BundleRepository;
-    return { job: new IngestBundleJob(repo), stored };
+    return { job: new IngestBundleJob(new BundleWriter(repo)), stored };
   };
   const run = (j: IngestBundleJob, data: unknown) => j.handle({ data } as Job<IngestBundleJobData>);
 

@@ -1,248 +1,30 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { UnrecoverableError, type Job } from 'bullmq';
-import { AssessmentRepository, LoginStateRepository, type AssessmentRow, type LoginState, type LoginStateQuery, type RecordLogin, type RecordResult } from '@kizuki/database';
-import { JobName, WebhookEventsService, type RiskAnswer, type ScoreLoginJobData } from '@kizuki/queue';
-import { assess, matchDevice, resolvePolicy, type DeviceHistory, type DeviceStatus, type NetworkInfo, type ScoringInput, type SignalBundle, type TokenState } from '@kizuki/scoring';
-import { NetworkIntelService } from '../network/network-intel.service';
-import { KeyedBatcher } from '../batching/keyed-batcher';
+import { LoginScorer } from '@kizuki/login-scorer';
+import { JobName, type RiskAnswer, type ScoreLoginJobData } from '@kizuki/queue';
 import type { JobHandler } from '../jobs/job-handler';
 import { WorkerMetricsService } from '../metrics/worker-metrics.service';
-import { BundleResolver } from './bundle-resolver.service';
-import { learnFromTrustedLogin, primaryLanguage } from './learning';
-import { VelocityStore } from './velocity.store';
 
 export type { ScoreLoginJobData };
 
-/**
- * Scores one login: loads what the account and device have seen, asks the engine, stores the
- * assessment (exactly once, by idempotency key) and answers the waiting api.
- */
+/** A score job: a risk call the api is waiting on (RISK_SCORING=worker), or one it shed or could not finish. */
 @Injectable()
 export class ScoreLoginJob implements JobHandler<JobName.ScoreLogin> {
   readonly jobName = JobName.ScoreLogin;
-  private readonly logger = new Logger(ScoreLoginJob.name);
-
-  /** Concurrent jobs' loads and records, one round trip per tenant and event-loop turn. */
-  private readonly loads: KeyedBatcher<LoginStateQuery, LoginState>;
-  private readonly records: KeyedBatcher<RecordLogin, RecordResult>;
 
   constructor(
-    private readonly assessments: AssessmentRepository,
-    state: LoginStateRepository,
-    private readonly bundles: BundleResolver,
-    private readonly velocity: VelocityStore,
-    private readonly network: NetworkIntelService,
-    private readonly webhooks: WebhookEventsService,
+    private readonly scorer: LoginScorer,
     private readonly metrics: WorkerMetricsService,
-  ) {
-    this.loads = new KeyedBatcher((tenantId, qs) => state.loadMany(tenantId, qs));
-    this.records = new KeyedBatcher((tenantId, rs) => state.recordMany(tenantId, rs));
-  }
+  ) {}
 
   async handle(job: Job<ScoreLoginJobData>): Promise<RiskAnswer> {
     const d = job.data;
     if (!d?.tenantId || !d.assessmentId || !d.userHash) throw new UnrecoverableError('score job without tenant, assessment id or user');
-    // Geo and ASN first (in memory): the load matches asn and country list entries with them.
-    const geo = this.network.info(d.context.ip, primaryLanguage(d.context.acceptLanguage), false);
-    let token: { state: TokenState; detail?: string } = d.token.state === 'valid' ? { state: 'valid' } : d.token;
-    const tokenId = d.token.state === 'valid' ? d.token.bundleId : null;
-    // One load: the stored bundle comes with it, and the device it names. When the risk call
-    // overtook its bundle's ingest job, the bundle comes from the ingest queue (a second load, rare).
-    const load = (device: { visitorId: string; storageId: string | null } | null, withToken: boolean) =>
-      this.loads.add(d.tenantId, {
-        userHash: d.userHash,
-        device,
-        tokenId: withToken ? tokenId : null,
-        ip: d.context.ip,
-        idempotencyKey: d.idempotencyKey,
-        bundleId: withToken ? tokenId : null,
-        bundleNear: withToken ? new Date(d.requestedAt) : null,
-        asn: geo.asn,
-        country: geo.country,
-      });
-    let loaded = await load(null, true);
-    if (loaded.existing) return toAnswer(loaded.existing);
-    let stored = loaded.bundle;
-    if (tokenId && !stored) {
-      stored = await this.bundles.fromIngestQueue(d.tenantId, tokenId, d.token.state === 'valid' ? d.token.batchId : undefined);
-      if (!stored) token = { state: 'invalid', detail: 'The request token is valid but its signals are gone (expired or purged).' };
-    }
-    const storedBundle = token.state === 'valid' && stored ? (stored.payload as SignalBundle) : null;
-    // The load found the device through the stored bundle; a bundle from the queue needs a second look.
-    if (storedBundle && !loaded.bundle) loaded = await load({ visitorId: storedBundle.device.visitorId, storageId: storedBundle.device.storageId }, true);
-    // A replay found on the first pass (or lost in a race on record) is scored again without the bundle.
-    for (let pass = 0; pass < 2; pass++) {
-      if (pass > 0) loaded = await load(null, false);
-      const bundle = token.state === 'valid' ? storedBundle : null;
-      const usedToken = bundle ? tokenId : null;
-      if (usedToken && loaded.tokenUsedBy && loaded.tokenUsedBy !== d.assessmentId) {
-        token = { state: 'replayed' };
-        continue;
-      }
-      const answer = await this.scoreAndRecord(d, token, bundle, loaded, usedToken, geo);
-      if (answer) return answer;
-      token = { state: 'replayed' };
-    }
-    throw new Error('score job could not settle the token state');
-  }
-
-  private async scoreAndRecord(
-    d: ScoreLoginJobData,
-    token: { state: TokenState; detail?: string },
-    bundle: SignalBundle | null,
-    loaded: LoginState,
-    tokenId: string | null,
-    geo: NetworkInfo,
-  ): Promise<RiskAnswer | null> {
-    const now = Date.parse(d.requestedAt) || Date.now();
-    const policy = resolvePolicy(loaded.policy);
-    const network = loaded.tor ? { ...geo, tor: true } : geo;
-    const dev = bundle ? loaded.device : null;
-    const device = bundle ? deviceHistory(bundle, loaded, policy.device.fuzzyMatch) : null;
-    const velocity = await this.velocity.record({
-      tenantId: d.tenantId,
-      assessmentId: d.assessmentId,
-      userHash: d.userHash,
-      deviceId: bundle?.device.visitorId ?? null,
-      ip: d.context.ip,
-      asn: network.asn,
-      failed: d.status === 'failed',
-      now,
-      bruteForceWindowMs: policy.bruteForce.windowMinutes * 60_000,
-      stuffingWindowMs: policy.stuffing.windowMinutes * 60_000,
-    });
-    // device entries were loaded for this device and the account's: keep the one the login is on
-    const deviceId = device?.history.id ?? dev?.id ?? null;
-    const lists = loaded.lists.filter((e) => e.kind !== 'device' || e.value === deviceId);
-    const account = loaded.account;
-    const input: ScoringInput = {
-      now,
-      policy,
-      event: { type: 'login', status: d.status },
-      token,
-      bundle,
-      account: {
-        isNew: !account,
-        loginCount: account?.loginCount ?? 0,
-        trustedLogins: account?.trustedLogins ?? 0,
-        typingProfile: account?.typingProfile ?? null,
-        pointerProfile: account?.pointerProfile ?? null,
-        countries: account?.countries ?? [],
-        languages: account?.languages ?? [],
-        networks: account?.networks ?? [],
-        lastLogin: account?.lastLogin ?? null,
-      },
-      device: device?.history ?? null,
-      network,
-      velocity,
-      lists,
-    };
-    const result = assess(input);
-    const trusted = d.status === 'succeeded' && result.policyDecision === 'allow';
-    const recorded = await this.records.add(d.tenantId, {
-      assessment: {
-        id: d.assessmentId,
-        idempotencyKey: d.idempotencyKey,
-        bundleId: bundle && tokenId ? tokenId : null,
-        event: d.event,
-        status: d.status,
-        decision: result.decision,
-        policyDecision: result.policyDecision,
-        shadow: result.shadow,
-        score: result.score,
-        scores: result.scores,
-        reasons: result.reasons,
-        ip: d.context.ip,
-        country: network.country,
-        asn: network.asn,
-        userAgent: d.context.userAgent?.slice(0, 512) ?? null,
-        createdAt: new Date(now),
-        language: network.language,
-      },
-      userHash: d.userHash,
-      device: bundle
-        ? { visitorId: bundle.device.visitorId, storageId: bundle.device.storageId, components: bundle.device.components, matchedDeviceId: device?.matchedDeviceId ?? null }
-        : null,
-      sharedDevice: result.deviceStatus === 'shared',
-      linkStatus: trusted ? 'trusted' : d.status === 'attempted' ? 'pending' : 'new',
-      tokenId,
-      learned: trusted ? learnFromTrustedLogin(account, bundle, network, now) : null,
-    });
-    if (recorded.state === 'token-used') return null;
-    if (recorded.state === 'duplicate') {
-      // rare: another delivery of this job recorded it between our load and record
-      const existing = await this.assessments.findByIdempotencyKey(d.tenantId, d.idempotencyKey);
-      if (!existing) throw new Error('duplicate assessment vanished');
-      return toAnswer(existing);
-    }
-    this.logger.debug({ msg: 'scored', tenantId: d.tenantId, assessmentId: d.assessmentId, decision: result.decision, score: result.score });
-    const answer: RiskAnswer = {
-      id: d.assessmentId,
-      decision: result.decision,
-      score: result.score,
-      scores: result.scores,
-      reasons: result.reasons,
-      device: recorded.deviceId ? { id: recorded.deviceId, status: recorded.deviceStatus ?? 'new' } : null,
-      degraded: false,
-      createdAt: new Date(now).toISOString(),
-    };
-    this.metrics.decisions.inc({ decision: answer.decision });
-    for (const r of answer.reasons) this.metrics.reasons.inc({ reason: r.code });
-    // assessment.challenge / assessment.deny webhooks, once per assessment (the delivery id derives from it).
-    const event = answer.decision === 'deny' ? 'assessment.deny' : 'assessment.challenge';
-    if (answer.decision !== 'allow' && loaded.webhookEvents.includes(event)) {
-      await this.webhooks.emit(d.tenantId, event, d.assessmentId, {
-        assessmentId: answer.id,
-        decision: answer.decision,
-        score: answer.score,
-        reasons: answer.reasons,
-        device: answer.device,
-        status: d.status,
-        createdAt: answer.createdAt,
-      });
+    const { answer, scoredNow } = await this.scorer.score(d);
+    if (scoredNow) {
+      this.metrics.decisions.inc({ decision: answer.decision });
+      for (const r of answer.reasons) this.metrics.reasons.inc({ reason: r.code });
     }
     return answer;
   }
-}
-
-function deviceStatus(dev: LoginState['device']): DeviceStatus {
-  if (!dev) return 'new';
-  if (dev.status === 'fraud' || dev.linkStatus === 'fraud') return 'fraud';
-  return dev.linkStatus ?? 'new';
-}
-
-/**
- * The device as the engine sees it: found by visitor id or storage id (exact), else fuzzily among
- * the account's devices when a browser update changed a few fingerprint components.
- */
-export function deviceHistory(bundle: SignalBundle, loaded: LoginState, fuzzyThreshold: number): { history: DeviceHistory; matchedDeviceId: string | null } {
-  const dev = loaded.device;
-  if (dev?.linkStatus || dev?.status === 'fraud') {
-    return {
-      history: { id: dev.id, knownToAccount: !!dev.linkStatus, fuzzyMatch: dev.matchedByStorage, status: deviceStatus(dev), accountsSeen: dev.otherAccounts + 1 },
-      matchedDeviceId: null,
-    };
-  }
-  const candidates = (loaded.accountDevices ?? []).map((c) => ({ id: c.id, components: c.components, status: (c.deviceFraud ? 'fraud' : c.status) as DeviceStatus }));
-  const m = bundle.device?.components ? matchDevice(bundle.device.components, candidates, fuzzyThreshold) : null;
-  if (m && !dev) {
-    return { history: { id: m.id, knownToAccount: true, fuzzyMatch: true, similarity: m.similarity, status: m.status, accountsSeen: 1 }, matchedDeviceId: m.id };
-  }
-  return {
-    history: { id: dev?.id ?? 'new', knownToAccount: false, fuzzyMatch: false, status: deviceStatus(dev), accountsSeen: (dev?.otherAccounts ?? 0) + 1 },
-    matchedDeviceId: null,
-  };
-}
-
-export function toAnswer(a: AssessmentRow): RiskAnswer {
-  return {
-    id: a.id,
-    decision: a.decision,
-    score: a.score,
-    scores: a.scores,
-    reasons: a.reasons,
-    device: a.deviceId ? { id: a.deviceId, status: a.deviceStatus ?? 'new' } : null,
-    degraded: false,
-    createdAt: new Date(a.createdAt).toISOString(),
-  };
 }

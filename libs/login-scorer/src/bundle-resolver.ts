@@ -4,12 +4,12 @@ import type IORedis from 'ioredis';
 import { KizukiConfig } from '@kizuki/config';
 import { BundleRepository, type StoredBundle } from '@kizuki/database';
 import { createRedis, jobIds, QueueName, receivedBundles, type IngestBundleJobData } from '@kizuki/queue';
-import { IngestBundleJob } from '../ingest/ingest-bundle.job';
+import { BundleWriter } from './bundle-writer';
 
 /**
  * A risk call may arrive before its bundle's ingest job ran. The api enqueues the ingest job
  * before it hands out the token, so the bundle is either stored already or still in the ingest
- * queue: in that case the score job ingests it itself (the ingest job, when it runs, is a no-op).
+ * queue: in that case the scorer stores it itself (the ingest job, when it runs, is a no-op).
  */
 @Injectable()
 export class BundleResolver implements OnApplicationShutdown {
@@ -20,7 +20,7 @@ export class BundleResolver implements OnApplicationShutdown {
   constructor(
     config: KizukiConfig,
     private readonly bundles: BundleRepository,
-    private readonly ingest: IngestBundleJob,
+    private readonly writer: BundleWriter,
   ) {
     this.redis = createRedis(config.REDIS_URL, 'worker');
     this.ingestQueue = new Queue(QueueName.Ingest, { connection: this.redis, prefix: config.KIZUKI_REDIS_PREFIX });
@@ -29,7 +29,7 @@ export class BundleResolver implements OnApplicationShutdown {
   }
 
   /**
-   * For a bundle the score job's load did not find stored: takes it from its ingest job (the batch
+   * For a bundle the scorer's load did not find stored: takes it from its ingest job (the batch
    * the request token names; a token from before batching names none: the job has the bundle's
    * id), if that is still queued, and stores it now (the ingest job stores it again as a no-op).
    */
@@ -39,7 +39,7 @@ export class BundleResolver implements OnApplicationShutdown {
     // No job: it may have finished (and left Redis) since the caller looked in PostgreSQL.
     if (!d) return this.bundles.find(tenantId, bundleId);
     if (d.tenantId !== tenantId) return null;
-    await this.ingest.store(d);
+    await this.writer.store(d);
     return { id: bundleId, receivedAt: new Date(d.receivedAt), ip: d.ip, userAgent: d.userAgent, origin: d.origin, payload: d.bundle };
   }
 

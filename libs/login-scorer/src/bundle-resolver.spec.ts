@@ -1,7 +1,7 @@
 import { Job } from 'bullmq';
 import type { BundleRepository, StoredBundle } from '@kizuki/database';
-import type { IngestBundleJob } from '../ingest/ingest-bundle.job';
-import { BundleResolver } from './bundle-resolver.service';
+import type { BundleWriter } from './bundle-writer';
+import { BundleResolver } from './bundle-resolver';
 
 // The race found by test/e2e/scoring.e2e-spec.ts under load: the score job's load misses the bundle,
 // then its ingest job finishes and leaves Redis before the score job looks there.
@@ -10,7 +10,7 @@ describe('BundleResolver.fromIngestQueue', () => {
   const stored: StoredBundle = { id: 'b1', receivedAt: new Date(), ip: null, userAgent: null, origin: null, payload: { v: 1 } };
   const make = (find: jest.Mock, store = jest.fn()) => {
     const resolver = Object.create(BundleResolver.prototype) as BundleResolver;
-    Object.assign(resolver, { bundles: { find } as unknown as BundleRepository, ingest: { store } as unknown as IngestBundleJob, ingestQueue: {} });
+    Object.assign(resolver, { bundles: { find } as unknown as BundleRepository, writer: { store } as unknown as BundleWriter, ingestQueue: {} });
     return { resolver, store };
   };
   afterEach(() => jest.restoreAllMocks());
