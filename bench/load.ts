@@ -7,6 +7,7 @@
 //   npx tsx bench/load.ts --duration 20 --rates 100,500 --collect-rates 1000,3000
 //   npx tsx bench/load.ts --apis 2 --workers 2  # scale-out run
 //   npx tsx bench/load.ts --soak 600 --rates 250 --collect-rates ''   # memory over 10 minutes
+//   RISK_SCORING=inline npx tsx bench/load.ts   # the api scores risk calls itself (no queue hop)
 import { readFileSync } from 'node:fs';
 import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
@@ -32,6 +33,8 @@ const ENROL = Number(arg('enrol', '3'));
 const SOAK = Number(arg('soak', '0'));
 const APIS = Number(arg('apis', '1'));
 const WORKERS = Number(arg('workers', '1'));
+// passed to the api and worker processes through the environment (bench/lib/stack.ts)
+const SCORING = process.env.RISK_SCORING ?? 'worker';
 
 /** Runs `count` requests with at most `concurrency` in flight (for setup, not measured). */
 async function pool<T>(count: number, concurrency: number, fn: (i: number) => Promise<T>): Promise<T[]> {
@@ -92,7 +95,7 @@ async function main(): Promise<void> {
   const bundleBody = (b: SignalBundle) => JSON.stringify(b);
   const pids = stack.processes.map((p) => p.pid);
   const memStart = pids.map(rssMb);
-  console.error(`[load] stack up (${APIS} api, ${WORKERS} worker); RSS MB at start: ${memStart.join(', ')}`);
+  console.error(`[load] stack up (${APIS} api, ${WORKERS} worker, RISK_SCORING=${SCORING}); RSS MB at start: ${memStart.join(', ')}`);
 
   const collect = async (i: number, body: string, scheduled = performance.now()) => post(url(i, '/v1/collect'), pk, body, scheduled);
   const token = (a: Answer) => (a.status === 202 ? (JSON.parse(a.body) as { requestToken: string }).requestToken : undefined);
@@ -152,10 +155,18 @@ async function main(): Promise<void> {
     await drain();
     console.error(`[load] ${name} ${rate}/s for ${seconds} s: starting`);
     const since = Date.now();
+    // inline: how busy the api's event loop is (the shedding signal), read once a second as Prometheus would
+    const loop: number[] = [];
+    const loopSampler = SCORING === 'inline' ? setInterval(() => void apiGauge(apiUrls, 'kizuki_api_event_loop_utilization').then((u) => loop.push(u / APIS), () => undefined), 1000) : undefined;
     const answers = await openLoop(rate, count, (i, scheduled) => {
       const u = i % ACCOUNTS;
       return post(url(i, '/v1/risk'), sk, riskBody(tokens[i], u, ipOf(u), i % 20 === 0 ? 'failed' : 'succeeded'), scheduled);
     });
+    clearInterval(loopSampler);
+    if (loop.length) {
+      loop.sort((a, b) => a - b);
+      console.error(`[load] ${name} ${rate}/s: api event-loop utilisation p50 ${percentile(loop, 50).toFixed(2)}, max ${loop[loop.length - 1].toFixed(2)}`);
+    }
     results.push(summarise(name, rate, seconds, answers));
     for (const a of answers) if (a.status === 200) answeredIds.push((JSON.parse(a.body) as { id: string }).id);
     const jobs = (await scoreQueue.getJobs(['completed'], 0, 5000)).filter((j) => j.timestamp >= since && j.finishedOn);
@@ -234,6 +245,7 @@ async function main(): Promise<void> {
   console.log('\n| step | rate/s | s | sent | errors | degraded | p50 ms | p95 ms | p99 ms | max ms |');
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const r of results) console.log(`| ${r.step} | ${r.rate} | ${r.seconds} | ${r.sent} | ${r.errors} | ${r.degraded} | ${r.p50} | ${r.p95} | ${r.p99} | ${r.max} |`);
+  console.log(`\nRISK_SCORING=${SCORING}${SCORING === 'inline' ? ': the api scores risk calls; the worker only the shed ones (below)' : ''}`);
   console.log('\n| worker (score jobs) | jobs/s | enqueue→done p50 ms | p99 ms |');
   console.log('| --- | --- | --- | --- |');
   for (const w of workerLatency) console.log(`| ${w.step} | ${w.jobsPerSec} | ${w.p50} | ${w.p99} |`);
@@ -246,7 +258,7 @@ async function main(): Promise<void> {
     console.log('\n| soak minute | RSS MB (api…, worker…) |\n| --- | --- |');
     for (const r of rssTimeline) console.log(`| ${Math.round(r.s / 60)} | ${r.mb.join(', ')} |`);
   }
-  console.log(JSON.stringify({ bench: 'load', apis: APIS, workers: WORKERS, results, workerLatency, memStart, memEnd, exactly, rssTimeline }));
+  console.log(JSON.stringify({ bench: 'load', apis: APIS, workers: WORKERS, scoring: SCORING, results, workerLatency, memStart, memEnd, exactly, rssTimeline }));
 }
 
 main().catch((e) => {

@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule, KizukiConfig } from '@kizuki/config';
 import { DatabaseModule } from '@kizuki/database';
+import { LoginScorerModule } from '@kizuki/login-scorer';
 import { AdminModule } from './admin/admin.module';
 import { AssessmentsController } from './assessments/assessments.controller';
 import { PublishableKeyGuard, SecretKeyGuard } from './auth/api-key.guard';
@@ -38,6 +39,8 @@ export class ApiModule {
         WebhooksModule,
         LinksModule,
         AdminModule,
+        // RISK_SCORING=inline: RiskService scores with it (and the geo databases load at boot)
+        ...(config.RISK_SCORING === 'inline' ? [LoginScorerModule] : []),
       ],
       controllers: [CollectController, RiskController, FeedbackController, AssessmentsController, HealthController, SdkAssetsController, DemoController, UsersController, MetricsController, DocsController],
       providers: [ApiKeyService, SecretKeyGuard, PublishableKeyGuard, ProducerService, RiskService, MetricsService, OpenApiDocument],

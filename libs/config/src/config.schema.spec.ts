@@ -23,6 +23,14 @@ describe('loadConfig', () => {
     expect(loadConfig({ KIZUKI_SECRET: secret, DATABASE_READ_URL: 'postgres://reader@replica:5432/kizuki' }).DATABASE_READ_URL).toBe('postgres://reader@replica:5432/kizuki');
   });
 
+  it('scores risk calls in the worker unless told to score them inline, and refuses other places', () => {
+    expect(loadConfig({ KIZUKI_SECRET: secret }).RISK_SCORING).toBe('worker');
+    expect(loadConfig({ KIZUKI_SECRET: secret, RISK_SCORING: 'inline' }).RISK_SCORING).toBe('inline');
+    expect(() => loadConfig({ KIZUKI_SECRET: secret, RISK_SCORING: 'api' })).toThrow(/RISK_SCORING/);
+    expect(loadConfig({ KIZUKI_SECRET: secret, RISK_INLINE_MAX_LOOP_UTILIZATION: '0.9' }).RISK_INLINE_MAX_LOOP_UTILIZATION).toBe(0.9);
+    expect(() => loadConfig({ KIZUKI_SECRET: secret, RISK_INLINE_MAX_LOOP_UTILIZATION: '1.5' })).toThrow(/RISK_INLINE_MAX_LOOP_UTILIZATION/);
+  });
+
   it('ignores unrelated environment variables', () => {
     expect(loadConfig({ KIZUKI_SECRET: secret, PATH: '/bin' }).KIZUKI_SECRET).toBe(secret);
   });

@@ -1,5 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateIf, validateSync } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateIf, validateSync } from 'class-validator';
 
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 
@@ -44,7 +44,17 @@ export class KizukiConfig {
   @Matches(/^\{[A-Za-z0-9:_-]+\}$/, { message: 'KIZUKI_REDIS_PREFIX must be a hash tag like {kizuki}' })
   KIZUKI_REDIS_PREFIX = '{kizuki}';
 
-  /** How long /v1/risk waits for the worker before answering the fallback decision. */
+  /**
+   * Where a risk call is scored. `worker` (the design card's path): the api queues a score job and
+   * waits for a worker's answer. `inline`: the api scores it itself and answers without the queue
+   * hop (each api process then loads the geo-IP/ASN databases, ≈ 200 MB); the workers still score
+   * what an api sheds or could not finish in time, and do everything else. bench/load.ts measures
+   * both (docs/benchmarks.md); docs/operations.md says when to choose which.
+   */
+  @IsIn(['worker', 'inline'])
+  RISK_SCORING: 'worker' | 'inline' = 'worker';
+
+  /** How long /v1/risk waits for its score (the worker's, or its own inline) before answering the fallback decision. */
   @Transform(toInt)
   @IsInt()
   @Min(50)
@@ -52,15 +62,35 @@ export class KizukiConfig {
   RISK_TIMEOUT_MS = 800;
 
   /**
-   * Risk calls one api process waits on at once. Past it a call is answered at once with the
-   * fallback (degraded) and its login scored behind live traffic: under a burst beyond what the
-   * workers score, callers get fast answers instead of waiting out RISK_TIMEOUT_MS.
+   * Risk calls one api process waits on (or, inline, scores) at once. Past it a call is answered
+   * at once with the fallback (degraded) and its login scored by a worker behind live traffic: under
+   * a burst beyond what can be scored, callers get fast answers instead of waiting out
+   * RISK_TIMEOUT_MS.
    */
   @Transform(toInt)
   @IsInt()
   @Min(1)
   @Max(100000)
   RISK_MAX_IN_FLIGHT = 64;
+
+  /**
+   * RISK_SCORING=inline only: shedding under overload. When the api's event loop is busier than
+   * this (0–1; 1 turns shedding by load off) and its inline scores take longer than
+   * RISK_INLINE_TARGET_MS on average, a share of risk calls, rising with the excess, is answered
+   * degraded and scored by a worker: its own scoring must not starve the requests it parses
+   * (bench/load.ts at 1,000/s). RISK_MAX_IN_FLIGHT applies as well.
+   */
+  @Transform(({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value)))
+  @IsNumber()
+  @Min(0.5)
+  @Max(1)
+  RISK_INLINE_MAX_LOOP_UTILIZATION = 0.9;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10000)
+  RISK_INLINE_TARGET_MS = 40;
 
   /** Lifetime of the SDK's request token. */
   @Transform(toInt)

@@ -34,8 +34,18 @@ export class MetricsService {
 
   readonly riskShed = new Counter({
     name: 'kizuki_risk_shed_total',
-    help: 'Risk calls answered degraded at once because RISK_MAX_IN_FLIGHT calls were already waiting (scored later)',
+    help: 'Risk calls answered degraded at once because RISK_MAX_IN_FLIGHT calls were already waiting or (inline) the event loop was past RISK_INLINE_MAX_LOOP_UTILIZATION; scored later by a worker',
     registers: [this.registry],
+  });
+
+  /** Set by RiskService when it scores inline (it samples the loop); read at scrape time. */
+  eventLoopUtilization: () => number = () => 0;
+
+  private readonly eventLoopGauge: Gauge = new Gauge({
+    name: 'kizuki_api_event_loop_utilization',
+    help: 'Share of the last 100 ms the event loop was busy, sampled when RISK_SCORING=inline (shedding starts at RISK_INLINE_MAX_LOOP_UTILIZATION); 0 otherwise',
+    registers: [this.registry],
+    collect: (): void => this.eventLoopGauge.set(this.eventLoopUtilization()),
   });
 
   readonly webhookEvents = new Counter({

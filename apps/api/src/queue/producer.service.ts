@@ -21,8 +21,9 @@ export class ProducerService implements OnApplicationShutdown {
   private readonly logger = new Logger(ProducerService.name);
   readonly redis: IORedis;
   private readonly queues: Record<QueueName, Queue>;
-  private readonly scoreEvents: QueueEvents;
-  private readonly eventsRedis: IORedis;
+  /** Only when the api waits for workers' scores (RISK_SCORING=worker): every api reads the whole event stream. */
+  private readonly scoreEvents?: QueueEvents;
+  private readonly eventsRedis?: IORedis;
 
   constructor(
     config: KizukiConfig,
@@ -38,9 +39,13 @@ export class ProducerService implements OnApplicationShutdown {
       // Every in-flight add() listens for the queue closing: under load there are thousands.
       q.setMaxListeners(0);
     }
-    this.eventsRedis = createRedis(config.REDIS_URL, 'events');
-    this.scoreEvents = new QueueEvents(QueueName.Score, { connection: this.eventsRedis, prefix });
-    this.scoreEvents.on('error', (e) => this.logger.warn({ msg: 'queue events error', err: String(e) }));
+    if (config.RISK_SCORING === 'worker') {
+      // Inline, the api scores for itself and never waits on a job: parsing the events of the jobs
+      // it sheds (several per job) was api CPU spent for nothing, at the very moment it sheds.
+      this.eventsRedis = createRedis(config.REDIS_URL, 'events');
+      this.scoreEvents = new QueueEvents(QueueName.Score, { connection: this.eventsRedis, prefix });
+      this.scoreEvents.on('error', (e) => this.logger.warn({ msg: 'queue events error', err: String(e) }));
+    }
     this.relayTimer = setInterval(() => void this.relayOutbox(), ProducerService.RELAY_EVERY_MS).unref();
   }
 
@@ -155,7 +160,8 @@ export class ProducerService implements OnApplicationShutdown {
   waitForScore(jobId: string, timeoutMs: number, checkAfterMs = 200): Promise<JobResults[JobName.ScoreLogin]> {
     type Result = JobResults[JobName.ScoreLogin];
     // per-job event names (`completed:<id>`) are emitted by QueueEvents but not in its typings
-    const events = this.scoreEvents as unknown as EventEmitter;
+    const events = this.scoreEvents as unknown as EventEmitter | undefined;
+    if (!events) return Promise.reject(new Error('waitForScore needs RISK_SCORING=worker'));
     return new Promise<Result>((resolve, reject) => {
       let settled = false;
       const settle = (fn: () => void) => {
@@ -290,9 +296,9 @@ export class ProducerService implements OnApplicationShutdown {
     }
     // BullMQ's close waits for Redis: during an outage it would hold the shutdown forever
     // (test/e2e/outbox.e2e-spec.ts); what it has not sent by then is in the outbox.
-    const closed = Promise.allSettled([...Object.values(this.queues).map((q) => q.close()), this.scoreEvents.close()]);
+    const closed = Promise.allSettled([...Object.values(this.queues).map((q) => q.close()), this.scoreEvents?.close()]);
     await Promise.race([closed, new Promise((r) => setTimeout(r, ProducerService.CLOSE_TIMEOUT_MS).unref())]);
     this.redis.disconnect();
-    this.eventsRedis.disconnect();
+    this.eventsRedis?.disconnect();
   }
 }

@@ -1,46 +1,110 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional, type OnModuleDestroy } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { KizukiConfig } from '@kizuki/config';
 import { deterministicUuid, pseudonymiseUser, sha256Hex, verifyRequestToken } from '@kizuki/crypto';
+import { LoginScorer } from '@kizuki/login-scorer';
 import { JobName, jobIds, type RiskAnswer, type ScoreLoginJobData } from '@kizuki/queue';
 import type { AuthenticatedTenant } from '../auth/api-key.service';
 import { withDeadline } from '../common/deadline';
 import { MetricsService } from '../metrics/metrics.service';
 import { ProducerService } from '../queue/producer.service';
+import { EventLoopLoad, inlineShedShare, RecentDuration } from './event-loop-load';
 import type { RiskDto } from './risk.dto';
 
 /** BullMQ priority of a shed login's score job: after every live one (those have none). */
 const SHED_PRIORITY = 10;
 
 /**
- * POST /v1/risk: synchronous for the caller, scored by the worker. The job id is derived from
- * the request, so a retried call joins (or finds) the same job and gets the same assessment.
+ * POST /v1/risk: synchronous for the caller, scored by the worker (RISK_SCORING=worker) or by this
+ * process itself (inline; the LoginScorer is then injected). The job id is derived from the
+ * request, so a retried call joins (or finds) the same job and gets the same assessment.
  * Whatever fails or is slow — Redis, the worker, PostgreSQL — the caller gets an answer within
- * RISK_TIMEOUT_MS: the tenant's fallback decision, marked degraded.
+ * RISK_TIMEOUT_MS: the tenant's fallback decision, marked degraded, and the login is still scored.
  */
 @Injectable()
-export class RiskService {
+export class RiskService implements OnModuleDestroy {
   private readonly logger = new Logger(RiskService.name);
 
   constructor(
     private readonly config: KizukiConfig,
     private readonly producer: ProducerService,
     private readonly metrics: MetricsService,
-  ) {}
+    @Optional() private readonly scorer?: LoginScorer,
+  ) {
+    if (scorer) {
+      this.loopLoad = new EventLoopLoad();
+      const load = this.loopLoad;
+      metrics.eventLoopUtilization = () => load.utilization;
+    }
+  }
 
-  /** Score jobs this process is waiting on (RISK_MAX_IN_FLIGHT). */
+  /** Inline only: how busy this process's event loop is, and how long its scores take (shedding). */
+  private readonly loopLoad?: EventLoopLoad;
+  private readonly inlineDuration = new RecentDuration();
+
+  onModuleDestroy(): void {
+    this.loopLoad?.stop();
+  }
+
+  /** Past RISK_MAX_IN_FLIGHT, or (inline) a share of calls while the loop is saturated and scores slow down. */
+  private overloaded(): boolean {
+    if (this.inFlight >= this.config.RISK_MAX_IN_FLIGHT) return true;
+    if (!this.loopLoad) return false;
+    const share = inlineShedShare(
+      { utilization: this.loopLoad.utilization, recentMs: this.inlineDuration.ms },
+      this.config.RISK_INLINE_MAX_LOOP_UTILIZATION,
+      this.config.RISK_INLINE_TARGET_MS,
+    );
+    return share > 0 && Math.random() < share;
+  }
+
+  /** Score jobs this process is waiting on, or inline scores it is running (RISK_MAX_IN_FLIGHT). */
   private inFlight = 0;
   async assess(tenant: AuthenticatedTenant, dto: RiskDto, idempotencyHeader: string | undefined): Promise<RiskAnswer> {
     const started = Date.now();
     const data = this.jobData(tenant, dto, idempotencyHeader, started);
     const jobId = jobIds.score(data.assessmentId);
-    if (this.inFlight >= this.config.RISK_MAX_IN_FLIGHT) {
+    if (this.overloaded()) {
       // Shed: answer now, score later. The job goes behind live ones (a BullMQ priority), so a burst
       // beyond the workers' pace does not make every later caller wait out the timeout too.
       this.metrics.riskShed.inc();
       this.producer.add(JobName.ScoreLogin, data, jobId, SHED_PRIORITY).catch(() => this.producer.addLater(JobName.ScoreLogin, data, jobId, SHED_PRIORITY));
       return this.degraded(tenant, data, started);
     }
+    return this.scorer ? this.scoreInline(this.scorer, tenant, data, jobId, started) : this.waitForWorker(tenant, data, jobId, started);
+  }
+
+  /**
+   * RISK_SCORING=inline: scored here, no queue hop. A score that misses the deadline is answered
+   * degraded and its job queued too: the run may still record the assessment (the job then finds
+   * it), or fail, or die with this process (the job scores it). Same id either way, stored once.
+   */
+  private async scoreInline(scorer: LoginScorer, tenant: AuthenticatedTenant, data: ScoreLoginJobData, jobId: string, started: number): Promise<RiskAnswer> {
+    if (this.producer.redis.status !== 'ready') {
+      // Redis is down: a score would wait on it (velocity) for the whole deadline. The outbox keeps the job.
+      this.producer.addLater(JobName.ScoreLogin, data, jobId);
+      return this.degraded(tenant, data, started);
+    }
+    this.inFlight++;
+    // Counted until the run ends, not until the caller's deadline: runs stuck on a slow dependency
+    // stay bounded by RISK_MAX_IN_FLIGHT, and later calls are shed instead of piling up more.
+    const begun = performance.now();
+    const scoring = scorer.score(data).finally(() => {
+      this.inFlight--;
+      this.inlineDuration.add(performance.now() - begun);
+    });
+    try {
+      return (await withDeadline(scoring, this.config.RISK_TIMEOUT_MS, 'risk scoring')).answer;
+    } catch (e) {
+      scoring.catch(() => undefined); // its outcome is the queued job's concern now
+      this.logger.warn({ msg: 'risk answered degraded', tenantId: tenant.tenantId, assessmentId: data.assessmentId, err: String(e) });
+      this.producer.add(JobName.ScoreLogin, data, jobId, SHED_PRIORITY).catch(() => this.producer.addLater(JobName.ScoreLogin, data, jobId, SHED_PRIORITY));
+      return this.degraded(tenant, data, started);
+    }
+  }
+
+  /** RISK_SCORING=worker: the design card's path, a score job and a bounded wait for its answer. */
+  private async waitForWorker(tenant: AuthenticatedTenant, data: ScoreLoginJobData, jobId: string, started: number): Promise<RiskAnswer> {
     this.inFlight++;
     let queued = false;
     try {
