@@ -4,19 +4,11 @@ import { Client } from 'pg';
 import { jobIds, QueueName } from '@kizuki/queue';
 import { makeBundle } from '../helpers/factories';
 import { KizukiEnv } from '../helpers/kizuki-env';
+import { until } from '../helpers/until';
 
 jest.setTimeout(60_000);
 
 const ORIGIN = 'https://shop.example';
-
-async function until(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await check().catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${what}: not within ${timeoutMs} ms`);
-}
 
 /** RISK_SCORING=inline: the api scores risk calls itself; workers only score what it could not. */
 function inlineEnv(overrides: Record<string, string> = {}) {

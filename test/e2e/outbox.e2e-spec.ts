@@ -5,16 +5,9 @@ import { ProducerService } from '../../apps/api/src/queue/producer.service';
 import { makeBundle } from '../helpers/factories';
 import { KizukiEnv } from '../helpers/kizuki-env';
 import { TcpProxy } from '../helpers/tcp-proxy';
+import { until } from '../helpers/until';
 
 jest.setTimeout(60_000);
-
-async function until(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('durable outbox for score jobs (Redis stops, the api dies)', () => {
   const proxy = new TcpProxy({ host: '127.0.0.1', port: 6379 });

@@ -6,20 +6,12 @@ import type { KizukiConfig } from '@kizuki/config';
 import { createWorkerApp } from '../../apps/worker/src/worker.factory';
 import { KizukiEnv } from '../helpers/kizuki-env';
 import { TcpProxy } from '../helpers/tcp-proxy';
+import { until } from '../helpers/until';
 
 jest.setTimeout(60_000);
 
 const risk = (env: KizukiEnv, key: string, user: string) =>
   env.post('/v1/risk', { event: 'login', status: 'attempted', user: { id: user }, context: { ip: '198.51.100.20' } }, { authorization: `Bearer ${key}` });
-
-async function until(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await check().catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${what}: not within ${timeoutMs} ms`);
-}
 
 async function freePort(): Promise<number> {
   const s = createServer();
