@@ -157,6 +157,7 @@ async function main(): Promise<void> {
     const since = Date.now();
     // inline: how busy the api's event loop is (the shedding signal), read once a second as Prometheus would
     const loop: number[] = [];
+    const before = await serverHistogram(apiUrls, '/v1/risk');
     const loopSampler = SCORING === 'inline' ? setInterval(() => void apiGauge(apiUrls, 'kizuki_api_event_loop_utilization').then((u) => loop.push(u / APIS), () => undefined), 1000) : undefined;
     const answers = await openLoop(rate, count, (i, scheduled) => {
       const u = i % ACCOUNTS;
@@ -168,6 +169,10 @@ async function main(): Promise<void> {
       console.error(`[load] ${name} ${rate}/s: api event-loop utilisation p50 ${percentile(loop, 50).toFixed(2)}, max ${loop[loop.length - 1].toFixed(2)}`);
     }
     results.push(summarise(name, rate, seconds, answers));
+    // the api's own view, without the load generator's and the kernel's share
+    const after = await serverHistogram(apiUrls, '/v1/risk');
+    const within = (le: string) => ((after.get(le) ?? 0) - (before.get(le) ?? 0)) / Math.max(1, (after.get('+Inf') ?? 0) - (before.get('+Inf') ?? 0));
+    console.error(`[load] ${name} ${rate}/s inside the api: ${['0.01', '0.025', '0.05', '0.1'].map((le) => `≤ ${Number(le) * 1000} ms ${(100 * within(le)).toFixed(1)} %`).join(', ')}`);
     for (const a of answers) if (a.status === 200) answeredIds.push((JSON.parse(a.body) as { id: string }).id);
     const jobs = (await scoreQueue.getJobs(['completed'], 0, 5000)).filter((j) => j.timestamp >= since && j.finishedOn);
     const lat = jobs.map((j) => (j.finishedOn ?? 0) - j.timestamp).sort((a, b) => a - b);
