@@ -2,9 +2,16 @@
 // the server does, and each latency is measured from the request's *scheduled* time, so a slow
 // server cannot hide its queueing (no coordinated omission).
 import { Agent, request } from 'node:http';
+import { RawHttpPool } from './raw-http';
 import { percentile } from './stack';
 
 const agent = new Agent({ keepAlive: true, maxSockets: 1024 });
+/**
+ * `KIZUKI_BENCH_CLIENT=raw`: the lean client of raw-http.ts instead of node:http's (the default,
+ * which every table in docs/benchmarks.md before session 5's collect runs used).
+ */
+const NODE_CLIENT = process.env.KIZUKI_BENCH_CLIENT !== 'raw';
+const pools = new Map<string, RawHttpPool>();
 
 export interface Answer {
   status: number;
@@ -13,6 +20,13 @@ export interface Answer {
 }
 
 export function post(url: string, headers: Record<string, string>, body: string, scheduled: number, timeoutMs = 5000): Promise<Answer> {
+  if (!NODE_CLIENT) {
+    const u = new URL(url);
+    const key = `${u.hostname}:${u.port}`;
+    let pool = pools.get(key);
+    if (!pool) pools.set(key, (pool = new RawHttpPool(u.hostname, Number(u.port))));
+    return pool.post(u.pathname + u.search, headers, body, timeoutMs).then((a) => ({ ...a, ms: performance.now() - scheduled }));
+  }
   return new Promise((resolve) => {
     const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers }, timeout: timeoutMs }, (res) => {
       const chunks: Buffer[] = [];
