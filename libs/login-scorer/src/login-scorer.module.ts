@@ -1,6 +1,4 @@
 import { Module } from '@nestjs/common';
-import { WebhookRepository } from '@kizuki/database';
-import { WebhookEventsService } from '@kizuki/queue';
 import { BundleResolver } from './bundle-resolver';
 import { BundleWriter } from './bundle-writer';
 import { LoginScorer } from './login-scorer';
@@ -11,10 +9,10 @@ import { VelocityStore } from './velocity.store';
  * Scoring a login with its I/O (PostgreSQL state, Redis velocity, geo-IP/ASN, webhooks) around the
  * pure engine of @kizuki/scoring. The worker imports it for its score jobs; the api too, only when
  * it scores risk calls itself (RISK_SCORING=inline): it loads the geo databases at boot.
- * Needs the global ConfigModule and DatabaseModule.
+ * Needs the global ConfigModule, DatabaseModule and WebhookEventsModule (@kizuki/queue).
  */
 @Module({
-  providers: [LoginScorer, BundleResolver, BundleWriter, VelocityStore, NetworkIntelService, WebhookRepository, WebhookEventsService],
-  exports: [LoginScorer, BundleWriter, VelocityStore, NetworkIntelService, WebhookRepository, WebhookEventsService],
+  providers: [LoginScorer, BundleResolver, BundleWriter, VelocityStore, NetworkIntelService],
+  exports: [LoginScorer, BundleWriter, VelocityStore, NetworkIntelService],
 })
 export class LoginScorerModule {}
