@@ -109,6 +109,8 @@ describe('inline scoring past its deadline: degraded now, scored once, the api n
       expect(shed.ms).toBeLessThan(900); // not the 1,000 ms deadline
       const metrics = await fetch(`${env.baseUrl}/metrics`).then((r) => r.text());
       expect(metrics).toMatch(/^kizuki_risk_shed_total 1$/m);
+      // inline, the api samples its event loop (the shedding signal) and shows it
+      expect(Number(/^kizuki_api_event_loop_utilization (\S+)$/m.exec(metrics)?.[1])).toBeGreaterThan(0);
       await until(async () => (await scoreJob(shed.body.id)) !== undefined, 5000, 'shed job queued');
       await locker.query('COMMIT');
     } finally {

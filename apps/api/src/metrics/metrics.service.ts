@@ -38,14 +38,10 @@ export class MetricsService {
     registers: [this.registry],
   });
 
-  /** Set by RiskService when it scores inline (it samples the loop); read at scrape time. */
-  eventLoopUtilization: () => number = () => 0;
-
-  private readonly eventLoopGauge: Gauge = new Gauge({
+  readonly eventLoopUtilization = new Gauge({
     name: 'kizuki_api_event_loop_utilization',
-    help: 'Share of the last 100 ms the event loop was busy, sampled when RISK_SCORING=inline (shedding starts at RISK_INLINE_MAX_LOOP_UTILIZATION); 0 otherwise',
+    help: 'Share of time the event loop was busy, smoothed over about 400 ms; sampled only when RISK_SCORING=inline (shedding starts at RISK_INLINE_MAX_LOOP_UTILIZATION), else 0',
     registers: [this.registry],
-    collect: (): void => this.eventLoopGauge.set(this.eventLoopUtilization()),
   });
 
   readonly webhookEvents = new Counter({

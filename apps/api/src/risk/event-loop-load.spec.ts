@@ -45,7 +45,8 @@ describe('EventLoopLoad', () => {
   };
 
   it('reads a loop kept busy as nearly fully used, and an idle one as nearly unused', async () => {
-    const load = new EventLoopLoad(20, 1); // unsmoothed: each sample as measured
+    const seen: number[] = [];
+    const load = new EventLoopLoad(20, 1, (u) => seen.push(u)); // unsmoothed: each sample as measured
     try {
       await sleep(100);
       expect(load.utilization).toBeLessThan(0.5);
@@ -54,6 +55,10 @@ describe('EventLoopLoad', () => {
       expect(load.utilization).toBeGreaterThan(0.7);
       await sleep(100);
       expect(load.utilization).toBeLessThan(0.5);
+      // every sample is handed on (the api's gauge), the latest being the current value
+      expect(seen.length).toBeGreaterThan(5);
+      expect(seen[seen.length - 1]).toBe(load.utilization);
+      expect(Math.max(...seen)).toBeGreaterThan(0.7);
     } finally {
       load.stop();
     }

@@ -13,7 +13,8 @@ export class EventLoopLoad {
   private readonly timer: NodeJS.Timeout;
   utilization = 0;
 
-  constructor(periodMs = 100, smoothing = 4) {
+  /** `onSample` gets each new (smoothed) value, e.g. for a gauge. */
+  constructor(periodMs = 100, smoothing = 4, onSample?: (utilization: number) => void) {
     const weight = 1 / smoothing;
     // A busy loop runs the timer late: the sample then covers the whole busy stretch.
     this.timer = setInterval(() => {
@@ -21,6 +22,7 @@ export class EventLoopLoad {
       const sample = performance.eventLoopUtilization(now, this.last).utilization;
       this.utilization += weight * (sample - this.utilization);
       this.last = now;
+      onSample?.(this.utilization);
     }, periodMs).unref();
   }
 

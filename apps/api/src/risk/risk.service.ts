@@ -31,11 +31,7 @@ export class RiskService implements OnModuleDestroy {
     private readonly metrics: MetricsService,
     @Optional() private readonly scorer?: LoginScorer,
   ) {
-    if (scorer) {
-      this.loopLoad = new EventLoopLoad();
-      const load = this.loopLoad;
-      metrics.eventLoopUtilization = () => load.utilization;
-    }
+    if (scorer) this.loopLoad = new EventLoopLoad(100, 4, (u) => metrics.eventLoopUtilization.set(u));
   }
 
   /** Inline only: how busy this process's event loop is, and how long its scores take (shedding). */
