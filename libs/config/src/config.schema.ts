@@ -1,7 +1,8 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateIf, validateSync } from 'class-validator';
 
-const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+/** Environment strings to numbers; unset or empty keeps the default. @IsInt/@IsNumber then judge them. */
+const toNumber = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 
 /**
  * Every environment variable Kizuki reads, validated once at boot. A bad value stops the process
@@ -25,7 +26,7 @@ export class KizukiConfig {
   @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
   REDIS_URL = 'redis://127.0.0.1:6379';
 
-  @Transform(toInt)
+  @Transform(toNumber)
   @IsInt()
   @Min(0)
   @Max(65535)
@@ -55,7 +56,7 @@ export class KizukiConfig {
   RISK_SCORING: 'worker' | 'inline' = 'worker';
 
   /** How long /v1/risk waits for its score (the worker's, or its own inline) before answering the fallback decision. */
-  @Transform(toInt)
+  @Transform(toNumber)
   @IsInt()
   @Min(50)
   @Max(10000)
@@ -67,7 +68,7 @@ export class KizukiConfig {
    * a burst beyond what can be scored, callers get fast answers instead of waiting out
    * RISK_TIMEOUT_MS.
    */
-  @Transform(toInt)
+  @Transform(toNumber)
   @IsInt()
   @Min(1)
   @Max(100000)
@@ -80,20 +81,20 @@ export class KizukiConfig {
    * degraded and scored by a worker: its own scoring must not starve the requests it parses
    * (bench/load.ts at 1,000/s). RISK_MAX_IN_FLIGHT applies as well.
    */
-  @Transform(({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value)))
+  @Transform(toNumber)
   @IsNumber()
   @Min(0.5)
   @Max(1)
   RISK_INLINE_MAX_LOOP_UTILIZATION = 0.9;
 
-  @Transform(toInt)
+  @Transform(toNumber)
   @IsInt()
   @Min(1)
   @Max(10000)
   RISK_INLINE_TARGET_MS = 40;
 
   /** Lifetime of the SDK's request token. */
-  @Transform(toInt)
+  @Transform(toNumber)
   @IsInt()
   @Min(10)
   @Max(3600)
@@ -104,20 +105,20 @@ export class KizukiConfig {
   @IsString()
   TRUSTED_PROXIES = '';
 
-  @Transform(toInt)
+  @Transform(toNumber)
   @IsInt()
   @Min(1)
   @Max(256)
   WORKER_CONCURRENCY = 16;
 
   /** Ingest jobs one worker runs at once; they are written to PostgreSQL in batches of up to this many. */
-  @Transform(toInt)
+  @Transform(toNumber)
   @IsInt()
   @Min(1)
   @Max(1024)
   WORKER_INGEST_CONCURRENCY = 64;
 
-  @Transform(toInt)
+  @Transform(toNumber)
   @IsInt()
   @Min(1)
   @Max(200)
@@ -138,14 +139,14 @@ export class KizukiConfig {
   KIZUKI_PUBLIC_URL = '';
 
   /** Lifetime of "was this you?" links in the risk answer. */
-  @Transform(toInt)
+  @Transform(toNumber)
   @IsInt()
   @Min(300)
   @Max(30 * 24 * 3600)
   LINK_TTL_SECONDS = 7 * 24 * 3600;
 
   /** Port of the worker's own Prometheus endpoint (GET /metrics); 0 turns it off. */
-  @Transform(toInt)
+  @Transform(toNumber)
   @IsInt()
   @Min(0)
   @Max(65535)
@@ -173,32 +174,32 @@ export class KizukiConfig {
   DATABASE_APP_ROLE = 'kizuki_app';
 
   /** Requests per API key per window (all /v1 routes); 0 turns the limit off. Counted in Redis, shared by every api process. */
-  @Transform(toInt)
+  @Transform(toNumber)
   @IsInt()
   @Min(0)
   RATE_LIMIT_PER_KEY = 12000;
 
   /** Requests per client IP per window on /v1/collect, and failed key checks per IP on every /v1 route; 0 turns it off. */
-  @Transform(toInt)
+  @Transform(toNumber)
   @IsInt()
   @Min(0)
   RATE_LIMIT_PER_IP = 1200;
 
-  @Transform(toInt)
+  @Transform(toNumber)
   @IsInt()
   @Min(1)
   @Max(3600)
   RATE_LIMIT_WINDOW_SECONDS = 60;
 
   /** How often the worker's retention job purges expired signals and assessments. */
-  @Transform(toInt)
+  @Transform(toNumber)
   @IsInt()
   @Min(1)
   @Max(24 * 60)
   RETENTION_EVERY_MINUTES = 60;
 
   /** Rows deleted per statement by the retention job (bounded batches keep locks and WAL small). */
-  @Transform(toInt)
+  @Transform(toNumber)
   @IsInt()
   @Min(10)
   @Max(100000)
