@@ -35,6 +35,7 @@ class Connection {
 
   send(request: Buffer, timeoutMs: number): Promise<RawAnswer> {
     return new Promise((resolve) => {
+      if (this.closed) return resolve({ status: 0, body: '' }); // the server closed it while idle
       const timer = setTimeout(() => this.close(), timeoutMs);
       this.pending = { resolve, timer };
       this.socket.write(request);
@@ -60,10 +61,13 @@ class Connection {
     this.buffered = this.buffered.subarray(bodyEnd);
     const p = this.pending;
     this.pending = null;
-    if (p) {
-      clearTimeout(p.timer);
-      p.resolve({ status, body });
+    if (!p) {
+      // a response nobody asked for: the connection is out of step, never reuse it
+      this.close();
+      return;
     }
+    clearTimeout(p.timer);
+    p.resolve({ status, body });
     if (/\r\nconnection:\s*close/i.test(head)) this.close();
     else this.release(this);
   }
@@ -89,6 +93,8 @@ class Connection {
  */
 export class RawHttpPool {
   private readonly idle: Connection[] = [];
+  /** Request heads without their length, per path and headers object (the benches reuse both). */
+  private readonly heads = new Map<string, WeakMap<Record<string, string>, string>>();
   private readonly waiting: ((c: Connection | null) => void)[] = [];
   private open = 0;
 
@@ -100,9 +106,15 @@ export class RawHttpPool {
 
   post(path: string, headers: Record<string, string>, body: string, timeoutMs = 5000): Promise<RawAnswer> {
     const payload = Buffer.from(body);
-    let head = `POST ${path} HTTP/1.1\r\nhost: ${this.host}:${this.port}\r\ncontent-type: application/json\r\ncontent-length: ${payload.length}\r\n`;
-    for (const [k, v] of Object.entries(headers)) head += `${k}: ${v}\r\n`;
-    const request = Buffer.concat([Buffer.from(`${head}\r\n`, 'latin1'), payload]);
+    let byHeaders = this.heads.get(path);
+    if (!byHeaders) this.heads.set(path, (byHeaders = new WeakMap()));
+    let head = byHeaders.get(headers);
+    if (head === undefined) {
+      head = `POST ${path} HTTP/1.1\r\nhost: ${this.host}:${this.port}\r\ncontent-type: application/json\r\n`;
+      for (const [k, v] of Object.entries(headers)) head += `${k}: ${v}\r\n`;
+      byHeaders.set(headers, head);
+    }
+    const request = Buffer.concat([Buffer.from(`${head}content-length: ${payload.length}\r\n\r\n`, 'latin1'), payload]);
     return this.take().then((c) => (c ? c.send(request, timeoutMs) : { status: 0, body: '' }));
   }
 
