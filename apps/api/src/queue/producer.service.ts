@@ -61,7 +61,9 @@ export class ProducerService implements OnApplicationShutdown {
   private lastRelayWarning = 0;
 
   /** Jobs whose add failed while PostgreSQL was down too, retried every second from memory: job id → job. */
-  private readonly deferred = new Map<string, { name: JobName; data: unknown }>();
+  private readonly deferred = new Map<string, { name: JobName; data: JobPayloads[JobName] & { tenantId: string }; priority?: number }>();
+  /** Outbox writes not yet answered: a shutdown waits for them (the pool closes after this service). */
+  private readonly puts = new Set<Promise<unknown>>();
   private deferTimer?: NodeJS.Timeout;
   private flushing = false;
   static readonly MAX_DEFERRED = 20_000;
@@ -98,6 +100,8 @@ export class ProducerService implements OnApplicationShutdown {
    */
   add<N extends JobName>(name: N, data: JobPayloads[N], jobId: string, priority?: number): Promise<Job<JobPayloads[N], JobResults[N]>> {
     const queue = JOB_QUEUE[name];
+    // an outbox row is data: one naming no job must fail its own add, not its batch (or the process)
+    if (!queue) return Promise.reject(new Error(`unknown job ${String(name)}`));
     return new Promise((resolve, reject) => {
       const list = this.pendingAdds.get(queue) ?? [];
       list.push({ name, data, opts: { ...JOB_OPTIONS[name], jobId, ...(priority ? { priority } : {}) }, resolve: resolve as PendingAdd['resolve'], reject });
@@ -207,10 +211,12 @@ export class ProducerService implements OnApplicationShutdown {
    * MAX_DEFERRED), where an api process that dies before Redis is back loses it.
    */
   addLater<N extends JobName>(name: N, data: JobPayloads[N] & { tenantId: string }, jobId: string, priority?: number): void {
-    this.outbox.put(data.tenantId, { jobId, name, data, priority: priority ?? null }).catch((e: unknown) => {
+    const put = this.outbox.put(data.tenantId, { jobId, name, data, priority: priority ?? null }).catch((e: unknown) => {
       this.logger.warn({ msg: 'outbox refused a job: kept in memory', job: name, jobId, err: String(e) });
-      this.keepInMemory(name, data, jobId);
+      this.keepInMemory(name, data, jobId, priority);
     });
+    this.puts.add(put);
+    void put.finally(() => this.puts.delete(put));
   }
 
   /** Hands outbox jobs to Redis, oldest first, while Redis takes them. */
@@ -240,16 +246,16 @@ export class ProducerService implements OnApplicationShutdown {
     }
   }
 
-  private keepInMemory(name: JobName, data: unknown, jobId: string): void {
+  private keepInMemory(name: JobName, data: JobPayloads[JobName] & { tenantId: string }, jobId: string, priority?: number): void {
     if (this.deferred.size >= ProducerService.MAX_DEFERRED && !this.deferred.has(jobId)) {
       this.logger.error({ msg: 'job dropped: too many jobs waiting for Redis', job: name, jobId });
       return;
     }
-    this.deferred.set(jobId, { name, data });
+    this.deferred.set(jobId, { name, data, priority });
     this.deferTimer ??= setInterval(() => void this.flushDeferred(), 1000).unref();
   }
 
-  /** Jobs waiting in this process's memory for Redis to come back (the outbox refused them too). */
+  /** Jobs waiting in this process's memory for Redis or PostgreSQL to come back (the outbox refused them). */
   get deferredCount(): number {
     return this.deferred.size;
   }
@@ -258,12 +264,14 @@ export class ProducerService implements OnApplicationShutdown {
     if (this.flushing) return;
     this.flushing = true;
     try {
-      for (const [jobId, { name, data }] of this.deferred) {
+      // Whichever is back first takes them: Redis, or the outbox (where any api process relays them
+      // later, so they no longer die with this one).
+      for (const [jobId, { name, data, priority }] of this.deferred) {
         try {
-          await this.add(name, data as JobPayloads[typeof name], jobId);
+          await this.add(name, data, jobId, priority).catch(() => this.outbox.put(data.tenantId, { jobId, name, data, priority: priority ?? null }));
           this.deferred.delete(jobId);
         } catch {
-          return; // Redis still unreachable: next tick
+          return; // neither answers: next tick
         }
       }
       if (this.deferred.size === 0 && this.deferTimer) {
@@ -290,9 +298,11 @@ export class ProducerService implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.relayTimer);
     if (this.deferTimer) clearInterval(this.deferTimer);
+    // outbox writes still under way end (or fall back to memory) before the pool closes
+    await Promise.race([Promise.allSettled([...this.puts]), new Promise((r) => setTimeout(r, ProducerService.CLOSE_TIMEOUT_MS).unref())]);
     if (this.deferred.size) {
       await this.flushDeferred();
-      if (this.deferred.size) this.logger.error({ msg: 'shutting down with jobs Redis never took', jobs: this.deferred.size });
+      if (this.deferred.size) this.logger.error({ msg: 'shutting down with jobs neither Redis nor PostgreSQL took', jobs: this.deferred.size });
     }
     // BullMQ's close waits for Redis: during an outage it would hold the shutdown forever
     // (test/e2e/outbox.e2e-spec.ts); what it has not sent by then is in the outbox.
