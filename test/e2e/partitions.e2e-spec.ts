@@ -146,6 +146,10 @@ describe('time partitions (real PostgreSQL)', () => {
   it('is the owner\'s: the app role may run the upkeep on the clock only, and reads partitions only in its tenant\'s scope', async () => {
     await bundleAt(a, new Date());
     await bundleAt(b, new Date());
+    // beyond the partitions made ahead: both wait in the default partition
+    const later = new Date(Date.now() + 60 * 86_400_000);
+    await bundleAt(a, later);
+    await bundleAt(b, later);
     const c = new Client({ connectionString: env.config.DATABASE_URL });
     await c.connect();
     try {
@@ -158,9 +162,24 @@ describe('time partitions (real PostgreSQL)', () => {
       expect((await c.query(direct)).rows).toEqual([]); // no tenant set: nothing
       await c.query(`SELECT set_config('app.tenant_id', $1, false)`, [a]);
       expect((await c.query(direct)).rows).toEqual([{ tenant_id: a }]);
-      expect((await c.query(`SELECT DISTINCT tenant_id FROM signal_bundles_default`)).rows.every((r) => r.tenant_id === a)).toBe(true);
+      expect((await c.query(`SELECT DISTINCT tenant_id FROM signal_bundles_default`)).rows).toEqual([{ tenant_id: a }]);
     } finally {
       await c.end();
+    }
+  });
+
+  it('one upkeep at a time: a second caller is told busy at once, not failed after the lock timeout', async () => {
+    const holder = new Client({ connectionString: env.config.DATABASE_URL });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query(`SELECT pg_advisory_xact_lock(hashtext('kizuki_partitions'))`); // an upkeep under way
+      const started = Date.now();
+      expect(await env.sql(`SELECT * FROM kizuki_maintain_partitions()`)).toEqual([{ action: 'busy', partition_name: '(another upkeep is under way)' }]);
+      expect(Date.now() - started).toBeLessThan(1000);
+    } finally {
+      await holder.query('ROLLBACK');
+      await holder.end();
     }
   });
 });

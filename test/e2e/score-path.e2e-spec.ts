@@ -1,6 +1,7 @@
 // The score job's two round trips (kizuki_score_load / kizuki_score_record, migration
 // 1764490300000) on a real PostgreSQL, as the worker's role: atomic, idempotent, tenant-bound.
 import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
 import { BundleRepository, LoginStateRepository, type LoginStateQuery, type RecordLogin } from '@kizuki/database';
 import { KizukiEnv } from '../helpers/kizuki-env';
 
@@ -95,6 +96,47 @@ describe('score path functions (real PostgreSQL, row-level security)', () => {
     const existing = (await load(a, query('hash-months', 'across-months'))).existing;
     expect(existing?.id).toBe(id);
     expect(new Date(existing!.createdAt).getTime()).toBe(first.assessment.createdAt.getTime());
+  });
+
+  it('a redelivery after the key was purged (kept 2 days) is still a duplicate, not an error', async () => {
+    const id = randomUUID();
+    const first = login(id, { key: 'purged-key', userHash: 'hash-late' });
+    expect((await record(a, first)).state).toBe('recorded');
+    await env.sql(`DELETE FROM assessment_keys WHERE tenant_id = $1 AND idempotency_key = 'purged-key'`, [a]);
+    const late = login(id, { key: 'purged-key', userHash: 'hash-late' });
+    late.assessment.createdAt = first.assessment.createdAt; // a redelivered job: same data, same time
+    expect(await record(a, late)).toEqual({ state: 'duplicate' });
+    expect(await env.sql(`SELECT id FROM assessments WHERE id = $1`, [id])).toHaveLength(1);
+    // all of the duplicate's writes undone: no key row again, the account counted once
+    expect(await env.sql(`SELECT 1 FROM assessment_keys WHERE idempotency_key = 'purged-key'`)).toHaveLength(0);
+    expect(await env.sql(`SELECT login_count FROM accounts WHERE tenant_id = $1 AND user_hash = 'hash-late'`, [a])).toEqual([{ login_count: 1 }]);
+  });
+
+  it('opens only the partitions its values name: a few, not every day and month', async () => {
+    const bundleId = randomUUID();
+    await env.sql(`INSERT INTO signal_bundles (id, tenant_id, received_at, payload) VALUES ($1, $2, now(), '{}')`, [bundleId, a]);
+    const id = randomUUID();
+    expect((await record(a, login(id, { key: 'locks', userHash: 'hash-locks' }))).state).toBe('recorded');
+    const c = new Client({ connectionString: env.config.DATABASE_URL });
+    await c.connect();
+    try {
+      await c.query('BEGIN');
+      const [{ s }] = (await c.query(`SELECT kizuki_score_load($1, 'hash-locks', NULL, NULL, $2, '203.0.113.7', 'locks', $2, NULL, NULL, now()) AS s`, [a, bundleId])).rows;
+      expect(s.bundle.id).toBe(bundleId);
+      expect(s.existing.id).toBe(id);
+      const locked = (await c.query<{ relname: string }>(
+        `SELECT c.relname FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+          WHERE l.pid = pg_backend_pid() AND c.relkind = 'r' AND (c.relname LIKE 'signal_bundles_%' OR c.relname LIKE 'assessments_%')`,
+      )).rows.map((r) => r.relname);
+      const partitions = (await c.query(`SELECT 1 FROM pg_inherits WHERE inhparent IN ('signal_bundles'::regclass, 'assessments'::regclass)`)).rowCount ?? 0;
+      expect(partitions).toBeGreaterThanOrEqual(12); // 8 days + default, 3 months + default
+      expect(locked.length).toBeGreaterThanOrEqual(2); // the bundle's day and the assessment's month
+      expect(locked.length).toBeLessThanOrEqual(3);
+      expect(locked.filter((n) => n.endsWith('_default'))).toEqual([]);
+    } finally {
+      await c.query('ROLLBACK');
+      await c.end();
+    }
   });
 
   it('looks for the bundle only around the risk call (a token lives at most an hour)', async () => {

@@ -171,7 +171,9 @@ export class LoginScorer {
     if (recorded.state === 'duplicate') {
       // rare: another run for this login (a redelivered job; an inline run and the job queued
       // after its deadline) recorded it between our load and record
-      const existing = await this.assessments.findByIdempotencyKey(d.tenantId, d.idempotencyKey);
+      // by its key, or by its id (derived from the key) once the key row is purged (kept 2 days)
+      const existing =
+        (await this.assessments.findByIdempotencyKey(d.tenantId, d.idempotencyKey)) ?? (await this.assessments.findById(d.tenantId, d.assessmentId));
       if (!existing) throw new Error('duplicate assessment vanished');
       return { answer: toAnswer(existing), scoredNow: false };
     }

@@ -62,7 +62,12 @@ export class RetentionJob implements JobHandler<JobName.Retention>, OnApplicatio
 
   async run(now: Date, onlyTenant?: string): Promise<RetentionJobResult> {
     const batch = this.config.RETENTION_BATCH_SIZE;
-    const partitions = await this.maintainPartitions();
+    // upkeep that fails (a move out of the default partition past statement_timeout) must not
+    // stop the row deletes: every tenant's retention still applies, partitions again next run
+    const partitions = await this.maintainPartitions().catch((e: unknown) => {
+      this.logger.warn({ msg: 'partition upkeep failed', err: String(e) });
+      return { created: [], dropped: [], busy: [] } as RetentionJobResult['partitions'];
+    });
     const result: RetentionJobResult = { tenants: 0, signalBundles: 0, assessments: 0, feedback: 0, tokenUses: 0, assessmentKeys: 0, partitions };
     const tokensBefore = new Date(now.getTime() - TOKEN_USES_DAYS * DAY_MS);
     // rounded down to the partition (in SQL, with the upkeep): the tenant whose period is the
@@ -76,7 +81,7 @@ export class RetentionJob implements JobHandler<JobName.Retention>, OnApplicatio
       result.tokenUses += await this.drain((n) => this.repo.purgeTokenUses(tenantId, tokensBefore, n), batch);
       result.assessmentKeys += await this.drain((n) => this.repo.purgeAssessmentKeys(tenantId, tokensBefore, n), batch);
     }
-    if (result.signalBundles || result.assessments || partitions.created.length || partitions.dropped.length || partitions.busy.length) {
+    if (result.signalBundles || result.assessments || result.feedback || result.tokenUses || result.assessmentKeys || partitions.created.length || partitions.dropped.length || partitions.busy.length) {
       this.logger.log({ msg: 'retention purge', ...result });
     }
     return result;

@@ -66,7 +66,8 @@ export class RetentionRepository {
     const rows = await withTenant(this.db, tenantId, (m) =>
       m.query(
         // by key and time: on a time-partitioned table each row is found in its own partition
-        `DELETE FROM ${t.table} WHERE tenant_id = $1 AND (${t.key}, ${t.time}) IN (
+        // (the time bound on the outer DELETE too: without it the DELETE opens every partition)
+        `DELETE FROM ${t.table} WHERE tenant_id = $1 AND ${t.time} < $2 AND (${t.key}, ${t.time}) IN (
            SELECT ${t.key}, ${t.time} FROM ${t.table} WHERE tenant_id = $1 AND ${t.time} < $2 ORDER BY ${t.time} LIMIT $3) RETURNING ${t.key}`,
         [tenantId, before, limit],
       ),
