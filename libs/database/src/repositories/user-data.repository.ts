@@ -104,20 +104,20 @@ export class UserDataRepository {
    */
   async erase(tenantId: string, accountId: string): Promise<ErasureCounts> {
     return withTenant(this.db, tenantId, async (m) => {
-      const bundles = rowsOf(
+      // One statement: the account's assessments, and what names them (no foreign keys: assessments
+      // are partitioned), each found by its own key from the deleted rows (token uses by their token,
+      // which is the assessment's bundle; idempotency keys by key).
+      const [gone] = rowsOf<{ assessments: number; bundles: number }>(
         await m.query(
-          `DELETE FROM signal_bundles WHERE tenant_id = $1 AND id IN (SELECT bundle_id FROM assessments WHERE tenant_id = $1 AND account_id = $2) RETURNING id`,
+          `WITH a AS (DELETE FROM assessments WHERE tenant_id = $1 AND account_id = $2 RETURNING id, bundle_id, idempotency_key),
+                b AS (DELETE FROM signal_bundles WHERE tenant_id = $1 AND id IN (SELECT bundle_id FROM a) RETURNING id),
+                t AS (DELETE FROM token_uses WHERE tenant_id = $1 AND token_id IN (SELECT bundle_id FROM a)),
+                k AS (DELETE FROM assessment_keys WHERE tenant_id = $1 AND idempotency_key IN (SELECT idempotency_key FROM a)),
+                f AS (DELETE FROM feedback WHERE tenant_id = $1 AND assessment_id IN (SELECT id FROM a))
+           SELECT (SELECT count(*) FROM a)::int AS assessments, (SELECT count(*) FROM b)::int AS bundles`,
           [tenantId, accountId],
         ),
       );
-      // token uses, idempotency keys and labels name the account's assessments (no foreign key: assessments are partitioned)
-      for (const table of ['token_uses', 'assessment_keys', 'feedback']) {
-        await m.query(`DELETE FROM ${table} WHERE tenant_id = $1 AND assessment_id IN (SELECT id FROM assessments WHERE tenant_id = $1 AND account_id = $2)`, [
-          tenantId,
-          accountId,
-        ]);
-      }
-      const assessments = rowsOf(await m.query(`DELETE FROM assessments WHERE tenant_id = $1 AND account_id = $2 RETURNING id`, [tenantId, accountId]));
       const devices = rowsOf(
         await m.query(
           `DELETE FROM devices d WHERE d.tenant_id = $1
@@ -128,7 +128,7 @@ export class UserDataRepository {
         ),
       );
       const accounts = rowsOf(await m.query(`DELETE FROM accounts WHERE tenant_id = $1 AND id = $2 RETURNING id`, [tenantId, accountId]));
-      return { accounts: accounts.length, assessments: assessments.length, signalBundles: bundles.length, devices: devices.length };
+      return { accounts: accounts.length, assessments: gone.assessments, signalBundles: gone.bundles, devices: devices.length };
     });
   }
 }
