@@ -17,7 +17,7 @@ export class ConsoleReads implements OnApplicationShutdown {
   private lastWarning = 0;
   private connecting?: Promise<boolean>;
   private lastConnectFailure = 0;
-  /** After a failed connect, reads stay on the primary this long before the replica is tried again. */
+  /** After the replica failed to connect or answer, reads stay on the primary this long before it is tried again. */
   static readonly RETRY_AFTER_MS = 30_000;
 
   constructor(
@@ -27,23 +27,32 @@ export class ConsoleReads implements OnApplicationShutdown {
 
   /** Runs `read` on the replica, or on the primary when the replica is unreachable (or is the primary). */
   async run<T>(read: (db: DataSource) => Promise<T>): Promise<T> {
-    if (this.replica === this.primary || !(await this.replicaConnected())) return read(this.primary);
+    if (this.replica === this.primary || !(await this.replicaUsable())) return read(this.primary);
     try {
       return await read(this.replica);
     } catch (e) {
-      if (!isConnectionFailure(e)) throw e;
-      this.warnUnreachable(e);
-      return read(this.primary);
+      if (isConnectionFailure(e)) {
+        // the pool existed but the replica went away: back to the primary for RETRY_AFTER_MS, so
+        // each read does not wait out a connect timeout first
+        this.lastConnectFailure = Date.now();
+        this.warnUnreachable(e);
+        return read(this.primary);
+      }
+      // a standby cancels a query that conflicts with the replay of the primary's changes: the
+      // primary answers it (the replica stays in use)
+      if (isRecoveryConflict(e)) return read(this.primary);
+      throw e;
     }
   }
 
   /**
    * Connects the replica's pool on first use (a replica down at boot must not stop the api);
-   * false while it cannot, and for RETRY_AFTER_MS after a failed try.
+   * false while it cannot, and for RETRY_AFTER_MS after it failed to connect or answer.
    */
-  private async replicaConnected(): Promise<boolean> {
+  private async replicaUsable(): Promise<boolean> {
+    if (Date.now() - this.lastConnectFailure < ConsoleReads.RETRY_AFTER_MS) return false;
     if (this.replica.isInitialized) return true;
-    if (!this.connecting && Date.now() - this.lastConnectFailure >= ConsoleReads.RETRY_AFTER_MS) {
+    if (!this.connecting) {
       this.connecting = this.replica.initialize().then(
         () => true,
         (e: unknown) => {
@@ -54,7 +63,7 @@ export class ConsoleReads implements OnApplicationShutdown {
       );
       void this.connecting.finally(() => (this.connecting = undefined));
     }
-    return this.connecting ?? false;
+    return this.connecting;
   }
 
   private warnUnreachable(e: unknown): void {
@@ -78,4 +87,10 @@ export function isConnectionFailure(e: unknown): boolean {
     code === '3D000' || // database does not exist (a replica being rebuilt)
     /timeout exceeded when trying to connect|Connection terminated/i.test(err?.message ?? '')
   );
+}
+
+/** A standby cancelled the query for a conflict with recovery (SQLSTATE 40001 from a hot standby). */
+export function isRecoveryConflict(e: unknown): boolean {
+  const err = e as { code?: string; driverError?: { code?: string }; message?: string };
+  return (err?.driverError?.code ?? err?.code) === '40001' && /conflict with recovery/i.test(err?.message ?? '');
 }
