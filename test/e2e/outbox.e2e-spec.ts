@@ -6,6 +6,7 @@ import { makeBundle } from '../helpers/factories';
 import { KizukiEnv } from '../helpers/kizuki-env';
 import { TcpProxy } from '../helpers/tcp-proxy';
 import { until } from '../helpers/until';
+import { jobIds } from '@kizuki/queue';
 
 jest.setTimeout(60_000);
 
@@ -41,7 +42,7 @@ describe('durable outbox for score jobs (Redis stops, the api dies)', () => {
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ degraded: true, decision: 'challenge' });
     // kept in PostgreSQL, not in the process's memory
-    await until(async () => (await env.sql(`SELECT 1 FROM score_outbox WHERE job_id LIKE $1`, [`%${r.body.id}%`])).length === 1, 5000, 'the outbox row');
+    await until(async () => (await env.sql(`SELECT 1 FROM score_outbox WHERE job_id = $1`, [jobIds.score(r.body.id)])).length === 1, 5000, 'the outbox row');
     expect(env.api.get(ProducerService).deferredCount).toBe(0);
     expect(await (await fetch(`${env.baseUrl}/metrics`)).text()).toMatch(/^kizuki_score_outbox_jobs 1$/m);
 

@@ -33,21 +33,18 @@ export class MetricsController {
       const want = Buffer.from(token);
       if (given.length !== want.length || !timingSafeEqual(given, want)) throw Errors.invalidKey();
     }
+    // Both read at scrape time, at once, each bounded: Redis or PostgreSQL down leaves its gauge
+    // out of this scrape, the rest is still useful. Reset only once both answered, so a scrape
+    // running alongside never exports them half filled.
+    const [counts, outbox] = await Promise.allSettled([withDeadline(this.producer.jobCounts(), 1000, 'queue depth'), withDeadline(this.outbox.depth(), 1000, 'outbox depth')]);
     this.metrics.queueDepth.reset();
-    try {
-      const counts = await withDeadline(this.producer.jobCounts(), 1000, 'queue depth');
-      for (const [queue, byState] of Object.entries(counts)) {
+    if (counts.status === 'fulfilled') {
+      for (const [queue, byState] of Object.entries(counts.value)) {
         for (const [state, n] of Object.entries(byState)) this.metrics.queueDepth.set({ queue, state }, n);
       }
-    } catch {
-      // Redis down: the depth gauges are left out of this scrape; the rest is still useful.
     }
     this.metrics.outboxDepth.reset();
-    try {
-      this.metrics.outboxDepth.set(await withDeadline(this.outbox.depth(), 1000, 'outbox depth'));
-    } catch {
-      // PostgreSQL down: likewise
-    }
+    if (outbox.status === 'fulfilled') this.metrics.outboxDepth.set(outbox.value);
     reply.type(this.metrics.registry.contentType);
     return this.metrics.registry.metrics();
   }
