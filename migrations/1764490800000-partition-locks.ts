@@ -1,6 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-// Three mends of migration 1764490600000 (time partitions), found in review:
+// Four mends of migration 1764490600000 (time partitions), found in review:
 // - kizuki_score_load looked up the bundle and an earlier delivery's assessment with generic
 //   plans, which lock every partition of the table (and each of its indexes) before pruning:
 //   166 locks a call with 20 day partitions, 1,162 at a year's retention, where 60 concurrent
@@ -10,6 +10,9 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 //   was purged (2 days): the insert into assessments answers it as a duplicate again.
 // - kizuki_partitions_run waited for its one-caller lock under lock_timeout, so a second caller
 //   failed with an error (and with it a worker's whole retention run): it now returns 'busy'.
+// - kizuki_retention_cutoffs rounded every tenant's period up to the partition, so a tenant keeping
+//   assessments 7 days kept them up to 38: only the tenants that keep longest (whose rows leave with
+//   their partition) are rounded now; the others' rows go at their exact period.
 // Each function is restated whole (PL/pgSQL has no partial replace); down() restores the bodies of
 // 1764490600000.
 export class PartitionLocks1764490800000 implements MigrationInterface {
@@ -19,12 +22,14 @@ export class PartitionLocks1764490800000 implements MigrationInterface {
     await q.query(LOAD);
     await q.query(RECORD);
     await q.query(RUN);
+    await q.query(CUTOFFS);
   }
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(LOAD_BEFORE);
     await q.query(RECORD_BEFORE);
     await q.query(RUN_BEFORE);
+    await q.query(CUTOFFS_BEFORE);
   }
 }
 
@@ -531,5 +536,48 @@ const RUN_BEFORE = `
       END LOOP;
     END LOOP;
   END
+  $fn$;
+`;
+
+const CUTOFFS = `
+  -- The one place retention periods are read: each tenant's cutoffs as of p_now. Bundles received
+  -- before bundles_before and assessments made before assessments_before are past the tenant's
+  -- \`retention.signalBundlesDays\` (default 30) and \`retention.assessmentsDays\` (default 180).
+  -- Only the tenants that keep longest (whose cutoff falls in the earliest partition period) have
+  -- it rounded down to their partition (a UTC day, a UTC month): their rows leave with the
+  -- partition, dropped whole; deleting them one by one first would undo what partitions buy. Every
+  -- other tenant's rows are deleted one by one anyway, so they go at their exact period. The
+  -- retention job deletes rows by these (SECURITY DEFINER: it visits every tenant; it returns only
+  -- ids and times), and partition upkeep drops what lies before the earliest of them.
+  CREATE OR REPLACE FUNCTION kizuki_retention_cutoffs(p_now timestamptz)
+    RETURNS TABLE (tenant_id uuid, bundles_before timestamptz, assessments_before timestamptz)
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $fn$
+      WITH c AS (
+        SELECT t.id,
+               p_now - make_interval(hours => 24 * kizuki_retention_days(t.retention, 'signalBundlesDays', 30)) AS b,
+               p_now - make_interval(hours => 24 * kizuki_retention_days(t.retention, 'assessmentsDays', 180)) AS a
+          FROM tenants t)
+      SELECT id,
+             CASE WHEN date_trunc('day', b, 'UTC') = min(date_trunc('day', b, 'UTC')) OVER () THEN date_trunc('day', b, 'UTC') ELSE b END,
+             CASE WHEN date_trunc('month', a, 'UTC') = min(date_trunc('month', a, 'UTC')) OVER () THEN date_trunc('month', a, 'UTC') ELSE a END
+        FROM c ORDER BY id
+  $fn$;
+`;
+
+const CUTOFFS_BEFORE = `
+  -- The one place retention periods are read: each tenant's cutoffs as of p_now. Bundles received
+  -- before bundles_before and assessments made before assessments_before are past the tenant's
+  -- \`retention.signalBundlesDays\` (default 30) and \`retention.assessmentsDays\` (default 180),
+  -- rounded down to their partition (a UTC day, a UTC month), so the tenant that keeps longest loses
+  -- rows only with their partition. The retention job deletes rows by these (SECURITY DEFINER: it
+  -- visits every tenant; it returns only ids and times), and partition upkeep drops what lies
+  -- before the earliest of them.
+  CREATE OR REPLACE FUNCTION kizuki_retention_cutoffs(p_now timestamptz)
+    RETURNS TABLE (tenant_id uuid, bundles_before timestamptz, assessments_before timestamptz)
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $fn$
+      SELECT t.id,
+             date_trunc('day', p_now - make_interval(hours => 24 * kizuki_retention_days(t.retention, 'signalBundlesDays', 30)), 'UTC'),
+             date_trunc('month', p_now - make_interval(hours => 24 * kizuki_retention_days(t.retention, 'assessmentsDays', 180)), 'UTC')
+        FROM tenants t ORDER BY t.id
   $fn$;
 `;

@@ -54,7 +54,7 @@ describe('time partitions (real PostgreSQL)', () => {
     expect(await env.sql(`SELECT * FROM kizuki_maintain_partitions()`)).toEqual([]);
   });
 
-  it('reads every tenant\'s retention in one place: defaults for what is missing or out of range, rounded down to the UTC day and month', async () => {
+  it('reads every tenant\'s retention in one place: defaults for what is missing or out of range; the longest periods rounded to the UTC day and month, the others exact', async () => {
     const odd = (await env.createTenant('Odd settings')).tenantId;
     const exact = (await env.createTenant('Own periods')).tenantId;
     await env.sql(`UPDATE tenants SET retention = '{"signalBundlesDays": "x", "assessmentsDays": 5000}' WHERE id = $1`, [odd]);
@@ -68,8 +68,11 @@ describe('time partitions (real PostgreSQL)', () => {
         [[odd, exact]],
       );
       const by = Object.fromEntries(rows.map((r) => [r.tenant_id, [r.bundles_before.toISOString(), r.assessments_before.toISOString()]]));
-      expect(by[odd]).toEqual(['2031-02-18T00:00:00.000Z', '2030-09-01T00:00:00.000Z']); // 30 and 180 days, the defaults
-      expect(by[exact]).toEqual(['2031-03-13T00:00:00.000Z', '2031-02-01T00:00:00.000Z']); // 7 days, 20 days → its month
+      // 30 and 180 days, the defaults, and the longest periods here: rounded down to the day and
+      // month, so these rows leave with their partitions
+      expect(by[odd]).toEqual(['2031-02-18T00:00:00.000Z', '2030-09-01T00:00:00.000Z']);
+      // 7 and 20 days: deleted row by row anyway, so exactly at the period (7.9 days counts as 7)
+      expect(by[exact]).toEqual(['2031-03-13T12:00:00.000Z', '2031-02-28T12:00:00.000Z']);
     } finally {
       await c.end();
     }

@@ -67,13 +67,13 @@ describe('retention job', () => {
     expect(schedulers).toHaveLength(1);
   });
 
-  it('purges bundles after 30 days and assessments after 180 by default, a tenant\'s own periods otherwise, rounded up to the partition, in batches', async () => {
+  it('purges bundles after 30 days and assessments after 180 by default, a tenant\'s own periods otherwise, only the longest rounded up to the partition, in batches', async () => {
     const a = await env.createTenant('Default retention');
     const b = await env.createTenant('Short retention');
     await env.sql(`UPDATE tenants SET retention = '{"signalBundlesDays": 7, "assessmentsDays": 20}' WHERE id = $1`, [b.tenantId]);
     for (const t of [a.tenantId, b.tenantId]) {
       await seed(t, 25, 250); // older than everything
-      await seed(t, 12, 40); // bundles expired by default; b's assessments kept by month rounding (below)
+      await seed(t, 12, 40); // bundles expired by default; b's assessments past its 20 days
       await seed(t, 8, 10); // expired only for tenant b's bundles
       await seed(t, 5, 1); // fresh
       await seed(t, 3, 200); // assessments 200 days old: but 2030-09-01T12:00, in the month that 180 days reaches
@@ -87,15 +87,17 @@ describe('retention job', () => {
     //    assessments from before 2030-09-01 (180 days, to the month) go: 25
     expect(await count('signal_bundles', a.tenantId)).toBe(8 + 5);
     expect(await count('assessments', a.tenantId)).toBe(12 + 8 + 5 + 3);
-    // b: bundles from before 2031-03-13 (7 days) go: 25 + 12 + 8 + 3;
-    //    assessments from before 2031-02-01 (20 days, to the month: 2031-02-28 is in February) go: 25 + 3
+    // b: bundles from before 2031-03-13T12:00 (7 days, exactly: b is not the longest keeper, its
+    //    rows go one by one anyway) go: 25 + 12 + 8 + 3;
+    //    assessments from before 2031-02-28T12:00 (20 days, exactly; rounded to the month they
+    //    would stay until 2031-02-01) go: 25 + 12 + 3
     expect(await count('signal_bundles', b.tenantId)).toBe(5);
-    expect(await count('assessments', b.tenantId)).toBe(12 + 8 + 5);
+    expect(await count('assessments', b.tenantId)).toBe(8 + 5);
     // labels go with their period; idempotency keys after two days
     expect(await count('feedback', a.tenantId)).toBe(4);
-    expect(await count('feedback', b.tenantId)).toBe(3);
+    expect(await count('feedback', b.tenantId)).toBe(2);
     expect(await count('assessment_keys', a.tenantId)).toBe(5);
-    expect(result).toMatchObject({ tenants: 2, signalBundles: 40 + 48, assessments: 25 + 28, feedback: 1 + 2, assessmentKeys: 2 * (25 + 12 + 8 + 3) });
+    expect(result).toMatchObject({ tenants: 2, signalBundles: 40 + 48, assessments: 25 + 40, feedback: 1 + 3, assessmentKeys: 2 * (25 + 12 + 8 + 3) });
     // profiles (accounts) keep their aggregates
     expect(await count('accounts', a.tenantId)).toBe(5);
   });
