@@ -34,20 +34,13 @@ export class MetricsService {
 
   readonly riskShed = new Counter({
     name: 'kizuki_risk_shed_total',
-    help: 'Risk calls answered degraded at once because RISK_MAX_IN_FLIGHT calls were already waiting or (inline) the event loop was past RISK_INLINE_MAX_LOOP_UTILIZATION; scored later by a worker',
+    help: 'Risk calls answered degraded at once because RISK_MAX_IN_FLIGHT calls were already waiting or (inline) the api was saturated (event loop past RISK_INLINE_MAX_LOOP_UTILIZATION and scores slower than RISK_INLINE_TARGET_MS); scored later by a worker',
     registers: [this.registry],
   });
 
   readonly eventLoopUtilization = new Gauge({
     name: 'kizuki_api_event_loop_utilization',
     help: 'Share of time the event loop was busy, smoothed over about 400 ms; sampled only when RISK_SCORING=inline (shedding starts at RISK_INLINE_MAX_LOOP_UTILIZATION), else 0',
-    registers: [this.registry],
-  });
-
-  readonly webhookEvents = new Counter({
-    name: 'kizuki_webhook_events_total',
-    help: 'Webhook events queued for delivery, by event type',
-    labelNames: ['event'] as const,
     registers: [this.registry],
   });
 
