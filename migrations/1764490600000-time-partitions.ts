@@ -181,7 +181,8 @@ async function partition(q: QueryRunner, t: PartitionedTable): Promise<void> {
   `);
 }
 
-const PARTITION_FUNCTIONS = `
+// exported for 1764490800000's down(), which restores these bodies
+export const PARTITION_FUNCTIONS = `
   -- A tenant's retention period in days: a number from 1 to 3650, else the default.
   CREATE FUNCTION kizuki_retention_days(p_retention jsonb, p_key text, p_fallback integer) RETURNS integer
   LANGUAGE sql IMMUTABLE AS $fn$
@@ -290,7 +291,8 @@ const PARTITION_FUNCTIONS = `
   $fn$;
 `;
 
-const LOAD_FUNCTION = `
+// exported for 1764490800000's down(), which restores these bodies
+export const LOAD_FUNCTION = `
 CREATE FUNCTION kizuki_score_load(
         p_tenant uuid, p_user_hash text, p_visitor text, p_storage text, p_token uuid, p_ip text,
         p_idempotency_key text, p_bundle uuid, p_asn text, p_country text, p_bundle_near timestamptz)
@@ -392,7 +394,8 @@ CREATE FUNCTION kizuki_score_load(
       END
       $fn$;`;
 
-const RECORD_FUNCTION = `
+// exported for 1764490800000's down(), which restores these bodies
+export const RECORD_FUNCTION = `
 CREATE OR REPLACE FUNCTION kizuki_score_record(p_tenant uuid, r jsonb)
       RETURNS json LANGUAGE plpgsql
       SET plan_cache_mode = force_generic_plan

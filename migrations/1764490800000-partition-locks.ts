@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { LOAD_FUNCTION, PARTITION_FUNCTIONS, RECORD_FUNCTION } from './1764490600000-time-partitions';
 
 // Four mends of migration 1764490600000 (time partitions), found in review:
 // - kizuki_score_load looked up the bundle and an earlier delivery's assessment with generic
@@ -14,7 +15,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 //   assessments 7 days kept them up to 38: only the tenants that keep longest (whose rows leave with
 //   their partition) are rounded now; the others' rows go at their exact period.
 // Each function is restated whole (PL/pgSQL has no partial replace); down() restores the bodies of
-// 1764490600000.
+// 1764490600000 from that migration's own text.
 export class PartitionLocks1764490800000 implements MigrationInterface {
   name = 'PartitionLocks1764490800000';
 
@@ -26,10 +27,12 @@ export class PartitionLocks1764490800000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(LOAD_BEFORE);
-    await q.query(RECORD_BEFORE);
-    await q.query(RUN_BEFORE);
-    await q.query(CUTOFFS_BEFORE);
+    // the bodies of 1764490600000, replaced in place (grants kept); its partition functions are
+    // restated all together, the three unchanged ones as they are
+    const again = (sql: string) => sql.replace(/CREATE FUNCTION/g, 'CREATE OR REPLACE FUNCTION');
+    await q.query(again(LOAD_FUNCTION));
+    await q.query(RECORD_FUNCTION);
+    await q.query(again(PARTITION_FUNCTIONS));
   }
 }
 
@@ -299,246 +302,6 @@ const RUN = `
   $fn$;
 `;
 
-const LOAD_BEFORE = `
-CREATE OR REPLACE FUNCTION kizuki_score_load(
-        p_tenant uuid, p_user_hash text, p_visitor text, p_storage text, p_token uuid, p_ip text,
-        p_idempotency_key text, p_bundle uuid, p_asn text, p_country text, p_bundle_near timestamptz)
-      RETURNS json LANGUAGE plpgsql STABLE
-      -- Generic plans: every statement below looks rows up by exact keys, so one plan fits all
-      -- calls, and PostgreSQL does not re-plan on each (custom plans cost more than the lookups).
-      SET plan_cache_mode = force_generic_plan
-      AS $fn$
-      DECLARE
-        v_visitor text := p_visitor;
-        v_storage text := p_storage;
-        v_account_id uuid;
-        v_account json;
-        v_device_id uuid;
-        v_device json;
-        v_account_devices json;
-        v_device_ids text[];
-        -- the bundle was received while its token was valid (≤ 1 h before the risk call), so its
-        -- row sits in one or two day partitions: bounds that PostgreSQL prunes by at run time
-        -- (without them each lookup probes every day partition's index)
-        v_from timestamptz := coalesce(p_bundle_near - interval '2 hours', '-infinity');
-        v_to timestamptz := coalesce(p_bundle_near + interval '1 hour', 'infinity');
-        v_bundle json;
-        v_bundle_visitor text;
-        v_bundle_storage text;
-      BEGIN
-        PERFORM set_config('app.tenant_id', p_tenant::text, true);
-        -- the stored bundle, read once: returned, and (no device given) the device it names
-        IF p_bundle IS NOT NULL THEN
-          SELECT row_to_json(b), b.payload->'device'->>'visitorId', b.payload->'device'->>'storageId' INTO v_bundle, v_bundle_visitor, v_bundle_storage FROM (
-            SELECT id, received_at AS "receivedAt", host(ip) AS ip, user_agent AS "userAgent", origin, payload
-              FROM signal_bundles WHERE tenant_id = p_tenant AND id = p_bundle AND received_at >= v_from AND received_at < v_to) b;
-        END IF;
-        IF v_visitor IS NULL AND v_bundle IS NOT NULL THEN
-          v_visitor := v_bundle_visitor;
-          v_storage := v_bundle_storage;
-        END IF;
-
-        -- One step per key, each an index lookup on exact values: no join whose key the planner
-        -- cannot see (a tenant-wide scan at a million accounts).
-        SELECT a.id, row_to_json(a) INTO v_account_id, v_account FROM (
-          SELECT id, login_count AS "loginCount", trusted_logins AS "trustedLogins", typing_profile AS "typingProfile",
-                 pointer_profile AS "pointerProfile", countries, languages, networks, last_login AS "lastLogin"
-            FROM accounts WHERE tenant_id = p_tenant AND user_hash = p_user_hash) a;
-
-        IF v_visitor IS NOT NULL THEN
-          SELECT d.id, row_to_json(d) INTO v_device_id, v_device FROM (
-            SELECT id, visitor_id AS "visitorId", status, components, false AS "matchedByStorage"
-              FROM devices WHERE tenant_id = p_tenant AND visitor_id = v_visitor) d;
-        END IF;
-        IF v_device_id IS NULL AND v_storage IS NOT NULL THEN
-          -- a cleared fingerprint, the same first-party storage id
-          SELECT d.id, row_to_json(d) INTO v_device_id, v_device FROM (
-            SELECT id, visitor_id AS "visitorId", status, components, true AS "matchedByStorage"
-              FROM devices WHERE tenant_id = p_tenant AND storage_id = v_storage ORDER BY last_seen_at DESC LIMIT 1) d;
-        END IF;
-
-        SELECT coalesce(json_agg(x), '[]'::json), array_agg(x.id::text) INTO v_account_devices, v_device_ids FROM (
-          SELECT d.id, d.components, a.status, (d.status = 'fraud') AS "deviceFraud"
-            FROM account_devices a JOIN devices d ON d.id = a.device_id
-           WHERE a.account_id = v_account_id ORDER BY a.last_seen_at DESC LIMIT 20) x;
-
-        RETURN (SELECT json_build_object(
-          'policy', t.policy,
-          'account', v_account,
-          'device', v_device,
-          'linkStatus', (SELECT status FROM account_devices WHERE account_id = v_account_id AND device_id = v_device_id),
-          -- other accounts seen on the device, counted up to 1,000 (DEVICE_SHARED needs a handful;
-          -- an attack tool's device must not make every login count its victims)
-          'otherAccounts', (SELECT count(*)::int FROM (
-              SELECT 1 FROM account_devices WHERE tenant_id = p_tenant AND device_id = v_device_id
-                 AND account_id IS DISTINCT FROM v_account_id LIMIT 1000) o),
-          'tokenUsedBy', (SELECT assessment_id FROM token_uses WHERE tenant_id = p_tenant AND token_id = p_token),
-          'accountDevices', v_account_devices,
-          'tor', (p_ip IS NOT NULL AND EXISTS (SELECT 1 FROM tor_exit_nodes WHERE ip = p_ip::inet)),
-          -- the answer of an earlier delivery of this job (idempotency)
-          'existing', (SELECT row_to_json(x) FROM (
-              SELECT id, account_id AS "accountId", device_id AS "deviceId", bundle_id AS "bundleId", event, status, decision,
-                     policy_decision AS "policyDecision", shadow, score, scores, reasons, device_status AS "deviceStatus", host(ip) AS ip,
-                     country, label, created_at AS "createdAt"
-                FROM assessments WHERE tenant_id = p_tenant AND (id, created_at) = (
-                  SELECT assessment_id, created_at FROM assessment_keys WHERE tenant_id = p_tenant AND idempotency_key = p_idempotency_key)) x),
-          'bundle', v_bundle,
-          -- list entries that may match; device entries for this device or any of the account's
-          -- (the worker keeps the one its fuzzy match settles on)
-          'lists', (SELECT coalesce(json_agg(l), '[]'::json) FROM (
-              SELECT list, kind, value, comment FROM list_entries
-               WHERE tenant_id = p_tenant AND (expires_at IS NULL OR expires_at > now()) AND (
-                     (kind = 'ip' AND value = p_ip)
-                  OR (kind = 'cidr' AND p_ip IS NOT NULL AND p_ip::inet <<= value::cidr)
-                  OR (kind = 'device' AND (value = v_device_id::text OR value = ANY(v_device_ids)))
-                  OR (kind = 'user' AND value = p_user_hash)
-                  OR (kind = 'asn' AND value = p_asn)
-                  OR (kind = 'country' AND value = p_country))) l),
-          -- events some enabled endpoint subscribes to: no webhook work for a tenant without them
-          'webhookEvents', (SELECT coalesce(json_agg(DISTINCT e), '[]'::json)
-                              FROM webhook_endpoints w, unnest(w.events) e WHERE w.tenant_id = p_tenant AND w.enabled))
-          FROM tenants t WHERE t.id = p_tenant);
-      END
-      $fn$;`;
-
-const RECORD_BEFORE = `
-CREATE OR REPLACE FUNCTION kizuki_score_record(p_tenant uuid, r jsonb)
-      RETURNS json LANGUAGE plpgsql
-      SET plan_cache_mode = force_generic_plan
-      AS $fn$
-      DECLARE
-        a jsonb := r->'assessment';
-        l jsonb := CASE WHEN jsonb_typeof(r->'learned') = 'object' THEN r->'learned' END;
-        d jsonb := CASE WHEN jsonb_typeof(r->'device') = 'object' THEN r->'device' END;
-        v_by uuid;
-        v_account uuid;
-        v_device uuid;
-        v_device_status text;
-        v_link text;
-        v_status text;
-        v_inserted uuid;
-      BEGIN
-        PERFORM set_config('app.tenant_id', p_tenant::text, true);
-        IF r->>'tokenId' IS NOT NULL THEN
-          INSERT INTO token_uses (tenant_id, token_id, assessment_id) VALUES (p_tenant, (r->>'tokenId')::uuid, (a->>'id')::uuid)
-          ON CONFLICT (tenant_id, token_id) DO UPDATE SET token_id = EXCLUDED.token_id RETURNING assessment_id INTO v_by;
-          IF v_by <> (a->>'id')::uuid THEN
-            RETURN json_build_object('state', 'token-used', 'by', v_by);
-          END IF;
-        END IF;
-
-        -- the writes below in a block: a duplicate undoes them (a subtransaction) and is answered, not raised
-        BEGIN
-        INSERT INTO accounts (tenant_id, user_hash, login_count, trusted_logins, typing_profile, pointer_profile, countries, languages, last_login, networks)
-        VALUES (p_tenant, r->>'userHash', 1, CASE WHEN l IS NULL THEN 0 ELSE 1 END,
-                NULLIF(l->'typingProfile', 'null'::jsonb), NULLIF(l->'pointerProfile', 'null'::jsonb),
-                coalesce(ARRAY(SELECT jsonb_array_elements_text(l->'countries')), '{}'),
-                coalesce(ARRAY(SELECT jsonb_array_elements_text(l->'languages')), '{}'),
-                NULLIF(l->'lastLogin', 'null'::jsonb),
-                coalesce(ARRAY(SELECT jsonb_array_elements_text(l->'networks')), '{}'))
-        ON CONFLICT (tenant_id, user_hash) DO UPDATE SET last_seen_at = now(), login_count = accounts.login_count + 1,
-          trusted_logins = accounts.trusted_logins + EXCLUDED.trusted_logins,
-          typing_profile = CASE WHEN l ? 'typingProfile' THEN EXCLUDED.typing_profile ELSE accounts.typing_profile END,
-          pointer_profile = CASE WHEN l ? 'pointerProfile' THEN EXCLUDED.pointer_profile ELSE accounts.pointer_profile END,
-          countries = CASE WHEN l IS NOT NULL THEN EXCLUDED.countries ELSE accounts.countries END,
-          languages = CASE WHEN l IS NOT NULL THEN EXCLUDED.languages ELSE accounts.languages END,
-          last_login = CASE WHEN l IS NOT NULL THEN EXCLUDED.last_login ELSE accounts.last_login END,
-          networks = CASE WHEN l ? 'networks' THEN EXCLUDED.networks ELSE accounts.networks END
-        RETURNING id INTO v_account;
-
-        IF d IS NOT NULL THEN
-          IF d->>'matchedDeviceId' IS NOT NULL THEN
-            -- the same device after a browser update takes the new fingerprint (unless another
-            -- device row already has it: then the login is recorded on that one as usual)
-            UPDATE devices SET visitor_id = d->>'visitorId', storage_id = COALESCE(d->>'storageId', storage_id),
-                   components = coalesce(d->'components', '{}'), last_seen_at = now()
-             WHERE tenant_id = p_tenant AND id = (d->>'matchedDeviceId')::uuid
-               AND NOT EXISTS (SELECT 1 FROM devices o WHERE o.tenant_id = p_tenant AND o.visitor_id = d->>'visitorId')
-            RETURNING id, status INTO v_device, v_device_status;
-          END IF;
-          IF v_device IS NULL THEN
-            INSERT INTO devices (tenant_id, visitor_id, storage_id, components) VALUES (p_tenant, d->>'visitorId', d->>'storageId', coalesce(d->'components', '{}'))
-            ON CONFLICT (tenant_id, visitor_id) DO UPDATE SET last_seen_at = now(),
-              storage_id = COALESCE(EXCLUDED.storage_id, devices.storage_id), components = EXCLUDED.components
-            RETURNING id, status INTO v_device, v_device_status;
-          END IF;
-          INSERT INTO account_devices (tenant_id, account_id, device_id, status, logins) VALUES (p_tenant, v_account, v_device, r->>'linkStatus', 1)
-          ON CONFLICT (account_id, device_id) DO UPDATE SET last_seen_at = now(), logins = account_devices.logins + 1,
-            status = CASE WHEN account_devices.status IN ('fraud', 'trusted') THEN account_devices.status
-                          WHEN EXCLUDED.status = 'trusted' THEN 'trusted'
-                          ELSE account_devices.status END
-          RETURNING status INTO v_link;
-          v_status := CASE WHEN v_device_status = 'fraud' OR v_link = 'fraud' THEN 'fraud'
-                           WHEN coalesce((r->>'sharedDevice')::boolean, false) THEN 'shared'
-                           ELSE v_link END;
-        END IF;
-
-        -- one assessment per idempotency key: the key table holds the uniqueness a time-partitioned
-        -- table cannot (its unique keys must include the partition column)
-        INSERT INTO assessment_keys (tenant_id, idempotency_key, assessment_id, created_at)
-        VALUES (p_tenant, a->>'idempotencyKey', (a->>'id')::uuid, (a->>'createdAt')::timestamptz)
-        ON CONFLICT (tenant_id, idempotency_key) DO NOTHING RETURNING assessment_id INTO v_inserted;
-        IF v_inserted IS NULL THEN
-          RAISE EXCEPTION 'assessment already recorded' USING ERRCODE = 'KZ001';
-        END IF;
-        INSERT INTO assessments (id, tenant_id, idempotency_key, account_id, device_id, bundle_id, event, status, decision,
-          policy_decision, shadow, score, scores, reasons, device_status, ip, country, asn, user_agent, created_at, language)
-        VALUES ((a->>'id')::uuid, p_tenant, a->>'idempotencyKey', v_account, v_device, (a->>'bundleId')::uuid, a->>'event', a->>'status',
-          a->>'decision', a->>'policyDecision', (a->>'shadow')::boolean, round((a->>'score')::numeric)::smallint, a->'scores', a->'reasons',
-          v_status, (a->>'ip')::inet, a->>'country', (a->>'asn')::integer, a->>'userAgent', (a->>'createdAt')::timestamptz, a->>'language');
-        EXCEPTION WHEN SQLSTATE 'KZ001' THEN
-          RETURN json_build_object('state', 'duplicate');
-        END;
-        RETURN json_build_object('state', 'recorded', 'accountId', v_account, 'deviceId', v_device, 'deviceStatus', v_status);
-      END
-      $fn$;`;
-
-const RUN_BEFORE = `
-  CREATE OR REPLACE FUNCTION kizuki_partitions_run(p_now timestamptz) RETURNS TABLE (action text, partition_name text)
-  LANGUAGE plpgsql SET search_path = pg_catalog, public SET lock_timeout = '250ms' AS $fn$
-  DECLARE
-    s record;
-    p record;
-    i integer;
-    v_made text;
-    v_cutoff timestamptz;
-    v_start timestamptz;
-  BEGIN
-    PERFORM pg_advisory_xact_lock(hashtext('kizuki_partitions'));
-    FOR s IN SELECT * FROM (VALUES ('signal_bundles', 'received_at', 'day', 7), ('assessments', 'created_at', 'month', 2))
-                      AS t(parent, col, unit, ahead) LOOP
-      FOR i IN 0..s.ahead LOOP
-        partition_name := s.parent || ' +' || i || ' ' || s.unit;
-        BEGIN
-          v_made := kizuki_partition_ensure(s.parent, s.col, s.unit,
-                      (p_now AT TIME ZONE 'UTC' + CASE s.unit WHEN 'day' THEN make_interval(days => i) ELSE make_interval(months => i) END) AT TIME ZONE 'UTC');
-          IF v_made IS NOT NULL THEN action := 'created'; partition_name := v_made; RETURN NEXT; END IF;
-        EXCEPTION WHEN lock_not_available THEN
-          action := 'busy'; RETURN NEXT;
-        END;
-      END LOOP;
-
-      SELECT min(CASE s.parent WHEN 'signal_bundles' THEN c.bundles_before ELSE c.assessments_before END) INTO v_cutoff
-        FROM kizuki_retention_cutoffs(p_now) c;
-      CONTINUE WHEN v_cutoff IS NULL; -- no tenant, no row
-      FOR p IN SELECT c.relname FROM pg_inherits h JOIN pg_class c ON c.oid = h.inhrelid
-                WHERE h.inhparent = ('public.' || s.parent)::regclass AND c.relname ~ ('^' || s.parent || '_p[0-9]+$') ORDER BY c.relname LOOP
-        v_start := to_date(substring(p.relname FROM '_p([0-9]+)$'), CASE s.unit WHEN 'day' THEN 'YYYYMMDD' ELSE 'YYYYMM' END)::timestamp AT TIME ZONE 'UTC';
-        CONTINUE WHEN ((v_start AT TIME ZONE 'UTC') + ('1 ' || s.unit)::interval) AT TIME ZONE 'UTC' > v_cutoff;
-        partition_name := p.relname;
-        BEGIN
-          EXECUTE format('DROP TABLE public.%I', p.relname);
-          action := 'dropped';
-        EXCEPTION WHEN lock_not_available THEN
-          action := 'busy';
-        END;
-        RETURN NEXT;
-      END LOOP;
-    END LOOP;
-  END
-  $fn$;
-`;
-
 const CUTOFFS = `
   -- The one place retention periods are read: each tenant's cutoffs as of p_now. Bundles received
   -- before bundles_before and assessments made before assessments_before are past the tenant's
@@ -561,23 +324,5 @@ const CUTOFFS = `
              CASE WHEN date_trunc('day', b, 'UTC') = min(date_trunc('day', b, 'UTC')) OVER () THEN date_trunc('day', b, 'UTC') ELSE b END,
              CASE WHEN date_trunc('month', a, 'UTC') = min(date_trunc('month', a, 'UTC')) OVER () THEN date_trunc('month', a, 'UTC') ELSE a END
         FROM c ORDER BY id
-  $fn$;
-`;
-
-const CUTOFFS_BEFORE = `
-  -- The one place retention periods are read: each tenant's cutoffs as of p_now. Bundles received
-  -- before bundles_before and assessments made before assessments_before are past the tenant's
-  -- \`retention.signalBundlesDays\` (default 30) and \`retention.assessmentsDays\` (default 180),
-  -- rounded down to their partition (a UTC day, a UTC month), so the tenant that keeps longest loses
-  -- rows only with their partition. The retention job deletes rows by these (SECURITY DEFINER: it
-  -- visits every tenant; it returns only ids and times), and partition upkeep drops what lies
-  -- before the earliest of them.
-  CREATE OR REPLACE FUNCTION kizuki_retention_cutoffs(p_now timestamptz)
-    RETURNS TABLE (tenant_id uuid, bundles_before timestamptz, assessments_before timestamptz)
-    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $fn$
-      SELECT t.id,
-             date_trunc('day', p_now - make_interval(hours => 24 * kizuki_retention_days(t.retention, 'signalBundlesDays', 30)), 'UTC'),
-             date_trunc('month', p_now - make_interval(hours => 24 * kizuki_retention_days(t.retention, 'assessmentsDays', 180)), 'UTC')
-        FROM tenants t ORDER BY t.id
   $fn$;
 `;
