@@ -3,6 +3,7 @@ export * from './data-source';
 export * from './tenant-scope';
 export * from './database.module';
 export * from './console-reads';
+export * from './keyed-batcher';
 export * from './repositories/rows';
 export * from './repositories/tenant.repository';
 export * from './repositories/api-key.repository';

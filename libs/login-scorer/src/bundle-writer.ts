@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { BundleRepository, type StoredBundle } from '@kizuki/database';
+import { BundleRepository, KeyedBatcher, type StoredBundle } from '@kizuki/database';
 import type { ReceivedBundle } from '@kizuki/queue';
-import { KeyedBatcher } from './keyed-batcher';
 
 const WRITE_WINDOW_MS = 5;
 

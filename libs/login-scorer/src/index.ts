@@ -2,7 +2,6 @@ export * from './login-scorer.module';
 export * from './login-scorer';
 export * from './bundle-writer';
 export * from './bundle-resolver';
-export * from './keyed-batcher';
 export * from './velocity.store';
 export * from './learning';
 export * from './network/network-intel';
