@@ -6,6 +6,7 @@ import { makeBundle } from '../helpers/factories';
 import { KizukiEnv } from '../helpers/kizuki-env';
 import { TcpProxy } from '../helpers/tcp-proxy';
 import { until } from '../helpers/until';
+import { OutboxRepository } from '@kizuki/database';
 import { jobIds } from '@kizuki/queue';
 
 jest.setTimeout(60_000);
@@ -57,5 +58,21 @@ describe('durable outbox for score jobs (Redis stops, the api dies)', () => {
     expect(await env.sql(`SELECT job_id FROM score_outbox`)).toEqual([]);
     const [stored] = await env.sql<{ bundle_id: string | null }>(`SELECT bundle_id FROM assessments WHERE id = $1`, [r.body.id]);
     expect(stored.bundle_id).not.toBeNull(); // scored with its signals, as it would have been without the outage
+  });
+
+  it("writes a tenant's jobs in one statement: a job kept already, or twice in one write, is kept once", async () => {
+    const outbox = env.api.get(OutboxRepository);
+    // a name no relay can add, so the rows stay put while they are looked at
+    const job = (jobId: string, priority: number | null) => ({ jobId, name: 'not-a-job', data: { tenantId: tenant.tenantId, jobId }, priority });
+    await outbox.putMany(tenant.tenantId, [job('batch:1', null)]);
+    await outbox.putMany(tenant.tenantId, [job('batch:1', 5), job('batch:2', 10), job('batch:2', 1)]);
+    const rows = await env.sql<{ job_id: string; tenant_id: string; priority: number | null; data: unknown }>(
+      `SELECT job_id, tenant_id, priority, data FROM score_outbox WHERE job_id LIKE 'batch:%' ORDER BY job_id`,
+    );
+    expect(rows).toEqual([
+      { job_id: 'batch:1', tenant_id: tenant.tenantId, priority: null, data: { tenantId: tenant.tenantId, jobId: 'batch:1' } },
+      { job_id: 'batch:2', tenant_id: tenant.tenantId, priority: 10, data: { tenantId: tenant.tenantId, jobId: 'batch:2' } },
+    ]);
+    await env.sql(`DELETE FROM score_outbox WHERE job_id LIKE 'batch:%'`);
   });
 });

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { OutboxRepository } from '@kizuki/database';
+import { KeyedBatcher, type OutboxRepository } from '@kizuki/database';
 import { JobName } from '@kizuki/queue';
 import { ProducerService } from './producer.service';
 
@@ -7,9 +7,12 @@ import { ProducerService } from './producer.service';
 describe('ProducerService: a job neither Redis nor the outbox took', () => {
   const tenantId = '11111111-1111-4111-8111-111111111111';
   const data = { tenantId, assessmentId: 'a1' } as never;
-  const make = (put: jest.Mock) => {
+  // `put` stands for one job's write: the outbox's batched write calls it for each of its jobs
+  const make = (put: jest.Mock, putMany: jest.Mock = jest.fn(async (t: string, jobs: unknown[]) => { for (const j of jobs) await put(t, j); })) => {
     const p = Object.create(ProducerService.prototype) as ProducerService;
-    Object.assign(p, { outbox: { put } as unknown as OutboxRepository, deferred: new Map(), puts: new Set(), pendingAdds: new Map(), flushing: false, logger: new Logger('test') });
+    const outbox = { put, putMany } as unknown as OutboxRepository;
+    const outboxWrites = new KeyedBatcher((t: string, jobs: never[]) => outbox.putMany(t, jobs), 500, 0);
+    Object.assign(p, { outbox, outboxWrites, deferred: new Map(), puts: new Set(), pendingAdds: new Map(), flushing: false, logger: new Logger('test') });
     return p;
   };
   const flush = (p: ProducerService) => (p as unknown as { flushDeferred(): Promise<void> }).flushDeferred();
@@ -38,6 +41,32 @@ describe('ProducerService: a job neither Redis nor the outbox took', () => {
     p.addLater(JobName.ScoreLogin, data, 'score:a1');
     await new Promise((r) => setImmediate(r));
     await flush(p);
+    expect(p.deferredCount).toBe(1);
+    clearInterval((p as unknown as { deferTimer?: NodeJS.Timeout }).deferTimer);
+  });
+
+  it('writes the jobs of one moment per tenant in one outbox write, and only a job PostgreSQL refuses waits in memory', async () => {
+    jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const other = '22222222-2222-4222-8222-222222222222';
+    const put = jest.fn(async (_t: string, job: { jobId: string }) => {
+      if (job.jobId === 'score:bad') throw new Error('row refused');
+    });
+    const putMany = jest.fn(async (t: string, jobs: { jobId: string }[]) => {
+      for (const j of jobs) await put(t, j);
+    });
+    const p = make(put, putMany);
+    p.addLater(JobName.ScoreLogin, data, 'score:a1');
+    p.addLater(JobName.ScoreLogin, { tenantId: other, assessmentId: 'b1' } as never, 'score:b1');
+    p.addLater(JobName.ScoreLogin, data, 'score:a2', 10);
+    p.addLater(JobName.ScoreLogin, data, 'score:bad');
+    await new Promise((r) => setTimeout(r, 20));
+    // one write per tenant first; the refused batch again job by job
+    expect(putMany.mock.calls.slice(0, 2).map(([t, jobs]: [string, { jobId: string }[]]) => [t, jobs.map((j) => j.jobId)])).toEqual([
+      [tenantId, ['score:a1', 'score:a2', 'score:bad']],
+      [other, ['score:b1']],
+    ]);
+    expect(putMany.mock.calls.slice(2).map(([, jobs]: [string, { jobId: string }[]]) => jobs.map((j) => j.jobId))).toEqual([['score:a1'], ['score:a2'], ['score:bad']]);
+    expect(putMany.mock.calls[0][1][1]).toEqual({ jobId: 'score:a2', name: JobName.ScoreLogin, data, priority: 10 });
     expect(p.deferredCount).toBe(1);
     clearInterval((p as unknown as { deferTimer?: NodeJS.Timeout }).deferTimer);
   });

@@ -4,8 +4,11 @@ import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { Job, Queue, QueueEvents, type JobsOptions } from 'bullmq';
 import type IORedis from 'ioredis';
 import { KizukiConfig } from '@kizuki/config';
-import { OutboxRepository } from '@kizuki/database';
+import { KeyedBatcher, OutboxRepository, type OutboxJob } from '@kizuki/database';
 import { createRedis, DEFAULT_JOB_OPTIONS, JobName, jobIds, JOB_OPTIONS, JOB_QUEUE, QueueName, type JobPayloads, type JobResults, type ReceivedBundle } from '@kizuki/queue';
+
+/** How long outbox writes are gathered per tenant before they go to PostgreSQL in one transaction. */
+const OUTBOX_WINDOW_MS = 10;
 
 interface PendingAdd {
   name: JobName;
@@ -64,6 +67,13 @@ export class ProducerService implements OnApplicationShutdown {
   private readonly deferred = new Map<string, { name: JobName; data: JobPayloads[JobName] & { tenantId: string }; priority?: number }>();
   /** Outbox writes not yet answered: a shutdown waits for them (the pool closes after this service). */
   private readonly puts = new Set<Promise<unknown>>();
+  /**
+   * Outbox writes gathered per tenant for OUTBOX_WINDOW_MS: one transaction for many jobs. Nobody
+   * waits on them (the caller has its degraded answer), and during an outage they come at the rate
+   * of risk calls. A batch PostgreSQL refuses is tried job by job, so only a refused job falls back
+   * to memory.
+   */
+  private readonly outboxWrites = new KeyedBatcher<OutboxJob>((tenantId, jobs) => this.outbox.putMany(tenantId, jobs), 500, OUTBOX_WINDOW_MS);
   private deferTimer?: NodeJS.Timeout;
   private flushing = false;
   static readonly MAX_DEFERRED = 20_000;
@@ -211,7 +221,7 @@ export class ProducerService implements OnApplicationShutdown {
    * MAX_DEFERRED), where an api process that dies before Redis is back loses it.
    */
   addLater<N extends JobName>(name: N, data: JobPayloads[N] & { tenantId: string }, jobId: string, priority?: number): void {
-    const put = this.outbox.put(data.tenantId, { jobId, name, data, priority: priority ?? null }).catch((e: unknown) => {
+    const put = this.outboxWrites.add(data.tenantId, { jobId, name, data, priority: priority ?? null }).catch((e: unknown) => {
       this.logger.warn({ msg: 'outbox refused a job: kept in memory', job: name, jobId, err: String(e) });
       this.keepInMemory(name, data, jobId, priority);
     });
