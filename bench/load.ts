@@ -16,6 +16,7 @@ import type { SignalBundle } from '../libs/scoring/src/signals';
 import * as S from '../libs/scoring/src/testing/scenario';
 import { percentile, startStack, type Stack } from './lib/stack';
 import { openLoop, post, summarise, type Answer } from './lib/open-loop';
+import { describeYardstick, measureYardstick } from './lib/yardstick';
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -85,6 +86,9 @@ async function apiGauge(apiUrls: string[], name: string): Promise<number> {
 }
 
 async function main(): Promise<void> {
+  // before anything of Kizuki runs: how fast this machine is today (bench/lib/yardstick.ts)
+  const yardstick = await measureYardstick(process.env.KIZUKI_BENCH_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+  console.error(`[load] machine yardstick: ${describeYardstick(yardstick)}`);
   const stack: Stack = await startStack({ apis: APIS, workers: WORKERS, env: { LOG_LEVEL: 'error' } });
   const apiUrls = Array.from({ length: APIS }, (_, i) => stack.baseUrl.replace(/:(\d+)$/, (_m, p) => `:${Number(p) + i}`));
   const url = (i: number, path: string) => apiUrls[i % APIS] + path;
@@ -255,6 +259,7 @@ async function main(): Promise<void> {
   console.log('| --- | --- | --- | --- |');
   for (const w of workerLatency) console.log(`| ${w.step} | ${w.jobsPerSec} | ${w.p50} | ${w.p99} |`);
   console.log(`\nSDK bundle: ${Math.round(bundleBytes)} bytes of JSON on average`);
+  console.log(`machine yardstick (before the run): ${describeYardstick(yardstick)}`);
   console.log(`\nRSS MB (api…, worker…): start ${memStart.join(', ')} → end ${memEnd.join(', ')}`);
   const sustained = results.filter((r) => r.step === 'collect' && r.errors === 0 && r.p99 <= 50).map((r) => r.rate);
   console.log(`collect: highest rate with p99 ≤ 50 ms and no errors: ${sustained.length ? Math.max(...sustained) : 'none'} req/s`);
@@ -263,7 +268,7 @@ async function main(): Promise<void> {
     console.log('\n| soak minute | RSS MB (api…, worker…) |\n| --- | --- |');
     for (const r of rssTimeline) console.log(`| ${Math.round(r.s / 60)} | ${r.mb.join(', ')} |`);
   }
-  console.log(JSON.stringify({ bench: 'load', apis: APIS, workers: WORKERS, scoring: SCORING, results, workerLatency, memStart, memEnd, exactly, rssTimeline }));
+  console.log(JSON.stringify({ bench: 'load', apis: APIS, workers: WORKERS, scoring: SCORING, yardstick, results, workerLatency, memStart, memEnd, exactly, rssTimeline }));
 }
 
 main().catch((e) => {
