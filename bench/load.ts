@@ -257,7 +257,9 @@ async function main(): Promise<void> {
   console.log(`\nRISK_SCORING=${SCORING}${SCORING === 'inline' ? ': the api scores risk calls; the worker only the shed ones (below)' : ''}`);
   console.log('\n| worker (score jobs) | jobs/s | enqueue→done p50 ms | p99 ms |');
   console.log('| --- | --- | --- | --- |');
-  for (const w of workerLatency) console.log(`| ${w.step} | ${w.jobsPerSec} | ${w.p50} | ${w.p99} |`);
+  // inline with nothing shed, the worker scored no login in the step: '–', not NaN
+  const cell = (x: number | null) => (x === null || Number.isNaN(x) ? '–' : x);
+  for (const w of workerLatency) console.log(`| ${w.step} | ${cell(w.jobsPerSec)} | ${cell(w.p50)} | ${cell(w.p99)} |`);
   console.log(`\nSDK bundle: ${Math.round(bundleBytes)} bytes of JSON on average`);
   console.log(`machine yardstick (before the run): ${describeYardstick(yardstick)}`);
   console.log(`\nRSS MB (api…, worker…): start ${memStart.join(', ')} → end ${memEnd.join(', ')}`);
