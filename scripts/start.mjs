@@ -3,11 +3,12 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const state = join(root, '.kizuki');
+// local state (embedded PostgreSQL, secrets, the demo tenant's keys); KIZUKI_STATE_DIR moves it
+const state = process.env.KIZUKI_STATE_DIR ? resolve(process.env.KIZUKI_STATE_DIR) : join(root, '.kizuki');
 const port = Number(process.env.PORT || 3000);
 const log = (msg) => console.log(`[kizuki] ${msg}`);
 const fail = (msg) => {
@@ -25,7 +26,9 @@ const outputs = ['dist/apps/api/main.js', 'dist/apps/worker/main.js', 'dist/apps
 const newest = (dir) => {
   let t = 0;
   for (const e of readdirSync(dir, { withFileTypes: true })) {
-    if (e.name === 'node_modules' || e.name.startsWith('.')) continue;
+    // build outputs inside the sources (libs/client/dist, built last) are not sources: counted,
+    // they made every start rebuild
+    if (e.name === 'node_modules' || e.name === 'dist' || e.name.startsWith('.')) continue;
     const p = join(dir, e.name);
     t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
   }
@@ -73,14 +76,27 @@ if (!env.DATABASE_URL) {
     log(`initialising embedded PostgreSQL in ${dataDir}`);
     await embedded.initialise();
   }
-  await embedded.start();
+  try {
+    await embedded.start();
+  } catch (e) {
+    // the package rejects with nothing when postgres exits at once; the usual cause is one still
+    // running on this data directory from an earlier start that did not stop (its pid file says so)
+    const pidFile = join(dataDir, 'postmaster.pid');
+    const pid = existsSync(pidFile) ? readFileSync(pidFile, 'utf8').split('\n')[0].trim() : '';
+    fail(
+      `the embedded PostgreSQL did not start${e ? ` (${e instanceof Error ? e.message : String(e)})` : ''}. ` +
+        (pid
+          ? `One is already running on ${dataDir} (pid ${pid}), perhaps from an earlier npm start that did not stop: stop it (kill -INT ${pid}) and start again.`
+          : `Is port ${pgPort} taken (KIZUKI_EMBEDDED_PG_PORT chooses another)?`),
+    );
+  }
   try {
     await embedded.createDatabase('kizuki');
   } catch {
     // already there
   }
   env.DATABASE_URL = `postgres://kizuki:${encodeURIComponent(password)}@127.0.0.1:${pgPort}/kizuki`;
-  log(`embedded PostgreSQL on 127.0.0.1:${pgPort} (data in .kizuki/pg)`);
+  log(`embedded PostgreSQL on 127.0.0.1:${pgPort} (data in ${dataDir})`);
 }
 
 // 4. Redis must be running: say how to start one rather than failing obscurely.
@@ -121,7 +137,7 @@ if (!existsSync(demoFile)) {
   const admin = cli(['admins', 'create', '--tenant', keys.tenantId, '--email', consoleEmail, '--role', 'admin'], `${consolePassword}\n`);
   if (admin.status !== 0) fail(`could not create the demo console user:\n${admin.stderr}`);
   writeFileSync(demoFile, JSON.stringify({ ...keys, consoleEmail, consolePassword }), { mode: 0o600 });
-  log('created the demo tenant (shown once; also kept in .kizuki/demo.json for the demo page):');
+  log(`created the demo tenant (shown once; also kept in ${demoFile} for the demo page):`);
   console.log(`  tenantId       ${keys.tenantId}\n  publishableKey ${keys.publishableKey}\n  secretKey      ${keys.secretKey}`);
   console.log(`  console login  ${consoleEmail} / ${consolePassword}`);
 }
@@ -152,7 +168,9 @@ let stopping = false;
 async function stop(code = 0) {
   if (stopping) return;
   stopping = true;
-  await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => { c.once('exit', r); c.kill('SIGTERM'); }) : null)));
+  // a child killed by a signal has exitCode null and a signalCode: it has exited already, and
+  // waiting for its 'exit' would hold the stop (and the embedded PostgreSQL) forever
+  await Promise.all(children.map((c) => (c.exitCode === null && c.signalCode === null ? new Promise((r) => { c.once('exit', r); c.kill('SIGTERM'); }) : null)));
   await embedded?.stop();
   process.exit(code);
 }
