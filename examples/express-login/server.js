@@ -8,7 +8,7 @@ const path = require('node:path');
 const express = require('express');
 const { KizukiClient, kizukiLogin, verifyWebhookSignature } = require('@kizuki/client');
 
-const demoFile = path.join(__dirname, '../../.kizuki/demo.json');
+const demoFile = path.join(process.env.KIZUKI_STATE_DIR ? path.resolve(process.env.KIZUKI_STATE_DIR) : path.join(__dirname, '../../.kizuki'), 'demo.json');
 const demo = fs.existsSync(demoFile) ? JSON.parse(fs.readFileSync(demoFile, 'utf8')) : {};
 const KIZUKI_URL = process.env.KIZUKI_URL || 'http://localhost:3000';
 const PUBLISHABLE_KEY = process.env.KIZUKI_PUBLISHABLE_KEY || demo.publishableKey;
