@@ -42,9 +42,11 @@ export async function measureYardstick(adminUrl: string): Promise<Yardstick> {
     };
     const pgLookupUs = await best('kz_yardstick_generic', 50_000);
     const pgPlannedLookupUs = await best('kz_yardstick_planned', 10_000);
-    const run = spawnSync(process.execPath, ['--import', 'tsx', join(__dirname, '..', 'engine-throughput.ts'), '3'], { encoding: 'utf8' });
+    // from the repository, where `--import tsx` resolves, whatever directory the bench runs from
+    const run = spawnSync(process.execPath, ['--import', 'tsx', join(__dirname, '..', 'engine-throughput.ts'), '3'], { cwd: join(__dirname, '..', '..'), encoding: 'utf8' });
     const engine = /([\d.]+) µs each/.exec(run.stdout);
-    return { pgLookupUs, pgPlannedLookupUs, engineUs: engine ? Number(engine[1]) : NaN };
+    if (run.status !== 0 || !engine) throw new Error(`the engine yardstick failed: ${run.stderr || run.stdout}`);
+    return { pgLookupUs, pgPlannedLookupUs, engineUs: Number(engine[1]) };
   } finally {
     await pg.end();
   }
