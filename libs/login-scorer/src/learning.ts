@@ -1,4 +1,4 @@
-import type { AccountState } from '@kizuki/database';
+import type { AccountState, RecordLogin } from '@kizuki/database';
 import { learnPointerProfile, learnTypingProfile, networkPrefix, type NetworkInfo, type SignalBundle } from '@kizuki/scoring';
 
 const MAX_COUNTRIES = 20;
@@ -6,15 +6,8 @@ const MAX_LANGUAGES = 10;
 /** usual networks kept per account: the most recently used ones */
 export const MAX_NETWORKS = 20;
 
-export interface Learned {
-  typingProfile?: unknown;
-  pointerProfile?: unknown;
-  countries: string[];
-  languages: string[];
-  /** the account's usual networks; absent when the login's address is unknown (nothing to learn) */
-  networks?: string[];
-  lastLogin: AccountState['lastLogin'];
-}
+/** What a trusted login teaches the account: the record's `learned` part (LoginStateRepository writes it). */
+export type Learned = NonNullable<RecordLogin['learned']>;
 
 /**
  * What a trusted login (DESIGN.md §1) teaches the account: its typing rhythm and pointer habits

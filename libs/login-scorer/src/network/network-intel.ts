@@ -4,15 +4,10 @@
 import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { Reader } from 'mmdb-lib';
+import type { NetworkInfo } from '@kizuki/scoring';
 
-export interface IpIntel {
-  country: string | null;
-  city: string | null;
-  lat: number | null;
-  lon: number | null;
-  asn: number | null;
-  asnOrg: string | null;
-}
+/** What the offline data knows of an address: the geo and ASN part of the engine's NetworkInfo. */
+export type IpIntel = Pick<NetworkInfo, 'country' | 'city' | 'lat' | 'lon' | 'asn' | 'asnOrg'>;
 
 interface CityRecord {
   country_code?: string;
