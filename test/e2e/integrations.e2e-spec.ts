@@ -5,6 +5,7 @@ import { createAdmin } from '../../apps/cli/src/commands/admins';
 import { signLink, verifyLink } from '../../apps/api/src/links/link-token';
 import { KizukiClient, kizukiLogin, verifyWebhookSignature, WebhookSignatureError, type LoginRequestLike, type RiskAnswer, type WebhookEvent } from '../../libs/client/src';
 import { makeBundle } from '../helpers/factories';
+import { freePort } from '../helpers/free-port';
 import { KizukiEnv } from '../helpers/kizuki-env';
 
 jest.setTimeout(90_000);
@@ -12,13 +13,6 @@ jest.setTimeout(90_000);
 const ORIGIN = 'https://shop.example';
 const PASSWORD = 'correct horse battery staple';
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 async function until<T>(fn: () => Promise<T | undefined | null | false>, ms = 20_000): Promise<T> {
   const end = Date.now() + ms;

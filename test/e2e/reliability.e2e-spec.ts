@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, type AddressInfo } from 'node:net';
 import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
 import type { KizukiConfig } from '@kizuki/config';
 import { createWorkerApp } from '../../apps/worker/src/worker.factory';
 import { KizukiEnv } from '../helpers/kizuki-env';
 import { TcpProxy } from '../helpers/tcp-proxy';
+import { freePort } from '../helpers/free-port';
 import { until } from '../helpers/until';
 
 jest.setTimeout(60_000);
@@ -13,13 +13,6 @@ jest.setTimeout(60_000);
 const risk = (env: KizukiEnv, key: string, user: string) =>
   env.post('/v1/risk', { event: 'login', status: 'attempted', user: { id: user }, context: { ip: '198.51.100.20' } }, { authorization: `Bearer ${key}` });
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((ok) => s.listen(0, '127.0.0.1', ok));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise<void>((ok) => s.close(() => ok()));
-  return port;
-}
 
 describe('PostgreSQL stops: degraded, not down, and back by itself', () => {
   const proxy = new TcpProxy({ host: '127.0.0.1', port: 5432 });

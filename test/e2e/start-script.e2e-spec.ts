@@ -6,10 +6,10 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { freePort } from '../helpers/free-port';
 import { deleteRedisPrefix } from '../helpers/redis-prefix';
 import { until } from '../helpers/until';
 
@@ -25,13 +25,6 @@ async function admin(sql: string): Promise<void> {
   await c.query(sql).finally(() => c.end());
 }
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((ok) => s.listen(0, '127.0.0.1', ok));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise<void>((ok) => s.close(() => ok()));
-  return port;
-}
 
 /** The pids of a process's children whose command line contains `match`. */
 const childPids = (pid: number, match: string) =>
