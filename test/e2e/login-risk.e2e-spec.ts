@@ -152,6 +152,10 @@ describe('login risk path (real PostgreSQL, Redis, BullMQ, api and worker)', () 
 
     const badIp = await risk({ user: { id: 'x' }, context: { ip: 'not-an-ip' } });
     expect(badIp.status).toBe(400);
+    // an IPv6 zone passes isIP but not PostgreSQL's inet: refused here, not answered and then lost
+    const zoned = await risk({ event: 'login', status: 'attempted', user: { id: 'x' }, context: { ip: 'fe80::1%eth0' } });
+    expect(zoned.status).toBe(400);
+    expect(zoned.body.error.details).toEqual([expect.objectContaining({ path: 'context.ip' })]);
 
     const huge = makeBundle() as any;
     huge.pointer.moves = Array.from({ length: 30_000 }, () => 123456);

@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { inetFamily } from '../common/inet';
 import { isUuid } from '@kizuki/crypto';
 
 export type ListKindName = 'ip' | 'cidr' | 'device' | 'user' | 'asn' | 'country';
@@ -15,11 +16,11 @@ export function normaliseListValue(kind: ListKindName, raw: string): { value: st
   switch (kind) {
     case 'ip': {
       const ip = v.startsWith('::ffff:') && isIP(v.slice(7)) === 4 ? v.slice(7) : v;
-      return isIP(ip) ? { value: ip.toLowerCase() } : { error: `${raw} is not an IPv4 or IPv6 address` };
+      return inetFamily(ip) ? { value: ip.toLowerCase() } : { error: `${raw} is not an IPv4 or IPv6 address` };
     }
     case 'cidr': {
       const m = /^([^/]+)\/(\d{1,3})$/.exec(v);
-      const family = m ? isIP(m[1]) : 0;
+      const family = m ? inetFamily(m[1]) : 0;
       if (!m || !family) return { error: `${raw} is not a CIDR block like 203.0.113.0/24` };
       const bits = Number(m[2]);
       if (bits > (family === 4 ? 32 : 128)) return { error: `${raw}: the prefix length is too long` };

@@ -2,7 +2,6 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, UseGuards } f
 import { ApiOperation } from '@nestjs/swagger';
 import { AdminApi, ApiErrors } from '../docs/api-schemas';
 import { Readable } from 'node:stream';
-import { isIP } from 'node:net';
 import type { FastifyReply } from 'fastify';
 import { KizukiConfig } from '@kizuki/config';
 import { pseudonymiseUser } from '@kizuki/crypto';
@@ -16,6 +15,7 @@ import { Admin, AdminGuard, Roles } from './auth/admin.guard';
 import type { AdminPrincipal } from './auth/admin-session.service';
 import { isUuid } from '@kizuki/crypto';
 import { decodeCursor, encodeCursor } from './cursor';
+import { inetFamily } from '../common/inet';
 import { maskIp } from './ip-mask';
 import { typingView } from './typing-view';
 
@@ -38,7 +38,8 @@ export class LoginsController {
       // Viewers see truncated IPs; they cannot look a full one up either.
       if (p.role === 'viewer') throw AdminErrors.forbidden();
       const [addr, bits] = q.ip.split('/');
-      if (!isIP(addr) || (bits !== undefined && !(/^\d{1,3}$/.test(bits) && Number(bits) <= (isIP(addr) === 4 ? 32 : 128)))) {
+      const family = inetFamily(addr);
+      if (!family || (bits !== undefined && !(/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128)))) {
         throw AdminErrors.invalid('ip must be an IP address or a CIDR block.');
       }
     }

@@ -1,4 +1,5 @@
-import { ClientIpResolver } from './client-ip';
+import { ClientIpResolver, normalise } from './client-ip';
+import { inetFamily } from './inet';
 
 describe('ClientIpResolver', () => {
   it('uses the socket address when no proxy is trusted, whatever X-Forwarded-For says', () => {
@@ -18,5 +19,17 @@ describe('ClientIpResolver', () => {
 
   it('refuses a malformed TRUSTED_PROXIES entry', () => {
     expect(() => new ClientIpResolver('not-an-ip')).toThrow(/TRUSTED_PROXIES/);
+  });
+});
+
+describe('addresses PostgreSQL can store', () => {
+  it('takes IPv4 and IPv6, refuses an IPv6 zone (isIP takes it, inet does not)', () => {
+    expect(inetFamily('203.0.113.7')).toBe(4);
+    expect(inetFamily('2001:db8::1')).toBe(6);
+    expect(inetFamily('fe80::1%eth0')).toBe(0);
+    expect(inetFamily('not-an-ip')).toBe(0);
+    expect(normalise('fe80::1%eth0')).toBeNull();
+    // a trusted proxy forwarding one: the proxy's own address, not one the bundle could not store
+    expect(new ClientIpResolver('10.0.0.0/8').resolve('10.0.0.1', 'fe80::1%eth0')).toBe('10.0.0.1');
   });
 });

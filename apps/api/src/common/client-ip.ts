@@ -1,4 +1,5 @@
 import { BlockList, isIP } from 'node:net';
+import { inetFamily } from './inet';
 
 /**
  * The client's IP for requests that come straight from browsers (collect): the socket address,
@@ -44,5 +45,6 @@ export class ClientIpResolver {
 export function normalise(ip: string | undefined): string | null {
   if (!ip) return null;
   const v = ip.startsWith('::ffff:') && isIP(ip.slice(7)) === 4 ? ip.slice(7) : ip;
-  return isIP(v) ? v : null;
+  // an address the database cannot store (an IPv6 zone) is no client address: the bundle keeps none
+  return inetFamily(v) ? v : null;
 }

@@ -65,7 +65,7 @@ describe('compileDto: the pipe\'s rules, compiled', () => {
       { path: 'typing.fields[0].keys[2].d', problems: ['typing.fields[0].keys[2].d must not be less than 0'] },
       { path: 'pointer.extra', problems: ['property extra should not exist'] },
     ]);
-    expect(risk({ ...riskBody, context: { ip: '999.1.1.1' } })).toEqual([{ path: 'context.ip', problems: ['context.ip must be an ip address'] }]);
+    expect(risk({ ...riskBody, context: { ip: '999.1.1.1' } })).toEqual([{ path: 'context.ip', problems: ['context.ip must be an IPv4 or IPv6 address (without an IPv6 zone)'] }]);
     expect(risk([])).toEqual([{ path: 'body', problems: ['body must be an object'] }]);
     expect(risk(null).length).toBe(1);
   });

@@ -72,7 +72,7 @@ function propertyOptions(list: Meta[], nested: Ctor | undefined): Record<string,
     if (get('matches')) o.pattern = (get('matches')![0] as RegExp).source;
     if (own.some((m) => m.name === 'isUuid')) o.format = 'uuid';
     if (own.some((m) => m.name === 'isIso8601')) o.format = 'date-time';
-    if (own.some((m) => m.name === 'isIp')) o.format = 'ip';
+    if (own.some((m) => m.name === 'isIp' || m.name === 'isInetAddress')) o.format = 'ip';
     return o;
   };
   if (!isArray) return { ...scalar(false), required: !optional, ...(optional ? { nullable: true } : {}) };

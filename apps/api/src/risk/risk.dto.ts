@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsIP, IsObject, IsOptional, IsString, Length, MaxLength, ValidateNested } from 'class-validator';
+import { IsInetAddress } from '../common/inet';
+import { IsIn, IsObject, IsOptional, IsString, Length, MaxLength, ValidateNested } from 'class-validator';
 
 export class RiskUserDto {
   /** The customer's own user id (e-mail, login name, number as string). Pseudonymised at once, never stored. */
@@ -8,7 +9,7 @@ export class RiskUserDto {
 
 export class RiskContextDto {
   /** The end user's IP as the customer's backend saw it. */
-  @IsIP() ip!: string;
+  @IsInetAddress() ip!: string;
   @IsOptional() @IsString() @MaxLength(1024) userAgent?: string;
   @IsOptional() @IsString() @MaxLength(256) acceptLanguage?: string;
 }

@@ -81,7 +81,8 @@ export class AdminInsightsRepository {
     if (f.reason) add((p) => `jsonb_path_query_array(a.reasons, '$[*].code') @> ${p}::jsonb`, JSON.stringify([f.reason]));
     if (f.userHash) add((p) => `a.account_id = (SELECT id FROM accounts WHERE tenant_id = $1 AND user_hash = ${p})`, f.userHash);
     if (f.accountId) add((p) => `a.account_id = ${p}::uuid`, f.accountId);
-    if (f.ip) add((p) => (f.ip!.includes('/') ? `a.ip <<= ${p}::cidr` : `a.ip = ${p}::inet`), f.ip);
+    // a block as inet, not cidr: cidr refuses host bits (fe80::1/64), inet containment ignores them
+    if (f.ip) add((p) => (f.ip!.includes('/') ? `a.ip <<= ${p}::inet` : `a.ip = ${p}::inet`), f.ip);
     if (f.deviceId) add((p) => `a.device_id = ${p}::uuid`, f.deviceId);
     if (f.country) add((p) => `a.country = ${p}`, f.country);
     if (f.label === 'none') clauses.push('a.label IS NULL');
