@@ -177,16 +177,7 @@ export class LoginScorer {
       return { answer: toAnswer(existing), scoredNow: false };
     }
     this.logger.debug({ msg: 'scored', tenantId: d.tenantId, assessmentId: d.assessmentId, decision: result.decision, score: result.score });
-    const answer: RiskAnswer = {
-      id: d.assessmentId,
-      decision: result.decision,
-      score: result.score,
-      scores: result.scores,
-      reasons: result.reasons,
-      device: recorded.deviceId ? { id: recorded.deviceId, status: recorded.deviceStatus ?? 'new' } : null,
-      degraded: false,
-      createdAt: new Date(now).toISOString(),
-    };
+    const answer = toAnswer({ ...result, id: d.assessmentId, deviceId: recorded.deviceId ?? null, deviceStatus: recorded.deviceStatus ?? null, createdAt: new Date(now) });
     // assessment.challenge / assessment.deny webhooks, once per assessment (the delivery id derives from it).
     const event = answer.decision === 'deny' ? 'assessment.deny' : 'assessment.challenge';
     if (answer.decision !== 'allow' && loaded.webhookEvents.includes(event)) {
@@ -233,7 +224,8 @@ export function deviceHistory(bundle: SignalBundle, loaded: LoginState, fuzzyThr
   };
 }
 
-export function toAnswer(a: AssessmentRow): RiskAnswer {
+/** The answer for a login, from its stored row or from what was just scored and recorded. */
+export function toAnswer(a: Pick<AssessmentRow, 'id' | 'decision' | 'score' | 'scores' | 'reasons' | 'deviceId' | 'deviceStatus' | 'createdAt'>): RiskAnswer {
   return {
     id: a.id,
     decision: a.decision,

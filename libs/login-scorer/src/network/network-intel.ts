@@ -58,10 +58,6 @@ class AsnTable4 {
     return new AsnTable4(start.slice(0, n), end.slice(0, n), asn.slice(0, n), org.slice(0, n), orgs);
   }
 
-  get size(): number {
-    return this.start.length;
-  }
-
   lookup(ip: number): { asn: number; org: string } | null {
     let lo = 0;
     let hi = this.start.length - 1;
@@ -147,10 +143,6 @@ export class NetworkIntel {
       readFile(asn('asn-ipv6-num.csv'), 'utf8'),
     ]);
     return new NetworkIntel(new Reader<any>(c4), new Reader<any>(c6), AsnTable4.parse(a4), AsnTable6.parse(a6));
-  }
-
-  get loaded(): boolean {
-    return !!this.city4;
   }
 
   lookup(ip: string): IpIntel {
