@@ -60,7 +60,7 @@ describe('durable outbox for score jobs (Redis stops, the api dies)', () => {
     expect(stored.bundle_id).not.toBeNull(); // scored with its signals, as it would have been without the outage
   });
 
-  it("writes a tenant's jobs in one statement: a job kept already, or twice in one write, is kept once", async () => {
+  it("keeps a job once: one kept already, or one twice in the same write (batching itself: producer.service.spec)", async () => {
     const outbox = env.api.get(OutboxRepository);
     // a name no relay can add, so the rows stay put while they are looked at
     const job = (jobId: string, priority: number | null) => ({ jobId, name: 'not-a-job', data: { tenantId: tenant.tenantId, jobId }, priority });

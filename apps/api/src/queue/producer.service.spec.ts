@@ -34,6 +34,29 @@ describe('ProducerService: a job neither Redis nor the outbox took', () => {
     clearInterval((p as unknown as { deferTimer?: NodeJS.Timeout }).deferTimer);
   });
 
+  it('hands what waited in memory to the outbox in one write per tenant, not one each', async () => {
+    jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    let postgresUp = false;
+    const put = jest.fn(async (_t: string, _job: unknown) => {
+      if (!postgresUp) throw new Error('PostgreSQL down');
+    });
+    const putMany = jest.fn(async (t: string, jobs: { jobId: string }[]) => {
+      for (const j of jobs) await put(t, j);
+    });
+    const p = make(put, putMany);
+    jest.spyOn(p, 'add').mockRejectedValue(new Error('Redis down'));
+    for (const id of ['score:a1', 'score:a2', 'score:a3']) p.addLater(JobName.ScoreLogin, data, id);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(p.deferredCount).toBe(3);
+
+    postgresUp = true;
+    putMany.mockClear();
+    await flush(p);
+    expect(putMany).toHaveBeenCalledTimes(1);
+    expect(putMany.mock.calls[0][1].map((j) => j.jobId)).toEqual(['score:a1', 'score:a2', 'score:a3']);
+    expect(p.deferredCount).toBe(0);
+  });
+
   it('stays in memory while neither answers', async () => {
     jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     const p = make(jest.fn().mockRejectedValue(new Error('PostgreSQL down')));

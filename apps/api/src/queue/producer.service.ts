@@ -274,16 +274,16 @@ export class ProducerService implements OnApplicationShutdown {
     if (this.flushing) return;
     this.flushing = true;
     try {
-      // Whichever is back first takes them: Redis, or the outbox (where any api process relays them
-      // later, so they no longer die with this one).
-      for (const [jobId, { name, data, priority }] of this.deferred) {
-        try {
-          await this.add(name, data, jobId, priority).catch(() => this.outbox.put(data.tenantId, { jobId, name, data, priority: priority ?? null }));
-          this.deferred.delete(jobId);
-        } catch {
-          return; // neither answers: next tick
-        }
-      }
+      // Whichever is back first takes them: Redis (one pipeline for all), else the outbox (batched per
+      // tenant; any api process relays them later, so they no longer die with this one).
+      const jobs = [...this.deferred];
+      const added = await Promise.allSettled(jobs.map(([jobId, { name, data, priority }]) => this.add(name, data, jobId, priority)));
+      const refused = jobs.filter((_, i) => added[i].status === 'rejected');
+      const kept = await Promise.allSettled(
+        refused.map(([jobId, { name, data, priority }]) => this.outboxWrites.add(data.tenantId, { jobId, name, data, priority: priority ?? null })),
+      );
+      jobs.forEach(([jobId], i) => added[i].status === 'fulfilled' && this.deferred.delete(jobId));
+      refused.forEach(([jobId], i) => kept[i].status === 'fulfilled' && this.deferred.delete(jobId));
       if (this.deferred.size === 0 && this.deferTimer) {
         clearInterval(this.deferTimer);
         this.deferTimer = undefined;
@@ -292,6 +292,7 @@ export class ProducerService implements OnApplicationShutdown {
       this.flushing = false;
     }
   }
+
 
   /** Jobs per queue and state, for the queue-depth gauges of /metrics. */
   async jobCounts(): Promise<Record<string, Record<string, number>>> {
@@ -310,6 +311,8 @@ export class ProducerService implements OnApplicationShutdown {
     if (this.deferTimer) clearInterval(this.deferTimer);
     // outbox writes still under way end (or fall back to memory) before the pool closes
     await Promise.race([Promise.allSettled([...this.puts]), new Promise((r) => setTimeout(r, ProducerService.CLOSE_TIMEOUT_MS).unref())]);
+    // said, not silent: a write still unanswered here may fail after this process is gone
+    if (this.puts.size) this.logger.error({ msg: 'shutting down with outbox writes unanswered: their jobs may be lost', jobs: this.puts.size });
     if (this.deferred.size) {
       await this.flushDeferred();
       if (this.deferred.size) this.logger.error({ msg: 'shutting down with jobs neither Redis nor PostgreSQL took', jobs: this.deferred.size });
