@@ -8,6 +8,7 @@ import { createDataSource } from '@kizuki/database';
 import { createAdmin } from '../../apps/cli/src/commands/admins';
 import { makeBundle } from '../helpers/factories';
 import { KizukiEnv } from '../helpers/kizuki-env';
+import { TcpProxy } from '../helpers/tcp-proxy';
 
 jest.setTimeout(60_000);
 
@@ -146,5 +147,45 @@ describe('console with a DATABASE_READ_URL that never answers', () => {
     expect(took[0]).toBeGreaterThan(1500); // the first read tried the replica (2 s connect timeout)
     expect(took[1]).toBeLessThan(1000); // then the primary at once
     expect(took[2]).toBeLessThan(1000);
+  });
+});
+
+describe('console with a replica that stops answering after it was in use', () => {
+  // the "replica" is the primary's own database reached through a proxy the test can silence
+  const proxy = new TcpProxy({ host: '127.0.0.1', port: 5432 });
+  let env: KizukiEnv;
+  beforeAll(async () => {
+    await proxy.start();
+    env = new KizukiEnv();
+    const readUrl = new URL(env.config.DATABASE_URL);
+    readUrl.port = String(proxy.port);
+    (env.config as { DATABASE_READ_URL?: string }).DATABASE_READ_URL = readUrl.toString();
+    await env.start();
+  });
+  afterAll(async () => {
+    await env.stop();
+    await proxy.stop();
+  });
+
+  it('goes back to the primary and leaves the replica alone, instead of waiting for it on every read', async () => {
+    const tenant = await env.createTenant('Hanging replica shop');
+    const { cookie } = await analystSession(env, tenant.tenantId, 'analyst@hanging.example');
+    const risk = await env.post('/v1/risk', { event: 'login', status: 'attempted', user: { id: 'kai@hanging.example' }, context: { ip: '203.0.113.12' } }, { authorization: `Bearer ${tenant.secretKey}` });
+    const read = async () => {
+      const started = performance.now();
+      const list = await fetch(`${env.baseUrl}/admin/api/logins`, { headers: { cookie } });
+      expect(list.status).toBe(200);
+      expect(((await list.json()) as { items: { id: string }[] }).items.map((x) => x.id)).toEqual([risk.body.id]);
+      return performance.now() - started;
+    };
+    await read();
+    expect(proxy.accepted).toBeGreaterThan(0); // the replica was in use
+
+    proxy.silence();
+    await read(); // finds its connection gone and a new one unanswered: the primary answers
+    const triesAfter = proxy.accepted;
+    const later = [await read(), await read()];
+    expect(proxy.accepted).toBe(triesAfter); // no new try at the replica within RETRY_AFTER_MS
+    for (const ms of later) expect(ms).toBeLessThan(1000);
   });
 });

@@ -10,14 +10,25 @@ export class TcpProxy {
   private server!: Server;
   private readonly sockets = new Set<Socket>();
   private cut = false;
+  private silent = false;
+  /** Connections accepted so far (forwarded, refused or held): how often a client tried. */
+  accepted = 0;
   port = 0;
 
   constructor(private readonly target: { host: string; port: number }) {}
 
   async start(): Promise<this> {
     this.server = createServer((client) => {
+      this.accepted++;
       if (this.cut) {
         client.destroy();
+        return;
+      }
+      if (this.silent) {
+        // accepted and never answered: the client waits out its own timeout
+        this.sockets.add(client);
+        client.on('close', () => this.sockets.delete(client));
+        client.on('error', () => undefined);
         return;
       }
       const upstream = createConnection(this.target);
@@ -41,8 +52,15 @@ export class TcpProxy {
     for (const s of this.sockets) s.destroy();
   }
 
+  /** The service "hangs": open connections are reset, new ones accepted but never answered. */
+  silence(): void {
+    this.silent = true;
+    for (const s of this.sockets) s.destroy();
+  }
+
   restore(): void {
     this.cut = false;
+    this.silent = false;
   }
 
   async stop(): Promise<void> {
