@@ -16,6 +16,7 @@ import type { SignalBundle } from '../libs/scoring/src/signals';
 import * as S from '../libs/scoring/src/testing/scenario';
 import { percentile, startStack, type Stack } from './lib/stack';
 import { openLoop, post, summarise, type Answer } from './lib/open-loop';
+import { ADMIN_URL } from './lib/scratch-db';
 import { describeYardstick, measureYardstick } from './lib/yardstick';
 
 const arg = (name: string, fallback: string) => {
@@ -87,7 +88,7 @@ async function apiGauge(apiUrls: string[], name: string): Promise<number> {
 
 async function main(): Promise<void> {
   // before anything of Kizuki runs: how fast this machine is today (bench/lib/yardstick.ts)
-  const yardstick = await measureYardstick(process.env.KIZUKI_BENCH_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+  const yardstick = await measureYardstick(ADMIN_URL);
   console.error(`[load] machine yardstick: ${describeYardstick(yardstick)}`);
   const stack: Stack = await startStack({ apis: APIS, workers: WORKERS, env: { LOG_LEVEL: 'error' } });
   const apiUrls = Array.from({ length: APIS }, (_, i) => stack.baseUrl.replace(/:(\d+)$/, (_m, p) => `:${Number(p) + i}`));

@@ -13,18 +13,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { Client } from 'pg';
 import { createDataSource, KeyedBatcher, OutboxRepository, type OutboxJob } from '@kizuki/database';
 import { JobName, jobIds, type ScoreLoginJobData } from '@kizuki/queue';
+import { withScratchDatabase } from './lib/scratch-db';
 import { percentile } from './lib/stack';
 
-const ADMIN_URL = process.env.KIZUKI_BENCH_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const arg = (name: string, dflt: string) => (process.argv.includes(`--${name}`) ? process.argv[process.argv.indexOf(`--${name}`) + 1] : dflt);
 const RATES = arg('rates', '500,1000,2000').split(',').map(Number);
 const SECONDS = Number(arg('seconds', '10'));
 
-async function admin(sql: string): Promise<void> {
-  const c = new Client({ connectionString: ADMIN_URL });
-  await c.connect();
-  await c.query(sql).finally(() => c.end());
-}
 
 /** CPU ticks used so far by each process whose command line names postgres, by pid. */
 function postgresTicks(): Map<string, number> {
@@ -100,41 +95,37 @@ async function step(write: (tenantId: string, job: OutboxJob) => Promise<void>, 
 }
 
 async function main(): Promise<void> {
-  const name = `kizuki_outboxbench_${randomBytes(4).toString('hex')}`;
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  const db = createDataSource({ url: url.toString(), poolSize: 10 });
-  const pg = new Client({ connectionString: url.toString() });
-  try {
-    await db.initialize();
-    await db.runMigrations({ transaction: 'each' });
-    await pg.connect();
-    const tenantId = randomUUID();
-    await pg.query(`INSERT INTO tenants (id, name) VALUES ($1, 'bench')`, [tenantId]);
-    const outbox = new OutboxRepository(db);
-    const batcher = new KeyedBatcher<OutboxJob>((t, jobs) => outbox.putMany(t, jobs), 500, 10);
-    const ways = {
-      'one transaction per job': (t: string, j: OutboxJob) => outbox.put(t, j),
-      'per tenant, 10 ms, one statement': (t: string, j: OutboxJob) => batcher.add(t, j),
-    };
-    const rows: string[] = [];
-    for (const rate of RATES) {
-      for (const [way, write] of Object.entries(ways)) {
-        await pg.query(`TRUNCATE score_outbox`);
-        const r = await step(write, tenantId, rate, pg);
-        console.error(`[outbox] ${way}: ${JSON.stringify(r)}`);
-        rows.push(`| ${way} | ${rate} | ${r.p50} | ${r.p99} | ${r.max} | ${r.commits} | ${r.postgresCpuPct} |`);
+  await withScratchDatabase('outboxbench', async (url) => {
+    const db = createDataSource({ url, poolSize: 10 });
+    const pg = new Client({ connectionString: url });
+    try {
+      await db.initialize();
+      await pg.connect();
+      const tenantId = randomUUID();
+      await pg.query(`INSERT INTO tenants (id, name) VALUES ($1, 'bench')`, [tenantId]);
+      const outbox = new OutboxRepository(db);
+      const batcher = new KeyedBatcher<OutboxJob>((t, jobs) => outbox.putMany(t, jobs), 500, 10);
+      const ways = {
+        'one transaction per job': (t: string, j: OutboxJob) => outbox.put(t, j),
+        'per tenant, 10 ms, one statement': (t: string, j: OutboxJob) => batcher.add(t, j),
+      };
+      const rows: string[] = [];
+      for (const rate of RATES) {
+        for (const [way, write] of Object.entries(ways)) {
+          await pg.query(`TRUNCATE score_outbox`);
+          const r = await step(write, tenantId, rate, pg);
+          console.error(`[outbox] ${way}: ${JSON.stringify(r)}`);
+          rows.push(`| ${way} | ${rate} | ${r.p50} | ${r.p99} | ${r.max} | ${r.commits} | ${r.postgresCpuPct} |`);
+        }
       }
+      console.log('| outbox write | jobs/s | p50 ms | p99 ms | max ms | transactions | PostgreSQL CPU % |');
+      console.log('| --- | --: | --: | --: | --: | --: | --: |');
+      for (const r of rows) console.log(r);
+    } finally {
+      await pg.end().catch(() => undefined);
+      await db.destroy().catch(() => undefined);
     }
-    console.log('| outbox write | jobs/s | p50 ms | p99 ms | max ms | transactions | PostgreSQL CPU % |');
-    console.log('| --- | --: | --: | --: | --: | --: | --: |');
-    for (const r of rows) console.log(r);
-  } finally {
-    await pg.end().catch(() => undefined);
-    await db.destroy().catch(() => undefined);
-    await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  }
+  });
 }
 
 main().catch((e) => {

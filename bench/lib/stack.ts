@@ -5,12 +5,11 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { deleteRedisPrefix } from '../../test/helpers/redis-prefix';
-import { Client } from 'pg';
+import { ADMIN_URL, admin } from './scratch-db';
 
 export const ROOT = resolve(__dirname, '../..');
 // Extra node flags for the api/worker processes, e.g. KIZUKI_BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'.
 const NODE_ARGS = (process.env.KIZUKI_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-const ADMIN_URL = process.env.KIZUKI_BENCH_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export interface Stack {
   baseUrl: string;
@@ -87,16 +86,6 @@ export async function startStack(options: { apis?: number; workers?: number; env
       await deleteRedisPrefix(env.REDIS_URL, env.KIZUKI_REDIS_PREFIX);
     },
   };
-}
-
-async function admin(sql: string): Promise<void> {
-  const c = new Client({ connectionString: ADMIN_URL });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
 }
 
 export function percentile(sorted: number[], p: number): number {
