@@ -2,6 +2,7 @@ import { createDataSource } from '@kizuki/database';
 import { createAdmin } from '../../apps/cli/src/commands/admins';
 import { makeBundle } from '../helpers/factories';
 import { KizukiEnv } from '../helpers/kizuki-env';
+import { until } from '../helpers/until';
 
 jest.setTimeout(60_000);
 
@@ -163,9 +164,9 @@ describe('admin console API: roles, tenant isolation, labels, lists, policy, key
     expect(r.status).toBe(200);
     const fb = await env.sql<{ source: string; applied_at: Date | null }>(`SELECT source, applied_at FROM feedback WHERE assessment_id = $1`, [aLogins[0]]);
     expect(fb[0].source).toBe('console');
-    await waitFor(async () => (await env.sql(`SELECT applied_at FROM feedback WHERE assessment_id = $1 AND applied_at IS NOT NULL`, [aLogins[0]])).length === 1);
+    await until(async () => (await env.sql(`SELECT applied_at FROM feedback WHERE assessment_id = $1 AND applied_at IS NOT NULL`, [aLogins[0]])).length === 1);
     if (detail.body.device) {
-      await waitFor(async () => (await env.sql<{ status: string }>(`SELECT status FROM devices WHERE id = $1`, [detail.body.device.id]))[0].status === 'fraud');
+      await until(async () => (await env.sql<{ status: string }>(`SELECT status FROM devices WHERE id = $1`, [detail.body.device.id]))[0].status === 'fraud');
     }
     const policy = { thresholds: { challenge: 30, deny: 70 }, fallbackDecision: 'challenge', shadowMode: false, detectors: { typing: true } };
     expect((await call('PUT', '/admin/api/policy', s.analyst, policy)).status).toBe(403);
@@ -242,11 +243,3 @@ describe('admin console API: roles, tenant isolation, labels, lists, policy, key
   });
 });
 
-async function waitFor(check: () => Promise<boolean>, ms = 10_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('condition not met in time');
-}

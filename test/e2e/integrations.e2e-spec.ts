@@ -7,22 +7,12 @@ import { KizukiClient, kizukiLogin, verifyWebhookSignature, WebhookSignatureErro
 import { makeBundle } from '../helpers/factories';
 import { freePort } from '../helpers/free-port';
 import { KizukiEnv } from '../helpers/kizuki-env';
+import { until } from '../helpers/until';
 
 jest.setTimeout(90_000);
 
 const ORIGIN = 'https://shop.example';
 const PASSWORD = 'correct horse battery staple';
-
-
-async function until<T>(fn: () => Promise<T | undefined | null | false>, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** A customer's webhook receiver on 127.0.0.1 (allowed here by WEBHOOKS_ALLOW_PRIVATE_TARGETS). */
 class Receiver {

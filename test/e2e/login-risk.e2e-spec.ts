@@ -1,5 +1,6 @@
 import { makeBundle } from '../helpers/factories';
 import { KizukiEnv } from '../helpers/kizuki-env';
+import { until } from '../helpers/until';
 
 jest.setTimeout(30_000);
 
@@ -52,7 +53,7 @@ describe('login risk path (real PostgreSQL, Redis, BullMQ, api and worker)', () 
 
     const f = await env.post('/v1/feedback', { assessmentId: r2.body.id, label: 'fraud' }, { authorization: `Bearer ${a.secretKey}` });
     expect(f.status).toBe(200);
-    await waitFor(async () => (await env.sql<{ status: string }>(`SELECT status FROM devices`))[0]?.status === 'fraud');
+    await until(async () => (await env.sql<{ status: string }>(`SELECT status FROM devices`))[0]?.status === 'fraud');
     const g = await env.get(`/v1/assessments/${r2.body.id}`, { authorization: `Bearer ${a.secretKey}` });
     expect(g.body).toMatchObject({ id: r2.body.id, label: 'fraud' });
   });
@@ -194,18 +195,10 @@ describe('login risk path (real PostgreSQL, Redis, BullMQ, api and worker)', () 
       expect(r.ms).toBeGreaterThanOrEqual(env.config.RISK_TIMEOUT_MS - 50);
       // The login is not lost: when the worker returns, it is scored under the same id.
       await env.startWorker();
-      await waitFor(async () => (await env.sql(`SELECT id FROM assessments WHERE id = $1`, [r.body.id])).length === 1);
+      await until(async () => (await env.sql(`SELECT id FROM assessments WHERE id = $1`, [r.body.id])).length === 1);
     } finally {
       await env.startWorker();
     }
   });
 });
 
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('condition not met in time');
-}

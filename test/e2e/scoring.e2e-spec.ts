@@ -9,6 +9,7 @@ import { loadTorList } from '../../apps/cli/src/commands/tor';
 import { humanBundle, makePerson } from '../../libs/scoring/src/testing/scenario';
 import { makeBundle } from '../helpers/factories';
 import { KizukiEnv } from '../helpers/kizuki-env';
+import { until } from '../helpers/until';
 
 jest.setTimeout(120_000);
 
@@ -82,7 +83,7 @@ describe('scoring (real api, worker, PostgreSQL, Redis)', () => {
       const f = await env.post('/v1/feedback', { assessmentId: r.body.id, label: 'challenge_passed' }, { authorization: `Bearer ${t.secretKey}` });
       expect(f.status).toBe(200);
     }
-    await waitFor(async () => (await profileOf()).trusted_logins === before.trusted_logins + 1);
+    await until(async () => (await profileOf()).trusted_logins === before.trusted_logins + 1);
     await new Promise((res) => setTimeout(res, 300));
     const after = await profileOf();
     expect(after.trusted_logins).toBe(before.trusted_logins + 1);
@@ -152,11 +153,3 @@ describe('scoring (real api, worker, PostgreSQL, Redis)', () => {
   });
 });
 
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('condition not met in time');
-}

@@ -4,19 +4,12 @@ import { createAdmin } from '../../apps/cli/src/commands/admins';
 import { createDataSource } from '@kizuki/database';
 import { makeBundle } from '../helpers/factories';
 import { KizukiEnv } from '../helpers/kizuki-env';
+import { until } from '../helpers/until';
 
 jest.setTimeout(120_000);
 
 const ORIGIN = 'https://shop.example';
 type Tenant = { tenantId: string; publishableKey: string; secretKey: string };
-
-async function until(fn: () => Promise<boolean>, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await fn())) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 function riskBody(user: string, requestToken?: string) {
   return { ...(requestToken ? { requestToken } : {}), event: 'login', status: 'attempted', user: { id: user }, context: { ip: '203.0.113.5', userAgent: 'Mozilla/5.0' } };

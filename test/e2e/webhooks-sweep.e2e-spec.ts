@@ -9,18 +9,9 @@ import { generateWebhookSecret, JobName, QueueName, sealWebhookSecret, type Swee
 import { WEBHOOK_SWEEP_EVERY_MS, WEBHOOK_SWEEP_SCHEDULER_ID } from '../../apps/worker/src/webhooks/sweep-webhooks.job';
 import { verifyWebhookSignature } from '../../libs/client/src';
 import { KizukiEnv } from '../helpers/kizuki-env';
+import { until } from '../helpers/until';
 
 jest.setTimeout(90_000);
-
-async function until<T>(fn: () => Promise<T | undefined | null | false>, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('webhooks: the sweep re-queues pending deliveries', () => {
   const env = new KizukiEnv({ WEBHOOKS_ALLOW_PRIVATE_TARGETS: 'true' });
