@@ -12,3 +12,4 @@ export type { PointerAccountProfile, PointerFeatures } from './pointer';
 export { deviceSimilarity, matchDevice, deviceStatusOf, type DeviceCandidate } from './device/device-match';
 export { distanceKm, isHostingNetwork, HOSTING_ASNS } from './network/geo';
 export { networkPrefix } from './network/prefix';
+export { canonicalIp, parseIp, parseCidr, formatIp, embeddedIpv4, type ParsedIp, type ParsedCidr } from './network/ip';
