@@ -37,7 +37,7 @@ export class PartitionLocks1764490800000 implements MigrationInterface {
   }
 }
 
-const LOAD = `
+export const LOAD = `
 CREATE OR REPLACE FUNCTION kizuki_score_load(
         p_tenant uuid, p_user_hash text, p_visitor text, p_storage text, p_token uuid, p_ip text,
         p_idempotency_key text, p_bundle uuid, p_asn text, p_country text, p_bundle_near timestamptz)

@@ -1,40 +1,28 @@
-import { isIP } from 'node:net';
-import { inetFamily } from '../common/inet';
 import { isUuid } from '@kizuki/crypto';
+import { canonicalIp, parseCidr } from '@kizuki/scoring';
 
 export type ListKindName = 'ip' | 'cidr' | 'device' | 'user' | 'asn' | 'country';
 
 
 /**
- * A list value as the scoring side compares it (ListRepository.matches), or an error message.
- * IPv4-mapped IPv6 is unwrapped like client IPs are; a CIDR must name its network address
- * (PostgreSQL's cidr refuses host bits, and a bad value there would break every match).
+ * A list value as the scoring side compares it (kizuki_score_load), or an error message.
+ * Addresses and blocks are canonical like client IPs (canonicalIp: IPv4-mapped unwrapped, RFC 5952
+ * IPv6); a CIDR must name its network address, in either family (PostgreSQL's cidr refuses host
+ * bits, and a bad value there would break every match).
  * `user` values are pseudonymised by the caller.
  */
 export function normaliseListValue(kind: ListKindName, raw: string): { value: string } | { error: string } {
   const v = raw.trim();
   switch (kind) {
     case 'ip': {
-      const ip = v.startsWith('::ffff:') && isIP(v.slice(7)) === 4 ? v.slice(7) : v;
-      return inetFamily(ip) ? { value: ip.toLowerCase() } : { error: `${raw} is not an IPv4 or IPv6 address` };
+      const ip = canonicalIp(v);
+      return ip ? { value: ip } : { error: `${raw} is not an IPv4 or IPv6 address` };
     }
     case 'cidr': {
-      const m = /^([^/]+)\/(\d{1,3})$/.exec(v);
-      const family = m ? inetFamily(m[1]) : 0;
-      if (!m || !family) return { error: `${raw} is not a CIDR block like 203.0.113.0/24` };
-      const bits = Number(m[2]);
-      if (bits > (family === 4 ? 32 : 128)) return { error: `${raw}: the prefix length is too long` };
-      if (family === 4) {
-        const n = m[1].split('.').reduce((acc, o) => acc * 256 + Number(o), 0);
-        const size = 2 ** (32 - bits);
-        const net = n - (n % size);
-        if (net !== n) {
-          const o = [24, 16, 8, 0].map((s) => Math.floor(net / 2 ** s) % 256).join('.');
-          return { error: `${raw} has host bits set: did you mean ${o}/${bits}?` };
-        }
-        return { value: `${m[1]}/${bits}` };
-      }
-      return { value: `${m[1].toLowerCase()}/${bits}` };
+      const block = parseCidr(v);
+      if (!block) return { error: `${raw} is not a CIDR block like 203.0.113.0/24` };
+      if (block.hostBits) return { error: `${raw} has host bits set: did you mean ${block.network}/${block.bits}?` };
+      return { value: `${block.network}/${block.bits}` };
     }
     case 'device':
       return isUuid(v) ? { value: v.toLowerCase() } : { error: 'device must be a Kizuki device id (uuid), as shown on the login or account screen' };

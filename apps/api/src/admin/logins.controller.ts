@@ -15,7 +15,7 @@ import { Admin, AdminGuard, Roles } from './auth/admin.guard';
 import type { AdminPrincipal } from './auth/admin-session.service';
 import { isUuid } from '@kizuki/crypto';
 import { decodeCursor, encodeCursor } from './cursor';
-import { inetFamily } from '../common/inet';
+import { canonicalIp, parseCidr } from '@kizuki/scoring';
 import { maskIp } from './ip-mask';
 import { typingView } from './typing-view';
 
@@ -34,21 +34,21 @@ export class LoginsController {
   ) {}
 
   private filter(p: AdminPrincipal, q: LoginsQueryDto): LoginFilter {
+    let ip: string | undefined;
     if (q.ip) {
       // Viewers see truncated IPs; they cannot look a full one up either.
       if (p.role === 'viewer') throw AdminErrors.forbidden();
-      const [addr, bits] = q.ip.split('/');
-      const family = inetFamily(addr);
-      if (!family || (bits !== undefined && !(/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128)))) {
-        throw AdminErrors.invalid('ip must be an IP address or a CIDR block.');
-      }
+      const block = parseCidr(q.ip);
+      // a block as written (host bits kept): inet containment ignores them
+      ip = canonicalIp(q.ip) ?? (block ? `${block.address}/${block.bits}` : undefined);
+      if (!ip) throw AdminErrors.invalid('ip must be an IP address or a CIDR block.');
     }
     return {
       decision: q.decision,
       reason: q.reason,
       userHash: q.user ? pseudonymiseUser(this.config.KIZUKI_SECRET, p.tenantId, q.user) : undefined,
       accountId: q.account,
-      ip: q.ip,
+      ip,
       deviceId: q.device,
       country: q.country?.toUpperCase(),
       label: q.label,

@@ -1,5 +1,5 @@
-import { BlockList, isIP } from 'node:net';
-import { inetFamily } from './inet';
+import { BlockList } from 'node:net';
+import { canonicalIp, parseCidr } from '@kizuki/scoring';
 
 /**
  * The client's IP for requests that come straight from browsers (collect): the socket address,
@@ -14,11 +14,11 @@ export class ClientIpResolver {
     const entries = trustedProxies.split(',').map((s) => s.trim()).filter(Boolean);
     this.any = entries.length > 0;
     for (const entry of entries) {
-      const [addr, bits] = entry.split('/');
-      const family = isIP(addr) === 6 ? 'ipv6' : 'ipv4';
-      if (!isIP(addr)) throw new Error(`TRUSTED_PROXIES: '${entry}' is not an IP or CIDR`);
-      if (bits === undefined) this.trusted.addAddress(addr, family);
-      else this.trusted.addSubnet(addr, Number(bits), family);
+      const addr = canonicalIp(entry);
+      const block = addr ? null : parseCidr(entry);
+      if (addr) this.trusted.addAddress(addr, addr.includes(':') ? 'ipv6' : 'ipv4');
+      else if (block) this.trusted.addSubnet(block.network, block.bits, block.network.includes(':') ? 'ipv6' : 'ipv4');
+      else throw new Error(`TRUSTED_PROXIES: '${entry}' is not an IP or CIDR`);
     }
   }
 
@@ -37,14 +37,14 @@ export class ClientIpResolver {
   }
 
   private isTrusted(ip: string): boolean {
-    return this.trusted.check(ip, isIP(ip) === 6 ? 'ipv6' : 'ipv4');
+    return this.trusted.check(ip, ip.includes(':') ? 'ipv6' : 'ipv4');
   }
 }
 
-/** Strips IPv4-mapped IPv6 (::ffff:1.2.3.4) and rejects what is not an IP. */
+/**
+ * The canonical address (canonicalIp: ::ffff:1.2.3.4 is 1.2.3.4), or null for what is not one —
+ * an IPv6 zone included, which the database cannot store: the bundle then keeps no address.
+ */
 export function normalise(ip: string | undefined): string | null {
-  if (!ip) return null;
-  const v = ip.startsWith('::ffff:') && isIP(ip.slice(7)) === 4 ? ip.slice(7) : ip;
-  // an address the database cannot store (an IPv6 zone) is no client address: the bundle keeps none
-  return inetFamily(v) ? v : null;
+  return ip ? canonicalIp(ip) : null;
 }

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { KizukiConfig } from '@kizuki/config';
 import { deterministicUuid, pseudonymiseUser, sha256Hex, verifyRequestToken } from '@kizuki/crypto';
 import { LoginScorer } from '@kizuki/login-scorer';
+import { canonicalIp } from '@kizuki/scoring';
 import { JobName, jobIds, type RiskAnswer, type ScoreLoginJobData } from '@kizuki/queue';
 import type { AuthenticatedTenant } from '../auth/api-key.service';
 import { withDeadline } from '../common/deadline';
@@ -171,7 +172,8 @@ export class RiskService implements OnModuleDestroy {
       event: dto.event,
       status: dto.status,
       userHash,
-      context: { ip: dto.context.ip, userAgent: dto.context.userAgent ?? null, acceptLanguage: dto.context.acceptLanguage ?? null },
+      // canonical (IsInetAddress let only addresses through): one client, one text, in the database and in Redis
+      context: { ip: canonicalIp(dto.context.ip) ?? dto.context.ip, userAgent: dto.context.userAgent ?? null, acceptLanguage: dto.context.acceptLanguage ?? null },
       token,
     };
   }

@@ -1,17 +1,21 @@
 import { readFile } from 'node:fs/promises';
-import { isIP } from 'node:net';
+import { canonicalIp } from '@kizuki/scoring';
 import type { DataSource } from 'typeorm';
 
 /**
  * Addresses of a Tor exit list: one IP per line (the bulk exit list), or the exit-addresses
- * format ("ExitAddress 192.0.2.1 2026-01-01 00:00:00"). Comments (#) and other words are ignored.
+ * format ("ExitAddress 192.0.2.1 2026-01-01 00:00:00"), in canonical text (canonicalIp). Comments (#)
+ * and other words are ignored.
  */
 export function parseTorList(text: string): string[] {
   const out = new Set<string>();
   for (const raw of text.split(/\r?\n/)) {
     const line = raw.replace(/#.*/, '').trim();
     if (!line) continue;
-    for (const word of line.split(/\s+/)) if (isIP(word)) out.add(word);
+    for (const word of line.split(/\s+/)) {
+      const ip = canonicalIp(word);
+      if (ip) out.add(ip);
+    }
   }
   return [...out];
 }
