@@ -1,5 +1,6 @@
-import { BlockList, isIP } from 'node:net';
+import { BlockList } from 'node:net';
 import { lookup } from 'node:dns/promises';
+import { embeddedIpv4, formatIp, parseIp } from '@kizuki/scoring';
 
 // Where a webhook may never go unless WEBHOOKS_ALLOW_PRIVATE_TARGETS is on (development):
 // private, loopback, link-local (cloud metadata at 169.254.169.254), CGNAT, unspecified,
@@ -15,18 +16,19 @@ for (const [net, bits] of [
   ['fc00::', 7], ['fe80::', 10], ['fec0::', 10], ['ff00::', 8],
 ] as const) BLOCKED.addSubnet(net, bits, 'ipv6');
 
-/** True for an address a webhook must not reach by default. */
+/**
+ * True for an address a webhook must not reach by default. Decided on the parsed address, not its
+ * spelling: an IPv6 address that carries an IPv4 one in its last 32 bits (mapped ::ffff:0:0/96,
+ * compatible ::/96, translated ::ffff:0:0:0/96, NAT64 64:ff9b::/96) may reach that IPv4 host, a
+ * private one included — [::127.0.0.1], which URL parsing turns into [::7f00:1], is loopback — and
+ * is never a legitimate target, so all are refused, whatever IPv4 address they carry.
+ */
 export function isPrivateAddress(address: string): boolean {
-  const family = isIP(address);
-  if (family === 4) return BLOCKED.check(address, 'ipv4');
-  if (family === 6) {
-    const lower = address.toLowerCase();
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(lower) ?? /^::(\d+\.\d+\.\d+\.\d+)$/.exec(lower);
-    // IPv4 mapped into or compatible with IPv6: never a legitimate webhook target.
-    if (mapped || /^::ffff:[0-9a-f]{1,4}:[0-9a-f]{1,4}$/.test(lower)) return true;
-    return BLOCKED.check(address, 'ipv6');
-  }
-  return true;
+  const parsed = parseIp(address);
+  if (!parsed) return true;
+  if (parsed.family === 4) return BLOCKED.check(formatIp(parsed), 'ipv4');
+  if (embeddedIpv4(parsed)) return true;
+  return BLOCKED.check(formatIp(parsed), 'ipv6');
 }
 
 export type TargetCheck =
@@ -50,7 +52,8 @@ export async function checkWebhookTarget(raw: string, allowPrivate: boolean, res
   if (url.username || url.password) return { ok: false, reason: 'no credentials in the URL' };
   const host = url.hostname.replace(/^\[|\]$/g, '');
   let addresses: { address: string; family: 4 | 6 }[];
-  if (isIP(host)) addresses = [{ address: host, family: isIP(host) as 4 | 6 }];
+  const literal = parseIp(host);
+  if (literal) addresses = [{ address: formatIp(literal), family: literal.family }];
   else {
     try {
       addresses = await resolve(host);
