@@ -146,4 +146,16 @@ describe('IP addresses: one client, one address; console input refused with 400,
       expect([ip, page.status, page.body.error?.code]).toEqual([ip, 400, 'VALIDATION_FAILED']);
     }
   });
+
+  it.each(['/admin/api/logins', '/admin/api/audit', '/admin/api/webhooks/deliveries'])('%s: a cursor with an instant PostgreSQL would refuse is a 400', async (path) => {
+    const id = '0b7e7c1e-2f6a-4c43-9b1e-3f0a8d1c2e4f';
+    for (const at of ['99999', '2024-02-30', 'March 7', '2024-02-30T10:00:00Z', '+275760-09-13T00:00:00.000Z']) {
+      const cursor = Buffer.from(`${at}|${id}`).toString('base64url');
+      const page = await call('GET', `${path}?cursor=${cursor}`);
+      expect([at, page.status, page.body.error?.code]).toEqual([at, 400, 'VALIDATION_FAILED']);
+    }
+    // a cursor the api wrote still pages
+    const good = Buffer.from(`2026-12-04T13:45:01.123456Z|${id}`).toString('base64url');
+    expect((await call('GET', `${path}?cursor=${good}`)).status).toBe(200);
+  });
 });
