@@ -1,9 +1,11 @@
-// Fuzzes every public endpoint of a production build (bench/lib/stack.ts: separate api and worker
+// Fuzzes every public endpoint (and the console's list reads) of a production build (bench/lib/stack.ts: separate api and worker
 // processes) with fast-check: --n cases per endpoint (default 10,000), 8 in flight. Prints, per
 // endpoint, the cases sent and the status histogram, and fails on any 5xx, dropped connection or
 // api crash.   npx tsx bench/fuzz.ts [--n 10000] [--seed 42]
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { ENDPOINTS, runFuzz, sampleRequests } from './lib/fuzz-cases';
-import { startStack } from './lib/stack';
+import { ROOT, startStack } from './lib/stack';
 
 async function main(): Promise<void> {
   const arg = (name: string) => (process.argv.includes(name) ? Number(process.argv[process.argv.indexOf(name) + 1]) : undefined);
@@ -19,7 +21,14 @@ async function main(): Promise<void> {
     await pg.query(`UPDATE tenants SET origins = ARRAY['https://shop.example'] WHERE id = $1`, [stack.tenant.tenantId]);
     await pg.end();
     await new Promise((r) => setTimeout(r, 31_000)); // the api's key cache (30 s) picks up the origin
-    const keys = { ...stack.tenant, origin: 'https://shop.example' };
+    // a console session for the console's list reads (cursors, ?ip=)
+    const password = 'fuzz console password';
+    const made = spawnSync(process.execPath, [join(ROOT, 'dist/apps/cli/main.js'), 'admins', 'create', '--tenant', stack.tenant.tenantId, '--email', 'fuzz@example.jp', '--role', 'admin'], { env: stack.env, input: password, encoding: 'utf8' });
+    if (made.status !== 0) throw new Error(made.stderr);
+    const signIn = await fetch(`${stack.baseUrl}/admin/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'fuzz@example.jp', password }) });
+    if (!signIn.ok) throw new Error(`console sign-in: ${signIn.status}`);
+    const adminCookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0];
+    const keys = { ...stack.tenant, origin: 'https://shop.example', adminCookie };
     const rows: Record<string, unknown>[] = [];
     for (const endpoint of ENDPOINTS) {
       const started = Date.now();

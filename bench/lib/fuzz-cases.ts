@@ -9,6 +9,8 @@ export interface FuzzKeys {
   publishableKey: string;
   secretKey: string;
   origin: string;
+  /** a console session (cookie header value) for the console reads; without it they are all 401 */
+  adminCookie?: string;
 }
 
 export interface FuzzRequest {
@@ -18,8 +20,19 @@ export interface FuzzRequest {
   body?: Buffer;
 }
 
-export type Endpoint = 'collect' | 'risk' | 'feedback' | 'assessments' | 'users' | 'admin-login';
-export const ENDPOINTS: Endpoint[] = ['collect', 'risk', 'feedback', 'assessments', 'users', 'admin-login'];
+export type Endpoint = 'collect' | 'risk' | 'feedback' | 'assessments' | 'users' | 'admin-login' | 'console';
+export const ENDPOINTS: Endpoint[] = ['collect', 'risk', 'feedback', 'assessments', 'users', 'admin-login', 'console'];
+
+/** Spellings of addresses and blocks: canonical or not, mapped, embedded, zoned, malformed (issue 15). */
+const IP_SHAPES = [
+  '203.0.113.7', '::ffff:203.0.113.7', '::FFFF:cb00:7107', '2001:4860:0:0:0:0:0:8888', '2001:4860::8888', '::127.0.0.1', '::ffff:0:7f00:1',
+  '64:ff9b::10.0.0.1', 'fe80::1%eth0', '01.2.3.4', '1.2.3.256', '1.2.3', '1::2::3', '[::1]', ' 1.2.3.4', '1.2.3.4/24', '1.2.3.4/24/1', '1.2.3.4/33',
+  '::ffff:203.0.113.0/120', '2001:db8::1/64', '1.2.3.4/', '/24', '1.2.3.4/024', '::/0', '0.0.0.0/0',
+];
+
+/** Cursor instants: what the api writes, and what Date.parse takes but PostgreSQL refuses (issue 15). */
+const INSTANTS = ['2026-12-04T13:45:01.123456Z', '2026-12-04T13:45:01.123Z', '99999', '2024-02-30', 'March 7', '2024-02-30T10:00:00Z',
+  '+275760-09-13T00:00:00.000Z', '0000-01-01T00:00:00Z', '2024-01-01T24:00:00Z', '2024-01-01T00:00:00+09:00', '', '1e999', 'null'];
 
 // Tokens that JSON.stringify cannot produce are written as markers and swapped in the text.
 const RAW: Record<string, string> = {
@@ -114,6 +127,7 @@ const bodyArb = (e: Endpoint): fc.Arbitrary<{ body: Buffer; type: string }> => {
     { weight: 1, arbitrary: nasty.map((v) => json(serialise(v))) },
     { weight: 1, arbitrary: fc.constantFrom('{"__proto__":{"admin":true}}', '{"constructor":{"prototype":{"x":1}}}', '{', '}', '[]', 'null', '""', '{"a":NaN}', '{"a":1e999}', '\u0000', '{}{}', `{"x":"${'\\u0000'.repeat(100)}"}`).map(json) },
     { weight: 1, arbitrary: fc.uint8Array({ minLength: 1, maxLength: 200 }).map((b) => ({ body: Buffer.concat([Buffer.from('{"x":"'), Buffer.from([0xff, 0xfe, 0xc3, 0x28, ...b]), Buffer.from('"}')]), type: 'application/json' })) },
+    ...(tpl.context ? [{ weight: 1, arbitrary: fc.constantFrom(...IP_SHAPES).map((ip) => json(serialise(setAt(tpl, ['context', 'ip'], ip, 'set')))) }] : []),
     { weight: 1, arbitrary: fc.constantFrom(70_000, 200_000, 1_100_000).map((n) => json(`{"x":"${'a'.repeat(n)}"}`)) },
     { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...CONTENT_TYPES), fc.string({ maxLength: 200 })).map(([type, s]) => ({ body: Buffer.from(s.length ? s : serialise(tpl)), type })) },
   );
@@ -138,6 +152,17 @@ export function endpointArbitrary(e: Endpoint, keys: FuzzKeys): fc.Arbitrary<Fuz
       return withBody('POST', '/v1/feedback', sk);
     case 'admin-login':
       return withBody('POST', '/admin/api/auth/login', {});
+    case 'console': {
+      // the console's list reads: keyset cursors and the ?ip= filter
+      const text = fc.oneof(fc.constantFrom(...INSTANTS), fc.date({ noInvalidDate: true }).map((d) => d.toISOString()), fc.string({ maxLength: 30 }));
+      const cursor = fc.oneof(
+        fc.tuple(text, fc.oneof(fc.uuid(), fc.string({ maxLength: 40 }))).map(([at, id]) => Buffer.from(`${at}|${id}`).toString('base64url')),
+        fc.string({ maxLength: 60 }),
+      );
+      const query = fc.record({ cursor, ip: fc.oneof(fc.constantFrom(...IP_SHAPES), fc.string({ maxLength: 40 })) }, { requiredKeys: [] });
+      const path = fc.constantFrom('/admin/api/logins', '/admin/api/audit', '/admin/api/webhooks/deliveries');
+      return fc.tuple(path, query).map(([p, q]) => ({ method: 'GET', path: `${p}?${new URLSearchParams(q as Record<string, string>)}`, headers: keys.adminCookie ? { cookie: keys.adminCookie } : ({} as Record<string, string>) }));
+    }
     case 'assessments':
       return segment.map((id) => ({ method: 'GET', path: `/v1/assessments/${id}`, headers: sk }));
     case 'users':

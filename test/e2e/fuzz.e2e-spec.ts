@@ -1,4 +1,6 @@
+import { createDataSource } from '@kizuki/database';
 import { ENDPOINTS, runFuzz, sampleRequests } from '../../bench/lib/fuzz-cases';
+import { createAdmin } from '../../apps/cli/src/commands/admins';
 import { makeBundle } from '../helpers/factories';
 import { KizukiEnv } from '../helpers/kizuki-env';
 
@@ -9,16 +11,27 @@ const ORIGIN = 'https://shop.example';
 
 /**
  * A sample of bench/fuzz.ts (which sends ≥ 10,000 cases per endpoint): hostile input on every
- * public endpoint gets a 4xx, never a 5xx or a dropped connection, and the api keeps serving.
+ * public endpoint (and the console's list reads) gets a 4xx, never a 5xx or a dropped connection, and the api keeps serving.
  */
 describe(`fuzzing every public endpoint (${PER_ENDPOINT} cases each)`, () => {
   // rate limits off: the point is what the handlers do with the input
   const env = new KizukiEnv({ RATE_LIMIT_PER_KEY: '0', RATE_LIMIT_PER_IP: '0' });
-  let keys: { publishableKey: string; secretKey: string; origin: string };
+  let keys: { publishableKey: string; secretKey: string; origin: string; adminCookie: string };
 
   beforeAll(async () => {
     await env.start();
-    keys = { ...(await env.createTenant('Fuzz', [ORIGIN])), origin: ORIGIN };
+    const tenant = await env.createTenant('Fuzz', [ORIGIN]);
+    // a console session for the console's list reads (cursors, ?ip=)
+    const db = createDataSource({ url: env.config.DATABASE_URL, poolSize: 1 });
+    await db.initialize();
+    try {
+      await createAdmin(db, tenant.tenantId, 'fuzz@example.jp', 'admin', 'fuzz console password');
+    } finally {
+      await db.destroy();
+    }
+    const signIn = await env.post('/admin/api/auth/login', { email: 'fuzz@example.jp', password: 'fuzz console password' });
+    expect(signIn.status).toBe(200);
+    keys = { ...tenant, origin: ORIGIN, adminCookie: (signIn.headers.get('set-cookie') ?? '').split(';')[0] };
   });
   afterAll(() => env.stop());
 
