@@ -3,3 +3,4 @@ export * from './pseudonym';
 export * from './request-token';
 export * from './ids';
 export * from './passwords';
+export * from './sealed-secrets';

@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
+import { openSecret, sealSecret } from '@kizuki/crypto';
 import type { JobsOptions } from 'bullmq';
 
 /** The events a tenant's webhook endpoint can subscribe to. */
@@ -42,23 +43,11 @@ export function generateWebhookSecret(): string {
   return `whsec_${randomBytes(32).toString('base64url')}`;
 }
 
-// Endpoint secrets must be usable for signing, so they are stored encrypted (AES-256-GCM) with a
-// key derived from KIZUKI_SECRET, never in clear.
-function secretKey(masterSecret: string): Buffer {
-  return createHmac('sha256', masterSecret).update('kizuki webhook endpoint secrets v1').digest();
-}
-
+// Endpoint secrets must be usable for signing, so they are stored sealed (libs/crypto), never in clear.
 export function sealWebhookSecret(masterSecret: string, secret: string): string {
-  const iv = randomBytes(12);
-  const c = createCipheriv('aes-256-gcm', secretKey(masterSecret), iv);
-  const enc = Buffer.concat([c.update(secret, 'utf8'), c.final()]);
-  return `v1.${iv.toString('base64url')}.${enc.toString('base64url')}.${c.getAuthTag().toString('base64url')}`;
+  return sealSecret(masterSecret, 'webhook-endpoint', secret);
 }
 
 export function openWebhookSecret(masterSecret: string, sealed: string): string {
-  const [v, iv, enc, tag] = sealed.split('.');
-  if (v !== 'v1' || !iv || !enc || !tag) throw new Error('unknown webhook secret format');
-  const d = createDecipheriv('aes-256-gcm', secretKey(masterSecret), Buffer.from(iv, 'base64url'));
-  d.setAuthTag(Buffer.from(tag, 'base64url'));
-  return Buffer.concat([d.update(Buffer.from(enc, 'base64url')), d.final()]).toString('utf8');
+  return openSecret(masterSecret, 'webhook-endpoint', sealed);
 }
