@@ -1,7 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiOperation } from '@nestjs/swagger';
 import { AdminApi, ApiErrors } from '../../docs/api-schemas';
-import { verify } from '@node-rs/argon2';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { KizukiConfig } from '@kizuki/config';
 import { AdminAuthRepository } from '@kizuki/database';
@@ -88,14 +87,13 @@ export class AdminAuthController {
   }
 
   @Post('me/password')
-  @ApiOperation({ summary: 'Change your password' })
-  @ApiErrors(400)
+  @ApiOperation({ summary: 'Change your password (wrong current passwords are throttled: 429)' })
+  @ApiErrors(400, 429)
   @Roles(...ANY_ROLE)
   @AllowDuringPasswordChange()
   @HttpCode(200)
   async changePassword(@Admin() p: AdminPrincipal, @Body() dto: ChangePasswordDto) {
-    const admin = await this.admins.findById(p.tenantId, p.adminId);
-    if (!admin || !(await verify(admin.passwordHash, dto.currentPassword).catch(() => false))) throw AdminErrors.invalidCredentials();
+    if (!(await this.sessions.verifyCurrentPassword(p, dto.currentPassword))) throw AdminErrors.invalidCredentials();
     if (dto.currentPassword === dto.newPassword) throw AdminErrors.invalid('Choose a password different from the current one.');
     await this.admins.setPassword(p.tenantId, p.adminId, await hashPassword(dto.newPassword), false);
     // Other sessions (a stolen one, say) end with the old password.

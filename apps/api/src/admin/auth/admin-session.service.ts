@@ -7,13 +7,29 @@ import { hashPassword } from '@kizuki/crypto';
 import { AdminAuthRepository, type AdminAuthRow, type AdminRole, type AdminSessionRow } from '@kizuki/database';
 import { ProducerService } from '../../queue/producer.service';
 import { AdminErrors } from '../admin-errors';
+import { RateLimiter } from '../../common/rate-limit';
+import { sourceAddress, sourceNetwork } from '../../common/ip-network';
+import { withDeadline } from '../../common/deadline';
 import { verifyTotp } from './totp';
 
 export const SESSION_IDLE_MS = 30 * 60_000;
 export const SESSION_ABSOLUTE_MS = 12 * 3600_000;
 /** last_seen_at is written at most this often per session (idle timeout precision). */
 const TOUCH_EVERY_MS = 60_000;
-export const LOGIN_LIMITS = { perEmail: 5, perIp: 30, windowSeconds: 15 * 60 };
+/**
+ * Console sign-in attempts per 15-minute window, counted before the password is checked:
+ * - per e-mail and source network (IPv4 /24, IPv6 /64): 5;
+ * - per e-mail from networks it has not signed in from (in the last 30 days), all together: 20;
+ * - per client IP (an IPv6 client's /64): 30, whatever the e-mail.
+ * An attacker can exhaust the first two for a known e-mail, but not from the admin's own networks.
+ */
+export const LOGIN_LIMITS = { perEmailPerNetwork: 5, perEmailFromUnknownNetworks: 20, perIp: 30, windowSeconds: 15 * 60 };
+/** A sign-in can wait for Redis far longer than a risk call: counting in memory is the last resort. */
+const THROTTLE_REDIS_BUDGET_MS = 2000;
+/** How long, and how many, networks an e-mail signed in from are remembered. */
+const KNOWN_NETWORKS = { days: 30, kept: 10 };
+/** Wrong current passwords on POST /admin/api/me/password, per admin per 15 minutes. */
+export const PASSWORD_CHANGE_LIMITS = { perAdmin: 5, windowSeconds: 15 * 60 };
 
 
 export interface AdminPrincipal {
@@ -41,8 +57,7 @@ export class AdminSessionService implements OnModuleInit {
   private readonly csrfKey: Buffer;
   private dummyHash = '';
   private producer: ProducerService | null = null;
-  /** used only while Redis is unreachable */
-  private readonly localCounters = new Map<string, { n: number; until: number }>();
+  private limiter!: RateLimiter;
 
   constructor(
     private readonly admins: AdminAuthRepository,
@@ -60,6 +75,7 @@ export class AdminSessionService implements OnModuleInit {
     } catch {
       this.producer = null;
     }
+    this.limiter = new RateLimiter(this.config, this.producer?.redis ?? null);
   }
 
   csrfFor(sessionId: string): string {
@@ -75,17 +91,27 @@ export class AdminSessionService implements OnModuleInit {
 
   /**
    * Email + password (+ TOTP when enabled). Unknown e-mail and wrong password give the same error
-   * after the same argon2 work; failures are counted per e-mail and per client IP whether or not
-   * the account exists, so the throttle does not reveal it either.
+   * after the same argon2 work. Every attempt is counted (LOGIN_LIMITS) atomically before the
+   * password is checked, whether or not the account exists, so parallel guesses get no more checks
+   * than sequential ones and the throttle does not reveal the account either. A successful sign-in
+   * takes its attempt back and makes its network known for the e-mail.
    */
   async login(input: { email: string; password: string; totp?: string }, client: { ip: string | null; userAgent: string | null }): Promise<{ token: string; principal: AdminPrincipal }> {
     const email = input.email.trim().toLowerCase();
-    const emailKey = `admin-login:e:${createHash('sha256').update(email).digest('hex').slice(0, 32)}`;
-    const ipKey = `admin-login:ip:${client.ip ?? 'unknown'}`;
-    const retryAfter = await this.blockedFor([
-      [emailKey, LOGIN_LIMITS.perEmail],
-      [ipKey, LOGIN_LIMITS.perIp],
-    ]);
+    const emailId = createHash('sha256').update(email).digest('hex').slice(0, 32);
+    const network = sourceNetwork(client.ip);
+    const known = await this.isKnownNetwork(emailId, network);
+    const ipKey = `admin-login:ip:${sourceAddress(client.ip)}`;
+    const networkKey = `admin-login:en:${emailId}:${network}`;
+    const unknownKey = `admin-login:e:${emailId}`;
+    const retryAfter = await this.limiter.hit(
+      [
+        { key: ipKey, limit: LOGIN_LIMITS.perIp },
+        { key: networkKey, limit: LOGIN_LIMITS.perEmailPerNetwork },
+        ...(known ? [] : [{ key: unknownKey, limit: LOGIN_LIMITS.perEmailFromUnknownNetworks }]),
+      ],
+      { windowSeconds: LOGIN_LIMITS.windowSeconds, whenRedisFails: 'local', redisBudgetMs: THROTTLE_REDIS_BUDGET_MS },
+    );
     if (retryAfter > 0) throw AdminErrors.tooManyAttempts(retryAfter);
 
     const candidates = await this.admins.findByEmailForLogin(email);
@@ -99,19 +125,15 @@ export class AdminSessionService implements OnModuleInit {
         break;
       }
     }
-    if (!admin) {
-      await this.fail([emailKey, ipKey]);
-      throw AdminErrors.invalidCredentials();
-    }
+    if (!admin) throw AdminErrors.invalidCredentials();
     if (admin.totpSecret) {
       if (!input.totp) throw AdminErrors.totpRequired();
       const step = verifyTotp(admin.totpSecret, input.totp.trim());
-      if (step === null || !(await this.admins.claimTotpStep(admin.tenantId, admin.id, step))) {
-        await this.fail([emailKey, ipKey]);
-        throw AdminErrors.invalidCredentials();
-      }
+      if (step === null || !(await this.admins.claimTotpStep(admin.tenantId, admin.id, step))) throw AdminErrors.invalidCredentials();
     }
-    await this.clear(emailKey);
+    await this.limiter.reset([networkKey]);
+    await this.limiter.refund(known ? [ipKey] : [ipKey, unknownKey]);
+    await this.rememberNetwork(emailId, network);
     const token = randomBytes(32).toString('base64url');
     const expiresAt = new Date(Date.now() + SESSION_ABSOLUTE_MS);
     const { id } = await this.admins.createSession(admin.tenantId, {
@@ -152,44 +174,46 @@ export class AdminSessionService implements OnModuleInit {
     await this.admins.audit(p.tenantId, { adminId: p.adminId, actor: p.email, action: 'session.logout', targetType: 'session', targetId: p.sessionId });
   }
 
-  // ── throttle: fixed windows in Redis (shared by every api instance), in memory if Redis is down ──
-
-  private key(k: string): string {
-    return `${this.config.KIZUKI_REDIS_PREFIX}:${k}`;
+  /**
+   * Checks an admin's current password (changing it), counting the attempt first
+   * (PASSWORD_CHANGE_LIMITS): a stolen session cannot guess the password at argon2 speed.
+   */
+  async verifyCurrentPassword(p: AdminPrincipal, password: string): Promise<boolean> {
+    const key = `admin-password:${p.adminId}`;
+    const retryAfter = await this.limiter.hit([{ key, limit: PASSWORD_CHANGE_LIMITS.perAdmin }], {
+      windowSeconds: PASSWORD_CHANGE_LIMITS.windowSeconds,
+      whenRedisFails: 'local',
+      redisBudgetMs: THROTTLE_REDIS_BUDGET_MS,
+    });
+    if (retryAfter > 0) throw AdminErrors.tooManyAttempts(retryAfter);
+    const admin = await this.admins.findById(p.tenantId, p.adminId);
+    const ok = !!admin && (await verify(admin.passwordHash, password).catch(() => false));
+    if (ok) await this.limiter.reset([key]);
+    return ok;
   }
 
-  private async blockedFor(limits: [string, number][]): Promise<number> {
-    let wait = 0;
-    for (const [k, max] of limits) {
-      try {
-        if (!this.producer) throw new Error('no redis');
-        const [[, n], [, ttl]] = (await this.producer.redis.multi().get(this.key(k)).ttl(this.key(k)).exec()) as [[unknown, string | null], [unknown, number]];
-        if (Number(n ?? 0) >= max) wait = Math.max(wait, ttl > 0 ? ttl : LOGIN_LIMITS.windowSeconds);
-      } catch {
-        const c = this.localCounters.get(k);
-        if (c && c.until > Date.now() && c.n >= max) wait = Math.max(wait, Math.ceil((c.until - Date.now()) / 1000));
-      }
-    }
-    return wait;
+  // ── networks an e-mail signed in from (a sorted set per e-mail: network → last sign-in) ──
+
+  private knownKey(emailId: string): string {
+    return `${this.config.KIZUKI_REDIS_PREFIX}:admin-login:known:${emailId}`;
   }
 
-  private async fail(keys: string[]): Promise<void> {
-    for (const k of keys) {
-      try {
-        if (!this.producer) throw new Error('no redis');
-        await this.producer.redis.multi().set(this.key(k), '0', 'EX', LOGIN_LIMITS.windowSeconds, 'NX').incr(this.key(k)).exec();
-      } catch {
-        const c = this.localCounters.get(k);
-        if (c && c.until > Date.now()) c.n++;
-        else this.localCounters.set(k, { n: 1, until: Date.now() + LOGIN_LIMITS.windowSeconds * 1000 });
-        if (this.localCounters.size > 10_000) this.localCounters.delete(this.localCounters.keys().next().value as string);
-      }
-    }
+  private async isKnownNetwork(emailId: string, network: string): Promise<boolean> {
+    if (network === 'unknown' || !this.producer) return false;
+    const score = await withDeadline(this.producer.redis.zscore(this.knownKey(emailId), network), THROTTLE_REDIS_BUDGET_MS, 'known network').catch(() => null);
+    return score !== null && Number(score) > Date.now() - KNOWN_NETWORKS.days * 86_400_000;
   }
 
-  private async clear(k: string): Promise<void> {
-    this.localCounters.delete(k);
-    await this.producer?.redis.del(this.key(k)).catch(() => undefined);
+  private async rememberNetwork(emailId: string, network: string): Promise<void> {
+    if (network === 'unknown' || !this.producer) return;
+    const key = this.knownKey(emailId);
+    await this.producer.redis
+      .multi()
+      .zadd(key, Date.now(), network)
+      .zremrangebyrank(key, 0, -(KNOWN_NETWORKS.kept + 1))
+      .expire(key, KNOWN_NETWORKS.days * 86_400)
+      .exec()
+      .catch(() => undefined);
   }
 }
 
