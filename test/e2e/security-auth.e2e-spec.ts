@@ -1,5 +1,8 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createDataSource } from '@kizuki/database';
 import { createAdmin } from '../../apps/cli/src/commands/admins';
+import { generateTotpSecret, totp } from '../../apps/api/src/admin/auth/totp';
+import { createApiApp } from '../../apps/api/src/app.factory';
 import { KizukiEnv } from '../helpers/kizuki-env';
 
 jest.setTimeout(120_000);
@@ -98,5 +101,47 @@ describe('console authentication under attack (issue 15: throttle races, TOTP at
     expect(right.status).toBe(429);
     expect(right.body.error.code).toBe('TOO_MANY_ATTEMPTS');
     expect(Number(right.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+
+  it('TOTP seeds are stored sealed (neither the pending nor the enabled seed in clear), and sign-in with TOTP works', async () => {
+    const s = await login('totp@example.com', '192.0.2.40');
+    const setup = await call('POST', '/admin/api/me/totp/setup', { cookie: s.cookie, csrf: s.csrf, ip: '192.0.2.40' });
+    expect(setup.status).toBe(200);
+    const secret = setup.body.secret as string;
+    const [pending] = await env.sql<{ totp_pending: string }>(`SELECT totp_pending FROM admins WHERE email = 'totp@example.com'`);
+    expect(pending.totp_pending).not.toContain(secret);
+    expect(pending.totp_pending).toMatch(/^v1\./);
+
+    const enabled = await call('POST', '/admin/api/me/totp/enable', { cookie: s.cookie, csrf: s.csrf, ip: '192.0.2.40', body: { code: totp(secret) } });
+    expect(enabled.status).toBe(200);
+    const [row] = await env.sql<{ totp_secret: string; totp_pending: string | null }>(`SELECT totp_secret, totp_pending FROM admins WHERE email = 'totp@example.com'`);
+    expect(row.totp_pending).toBeNull();
+    expect(row.totp_secret).not.toContain(secret);
+    expect(row.totp_secret).toMatch(/^v1\./);
+
+    // enrolment used the current step; the next one is within the accepted drift
+    const ok = await login('totp@example.com', '192.0.2.40', PASSWORD, totp(secret, Date.now() + 30_000));
+    expect(ok.status).toBe(200);
+    expect(ok.body.totpEnabled).toBe(true);
+    expect((await login('totp@example.com', '192.0.2.40', PASSWORD, '000000')).body.error.code).toBe('INVALID_CREDENTIALS');
+  });
+
+  it('a TOTP seed stored in clear (before sealing existed) is sealed when the api starts, and still signs in', async () => {
+    const seed = generateTotpSecret();
+    await env.sql(`UPDATE admins SET totp_secret = $1, totp_last_step = NULL WHERE email = 'legacy@example.com'`, [seed]);
+    let second: NestFastifyApplication | null = null;
+    try {
+      second = await createApiApp(env.config, { logger: false });
+      await second.listen(0, '127.0.0.1');
+      const [row] = await env.sql<{ totp_secret: string }>(`SELECT totp_secret FROM admins WHERE email = 'legacy@example.com'`);
+      expect(row.totp_secret).not.toContain(seed);
+      expect(row.totp_secret).toMatch(/^v1\./);
+      const baseUrl = (await second.getUrl()).replace('[::1]', '127.0.0.1');
+      const ok = await login('legacy@example.com', '192.0.2.50', PASSWORD, totp(seed), baseUrl);
+      expect(ok.status).toBe(200);
+      expect(ok.body.totpEnabled).toBe(true);
+    } finally {
+      await second?.close();
+    }
   });
 });

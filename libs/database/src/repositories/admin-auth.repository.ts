@@ -84,6 +84,17 @@ export class AdminAuthRepository {
     );
   }
 
+  /** Admins whose TOTP seeds are still in clear (stored before sealing): only the clear values. */
+  async findUnsealedTotp(limit: number): Promise<{ id: string; tenantId: string; totpSecret: string | null; totpPending: string | null }[]> {
+    // Crosses tenants by design: the SECURITY DEFINER function kizuki_admin_totp_unsealed (row-level security).
+    return this.db.query(`SELECT id, tenant_id AS "tenantId", totp_secret AS "totpSecret", totp_pending AS "totpPending" FROM kizuki_admin_totp_unsealed($1)`, [limit]);
+  }
+
+  /** Replaces a clear seed with its sealed form, only if it is still that clear seed (another api may have sealed it first). */
+  async sealTotpColumn(tenantId: string, adminId: string, column: 'totp_secret' | 'totp_pending', clear: string, sealed: string): Promise<void> {
+    await this.write(tenantId, `UPDATE admins SET ${column} = $4 WHERE tenant_id = $1 AND id = $2 AND ${column} = $3`, [tenantId, adminId, clear, sealed]);
+  }
+
   async findById(tenantId: string, adminId: string): Promise<AdminAuthRow | null> {
     const [row] = await this.read(tenantId, `SELECT ${ADMIN_COLUMNS} FROM admins WHERE tenant_id = $1 AND id = $2`, [tenantId, adminId]);
     return row ?? null;

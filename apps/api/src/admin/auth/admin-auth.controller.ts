@@ -11,7 +11,7 @@ import { ChangePasswordDto, LoginDto, TotpCodeDto } from '../admin.dto';
 import { Admin, AdminGuard, AllowDuringPasswordChange, PublicRoute, Roles, SESSION_COOKIE_PLAIN, SESSION_COOKIE_SECURE } from './admin.guard';
 import { hashPassword } from '@kizuki/crypto';
 import { AdminSessionService, SESSION_ABSOLUTE_MS, type AdminPrincipal } from './admin-session.service';
-import { generateTotpSecret, otpauthUrl, verifyTotp } from './totp';
+import { generateTotpSecret, otpauthUrl, sealTotpSecret, verifyStoredTotp } from './totp';
 
 const ANY_ROLE = ['admin', 'analyst', 'viewer'] as const;
 
@@ -109,7 +109,7 @@ export class AdminAuthController {
   async totpSetup(@Admin() p: AdminPrincipal) {
     if (p.totpEnabled) throw AdminErrors.conflict('Two-factor sign-in is already on; turn it off first.');
     const secret = generateTotpSecret();
-    await this.admins.setTotpPending(p.tenantId, p.adminId, secret);
+    await this.admins.setTotpPending(p.tenantId, p.adminId, sealTotpSecret(this.config.KIZUKI_SECRET, secret));
     return { secret, otpauthUrl: otpauthUrl(secret, p.email) };
   }
 
@@ -120,8 +120,9 @@ export class AdminAuthController {
   @HttpCode(200)
   async totpEnable(@Admin() p: AdminPrincipal, @Body() dto: TotpCodeDto) {
     const admin = await this.admins.findById(p.tenantId, p.adminId);
-    const step = admin?.totpPending ? verifyTotp(admin.totpPending, dto.code) : null;
+    const step = admin?.totpPending ? verifyStoredTotp(this.config.KIZUKI_SECRET, admin.totpPending, dto.code) : null;
     if (!admin?.totpPending || step === null) throw AdminErrors.invalid('The code does not match; check the time on your phone and try again.');
+    // the pending seed is already sealed: it becomes the secret as it is
     await this.admins.enableTotp(p.tenantId, p.adminId, admin.totpPending, step);
     await this.audit.record(p, 'admin.totp_enable', { type: 'admin', id: p.adminId }, { totp: false }, { totp: true });
     return { totpEnabled: true };
@@ -134,7 +135,7 @@ export class AdminAuthController {
   @HttpCode(200)
   async totpDisable(@Admin() p: AdminPrincipal, @Body() dto: TotpCodeDto) {
     const admin = await this.admins.findById(p.tenantId, p.adminId);
-    const step = admin?.totpSecret ? verifyTotp(admin.totpSecret, dto.code) : null;
+    const step = admin?.totpSecret ? verifyStoredTotp(this.config.KIZUKI_SECRET, admin.totpSecret, dto.code) : null;
     if (!admin?.totpSecret || step === null || !(await this.admins.claimTotpStep(p.tenantId, p.adminId, step))) {
       throw AdminErrors.invalid('The code does not match.');
     }

@@ -10,7 +10,7 @@ import { AdminErrors } from '../admin-errors';
 import { RateLimiter } from '../../common/rate-limit';
 import { sourceAddress, sourceNetwork } from '../../common/ip-network';
 import { withDeadline } from '../../common/deadline';
-import { verifyTotp } from './totp';
+import { sealTotpSecret, verifyStoredTotp } from './totp';
 
 export const SESSION_IDLE_MS = 30 * 60_000;
 export const SESSION_ABSOLUTE_MS = 12 * 3600_000;
@@ -76,6 +76,28 @@ export class AdminSessionService implements OnModuleInit {
       this.producer = null;
     }
     this.limiter = new RateLimiter(this.config, this.producer?.redis ?? null);
+    await this.sealClearTotpSeeds().catch((e) => this.logger.warn({ msg: 'could not seal TOTP seeds stored in clear; retried at the next start', err: String(e) }));
+  }
+
+  /**
+   * Seals TOTP seeds stored in clear before seeds were sealed (a migration has no KIZUKI_SECRET to
+   * do it). Several api processes may run this at once: each column is replaced only while it
+   * still holds the clear seed.
+   */
+  private async sealClearTotpSeeds(): Promise<void> {
+    let sealed = 0;
+    // bounded: a batch whose updates all lost their race is read again, never forever
+    for (let batch = 0; batch < 1000; batch++) {
+      const rows = await this.admins.findUnsealedTotp(500);
+      for (const r of rows) {
+        for (const [column, clear] of [['totp_secret', r.totpSecret], ['totp_pending', r.totpPending]] as const) {
+          if (clear) await this.admins.sealTotpColumn(r.tenantId, r.id, column, clear, sealTotpSecret(this.config.KIZUKI_SECRET, clear));
+        }
+      }
+      sealed += rows.length;
+      if (rows.length < 500) break;
+    }
+    if (sealed) this.logger.log({ msg: 'sealed TOTP seeds stored in clear', admins: sealed });
   }
 
   csrfFor(sessionId: string): string {
@@ -128,7 +150,7 @@ export class AdminSessionService implements OnModuleInit {
     if (!admin) throw AdminErrors.invalidCredentials();
     if (admin.totpSecret) {
       if (!input.totp) throw AdminErrors.totpRequired();
-      const step = verifyTotp(admin.totpSecret, input.totp.trim());
+      const step = verifyStoredTotp(this.config.KIZUKI_SECRET, admin.totpSecret, input.totp.trim());
       if (step === null || !(await this.admins.claimTotpStep(admin.tenantId, admin.id, step))) throw AdminErrors.invalidCredentials();
     }
     await this.limiter.reset([networkKey]);

@@ -1,4 +1,4 @@
-import { base32Decode, base32Encode, generateTotpSecret, hotp, totp, verifyTotp } from './totp';
+import { base32Decode, base32Encode, generateTotpSecret, hotp, sealTotpSecret, totp, verifyStoredTotp, verifyTotp } from './totp';
 
 // RFC 6238 appendix B test vectors (SHA1, secret "12345678901234567890", 8 digits).
 const RFC_SECRET = Buffer.from('12345678901234567890');
@@ -32,5 +32,17 @@ describe('TOTP (RFC 6238)', () => {
     expect(verifyTotp(s, totp(s, now - 90_000), now)).toBeNull();
     expect(verifyTotp(s, '12345', now)).toBeNull();
     expect(verifyTotp(s, 'abcdef', now)).toBeNull();
+  });
+
+  it('verifies against a sealed seed or a clear one stored before sealing; a seed sealed under another master secret matches nothing', () => {
+    const master = 'm'.repeat(40);
+    const s = generateTotpSecret();
+    const now = Date.UTC(2026, 11, 31, 23, 59, 45);
+    const code = totp(s, now);
+    const sealed = sealTotpSecret(master, s);
+    expect(sealed).not.toContain(s);
+    expect(verifyStoredTotp(master, sealed, code, now)).toBe(Math.floor(now / 30000));
+    expect(verifyStoredTotp(master, s, code, now)).toBe(Math.floor(now / 30000));
+    expect(verifyStoredTotp('n'.repeat(40), sealed, code, now)).toBeNull();
   });
 });

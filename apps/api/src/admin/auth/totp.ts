@@ -1,4 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { isSealedSecret, openSecret, sealSecret } from '@kizuki/crypto';
 
 // RFC 6238 TOTP (HMAC-SHA1, 30 s steps, 6 digits: what every authenticator app speaks), on
 // node:crypto only. Secrets travel as RFC 4648 base32, as in otpauth:// URIs.
@@ -79,6 +80,25 @@ export function verifyTotp(secretBase32: string, code: string, nowMs = Date.now(
     if (timingSafeEqual(a, Buffer.from(code)) && matched === null) matched = s;
   }
   return matched;
+}
+
+/** Seeds are stored sealed (libs/crypto), never in clear. */
+export function sealTotpSecret(masterSecret: string, secretBase32: string): string {
+  return sealSecret(masterSecret, 'admin-totp', secretBase32);
+}
+
+/**
+ * verifyTotp against a stored seed: sealed, or in clear when stored before sealing (until the api's
+ * next start seals it). A seed that does not open (KIZUKI_SECRET changed) matches no code.
+ */
+export function verifyStoredTotp(masterSecret: string, stored: string, code: string, nowMs = Date.now()): number | null {
+  let seed: string;
+  try {
+    seed = isSealedSecret(stored) ? openSecret(masterSecret, 'admin-totp', stored) : stored;
+  } catch {
+    return null;
+  }
+  return verifyTotp(seed, code, nowMs);
 }
 
 export function otpauthUrl(secretBase32: string, account: string, issuer = 'Kizuki'): string {
