@@ -25,6 +25,8 @@ describe('sealed secrets', () => {
   });
 
   it('opens webhook secrets sealed before the mechanism moved to libs/crypto', () => {
-    expect(openSecret(master, 'webhook-endpoint', 'v1.OMJRgzlopwSOGzM-.CY8mSsYkkcxrPt4._vgEVt8C_X-Exlnm4mSDpg')).toBe('whsec_fixed');
+    expect(openSecret(master, 'webhook-endpoint', 'v1.OMJRgzlopwSOGzM-.CY8mSsYkkcxrPt4._vgEVt8C_X-Exlnm4mSDpg')).toBe(
+      'whsec_fixed',
+    );
   });
 });

@@ -21,6 +21,7 @@ describe('sourceNetwork / sourceAddress', () => {
   });
 
   it('anything else is unknown', () => {
-    for (const ip of [null, undefined, '', 'not an ip', 'fe80::1%eth0', '1.2.3.4/24']) expect(sourceNetwork(ip)).toBe('unknown');
+    for (const ip of [null, undefined, '', 'not an ip', 'fe80::1%eth0', '1.2.3.4/24'])
+      expect(sourceNetwork(ip)).toBe('unknown');
   });
 });

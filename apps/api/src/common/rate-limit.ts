@@ -149,13 +149,15 @@ export class RateLimiter {
     return waitMs > 0 ? Math.max(1, Math.ceil(waitMs / 1000)) : 0;
   }
 
+  /** Callers check that there is a Redis connection first. */
   private script(): RedisWithScript {
+    const redis = this.redis as RedisWithScript;
     if (!this.defined) {
-      this.redis!.defineCommand('kizukiRateLimit', { lua: SCRIPT });
-      this.redis!.defineCommand('kizukiRateRefund', { lua: REFUND_SCRIPT });
+      redis.defineCommand('kizukiRateLimit', { lua: SCRIPT });
+      redis.defineCommand('kizukiRateRefund', { lua: REFUND_SCRIPT });
       this.defined = true;
     }
-    return this.redis as RedisWithScript;
+    return redis;
   }
 }
 
