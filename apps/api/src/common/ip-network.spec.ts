@@ -16,8 +16,8 @@ describe('sourceNetwork / sourceAddress', () => {
       expect(sourceNetwork(ip)).toBe('2001:db8:1:2::/64');
       expect(sourceAddress(ip)).toBe('2001:db8:1:2::/64');
     }
-    expect(sourceNetwork('::1')).toBe('0:0:0:0::/64');
-    expect(sourceNetwork('64:ff9b::192.0.2.1')).toBe('64:ff9b:0:0::/64');
+    expect(sourceNetwork('::1')).toBe('::/64');
+    expect(sourceNetwork('64:ff9b::192.0.2.1')).toBe('64:ff9b::/64');
   });
 
   it('anything else is unknown', () => {
