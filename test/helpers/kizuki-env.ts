@@ -72,6 +72,9 @@ export class KizukiEnv {
     this.worker = null;
   }
 
+  /** An origin tests register for their tenants, and send with their collects. */
+  static readonly ORIGIN = 'https://shop.example';
+
   async createTenant(name: string, origins: string[] = []): Promise<CreatedTenant> {
     const db = createDataSource({ url: this.config.DATABASE_URL, poolSize: 1 });
     await db.initialize();

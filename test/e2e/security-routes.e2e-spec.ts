@@ -1,0 +1,71 @@
+// Findings of the outside probe of 2026-12-03 (issue #15) that concern routes: checks keyed on the
+// path, the demo's "was this you?" links, and tenants without an origin.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { makeBundle } from '../helpers/factories';
+import { KizukiEnv } from '../helpers/kizuki-env';
+import { deleteRedisPrefix } from '../helpers/redis-prefix';
+import { until } from '../helpers/until';
+
+jest.setTimeout(90_000);
+
+const PASSWORD = 'kizuki-demo-2026';
+type Tenant = { tenantId: string; publishableKey: string; secretKey: string };
+
+describe('security of routes: encoded paths, the demo, tenants without an origin', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kizuki-sec-routes-'));
+  const demoFile = join(dir, 'demo.json');
+  // a per-IP limit small enough to reach, a per-key limit out of the way
+  const env = new KizukiEnv({ RATE_LIMIT_PER_KEY: '1000', RATE_LIMIT_PER_IP: '20', RATE_LIMIT_WINDOW_SECONDS: '120', KIZUKI_DEMO_FILE: demoFile });
+  let shop: Tenant;
+  let demo: Tenant;
+
+  beforeAll(async () => {
+    await env.start();
+    shop = await env.createTenant('Shop', [KizukiEnv.ORIGIN]);
+    demo = await env.createTenant('Demo', [env.baseUrl]);
+    writeFileSync(demoFile, JSON.stringify(demo));
+  });
+  // every test collects from 127.0.0.1: each starts on fresh per-IP counters
+  beforeEach(() => deleteRedisPrefix(env.config.REDIS_URL, `${env.config.KIZUKI_REDIS_PREFIX}:rl:`));
+  afterAll(async () => {
+    await env.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  describe('checks decide on the route Fastify resolved, not the raw URL', () => {
+    it('counts POST /v1/%63ollect against the per-IP limit of /v1/collect', async () => {
+      const statuses: number[] = [];
+      for (let i = 0; i < 22; i++) {
+        const r = await env.post('/v1/%63ollect', makeBundle({ seed: 900 + i }), { 'x-kizuki-key': shop.publishableKey, origin: KizukiEnv.ORIGIN });
+        statuses.push(r.status);
+      }
+      // the router took the encoded path for /v1/collect: 20 accepted, then the IP's limit
+      expect(statuses.slice(0, 20)).toEqual(Array(20).fill(202));
+      expect(statuses.slice(20)).toEqual([429, 429]);
+    });
+
+    it('refuses non-JSON bodies and marks answers no-store on /%61dmin/api and /v1 spelled with escapes', async () => {
+      const login = await fetch(`${env.baseUrl}/%61dmin/api/auth/login`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'email=a&password=b' });
+      expect(login.status).toBe(415);
+      expect(((await login.json()) as { error: { code: string } }).error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+      expect(login.headers.get('cache-control')).toBe('no-store');
+
+      const session = await fetch(`${env.baseUrl}/%61dmin/api/auth/session`);
+      expect(session.status).toBe(401);
+      expect(session.headers.get('cache-control')).toBe('no-store');
+
+      const assessment = await fetch(`${env.baseUrl}/v1/%61ssessments/00000000-0000-4000-8000-000000000000`, { headers: { authorization: `Bearer ${shop.secretKey}` } });
+      expect(assessment.status).toBe(404);
+      expect(assessment.headers.get('cache-control')).toBe('no-store');
+    });
+
+    it('leaves pages outside /v1 and /admin/api alone, however spelled', async () => {
+      const page = await fetch(`${env.baseUrl}/%64emo`);
+      expect(page.status).toBe(200);
+      expect(page.headers.get('cache-control')).toBeNull();
+    });
+  });
+
+});
