@@ -3,6 +3,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { originsWarning } from '../../apps/cli/src/commands/tenants';
 import { makeBundle } from '../helpers/factories';
 import { KizukiEnv } from '../helpers/kizuki-env';
 import { deleteRedisPrefix } from '../helpers/redis-prefix';
@@ -68,4 +69,23 @@ describe('security of routes: encoded paths, the demo, tenants without an origin
     });
   });
 
+  describe('a tenant registered without an origin', () => {
+    it('accepts collects from no origin at all (403 ORIGIN_NOT_ALLOWED), while its secret key works', async () => {
+      const bare = await env.createTenant('No origin', []);
+      const origins: Record<string, string>[] = [{ origin: 'https://anywhere.example' }, { origin: env.baseUrl }, {}];
+      for (const headers of origins) {
+        const r = await env.post('/v1/collect', makeBundle({ seed: 950 }), { 'x-kizuki-key': bare.publishableKey, ...headers });
+        expect(r.status).toBe(403);
+        expect(r.body.error.code).toBe('ORIGIN_NOT_ALLOWED');
+      }
+      const risk = await env.post('/v1/risk', { event: 'login', status: 'attempted', user: { id: 'u' }, context: { ip: '192.0.2.1' } }, { authorization: `Bearer ${bare.secretKey}` });
+      expect(risk.status).toBe(200);
+    });
+
+    it('is created by the CLI with a warning that names --origin', () => {
+      expect(originsWarning([])).toMatch(/--origin/);
+      expect(originsWarning([])).toMatch(/ORIGIN_NOT_ALLOWED/);
+      expect(originsWarning(['https://shop.example'])).toBeNull();
+    });
+  });
 });
