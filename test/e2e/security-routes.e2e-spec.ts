@@ -69,6 +69,45 @@ describe('security of routes: encoded paths, the demo, tenants without an origin
     });
   });
 
+  describe('/demo', () => {
+    /** A demo sign-in as the demo page's browser does it: collect with the demo key, then POST /demo/login with the token. */
+    async function demoSignIn(user: string, visitorId: string, password = PASSWORD): Promise<string> {
+      const c = await env.post('/v1/collect', makeBundle({ visitorId, storageId: `${visitorId}-s` }), { 'x-kizuki-key': demo.publishableKey, origin: env.baseUrl });
+      expect(c.status).toBe(202);
+      const res = await fetch(`${env.baseUrl}/demo/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: user, password, kizuki_request_token: c.body.requestToken }),
+      });
+      expect(res.status).toBe(password === PASSWORD ? 200 : 401);
+      return res.text();
+    }
+
+    it('never shows the "was this you?" links of a sign-in from a device new to the user', async () => {
+      let n = 0;
+      // the account's first device is trusted; a failed sign-in from a second leaves that one
+      // pending, and the api answers it with links (when scored: the worker may answer the first
+      // calls degraded while it loads its data)
+      const html = await until(async () => {
+        n++;
+        await demoSignIn(`probe-${n}@example.com`, `visitor-demo-first-${n}`);
+        const text = await demoSignIn(`probe-${n}@example.com`, `visitor-demo-second-${n}`, 'wrong password');
+        return !text.includes('<b>degraded</b>') && text;
+      }, 60_000, 'a scored demo sign-in');
+      // what makes the api attach links: a device new to the account, a scored answer, not denied
+      expect(html).toMatch(/<h1 class="decision (allow|challenge)">/);
+      expect(html).toMatch(/&quot;status&quot;: &quot;(new|pending)&quot;/);
+      expect(html).not.toContain('/links/');
+      expect(html).not.toContain('lk_');
+      expect(html).not.toContain('&quot;links&quot;');
+    });
+
+    it('says on the page that it is a demo tenant', async () => {
+      const res = await fetch(`${env.baseUrl}/demo`);
+      expect(await res.text()).toContain('Demo tenant.');
+    });
+  });
+
   describe('a tenant registered without an origin', () => {
     it('accepts collects from no origin at all (403 ORIGIN_NOT_ALLOWED), while its secret key works', async () => {
       const bare = await env.createTenant('No origin', []);
