@@ -144,7 +144,7 @@ async function main(): Promise<void> {
 }
 
 async function run(stack: Stack, redis: PrivateRedis): Promise<boolean> {
-  const pk = { 'x-kizuki-key': stack.tenant.publishableKey };
+  const pk = { 'x-kizuki-key': stack.tenant.publishableKey, origin: stack.tenant.origin };
   const sk = { authorization: `Bearer ${stack.tenant.secretKey}` };
   const people = Array.from({ length: ACCOUNTS }, (_, i) => S.makePerson(i + 1));
   const bodies = Array.from({ length: ACCOUNTS }, (_, u) => JSON.stringify(S.humanBundle(people[u], `chaos-device-${u}`, 10_000 + u)));

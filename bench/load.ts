@@ -93,7 +93,7 @@ async function main(): Promise<void> {
   const stack: Stack = await startStack({ apis: APIS, workers: WORKERS, env: { LOG_LEVEL: 'error' } });
   const apiUrls = Array.from({ length: APIS }, (_, i) => stack.baseUrl.replace(/:(\d+)$/, (_m, p) => `:${Number(p) + i}`));
   const url = (i: number, path: string) => apiUrls[i % APIS] + path;
-  const pk = { 'x-kizuki-key': stack.tenant.publishableKey };
+  const pk = { 'x-kizuki-key': stack.tenant.publishableKey, origin: stack.tenant.origin };
   const sk = { authorization: `Bearer ${stack.tenant.secretKey}` };
   const people = Array.from({ length: ACCOUNTS }, (_, i) => S.makePerson(i + 1));
   const device = (i: number) => `load-device-${i}`;

@@ -176,7 +176,8 @@ function replaceOnce(text: string, find: string, by: string): string {
   return text.slice(0, at) + by + text.slice(at + find.length);
 }
 
-const RUN = `
+// exported for 1764491100000, which derives its body from this one and restores it on down()
+export const RUN = `
   CREATE OR REPLACE FUNCTION kizuki_partitions_run(p_now timestamptz) RETURNS TABLE (action text, partition_name text)
   LANGUAGE plpgsql SET search_path = pg_catalog, public SET lock_timeout = '250ms' AS $fn$
   DECLARE

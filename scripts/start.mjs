@@ -44,7 +44,8 @@ if (built < Math.max(...['apps', 'libs', 'migrations'].map((d) => newest(join(ro
 }
 
 // 2. The master secret: generated once for local use, required from the environment in production.
-const env = { ...process.env, PORT: String(port) };
+// Loopback only unless HOST says otherwise: the demo tenant's pages and keys are for this machine.
+const env = { ...process.env, PORT: String(port), HOST: process.env.HOST || '127.0.0.1' };
 if (!env.KIZUKI_SECRET) {
   if (env.NODE_ENV === 'production') fail('KIZUKI_SECRET is required in production (e.g. openssl rand -hex 32)');
   const file = join(state, 'secret');
@@ -207,7 +208,7 @@ async function stop(code = 0) {
   process.exit(code);
 }
 onSignal = () => void stop(0);
-log(`api      http://localhost:${port}   (health: /health/ready)`);
+log(`api      http://localhost:${port}   (health: /health/ready; listening on ${env.HOST}${env.HOST === '127.0.0.1' ? ' only: HOST=0.0.0.0 opens it to the network' : ''})`);
 log(`demo     http://localhost:${port}/demo`);
 log(`console  http://localhost:${port}/console`);
 log(`sdk      http://localhost:${port}/sdk/kizuki.js`);

@@ -1,6 +1,7 @@
 // Hostile requests for every public endpoint, generated with fast-check: valid bodies with one
 // field replaced by something nasty (wrong types, huge strings and arrays, deep nesting,
-// __proto__/constructor keys, NaN/Infinity, invalid UTF-8), raw garbage, and wrong content types.
+// __proto__/constructor keys, NaN/Infinity, invalid UTF-8), raw garbage, wrong content types, and
+// each path spelled with percent-escapes.
 // Used by bench/fuzz.ts (≥ 10,000 per endpoint) and test/e2e/fuzz.e2e-spec.ts (a sample).
 import fc from 'fast-check';
 import { makeBundle } from '../../test/helpers/factories';
@@ -139,9 +140,28 @@ const segment: fc.Arbitrary<string> = fc.oneof(
   fc.constantFrom('..', '%2e%2e', '%00', '%ff', '%', 'x'.repeat(3000), '__proto__', 'constructor', '00000000-0000-0000-0000-000000000000', '%E2%80%AE', '%C0%AF'),
 );
 
+/**
+ * The same path spelled otherwise, as the router still resolves it: some letters percent-encoded
+ * (`/v1/%63ollect`, `/%61dmin/api/…`, upper or lower hex), and a few forms it must not resolve
+ * (an encoded or doubled slash, a double encoding). Checks keyed on the path must hold for all.
+ */
+const spelled = (path: string): fc.Arbitrary<string> =>
+  fc.oneof(
+    { weight: 4, arbitrary: fc.constant(path) },
+    {
+      weight: 2,
+      arbitrary: fc.array(fc.boolean(), { minLength: path.length, maxLength: path.length }).chain((flip) =>
+        fc.boolean().map((upper) =>
+          [...path].map((c, i) => (flip[i] && /[a-z]/i.test(c) ? '%' + (upper ? c.charCodeAt(0).toString(16).toUpperCase() : c.charCodeAt(0).toString(16)) : c)).join(''),
+        ),
+      ),
+    },
+    { weight: 1, arbitrary: fc.constantFrom('/' + path.slice(1).replace(/\//g, '%2F'), '/' + path, path.replace(/[a-z]/, (c) => `%25${c.charCodeAt(0).toString(16)}`), `${path}/`, `${path}%00`, `${path};x`) },
+  );
+
 export function endpointArbitrary(e: Endpoint, keys: FuzzKeys): fc.Arbitrary<FuzzRequest> {
   const withBody = (method: string, path: string, auth: Record<string, string>) =>
-    bodyArb(e).map(({ body, type }) => ({ method, path, headers: { ...auth, ...(type ? { 'content-type': type } : {}) }, body }));
+    fc.tuple(spelled(path), bodyArb(e)).map(([p, { body, type }]) => ({ method, path: p, headers: { ...auth, ...(type ? { 'content-type': type } : {}) }, body }));
   const sk = { authorization: `Bearer ${keys.secretKey}` };
   switch (e) {
     case 'collect':
@@ -164,7 +184,7 @@ export function endpointArbitrary(e: Endpoint, keys: FuzzKeys): fc.Arbitrary<Fuz
       return fc.tuple(path, query).map(([p, q]) => ({ method: 'GET', path: `${p}?${new URLSearchParams(q as Record<string, string>)}`, headers: keys.adminCookie ? { cookie: keys.adminCookie } : ({} as Record<string, string>) }));
     }
     case 'assessments':
-      return segment.map((id) => ({ method: 'GET', path: `/v1/assessments/${id}`, headers: sk }));
+      return fc.tuple(spelled('/v1/assessments/'), segment).map(([p, id]) => ({ method: 'GET', path: `${p}${id}`, headers: sk }));
     case 'users':
       return fc
         .tuple(segment, segment, fc.constantFrom('GET devices', 'GET export', 'DELETE', 'POST approve', 'POST report'))

@@ -11,10 +11,13 @@ export const ROOT = resolve(__dirname, '../..');
 // Extra node flags for the api/worker processes, e.g. KIZUKI_BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'.
 const NODE_ARGS = (process.env.KIZUKI_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
+/** The origin the bench tenant registers; collects must send it (no origin registered → 403). */
+export const BENCH_ORIGIN = 'https://shop.example';
+
 export interface Stack {
   baseUrl: string;
   env: Record<string, string>;
-  tenant: { tenantId: string; publishableKey: string; secretKey: string };
+  tenant: { tenantId: string; publishableKey: string; secretKey: string; origin: string };
   processes: ChildProcess[];
   /** Starts one more worker process (same env), e.g. after killing one; it joins `processes`. */
   startWorker(): ChildProcess;
@@ -48,9 +51,9 @@ export async function startStack(options: { apis?: number; workers?: number; env
   const cli = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'dist/apps/cli/main.js'), ...args], { env, encoding: 'utf8' });
   const migrated = cli('migrate');
   if (migrated.status !== 0) throw new Error(migrated.stderr);
-  const created = cli('tenants', 'create', '--name', 'Bench');
+  const created = cli('tenants', 'create', '--name', 'Bench', '--origin', BENCH_ORIGIN);
   if (created.status !== 0) throw new Error(created.stderr);
-  const tenant = JSON.parse(created.stdout);
+  const tenant = { ...JSON.parse(created.stdout), origin: BENCH_ORIGIN };
   const processes: ChildProcess[] = [];
   const apis = options.apis ?? 1;
   for (let i = 0; i < apis; i++) {

@@ -74,7 +74,7 @@ describe('console reads from DATABASE_READ_URL', () => {
 
   it('lists and shows what the replica holds, labels on the primary, and falls back to the primary when the replica is gone', async () => {
     // a login scored now: on the primary only
-    const c = await env.post('/v1/collect', makeBundle({ visitorId: 'visitor-replica-1' }), { 'x-kizuki-key': tenant.publishableKey });
+    const c = await env.post('/v1/collect', makeBundle({ visitorId: 'visitor-replica-1' }), { 'x-kizuki-key': tenant.publishableKey, origin: KizukiEnv.ORIGIN });
     const risk = await env.post(
       '/v1/risk',
       { requestToken: c.body.requestToken, event: 'login', status: 'succeeded', user: { id: 'aoi@replica.example' }, context: { ip: '203.0.113.9' } },
@@ -130,7 +130,7 @@ describe('console with a DATABASE_READ_URL that never answers', () => {
     await env.start();
     const tenant = await env.createTenant('No replica shop');
     const { cookie } = await analystSession(env, tenant.tenantId, 'analyst@noreplica.example');
-    const c = await env.post('/v1/collect', makeBundle({ visitorId: 'visitor-noreplica-1' }), { 'x-kizuki-key': tenant.publishableKey });
+    const c = await env.post('/v1/collect', makeBundle({ visitorId: 'visitor-noreplica-1' }), { 'x-kizuki-key': tenant.publishableKey, origin: KizukiEnv.ORIGIN });
     const risk = await env.post(
       '/v1/risk',
       { requestToken: c.body.requestToken, event: 'login', status: 'succeeded', user: { id: 'sora@noreplica.example' }, context: { ip: '203.0.113.10' } },

@@ -30,7 +30,7 @@ describe('durable outbox for score jobs (Redis stops, the api dies)', () => {
 
   it('answers with the fallback, keeps the job in PostgreSQL, and a new api gets it scored under the answered id', async () => {
     const sk = { authorization: `Bearer ${tenant.secretKey}` };
-    const c = await env.post('/v1/collect', makeBundle({ visitorId: 'visitor-outbox-1' }), { 'x-kizuki-key': tenant.publishableKey });
+    const c = await env.post('/v1/collect', makeBundle({ visitorId: 'visitor-outbox-1' }), { 'x-kizuki-key': tenant.publishableKey, origin: KizukiEnv.ORIGIN });
     expect(c.status).toBe(202);
     // the api knows the key (auth is cached), then Redis goes away
     expect((await env.post('/v1/risk', { event: 'login', status: 'succeeded', user: { id: 'warm-up' }, context: { ip: '203.0.113.1' } }, sk)).status).toBe(200);

@@ -42,13 +42,13 @@ describe('time partitions (real PostgreSQL)', () => {
   /** kizuki_partitions_run as of `now`, as the owner */
   const runAt = async (now: Date) => env.sql<{ action: string; partition_name: string }>(`SELECT * FROM kizuki_partitions_run($1)`, [now]);
 
-  it('has the coming partitions made: bundles for today and 7 days ahead, assessments for this month and 2 ahead', async () => {
+  it('has the coming partitions made: bundles for yesterday, today and 7 days ahead, assessments for last month, this one and 2 ahead', async () => {
     const now = new Date();
     const days = await partitions('signal_bundles');
-    for (let i = 0; i <= 7; i++) expect(days).toContain(dayName(new Date(now.getTime() + i * DAY_MS)));
+    for (let i = -1; i <= 7; i++) expect(days).toContain(dayName(new Date(now.getTime() + i * DAY_MS)));
     expect(days).toContain('signal_bundles_default');
     const months = await partitions('assessments');
-    for (let i = 0; i <= 2; i++) expect(months).toContain(monthName(addMonths(now, i)));
+    for (let i = -1; i <= 2; i++) expect(months).toContain(monthName(addMonths(now, i)));
     expect(months).toContain('assessments_default');
     // and the worker's upkeep, run again, has nothing to do
     expect(await env.sql(`SELECT * FROM kizuki_maintain_partitions()`)).toEqual([]);
@@ -134,14 +134,14 @@ describe('time partitions (real PostgreSQL)', () => {
     const made = new Set(await partitions('signal_bundles'));
     expect(rows.filter((r) => made.has(dayName(r.received_at)) && r.p !== dayName(r.received_at))).toEqual([]);
     // Upkeep that could not get its lock within 250 ms among the writes said 'busy'; run again in
-    // quiet, each clock makes its 8 days (d to d + 7) and their rows sit in them: 10–17 (8 rows a
-    // day), 20–27 and 30–37 (7 a day); the other days have no partition here, their rows wait.
+    // quiet, each clock makes its 9 days (d − 1 to d + 7) and their rows sit in them: 9–17 and 19
+    // (8 rows a day), 20–27 and 29–37 (7 a day); the other days have no partition here, their rows wait.
     for (const d of [10, 20, 30]) expect((await runAt(new Date(now + d * DAY_MS))).filter((r) => r.action === 'busy')).toEqual([]);
     const after = await stored();
     const ahead = (r: { received_at: Date }) => Math.round((r.received_at.getTime() - now) / DAY_MS);
-    const managed = (k: number) => [10, 20, 30].some((d) => k >= d && k <= d + 7);
+    const managed = (k: number) => [10, 20, 30].some((d) => k >= d - 1 && k <= d + 7);
     expect(after.filter((r) => managed(ahead(r)) && r.p !== dayName(r.received_at))).toEqual([]);
-    expect(after.filter((r) => managed(ahead(r)))).toHaveLength(8 * 8 + 7 * 8 + 7 * 8);
+    expect(after.filter((r) => managed(ahead(r)))).toHaveLength(9 * 8 + 8 + 8 * 7 + 9 * 7);
     const made2 = new Set(await partitions('signal_bundles'));
     expect(after.filter((r) => !made2.has(dayName(r.received_at)) && r.p !== 'signal_bundles_default')).toEqual([]);
   });
@@ -183,6 +183,34 @@ describe('time partitions (real PostgreSQL)', () => {
     } finally {
       await holder.query('ROLLBACK');
       await holder.end();
+    }
+  });
+
+  // Lookups reach back from their clock (a bundle up to 2 hours before the risk call): the day
+  // before, and on the 1st the month before, have their partition, made by the same upkeep as
+  // those ahead. The clocks are the test's, not the machine's.
+  it.each([
+    ['at 00:30 UTC', '2032-03-10T00:30:00Z'],
+    ['on the last day of a month, 23:30 UTC', '2032-04-30T23:30:00Z'],
+    ['on the first day of a month, 00:30 UTC', '2032-06-01T00:30:00Z'],
+  ])('makes the partitions a unit back as well as ahead (%s): a row from 2 hours before lands in its day, not the default one', async (_, clock) => {
+    const now = new Date(clock);
+    // a tenant keeping everything 10 years: upkeep this far ahead drops nothing of the other tests'
+    const keeper = (await env.createTenant('Keeps all')).tenantId;
+    await env.sql(`UPDATE tenants SET retention = '{"signalBundlesDays": 3650, "assessmentsDays": 3650}' WHERE id = $1`, [keeper]);
+    try {
+      const made = await runAt(now);
+      expect(made.filter((r) => r.action !== 'created')).toEqual([]);
+      const days = await partitions('signal_bundles');
+      for (let i = -1; i <= 7; i++) expect(days).toContain(dayName(new Date(now.getTime() + i * DAY_MS)));
+      const months = await partitions('assessments');
+      for (let i = -1; i <= 2; i++) expect(months).toContain(monthName(addMonths(now, i)));
+      const before = new Date(now.getTime() - 2 * 3_600_000);
+      expect(await whereIs(await bundleAt(a, before))).toBe(dayName(before));
+      // and the upkeep, run again on that clock, has nothing left to do
+      expect(await runAt(now)).toEqual([]);
+    } finally {
+      await env.sql(`DELETE FROM tenants WHERE id = $1`, [keeper]);
     }
   });
 });

@@ -23,7 +23,7 @@ describe('score path functions (real PostgreSQL, row-level security)', () => {
   const load = async (tenantId: string, q: LoginStateQuery) => (await repo.loadMany(tenantId, [q]))[0];
   const record = async (tenantId: string, r: RecordLogin) => (await repo.recordMany(tenantId, [r]))[0];
 
-  const login = (assessmentId: string, o: { key?: string; tokenId?: string | null; userHash?: string } = {}): RecordLogin => ({
+  const login = (assessmentId: string, o: { key?: string; tokenId?: string | null; userHash?: string; at?: Date } = {}): RecordLogin => ({
     assessment: {
       id: assessmentId,
       idempotencyKey: o.key ?? `k-${assessmentId}`,
@@ -40,7 +40,7 @@ describe('score path functions (real PostgreSQL, row-level security)', () => {
       country: 'JP',
       asn: 2516,
       userAgent: 'Mozilla/5.0',
-      createdAt: new Date(),
+      createdAt: o.at ?? new Date(),
       language: 'ja',
     },
     userHash: o.userHash ?? 'hash-alice',
@@ -112,16 +112,30 @@ describe('score path functions (real PostgreSQL, row-level security)', () => {
     expect(await env.sql(`SELECT login_count FROM accounts WHERE tenant_id = $1 AND user_hash = 'hash-late'`, [a])).toEqual([{ login_count: 1 }]);
   });
 
-  it('opens only the partitions its values name: a few, not every day and month', async () => {
+  // The bundle lookup reaches 2 hours back from the risk call: from 00:00 to 02:00 UTC into
+  // yesterday, on the 1st into the month before. The clocks are the test's, not the machine's.
+  it.each([
+    ['at midday', '2031-05-14T12:00:00Z'],
+    ['at 00:30 UTC', '2031-05-14T00:30:00Z'],
+    ['on the last day of a month, 23:30 UTC', '2031-07-31T23:30:00Z'],
+    ['on the first day of a month, 00:30 UTC', '2031-10-01T00:30:00Z'],
+  ])('opens only the partitions its values name: a few, not every day and month, nor the default ones (%s)', async (_, clock) => {
+    const now = new Date(clock);
+    // a tenant keeping everything 10 years: upkeep on a clock years ahead drops nothing of the other tests'
+    const keeper = (await env.createTenant('Keeps all')).tenantId;
+    await env.sql(`UPDATE tenants SET retention = '{"signalBundlesDays": 3650, "assessmentsDays": 3650}' WHERE id = $1`, [keeper]);
+    // the partitions a fresh database has at that moment: the migration's upkeep, run on the clock
+    await env.sql(`SELECT * FROM kizuki_partitions_run($1)`, [now]);
     const bundleId = randomUUID();
-    await env.sql(`INSERT INTO signal_bundles (id, tenant_id, received_at, payload) VALUES ($1, $2, now(), '{}')`, [bundleId, a]);
+    await env.sql(`INSERT INTO signal_bundles (id, tenant_id, received_at, payload) VALUES ($1, $2, $3, '{}')`, [bundleId, a, now]);
     const id = randomUUID();
-    expect((await record(a, login(id, { key: 'locks', userHash: 'hash-locks' }))).state).toBe('recorded');
+    const key = `locks-${clock}`;
+    expect((await record(a, login(id, { key, userHash: 'hash-locks', at: now }))).state).toBe('recorded');
     const c = new Client({ connectionString: env.config.DATABASE_URL });
     await c.connect();
     try {
       await c.query('BEGIN');
-      const [{ s }] = (await c.query(`SELECT kizuki_score_load($1, 'hash-locks', NULL, NULL, $2, '203.0.113.7', 'locks', $2, NULL, NULL, now()) AS s`, [a, bundleId])).rows;
+      const [{ s }] = (await c.query(`SELECT kizuki_score_load($1, 'hash-locks', NULL, NULL, $2, '203.0.113.7', $3, $2, NULL, NULL, $4) AS s`, [a, bundleId, key, now])).rows;
       expect(s.bundle.id).toBe(bundleId);
       expect(s.existing.id).toBe(id);
       const locked = (await c.query<{ relname: string }>(
@@ -131,11 +145,12 @@ describe('score path functions (real PostgreSQL, row-level security)', () => {
       const partitions = (await c.query(`SELECT 1 FROM pg_inherits WHERE inhparent IN ('signal_bundles'::regclass, 'assessments'::regclass)`)).rowCount ?? 0;
       expect(partitions).toBeGreaterThanOrEqual(12); // 8 days + default, 3 months + default
       expect(locked.length).toBeGreaterThanOrEqual(2); // the bundle's day and the assessment's month
-      expect(locked.length).toBeLessThanOrEqual(3);
+      expect(locked.length).toBeLessThanOrEqual(3); // (the look-back's day too, when it is another one)
       expect(locked.filter((n) => n.endsWith('_default'))).toEqual([]);
     } finally {
       await c.query('ROLLBACK');
       await c.end();
+      await env.sql(`DELETE FROM tenants WHERE id = $1`, [keeper]);
     }
   });
 

@@ -6,7 +6,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { freePort } from '../helpers/free-port';
@@ -67,7 +67,7 @@ describe('npm start (scripts/start.mjs)', () => {
     const port = await freePort();
     start = spawn(process.execPath, [join(ROOT, 'scripts/start.mjs')], {
       cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: url.toString(), REDIS_URL, KIZUKI_REDIS_PREFIX: prefix, KIZUKI_STATE_DIR: state, PORT: String(port), LOG_LEVEL: 'error', NODE_ENV: 'development' },
+      env: { ...process.env, DATABASE_URL: url.toString(), REDIS_URL, KIZUKI_REDIS_PREFIX: prefix, KIZUKI_STATE_DIR: state, PORT: String(port), LOG_LEVEL: 'error', NODE_ENV: 'development', HOST: '' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     start.stdout!.on('data', (d) => (output += d));
@@ -94,6 +94,11 @@ describe('npm start (scripts/start.mjs)', () => {
       60_000,
       'a risk call scored by the worker',
     );
+
+    // it listens on loopback only (HOST unset): this machine's other addresses are refused
+    const outside = Object.values(networkInterfaces()).flat().find((a) => a && a.family === 'IPv4' && !a.internal);
+    if (outside) await expect(fetch(`http://${outside.address}:${port}/health`, { signal: AbortSignal.timeout(2000) })).rejects.toThrow();
+    expect(output).toContain('listening on 127.0.0.1 only');
 
     const [worker] = childPids(start.pid!, 'dist/apps/worker');
     const [api] = childPids(start.pid!, 'dist/apps/api');

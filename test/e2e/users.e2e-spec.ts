@@ -11,7 +11,7 @@ describe('user devices, export and erasure (/v1/users/:id)', () => {
 
   beforeAll(async () => {
     await env.start();
-    a = await env.createTenant('A');
+    a = await env.createTenant('A', ['https://x.example']);
     b = await env.createTenant('B');
   });
   afterAll(() => env.stop());

@@ -72,7 +72,10 @@ export class KizukiEnv {
     this.worker = null;
   }
 
-  async createTenant(name: string, origins: string[] = []): Promise<CreatedTenant> {
+  /** The origin a tenant made here registers unless told otherwise: collects must send it. */
+  static readonly ORIGIN = 'https://shop.example';
+
+  async createTenant(name: string, origins: string[] = [KizukiEnv.ORIGIN]): Promise<CreatedTenant> {
     const db = createDataSource({ url: this.config.DATABASE_URL, poolSize: 1 });
     await db.initialize();
     try {

@@ -7,6 +7,7 @@ import { ErrorFilter } from './common/error.filter';
 import { installBodyDepthLimit } from './common/body-depth';
 import { RateLimiter, RateLimitInterceptor } from './common/rate-limit';
 import { installSecurityHeaders } from './common/security-headers';
+import { isApiRoute } from './common/route';
 import { createValidationPipe } from './common/validation';
 import { ProducerService } from './queue/producer.service';
 import { setupOpenApi } from './docs/openapi';
@@ -15,7 +16,6 @@ import { installHttpObservability, requestId } from './metrics/http-observabilit
 import { MetricsService } from './metrics/metrics.service';
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
-const JSON_ROUTES = /^\/(v1|admin\/api)\//;
 
 /** Builds the api (used by main.ts and by the e2e tests, so both run the same app). */
 export async function createApiApp(config: KizukiConfig, options: { logger?: false } = {}): Promise<NestFastifyApplication> {
@@ -45,7 +45,7 @@ export async function createApiApp(config: KizukiConfig, options: { logger?: fal
   installBodyDepthLimit(app.getHttpAdapter().getInstance());
   // JSON is the only body the API speaks: anything else is refused before parsing.
   app.getHttpAdapter().getInstance().addHook('onRequest', async (req, reply) => {
-    if (!BODY_METHODS.has(req.method) || !JSON_ROUTES.test(req.url)) return;
+    if (!BODY_METHODS.has(req.method) || !isApiRoute(req)) return;
     const type = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
     if (type !== 'application/json' && !(type === '' && req.headers['content-length'] === '0')) {
       await reply.status(415).send({ error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Send the body as application/json.' } });

@@ -3,12 +3,13 @@ import { loadConfig, ConfigError } from '@kizuki/config';
 import { createDataSource } from '@kizuki/database';
 import { parseFlags, one, UsageError } from './args';
 import { createAdmin } from './commands/admins';
-import { createTenant } from './commands/tenants';
+import { createTenant, originsWarning } from './commands/tenants';
 import { loadTorList } from './commands/tor';
 
 const USAGE = `Usage: npm run kizuki -- <command>
   migrate                                             apply database migrations
-  tenants create --name NAME [--origin URL]...        create a tenant; prints {"tenantId","publishableKey","secretKey"}
+  tenants create --name NAME [--origin URL]...        create a tenant; prints {"tenantId","publishableKey","secretKey"};
+                                                      without --origin its publishable key works from no page
   admins create --tenant ID --email E --role R        create a console user (password on stdin); R = admin|analyst|viewer
   tor load FILE                                       replace the Tor exit list (one IP per line, or exit-addresses format)`;
 
@@ -37,9 +38,13 @@ async function main(argv: string[]): Promise<void> {
         console.error(applied.length ? `Applied ${applied.map((m) => m.name).join(', ')}` : 'Database is up to date');
         break;
       }
-      case 'tenants create':
-        console.log(JSON.stringify(await createTenant(db, one(flags, 'name'), flags.origin ?? [])));
+      case 'tenants create': {
+        const origins = flags.origin ?? [];
+        console.log(JSON.stringify(await createTenant(db, one(flags, 'name'), origins)));
+        const warning = originsWarning(origins);
+        if (warning) console.error(warning);
         break;
+      }
       case 'admins create': {
         const admin = await createAdmin(db, one(flags, 'tenant'), one(flags, 'email'), one(flags, 'role'), await readStdin());
         console.log(JSON.stringify({ adminId: admin.id }));

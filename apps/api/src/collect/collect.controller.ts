@@ -63,7 +63,8 @@ export class CollectController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<{ requestToken: string; expiresAt: string }> {
     const origin = req.headers.origin ?? null;
-    if (tenant.origins.length > 0 && (!origin || !tenant.origins.includes(origin))) throw Errors.originNotAllowed(origin);
+    // no origin registered means no page may collect (a key copied anywhere would otherwise work)
+    if (!origin || !tenant.origins.includes(origin)) throw Errors.originNotAllowed(origin);
     if (origin) reply.header('Access-Control-Allow-Origin', origin).header('Vary', 'Origin');
 
     const bundleId = randomUUID();

@@ -7,6 +7,7 @@ import type { AuthenticatedTenant } from '../auth/api-key.service';
 import { ApiError } from './api-error';
 import { ClientIpResolver } from './client-ip';
 import { withDeadline } from './deadline';
+import { isCollectRoute } from './route';
 
 /**
  * Fixed-window counters, every key of one check in one round trip: INCR, PEXPIRE on the first hit
@@ -178,7 +179,7 @@ export class RateLimitInterceptor implements NestInterceptor {
     const tenant = req.tenant;
     if (!tenant?.keyPrefix) return next.handle();
     const checks = [{ key: `k:${tenant.keyPrefix}`, limit: this.config.RATE_LIMIT_PER_KEY }];
-    if (req.url.startsWith('/v1/collect')) {
+    if (isCollectRoute(req)) {
       const ip = this.ips.resolve(req.socket.remoteAddress, req.headers['x-forwarded-for']) ?? 'unknown';
       checks.push({ key: `ip:${ip}`, limit: this.config.RATE_LIMIT_PER_IP });
     }

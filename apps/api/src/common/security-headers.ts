@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isApiRoute } from './route';
 
 /** API answers are data, never documents: nothing may run, load or frame them. */
 const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
-const NO_STORE = /^\/(v1|admin\/api)\//;
 
 /**
  * Security headers on every response (pages that need their own policy — the console, the demo,
@@ -21,7 +21,7 @@ export function installSecurityHeaders(fastify: FastifyInstance, trustedProxies:
     if (!reply.hasHeader('Referrer-Policy')) reply.header('Referrer-Policy', 'no-referrer');
     if (!reply.hasHeader('X-Frame-Options')) reply.header('X-Frame-Options', 'DENY');
     if (!reply.hasHeader('Content-Security-Policy')) reply.header('Content-Security-Policy', API_CSP);
-    if (NO_STORE.test(req.url) && !reply.hasHeader('Cache-Control')) reply.header('Cache-Control', 'no-store');
+    if (isApiRoute(req) && !reply.hasHeader('Cache-Control')) reply.header('Cache-Control', 'no-store');
     if (req.protocol === 'https' || (behindProxy && req.headers['x-forwarded-proto'] === 'https')) {
       reply.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
     }

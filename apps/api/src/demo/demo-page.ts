@@ -10,7 +10,9 @@ export function escapeHtml(s: string): string {
 const layout = (title: string, body: string, head = '') => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">${head}
 <title>${escapeHtml(title)}</title><link rel="stylesheet" href="/demo/demo.css"></head>
-<body><main class="card">${body}</main></body></html>`;
+<body><main class="card"><p class="demo-note" role="note"><b>Demo tenant.</b> Every visitor shares it: use no real e-mail address or password.
+"Was this you?" links are never shown here; a real backend e-mails them to the account's owner.</p>
+${body}</main></body></html>`;
 
 export function loginPage(publishableKey: string): string {
   return layout(
@@ -73,4 +75,5 @@ input{display:block;width:100%;box-sizing:border-box;margin-top:6px;padding:10px
 button{width:100%;padding:11px;border:0;border-radius:8px;background:#2458d3;color:#fff;font-size:1rem;font-weight:600;cursor:pointer}
 .hint,.small{color:#4a5565;font-size:.9rem}.small{font-size:.8rem;margin-top:18px}code{background:#eef1f5;padding:1px 5px;border-radius:4px}
 .decision.allow{color:#17803d}.decision.challenge{color:#b36b00}.decision.deny{color:#c21f2f}.reasons li{margin:6px 0}
+.demo-note{background:#fff6dd;border:1px solid #e8c767;border-radius:8px;padding:8px 12px;font-size:.8rem;color:#5c4500;margin:0 0 16px}
 pre{background:#0f1723;color:#d7e0ee;padding:12px;border-radius:8px;overflow:auto;font-size:.75rem}`;

@@ -16,6 +16,17 @@ interface DemoKeys {
 }
 
 /**
+ * The risk answer as the demo shows it: without its "was this you?" links. Anyone who can reach
+ * the demo picks the user name, so a link shown here would let them trust their own device for any
+ * demo user (a real backend e-mails the links to the account's owner; the demo has no owner to ask).
+ */
+function withoutLinks(body: unknown): unknown {
+  if (body === null || typeof body !== 'object' || !('links' in body)) return body;
+  const { links: _links, ...rest } = body as Record<string, unknown>;
+  return rest;
+}
+
+/**
  * /demo: a login page with the SDK, and a backend route that does what a customer's backend does:
  * check the password, call POST /v1/risk with the request token, act on the decision.
  */
@@ -88,7 +99,7 @@ export class DemoController {
       body: JSON.stringify(request),
       signal: AbortSignal.timeout(3000),
     }).then(
-      async (r) => ({ status: r.status, body: (await r.json()) as unknown }),
+      async (r) => ({ status: r.status, body: withoutLinks(await r.json()) }),
       (e: unknown) => ({ status: 0, body: { error: String(e) } }),
     );
     reply.status(passwordOk ? 200 : 401);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { Logger } from '@nestjs/common';
 import type { FastifyInstance } from 'fastify';
+import { routeOf } from '../common/route';
 import type { MetricsService } from './metrics.service';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -24,7 +25,7 @@ export function installHttpObservability(fastify: FastifyInstance, metrics: Metr
     reply.header('X-Request-Id', req.id);
   });
   fastify.addHook('onResponse', async (req, reply) => {
-    const route = req.routeOptions?.url ?? 'unmatched';
+    const route = routeOf(req) ?? 'unmatched';
     const seconds = reply.elapsedTime / 1000;
     metrics.httpDuration.observe({ method: req.method, route, status: String(reply.statusCode) }, seconds);
     if (route === '/metrics' || route.startsWith('/health')) return;
