@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
 import { Client } from 'pg';
-import type { SignalBundle } from '../libs/scoring/src/signals';
+import type { SignalBundle } from '@kizuki/contract';
 import * as S from '../libs/scoring/src/testing/scenario';
 import { percentile, startStack, type Stack } from './lib/stack';
 import { openLoop, post, summarise, type Answer } from './lib/open-loop';

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createDataSource } from '@kizuki/database';
-import type { SignalBundle } from '@kizuki/scoring';
+import type { SignalBundle } from '@kizuki/contract';
 import { createAdmin } from '../../apps/cli/src/commands/admins';
 import { launchChromium, ROOT, signInToConsole } from '../helpers/browser';
 import { makeBundle } from '../helpers/factories';

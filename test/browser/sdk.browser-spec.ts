@@ -2,7 +2,7 @@
 // served with the built bundle by a small node:http server, and a fake /v1/collect on another
 // origin (so CORS and the X-Kizuki-Key preflight are exercised).
 import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
-import type { FieldTyping, SignalBundle } from '../../libs/scoring/src/signals';
+import type { FieldTyping, SignalBundle } from '@kizuki/contract';
 import {
   launchChromium,
   median,

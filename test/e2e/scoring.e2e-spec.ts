@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDataSource } from '@kizuki/database';
-import type { SignalBundle } from '@kizuki/scoring';
+import type { SignalBundle } from '@kizuki/contract';
 import { loadTorList } from '../../apps/cli/src/commands/tor';
 import { humanBundle, makePerson } from '../../libs/scoring/src/testing/scenario';
 import { makeBundle } from '../helpers/factories';

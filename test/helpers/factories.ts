@@ -1,4 +1,4 @@
-import type { SignalBundle } from '@kizuki/scoring';
+import type { SignalBundle } from '@kizuki/contract';
 
 /** A realistic SDK bundle: a person typing a 10-character password with a mouse on the page. */
 export function makeBundle(overrides: { visitorId?: string; storageId?: string | null; seed?: number } = {}): SignalBundle {

@@ -1,6 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { SIGNAL_LIMITS } from '@kizuki/scoring';
+import { SIGNAL_LIMITS } from '@kizuki/contract';
 import { createLogger, type KizukiConfig } from '@kizuki/config';
 import { ApiModule } from './app.module';
 import { ErrorFilter } from './common/error.filter';

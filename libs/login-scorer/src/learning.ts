@@ -1,5 +1,6 @@
 import type { AccountState, RecordLogin } from '@kizuki/database';
-import { learnPointerProfile, learnTypingProfile, networkPrefix, type NetworkInfo, type SignalBundle } from '@kizuki/scoring';
+import type { SignalBundle } from '@kizuki/contract';
+import { learnPointerProfile, learnTypingProfile, networkPrefix, type NetworkInfo } from '@kizuki/scoring';
 
 const MAX_COUNTRIES = 20;
 const MAX_LANGUAGES = 10;

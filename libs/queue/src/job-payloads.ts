@@ -1,4 +1,4 @@
-import type { SignalBundle } from '@kizuki/scoring';
+import type { SignalBundle } from '@kizuki/contract';
 import { JobName } from './queue-names';
 
 /** One SDK bundle received by POST /v1/collect. */

@@ -1,5 +1,4 @@
 // libs/scoring: the pure TypeScript engine. No Nest, no TypeORM, no I/O.
-export * from './signals';
 export * from './reasons';
 export * from './policy';
 export * from './engine/types';

@@ -1,8 +1,6 @@
 // A tenant's policy: how evidence becomes a decision. Stored per tenant as JSON; every field has a
 // default so a partial stored policy is always completed by resolvePolicy().
-
-export type Decision = 'allow' | 'challenge' | 'deny';
-export const DECISIONS: readonly Decision[] = ['allow', 'challenge', 'deny'];
+import { DECISIONS, type Decision } from '@kizuki/contract';
 
 export type DetectorName = 'token' | 'lists' | 'device' | 'typing' | 'pointer' | 'bot' | 'network' | 'velocity';
 export const DETECTOR_NAMES: readonly DetectorName[] = ['token', 'lists', 'device', 'typing', 'pointer', 'bot', 'network', 'velocity'];

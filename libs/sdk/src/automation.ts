@@ -4,7 +4,7 @@
 // The checks port the detectors of BotD (@fingerprintjs/botd v2, MIT, FingerprintJS Inc.), which
 // as a dependency would put the bundle over its 24 KB gzip budget next to FingerprintJS, plus a
 // few of our own (Playwright/Puppeteer/Cypress globals, chromedriver's $cdc_ key).
-import type { AutomationSignals } from '../../scoring/src/signals';
+import type { AutomationSignals } from '@kizuki/contract';
 import { LIMITS, on } from './util';
 
 const UNTRUSTED_TYPES = ['keydown', 'keyup', 'keypress', 'beforeinput', 'input', 'paste', 'pointerdown', 'pointerup', 'mousedown', 'mouseup', 'click', 'touchstart', 'touchend', 'focusin'];

@@ -1,5 +1,5 @@
 /** @jest-environment jsdom */
-import type { SignalBundle } from '../../scoring/src/signals';
+import type { SignalBundle } from '@kizuki/contract';
 
 describe('import', () => {
   it('runs nothing at import time', () => {

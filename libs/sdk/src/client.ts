@@ -1,6 +1,6 @@
 // The Kizuki client: owns the signal sources, builds the SignalBundle, posts it, and puts the
 // request token into watched forms on submit.
-import { SIGNAL_BUNDLE_VERSION, type DeviceSignals, type SignalBundle } from '../../scoring/src/signals';
+import { SIGNAL_BUNDLE_VERSION, type DeviceSignals, type SignalBundle } from '@kizuki/contract';
 import { AutomationSource } from './automation';
 import { collectDevice, emptyDevice, storageId } from './device';
 import { targetRole } from './fields';

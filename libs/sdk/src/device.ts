@@ -2,7 +2,7 @@
 // values, plus a first-party random id kept in localStorage (a cleared storage with the same
 // fingerprint is told apart from a new device).
 import { load as loadFingerprint, murmurX64Hash128 } from '@fingerprintjs/fingerprintjs';
-import type { DeviceSignals } from '../../scoring/src/signals';
+import type { DeviceSignals } from '@kizuki/contract';
 import { LIMITS } from './util';
 
 type Flat = string | number | boolean | null;

@@ -1,5 +1,5 @@
 // Which inputs are observed and what role they play. Only attributes are read, never values.
-import type { FieldRole } from '../../scoring/src/signals';
+import type { FieldRole } from '@kizuki/contract';
 
 const TEXT_TYPES = /^(|text|email|password|tel|search|url|number)$/;
 

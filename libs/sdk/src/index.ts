@@ -17,4 +17,4 @@ export function load(options: LoadOptions): Kizuki {
 export const version = SDK_VERSION;
 export { TOKEN_FIELD };
 export type { Kizuki, LoadOptions };
-export type { SignalBundle } from '../../scoring/src/signals';
+export type { SignalBundle } from '@kizuki/contract';

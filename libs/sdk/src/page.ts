@@ -1,5 +1,5 @@
 // Page context signal source: time on page, focus/blur/visibility changes, path.
-import type { PageSignals } from '../../scoring/src/signals';
+import type { PageSignals } from '@kizuki/contract';
 import { LIMITS, clampStr, now, on } from './util';
 
 /** Path only: no query string, no fragment (they can carry tokens or e-mail addresses). */

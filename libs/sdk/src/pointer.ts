@@ -1,6 +1,6 @@
 // Pointer and touch signal source: a sampled, quantised trajectory of the whole page, the clicks
 // with their position inside the clicked element, touch count and viewport.
-import type { PointerClick, PointerSignals } from '../../scoring/src/signals';
+import type { PointerClick, PointerSignals } from '@kizuki/contract';
 import { LIMITS, clamp01, eventTime, on } from './util';
 
 type PType = 'mouse' | 'touch' | 'pen';

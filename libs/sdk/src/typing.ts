@@ -1,7 +1,7 @@
 // Typing signal source: key-down/key-up times and a key class per watched text field.
 // NEVER the key value and never the field's content: `e.code` is only held, in memory, to pair a
 // key-up with its key-down while the key is pressed, and dropped at key-up.
-import type { FieldRole, FieldTyping, KeyClass, KeyEvent } from '../../scoring/src/signals';
+import type { FieldRole, FieldTyping, KeyClass, KeyEvent } from '@kizuki/contract';
 import { fieldRole, isTextField, type TextField } from './fields';
 import { LIMITS, eventTime, on, r1 } from './util';
 

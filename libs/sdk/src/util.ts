@@ -1,5 +1,5 @@
 // Small helpers shared by the signal sources. Nothing here runs at import time.
-import { SIGNAL_LIMITS } from '../../scoring/src/signals';
+import { SIGNAL_LIMITS } from '@kizuki/contract';
 
 export const LIMITS = SIGNAL_LIMITS;
 

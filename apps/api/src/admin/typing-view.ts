@@ -1,6 +1,6 @@
 import type { TypingProfile } from '@kizuki/scoring';
 import { keyTimingsFromField, parseTypingAccountProfile, typingState, type TypingProfileState } from '../../../../libs/scoring/src/typing';
-import type { FieldTyping } from '@kizuki/scoring';
+import type { FieldTyping } from '@kizuki/contract';
 
 export interface TypingRoleView {
   role: 'password' | 'username';

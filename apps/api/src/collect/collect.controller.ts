@@ -5,7 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { KizukiConfig } from '@kizuki/config';
 import { signRequestToken } from '@kizuki/crypto';
 import type { ReceivedBundle } from '@kizuki/queue';
-import type { SignalBundle } from '@kizuki/scoring';
+import type { SignalBundle } from '@kizuki/contract';
 import { PublishableKeyGuard, Tenant } from '../auth/api-key.guard';
 import type { AuthenticatedTenant } from '../auth/api-key.service';
 import { Errors } from '../common/api-error';

@@ -17,9 +17,26 @@ import {
   ValidateNested,
   type ValidationOptions,
 } from 'class-validator';
-import { SIGNAL_LIMITS as L, type KeyClass, type SignalBundle } from '@kizuki/scoring';
+import {
+  FIELD_ROLES,
+  KEY_CLASSES,
+  POINTER_TYPES,
+  SIGNAL_BUNDLE_VERSION,
+  SIGNAL_LIMITS as L,
+  type AutomationSignals,
+  type DeviceSignals,
+  type FieldRole,
+  type FieldTyping,
+  type KeyClass,
+  type KeyEvent,
+  type PageSignals,
+  type PointerClick,
+  type PointerSignals,
+  type PointerType,
+  type SignalBundle,
+} from '@kizuki/contract';
 
-// Mirrors SignalBundle (libs/scoring/src/signals.ts) field by field with the caps of SIGNAL_LIMITS.
+// Implements SignalBundle (@kizuki/contract) part by part, with the caps of SIGNAL_LIMITS.
 // Times are finite numbers in a sane range: a NaN/Infinity or a negative duration is refused.
 const MAX_MS = 86_400_000;
 
@@ -52,28 +69,28 @@ export class SdkInfoDto {
   @IsString() @MaxLength(32) version!: string;
 }
 
-export class DeviceDto {
+export class DeviceDto implements DeviceSignals {
   @IsString() @Matches(/^[A-Za-z0-9_-]{8,128}$/) visitorId!: string;
   @IsOptional() @IsString() @Matches(/^[A-Za-z0-9_-]{8,128}$/) storageId!: string | null;
   @IsFlatRecord(L.deviceComponents) components!: Record<string, string | number | boolean | null>;
   @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(1) confidence!: number;
 }
 
-export class AutomationDto {
+export class AutomationDto implements AutomationSignals {
   @IsBoolean() webdriver!: boolean;
   @IsBoolean() bot!: boolean;
   @IsArray() @ArrayMaxSize(L.automationSignals) @IsString({ each: true }) @MaxLength(64, { each: true }) signals!: string[];
   @IsInt() @Min(0) @Max(1_000_000) untrustedEvents!: number;
 }
 
-export class KeyEventDto {
+export class KeyEventDto implements KeyEvent {
   @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(MAX_MS) d!: number;
   @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(MAX_MS) u!: number;
-  @IsIn(['char', 'backspace', 'enter', 'modifier', 'other']) c!: KeyClass;
+  @IsIn(KEY_CLASSES) c!: KeyClass;
 }
 
-export class FieldTypingDto {
-  @IsIn(['username', 'password', 'other']) role!: 'username' | 'password' | 'other';
+export class FieldTypingDto implements FieldTyping {
+  @IsIn(FIELD_ROLES) role!: FieldRole;
   @IsArray() @ArrayMaxSize(L.keysPerField) @ValidateNested({ each: true }) @Type(() => KeyEventDto) keys!: KeyEventDto[];
   @IsBoolean() pasted!: boolean;
   @IsBoolean() autofilled!: boolean;
@@ -92,12 +109,12 @@ export class PointStartDto {
   @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(MAX_MS) t!: number;
 }
 
-export class PointerClickDto {
+export class PointerClickDto implements PointerClick {
   @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(MAX_MS) t!: number;
   @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(-10) @Max(10) rx!: number;
   @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(-10) @Max(10) ry!: number;
   @IsString() @MaxLength(32) target!: string;
-  @IsIn(['mouse', 'touch', 'pen']) pointerType!: 'mouse' | 'touch' | 'pen';
+  @IsIn(POINTER_TYPES) pointerType!: PointerType;
   @IsBoolean() isTrusted!: boolean;
 }
 
@@ -106,8 +123,8 @@ export class ViewportDto {
   @IsInt() @Min(0) @Max(100_000) h!: number;
 }
 
-export class PointerDto {
-  @IsIn(['mouse', 'touch', 'pen', 'none']) type!: 'mouse' | 'touch' | 'pen' | 'none';
+export class PointerDto implements PointerSignals {
+  @IsIn([...POINTER_TYPES, 'none']) type!: PointerType | 'none';
   @IsOptional() @IsObject() @ValidateNested() @Type(() => PointStartDto) start!: PointStartDto | null;
   @IsArray() @ArrayMaxSize(L.pointerMoveValues) @IsInt({ each: true }) @Min(-100_000, { each: true }) @Max(MAX_MS, { each: true }) moves!: number[];
   @IsInt() @Min(0) @Max(10_000_000) eventCount!: number;
@@ -116,7 +133,7 @@ export class PointerDto {
   @IsObject() @ValidateNested() @Type(() => ViewportDto) viewport!: ViewportDto;
 }
 
-export class PageDto {
+export class PageDto implements PageSignals {
   @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(MAX_MS) loadToSubmitMs!: number;
   @IsInt() @Min(0) @Max(1_000_000) focusChanges!: number;
   @IsInt() @Min(0) @Max(1_000_000) blurCount!: number;
@@ -125,7 +142,7 @@ export class PageDto {
 }
 
 export class CollectDto implements SignalBundle {
-  @IsInt() @Min(1) @Max(1) v!: number;
+  @IsInt() @Min(SIGNAL_BUNDLE_VERSION) @Max(SIGNAL_BUNDLE_VERSION) v!: number;
   @IsObject() @ValidateNested() @Type(() => SdkInfoDto) sdk!: SdkInfoDto;
   @IsObject() @ValidateNested() @Type(() => DeviceDto) device!: DeviceDto;
   @IsObject() @ValidateNested() @Type(() => AutomationDto) automation!: AutomationDto;

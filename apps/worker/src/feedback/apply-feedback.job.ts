@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { LoginStateRepository, type LabelLearningContext } from '@kizuki/database';
 import { JobName, type ApplyFeedbackJobData } from '@kizuki/queue';
-import type { SignalBundle } from '@kizuki/scoring';
+import type { SignalBundle } from '@kizuki/contract';
 import { learnFromTrustedLogin, NetworkIntelService } from '@kizuki/login-scorer';
 import type { JobHandler } from '../jobs/job-handler';
 

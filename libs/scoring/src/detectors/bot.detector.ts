@@ -1,5 +1,5 @@
 import type { Evidence } from '../engine/types';
-import type { FieldTyping } from '../signals';
+import type { FieldTyping } from '@kizuki/contract';
 import type { Detector } from './detector';
 
 // Automation: what the SDK found in the browser (BOT_AUTOMATION, strong) and typing a person

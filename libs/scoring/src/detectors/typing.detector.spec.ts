@@ -1,7 +1,7 @@
 import { assess, DETECTORS } from '../engine/engine';
 import type { ScoringInput } from '../engine/types';
 import { DEFAULT_POLICY } from '../policy';
-import type { FieldTyping, KeyEvent, SignalBundle } from '../signals';
+import type { FieldTyping, KeyEvent, SignalBundle } from '@kizuki/contract';
 import { enrolTypingSample, keyTimingsFromField, type KeyTiming, type TypingProfileState } from '../typing';
 import { makeTypist, typeSamples } from '../typing/synthetic-typist';
 import { TYPING_MISMATCH_MAX_RISK, TYPING_MISMATCH_NEW_DEVICE_MIN_RISK, TYPING_MISMATCH_TRUSTED_DEVICE_MAX_RISK, typingDetector } from './typing.detector';

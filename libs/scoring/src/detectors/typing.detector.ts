@@ -1,5 +1,5 @@
 import type { Evidence } from '../engine/types';
-import type { FieldTyping } from '../signals';
+import type { FieldTyping } from '@kizuki/contract';
 import {
   keyTimingsFromField,
   parseTypingAccountProfile,

@@ -1,4 +1,5 @@
-import { decide, type Decision } from '../policy';
+import type { Decision } from '@kizuki/contract';
+import { decide } from '../policy';
 import type { Detector } from '../detectors/detector';
 import { botDetector } from '../detectors/bot.detector';
 import { deviceDetector } from '../detectors/device.detector';

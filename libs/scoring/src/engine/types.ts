@@ -1,13 +1,10 @@
 // What the engine is given and what it returns. The worker assembles a ScoringInput from
 // PostgreSQL and Redis; the engine itself does no I/O.
-import type { Decision, Policy } from '../policy';
+import type { Decision, DeviceStatus, LoginStatus, SignalBundle } from '@kizuki/contract';
+import type { Policy } from '../policy';
 import type { Reason, ReasonCode } from '../reasons';
-import type { SignalBundle } from '../signals';
 
-export type LoginStatus = 'attempted' | 'succeeded' | 'failed';
 export type TokenState = 'valid' | 'missing' | 'invalid' | 'replayed';
-/** O-MOTION style device status, per account. */
-export type DeviceStatus = 'new' | 'pending' | 'trusted' | 'shared' | 'fraud';
 export type ListKind = 'ip' | 'cidr' | 'device' | 'user' | 'asn' | 'country';
 
 export interface AccountHistory {

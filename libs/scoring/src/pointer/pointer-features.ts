@@ -1,6 +1,6 @@
 // Pointer trajectory features (pure). bundle.pointer.moves is a flat, sampled, quantised
 // [dx, dy, dt, ...] list (px, px, ms); see libs/sdk/src/pointer.ts.
-import type { PointerSignals } from '../signals';
+import type { PointerSignals } from '@kizuki/contract';
 
 /** A gap longer than this (ms) between two samples is a pause: it splits strokes. */
 export const PAUSE_MS = 300;

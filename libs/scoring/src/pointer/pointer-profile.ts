@@ -2,7 +2,7 @@
 // samples → frozen baseline; an adapted copy follows by bounded steps, tethered to the baseline;
 // a sample is scored against both and the lower anomaly wins. One state per pointer type (a
 // touch phone and a desktop mouse are different habits: never compared with each other).
-import type { PointerSignals } from '../signals';
+import type { PointerSignals } from '@kizuki/contract';
 import { POINTER_SCALE_FLOOR, pointerFeatures, pointerVector } from './pointer-features';
 
 export const POINTER_ENROL_SAMPLES = 5;

@@ -4,7 +4,7 @@
 import type { AccountHistory, DeviceHistory, NetworkInfo, ScoringInput, VelocityCounts } from '../engine/types';
 import { DEFAULT_POLICY, type Policy } from '../policy';
 import { learnPointerProfile } from '../pointer';
-import type { KeyEvent, PointerSignals, SignalBundle } from '../signals';
+import type { KeyEvent, PointerSignals, SignalBundle } from '@kizuki/contract';
 import { learnTypingProfile } from '../typing';
 import { makeTypist, rng, typeSample, type Typist } from '../typing/synthetic-typist';
 

@@ -1,4 +1,4 @@
-import type { KeyClass } from '../signals';
+import type { KeyClass } from '@kizuki/contract';
 import type { KeyTiming } from './typing-detector';
 
 /** A key event as the SDK records it per field (see FieldTyping in signals.ts). */

@@ -11,7 +11,7 @@ import {
   type TypingProfileState,
 } from './typing-state';
 import { makeTypist, mean, shifted, typeSamples } from './synthetic-typist';
-import type { FieldTyping } from '../signals';
+import type { FieldTyping } from '@kizuki/contract';
 
 function enrolled(samples: ReturnType<typeof typeSamples>): TypingProfileState {
   let s: TypingProfileState | null = null;

@@ -7,7 +7,7 @@
 //    keyboard, and the adapted profile is tethered to the baseline so that no sequence of updates
 //    can carry it arbitrarily far.
 // Only trusted outcomes may call enrolTypingSample / learnTypingProfile (the worker decides that).
-import type { FieldTyping } from '../signals';
+import type { FieldTyping } from '@kizuki/contract';
 import { keyTimingsFromField } from './key-timings';
 import {
   TYPING_INCOMPARABLE,

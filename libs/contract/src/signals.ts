@@ -1,5 +1,5 @@
-// The signal bundle the browser SDK sends to POST /v1/collect. Pure types: the SDK imports them
-// (type-only), the api mirrors them in its class-validator DTO, the engine reads them.
+// The signal bundle the browser SDK sends to POST /v1/collect: the SDK builds it, the api's
+// class-validator DTO implements it, the engine reads it.
 // Never any key value, field content or clipboard data: only timings, classes and traits.
 
 export const SIGNAL_BUNDLE_VERSION = 1;
@@ -20,7 +20,8 @@ export const SIGNAL_LIMITS = {
 } as const;
 
 /** A key's class: the only thing said about which key it was. */
-export type KeyClass = 'char' | 'backspace' | 'enter' | 'modifier' | 'other';
+export const KEY_CLASSES = ['char', 'backspace', 'enter', 'modifier', 'other'] as const;
+export type KeyClass = (typeof KEY_CLASSES)[number];
 
 /** One key press: d = key-down, u = key-up, ms since the field's first key-down (performance.now based). */
 export interface KeyEvent {
@@ -29,7 +30,11 @@ export interface KeyEvent {
   c: KeyClass;
 }
 
-export type FieldRole = 'username' | 'password' | 'other';
+export const FIELD_ROLES = ['username', 'password', 'other'] as const;
+export type FieldRole = (typeof FIELD_ROLES)[number];
+
+export const POINTER_TYPES = ['mouse', 'touch', 'pen'] as const;
+export type PointerType = (typeof POINTER_TYPES)[number];
 
 export interface FieldTyping {
   role: FieldRole;
@@ -54,13 +59,13 @@ export interface PointerClick {
   ry: number;
   /** what was clicked, as a role: 'submit' | 'username' | 'password' | 'other' */
   target: string;
-  pointerType: 'mouse' | 'touch' | 'pen';
+  pointerType: PointerType;
   isTrusted: boolean;
 }
 
 export interface PointerSignals {
   /** Dominant pointer type, or 'none' if nothing moved. */
-  type: 'mouse' | 'touch' | 'pen' | 'none';
+  type: PointerType | 'none';
   /** Absolute start point (CSS px) and ms since page load of the first sample. */
   start: { x: number; y: number; t: number } | null;
   /** Flat quantised deltas [dx, dy, dt, dx, dy, dt, ...] (px, px, ms), sampled. */

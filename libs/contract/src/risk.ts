@@ -1,0 +1,62 @@
+// POST /v1/risk: what the customer's backend sends and what it gets back; GET /v1/assessments/:id
+// and the user device routes answer the same shapes. The api validates against a DTO that
+// implements these, the score job returns RiskAnswer, the client and the OpenAPI document use them.
+
+export const LOGIN_STATUSES = ['attempted', 'succeeded', 'failed'] as const;
+export type LoginStatus = (typeof LOGIN_STATUSES)[number];
+
+export const DECISIONS = ['allow', 'challenge', 'deny'] as const;
+export type Decision = (typeof DECISIONS)[number];
+
+/** A device's status for one account. */
+export const DEVICE_STATUSES = ['new', 'pending', 'trusted', 'shared', 'fraud'] as const;
+export type DeviceStatus = (typeof DEVICE_STATUSES)[number];
+
+export interface RiskRequest {
+  /** The SDK's kizuki_request_token form field (optional: without it the answer says TOKEN_MISSING). */
+  requestToken?: string | null;
+  event: 'login';
+  status: LoginStatus;
+  user: { id: string };
+  context: { ip: string; userAgent?: string; acceptLanguage?: string };
+}
+
+export interface RiskScores {
+  takeover: number | null;
+  bot: number | null;
+  typing: number | null;
+  pointer: number | null;
+}
+
+export interface RiskReason {
+  code: string;
+  detail: string;
+}
+
+export interface DeviceRef {
+  id: string;
+  status: DeviceStatus;
+}
+
+/** "Was this you?" links, when the device is new to the user (see docs/api.md). */
+export interface DeviceLinks {
+  approve: string;
+  report: string;
+  expiresAt: string;
+}
+
+export interface RiskAnswer {
+  id: string;
+  decision: Decision;
+  /** 0–100, null when degraded */
+  score: number | null;
+  scores: RiskScores;
+  /** most important first */
+  reasons: RiskReason[];
+  /** null without SDK signals */
+  device: DeviceRef | null;
+  /** true when Kizuki could not score in time: decision is the tenant's fallback. */
+  degraded: boolean;
+  createdAt: string;
+  links?: DeviceLinks;
+}
