@@ -12,13 +12,25 @@ export type Decision = (typeof DECISIONS)[number];
 export const DEVICE_STATUSES = ['new', 'pending', 'trusted', 'shared', 'fraud'] as const;
 export type DeviceStatus = (typeof DEVICE_STATUSES)[number];
 
+export interface RiskUser {
+  /** the customer's own user id (1–256 chars); pseudonymised on arrival, never stored in clear */
+  id: string;
+}
+
+export interface RiskContext {
+  /** the end user's IPv4 or IPv6 address, as the customer's backend saw it */
+  ip: string;
+  userAgent?: string;
+  acceptLanguage?: string;
+}
+
 export interface RiskRequest {
   /** The SDK's kizuki_request_token form field (optional: without it the answer says TOKEN_MISSING). */
   requestToken?: string | null;
   event: 'login';
   status: LoginStatus;
-  user: { id: string };
-  context: { ip: string; userAgent?: string; acceptLanguage?: string };
+  user: RiskUser;
+  context: RiskContext;
 }
 
 export interface RiskScores {

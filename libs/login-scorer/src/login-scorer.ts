@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AssessmentRepository, KeyedBatcher, LoginStateRepository, type AssessmentRow, type LoginState, type LoginStateQuery, type RecordLogin, type RecordResult } from '@kizuki/database';
-import { WebhookEventsService, type RiskAnswer, type ScoreLoginJobData } from '@kizuki/queue';
-import type { DeviceStatus, SignalBundle } from '@kizuki/contract';
+import { WebhookEventsService, type ScoreLoginJobData } from '@kizuki/queue';
+import type { DeviceStatus, RiskAnswer, SignalBundle } from '@kizuki/contract';
 import { assess, matchDevice, resolvePolicy, type DeviceHistory, type NetworkInfo, type ScoringInput, type TokenState } from '@kizuki/scoring';
 import { BundleResolver } from './bundle-resolver';
 import { learnFromTrustedLogin, primaryLanguage } from './learning';

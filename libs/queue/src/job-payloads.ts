@@ -1,4 +1,4 @@
-import type { SignalBundle } from '@kizuki/contract';
+import type { FeedbackLabel, LoginStatus, RiskAnswer, SignalBundle } from '@kizuki/contract';
 import { JobName } from './queue-names';
 
 /** One SDK bundle received by POST /v1/collect. */
@@ -34,7 +34,7 @@ export interface ScoreLoginJobData {
   idempotencyKey: string;
   requestedAt: string;
   event: 'login';
-  status: 'attempted' | 'succeeded' | 'failed';
+  status: LoginStatus;
   userHash: string;
   context: { ip: string; userAgent: string | null; acceptLanguage: string | null };
   token: { state: 'valid'; bundleId: string; batchId?: string } | { state: 'missing' | 'invalid'; detail: string };
@@ -45,7 +45,7 @@ export interface ApplyFeedbackJobData {
   tenantId: string;
   feedbackId: string;
   assessmentId: string;
-  label: 'legit' | 'fraud' | 'challenge_passed' | 'challenge_failed';
+  label: FeedbackLabel;
 }
 
 /**
@@ -98,18 +98,6 @@ export interface RetentionJobResult {
   partitions: { created: string[]; dropped: string[]; busy: string[] };
 }
 
-/** The answer of POST /v1/risk (DESIGN.md §3), also the score job's return value. */
-export interface RiskAnswer {
-  id: string;
-  decision: 'allow' | 'challenge' | 'deny';
-  score: number | null;
-  scores: { takeover: number | null; bot: number | null; typing: number | null; pointer: number | null };
-  reasons: { code: string; detail: string }[];
-  device: { id: string; status: string } | null;
-  degraded: boolean;
-  createdAt: string;
-}
-
 export interface JobPayloads {
   [JobName.IngestBundle]: IngestBundleJobData;
   [JobName.ScoreLogin]: ScoreLoginJobData;
@@ -121,6 +109,7 @@ export interface JobPayloads {
 
 export interface JobResults {
   [JobName.IngestBundle]: { stored: number };
+  /** the answer of POST /v1/risk, without its links */
   [JobName.ScoreLogin]: RiskAnswer;
   [JobName.ApplyFeedback]: { applied: boolean };
   [JobName.Retention]: RetentionJobResult;

@@ -2,18 +2,8 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { openSecret, sealSecret } from '@kizuki/crypto';
 import type { JobsOptions } from 'bullmq';
 
-/** The events a tenant's webhook endpoint can subscribe to. */
-export const WEBHOOK_EVENTS = ['assessment.challenge', 'assessment.deny', 'device.reported', 'list.changed'] as const;
-export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];
-
-/** What the endpoint receives (the POST body). */
-export interface WebhookEnvelope<T = Record<string, unknown>> {
-  /** The delivery id: the same on every retry of this event to this endpoint (deduplicate on it). */
-  id: string;
-  type: WebhookEventType;
-  createdAt: string;
-  data: T;
-}
+// How deliveries are queued, signed and their secrets kept; the body they carry (WebhookEnvelope)
+// is in @kizuki/contract.
 
 /**
  * Bounded retries with exponential backoff: 1 s, 2 s, 4 s … (12 attempts ≈ 68 minutes in all).

@@ -7,7 +7,8 @@ import { WebhookRepository } from '@kizuki/database';
 import { JobName, QueueName, jobIds } from './queue-names';
 import type { DeliverWebhookJobData } from './job-payloads';
 import { createRedis } from './redis';
-import { WEBHOOK_JOB_OPTIONS, type WebhookEnvelope, type WebhookEventType } from './webhook-contract';
+import type { WebhookEnvelope, WebhookEventType } from '@kizuki/contract';
+import { WEBHOOK_JOB_OPTIONS } from './webhook-contract';
 
 /**
  * Emits a webhook event where it happens (api and worker): one delivery row and one

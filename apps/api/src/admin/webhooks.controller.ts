@@ -2,7 +2,8 @@ import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post
 import { ApiOperation } from '@nestjs/swagger';
 import { KizukiConfig } from '@kizuki/config';
 import { WebhookRepository } from '@kizuki/database';
-import { checkWebhookTarget, generateWebhookSecret, sealWebhookSecret, WEBHOOK_EVENTS } from '@kizuki/queue';
+import { WEBHOOK_EVENTS } from '@kizuki/contract';
+import { checkWebhookTarget, generateWebhookSecret, sealWebhookSecret } from '@kizuki/queue';
 import { ApiError, Errors } from '../common/api-error';
 import { AdminApi, ApiErrors } from '../docs/api-schemas';
 import { AdminAuditService } from './admin-audit.service';

@@ -1,5 +1,5 @@
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, IsUUID, Length, MaxLength } from 'class-validator';
-import { WEBHOOK_EVENTS, type WebhookEventType } from '@kizuki/queue';
+import { WEBHOOK_EVENTS, type WebhookEventType } from '@kizuki/contract';
 
 export class CreateWebhookDto {
   @IsString() @Length(8, 2048) url!: string;

@@ -1,7 +1,26 @@
+import {
+  DECISIONS,
+  DEVICE_STATUSES,
+  FEEDBACK_LABELS,
+  LOGIN_STATUSES,
+  USER_DEVICE_STATUSES,
+  type Assessment,
+  type Decision,
+  type DeviceLinks,
+  type DeviceRef,
+  type DeviceStatus,
+  type FeedbackAnswer,
+  type FeedbackLabel,
+  type LoginStatus,
+  type RiskAnswer,
+  type RiskReason,
+  type RiskScores,
+  type UserDevice,
+} from '@kizuki/contract';
 import { applyDecorators } from '@nestjs/common';
 import { ApiCookieAuth, ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiResponse, ApiSecurity, ApiTags, getSchemaPath } from '@nestjs/swagger';
 
-/** Response shapes, for the OpenAPI document only (the handlers return plain objects of these shapes). */
+/** Response shapes for the OpenAPI document: each implements its @kizuki/contract type (the handlers return plain objects of it). */
 
 export class ErrorDetailDto {
   @ApiProperty({ example: 'VALIDATION_FAILED', description: 'Stable error code; see docs/api.md' }) code!: string;
@@ -42,32 +61,32 @@ export function ApiErrors(...statuses: number[]) {
   );
 }
 
-export class ScoresDto {
+export class ScoresDto implements RiskScores {
   @ApiProperty({ type: 'number', nullable: true, example: 0.52, description: '0–1' }) takeover!: number | null;
   @ApiProperty({ type: 'number', nullable: true, example: 0 }) bot!: number | null;
   @ApiProperty({ type: 'number', nullable: true, example: 0.81, description: 'null until the account\'s typing profile is enrolled' }) typing!: number | null;
   @ApiProperty({ type: 'number', nullable: true, example: null }) pointer!: number | null;
 }
 
-export class ReasonDto {
+export class ReasonDto implements RiskReason {
   @ApiProperty({ example: 'NEW_DEVICE', description: 'Reason code (docs/scoring.md)' }) code!: string;
   @ApiProperty({ example: 'This account has never logged in from this device.' }) detail!: string;
 }
 
-export class DeviceRefDto {
+export class DeviceRefDto implements DeviceRef {
   @ApiProperty({ example: '5f0c2a7e-1b3d-4c5e-8f9a-0b1c2d3e4f50' }) id!: string;
-  @ApiProperty({ enum: ['new', 'pending', 'trusted', 'shared', 'fraud'], example: 'new' }) status!: string;
+  @ApiProperty({ enum: DEVICE_STATUSES, example: 'new' }) status!: DeviceStatus;
 }
 
-export class DeviceLinksDto {
+export class DeviceLinksDto implements DeviceLinks {
   @ApiProperty({ example: 'https://kizuki.example.com/links/lk_eyJ….sig', description: 'Single-use: trusts this device for the user' }) approve!: string;
   @ApiProperty({ example: 'https://kizuki.example.com/links/lk_eyJ….sig', description: 'Single-use: reports this device as fraud (future logins from it are denied)' }) report!: string;
   @ApiProperty({ example: '2026-12-07T09:00:00.000Z' }) expiresAt!: string;
 }
 
-export class RiskAnswerDto {
+export class RiskAnswerDto implements RiskAnswer {
   @ApiProperty({ format: 'uuid', example: '0b6f3c1e-7a9d-8c2b-9e41-5d0f2a7c6b13' }) id!: string;
-  @ApiProperty({ enum: ['allow', 'challenge', 'deny'], example: 'challenge' }) decision!: string;
+  @ApiProperty({ enum: DECISIONS, example: 'challenge' }) decision!: Decision;
   @ApiProperty({ type: 'integer', nullable: true, minimum: 0, maximum: 100, example: 58, description: 'null when degraded' }) score!: number | null;
   @ApiProperty({ type: () => ScoresDto }) scores!: ScoresDto;
   @ApiProperty({ type: () => ReasonDto, isArray: true }) reasons!: ReasonDto[];
@@ -81,12 +100,12 @@ export class RiskAnswerDto {
   links?: DeviceLinksDto;
 }
 
-export class AssessmentDto extends RiskAnswerDto {
+export class AssessmentDto extends RiskAnswerDto implements Assessment {
   @ApiProperty({ example: 'login' }) event!: string;
-  @ApiProperty({ enum: ['attempted', 'succeeded', 'failed'] }) status!: string;
-  @ApiProperty({ enum: ['allow', 'challenge', 'deny'], description: 'The decision the policy gave before shadow mode' }) policyDecision!: string;
+  @ApiProperty({ enum: LOGIN_STATUSES }) status!: LoginStatus;
+  @ApiProperty({ enum: DECISIONS, description: 'The decision the policy gave before shadow mode' }) policyDecision!: Decision;
   @ApiProperty() shadow!: boolean;
-  @ApiProperty({ type: 'string', nullable: true, enum: ['legit', 'fraud', 'challenge_passed', 'challenge_failed'] }) label!: string | null;
+  @ApiProperty({ type: 'string', nullable: true, enum: FEEDBACK_LABELS }) label!: FeedbackLabel | null;
 }
 
 export class CollectAnswerDto {
@@ -94,15 +113,15 @@ export class CollectAnswerDto {
   @ApiProperty({ format: 'date-time', example: '2026-11-30T09:10:00.000Z' }) expiresAt!: string;
 }
 
-export class FeedbackAnswerDto {
+export class FeedbackAnswerDto implements FeedbackAnswer {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) assessmentId!: string;
-  @ApiProperty({ enum: ['legit', 'fraud', 'challenge_passed', 'challenge_failed'] }) label!: string;
+  @ApiProperty({ enum: FEEDBACK_LABELS }) label!: FeedbackLabel;
 }
 
-export class UserDeviceDto {
+export class UserDeviceDto implements UserDevice {
   @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ enum: ['new', 'pending', 'trusted', 'fraud'] }) status!: string;
+  @ApiProperty({ enum: USER_DEVICE_STATUSES }) status!: UserDevice['status'];
   @ApiProperty({ example: 12 }) logins!: number;
   @ApiProperty({ format: 'date-time' }) firstSeenAt!: string;
   @ApiProperty({ format: 'date-time' }) lastSeenAt!: string;

@@ -1,5 +1,6 @@
 import { Body, Controller, HttpCode, Logger, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FeedbackAnswer } from '@kizuki/contract';
 import { FeedbackRepository } from '@kizuki/database';
 import { JobName, jobIds } from '@kizuki/queue';
 import { SecretKeyGuard, Tenant } from '../auth/api-key.guard';
@@ -27,7 +28,7 @@ export class FeedbackController {
   @ApiOperation({ summary: 'Tell Kizuki how a login ended', description: 'Trusted labels (legit, challenge_passed) trust the device and teach the profiles; fraud marks the device.' })
   @ApiOkResponse({ type: FeedbackAnswerDto })
   @ApiErrors(400, 401, 404, 415, 503)
-  async record(@Tenant() tenant: AuthenticatedTenant, @Body() dto: FeedbackDto): Promise<{ id: string; assessmentId: string; label: string }> {
+  async record(@Tenant() tenant: AuthenticatedTenant, @Body() dto: FeedbackDto): Promise<FeedbackAnswer> {
     const row = await this.feedback.record(tenant.tenantId, dto.assessmentId, dto.label, 'api');
     if (!row) throw Errors.notFound('Assessment');
     try {

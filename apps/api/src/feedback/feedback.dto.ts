@@ -1,6 +1,7 @@
+import { FEEDBACK_LABELS, type FeedbackLabel, type FeedbackRequest } from '@kizuki/contract';
 import { IsIn, IsUUID } from 'class-validator';
 
-export class FeedbackDto {
+export class FeedbackDto implements FeedbackRequest {
   @IsUUID() assessmentId!: string;
-  @IsIn(['legit', 'fraud', 'challenge_passed', 'challenge_failed']) label!: 'legit' | 'fraud' | 'challenge_passed' | 'challenge_failed';
+  @IsIn(FEEDBACK_LABELS) label!: FeedbackLabel;
 }

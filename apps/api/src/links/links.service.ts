@@ -1,15 +1,10 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { KizukiConfig } from '@kizuki/config';
 import { DeviceLinkRepository } from '@kizuki/database';
-import { WebhookEventsService, type RiskAnswer } from '@kizuki/queue';
+import type { RiskAnswer } from '@kizuki/contract';
+import { WebhookEventsService } from '@kizuki/queue';
 import { ApiError, Errors } from '../common/api-error';
 import { linkId, signLink, verifyLink, type LinkAction, type LinkClaims } from './link-token';
-
-export interface DeviceLinks {
-  approve: string;
-  report: string;
-  expiresAt: string;
-}
 
 const linkGone = () => new ApiError(HttpStatus.GONE, 'LINK_EXPIRED', 'This link has expired or was already used.');
 
@@ -31,7 +26,7 @@ export class LinksService {
     this.base = config.KIZUKI_PUBLIC_URL || `http://localhost:${config.PORT}`;
   }
 
-  attach(tenantId: string, answer: RiskAnswer): RiskAnswer & { links?: DeviceLinks } {
+  attach(tenantId: string, answer: RiskAnswer): RiskAnswer {
     if (answer.degraded || answer.decision === 'deny' || !answer.device || !['new', 'pending'].includes(answer.device.status)) return answer;
     const expires = Math.floor(Date.now() / 1000) + this.config.LINK_TTL_SECONDS;
     const claims = (x: LinkAction): LinkClaims => ({ t: tenantId, a: answer.id, x, e: expires });

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { RiskAnswer } from '@kizuki/queue';
+import type { RiskAnswer } from '@kizuki/contract';
 
 /**
  * The api's Prometheus metrics, in its own registry (api and worker may share a process in

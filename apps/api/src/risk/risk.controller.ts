@@ -1,13 +1,13 @@
 import { Body, Controller, Headers, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { RiskAnswer } from '@kizuki/queue';
+import type { RiskAnswer, RiskRequest } from '@kizuki/contract';
 import { SecretKeyGuard, Tenant } from '../auth/api-key.guard';
 import type { AuthenticatedTenant } from '../auth/api-key.service';
 import { ApiErrors, RiskAnswerDto } from '../docs/api-schemas';
 import { LinksService } from '../links/links.service';
 import { MetricsService } from '../metrics/metrics.service';
 import { CompiledBodyPipe } from '../common/compiled-validation';
-import { RiskDto, type RiskBody } from './risk.dto';
+import { RiskDto } from './risk.dto';
 import { RiskService } from './risk.service';
 
 const RISK_BODY = new CompiledBodyPipe(RiskDto);
@@ -35,8 +35,8 @@ export class RiskController {
   @ApiErrors(400, 401, 413, 415, 429)
   async assess(
     @Tenant() tenant: AuthenticatedTenant,
-    // compiled from RiskDto's rules (the global pipe skips a non-class type): see compiled-validation.ts
-    @Body(RISK_BODY) dto: RiskBody,
+    // a plain object checked against RiskDto's rules (the global pipe skips a non-class type): see compiled-validation.ts
+    @Body(RISK_BODY) dto: RiskRequest,
     @Headers('idempotency-key') idempotencyKey?: string,
   ): Promise<RiskAnswer> {
     const answer = await this.risk.assess(tenant, dto, idempotencyKey?.slice(0, 200));

@@ -3,14 +3,14 @@ import { randomUUID } from 'node:crypto';
 import { KizukiConfig } from '@kizuki/config';
 import { deterministicUuid, pseudonymiseUser, sha256Hex, verifyRequestToken } from '@kizuki/crypto';
 import { LoginScorer } from '@kizuki/login-scorer';
+import type { RiskAnswer, RiskRequest } from '@kizuki/contract';
 import { canonicalIp } from '@kizuki/scoring';
-import { JobName, jobIds, type RiskAnswer, type ScoreLoginJobData } from '@kizuki/queue';
+import { JobName, jobIds, type ScoreLoginJobData } from '@kizuki/queue';
 import type { AuthenticatedTenant } from '../auth/api-key.service';
 import { withDeadline } from '../common/deadline';
 import { MetricsService } from '../metrics/metrics.service';
 import { ProducerService } from '../queue/producer.service';
 import { EventLoopLoad, inlineShedShare, RecentDuration } from './event-loop-load';
-import type { RiskDto } from './risk.dto';
 
 /** BullMQ priority of a shed login's score job: after every live one (those have none). */
 const SHED_PRIORITY = 10;
@@ -57,7 +57,7 @@ export class RiskService implements OnModuleDestroy {
 
   /** Score jobs this process is waiting on, or inline scores it is running (RISK_MAX_IN_FLIGHT). */
   private inFlight = 0;
-  async assess(tenant: AuthenticatedTenant, dto: RiskDto, idempotencyHeader: string | undefined): Promise<RiskAnswer> {
+  async assess(tenant: AuthenticatedTenant, dto: RiskRequest, idempotencyHeader: string | undefined): Promise<RiskAnswer> {
     const started = Date.now();
     const data = this.jobData(tenant, dto, idempotencyHeader, started);
     const jobId = jobIds.score(data.assessmentId);
@@ -143,7 +143,7 @@ export class RiskService implements OnModuleDestroy {
     };
   }
 
-  private jobData(tenant: AuthenticatedTenant, dto: RiskDto, idempotencyHeader: string | undefined, now: number): ScoreLoginJobData {
+  private jobData(tenant: AuthenticatedTenant, dto: RiskRequest, idempotencyHeader: string | undefined, now: number): ScoreLoginJobData {
     const userHash = pseudonymiseUser(this.config.KIZUKI_SECRET, tenant.tenantId, dto.user.id);
     let token: ScoreLoginJobData['token'];
     let idempotency: string;

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { LoginScorer } from '@kizuki/login-scorer';
-import { JobName, type RiskAnswer, type ScoreLoginJobData } from '@kizuki/queue';
+import type { RiskAnswer } from '@kizuki/contract';
+import { JobName, type ScoreLoginJobData } from '@kizuki/queue';
 import type { JobHandler } from '../jobs/job-handler';
 import { WorkerMetricsService } from '../metrics/worker-metrics.service';
 

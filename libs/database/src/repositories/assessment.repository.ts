@@ -1,3 +1,4 @@
+import type { Decision, DeviceStatus, LoginStatus, RiskReason, RiskScores } from '@kizuki/contract';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { withTenant } from '../tenant-scope';
@@ -8,14 +9,14 @@ export interface AssessmentRow {
   deviceId: string | null;
   bundleId: string | null;
   event: string;
-  status: 'attempted' | 'succeeded' | 'failed';
-  decision: 'allow' | 'challenge' | 'deny';
-  policyDecision: 'allow' | 'challenge' | 'deny';
+  status: LoginStatus;
+  decision: Decision;
+  policyDecision: Decision;
   shadow: boolean;
   score: number;
-  scores: { takeover: number | null; bot: number | null; typing: number | null; pointer: number | null };
-  reasons: { code: string; detail: string }[];
-  deviceStatus: string | null;
+  scores: RiskScores;
+  reasons: RiskReason[];
+  deviceStatus: DeviceStatus | null;
   ip: string | null;
   country: string | null;
   label: string | null;

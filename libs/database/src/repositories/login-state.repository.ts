@@ -142,7 +142,7 @@ export interface LabelLearningContext {
 }
 
 export type RecordResult =
-  | { state: 'recorded'; accountId: string; deviceId: string | null; deviceStatus: string | null }
+  | { state: 'recorded'; accountId: string; deviceId: string | null; deviceStatus: AssessmentRow['deviceStatus'] }
   | { state: 'duplicate' }
   | { state: 'token-used'; by: string };
 
