@@ -1,4 +1,4 @@
-import type { Assessment, Decision, FeedbackLabel, RiskAnswer, RiskRequest, UserDevice } from './types';
+import type { Assessment, Decision, FeedbackAnswer, FeedbackLabel, RiskAnswer, RiskRequest, UserDevice } from './types';
 
 export interface KizukiClientOptions {
   /** Base URL of your Kizuki, e.g. https://kizuki.example.com */
@@ -65,7 +65,7 @@ export class KizukiClient {
     }
   }
 
-  feedback(assessmentId: string, label: FeedbackLabel): Promise<{ id: string; assessmentId: string; label: FeedbackLabel }> {
+  feedback(assessmentId: string, label: FeedbackLabel): Promise<FeedbackAnswer> {
     return this.call('POST', '/v1/feedback', { assessmentId, label });
   }
 

@@ -1,44 +1,15 @@
-export type Decision = 'allow' | 'challenge' | 'deny';
-export type LoginStatus = 'attempted' | 'succeeded' | 'failed';
-export type FeedbackLabel = 'legit' | 'fraud' | 'challenge_passed' | 'challenge_failed';
+// The wire shapes are @kizuki/contract's, compiled into this package (dist/contract) so its types
+// stay self-contained; the client only adds what it does itself.
+import type { RiskAnswer as WireRiskAnswer, RiskRequest as WireRiskRequest } from '../../contract/src';
 
-export interface RiskRequest {
-  /** The SDK's kizuki_request_token form field (optional: without it the answer says TOKEN_MISSING). */
-  requestToken?: string | null;
-  event?: 'login';
-  status: LoginStatus;
-  user: { id: string };
-  context: { ip: string; userAgent?: string; acceptLanguage?: string };
+export type { Assessment, Decision, DeviceLinks, DeviceRef, DeviceStatus, FeedbackAnswer, FeedbackLabel, LoginStatus, RiskReason, RiskScores, UserDevice } from '../../contract/src';
+
+/** What risk() takes: the wire request, with `event` defaulting to 'login'. */
+export interface RiskRequest extends Omit<WireRiskRequest, 'event'> {
+  event?: WireRiskRequest['event'];
 }
 
-export interface RiskAnswer {
-  id: string;
-  decision: Decision;
-  score: number | null;
-  scores: { takeover: number | null; bot: number | null; typing: number | null; pointer: number | null };
-  reasons: { code: string; detail: string }[];
-  device: { id: string; status: string } | null;
-  /** true when Kizuki could not answer in time (or at all): decision is the fallback. */
-  degraded: boolean;
-  createdAt: string;
-  /** "Was this you?" links, when the device is new to the user (see docs/api.md). */
-  links?: { approve: string; report: string; expiresAt: string };
+export interface RiskAnswer extends WireRiskAnswer {
   /** Set by the client when the answer is its own fallback (Kizuki unreachable, timed out or erroring). */
   error?: string;
-}
-
-export interface Assessment extends RiskAnswer {
-  event: string;
-  status: LoginStatus;
-  policyDecision: Decision;
-  shadow: boolean;
-  label: FeedbackLabel | null;
-}
-
-export interface UserDevice {
-  id: string;
-  status: 'new' | 'pending' | 'trusted' | 'fraud';
-  logins: number;
-  firstSeenAt: string;
-  lastSeenAt: string;
 }

@@ -1,16 +1,12 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { WebhookEnvelope } from '../../contract/src';
+
+export type { WebhookEventType } from '../../contract/src';
 
 export const WEBHOOK_SIGNATURE_HEADER = 'kizuki-signature';
 
-export type WebhookEventType = 'assessment.challenge' | 'assessment.deny' | 'device.reported' | 'list.changed';
-
-export interface WebhookEvent<T = Record<string, unknown>> {
-  /** Delivery id: the same on every retry; deduplicate on it. */
-  id: string;
-  type: WebhookEventType;
-  createdAt: string;
-  data: T;
-}
+/** A delivery's body; its id is the same on every retry: deduplicate on it. */
+export type WebhookEvent<T = Record<string, unknown>> = WebhookEnvelope<T>;
 
 export class WebhookSignatureError extends Error {}
 
