@@ -1,4 +1,6 @@
 // Small inline-SVG charts: no chart library, sized by viewBox so they scale with the page.
+import { DECISIONS } from '@kizuki/contract';
+
 const COLORS = { allow: '#2e7d32', challenge: '#ef8f00', deny: '#c62828' } as const;
 
 export function StackedBars({ data, labels, bucket, height = 190 }: { data: { t: string; allow: number; challenge: number; deny: number }[]; labels: Record<string, string>; bucket: 'hour' | 'day'; height?: number }) {
@@ -22,7 +24,7 @@ export function StackedBars({ data, labels, bucket, height = 190 }: { data: { t:
         let acc = 0;
         return (
           <g key={d.t}>
-            {(['allow', 'challenge', 'deny'] as const).map((k) => {
+            {DECISIONS.map((k) => {
               const v = d[k];
               const y0 = y(acc);
               acc += v;
@@ -34,7 +36,7 @@ export function StackedBars({ data, labels, bucket, height = 190 }: { data: { t:
         );
       })}
       <g transform={`translate(${pad.l}, 4)`}>
-        {(['allow', 'challenge', 'deny'] as const).map((k, i) => (
+        {DECISIONS.map((k, i) => (
           <g key={k} transform={`translate(${i * 110}, 0)`}>
             <rect width="10" height="10" fill={COLORS[k]} />
             <text x="14" y="9" class="legend">{labels[k]}</text>

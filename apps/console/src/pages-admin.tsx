@@ -1,3 +1,4 @@
+import { DECISIONS } from '@kizuki/contract';
 import { useState } from 'preact/hooks';
 import { api, ApiError, qs } from './api';
 import { Decision, ErrorBox, fmtTime, Link, useApp, useLoad } from './app';
@@ -250,7 +251,7 @@ export function Policy() {
               <table class="tbl">
                 <thead><tr><th /><th class="num">{t('current')}</th><th class="num">{t('proposed')}</th></tr></thead>
                 <tbody>
-                  {(['allow', 'challenge', 'deny'] as const).map((d) => (
+                  {DECISIONS.map((d) => (
                     <tr key={d}><td><span class={`badge d-${d}`}>{t(d)}</span></td><td class="num">{bt.current[d]}</td><td class="num">{bt.proposed[d]}</td></tr>
                   ))}
                   <tr><td>{t('fraudAllowed')}</td><td class="num">{bt.fraudAllowed.current}</td><td class="num">{bt.fraudAllowed.proposed}</td></tr>

@@ -1,15 +1,17 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, qs } from './api';
 import { ErrorBox, fmtTime, useApp, useLoad } from './app';
+import { WEBHOOK_EVENTS, type WebhookEventType } from '@kizuki/contract';
 import type { Key } from './i18n';
 
-/** The events an endpoint can subscribe to (WEBHOOK_EVENTS of libs/queue), with their explanation. */
-const EVENTS: [string, Key][] = [
-  ['assessment.challenge', 'evChallenge'],
-  ['assessment.deny', 'evDeny'],
-  ['device.reported', 'evDeviceReported'],
-  ['list.changed', 'evListChanged'],
-];
+/** Each event an endpoint can subscribe to, with its explanation (a new contract event fails the type check here). */
+const EVENT_KEYS: Record<WebhookEventType, Key> = {
+  'assessment.challenge': 'evChallenge',
+  'assessment.deny': 'evDeny',
+  'device.reported': 'evDeviceReported',
+  'list.changed': 'evListChanged',
+};
+const EVENTS = WEBHOOK_EVENTS.map((ev) => [ev, EVENT_KEYS[ev]] as const);
 
 const STATUS: Record<string, [Key, string]> = {
   pending: ['whPending', 's-pending'],
@@ -25,7 +27,7 @@ export function Webhooks() {
   const { data, error, reload } = useLoad(() => api('GET', '/webhooks'), []);
   const [url, setUrl] = useState('');
   const [description, setDescription] = useState('');
-  const [events, setEvents] = useState<string[]>(['assessment.challenge', 'assessment.deny']);
+  const [events, setEvents] = useState<string[]>(['assessment.challenge', 'assessment.deny'] satisfies WebhookEventType[]);
   const [secret, setSecret] = useState<{ url: string; secret: string } | null>(null);
   const [err, setErr] = useState<ApiError | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
