@@ -1,21 +1,8 @@
 import { Injectable, type PipeTransform } from '@nestjs/common';
-import { getFromContainer, getMetadataStorage, type ValidationArguments, type ValidatorConstraintInterface } from 'class-validator';
+import { getFromContainer, type ValidationArguments } from 'class-validator';
 import { Errors } from './api-error';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { defaultMetadataStorage } = require('class-transformer/cjs/storage') as {
-  defaultMetadataStorage: { findTypeMetadata(target: object, property: string): { typeFunction?: () => unknown } | undefined };
-};
+import { dtoProperties, type Ctor, type DtoProperty, type Rule as Meta } from './dto-rules';
 
-type Ctor = new (...args: never[]) => unknown;
-interface Meta {
-  type: string;
-  name?: string;
-  propertyName: string;
-  constraints?: unknown[];
-  constraintCls?: new () => ValidatorConstraintInterface;
-  each?: boolean;
-  async?: boolean;
-}
 export interface Problem {
   path: string;
   problems: string[];
@@ -44,13 +31,10 @@ export function compileDto(dto: Ctor): (body: unknown) => Problem[] {
 /** A Nest pipe for one route's body: `@Body(new CompiledBodyPipe(CollectDto)) body: SignalBundle`. */
 @Injectable()
 export class CompiledBodyPipe implements PipeTransform {
-  /** DTOs that route bodies are checked against through this pipe (for the OpenAPI document). */
-  static readonly dtos = new Set<Ctor>();
   private readonly validate: (body: unknown) => Problem[];
 
   constructor(dto: Ctor) {
     this.validate = compileDto(dto);
-    CompiledBodyPipe.dtos.add(dto);
   }
 
   transform(body: unknown): unknown {
@@ -68,11 +52,9 @@ function compileObject(dto: Ctor, seen: Map<Ctor, Check>): Check {
   // recursive DTOs: refer to the check being built
   let self: Check = () => undefined;
   seen.set(dto, (v, p, o, obj) => self(v, p, o, obj));
-  const metas = getMetadataStorage().getTargetValidationMetadatas(dto, '', true, false) as unknown as Meta[];
-  const byProp = new Map<string, Meta[]>();
-  for (const m of metas) byProp.set(m.propertyName, [...(byProp.get(m.propertyName) ?? []), m]);
-  const props = [...byProp].map(([prop, list]) => [prop, compileProperty(dto, prop, list, seen)] as const);
-  const known = new Set(byProp.keys());
+  const properties = dtoProperties(dto);
+  const props = properties.map((p) => [p.name, compileProperty(dto, p, seen)] as const);
+  const known = new Set(properties.map((p) => p.name));
   self = (value, path, out) => {
     if (!value || typeof value !== 'object' || Array.isArray(value)) {
       out.push({ path: path || 'body', problems: [`${path || 'body'} must be an object`] });
@@ -85,14 +67,12 @@ function compileObject(dto: Ctor, seen: Map<Ctor, Check>): Check {
   return seen.get(dto)!;
 }
 
-function compileProperty(dto: Ctor, prop: string, list: Meta[], seen: Map<Ctor, Check>): Check {
-  const optional = list.some((m) => m.type === 'conditionalValidation');
+function compileProperty(dto: Ctor, { name: prop, rules: list, type, optional }: DtoProperty, seen: Map<Ctor, Check>): Check {
   const rules: Meta[] = [];
   let nested: { check: Check; each: boolean } | undefined;
   for (const m of list) {
     if (m.type === 'conditionalValidation' || m.type === 'whitelistValidation') continue;
     if (m.type === 'nestedValidation') {
-      const type = defaultMetadataStorage.findTypeMetadata(dto, prop)?.typeFunction?.() as Ctor | undefined;
       if (!type) throw new Error(`compileDto: ${dto.name}.${prop} is nested without a @Type`);
       nested = { check: compileObject(type, seen), each: !!m.each };
     } else if (m.type === 'customValidation' || m.type === 'isDefined') rules.push(m);

@@ -2,13 +2,14 @@ import { Injectable } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { HealthCheckDto } from './api-schemas';
+import { validatedClasses } from '../common/dto-rules';
 import { deriveSchemasFromValidators } from './validator-schemas';
-import { handlerDtos } from './dtos';
 
 
 /** The OpenAPI document of every public (/v1, /links, /health, /metrics, /sdk) and admin (/admin/api) route. */
 export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject {
-  deriveSchemasFromValidators(handlerDtos(app));
+  // every validated class: those the document does not reference are not in it
+  deriveSchemasFromValidators(validatedClasses());
   const config = new DocumentBuilder()
     .setTitle('Kizuki API')
     .setDescription(

@@ -1,14 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { getMetadataStorage } from 'class-validator';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { defaultMetadataStorage } = require('class-transformer/cjs/storage') as { defaultMetadataStorage: TypeStorage };
-
-interface TypeStorage {
-  findTypeMetadata(target: object, property: string): { typeFunction?: () => unknown } | undefined;
-}
-
-type Ctor = new (...args: never[]) => unknown;
-type Meta = { propertyName: string; type: string; name?: string; constraints?: unknown[]; each?: boolean };
+import { dtoProperties, type Ctor, type Rule as Meta } from '../common/dto-rules';
 
 const done = new WeakSet<Ctor>();
 // @nestjs/swagger's metadata key for @ApiProperty (DECORATORS.API_MODEL_PROPERTIES).
@@ -26,26 +17,21 @@ export function deriveSchemasFromValidators(classes: Ctor[]): void {
     const target = queue.shift()!;
     if (done.has(target)) continue;
     done.add(target);
-    const metas = getMetadataStorage().getTargetValidationMetadatas(target, '', true, false) as unknown as Meta[];
-    const byProp = new Map<string, Meta[]>();
-    for (const m of metas) byProp.set(m.propertyName, [...(byProp.get(m.propertyName) ?? []), m]);
-    for (const [prop, list] of byProp) {
-      const nested = defaultMetadataStorage.findTypeMetadata(target, prop)?.typeFunction?.() as Ctor | undefined;
-      if (nested && list.some((m) => m.type === 'nestedValidation')) queue.push(nested);
+    for (const { name: prop, rules: list, type: nested, nested: isNested, optional } of dtoProperties(target)) {
+      if (nested && isNested) queue.push(nested);
       const proto = target.prototype as object;
       const explicit = Object.fromEntries(
         Object.entries((Reflect.getMetadata(API_MODEL_PROPERTIES, proto, prop) ?? {}) as Record<string, unknown>).filter(([k, v]) => v !== undefined && k !== 'type'),
       );
-      ApiProperty({ ...propertyOptions(list, nested), ...explicit })(proto, prop);
+      ApiProperty({ ...propertyOptions(list, nested, optional), ...explicit })(proto, prop);
     }
   }
 }
 
-function propertyOptions(list: Meta[], nested: Ctor | undefined): Record<string, unknown> {
+function propertyOptions(list: Meta[], nested: Ctor | undefined, optional: boolean): Record<string, unknown> {
   const named = (n: string) => list.find((m) => m.name === n);
   const has = (n: string) => !!named(n);
   const c = (n: string) => named(n)?.constraints?.[0];
-  const optional = list.some((m) => m.type === 'conditionalValidation');
   const isArray = has('isArray') || list.some((m) => m.type === 'nestedValidation' && m.each);
   // Rules that apply to each element of an array, or to the value itself.
   const scalar = (each: boolean): Record<string, unknown> => {
