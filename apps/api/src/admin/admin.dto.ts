@@ -1,3 +1,4 @@
+import { DECISIONS, FEEDBACK_LABELS, type Decision } from '@kizuki/contract';
 import { Type } from 'class-transformer';
 import {
   IsBoolean,
@@ -36,7 +37,7 @@ export class TotpCodeDto {
 }
 
 export class LoginsQueryDto {
-  @IsOptional() @IsIn(['allow', 'challenge', 'deny']) decision?: 'allow' | 'challenge' | 'deny';
+  @IsOptional() @IsIn(DECISIONS) decision?: Decision;
   @IsOptional() @IsString() @Matches(/^[A-Z_]{2,40}$/) reason?: string;
   /** the raw user id as the customer sends it; pseudonymised server-side */
   @IsOptional() @IsString() @Length(1, 512) user?: string;
@@ -44,7 +45,7 @@ export class LoginsQueryDto {
   @IsOptional() @IsString() @Length(2, 64) ip?: string;
   @IsOptional() @IsUUID() device?: string;
   @IsOptional() @IsString() @Matches(/^[A-Za-z]{2}$/) country?: string;
-  @IsOptional() @IsIn(['legit', 'fraud', 'challenge_passed', 'challenge_failed', 'none']) label?: string;
+  @IsOptional() @IsIn([...FEEDBACK_LABELS, 'none']) label?: string;
   @IsOptional() @IsISO8601() from?: string;
   @IsOptional() @IsISO8601() to?: string;
   @IsOptional() @IsString() @MaxLength(200) cursor?: string;
@@ -92,7 +93,7 @@ class BruteForceDto {
 
 export class PolicyDto {
   @ValidateNested() @Type(() => ThresholdsDto) @IsNotEmptyObject() thresholds!: ThresholdsDto;
-  @IsIn(['allow', 'challenge', 'deny']) fallbackDecision!: 'allow' | 'challenge' | 'deny';
+  @IsIn(DECISIONS) fallbackDecision!: Decision;
   @IsBoolean() shadowMode!: boolean;
   @ValidateNested() @Type(() => DetectorsDto) detectors!: DetectorsDto;
   @IsOptional() @ValidateNested() @Type(() => BruteForceDto) bruteForce?: BruteForceDto;

@@ -1,13 +1,13 @@
+import type { Decision } from '@kizuki/contract';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ConsoleReads } from '../console-reads';
 import { rowsOf } from './rows';
 import { withTenant } from '../tenant-scope';
 
-export type DecisionName = 'allow' | 'challenge' | 'deny';
 
 export interface LoginFilter {
-  decision?: DecisionName;
+  decision?: Decision;
   reason?: string;
   /** pseudonymised user id */
   userHash?: string;
@@ -29,8 +29,8 @@ export interface LoginCursor {
 export interface LoginListRow {
   id: string;
   createdAt: Date;
-  decision: DecisionName;
-  policyDecision: DecisionName;
+  decision: Decision;
+  policyDecision: Decision;
   shadow: boolean;
   status: string;
   score: number;

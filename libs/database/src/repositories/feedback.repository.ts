@@ -1,9 +1,8 @@
+import type { FeedbackLabel } from '@kizuki/contract';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { withTenant } from '../tenant-scope';
 import { rowsOf } from './rows';
-
-export type FeedbackLabel = 'legit' | 'fraud' | 'challenge_passed' | 'challenge_failed';
 
 @Injectable()
 export class FeedbackRepository {

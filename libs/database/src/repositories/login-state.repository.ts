@@ -1,3 +1,4 @@
+import type { FeedbackLabel } from '@kizuki/contract';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { AssessmentRow } from './assessment.repository';
@@ -227,7 +228,7 @@ export class LoginStateRepository {
   async applyLabel(
     tenantId: string,
     feedbackId: string,
-    label: 'legit' | 'fraud' | 'challenge_passed' | 'challenge_failed',
+    label: FeedbackLabel,
     learn?: (ctx: LabelLearningContext) => RecordLogin['learned'],
   ): Promise<boolean> {
     return withTenant(this.db, tenantId, async (m) => {
