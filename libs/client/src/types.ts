@@ -2,7 +2,19 @@
 // stay self-contained; the client only adds what it does itself.
 import type { RiskAnswer as WireRiskAnswer, RiskRequest as WireRiskRequest } from '../../contract/src';
 
-export type { Assessment, Decision, DeviceLinks, DeviceRef, DeviceStatus, FeedbackAnswer, FeedbackLabel, LoginStatus, RiskReason, RiskScores, UserDevice } from '../../contract/src';
+export type {
+  Assessment,
+  Decision,
+  DeviceLinks,
+  DeviceRef,
+  DeviceStatus,
+  FeedbackAnswer,
+  FeedbackLabel,
+  LoginStatus,
+  RiskReason,
+  RiskScores,
+  UserDevice,
+} from '../../contract/src';
 
 /** What risk() takes: the wire request, with `event` defaulting to 'login'. */
 export interface RiskRequest extends Omit<WireRiskRequest, 'event'> {

@@ -1,7 +1,9 @@
 import { getMetadataStorage, type ValidatorConstraintInterface } from 'class-validator';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { defaultMetadataStorage } = require('class-transformer/cjs/storage') as {
-  defaultMetadataStorage: { findTypeMetadata(target: object, property: string): { typeFunction?: () => unknown } | undefined };
+  defaultMetadataStorage: {
+    findTypeMetadata(target: object, property: string): { typeFunction?: () => unknown } | undefined;
+  };
 };
 
 // A DTO's class-validator rules, read once here for the two things built from them: the compiled

@@ -4,14 +4,24 @@ import type { DeviceLinks, DeviceRef, RiskAnswer, RiskReason, RiskScores } from 
 // Each is typed from its contract type, so the type check refuses a field added, removed, made
 // optional or nullable in the contract until the line here says so too.
 
-type Flags<T> = { [K in keyof T]-?: { required: {} extends Pick<T, K> ? false : true; nullable: null extends T[K] ? true : false } };
+type IsRequired<T, K extends keyof T> = Partial<Pick<T, K>> extends Pick<T, K> ? false : true;
+type Flags<T> = { [K in keyof T]-?: { required: IsRequired<T, K>; nullable: null extends T[K] ? true : false } };
 
 const f = <R extends boolean, N extends boolean>(required: R, nullable: N) => ({ required, nullable });
 
-export const RISK_SCORES: Flags<RiskScores> = { takeover: f(true, true), bot: f(true, true), typing: f(true, true), pointer: f(true, true) };
+export const RISK_SCORES: Flags<RiskScores> = {
+  takeover: f(true, true),
+  bot: f(true, true),
+  typing: f(true, true),
+  pointer: f(true, true),
+};
 export const RISK_REASON: Flags<RiskReason> = { code: f(true, false), detail: f(true, false) };
 export const DEVICE_REF: Flags<DeviceRef> = { id: f(true, false), status: f(true, false) };
-export const DEVICE_LINKS: Flags<DeviceLinks> = { approve: f(true, false), report: f(true, false), expiresAt: f(true, false) };
+export const DEVICE_LINKS: Flags<DeviceLinks> = {
+  approve: f(true, false),
+  report: f(true, false),
+  expiresAt: f(true, false),
+};
 export const RISK_ANSWER: Flags<RiskAnswer> = {
   id: f(true, false),
   decision: f(true, false),

@@ -48,7 +48,12 @@ describe('the OpenAPI risk answer and @kizuki/contract', () => {
   };
   /** Each property's required/nullable flags as the document says them. */
   const flagsOf = (s: Schema): Shape =>
-    Object.fromEntries(Object.entries(s.properties ?? {}).map(([k, p]) => [k, { required: (s.required ?? []).includes(k), nullable: !!p.nullable }]));
+    Object.fromEntries(
+      Object.entries(s.properties ?? {}).map(([k, p]) => [
+        k,
+        { required: (s.required ?? []).includes(k), nullable: !!p.nullable },
+      ]),
+    );
 
   it('the shapes the spec compares with type-check against the contract', () => {
     // swc strips types without checking them; this compiles the one file (and the contract) itself
