@@ -2,7 +2,7 @@
 export * from './signals';
 export * from './reasons';
 export * from './policy';
-export * from './engine/types';
+export * from './types';
 export { assess, fuse, DETECTORS } from './engine/engine';
 export type { Detector, DetectorOutput } from './detectors/detector';
 export { fitTypingProfile, typingAnomaly, learnTypingProfile, parseTypingAccountProfile, typingState } from './typing';

@@ -1,7 +1,7 @@
 // Fuzzy device matching (pure): a browser update changes a few fingerprint components (and so
 // the visitor id); the rest of the device stays. The worker loads candidates (the account's
 // devices) and this decides whether one of them is the same device.
-import type { DeviceStatus } from '../engine/types';
+import type { DeviceStatus } from '../types';
 
 export type Components = Record<string, unknown>;
 

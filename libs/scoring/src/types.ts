@@ -1,8 +1,8 @@
 // What the engine is given and what it returns. The worker assembles a ScoringInput from
 // PostgreSQL and Redis; the engine itself does no I/O.
-import type { Decision, Policy } from '../policy';
-import type { Reason, ReasonCode } from '../reasons';
-import type { SignalBundle } from '../signals';
+import type { Decision, Policy } from './policy';
+import type { Reason, ReasonCode } from './reasons';
+import type { SignalBundle } from './signals';
 
 export type LoginStatus = 'attempted' | 'succeeded' | 'failed';
 export type TokenState = 'valid' | 'missing' | 'invalid' | 'replayed';
