@@ -6,8 +6,8 @@ import { loadConfig } from '@kizuki/config';
 import type { OutboxRepository } from '@kizuki/database';
 import { jobIds, QueueName, type IngestBundleJobData, type ReceivedBundle } from '@kizuki/queue';
 import { ProducerService } from '../../apps/api/src/queue/producer.service';
-import { makeBundle } from '../helpers/factories';
-import { deleteRedisPrefix } from '../helpers/redis-prefix';
+import { makeBundle } from '../../fixtures/factories';
+import { deleteRedisPrefix } from '../../fixtures/redis-prefix';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 

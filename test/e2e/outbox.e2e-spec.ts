@@ -2,8 +2,8 @@
 // before Redis is back: its score job waits in PostgreSQL (score_outbox), and any api relays it.
 import { createApiApp } from '../../apps/api/src/app.factory';
 import { ProducerService } from '../../apps/api/src/queue/producer.service';
-import { makeBundle } from '../helpers/factories';
-import { KizukiEnv } from '../helpers/kizuki-env';
+import { makeBundle } from '../../fixtures/factories';
+import { KizukiEnv } from '../../fixtures/kizuki-env';
 import { TcpProxy } from '../helpers/tcp-proxy';
 import { until } from '../helpers/until';
 import { OutboxRepository } from '@kizuki/database';

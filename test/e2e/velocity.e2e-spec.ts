@@ -3,7 +3,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { loadConfig } from '@kizuki/config';
 import { VelocityStore, type VelocityEvent } from '@kizuki/login-scorer';
-import { deleteRedisPrefix } from '../helpers/redis-prefix';
+import { deleteRedisPrefix } from '../../fixtures/redis-prefix';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
