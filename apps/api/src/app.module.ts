@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule, KizukiConfig } from '@kizuki/config';
 import { DatabaseModule } from '@kizuki/database';
 import { LoginScorerModule } from '@kizuki/login-scorer';
+import { RedisModule } from '@kizuki/queue';
 import { AdminModule } from './admin/admin.module';
 import { AssessmentsController } from './assessments/assessments.controller';
 import { PublishableKeyGuard, SecretKeyGuard } from './auth/api-key.guard';
@@ -36,6 +37,7 @@ export class ApiModule {
           applicationName: 'kizuki-api',
           role: config.DATABASE_APP_ROLE,
         }),
+        RedisModule,
         WebhooksModule,
         LinksModule,
         AdminModule,

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { Job, Queue, QueueEvents, type JobsOptions } from 'bullmq';
+import { Job, type JobsOptions, type Queue, type QueueEvents } from 'bullmq';
 import type IORedis from 'ioredis';
 import { KizukiConfig } from '@kizuki/config';
 import { KeyedBatcher, OutboxRepository, type OutboxJob } from '@kizuki/database';
-import { createRedis, DEFAULT_JOB_OPTIONS, JobName, jobIds, JOB_OPTIONS, JOB_QUEUE, QueueName, type JobPayloads, type JobResults, type ReceivedBundle } from '@kizuki/queue';
+import { DEFAULT_JOB_OPTIONS, RedisConnections, JobName, jobIds, JOB_OPTIONS, JOB_QUEUE, QueueName, type JobPayloads, type JobResults, type ReceivedBundle } from '@kizuki/queue';
 
 /** How long outbox writes are gathered per tenant before they go to PostgreSQL in one transaction. */
 const OUTBOX_WINDOW_MS = 10;
@@ -26,29 +26,17 @@ export class ProducerService implements OnApplicationShutdown {
   private readonly queues: Record<QueueName, Queue>;
   /** Only when the api waits for workers' scores (RISK_SCORING=worker): every api reads the whole event stream. */
   private readonly scoreEvents?: QueueEvents;
-  private readonly eventsRedis?: IORedis;
 
   constructor(
     config: KizukiConfig,
     private readonly outbox: OutboxRepository,
+    connections: RedisConnections,
   ) {
-    this.redis = createRedis(config.REDIS_URL, 'producer');
-    const prefix = config.KIZUKI_REDIS_PREFIX;
-    this.queues = Object.fromEntries(
-      Object.values(QueueName).map((name) => [name, new Queue(name, { connection: this.redis, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS })]),
-    ) as Record<QueueName, Queue>;
-    for (const q of Object.values(this.queues)) {
-      q.on('error', (e) => this.logger.warn({ msg: 'queue error', err: String(e) }));
-      // Every in-flight add() listens for the queue closing: under load there are thousands.
-      q.setMaxListeners(0);
-    }
-    if (config.RISK_SCORING === 'worker') {
-      // Inline, the api scores for itself and never waits on a job: parsing the events of the jobs
-      // it sheds (several per job) was api CPU spent for nothing, at the very moment it sheds.
-      this.eventsRedis = createRedis(config.REDIS_URL, 'events');
-      this.scoreEvents = new QueueEvents(QueueName.Score, { connection: this.eventsRedis, prefix });
-      this.scoreEvents.on('error', (e) => this.logger.warn({ msg: 'queue events error', err: String(e) }));
-    }
+    this.redis = connections.commands;
+    this.queues = Object.fromEntries(Object.values(QueueName).map((name) => [name, connections.queue(name, 'commands')])) as Record<QueueName, Queue>;
+    // Inline, the api scores for itself and never waits on a job: parsing the events of the jobs
+    // it sheds (several per job) was api CPU spent for nothing, at the very moment it sheds.
+    if (config.RISK_SCORING === 'worker') this.scoreEvents = connections.queueEvents(QueueName.Score);
     this.relayTimer = setInterval(() => void this.relayOutbox(), ProducerService.RELAY_EVERY_MS).unref();
   }
 
@@ -57,7 +45,7 @@ export class ProducerService implements OnApplicationShutdown {
   /** Outbox jobs claimed per round; a relay that dies leaves them to another after the lease. */
   static readonly RELAY_BATCH = 500;
   static readonly RELAY_LEASE_SECONDS = 30;
-  /** How long a shutdown waits for BullMQ to close its Redis connections cleanly. */
+  /** How long a shutdown waits for the outbox writes under way. */
   static readonly CLOSE_TIMEOUT_MS = 2000;
   private readonly relayTimer: NodeJS.Timeout;
   private relaying = false;
@@ -114,7 +102,7 @@ export class ProducerService implements OnApplicationShutdown {
     if (!queue) return Promise.reject(new Error(`unknown job ${String(name)}`));
     return new Promise((resolve, reject) => {
       const list = this.pendingAdds.get(queue) ?? [];
-      list.push({ name, data, opts: { ...JOB_OPTIONS[name], jobId, ...(priority ? { priority } : {}) }, resolve: resolve as PendingAdd['resolve'], reject });
+      list.push({ name, data, opts: { ...DEFAULT_JOB_OPTIONS, ...JOB_OPTIONS[name], jobId, ...(priority ? { priority } : {}) }, resolve: resolve as PendingAdd['resolve'], reject });
       this.pendingAdds.set(queue, list);
       this.scheduleFlush();
     });
@@ -153,7 +141,7 @@ export class ProducerService implements OnApplicationShutdown {
       ingest.push({
         name: JobName.IngestBundle,
         data: { bundles: part.map((p) => p.bundle) } satisfies JobPayloads[JobName.IngestBundle],
-        opts: { ...JOB_OPTIONS[JobName.IngestBundle], jobId: jobIds.ingest(batchId) },
+        opts: { ...DEFAULT_JOB_OPTIONS, ...JOB_OPTIONS[JobName.IngestBundle], jobId: jobIds.ingest(batchId) },
         resolve: () => part.forEach((p) => p.resolve(batchId)),
         reject: (e) => part.forEach((p) => p.reject(e)),
       });
@@ -317,11 +305,5 @@ export class ProducerService implements OnApplicationShutdown {
       await this.flushDeferred();
       if (this.deferred.size) this.logger.error({ msg: 'shutting down with jobs neither Redis nor PostgreSQL took', jobs: this.deferred.size });
     }
-    // BullMQ's close waits for Redis: during an outage it would hold the shutdown forever
-    // (test/e2e/outbox.e2e-spec.ts); what it has not sent by then is in the outbox.
-    const closed = Promise.allSettled([...Object.values(this.queues).map((q) => q.close()), this.scoreEvents?.close()]);
-    await Promise.race([closed, new Promise((r) => setTimeout(r, ProducerService.CLOSE_TIMEOUT_MS).unref())]);
-    this.redis.disconnect();
-    this.eventsRedis?.disconnect();
   }
 }
