@@ -3,9 +3,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Job, Queue } from 'bullmq';
 import IORedis from 'ioredis';
 import { loadConfig } from '@kizuki/config';
-import type { OutboxRepository } from '@kizuki/database';
 import { jobIds, QueueName, RedisConnections, type IngestBundleJobData, type ReceivedBundle } from '@kizuki/queue';
-import { ProducerService } from '../../apps/api/src/queue/producer.service';
+import { IngestBatcher } from '../../apps/api/src/queue/ingest-batcher';
+import { JobProducer } from '../../apps/api/src/queue/job-producer';
 import { makeBundle } from '../../fixtures/factories';
 import { deleteRedisPrefix } from '../../fixtures/redis-prefix';
 
@@ -16,20 +16,17 @@ describe('ingest batching: the bundles of one moment in one job', () => {
   const prefix = `{kztest-${randomBytes(5).toString('hex')}}`;
   const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: 'postgres://unused@127.0.0.1:5432/unused', REDIS_URL, KIZUKI_SECRET: randomBytes(32).toString('hex'), KIZUKI_REDIS_PREFIX: prefix });
   let connections: RedisConnections;
-  let producer: ProducerService;
+  let producer: IngestBatcher;
   let queue: Queue;
   let redis: IORedis;
 
   beforeAll(() => {
-    // no database here: an outbox that is always empty (the subject is the ingest jobs)
-    const emptyOutbox = { claim: async () => [], done: async () => 0, put: async () => undefined } as unknown as OutboxRepository;
     connections = new RedisConnections(config);
-    producer = new ProducerService(config, emptyOutbox, connections);
+    producer = new IngestBatcher(new JobProducer(connections));
     redis = new IORedis(REDIS_URL, { maxRetriesPerRequest: null });
     queue = new Queue(QueueName.Ingest, { connection: redis, prefix });
   });
   afterAll(async () => {
-    await producer.onApplicationShutdown();
     await connections.onApplicationShutdown();
     await queue.close();
     redis.disconnect();

@@ -15,7 +15,11 @@ import { OpenApiDocument } from './docs/openapi';
 import { HealthController } from './health/health.controller';
 import { MetricsController } from './metrics/metrics.controller';
 import { MetricsService } from './metrics/metrics.service';
-import { ProducerService } from './queue/producer.service';
+import { IngestBatcher } from './queue/ingest-batcher';
+import { JobProducer } from './queue/job-producer';
+import { OutboxRelay } from './queue/outbox-relay';
+import { QueueGauges } from './queue/queue-gauges';
+import { ScoreWaiter } from './queue/score-waiter';
 import { RiskController } from './risk/risk.controller';
 import { RiskService } from './risk/risk.service';
 import { SdkAssetsController } from './sdk-assets/sdk-assets.controller';
@@ -45,7 +49,7 @@ export class ApiModule {
         ...(config.RISK_SCORING === 'inline' ? [LoginScorerModule] : []),
       ],
       controllers: [CollectController, RiskController, FeedbackController, AssessmentsController, HealthController, SdkAssetsController, DemoController, UsersController, MetricsController, DocsController],
-      providers: [ApiKeyService, SecretKeyGuard, PublishableKeyGuard, ProducerService, RiskService, MetricsService, OpenApiDocument],
+      providers: [ApiKeyService, SecretKeyGuard, PublishableKeyGuard, JobProducer, IngestBatcher, ScoreWaiter, OutboxRelay, QueueGauges, RiskService, MetricsService, OpenApiDocument],
     };
   }
 }
