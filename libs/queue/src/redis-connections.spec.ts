@@ -6,10 +6,19 @@ import { createRedis } from './redis';
 import { RedisConnections } from './redis-connections';
 
 // Faked connections and BullMQ handles: who opens what, and that shutdown closes each once.
-jest.mock('./redis', () => ({ createRedis: jest.fn((_url: string, role: string) => ({ role, disconnect: jest.fn() })) }));
+jest.mock('./redis', () => ({
+  createRedis: jest.fn((_url: string, role: string) => ({ role, disconnect: jest.fn() })),
+}));
 jest.mock('bullmq', () => {
   const handle = (kind: string) =>
-    jest.fn().mockImplementation((name: string, opts: unknown) => ({ kind, name, opts, on: jest.fn(), setMaxListeners: jest.fn(), close: jest.fn().mockResolvedValue(undefined) }));
+    jest.fn().mockImplementation((name: string, opts: unknown) => ({
+      kind,
+      name,
+      opts,
+      on: jest.fn(),
+      setMaxListeners: jest.fn(),
+      close: jest.fn().mockResolvedValue(undefined),
+    }));
   return { Queue: handle('queue'), QueueEvents: handle('events') };
 });
 
@@ -36,7 +45,10 @@ describe('RedisConnections', () => {
     expect(redis.queue(QueueName.Score, 'commands')).toBe(score);
     expect(redis.queue(QueueName.Score, 'bullmq')).not.toBe(score);
     expect(Queue).toHaveBeenCalledTimes(2);
-    expect((Queue as unknown as jest.Mock).mock.calls[0]).toEqual([QueueName.Score, { connection: redis.commands, prefix: '{kz}' }]);
+    expect((Queue as unknown as jest.Mock).mock.calls[0]).toEqual([
+      QueueName.Score,
+      { connection: redis.commands, prefix: '{kz}' },
+    ]);
   });
 
   it('reads queue events on their own connection, one reader per queue', () => {

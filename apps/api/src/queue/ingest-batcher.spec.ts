@@ -11,13 +11,25 @@ describe('IngestBatcher', () => {
     const jobs = {
       onFlush: (h: () => void) => (hook = h),
       scheduleFlush: () => {
-        if (flushes++ === 0) setImmediate(() => { flushes = 0; hook(); });
+        if (flushes++ === 0)
+          setImmediate(() => {
+            flushes = 0;
+            hook();
+          });
       },
       add,
     } as unknown as JobProducer;
     return { batcher: new IngestBatcher(jobs), add };
   };
-  const received = (i: number): ReceivedBundle => ({ tenantId: randomUUID(), bundleId: `b${i}`, receivedAt: new Date().toISOString(), ip: null, userAgent: null, origin: null, bundle: { v: 1 } as never });
+  const received = (i: number): ReceivedBundle => ({
+    tenantId: randomUUID(),
+    bundleId: `b${i}`,
+    receivedAt: new Date().toISOString(),
+    ip: null,
+    userAgent: null,
+    origin: null,
+    bundle: { v: 1 } as never,
+  });
 
   it('puts the bundles of one turn in jobs of at most MAX_BUNDLES_PER_JOB, each resolving with its batch id', async () => {
     const { batcher, add } = make();
@@ -45,6 +57,8 @@ describe('IngestBatcher', () => {
 
   it('fails the bundles of a job Redis refused', async () => {
     const { batcher } = make(jest.fn().mockRejectedValue(new Error('Redis down')));
-    await expect(Promise.all([batcher.addBundle(received(1)), batcher.addBundle(received(2))])).rejects.toThrow('Redis down');
+    await expect(Promise.all([batcher.addBundle(received(1)), batcher.addBundle(received(2))])).rejects.toThrow(
+      'Redis down',
+    );
   });
 });

@@ -5,7 +5,11 @@ import { JobProducer } from './job-producer';
 // Job adds on faked queue handles: what leaves in which pipeline, with which options.
 describe('JobProducer', () => {
   const data = { tenantId: 't1', assessmentId: 'a1' } as never;
-  const make = (addBulk: jest.Mock = jest.fn(async (jobs: { opts: { jobId: string } }[]) => jobs.map((j) => ({ id: j.opts.jobId })))) => {
+  const make = (
+    addBulk: jest.Mock = jest.fn(async (jobs: { opts: { jobId: string } }[]) =>
+      jobs.map((j) => ({ id: j.opts.jobId })),
+    ),
+  ) => {
     const queues = new Map<string, { addBulk: jest.Mock }>();
     const redis = {
       queue: jest.fn((name: QueueName, role: string) => {
@@ -46,14 +50,24 @@ describe('JobProducer', () => {
 
   it('cuts a burst into pipelines of MAX_BATCH', async () => {
     const { producer, addBulk } = make();
-    await Promise.all(Array.from({ length: JobProducer.MAX_BATCH * 2 + 1 }, (_, i) => producer.add(JobName.ScoreLogin, data, `score:${i}`)));
+    await Promise.all(
+      Array.from({ length: JobProducer.MAX_BATCH * 2 + 1 }, (_, i) =>
+        producer.add(JobName.ScoreLogin, data, `score:${i}`),
+      ),
+    );
     expect(addBulk.mock.calls.map(([jobs]) => jobs.length)).toEqual([JobProducer.MAX_BATCH, JobProducer.MAX_BATCH, 1]);
   });
 
   it('fails every add of a pipeline Redis refused, and only those', async () => {
-    const addBulk = jest.fn().mockRejectedValueOnce(new Error('Redis down')).mockImplementation(async (jobs: unknown[]) => jobs.map(() => ({})));
+    const addBulk = jest
+      .fn()
+      .mockRejectedValueOnce(new Error('Redis down'))
+      .mockImplementation(async (jobs: unknown[]) => jobs.map(() => ({})));
     const { producer } = make(addBulk);
-    const refused = [producer.add(JobName.ScoreLogin, data, 'score:a1'), producer.add(JobName.ScoreLogin, data, 'score:a2')];
+    const refused = [
+      producer.add(JobName.ScoreLogin, data, 'score:a1'),
+      producer.add(JobName.ScoreLogin, data, 'score:a2'),
+    ];
     await expect(Promise.allSettled(refused)).resolves.toEqual([
       { status: 'rejected', reason: new Error('Redis down') },
       { status: 'rejected', reason: new Error('Redis down') },
@@ -73,6 +87,9 @@ describe('JobProducer', () => {
     producer.onFlush(() => void producer.add(JobName.ScoreLogin, data, 'score:hook'));
     await producer.add(JobName.ScoreLogin, data, 'score:a1');
     expect(addBulk).toHaveBeenCalledTimes(1);
-    expect(addBulk.mock.calls[0][0].map((j: { opts: { jobId: string } }) => j.opts.jobId)).toEqual(['score:a1', 'score:hook']);
+    expect(addBulk.mock.calls[0][0].map((j: { opts: { jobId: string } }) => j.opts.jobId)).toEqual([
+      'score:a1',
+      'score:hook',
+    ]);
   });
 });

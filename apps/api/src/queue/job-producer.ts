@@ -1,6 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import type { Job, JobsOptions, Queue } from 'bullmq';
-import { DEFAULT_JOB_OPTIONS, JOB_OPTIONS, JOB_QUEUE, QueueName, RedisConnections, type JobName, type JobPayloads, type JobResults } from '@kizuki/queue';
+import {
+  DEFAULT_JOB_OPTIONS,
+  JOB_OPTIONS,
+  JOB_QUEUE,
+  QueueName,
+  RedisConnections,
+  type JobName,
+  type JobPayloads,
+  type JobResults,
+} from '@kizuki/queue';
 
 interface PendingAdd {
   name: JobName;
@@ -27,14 +36,21 @@ export class JobProducer {
 
   constructor(redis: RedisConnections) {
     // opened now, at boot: the first risk call should not pay for the connection
-    this.queues = Object.fromEntries(Object.values(QueueName).map((name) => [name, redis.queue(name, 'commands')])) as Record<QueueName, Queue>;
+    this.queues = Object.fromEntries(
+      Object.values(QueueName).map((name) => [name, redis.queue(name, 'commands')]),
+    ) as Record<QueueName, Queue>;
   }
 
   /**
    * Adds a job with its deterministic id; an existing job with that id is returned, not duplicated.
    * `priority` (BullMQ: lower runs first, none before any) puts a job behind live work.
    */
-  add<N extends JobName>(name: N, data: JobPayloads[N], jobId: string, priority?: number): Promise<Job<JobPayloads[N], JobResults[N]>> {
+  add<N extends JobName>(
+    name: N,
+    data: JobPayloads[N],
+    jobId: string,
+    priority?: number,
+  ): Promise<Job<JobPayloads[N], JobResults[N]>> {
     const queue = JOB_QUEUE[name];
     // an outbox row is data: one naming no job must fail its own add, not its batch (or the process)
     if (!queue) return Promise.reject(new Error(`unknown job ${String(name)}`));

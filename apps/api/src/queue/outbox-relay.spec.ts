@@ -12,13 +12,19 @@ describe('OutboxRelay', () => {
   // `put` stands for one job's write: the outbox's batched write calls it for each of its jobs
   type Fakes = { putMany?: jest.Mock; add?: jest.Mock; claim?: jest.Mock; status?: string };
   const make = (put: jest.Mock, fakes: Fakes = {}) => {
-    const putMany = fakes.putMany ?? jest.fn(async (t: string, jobs: unknown[]) => { for (const j of jobs) await put(t, j); });
+    const putMany =
+      fakes.putMany ??
+      jest.fn(async (t: string, jobs: unknown[]) => {
+        for (const j of jobs) await put(t, j);
+      });
     const add = fakes.add ?? jest.fn().mockRejectedValue(new Error('Redis down'));
     const claim = fakes.claim ?? jest.fn().mockResolvedValue([]);
     const done = jest.fn(async (ids: string[]) => ids.length);
     const status = fakes.status ?? 'ready';
     const outbox = { putMany, claim, done } as unknown as OutboxRepository;
-    const relay = new OutboxRelay({ add } as unknown as JobProducer, outbox, { commands: { status } } as unknown as RedisConnections);
+    const relay = new OutboxRelay({ add } as unknown as JobProducer, outbox, {
+      commands: { status },
+    } as unknown as RedisConnections);
     relays.push(relay);
     return { relay, add, putMany, claim, done };
   };
@@ -92,18 +98,30 @@ describe('OutboxRelay', () => {
     relay.addLater(JobName.ScoreLogin, data, 'score:bad');
     await afterWindow();
     // one write per tenant first; the refused batch again job by job
-    expect(putMany.mock.calls.slice(0, 2).map(([t, jobs]: [string, { jobId: string }[]]) => [t, jobs.map((j) => j.jobId)])).toEqual([
+    expect(
+      putMany.mock.calls.slice(0, 2).map(([t, jobs]: [string, { jobId: string }[]]) => [t, jobs.map((j) => j.jobId)]),
+    ).toEqual([
       [tenantId, ['score:a1', 'score:a2', 'score:bad']],
       [other, ['score:b1']],
     ]);
-    expect(putMany.mock.calls.slice(2).map(([, jobs]: [string, { jobId: string }[]]) => jobs.map((j) => j.jobId))).toEqual([['score:a1'], ['score:a2'], ['score:bad']]);
+    expect(
+      putMany.mock.calls.slice(2).map(([, jobs]: [string, { jobId: string }[]]) => jobs.map((j) => j.jobId)),
+    ).toEqual([['score:a1'], ['score:a2'], ['score:bad']]);
     expect(putMany.mock.calls[0][1][1]).toEqual({ jobId: 'score:a2', name: JobName.ScoreLogin, data, priority: 10 });
     expect(relay.deferredCount).toBe(1);
   });
 
   it('relays claimed jobs while Redis takes them, marking done only the ones it took', async () => {
-    const job = (id: string, priority: number | null = null) => ({ jobId: id, name: JobName.ScoreLogin, data, priority });
-    const claim = jest.fn().mockResolvedValueOnce([job('score:a1'), job('score:a2', 10)]).mockResolvedValueOnce([job('score:a3'), job('score:a4')]);
+    const job = (id: string, priority: number | null = null) => ({
+      jobId: id,
+      name: JobName.ScoreLogin,
+      data,
+      priority,
+    });
+    const claim = jest
+      .fn()
+      .mockResolvedValueOnce([job('score:a1'), job('score:a2', 10)])
+      .mockResolvedValueOnce([job('score:a3'), job('score:a4')]);
     const add = jest.fn(async (_n: string, _d: unknown, id: string) => {
       if (id === 'score:a4') throw new Error('Redis refused');
       return {};

@@ -47,7 +47,11 @@ export class OutboxRelay implements OnApplicationShutdown {
     private readonly outbox: OutboxRepository,
     private readonly redis: RedisConnections,
   ) {
-    this.outboxWrites = new KeyedBatcher<OutboxJob>((tenantId, batch) => this.outbox.putMany(tenantId, batch), 500, OUTBOX_WINDOW_MS);
+    this.outboxWrites = new KeyedBatcher<OutboxJob>(
+      (tenantId, batch) => this.outbox.putMany(tenantId, batch),
+      500,
+      OUTBOX_WINDOW_MS,
+    );
     this.relayTimer = setInterval(() => void this.relayOutbox(), OutboxRelay.RELAY_EVERY_MS).unref();
   }
 
@@ -56,11 +60,18 @@ export class OutboxRelay implements OnApplicationShutdown {
    * Only when PostgreSQL refuses it too is it kept in memory (bounded, MAX_DEFERRED), where an api
    * process that dies before Redis is back loses it.
    */
-  addLater<N extends JobName>(name: N, data: JobPayloads[N] & { tenantId: string }, jobId: string, priority?: number): void {
-    const put = this.outboxWrites.add(data.tenantId, { jobId, name, data, priority: priority ?? null }).catch((e: unknown) => {
-      this.logger.warn({ msg: 'outbox refused a job: kept in memory', job: name, jobId, err: String(e) });
-      this.keepInMemory(name, data, jobId, priority);
-    });
+  addLater<N extends JobName>(
+    name: N,
+    data: JobPayloads[N] & { tenantId: string },
+    jobId: string,
+    priority?: number,
+  ): void {
+    const put = this.outboxWrites
+      .add(data.tenantId, { jobId, name, data, priority: priority ?? null })
+      .catch((e: unknown) => {
+        this.logger.warn({ msg: 'outbox refused a job: kept in memory', job: name, jobId, err: String(e) });
+        this.keepInMemory(name, data, jobId, priority);
+      });
     this.puts.add(put);
     void put.finally(() => this.puts.delete(put));
   }
@@ -74,11 +85,14 @@ export class OutboxRelay implements OnApplicationShutdown {
       for (;;) {
         const jobs = await this.outbox.claim(OutboxRelay.RELAY_BATCH, OutboxRelay.RELAY_LEASE_SECONDS);
         if (!jobs.length) return relayed;
-        const added = await Promise.allSettled(jobs.map((j) => this.jobs.add(j.name as JobName, j.data as never, j.jobId, j.priority ?? undefined)));
+        const added = await Promise.allSettled(
+          jobs.map((j) => this.jobs.add(j.name as JobName, j.data as never, j.jobId, j.priority ?? undefined)),
+        );
         const taken = jobs.filter((_, i) => added[i].status === 'fulfilled').map((j) => j.jobId);
         relayed += await this.outbox.done(taken);
         if (taken.length) this.logger.log({ msg: 'outbox relayed to Redis', jobs: taken.length });
-        if (taken.length < jobs.length) return relayed; // Redis refused some: their lease runs out, a later round retries
+        // Redis refused some: their lease runs out, a later round retries
+        if (taken.length < jobs.length) return relayed;
       }
     } catch (e) {
       // PostgreSQL unreachable: tried again every second, said once a minute
@@ -112,10 +126,14 @@ export class OutboxRelay implements OnApplicationShutdown {
     this.flushing = true;
     try {
       const jobs = [...this.deferred];
-      const added = await Promise.allSettled(jobs.map(([jobId, { name, data, priority }]) => this.jobs.add(name, data, jobId, priority)));
+      const added = await Promise.allSettled(
+        jobs.map(([jobId, { name, data, priority }]) => this.jobs.add(name, data, jobId, priority)),
+      );
       const refused = jobs.filter((_, i) => added[i].status === 'rejected');
       const kept = await Promise.allSettled(
-        refused.map(([jobId, { name, data, priority }]) => this.outboxWrites.add(data.tenantId, { jobId, name, data, priority: priority ?? null })),
+        refused.map(([jobId, { name, data, priority }]) =>
+          this.outboxWrites.add(data.tenantId, { jobId, name, data, priority: priority ?? null }),
+        ),
       );
       jobs.forEach(([jobId], i) => added[i].status === 'fulfilled' && this.deferred.delete(jobId));
       refused.forEach(([jobId], i) => kept[i].status === 'fulfilled' && this.deferred.delete(jobId));
@@ -132,12 +150,23 @@ export class OutboxRelay implements OnApplicationShutdown {
     clearInterval(this.relayTimer);
     if (this.deferTimer) clearInterval(this.deferTimer);
     // outbox writes still under way end (or fall back to memory) before the pool closes
-    await Promise.race([Promise.allSettled([...this.puts]), new Promise((r) => setTimeout(r, OutboxRelay.CLOSE_TIMEOUT_MS).unref())]);
+    await Promise.race([
+      Promise.allSettled([...this.puts]),
+      new Promise((r) => setTimeout(r, OutboxRelay.CLOSE_TIMEOUT_MS).unref()),
+    ]);
     // said, not silent: a write still unanswered here may fail after this process is gone
-    if (this.puts.size) this.logger.error({ msg: 'shutting down with outbox writes unanswered: their jobs may be lost', jobs: this.puts.size });
+    if (this.puts.size)
+      this.logger.error({
+        msg: 'shutting down with outbox writes unanswered: their jobs may be lost',
+        jobs: this.puts.size,
+      });
     if (this.deferred.size) {
       await this.flushDeferred();
-      if (this.deferred.size) this.logger.error({ msg: 'shutting down with jobs neither Redis nor PostgreSQL took', jobs: this.deferred.size });
+      if (this.deferred.size)
+        this.logger.error({
+          msg: 'shutting down with jobs neither Redis nor PostgreSQL took',
+          jobs: this.deferred.size,
+        });
     }
   }
 }

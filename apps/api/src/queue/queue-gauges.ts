@@ -8,7 +8,15 @@ export class QueueGauges {
 
   async jobCounts(): Promise<Record<string, Record<string, number>>> {
     const entries = await Promise.all(
-      Object.values(QueueName).map(async (name) => [name, await this.redis.queue(name, 'commands').getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized')] as const),
+      Object.values(QueueName).map(
+        async (name) =>
+          [
+            name,
+            await this.redis
+              .queue(name, 'commands')
+              .getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized'),
+          ] as const,
+      ),
     );
     return Object.fromEntries(entries);
   }

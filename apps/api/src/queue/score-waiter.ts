@@ -57,12 +57,16 @@ export class ScoreWaiter {
         // State first, then the job: read the other way round, a job finishing in between looked
         // completed with no result yet (found by bench/load.ts at 1,000 req/s).
         const state = await this.scoreQueue.getJobState(jobId);
-        if (state !== 'completed' && state !== 'failed') return; // not added yet, waiting, active or removed: the events will tell
+        // not added yet, waiting, active or removed: the events will tell
+        if (state !== 'completed' && state !== 'failed') return;
         const job = await Job.fromId<unknown, ScoreResult>(this.scoreQueue, jobId);
         if (state === 'completed' && job?.returnvalue) settle(() => resolve(job.returnvalue));
         else if (state === 'failed') settle(() => reject(new Error(job?.failedReason || `job ${jobId} failed`)));
       };
-      const timer = setTimeout(() => settle(() => reject(new Error(`job ${jobId} not finished after ${timeoutMs} ms`))), timeoutMs);
+      const timer = setTimeout(
+        () => settle(() => reject(new Error(`job ${jobId} not finished after ${timeoutMs} ms`))),
+        timeoutMs,
+      );
       const checkTimer = setTimeout(check, Math.min(checkAfterMs, timeoutMs));
       events.on(`completed:${jobId}`, onCompleted);
       events.on(`failed:${jobId}`, onFailed);
