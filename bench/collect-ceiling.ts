@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import * as S from '../libs/scoring/src/testing/scenario';
 import { openLoop, post, summarise } from './lib/open-loop';
-import { deleteRedisPrefix } from '../test/helpers/redis-prefix';
+import { deleteRedisPrefix } from '../fixtures/redis-prefix';
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);

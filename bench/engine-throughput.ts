@@ -5,7 +5,7 @@
 // the database stores them). Inputs mix the owner on known devices, the owner on a new device
 // abroad, other people typing the password, naive bots and stuffing velocity counts.
 import { assess } from '../libs/scoring/src/engine/engine';
-import type { ScoringInput } from '../libs/scoring/src/engine/types';
+import type { ScoringInput } from '../libs/scoring/src/types';
 import * as S from '../libs/scoring/src/testing/scenario';
 
 const seconds = Number(process.argv[2] ?? 5);

@@ -3,7 +3,7 @@
 // jobs of one tenant with a realistic payload, and are written through the api's pool (10):
 //   - one transaction per job (OutboxRepository.put, as before session 6);
 //   - gathered per tenant for 10 ms and written in one statement (KeyedBatcher + putMany, as the
-//     api's ProducerService does now).
+//     api's OutboxRelay does now).
 // Prints, per way and rate: write latency from arrival (p50/p99/max), transactions committed, and
 // PostgreSQL's CPU (its processes' /proc time, % of one core) over the step.
 //   npx tsx bench/outbox.ts [--rates 500,1000,2000] [--seconds 10]

@@ -2,7 +2,7 @@
 // processes, real PostgreSQL and Redis; 100 sequential logins (collect, then risk with the token)
 // over 20 accounts, after a warm-up. Prints median / p95 / p99 / max of the risk call alone.
 //   npx tsx bench/risk-latency.ts [--n 100]
-import { makeBundle } from '../test/helpers/factories';
+import { makeBundle } from '../fixtures/factories';
 import { percentile, startStack } from './lib/stack';
 
 async function main(): Promise<void> {

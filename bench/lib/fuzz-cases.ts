@@ -4,7 +4,7 @@
 // each path spelled with percent-escapes.
 // Used by bench/fuzz.ts (≥ 10,000 per endpoint) and test/e2e/fuzz.e2e-spec.ts (a sample).
 import fc from 'fast-check';
-import { makeBundle } from '../../test/helpers/factories';
+import { makeBundle } from '../../fixtures/factories';
 
 export interface FuzzKeys {
   publishableKey: string;

@@ -4,7 +4,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { deleteRedisPrefix } from '../../test/helpers/redis-prefix';
+import { deleteRedisPrefix } from '../../fixtures/redis-prefix';
 import { ADMIN_URL, admin } from './scratch-db';
 
 export const ROOT = resolve(__dirname, '../..');

@@ -7,9 +7,9 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createDataSource } from '@kizuki/database';
 import { createAdmin } from '../../apps/cli/src/commands/admins';
 import { verifyWebhookSignature } from '../../libs/client/src';
-import { launchChromium, ROOT, signInToConsole, startServer, type TestServer } from '../helpers/browser';
-import { makeBundle } from '../helpers/factories';
-import { KizukiEnv } from '../helpers/kizuki-env';
+import { launchChromium, ROOT, signInToConsole, startServer, type TestServer } from '../../fixtures/browser';
+import { makeBundle } from '../../fixtures/factories';
+import { KizukiEnv } from '../../fixtures/kizuki-env';
 
 jest.setTimeout(180_000);
 

@@ -6,9 +6,9 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createDataSource } from '@kizuki/database';
 import type { SignalBundle } from '@kizuki/contract';
 import { createAdmin } from '../../apps/cli/src/commands/admins';
-import { launchChromium, ROOT, signInToConsole } from '../helpers/browser';
-import { makeBundle } from '../helpers/factories';
-import { KizukiEnv } from '../helpers/kizuki-env';
+import { launchChromium, ROOT, signInToConsole } from '../../fixtures/browser';
+import { makeBundle } from '../../fixtures/factories';
+import { KizukiEnv } from '../../fixtures/kizuki-env';
 
 jest.setTimeout(180_000);
 

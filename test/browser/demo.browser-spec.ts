@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, sdkBundle } from '../helpers/browser';
-import { KizukiEnv } from '../helpers/kizuki-env';
+import { launchChromium, sdkBundle } from '../../fixtures/browser';
+import { KizukiEnv } from '../../fixtures/kizuki-env';
 
 jest.setTimeout(60_000);
 

@@ -2,7 +2,7 @@
 // logins per scenario, the three tenants run concurrently) against the real api, worker,
 // PostgreSQL and Redis, with conservative floors that catch regressions (the goals themselves
 // are measured by `npx tsx bench/detection.ts`, docs/detection-report.md). Also the unit specs of
-// the pure parts of test/helpers/human-input.ts (jest's unit project only looks under apps/ and libs/).
+// the pure parts of fixtures/human-input.ts (jest's unit project only looks under apps/ and libs/).
 import { DetectionHarness, type LoginRecord } from '../../bench/lib/detection/harness';
 import { summarise, table } from '../../bench/lib/detection/report';
 import { runScenarios, SCALES, sdkKeys } from '../../bench/lib/detection/scenarios';
@@ -18,8 +18,8 @@ import {
   readCmuReps,
   seededRng,
   speedProfile,
-} from '../helpers/human-input';
-import { KizukiEnv } from '../helpers/kizuki-env';
+} from '../../fixtures/human-input';
+import { KizukiEnv } from '../../fixtures/kizuki-env';
 
 describe('human input model (pure)', () => {
   it('a human pointer movement ends exactly on the target, from anywhere, with or without overshoot', () => {

@@ -14,7 +14,7 @@ import {
   staticFiles,
   type CollectServer,
   type TestServer,
-} from '../helpers/browser';
+} from '../../fixtures/browser';
 
 jest.setTimeout(90_000);
 

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { createDataSource } from '@kizuki/database';
 import { createAdmin } from '../../apps/cli/src/commands/admins';
 import { totp } from '../../apps/api/src/admin/auth/totp';
-import { KizukiEnv } from '../helpers/kizuki-env';
+import { KizukiEnv } from '../../fixtures/kizuki-env';
 
 jest.setTimeout(60_000);
 

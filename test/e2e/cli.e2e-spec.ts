@@ -3,7 +3,7 @@ import { createDataSource } from '@kizuki/database';
 import { apiKeyMatches } from '@kizuki/crypto';
 import { createAdmin } from '../../apps/cli/src/commands/admins';
 import { createTenant } from '../../apps/cli/src/commands/tenants';
-import { KizukiEnv } from '../helpers/kizuki-env';
+import { KizukiEnv } from '../../fixtures/kizuki-env';
 
 jest.setTimeout(30_000);
 

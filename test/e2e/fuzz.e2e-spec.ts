@@ -1,8 +1,8 @@
 import { createDataSource } from '@kizuki/database';
 import { ENDPOINTS, runFuzz, sampleRequests } from '../../bench/lib/fuzz-cases';
 import { createAdmin } from '../../apps/cli/src/commands/admins';
-import { makeBundle } from '../helpers/factories';
-import { KizukiEnv } from '../helpers/kizuki-env';
+import { makeBundle } from '../../fixtures/factories';
+import { KizukiEnv } from '../../fixtures/kizuki-env';
 
 jest.setTimeout(240_000);
 

@@ -3,11 +3,11 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Job, Queue } from 'bullmq';
 import IORedis from 'ioredis';
 import { loadConfig } from '@kizuki/config';
-import type { OutboxRepository } from '@kizuki/database';
-import { jobIds, QueueName, type IngestBundleJobData, type ReceivedBundle } from '@kizuki/queue';
-import { ProducerService } from '../../apps/api/src/queue/producer.service';
-import { makeBundle } from '../helpers/factories';
-import { deleteRedisPrefix } from '../helpers/redis-prefix';
+import { jobIds, QueueName, RedisConnections, type IngestBundleJobData, type ReceivedBundle } from '@kizuki/queue';
+import { IngestBatcher } from '../../apps/api/src/queue/ingest-batcher';
+import { JobProducer } from '../../apps/api/src/queue/job-producer';
+import { makeBundle } from '../../fixtures/factories';
+import { deleteRedisPrefix } from '../../fixtures/redis-prefix';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -15,19 +15,19 @@ const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 describe('ingest batching: the bundles of one moment in one job', () => {
   const prefix = `{kztest-${randomBytes(5).toString('hex')}}`;
   const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: 'postgres://unused@127.0.0.1:5432/unused', REDIS_URL, KIZUKI_SECRET: randomBytes(32).toString('hex'), KIZUKI_REDIS_PREFIX: prefix });
-  let producer: ProducerService;
+  let connections: RedisConnections;
+  let producer: IngestBatcher;
   let queue: Queue;
   let redis: IORedis;
 
   beforeAll(() => {
-    // no database here: an outbox that is always empty (the subject is the ingest jobs)
-    const emptyOutbox = { claim: async () => [], done: async () => 0, put: async () => undefined } as unknown as OutboxRepository;
-    producer = new ProducerService(config, emptyOutbox);
+    connections = new RedisConnections(config);
+    producer = new IngestBatcher(new JobProducer(connections));
     redis = new IORedis(REDIS_URL, { maxRetriesPerRequest: null });
     queue = new Queue(QueueName.Ingest, { connection: redis, prefix });
   });
   afterAll(async () => {
-    await producer.onApplicationShutdown();
+    await connections.onApplicationShutdown();
     await queue.close();
     redis.disconnect();
     await deleteRedisPrefix(REDIS_URL, prefix);

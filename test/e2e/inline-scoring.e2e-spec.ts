@@ -2,8 +2,8 @@ import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
 import { Client } from 'pg';
 import { jobIds, QueueName } from '@kizuki/queue';
-import { makeBundle } from '../helpers/factories';
-import { KizukiEnv } from '../helpers/kizuki-env';
+import { makeBundle } from '../../fixtures/factories';
+import { KizukiEnv } from '../../fixtures/kizuki-env';
 import { until } from '../helpers/until';
 
 jest.setTimeout(60_000);

@@ -4,9 +4,9 @@ import { createDataSource } from '@kizuki/database';
 import { createAdmin } from '../../apps/cli/src/commands/admins';
 import { signLink, verifyLink } from '../../apps/api/src/links/link-token';
 import { KizukiClient, kizukiLogin, verifyWebhookSignature, WebhookSignatureError, type LoginRequestLike, type RiskAnswer, type WebhookEvent } from '../../libs/client/src';
-import { makeBundle } from '../helpers/factories';
+import { makeBundle } from '../../fixtures/factories';
 import { freePort } from '../helpers/free-port';
-import { KizukiEnv } from '../helpers/kizuki-env';
+import { KizukiEnv } from '../../fixtures/kizuki-env';
 import { until } from '../helpers/until';
 
 jest.setTimeout(90_000);

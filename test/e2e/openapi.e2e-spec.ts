@@ -1,5 +1,5 @@
 import { servedRoutes } from '../../apps/api/src/docs/route-table';
-import { KizukiEnv } from '../helpers/kizuki-env';
+import { KizukiEnv } from '../../fixtures/kizuki-env';
 
 jest.setTimeout(60_000);
 

@@ -1,9 +1,9 @@
 // A login answered during a Redis outage is still scored, even if the api that answered it dies
 // before Redis is back: its score job waits in PostgreSQL (score_outbox), and any api relays it.
 import { createApiApp } from '../../apps/api/src/app.factory';
-import { ProducerService } from '../../apps/api/src/queue/producer.service';
-import { makeBundle } from '../helpers/factories';
-import { KizukiEnv } from '../helpers/kizuki-env';
+import { OutboxRelay } from '../../apps/api/src/queue/outbox-relay';
+import { makeBundle } from '../../fixtures/factories';
+import { KizukiEnv } from '../../fixtures/kizuki-env';
 import { TcpProxy } from '../helpers/tcp-proxy';
 import { until } from '../helpers/until';
 import { OutboxRepository } from '@kizuki/database';
@@ -44,7 +44,7 @@ describe('durable outbox for score jobs (Redis stops, the api dies)', () => {
     expect(r.body).toMatchObject({ degraded: true, decision: 'challenge' });
     // kept in PostgreSQL, not in the process's memory
     await until(async () => (await env.sql(`SELECT 1 FROM score_outbox WHERE job_id = $1`, [jobIds.score(r.body.id)])).length === 1, 5000, 'the outbox row');
-    expect(env.api.get(ProducerService).deferredCount).toBe(0);
+    expect(env.api.get(OutboxRelay).deferredCount).toBe(0);
     expect(await (await fetch(`${env.baseUrl}/metrics`)).text()).toMatch(/^kizuki_score_outbox_jobs 1$/m);
 
     // the api dies with Redis still down; Redis comes back; another api starts
@@ -60,7 +60,7 @@ describe('durable outbox for score jobs (Redis stops, the api dies)', () => {
     expect(stored.bundle_id).not.toBeNull(); // scored with its signals, as it would have been without the outage
   });
 
-  it("keeps a job once: one kept already, or one twice in the same write (batching itself: producer.service.spec)", async () => {
+  it("keeps a job once: one kept already, or one twice in the same write (batching itself: outbox-relay.spec)", async () => {
     const outbox = env.api.get(OutboxRepository);
     // a name no relay can add, so the rows stay put while they are looked at
     const job = (jobId: string, priority: number | null) => ({ jobId, name: 'not-a-job', data: { tenantId: tenant.tenantId, jobId }, priority });

@@ -2,7 +2,7 @@ import { Queue, QueueEvents } from 'bullmq';
 import IORedis from 'ioredis';
 import { JobName, JOB_QUEUE } from '@kizuki/queue';
 import { RETENTION_SCHEDULER_ID } from '../../apps/worker/src/retention/retention.job';
-import { KizukiEnv } from '../helpers/kizuki-env';
+import { KizukiEnv } from '../../fixtures/kizuki-env';
 
 jest.setTimeout(120_000);
 

@@ -3,7 +3,7 @@ import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
 import type { KizukiConfig } from '@kizuki/config';
 import { createWorkerApp } from '../../apps/worker/src/worker.factory';
-import { KizukiEnv } from '../helpers/kizuki-env';
+import { KizukiEnv } from '../../fixtures/kizuki-env';
 import { TcpProxy } from '../helpers/tcp-proxy';
 import { freePort } from '../helpers/free-port';
 import { until } from '../helpers/until';

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { BundleRepository, LoginStateRepository, type LoginStateQuery, type RecordLogin } from '@kizuki/database';
-import { KizukiEnv } from '../helpers/kizuki-env';
+import { KizukiEnv } from '../../fixtures/kizuki-env';
 
 jest.setTimeout(60_000);
 

@@ -7,8 +7,8 @@ import { createDataSource } from '@kizuki/database';
 import type { SignalBundle } from '@kizuki/contract';
 import { loadTorList } from '../../apps/cli/src/commands/tor';
 import { humanBundle, makePerson } from '../../libs/scoring/src/testing/scenario';
-import { makeBundle } from '../helpers/factories';
-import { KizukiEnv } from '../helpers/kizuki-env';
+import { makeBundle } from '../../fixtures/factories';
+import { KizukiEnv } from '../../fixtures/kizuki-env';
 import { until } from '../helpers/until';
 
 jest.setTimeout(120_000);

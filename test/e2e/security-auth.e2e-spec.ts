@@ -3,7 +3,7 @@ import { createDataSource } from '@kizuki/database';
 import { createAdmin } from '../../apps/cli/src/commands/admins';
 import { generateTotpSecret, totp } from '../../apps/api/src/admin/auth/totp';
 import { createApiApp } from '../../apps/api/src/app.factory';
-import { KizukiEnv } from '../helpers/kizuki-env';
+import { KizukiEnv } from '../../fixtures/kizuki-env';
 
 jest.setTimeout(120_000);
 

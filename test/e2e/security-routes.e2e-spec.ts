@@ -4,9 +4,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { originsWarning } from '../../apps/cli/src/commands/tenants';
-import { makeBundle } from '../helpers/factories';
-import { KizukiEnv } from '../helpers/kizuki-env';
-import { deleteRedisPrefix } from '../helpers/redis-prefix';
+import { makeBundle } from '../../fixtures/factories';
+import { KizukiEnv } from '../../fixtures/kizuki-env';
+import { deleteRedisPrefix } from '../../fixtures/redis-prefix';
 import { until } from '../helpers/until';
 
 jest.setTimeout(90_000);

@@ -2,8 +2,8 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApiApp } from '../../apps/api/src/app.factory';
 import { createAdmin } from '../../apps/cli/src/commands/admins';
 import { createDataSource } from '@kizuki/database';
-import { makeBundle } from '../helpers/factories';
-import { KizukiEnv } from '../helpers/kizuki-env';
+import { makeBundle } from '../../fixtures/factories';
+import { KizukiEnv } from '../../fixtures/kizuki-env';
 import { until } from '../helpers/until';
 
 jest.setTimeout(120_000);

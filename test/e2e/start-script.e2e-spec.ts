@@ -10,7 +10,7 @@ import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { freePort } from '../helpers/free-port';
-import { deleteRedisPrefix } from '../helpers/redis-prefix';
+import { deleteRedisPrefix } from '../../fixtures/redis-prefix';
 import { until } from '../helpers/until';
 
 jest.setTimeout(240_000);

@@ -4,8 +4,8 @@ import { DataSource } from 'typeorm';
 import { createDataSource } from '@kizuki/database';
 import { TENANT_TABLES } from '../../migrations/1764489900000-row-level-security';
 import { createAdmin } from '../../apps/cli/src/commands/admins';
-import { makeBundle } from '../helpers/factories';
-import { KizukiEnv } from '../helpers/kizuki-env';
+import { makeBundle } from '../../fixtures/factories';
+import { KizukiEnv } from '../../fixtures/kizuki-env';
 
 jest.setTimeout(240_000);
 

@@ -1,5 +1,5 @@
-import { makeBundle } from '../helpers/factories';
-import { KizukiEnv } from '../helpers/kizuki-env';
+import { makeBundle } from '../../fixtures/factories';
+import { KizukiEnv } from '../../fixtures/kizuki-env';
 
 jest.setTimeout(30_000);
 

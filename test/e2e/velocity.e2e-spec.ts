@@ -3,17 +3,19 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { loadConfig } from '@kizuki/config';
 import { VelocityStore, type VelocityEvent } from '@kizuki/login-scorer';
-import { deleteRedisPrefix } from '../helpers/redis-prefix';
+import { RedisConnections } from '@kizuki/queue';
+import { deleteRedisPrefix } from '../../fixtures/redis-prefix';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 describe('VelocityStore (real Redis)', () => {
   const prefix = `{kztest-vel-${randomBytes(4).toString('hex')}}`;
-  const store = new VelocityStore(
+  const redis = new RedisConnections(
     loadConfig({ NODE_ENV: 'test', REDIS_URL, KIZUKI_REDIS_PREFIX: prefix, KIZUKI_SECRET: randomBytes(32).toString('hex'), DATABASE_URL: 'postgres://x@127.0.0.1/x' }),
   );
+  const store = new VelocityStore(redis);
   afterAll(async () => {
-    await store.onApplicationShutdown();
+    await redis.onApplicationShutdown();
     await deleteRedisPrefix(REDIS_URL, prefix);
   });
   const tenant = randomUUID();

@@ -1,7 +1,7 @@
 import { createDataSource } from '@kizuki/database';
 import { checkWebhookTarget } from '@kizuki/queue';
 import { createAdmin } from '../../apps/cli/src/commands/admins';
-import { KizukiEnv } from '../helpers/kizuki-env';
+import { KizukiEnv } from '../../fixtures/kizuki-env';
 import { until } from '../helpers/until';
 
 jest.setTimeout(60_000);

@@ -8,7 +8,7 @@ import IORedis from 'ioredis';
 import { generateWebhookSecret, JobName, QueueName, sealWebhookSecret, type SweepWebhooksJobData, type SweepWebhooksJobResult } from '@kizuki/queue';
 import { WEBHOOK_SWEEP_EVERY_MS, WEBHOOK_SWEEP_SCHEDULER_ID } from '../../apps/worker/src/webhooks/sweep-webhooks.job';
 import { verifyWebhookSignature } from '../../libs/client/src';
-import { KizukiEnv } from '../helpers/kizuki-env';
+import { KizukiEnv } from '../../fixtures/kizuki-env';
 import { until } from '../helpers/until';
 
 jest.setTimeout(90_000);

@@ -9,7 +9,7 @@ import { RateLimiter, RateLimitInterceptor } from './common/rate-limit';
 import { installSecurityHeaders } from './common/security-headers';
 import { isApiRoute } from './common/route';
 import { createValidationPipe } from './common/validation';
-import { ProducerService } from './queue/producer.service';
+import { RedisConnections } from '@kizuki/queue';
 import { setupOpenApi } from './docs/openapi';
 import { recordRoutes } from './docs/route-table';
 import { installHttpObservability, requestId } from './metrics/http-observability';
@@ -39,7 +39,7 @@ export async function createApiApp(config: KizukiConfig, options: { logger?: fal
   app.useGlobalPipes(createValidationPipe());
   // With both limits off (0) no interceptor runs at all: it would cost every request an rxjs pipeline for nothing.
   if (config.RATE_LIMIT_PER_KEY > 0 || config.RATE_LIMIT_PER_IP > 0) {
-    app.useGlobalInterceptors(new RateLimitInterceptor(config, new RateLimiter(config, app.get(ProducerService).redis)));
+    app.useGlobalInterceptors(new RateLimitInterceptor(config, new RateLimiter(config, app.get(RedisConnections).commands)));
   }
   installSecurityHeaders(app.getHttpAdapter().getInstance(), config.TRUSTED_PROXIES);
   installBodyDepthLimit(app.getHttpAdapter().getInstance());

@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule, KizukiConfig } from '@kizuki/config';
 import { DatabaseModule } from '@kizuki/database';
 import { LoginScorerModule } from '@kizuki/login-scorer';
+import { RedisModule } from '@kizuki/queue';
 import { AdminModule } from './admin/admin.module';
 import { AssessmentsController } from './assessments/assessments.controller';
 import { PublishableKeyGuard, SecretKeyGuard } from './auth/api-key.guard';
@@ -14,7 +15,11 @@ import { OpenApiDocument } from './docs/openapi';
 import { HealthController } from './health/health.controller';
 import { MetricsController } from './metrics/metrics.controller';
 import { MetricsService } from './metrics/metrics.service';
-import { ProducerService } from './queue/producer.service';
+import { IngestBatcher } from './queue/ingest-batcher';
+import { JobProducer } from './queue/job-producer';
+import { OutboxRelay } from './queue/outbox-relay';
+import { QueueGauges } from './queue/queue-gauges';
+import { ScoreWaiter } from './queue/score-waiter';
 import { RiskController } from './risk/risk.controller';
 import { RiskService } from './risk/risk.service';
 import { SdkAssetsController } from './sdk-assets/sdk-assets.controller';
@@ -36,6 +41,7 @@ export class ApiModule {
           applicationName: 'kizuki-api',
           role: config.DATABASE_APP_ROLE,
         }),
+        RedisModule,
         WebhooksModule,
         LinksModule,
         AdminModule,
@@ -43,7 +49,7 @@ export class ApiModule {
         ...(config.RISK_SCORING === 'inline' ? [LoginScorerModule] : []),
       ],
       controllers: [CollectController, RiskController, FeedbackController, AssessmentsController, HealthController, SdkAssetsController, DemoController, UsersController, MetricsController, DocsController],
-      providers: [ApiKeyService, SecretKeyGuard, PublishableKeyGuard, ProducerService, RiskService, MetricsService, OpenApiDocument],
+      providers: [ApiKeyService, SecretKeyGuard, PublishableKeyGuard, JobProducer, IngestBatcher, ScoreWaiter, OutboxRelay, QueueGauges, RiskService, MetricsService, OpenApiDocument],
     };
   }
 }

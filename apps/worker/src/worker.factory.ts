@@ -1,7 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
 import { createLogger, type KizukiConfig } from '@kizuki/config';
-import { assertNoEviction, createRedis } from '@kizuki/queue';
+import { assertNoEviction, RedisConnections } from '@kizuki/queue';
 import { WorkerModule } from './worker.module';
 
 /**
@@ -10,11 +10,11 @@ import { WorkerModule } from './worker.module';
  * no connection behind.
  */
 export async function createWorkerApp(config: KizukiConfig, options: { logger?: false } = {}): Promise<INestApplicationContext> {
-  const redis = createRedis(config.REDIS_URL, 'worker');
+  const redis = new RedisConnections(config);
   try {
-    await assertNoEviction(redis);
+    await assertNoEviction(redis.bullmq);
   } finally {
-    redis.disconnect();
+    await redis.onApplicationShutdown();
   }
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), {
     logger: options.logger === false ? false : createLogger(config),

@@ -2,7 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule, KizukiConfig } from '@kizuki/config';
 import { DatabaseModule } from '@kizuki/database';
 import { LoginScorerModule } from '@kizuki/login-scorer';
-import { WebhookEventsModule } from '@kizuki/queue';
+import { RedisModule, WebhookEventsModule } from '@kizuki/queue';
 import { ApplyFeedbackJob } from './feedback/apply-feedback.job';
 import { IngestBundleJob } from './ingest/ingest-bundle.job';
 import { JOB_HANDLERS } from './jobs/job-handler';
@@ -23,6 +23,7 @@ export class WorkerModule {
       imports: [
         ConfigModule.forRoot(config),
         DatabaseModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE, applicationName: 'kizuki-worker', role: config.DATABASE_APP_ROLE }),
+        RedisModule,
         WebhookEventsModule,
         LoginScorerModule,
       ],

@@ -1,5 +1,5 @@
 // The detection harness: a real Kizuki (api + worker in-process, from source, on its own
-// PostgreSQL database and Redis prefix: test/helpers/kizuki-env.ts), a tiny "customer" site with
+// PostgreSQL database and Redis prefix: fixtures/kizuki-env.ts), a tiny "customer" site with
 // its own login page and backend, and Chromium driving logins the way people and bots do.
 //
 // The customer site (node:http, its own origin):
@@ -13,7 +13,7 @@
 // GET /v1/assessments/:id and the tenant's secret key.
 import { randomBytes } from 'node:crypto';
 import type { Browser, BrowserContext, BrowserContextOptions, CDPSession, Page } from 'playwright-core';
-import { launchChromium, parseForm, sdkBundle, startServer, type TestServer } from '../../../test/helpers/browser';
+import { launchChromium, parseForm, sdkBundle, startServer, type TestServer } from '../../../fixtures/browser';
 import {
   aimPoint,
   dispatchKeyEvents,
@@ -26,8 +26,8 @@ import {
   type Point,
   type Rng,
   type TimedKey,
-} from '../../../test/helpers/human-input';
-import type { KizukiEnv } from '../../../test/helpers/kizuki-env';
+} from '../../../fixtures/human-input';
+import type { KizukiEnv } from '../../../fixtures/kizuki-env';
 
 export interface Tenant {
   tenantId: string;

@@ -2,9 +2,9 @@
 import { writeFileSync } from 'node:fs';
 import { cpus, hostname, platform, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { ROOT } from '../../../test/helpers/browser';
-import { CMU_CSV, cmuAvailable, readCmuReps } from '../../../test/helpers/human-input';
-import { KizukiEnv } from '../../../test/helpers/kizuki-env';
+import { ROOT } from '../../../fixtures/browser';
+import { CMU_CSV, cmuAvailable, readCmuReps } from '../../../fixtures/human-input';
+import { KizukiEnv } from '../../../fixtures/kizuki-env';
 import { DetectionHarness } from './harness';
 import { reasonsTable, summarise, table } from './report';
 import { runScenarios, SCALES, type ScenarioKey } from './scenarios';
@@ -85,7 +85,7 @@ ${METHOD}
 
 const METHOD = `## How it is measured
 
-- **Kizuki:** the real api and worker, in-process from the current source (\`test/helpers/kizuki-env.ts\`),
+- **Kizuki:** the real api and worker, in-process from the current source (\`fixtures/kizuki-env.ts\`),
   on their own PostgreSQL database and Redis prefix. In-process rather than a production build
   (\`bench/lib/stack.ts\`) because the scoring engine changes daily: the report must show what the
   code in the checkout decides, not what the last \`npm run build\` decided; and the browser test
@@ -114,7 +114,7 @@ const METHOD = `## How it is measured
   the typist's own hold and flight times from the repetition they type the password with, cycled
   over the username, ±8 % jitter (a person's key habits carry over to what they type daily; the
   earlier model — one speed per person, i.i.d. log-normal gaps — made everyone's username alike).
-- **Pointer:** \`test/helpers/human-input.ts\`: Fitts'-law durations, minimum-jerk submovements with
+- **Pointer:** \`fixtures/human-input.ts\`: Fitts'-law durations, minimum-jerk submovements with
   slight curvature, overshoot and correction, 8–12 Hz tremor, ~8 ms samples (see the doc comment).
   Scripted bots move in straight lines at constant speed; the naive bot does not move.
 - **Scenarios:**

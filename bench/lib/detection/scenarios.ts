@@ -12,7 +12,7 @@ import {
   type CmuRep,
   type Rng,
   type TimedKey,
-} from '../../../test/helpers/human-input';
+} from '../../../fixtures/human-input';
 import type { DetectionHarness, LoginRecord, Tenant, Typing } from './harness';
 
 export interface Scale {

@@ -1,9 +1,7 @@
-import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { Job, Queue } from 'bullmq';
-import type IORedis from 'ioredis';
-import { KizukiConfig } from '@kizuki/config';
+import { Injectable } from '@nestjs/common';
+import { Job, type Queue } from 'bullmq';
 import { BundleRepository, type StoredBundle } from '@kizuki/database';
-import { createRedis, jobIds, QueueName, receivedBundles, type IngestBundleJobData } from '@kizuki/queue';
+import { jobIds, RedisConnections, QueueName, receivedBundles, type IngestBundleJobData } from '@kizuki/queue';
 import { BundleWriter } from './bundle-writer';
 
 /**
@@ -12,20 +10,15 @@ import { BundleWriter } from './bundle-writer';
  * queue: in that case the scorer stores it itself (the ingest job, when it runs, is a no-op).
  */
 @Injectable()
-export class BundleResolver implements OnApplicationShutdown {
-  private readonly logger = new Logger(BundleResolver.name);
-  private readonly redis: IORedis;
+export class BundleResolver {
   private readonly ingestQueue: Queue;
 
   constructor(
-    config: KizukiConfig,
+    redis: RedisConnections,
     private readonly bundles: BundleRepository,
     private readonly writer: BundleWriter,
   ) {
-    this.redis = createRedis(config.REDIS_URL, 'worker');
-    this.ingestQueue = new Queue(QueueName.Ingest, { connection: this.redis, prefix: config.KIZUKI_REDIS_PREFIX });
-    // without a listener BullMQ prints every connection error to stderr while Redis is down
-    this.ingestQueue.on('error', (e) => this.logger.warn({ msg: 'ingest queue error', err: String(e) }));
+    this.ingestQueue = redis.queue(QueueName.Ingest, 'bullmq');
   }
 
   /**
@@ -41,10 +34,5 @@ export class BundleResolver implements OnApplicationShutdown {
     if (d.tenantId !== tenantId) return null;
     await this.writer.store(d);
     return { id: bundleId, receivedAt: new Date(d.receivedAt), ip: d.ip, userAgent: d.userAgent, origin: d.origin, payload: d.bundle };
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.ingestQueue.close();
-    this.redis.disconnect();
   }
 }

@@ -1,7 +1,6 @@
-import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type IORedis from 'ioredis';
-import { KizukiConfig } from '@kizuki/config';
-import { createRedis } from '@kizuki/queue';
+import { RedisConnections } from '@kizuki/queue';
 import type { VelocityCounts } from '@kizuki/scoring';
 
 export interface VelocityEvent {
@@ -45,15 +44,16 @@ type RedisWithVelocity = IORedis & { kizukiVelocity(...args: (string | number)[]
  * are assessment ids or user hashes, so a retried job counts once.
  */
 @Injectable()
-export class VelocityStore implements OnApplicationShutdown {
+export class VelocityStore {
   private readonly redis: RedisWithVelocity;
   private readonly prefix: string;
 
-  constructor(config: KizukiConfig) {
-    const redis = createRedis(config.REDIS_URL, 'worker');
+  constructor(connections: RedisConnections) {
+    // retries while Redis restarts, like the score job around it
+    const redis = connections.bullmq;
     redis.defineCommand('kizukiVelocity', { lua: VELOCITY_SCRIPT });
     this.redis = redis as RedisWithVelocity;
-    this.prefix = `${config.KIZUKI_REDIS_PREFIX}:vel`;
+    this.prefix = `${connections.prefix}:vel`;
   }
 
   async record(e: VelocityEvent): Promise<VelocityCounts> {
@@ -76,9 +76,5 @@ export class VelocityStore implements OnApplicationShutdown {
     const counts = {} as VelocityCounts;
     counters.forEach((c, i) => (counts[c.field] = Number(values[i])));
     return counts;
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    this.redis.disconnect();
   }
 }

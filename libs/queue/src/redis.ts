@@ -2,16 +2,16 @@ import IORedis, { type RedisOptions } from 'ioredis';
 import type { DefaultJobOptions } from 'bullmq';
 import { JobName } from './queue-names';
 
-export type RedisRole = 'producer' | 'worker' | 'events';
+export type RedisRole = 'commands' | 'bullmq' | 'events';
 
 /**
- * Redis connections by role. Workers and event listeners block and must retry forever
- * (maxRetriesPerRequest: null, as BullMQ requires); producers in the api must fail fast so a
- * Redis outage turns into a degraded answer, not a hung request.
+ * Redis connection options by role (RedisConnections opens one of each a process uses). Commands
+ * fail fast so a Redis outage turns into a degraded answer, not a hung request; BullMQ's workers
+ * and event listeners block and must retry forever (maxRetriesPerRequest: null, as BullMQ requires).
  */
 export function createRedis(url: string, role: RedisRole): IORedis {
   const options: RedisOptions =
-    role === 'producer'
+    role === 'commands'
       ? // auto-pipelining: the commands of one event-loop turn (rate-limit checks, job adds of many
         // concurrent requests) leave in one write, one round trip
         { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000, lazyConnect: false, enableAutoPipelining: true }

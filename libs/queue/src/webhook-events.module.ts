@@ -4,8 +4,8 @@ import { WebhookEventsService } from './webhook-events.service';
 
 /**
  * Webhook events, emitted from anywhere in an app (the api's users, admin and links modules, the
- * score path in api and worker): one WebhookEventsService per process, so one lazily opened Redis
- * connection. Global; each app imports it once. Needs the global ConfigModule and DatabaseModule.
+ * score path in api and worker): one WebhookEventsService per process. Global; each app imports
+ * it once. Needs the global DatabaseModule and RedisModule.
  */
 @Global()
 @Module({

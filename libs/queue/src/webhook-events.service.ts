@@ -1,12 +1,10 @@
-import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { Queue } from 'bullmq';
-import type IORedis from 'ioredis';
-import { KizukiConfig } from '@kizuki/config';
+import { Injectable, Logger } from '@nestjs/common';
+import type { Queue } from 'bullmq';
 import { deterministicUuid } from '@kizuki/crypto';
 import { WebhookRepository } from '@kizuki/database';
 import { JobName, QueueName, jobIds } from './queue-names';
 import type { DeliverWebhookJobData } from './job-payloads';
-import { createRedis } from './redis';
+import { RedisConnections } from './redis-connections';
 import type { WebhookEnvelope, WebhookEventType } from '@kizuki/contract';
 import { WEBHOOK_JOB_OPTIONS } from './webhook-contract';
 
@@ -17,23 +15,17 @@ import { WEBHOOK_JOB_OPTIONS } from './webhook-contract';
  * call never sends the same event twice to an endpoint.
  */
 @Injectable()
-export class WebhookEventsService implements OnApplicationShutdown {
+export class WebhookEventsService {
   private readonly logger = new Logger(WebhookEventsService.name);
-  private redis?: IORedis;
-  private queue?: Queue<DeliverWebhookJobData>;
 
   constructor(
-    private readonly config: KizukiConfig,
+    private readonly redis: RedisConnections,
     private readonly repo: WebhookRepository,
   ) {}
 
+  /** Opened on the first event (fail fast: an event Redis does not take waits for the sweep). */
   private webhooks(): Queue<DeliverWebhookJobData> {
-    if (!this.queue) {
-      this.redis = createRedis(this.config.REDIS_URL, 'producer');
-      this.queue = new Queue(QueueName.Webhooks, { connection: this.redis, prefix: this.config.KIZUKI_REDIS_PREFIX });
-      this.queue.on('error', (e) => this.logger.warn({ msg: 'webhook queue error', err: String(e) }));
-    }
-    return this.queue;
+    return this.redis.queue(QueueName.Webhooks, 'commands');
   }
 
   /** Never throws: an event that cannot be queued is logged; its delivery row stays 'pending' until SweepWebhooksJob re-queues it. */
@@ -51,10 +43,5 @@ export class WebhookEventsService implements OnApplicationShutdown {
       this.logger.warn({ msg: 'webhook event not queued', tenantId, type, err: String(err) });
       return 0;
     }
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.queue?.close().catch(() => undefined);
-    this.redis?.disconnect();
   }
 }

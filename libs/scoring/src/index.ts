@@ -1,7 +1,7 @@
 // libs/scoring: the pure TypeScript engine. No Nest, no TypeORM, no I/O.
 export * from './reasons';
 export * from './policy';
-export * from './engine/types';
+export * from './types';
 export { assess, fuse, DETECTORS } from './engine/engine';
 export type { Detector, DetectorOutput } from './detectors/detector';
 export { fitTypingProfile, typingAnomaly, learnTypingProfile, parseTypingAccountProfile, typingState } from './typing';

@@ -3,7 +3,7 @@ import { ModuleRef } from '@nestjs/core';
 import { FeedbackRepository } from '@kizuki/database';
 import { JobName, jobIds } from '@kizuki/queue';
 import { Errors } from '../common/api-error';
-import { ProducerService } from '../queue/producer.service';
+import { JobProducer } from '../queue/job-producer';
 
 /**
  * An analyst's label feeds learning exactly like POST /v1/feedback: FeedbackRepository.record,
@@ -12,7 +12,7 @@ import { ProducerService } from '../queue/producer.service';
 @Injectable()
 export class AdminLabelService implements OnModuleInit {
   private readonly logger = new Logger(AdminLabelService.name);
-  private producer!: ProducerService;
+  private producer!: JobProducer;
 
   constructor(
     private readonly feedback: FeedbackRepository,
@@ -20,8 +20,8 @@ export class AdminLabelService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    // The api's one ProducerService (its queues and Redis connections), not a second one.
-    this.producer = this.moduleRef.get(ProducerService, { strict: false });
+    // The api's one JobProducer (its queue handles), not a second one.
+    this.producer = this.moduleRef.get(JobProducer, { strict: false });
   }
 
   async label(tenantId: string, assessmentId: string, label: 'legit' | 'fraud', source: string): Promise<{ feedbackId: string } | null> {

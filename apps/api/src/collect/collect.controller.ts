@@ -13,7 +13,7 @@ import { ClientIpResolver } from '../common/client-ip';
 import { CompiledBodyPipe } from '../common/compiled-validation';
 import { withDeadline } from '../common/deadline';
 import { ApiErrors, CollectAnswerDto } from '../docs/api-schemas';
-import { ProducerService } from '../queue/producer.service';
+import { IngestBatcher } from '../queue/ingest-batcher';
 import { CollectDto } from './collect.dto';
 
 const ENQUEUE_TIMEOUT_MS = 1000;
@@ -27,7 +27,7 @@ export class CollectController {
 
   constructor(
     private readonly config: KizukiConfig,
-    private readonly producer: ProducerService,
+    private readonly ingest: IngestBatcher,
   ) {
     this.ips = new ClientIpResolver(config.TRUSTED_PROXIES);
   }
@@ -81,7 +81,7 @@ export class CollectController {
     };
     let batchId: string;
     try {
-      batchId = await withDeadline(this.producer.addBundle(received), ENQUEUE_TIMEOUT_MS, 'ingest enqueue');
+      batchId = await withDeadline(this.ingest.addBundle(received), ENQUEUE_TIMEOUT_MS, 'ingest enqueue');
     } catch (e) {
       this.logger.warn({ msg: 'collect could not enqueue', err: String(e) });
       throw Errors.unavailable('Kizuki cannot accept signals right now; the login can go on without a token.');

@@ -6,7 +6,7 @@ import { JobName, jobIds } from '@kizuki/queue';
 import { SecretKeyGuard, Tenant } from '../auth/api-key.guard';
 import type { AuthenticatedTenant } from '../auth/api-key.service';
 import { Errors } from '../common/api-error';
-import { ProducerService } from '../queue/producer.service';
+import { JobProducer } from '../queue/job-producer';
 import { ApiErrors, FeedbackAnswerDto } from '../docs/api-schemas';
 import { FeedbackDto } from './feedback.dto';
 
@@ -20,7 +20,7 @@ export class FeedbackController {
 
   constructor(
     private readonly feedback: FeedbackRepository,
-    private readonly producer: ProducerService,
+    private readonly jobs: JobProducer,
   ) {}
 
   @Post()
@@ -32,7 +32,7 @@ export class FeedbackController {
     const row = await this.feedback.record(tenant.tenantId, dto.assessmentId, dto.label, 'api');
     if (!row) throw Errors.notFound('Assessment');
     try {
-      await this.producer.add(JobName.ApplyFeedback, { tenantId: tenant.tenantId, feedbackId: row.id, assessmentId: dto.assessmentId, label: dto.label }, jobIds.feedback(row.id));
+      await this.jobs.add(JobName.ApplyFeedback, { tenantId: tenant.tenantId, feedbackId: row.id, assessmentId: dto.assessmentId, label: dto.label }, jobIds.feedback(row.id));
     } catch (e) {
       this.logger.warn({ msg: 'feedback recorded but learning not queued', err: String(e) });
       throw Errors.unavailable('The label was recorded but cannot be learned from right now; send it again.');

@@ -2,9 +2,9 @@ import { Controller, Get, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
+import { RedisConnections } from '@kizuki/queue';
 import { withDeadline } from '../common/deadline';
 import { ApiErrors, ReadinessDto } from '../docs/api-schemas';
-import { ProducerService } from '../queue/producer.service';
 
 const CHECK_TIMEOUT_MS = 1000;
 
@@ -13,7 +13,7 @@ const CHECK_TIMEOUT_MS = 1000;
 export class HealthController {
   constructor(
     private readonly db: DataSource,
-    private readonly producer: ProducerService,
+    private readonly redis: RedisConnections,
   ) {}
 
   /** Liveness: the process answers. */
@@ -33,7 +33,7 @@ export class HealthController {
   async ready(@Res({ passthrough: true }) reply: FastifyReply) {
     const [postgres, redis] = await Promise.all([
       check(() => this.db.query('SELECT 1')),
-      check(() => this.producer.ping()),
+      check(() => this.redis.commands.ping()),
     ]);
     const ok = postgres.status === 'up' && redis.status === 'up';
     reply.status(ok ? 200 : 503);

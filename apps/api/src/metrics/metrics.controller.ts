@@ -7,7 +7,7 @@ import { OutboxRepository } from '@kizuki/database';
 import { Errors } from '../common/api-error';
 import { withDeadline } from '../common/deadline';
 import { ApiErrors } from '../docs/api-schemas';
-import { ProducerService } from '../queue/producer.service';
+import { QueueGauges } from '../queue/queue-gauges';
 import { MetricsService } from './metrics.service';
 
 /** GET /metrics: Prometheus text format. With METRICS_TOKEN set, only `Authorization: Bearer <token>` may scrape. */
@@ -16,7 +16,7 @@ import { MetricsService } from './metrics.service';
 export class MetricsController {
   constructor(
     private readonly metrics: MetricsService,
-    private readonly producer: ProducerService,
+    private readonly gauges: QueueGauges,
     private readonly config: KizukiConfig,
     private readonly outbox: OutboxRepository,
   ) {}
@@ -36,7 +36,7 @@ export class MetricsController {
     // Both read at scrape time, at once, each bounded: Redis or PostgreSQL down leaves its gauge
     // out of this scrape, the rest is still useful. Reset only once both answered, so a scrape
     // running alongside never exports them half filled.
-    const [counts, outbox] = await Promise.allSettled([withDeadline(this.producer.jobCounts(), 1000, 'queue depth'), withDeadline(this.outbox.depth(), 1000, 'outbox depth')]);
+    const [counts, outbox] = await Promise.allSettled([withDeadline(this.gauges.jobCounts(), 1000, 'queue depth'), withDeadline(this.outbox.depth(), 1000, 'outbox depth')]);
     this.metrics.queueDepth.reset();
     if (counts.status === 'fulfilled') {
       for (const [queue, byState] of Object.entries(counts.value)) {

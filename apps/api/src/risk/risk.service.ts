@@ -5,11 +5,13 @@ import { deterministicUuid, pseudonymiseUser, sha256Hex, verifyRequestToken } fr
 import { LoginScorer } from '@kizuki/login-scorer';
 import type { RiskAnswer, RiskRequest } from '@kizuki/contract';
 import { canonicalIp } from '@kizuki/scoring';
-import { JobName, jobIds, type ScoreLoginJobData } from '@kizuki/queue';
+import { JobName, jobIds, RedisConnections, type ScoreLoginJobData } from '@kizuki/queue';
 import type { AuthenticatedTenant } from '../auth/api-key.service';
 import { withDeadline } from '../common/deadline';
 import { MetricsService } from '../metrics/metrics.service';
-import { ProducerService } from '../queue/producer.service';
+import { JobProducer } from '../queue/job-producer';
+import { OutboxRelay } from '../queue/outbox-relay';
+import { ScoreWaiter } from '../queue/score-waiter';
 import { EventLoopLoad, inlineShedShare, RecentDuration } from './event-loop-load';
 
 /** BullMQ priority of a shed login's score job: after every live one (those have none). */
@@ -28,7 +30,10 @@ export class RiskService implements OnModuleDestroy {
 
   constructor(
     private readonly config: KizukiConfig,
-    private readonly producer: ProducerService,
+    private readonly jobs: JobProducer,
+    private readonly outbox: OutboxRelay,
+    private readonly scores: ScoreWaiter,
+    private readonly redis: RedisConnections,
     private readonly metrics: MetricsService,
     @Optional() private readonly scorer?: LoginScorer,
   ) {
@@ -65,7 +70,7 @@ export class RiskService implements OnModuleDestroy {
       // Shed: answer now, score later. The job goes behind live ones (a BullMQ priority), so a burst
       // beyond the workers' pace does not make every later caller wait out the timeout too.
       this.metrics.riskShed.inc();
-      this.producer.add(JobName.ScoreLogin, data, jobId, SHED_PRIORITY).catch(() => this.producer.addLater(JobName.ScoreLogin, data, jobId, SHED_PRIORITY));
+      this.jobs.add(JobName.ScoreLogin, data, jobId, SHED_PRIORITY).catch(() => this.outbox.addLater(JobName.ScoreLogin, data, jobId, SHED_PRIORITY));
       return this.degraded(tenant, data, started);
     }
     return this.scorer ? this.scoreInline(this.scorer, tenant, data, jobId, started) : this.waitForWorker(tenant, data, jobId, started);
@@ -77,9 +82,9 @@ export class RiskService implements OnModuleDestroy {
    * it), or fail, or die with this process (the job scores it). Same id either way, stored once.
    */
   private async scoreInline(scorer: LoginScorer, tenant: AuthenticatedTenant, data: ScoreLoginJobData, jobId: string, started: number): Promise<RiskAnswer> {
-    if (this.producer.redis.status !== 'ready') {
+    if (this.redis.commands.status !== 'ready') {
       // Redis is down: a score would wait on it (velocity) for the whole deadline. The outbox keeps the job.
-      this.producer.addLater(JobName.ScoreLogin, data, jobId);
+      this.outbox.addLater(JobName.ScoreLogin, data, jobId);
       return this.degraded(tenant, data, started);
     }
     this.inFlight++;
@@ -95,7 +100,7 @@ export class RiskService implements OnModuleDestroy {
     } catch (e) {
       scoring.catch(() => undefined); // its outcome is the queued job's concern now
       this.logger.warn({ msg: 'risk answered degraded', tenantId: tenant.tenantId, assessmentId: data.assessmentId, err: String(e) });
-      this.producer.add(JobName.ScoreLogin, data, jobId, SHED_PRIORITY).catch(() => this.producer.addLater(JobName.ScoreLogin, data, jobId, SHED_PRIORITY));
+      this.jobs.add(JobName.ScoreLogin, data, jobId, SHED_PRIORITY).catch(() => this.outbox.addLater(JobName.ScoreLogin, data, jobId, SHED_PRIORITY));
       return this.degraded(tenant, data, started);
     }
   }
@@ -107,11 +112,11 @@ export class RiskService implements OnModuleDestroy {
     try {
       const timeout = this.config.RISK_TIMEOUT_MS;
       // Listen before adding: the job id is known, so its completion cannot be missed.
-      const result = this.producer.waitForScore(jobId, timeout);
+      const result = this.scores.waitForScore(jobId, timeout);
       result.catch(() => undefined); // settled through the race below
       return await withDeadline(
         (async () => {
-          await this.producer.add(JobName.ScoreLogin, data, jobId);
+          await this.jobs.add(JobName.ScoreLogin, data, jobId);
           queued = true;
           return result;
         })(),
@@ -123,7 +128,7 @@ export class RiskService implements OnModuleDestroy {
       // The answer carries the id the worker will record: if Redis did not take the job (down or
       // restarting), the outbox keeps it until Redis does, so the login is still scored (found by
       // bench/chaos.ts), even if this process dies meanwhile.
-      if (!queued) this.producer.addLater(JobName.ScoreLogin, data, jobId);
+      if (!queued) this.outbox.addLater(JobName.ScoreLogin, data, jobId);
       return this.degraded(tenant, data, started);
     } finally {
       this.inFlight--;

@@ -1,8 +1,7 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
-import type IORedis from 'ioredis';
 import { KizukiConfig } from '@kizuki/config';
-import { createRedis, JOB_QUEUE, QueueName, type JobName } from '@kizuki/queue';
+import { JOB_QUEUE, QueueName, RedisConnections, type JobName } from '@kizuki/queue';
 import { WorkerMetricsService } from '../metrics/worker-metrics.service';
 import { JOB_HANDLERS, type JobHandler } from './job-handler';
 import { buildJobRegistry } from './job-registry';
@@ -22,22 +21,22 @@ export class QueueWorkersService implements OnApplicationBootstrap, BeforeApplic
   private readonly logger = new Logger(QueueWorkersService.name);
   private readonly registry: Map<JobName, JobHandler>;
   private readonly workers: Worker[] = [];
-  private connection?: IORedis;
 
   constructor(
     private readonly config: KizukiConfig,
     @Inject(JOB_HANDLERS) handlers: JobHandler[],
     private readonly metrics: WorkerMetricsService,
+    private readonly redis: RedisConnections,
   ) {
     this.registry = buildJobRegistry(handlers);
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    this.connection = createRedis(this.config.REDIS_URL, 'worker');
     for (const queue of Object.values(QueueName)) {
       const worker = new Worker(queue, (job) => this.dispatch(queue, job), {
-        connection: this.connection,
-        prefix: this.config.KIZUKI_REDIS_PREFIX,
+        // each worker blocks on a duplicate of it (BullMQ opens that one, and closes it)
+        connection: this.redis.bullmq,
+        prefix: this.redis.prefix,
         // Ingest jobs mostly wait for their batch's write (KeyedBatcher): more at once, bigger batches.
         concurrency: queue === QueueName.Ingest ? this.config.WORKER_INGEST_CONCURRENCY : this.config.WORKER_CONCURRENCY,
         maxStalledCount: MAX_STALLED_COUNT,
@@ -67,17 +66,16 @@ export class QueueWorkersService implements OnApplicationBootstrap, BeforeApplic
 
   /**
    * Graceful: close() waits for in-flight jobs to finish before the process exits. It runs before
-   * (not during) application shutdown: the database pool and the other Redis connections close in
+   * (not during) application shutdown: the database pool and the Redis connections close in
    * onApplicationShutdown, and the jobs in flight still need them.
    */
   async beforeApplicationShutdown(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.close()));
-    this.connection?.disconnect();
   }
 
   /** For tests and chaos: stop taking jobs at once, abandoning in-flight ones (as a crash would). */
   async kill(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.close(true)));
-    this.connection?.disconnect();
+    this.redis.disconnect();
   }
 }

@@ -1,9 +1,8 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { Queue, type Job } from 'bullmq';
-import type IORedis from 'ioredis';
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import type { Job, Queue } from 'bullmq';
 import { KizukiConfig } from '@kizuki/config';
 import { RetentionRepository } from '@kizuki/database';
-import { createRedis, JOB_QUEUE, JobName, type RetentionJobData, type RetentionJobResult } from '@kizuki/queue';
+import { JOB_QUEUE, JobName, RedisConnections, type RetentionJobData, type RetentionJobResult } from '@kizuki/queue';
 import type { JobHandler } from '../jobs/job-handler';
 
 export type { RetentionJobData };
@@ -26,22 +25,19 @@ export const RETENTION_SCHEDULER_ID = 'retention';
  * also makes the coming partitions when it starts.
  */
 @Injectable()
-export class RetentionJob implements JobHandler<JobName.Retention>, OnApplicationBootstrap, OnApplicationShutdown {
+export class RetentionJob implements JobHandler<JobName.Retention>, OnApplicationBootstrap {
   readonly jobName = JobName.Retention;
   private readonly logger = new Logger(RetentionJob.name);
   private queue?: Queue;
-  private redis?: IORedis;
 
   constructor(
     private readonly config: KizukiConfig,
     private readonly repo: RetentionRepository,
+    private readonly redis: RedisConnections,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    this.redis = createRedis(this.config.REDIS_URL, 'worker');
-    this.queue = new Queue(JOB_QUEUE[JobName.Retention], { connection: this.redis, prefix: this.config.KIZUKI_REDIS_PREFIX });
-    // without a listener BullMQ prints every connection error to stderr while Redis is down
-    this.queue.on('error', (e) => this.logger.warn({ msg: 'retention queue error', err: String(e) }));
+    this.queue = this.redis.queue(JOB_QUEUE[JobName.Retention], 'bullmq');
     // the coming partitions before any write needs them (the default partition would take the rows meanwhile)
     await this.maintainPartitions().catch((e) => this.logger.warn({ msg: 'partition upkeep failed at start', err: String(e) }));
     await this.queue.upsertJobScheduler(
@@ -49,11 +45,6 @@ export class RetentionJob implements JobHandler<JobName.Retention>, OnApplicatio
       { every: this.config.RETENTION_EVERY_MINUTES * 60_000 },
       { name: JobName.Retention, data: {}, opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } } },
     );
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.queue?.close();
-    this.redis?.disconnect();
   }
 
   async handle(job: Job<RetentionJobData>): Promise<RetentionJobResult> {

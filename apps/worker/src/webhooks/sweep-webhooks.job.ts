@@ -1,13 +1,11 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { Queue, type Job } from 'bullmq';
-import type IORedis from 'ioredis';
-import { KizukiConfig } from '@kizuki/config';
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import type { Job, Queue } from 'bullmq';
 import { WebhookRepository } from '@kizuki/database';
 import {
-  createRedis,
   JOB_QUEUE,
   jobIds,
   JobName,
+  RedisConnections,
   WEBHOOK_JOB_OPTIONS,
   type DeliverWebhookJobData,
   type SweepWebhooksJobData,
@@ -36,24 +34,17 @@ const MAX_BATCHES = 10;
  * updated_at so the next batch, and the next minute, go on to other rows.
  */
 @Injectable()
-export class SweepWebhooksJob implements JobHandler<JobName.SweepWebhooks>, OnApplicationBootstrap, OnApplicationShutdown {
+export class SweepWebhooksJob implements JobHandler<JobName.SweepWebhooks>, OnApplicationBootstrap {
   readonly jobName = JobName.SweepWebhooks;
   private readonly logger = new Logger(SweepWebhooksJob.name);
-  private queue?: Queue;
-  private redis?: IORedis;
 
   constructor(
-    private readonly config: KizukiConfig,
+    private readonly redis: RedisConnections,
     private readonly repo: WebhookRepository,
   ) {}
 
   private webhooks(): Queue {
-    if (!this.queue) {
-      this.redis = createRedis(this.config.REDIS_URL, 'worker');
-      this.queue = new Queue(JOB_QUEUE[JobName.DeliverWebhook], { connection: this.redis, prefix: this.config.KIZUKI_REDIS_PREFIX });
-      this.queue.on('error', (e) => this.logger.warn({ msg: 'webhook queue error', err: String(e) }));
-    }
-    return this.queue;
+    return this.redis.queue(JOB_QUEUE[JobName.DeliverWebhook], 'bullmq');
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -62,11 +53,6 @@ export class SweepWebhooksJob implements JobHandler<JobName.SweepWebhooks>, OnAp
       { every: WEBHOOK_SWEEP_EVERY_MS },
       { name: JobName.SweepWebhooks, data: {} satisfies SweepWebhooksJobData, opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } } },
     );
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.queue?.close().catch(() => undefined);
-    this.redis?.disconnect();
   }
 
   async handle(job: Job<SweepWebhooksJobData>): Promise<SweepWebhooksJobResult> {

@@ -1,4 +1,4 @@
-import type { Evidence } from '../engine/types';
+import type { Evidence } from '../types';
 import type { FieldTyping } from '@kizuki/contract';
 import type { Detector } from './detector';
 

@@ -1,4 +1,4 @@
-import type { Evidence, ScoringInput, ScoringResult } from '../engine/types';
+import type { Evidence, ScoringInput, ScoringResult } from '../types';
 import type { DetectorName } from '../policy';
 
 /** What one detector contributes: evidence, and optionally one of the named sub-scores. */

@@ -1,4 +1,4 @@
-import type { Evidence } from '../engine/types';
+import type { Evidence } from '../types';
 import type { Detector } from './detector';
 
 export const DEVICE_RISK = { newUser: 0.1, newDevice: 0.25, fraud: 0.9, sharedBase: 0.15, sharedStep: 0.03, sharedMax: 0.45 } as const;

@@ -1,4 +1,4 @@
-import type { Evidence } from '../engine/types';
+import type { Evidence } from '../types';
 import { distanceKm, isHostingNetwork } from '../network/geo';
 import { networkPrefix } from '../network/prefix';
 import type { Detector } from './detector';

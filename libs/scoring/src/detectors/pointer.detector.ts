@@ -1,4 +1,4 @@
-import type { Evidence } from '../engine/types';
+import type { Evidence } from '../types';
 import { POINTER_VECTOR_NAMES, comparePointer, pointerBotTraits, pointerFeatures } from '../pointer';
 import type { Detector } from './detector';
 

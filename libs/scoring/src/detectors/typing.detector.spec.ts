@@ -1,5 +1,5 @@
 import { assess, DETECTORS } from '../engine/engine';
-import type { ScoringInput } from '../engine/types';
+import type { ScoringInput } from '../types';
 import { DEFAULT_POLICY } from '../policy';
 import type { FieldTyping, KeyEvent, SignalBundle } from '@kizuki/contract';
 import { enrolTypingSample, keyTimingsFromField, type KeyTiming, type TypingProfileState } from '../typing';

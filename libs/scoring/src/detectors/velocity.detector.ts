@@ -1,4 +1,4 @@
-import type { Evidence } from '../engine/types';
+import type { Evidence } from '../types';
 import type { Detector } from './detector';
 
 export const STUFFING_RISK = { ip: 0.5, ipMax: 0.7, device: 0.5, deviceStrong: 0.85, asn: 0.3 } as const;

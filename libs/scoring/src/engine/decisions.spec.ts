@@ -3,7 +3,7 @@
 import { assess } from './engine';
 import { DEFAULT_POLICY, resolvePolicy } from '../policy';
 import * as S from '../testing/scenario';
-import type { ScoringResult } from './types';
+import type { ScoringResult } from '../types';
 
 const NOW = Date.UTC(2026, 5, 1);
 const owner = S.makePerson(1);

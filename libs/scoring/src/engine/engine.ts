@@ -10,7 +10,7 @@ import { tokenDetector } from '../detectors/token.detector';
 import { typingDetector } from '../detectors/typing.detector';
 import { velocityDetector } from '../detectors/velocity.detector';
 import { deviceStatusOf } from '../device/device-match';
-import type { Evidence, ScoringInput, ScoringResult } from './types';
+import type { Evidence, ScoringInput, ScoringResult } from '../types';
 
 export const DETECTORS: readonly Detector[] = [
   tokenDetector,

@@ -1,7 +1,7 @@
 // Realistic synthetic logins for specs and benchmarks (not exported from the library index):
 // people with their own typing rhythm and mouse habits, naive bots, and account histories built
 // through the real learning functions.
-import type { AccountHistory, DeviceHistory, NetworkInfo, ScoringInput, VelocityCounts } from '../engine/types';
+import type { AccountHistory, DeviceHistory, NetworkInfo, ScoringInput, VelocityCounts } from '../types';
 import { DEFAULT_POLICY, type Policy } from '../policy';
 import { learnPointerProfile } from '../pointer';
 import type { KeyEvent, PointerSignals, SignalBundle } from '@kizuki/contract';

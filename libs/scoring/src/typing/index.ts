@@ -1,4 +1,4 @@
-export * from './typing-detector';
+export * from './typing-model';
 export * from './key-timings';
 export * from './typing-risk';
 export * from './typing-state';

@@ -1,5 +1,5 @@
 import type { KeyClass } from '@kizuki/contract';
-import type { KeyTiming } from './typing-detector';
+import type { KeyTiming } from './typing-model';
 
 /** A key event as the SDK records it per field (see FieldTyping in signals.ts). */
 export interface FieldKey {

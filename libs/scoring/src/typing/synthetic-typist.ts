@@ -1,5 +1,5 @@
 // Deterministic synthetic typists for the typing specs (not exported from the library index).
-import type { KeyTiming } from './typing-detector';
+import type { KeyTiming } from './typing-model';
 
 /** mulberry32: a small seeded PRNG, so specs are reproducible. */
 export function rng(seed: number): () => number {

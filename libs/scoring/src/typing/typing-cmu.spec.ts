@@ -4,7 +4,7 @@
 // with a note otherwise. Full numbers: `npm run bench:typing` (docs/scoring-typing.md).
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { fitTypingProfile, typingAnomaly } from './typing-detector';
+import { fitTypingProfile, typingAnomaly } from './typing-model';
 import { manhattanScaled, meanSd, parseKeystrokeCsv, protocolEers, type TypingDetectorUnderTest } from './typing-eval';
 
 const csv = process.env.KIZUKI_KEYSTROKE_CSV ?? resolve(__dirname, '../../../../../shared/data/keystroke/DSL-StrongPasswordData.csv');

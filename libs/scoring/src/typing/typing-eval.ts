@@ -7,7 +7,7 @@
 //   adapt-N : every genuine rep after the first N is scored against a profile fitted on the (up to
 //             50) reps just before it; impostors against the profiles after reps 50, 100, 200, 300, 400.
 // Not exported from the library index.
-import type { KeyTiming } from './typing-detector';
+import type { KeyTiming } from './typing-model';
 
 export interface TypingDetectorUnderTest {
   fitTypingProfile(samples: KeyTiming[][]): unknown;

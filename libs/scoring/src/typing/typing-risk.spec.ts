@@ -1,4 +1,4 @@
-import { TYPING_INCOMPARABLE } from './typing-detector';
+import { TYPING_INCOMPARABLE } from './typing-model';
 import { typingRisk, typingThreshold } from './typing-risk';
 
 describe('typingRisk', () => {

@@ -1,4 +1,4 @@
-import { TYPING_INCOMPARABLE } from './typing-detector';
+import { TYPING_INCOMPARABLE } from './typing-model';
 
 /**
  * Maps a typingAnomaly onto 0..1, the value answered as `scores.typing`.

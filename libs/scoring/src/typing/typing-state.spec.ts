@@ -1,4 +1,4 @@
-import { TYPING_INCOMPARABLE, fitTypingProfile, typingAnomaly } from './typing-detector';
+import { TYPING_INCOMPARABLE, fitTypingProfile, typingAnomaly } from './typing-model';
 import {
   ENROL_SAMPLES,
   enrolTypingSample,

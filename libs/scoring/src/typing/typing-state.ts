@@ -18,7 +18,7 @@ import {
   typingFeatures,
   type KeyTiming,
   type TypingProfile,
-} from './typing-detector';
+} from './typing-model';
 
 /** Trusted samples needed before a profile is active. */
 export const ENROL_SAMPLES = 5;

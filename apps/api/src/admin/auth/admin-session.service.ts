@@ -5,7 +5,7 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypt
 import { KizukiConfig } from '@kizuki/config';
 import { hashPassword } from '@kizuki/crypto';
 import { AdminAuthRepository, type AdminAuthRow, type AdminRole, type AdminSessionRow } from '@kizuki/database';
-import { ProducerService } from '../../queue/producer.service';
+import { RedisConnections } from '@kizuki/queue';
 import { AdminErrors } from '../admin-errors';
 import { RateLimiter } from '../../common/rate-limit';
 import { sourceAddress, sourceNetwork } from '../../common/ip-network';
@@ -56,7 +56,7 @@ export class AdminSessionService implements OnModuleInit {
   private readonly logger = new Logger(AdminSessionService.name);
   private readonly csrfKey: Buffer;
   private dummyHash = '';
-  private producer: ProducerService | null = null;
+  private producer: RedisConnections | null = null;
   private limiter!: RateLimiter;
 
   constructor(
@@ -71,11 +71,11 @@ export class AdminSessionService implements OnModuleInit {
     // Unknown e-mails are verified against this, so they cost the same argon2 time as a wrong password.
     this.dummyHash = await hashPassword(randomBytes(16).toString('hex'));
     try {
-      this.producer = this.moduleRef.get(ProducerService, { strict: false });
+      this.producer = this.moduleRef.get(RedisConnections, { strict: false });
     } catch {
       this.producer = null;
     }
-    this.limiter = new RateLimiter(this.config, this.producer?.redis ?? null);
+    this.limiter = new RateLimiter(this.config, this.producer?.commands ?? null);
     await this.sealClearTotpSeeds().catch((e) => this.logger.warn({ msg: 'could not seal TOTP seeds stored in clear; retried at the next start', err: String(e) }));
   }
 
@@ -222,14 +222,14 @@ export class AdminSessionService implements OnModuleInit {
 
   private async isKnownNetwork(emailId: string, network: string): Promise<boolean> {
     if (network === 'unknown' || !this.producer) return false;
-    const score = await withDeadline(this.producer.redis.zscore(this.knownKey(emailId), network), THROTTLE_REDIS_BUDGET_MS, 'known network').catch(() => null);
+    const score = await withDeadline(this.producer.commands.zscore(this.knownKey(emailId), network), THROTTLE_REDIS_BUDGET_MS, 'known network').catch(() => null);
     return score !== null && Number(score) > Date.now() - KNOWN_NETWORKS.days * 86_400_000;
   }
 
   private async rememberNetwork(emailId: string, network: string): Promise<void> {
     if (network === 'unknown' || !this.producer) return;
     const key = this.knownKey(emailId);
-    await this.producer.redis
+    await this.producer.commands
       .multi()
       .zadd(key, Date.now(), network)
       .zremrangebyrank(key, 0, -(KNOWN_NETWORKS.kept + 1))

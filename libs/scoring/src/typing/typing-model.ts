@@ -1,4 +1,4 @@
-// Typing-rhythm detector (DESIGN.md §3 contract): fitTypingProfile / typingAnomaly.
+// Typing-rhythm model, the maths behind detectors/typing.detector.ts: fitTypingProfile / typingAnomaly.
 //
 // How it works (docs/scoring-typing.md has the full story and the measured error rates):
 //  - Features of a sequence of n keys: the log hold time of every key (n values) and the flight

@@ -1,8 +1,8 @@
 // What the engine is given and what it returns. The worker assembles a ScoringInput from
 // PostgreSQL and Redis; the engine itself does no I/O.
 import type { Decision, DeviceStatus, LoginStatus, SignalBundle } from '@kizuki/contract';
-import type { Policy } from '../policy';
-import type { Reason, ReasonCode } from '../reasons';
+import type { Policy } from './policy';
+import type { Reason, ReasonCode } from './reasons';
 
 export type TokenState = 'valid' | 'missing' | 'invalid' | 'replayed';
 export type ListKind = 'ip' | 'cidr' | 'device' | 'user' | 'asn' | 'country';

@@ -1,4 +1,4 @@
-import { TYPING_INCOMPARABLE, fitTypingProfile, typingAnomaly, typingComparable, typingFeatures, type KeyTiming } from './typing-detector';
+import { TYPING_INCOMPARABLE, fitTypingProfile, typingAnomaly, typingComparable, typingFeatures, type KeyTiming } from './typing-model';
 import { makeTypist, mean, typeSamples } from './synthetic-typist';
 
 describe('typing detector', () => {
