@@ -5,7 +5,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { deleteRedisPrefix } from './redis-prefix';
 import { Client } from 'pg';
 import { loadConfig, type KizukiConfig } from '@kizuki/config';
-import { createDataSource } from '@kizuki/database';
+import { createDataSource, migrateDatabase } from '@kizuki/database';
 import { createApiApp } from '../../apps/api/src/app.factory';
 import { createWorkerApp } from '../../apps/worker/src/worker.factory';
 import { QueueWorkersService } from '../../apps/worker/src/jobs/queue-workers.service';
@@ -50,7 +50,7 @@ export class KizukiEnv {
     await adminQuery(`CREATE DATABASE ${this.dbName}`);
     const db = createDataSource({ url: this.config.DATABASE_URL, poolSize: 2 });
     await db.initialize();
-    await db.runMigrations({ transaction: 'each' });
+    await migrateDatabase(db);
     await db.destroy();
     this.api = await createApiApp(this.config, { logger: false });
     await this.api.listen(0, '127.0.0.1');

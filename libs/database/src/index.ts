@@ -1,4 +1,5 @@
 export * from './data-source';
+export * from './sql-functions';
 export * from './tenant-scope';
 export * from './database.module';
 export * from './console-reads';
