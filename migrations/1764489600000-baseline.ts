@@ -25,6 +25,9 @@ export const TENANT_TABLES = [
 
 const CURRENT_TENANT = `NULLIF(current_setting('app.tenant_id', true), '')::uuid`;
 
+/** The last of the unreleased migrations this baseline replaces: a database they built is adopted. */
+const REPLACED_CHAIN_END = 'PartitionLookBack1764491100000';
+
 // The schema: tables, partition parents, row-level security, the app role and its grants. The SQL
 // functions are not here: each is a file in libs/database/sql, applied after the migrations when it
 // changes (libs/database/src/sql-functions.ts). Every tenant-owned table carries tenant_id and
@@ -44,6 +47,8 @@ export class Baseline1764489600000 implements MigrationInterface {
   name = 'Baseline1764489600000';
 
   async up(q: QueryRunner): Promise<void> {
+    const earlier: { name: string }[] = await q.query(`SELECT name FROM kizuki_migrations`);
+    if (earlier.length) return adopt(q, earlier);
     const [owner] = await q.query(
       `SELECT current_user AS name, rolsuper AS super, rolsuper OR rolbypassrls AS bypass
          FROM pg_roles WHERE rolname = current_user`,
@@ -64,6 +69,7 @@ export class Baseline1764489600000 implements MigrationInterface {
     // A non-superuser login must be a member to SET ROLE kizuki_app.
     if (!owner.super) await q.query(`GRANT kizuki_app TO CURRENT_USER`);
     await q.query(TABLES);
+    await q.query(SQL_FUNCTIONS_TABLE);
     // lz4 for the large JSON values written on every collect and trusted login: measured, half the
     // CPU of pglz for 27 % more space. A server built without lz4 keeps pglz.
     await q.query(`
@@ -105,6 +111,32 @@ export class Baseline1764489600000 implements MigrationInterface {
     throw new Error('The baseline cannot be reverted: drop the database instead');
   }
 }
+
+/**
+ * A development database built by the migrations this baseline replaces already has its schema
+ * (pg_dump --schema-only compared equal): it takes the function table and forgets their names. The
+ * functions are then applied from their files like on any database.
+ */
+async function adopt(q: QueryRunner, earlier: { name: string }[]): Promise<void> {
+  if (!earlier.some((m) => m.name === REPLACED_CHAIN_END)) {
+    throw new Error(
+      `This database holds migrations older than the baseline (${earlier.map((m) => m.name).join(', ')}) ` +
+        `but not ${REPLACED_CHAIN_END}: drop it and migrate again (npm start: delete its state directory).`,
+    );
+  }
+  await q.query(SQL_FUNCTIONS_TABLE);
+  await q.query(`REVOKE ALL ON kizuki_sql_functions FROM kizuki_app`);
+  await q.query(`DELETE FROM kizuki_migrations`);
+}
+
+// the SQL function files applied (libs/database/sql), by checksum
+const SQL_FUNCTIONS_TABLE = `
+  CREATE TABLE kizuki_sql_functions (
+    name text PRIMARY KEY,
+    checksum text NOT NULL,
+    applied_at timestamptz NOT NULL DEFAULT now()
+  );
+`;
 
 const TABLES = `
   CREATE TABLE tenants (
@@ -365,10 +397,4 @@ const TABLES = `
     claimed_until timestamptz
   );
   CREATE INDEX score_outbox_created ON score_outbox (created_at);
-  -- the SQL function files applied (libs/database/sql), by checksum
-  CREATE TABLE kizuki_sql_functions (
-    name text PRIMARY KEY,
-    checksum text NOT NULL,
-    applied_at timestamptz NOT NULL DEFAULT now()
-  );
 `;

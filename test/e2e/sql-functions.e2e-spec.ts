@@ -100,4 +100,21 @@ describe('SQL function files (libs/database/sql)', () => {
     expect(await signatures('kizuki_outbox_depth')).toEqual([]);
     expect(await applySqlFunctions(db, files)).toEqual({ applied: ['kizuki_outbox_depth'], dropped: [] });
   });
+
+  it('adopts a database the replaced migrations built, and refuses one they left halfway', async () => {
+    await db.query(`DROP TABLE kizuki_sql_functions`);
+    await db.query(`DELETE FROM kizuki_migrations`);
+    const recorded = `INSERT INTO kizuki_migrations ("timestamp", name) VALUES ($1, $2)`;
+    await db.query(recorded, [1764491000000, 'SealedTotpSecrets1764491000000']);
+    await expect(migrateDatabase(db)).rejects.toThrow(/not PartitionLookBack1764491100000: drop it and migrate again/);
+
+    await db.query(recorded, [1764491100000, 'PartitionLookBack1764491100000']);
+    const result = await migrateDatabase(db);
+    expect(result).toEqual({
+      migrations: ['Baseline1764489600000'],
+      functions: { applied: files.map((f) => f.name), dropped: [] },
+    });
+    expect(await db.query(`SELECT name FROM kizuki_migrations`)).toEqual([{ name: 'Baseline1764489600000' }]);
+    for (const f of files) expect(await signatures(f.name)).toHaveLength(1);
+  });
 });

@@ -48,7 +48,7 @@ export async function applySqlFunctions(db: DataSource, files = readSqlFunctions
   await q.connect();
   try {
     await q.startTransaction();
-    // one applier at a time (two CLIs, a test and the api's start): the second sees the first's rows
+    // one applier at a time (two deploys migrating at once): the second sees the first's rows
     await q.query(`SELECT pg_advisory_xact_lock(hashtext('kizuki_sql_functions'))`);
     // bodies are checked when called: a file may call a function whose file comes later
     await q.query(`SET LOCAL check_function_bodies = off`);
