@@ -1,4 +1,4 @@
-// What time partitions (migration 1764490600000) cost and buy, on this machine, in a fresh database:
+// What time partitions (kizuki_partitions_run) cost and buy, on this machine, in a fresh database:
 // `--days` days of signal bundles, `--per-day` a day (≈ 2 KB of hex-ish JSON each, like an SDK
 // bundle), in the partitioned table and in a plain copy of it (what the table was before).
 //   1. The score path's load (kizuki_score_load, server-side time per call, `--n` random bundles):

@@ -25,7 +25,14 @@ if (!existsSync(state)) {
 }
 
 // 1. Build when a source is newer than the build.
-const outputs = ['dist/apps/api/main.js', 'dist/apps/worker/main.js', 'dist/apps/cli/main.js', 'dist/sdk/kizuki.js'].map((p) => join(root, p));
+// dist/sql: the SQL function files the CLI's migrate applies
+const outputs = [
+  'dist/apps/api/main.js',
+  'dist/apps/worker/main.js',
+  'dist/apps/cli/main.js',
+  'dist/sdk/kizuki.js',
+  'dist/sql/kizuki_score_load.sql',
+].map((p) => join(root, p));
 const newest = (dir) => {
   let t = 0;
   for (const e of readdirSync(dir, { withFileTypes: true })) {

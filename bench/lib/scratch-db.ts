@@ -1,7 +1,7 @@
 // A throwaway PostgreSQL database for a bench: made, migrated, used, dropped.
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { createDataSource } from '@kizuki/database';
+import { createDataSource, migrateDatabase } from '@kizuki/database';
 
 export const ADMIN_URL = process.env.KIZUKI_BENCH_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -25,7 +25,7 @@ export async function withScratchDatabase<T>(label: string, body: (url: string) 
   try {
     const owner = createDataSource({ url: url.toString(), poolSize: 1 });
     await owner.initialize();
-    await owner.runMigrations({ transaction: 'each' }).finally(() => owner.destroy());
+    await migrateDatabase(owner).finally(() => owner.destroy());
     return await body(url.toString());
   } finally {
     if (process.env.KIZUKI_BENCH_KEEP_DB === '1') console.error(`[bench] database kept: ${name}`);

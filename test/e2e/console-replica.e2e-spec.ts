@@ -4,7 +4,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { Client } from 'pg';
-import { createDataSource } from '@kizuki/database';
+import { createDataSource, migrateDatabase } from '@kizuki/database';
 import { createAdmin } from '../../apps/cli/src/commands/admins';
 import { makeBundle } from '../../fixtures/factories';
 import { KizukiEnv } from '../../fixtures/kizuki-env';
@@ -65,7 +65,7 @@ describe('console reads from DATABASE_READ_URL', () => {
     await admin(`CREATE DATABASE ${replicaName}`);
     const replica = createDataSource({ url: replicaUrl, poolSize: 1 });
     await replica.initialize();
-    await replica.runMigrations({ transaction: 'each' }).finally(() => replica.destroy());
+    await migrateDatabase(replica).finally(() => replica.destroy());
   });
   afterAll(async () => {
     await env.stop();

@@ -1,4 +1,4 @@
-// Time partitions (migration 1764490600000): signal bundles by UTC day, assessments by UTC month,
+// Time partitions (kizuki_partitions_run): signal bundles by UTC day, assessments by UTC month,
 // made ahead by kizuki_maintain_partitions() and dropped whole once every tenant's retention has
 // passed them. kizuki_partitions_run(p_now) is the same upkeep on a given clock, callable only by
 // the owner: the tests move the clock with it.

@@ -1,5 +1,5 @@
-// The score job's two round trips (kizuki_score_load / kizuki_score_record, migration
-// 1764490300000) on a real PostgreSQL, as the worker's role: atomic, idempotent, tenant-bound.
+// The score job's two round trips (kizuki_score_load / kizuki_score_record, libs/database/sql)
+// on a real PostgreSQL, as the worker's role: atomic, idempotent, tenant-bound.
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { BundleRepository, LoginStateRepository, type LoginStateQuery, type RecordLogin } from '@kizuki/database';
@@ -124,7 +124,7 @@ describe('score path functions (real PostgreSQL, row-level security)', () => {
     // a tenant keeping everything 10 years: upkeep on a clock years ahead drops nothing of the other tests'
     const keeper = (await env.createTenant('Keeps all')).tenantId;
     await env.sql(`UPDATE tenants SET retention = '{"signalBundlesDays": 3650, "assessmentsDays": 3650}' WHERE id = $1`, [keeper]);
-    // the partitions a fresh database has at that moment: the migration's upkeep, run on the clock
+    // the partitions a fresh database has at that moment: migrate's upkeep, run on the clock
     await env.sql(`SELECT * FROM kizuki_partitions_run($1)`, [now]);
     const bundleId = randomUUID();
     await env.sql(`INSERT INTO signal_bundles (id, tenant_id, received_at, payload) VALUES ($1, $2, $3, '{}')`, [bundleId, a, now]);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { createDataSource } from '@kizuki/database';
-import { TENANT_TABLES } from '../../migrations/1764489900000-row-level-security';
+import { TENANT_TABLES } from '../../migrations/1764489600000-baseline';
 import { createAdmin } from '../../apps/cli/src/commands/admins';
 import { makeBundle } from '../../fixtures/factories';
 import { KizukiEnv } from '../../fixtures/kizuki-env';
@@ -321,7 +321,7 @@ describe('tenant isolation', () => {
             AND (c.relname = 'tenants' OR EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'tenant_id' AND NOT a.attisdropped))`,
       );
       const unprotected = rows.filter((r) => !r.relrowsecurity || !r.relforcerowsecurity).map((r) => r.relname);
-      // A new tenant-owned table needs: ENABLE + FORCE ROW LEVEL SECURITY and a tenant_isolation policy (see migrations/1764489900000-row-level-security.ts).
+      // A new tenant-owned table needs: ENABLE + FORCE ROW LEVEL SECURITY and a tenant_isolation policy (see migrations/1764489600000-baseline.ts).
       expect(unprotected).toEqual([]);
       expect(rows.length).toBeGreaterThanOrEqual(TENANT_TABLES.length + 1);
     });
@@ -373,9 +373,10 @@ describe('tenant isolation', () => {
       expect(rows.length).toBeLessThanOrEqual(1);
       await expect(c.query(`SELECT * FROM kizuki_api_key_lookup('%')`)).resolves.toMatchObject({ rowCount: 0 });
       await expect(c.query(`SELECT * FROM kizuki_admin_login_lookup('%')`)).resolves.toMatchObject({ rowCount: 0 });
-      // the app role cannot write the Tor list or read the migrations table
+      // the app role cannot write the Tor list or read the migrations and SQL function tables
       await expect(c.query(`DELETE FROM tor_exit_nodes`)).rejects.toThrow(/permission denied/);
       await expect(c.query(`SELECT * FROM kizuki_migrations`)).rejects.toThrow(/permission denied/);
+      await expect(c.query(`SELECT * FROM kizuki_sql_functions`)).rejects.toThrow(/permission denied/);
     });
   });
 });

@@ -1,13 +1,13 @@
 import 'reflect-metadata';
 import { loadConfig, ConfigError } from '@kizuki/config';
-import { createDataSource } from '@kizuki/database';
+import { createDataSource, migrateDatabase } from '@kizuki/database';
 import { parseFlags, one, UsageError } from './args';
 import { createAdmin } from './commands/admins';
 import { createTenant, originsWarning } from './commands/tenants';
 import { loadTorList } from './commands/tor';
 
 const USAGE = `Usage: npm run kizuki -- <command>
-  migrate                                             apply database migrations
+  migrate                                             apply migrations, then changed SQL functions
   tenants create --name NAME [--origin URL]...        create a tenant; prints {"tenantId","publishableKey","secretKey"};
                                                       without --origin its publishable key works from no page
   admins create --tenant ID --email E --role R        create a console user (password on stdin); R = admin|analyst|viewer
@@ -34,8 +34,9 @@ async function main(argv: string[]): Promise<void> {
   try {
     switch (command) {
       case 'migrate': {
-        const applied = await db.runMigrations({ transaction: 'each' });
-        console.error(applied.length ? `Applied ${applied.map((m) => m.name).join(', ')}` : 'Database is up to date');
+        const { migrations, functions } = await migrateDatabase(db);
+        const applied = [...migrations, ...functions.applied, ...functions.dropped.map((f) => `${f} (dropped)`)];
+        console.error(applied.length ? `Applied ${applied.join(', ')}` : 'Database is up to date');
         break;
       }
       case 'tenants create': {

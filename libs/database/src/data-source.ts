@@ -1,7 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { DataSource, type DataSourceOptions, type Logger as TypeOrmLogger } from 'typeorm';
 import { MIGRATIONS } from '../../../migrations';
-import { ENTITIES } from './entities';
 
 export interface DatabaseOptions {
   url: string;
@@ -21,7 +20,8 @@ export function dataSourceOptions({ url, poolSize = 10, applicationName = 'kizuk
   return {
     type: 'postgres',
     url,
-    entities: ENTITIES,
+    // no entities: the repositories write their own SQL
+    entities: [],
     migrations: MIGRATIONS,
     migrationsTableName: 'kizuki_migrations',
     synchronize: false,

@@ -1,5 +1,5 @@
-export * from './entities';
 export * from './data-source';
+export * from './sql-functions';
 export * from './tenant-scope';
 export * from './database.module';
 export * from './console-reads';
