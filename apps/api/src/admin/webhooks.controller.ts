@@ -5,7 +5,7 @@ import { WebhookRepository } from '@kizuki/database';
 import { checkWebhookTarget, generateWebhookSecret, sealWebhookSecret, WEBHOOK_EVENTS } from '@kizuki/queue';
 import { ApiError, Errors } from '../common/api-error';
 import { AdminApi, ApiErrors } from '../docs/api-schemas';
-import { AdminAuditService } from './admin-audit.service';
+import { AuditLog } from '../common/audit-log.service';
 import { Admin, AdminGuard, Roles } from './auth/admin.guard';
 import type { AdminPrincipal } from './auth/admin-session.service';
 import { isUuid } from '@kizuki/crypto';
@@ -23,7 +23,7 @@ const PAGE = 50;
 export class WebhooksController {
   constructor(
     private readonly repo: WebhookRepository,
-    private readonly audit: AdminAuditService,
+    private readonly audit: AuditLog,
     private readonly config: KizukiConfig,
   ) {}
 

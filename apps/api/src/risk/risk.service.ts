@@ -1,12 +1,13 @@
 import { Injectable, Logger, Optional, type OnModuleDestroy } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { KizukiConfig } from '@kizuki/config';
-import { deterministicUuid, pseudonymiseUser, sha256Hex, verifyRequestToken } from '@kizuki/crypto';
+import { deterministicUuid, sha256Hex, verifyRequestToken } from '@kizuki/crypto';
 import { LoginScorer } from '@kizuki/login-scorer';
 import { canonicalIp } from '@kizuki/scoring';
 import { JobName, jobIds, type RiskAnswer, type ScoreLoginJobData } from '@kizuki/queue';
 import type { AuthenticatedTenant } from '../auth/api-key.service';
 import { withDeadline } from '../common/deadline';
+import { PseudonymService } from '../common/pseudonym.service';
 import { MetricsService } from '../metrics/metrics.service';
 import { ProducerService } from '../queue/producer.service';
 import { EventLoopLoad, inlineShedShare, RecentDuration } from './event-loop-load';
@@ -30,6 +31,7 @@ export class RiskService implements OnModuleDestroy {
     private readonly config: KizukiConfig,
     private readonly producer: ProducerService,
     private readonly metrics: MetricsService,
+    private readonly pseudonyms: PseudonymService,
     @Optional() private readonly scorer?: LoginScorer,
   ) {
     if (scorer) this.loopLoad = new EventLoopLoad(100, 4, (u) => metrics.eventLoopUtilization.set(u));
@@ -144,7 +146,7 @@ export class RiskService implements OnModuleDestroy {
   }
 
   private jobData(tenant: AuthenticatedTenant, dto: RiskDto, idempotencyHeader: string | undefined, now: number): ScoreLoginJobData {
-    const userHash = pseudonymiseUser(this.config.KIZUKI_SECRET, tenant.tenantId, dto.user.id);
+    const userHash = this.pseudonyms.user(tenant.tenantId, dto.user.id);
     let token: ScoreLoginJobData['token'];
     let idempotency: string;
     if (!dto.requestToken) {

@@ -5,7 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { KizukiConfig } from '@kizuki/config';
 import { AdminAuthRepository } from '@kizuki/database';
 import { ClientIpResolver } from '../../common/client-ip';
-import { AdminAuditService } from '../admin-audit.service';
+import { AuditLog } from '../../common/audit-log.service';
 import { AdminErrors } from '../admin-errors';
 import { ChangePasswordDto, LoginDto, TotpCodeDto } from '../admin.dto';
 import { Admin, AdminGuard, AllowDuringPasswordChange, PublicRoute, Roles, SESSION_COOKIE_PLAIN, SESSION_COOKIE_SECURE } from './admin.guard';
@@ -36,7 +36,7 @@ export class AdminAuthController {
   constructor(
     private readonly sessions: AdminSessionService,
     private readonly admins: AdminAuthRepository,
-    private readonly audit: AdminAuditService,
+    private readonly audit: AuditLog,
     private readonly config: KizukiConfig,
   ) {
     this.ips = new ClientIpResolver(config.TRUSTED_PROXIES);
