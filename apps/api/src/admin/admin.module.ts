@@ -13,6 +13,7 @@ import { AdminAuthRepository, AdminConfigRepository, AdminInsightsRepository } f
 import { AdminAuthController } from './auth/admin-auth.controller';
 import { AdminGuard } from './auth/admin.guard';
 import { AdminSessionService } from './auth/admin-session.service';
+import { MeService } from './auth/me.service';
 import { ConsoleStaticController } from './console-static.controller';
 import { AccountsController } from './accounts/accounts.controller';
 import { AccountsService } from './accounts/accounts.service';
@@ -47,6 +48,7 @@ import { WebhooksController } from './webhooks.controller';
     AdminInsightsRepository,
     AdminConfigRepository,
     AdminSessionService,
+    MeService,
     AdminGuard,
     LoginsService,
     InsightsService,
