@@ -22,6 +22,7 @@ import { InsightsService } from './insights/insights.service';
 import { LoginsController } from './logins/logins.controller';
 import { LoginsService } from './logins/logins.service';
 import { FeedbackModule } from '../feedback/feedback.module';
+import { WebhookEndpointsService } from './webhook-endpoints.service';
 import { WebhooksController } from './webhooks.controller';
 
 /**
@@ -57,6 +58,7 @@ import { WebhooksController } from './webhooks.controller';
     PolicyService,
     ApiKeysService,
     TeamService,
+    WebhookEndpointsService,
   ],
 })
 export class AdminModule {}
