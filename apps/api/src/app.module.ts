@@ -4,12 +4,15 @@ import { DatabaseModule } from '@kizuki/database';
 import { LoginScorerModule } from '@kizuki/login-scorer';
 import { RedisModule } from '@kizuki/queue';
 import { AdminModule } from './admin/admin.module';
+import { CommonModule } from './common/common.module';
 import { AssessmentsController } from './assessments/assessments.controller';
+import { AssessmentsService } from './assessments/assessments.service';
 import { PublishableKeyGuard, SecretKeyGuard } from './auth/api-key.guard';
 import { ApiKeyService } from './auth/api-key.service';
 import { CollectController } from './collect/collect.controller';
 import { DemoController } from './demo/demo.controller';
 import { FeedbackController } from './feedback/feedback.controller';
+import { FeedbackModule } from './feedback/feedback.module';
 import { DocsController } from './docs/docs.controller';
 import { OpenApiDocument } from './docs/openapi';
 import { HealthController } from './health/health.controller';
@@ -24,6 +27,7 @@ import { RiskController } from './risk/risk.controller';
 import { RiskService } from './risk/risk.service';
 import { SdkAssetsController } from './sdk-assets/sdk-assets.controller';
 import { UsersController } from './users/users.controller';
+import { UsersService } from './users/users.service';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { LinksModule } from './links/links.module';
 
@@ -42,14 +46,16 @@ export class ApiModule {
           role: config.DATABASE_APP_ROLE,
         }),
         RedisModule,
+        CommonModule,
         WebhooksModule,
+        FeedbackModule,
         LinksModule,
         AdminModule,
         // RISK_SCORING=inline: RiskService scores with it (and the geo databases load at boot)
         ...(config.RISK_SCORING === 'inline' ? [LoginScorerModule] : []),
       ],
       controllers: [CollectController, RiskController, FeedbackController, AssessmentsController, HealthController, SdkAssetsController, DemoController, UsersController, MetricsController, DocsController],
-      providers: [ApiKeyService, SecretKeyGuard, PublishableKeyGuard, JobProducer, IngestBatcher, ScoreWaiter, OutboxRelay, QueueGauges, RiskService, MetricsService, OpenApiDocument],
+      providers: [ApiKeyService, SecretKeyGuard, PublishableKeyGuard, JobProducer, IngestBatcher, ScoreWaiter, OutboxRelay, QueueGauges, RiskService, AssessmentsService, UsersService, MetricsService, OpenApiDocument],
     };
   }
 }

@@ -1,14 +1,28 @@
 import { Module } from '@nestjs/common';
+import { CommonModule } from '../common/common.module';
+import { ApiKeysController } from './keys/api-keys.controller';
+import { ApiKeysService } from './keys/api-keys.service';
+import { AuditController } from './audit/audit.controller';
+import { ListsController } from './lists/lists.controller';
+import { ListsService } from './lists/lists.service';
+import { PolicyController } from './policy/policy.controller';
+import { PolicyService } from './policy/policy.service';
+import { TeamController } from './team/team.controller';
+import { TeamService } from './team/team.service';
 import { AdminAuthRepository, AdminConfigRepository, AdminInsightsRepository } from '@kizuki/database';
-import { AdminAuditService } from './admin-audit.service';
-import { AdminLabelService } from './admin-label.service';
 import { AdminAuthController } from './auth/admin-auth.controller';
 import { AdminGuard } from './auth/admin.guard';
 import { AdminSessionService } from './auth/admin-session.service';
-import { ConfigController } from './config.controller';
+import { MeService } from './auth/me.service';
 import { ConsoleStaticController } from './console-static.controller';
-import { InsightsController } from './insights.controller';
-import { LoginsController } from './logins.controller';
+import { AccountsController } from './accounts/accounts.controller';
+import { AccountsService } from './accounts/accounts.service';
+import { InsightsController } from './insights/insights.controller';
+import { InsightsService } from './insights/insights.service';
+import { LoginsController } from './logins/logins.controller';
+import { LoginsService } from './logins/logins.service';
+import { FeedbackModule } from '../feedback/feedback.module';
+import { WebhookEndpointsService } from './webhook-endpoints.service';
 import { WebhooksController } from './webhooks.controller';
 
 /**
@@ -16,15 +30,35 @@ import { WebhooksController } from './webhooks.controller';
  * session's tenant) and the SPA's static files at /console.
  */
 @Module({
-  controllers: [AdminAuthController, LoginsController, InsightsController, ConfigController, WebhooksController, ConsoleStaticController],
+  imports: [CommonModule, FeedbackModule],
+  controllers: [
+    AdminAuthController,
+    LoginsController,
+    InsightsController,
+    AccountsController,
+    ListsController,
+    PolicyController,
+    ApiKeysController,
+    TeamController,
+    AuditController,
+    WebhooksController,
+    ConsoleStaticController,
+  ],
   providers: [
     AdminAuthRepository,
     AdminInsightsRepository,
     AdminConfigRepository,
     AdminSessionService,
+    MeService,
     AdminGuard,
-    AdminAuditService,
-    AdminLabelService,
+    LoginsService,
+    InsightsService,
+    AccountsService,
+    ListsService,
+    PolicyService,
+    ApiKeysService,
+    TeamService,
+    WebhookEndpointsService,
   ],
 })
 export class AdminModule {}

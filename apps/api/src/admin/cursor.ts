@@ -29,3 +29,16 @@ function isCursorInstant(s: string): boolean {
   // Date.UTC rolls 2024-02-30 over to March 1: a real date reads back the same
   return y >= 1 && t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d && t.getUTCHours() === h && t.getUTCMinutes() === mi && t.getUTCSeconds() === sec;
 }
+
+/** One page of a keyset list fetched with limit + 1 rows: the extra row only says there is a next page. */
+export function keysetPage<T>(
+  rows: T[],
+  limit: number,
+  key: (row: T) => { at: string; id: string },
+): { items: T[]; nextCursor: string | null } {
+  const items = rows.slice(0, limit);
+  const last = items[items.length - 1];
+  if (rows.length <= limit || !last) return { items, nextCursor: null };
+  const k = key(last);
+  return { items, nextCursor: encodeCursor(k.at, k.id) };
+}

@@ -1,13 +1,14 @@
 import { Injectable, Logger, Optional, type OnModuleDestroy } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { KizukiConfig } from '@kizuki/config';
-import { deterministicUuid, pseudonymiseUser, sha256Hex, verifyRequestToken } from '@kizuki/crypto';
+import { deterministicUuid, sha256Hex, verifyRequestToken } from '@kizuki/crypto';
 import { LoginScorer } from '@kizuki/login-scorer';
 import type { RiskAnswer, RiskRequest } from '@kizuki/contract';
 import { canonicalIp } from '@kizuki/scoring';
 import { JobName, jobIds, RedisConnections, type ScoreLoginJobData } from '@kizuki/queue';
 import type { AuthenticatedTenant } from '../auth/api-key.service';
 import { withDeadline } from '../common/deadline';
+import { PseudonymService } from '../common/pseudonym.service';
 import { MetricsService } from '../metrics/metrics.service';
 import { JobProducer } from '../queue/job-producer';
 import { OutboxRelay } from '../queue/outbox-relay';
@@ -35,6 +36,7 @@ export class RiskService implements OnModuleDestroy {
     private readonly scores: ScoreWaiter,
     private readonly redis: RedisConnections,
     private readonly metrics: MetricsService,
+    private readonly pseudonyms: PseudonymService,
     @Optional() private readonly scorer?: LoginScorer,
   ) {
     if (scorer) this.loopLoad = new EventLoopLoad(100, 4, (u) => metrics.eventLoopUtilization.set(u));
@@ -149,7 +151,7 @@ export class RiskService implements OnModuleDestroy {
   }
 
   private jobData(tenant: AuthenticatedTenant, dto: RiskRequest, idempotencyHeader: string | undefined, now: number): ScoreLoginJobData {
-    const userHash = pseudonymiseUser(this.config.KIZUKI_SECRET, tenant.tenantId, dto.user.id);
+    const userHash = this.pseudonyms.user(tenant.tenantId, dto.user.id);
     let token: ScoreLoginJobData['token'];
     let idempotency: string;
     if (!dto.requestToken) {

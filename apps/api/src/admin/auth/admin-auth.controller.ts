@@ -3,15 +3,11 @@ import { ApiOperation } from '@nestjs/swagger';
 import { AdminApi, ApiErrors } from '../../docs/api-schemas';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { KizukiConfig } from '@kizuki/config';
-import { AdminAuthRepository } from '@kizuki/database';
 import { ClientIpResolver } from '../../common/client-ip';
-import { AdminAuditService } from '../admin-audit.service';
-import { AdminErrors } from '../admin-errors';
 import { ChangePasswordDto, LoginDto, TotpCodeDto } from '../admin.dto';
 import { Admin, AdminGuard, AllowDuringPasswordChange, PublicRoute, Roles, SESSION_COOKIE_PLAIN, SESSION_COOKIE_SECURE } from './admin.guard';
-import { hashPassword } from '@kizuki/crypto';
 import { AdminSessionService, SESSION_ABSOLUTE_MS, type AdminPrincipal } from './admin-session.service';
-import { generateTotpSecret, otpauthUrl, sealTotpSecret, verifyStoredTotp } from './totp';
+import { MeService } from './me.service';
 
 const ANY_ROLE = ['admin', 'analyst', 'viewer'] as const;
 
@@ -35,8 +31,7 @@ export class AdminAuthController {
 
   constructor(
     private readonly sessions: AdminSessionService,
-    private readonly admins: AdminAuthRepository,
-    private readonly audit: AdminAuditService,
+    private readonly self: MeService,
     private readonly config: KizukiConfig,
   ) {
     this.ips = new ClientIpResolver(config.TRUSTED_PROXIES);
@@ -93,12 +88,7 @@ export class AdminAuthController {
   @AllowDuringPasswordChange()
   @HttpCode(200)
   async changePassword(@Admin() p: AdminPrincipal, @Body() dto: ChangePasswordDto) {
-    if (!(await this.sessions.verifyCurrentPassword(p, dto.currentPassword))) throw AdminErrors.invalidCredentials();
-    if (dto.currentPassword === dto.newPassword) throw AdminErrors.invalid('Choose a password different from the current one.');
-    await this.admins.setPassword(p.tenantId, p.adminId, await hashPassword(dto.newPassword), false);
-    // Other sessions (a stolen one, say) end with the old password.
-    await this.admins.revokeAdminSessions(p.tenantId, p.adminId, p.sessionId);
-    await this.audit.record(p, 'admin.password_change', { type: 'admin', id: p.adminId });
+    await this.self.changePassword(p, dto.currentPassword, dto.newPassword);
     return { ok: true };
   }
 
@@ -106,11 +96,8 @@ export class AdminAuthController {
   @ApiOperation({ summary: 'Start TOTP enrolment (secret and otpauth URL)' })
   @Roles(...ANY_ROLE)
   @HttpCode(200)
-  async totpSetup(@Admin() p: AdminPrincipal) {
-    if (p.totpEnabled) throw AdminErrors.conflict('Two-factor sign-in is already on; turn it off first.');
-    const secret = generateTotpSecret();
-    await this.admins.setTotpPending(p.tenantId, p.adminId, sealTotpSecret(this.config.KIZUKI_SECRET, secret));
-    return { secret, otpauthUrl: otpauthUrl(secret, p.email) };
+  totpSetup(@Admin() p: AdminPrincipal) {
+    return this.self.totpSetup(p);
   }
 
   @Post('me/totp/enable')
@@ -119,12 +106,7 @@ export class AdminAuthController {
   @Roles(...ANY_ROLE)
   @HttpCode(200)
   async totpEnable(@Admin() p: AdminPrincipal, @Body() dto: TotpCodeDto) {
-    const admin = await this.admins.findById(p.tenantId, p.adminId);
-    const step = admin?.totpPending ? verifyStoredTotp(this.config.KIZUKI_SECRET, admin.totpPending, dto.code) : null;
-    if (!admin?.totpPending || step === null) throw AdminErrors.invalid('The code does not match; check the time on your phone and try again.');
-    // the pending seed is already sealed: it becomes the secret as it is
-    await this.admins.enableTotp(p.tenantId, p.adminId, admin.totpPending, step);
-    await this.audit.record(p, 'admin.totp_enable', { type: 'admin', id: p.adminId }, { totp: false }, { totp: true });
+    await this.self.totpEnable(p, dto.code);
     return { totpEnabled: true };
   }
 
@@ -134,13 +116,7 @@ export class AdminAuthController {
   @Roles(...ANY_ROLE)
   @HttpCode(200)
   async totpDisable(@Admin() p: AdminPrincipal, @Body() dto: TotpCodeDto) {
-    const admin = await this.admins.findById(p.tenantId, p.adminId);
-    const step = admin?.totpSecret ? verifyStoredTotp(this.config.KIZUKI_SECRET, admin.totpSecret, dto.code) : null;
-    if (!admin?.totpSecret || step === null || !(await this.admins.claimTotpStep(p.tenantId, p.adminId, step))) {
-      throw AdminErrors.invalid('The code does not match.');
-    }
-    await this.admins.disableTotp(p.tenantId, p.adminId);
-    await this.audit.record(p, 'admin.totp_disable', { type: 'admin', id: p.adminId }, { totp: true }, { totp: false });
+    await this.self.totpDisable(p, dto.code);
     return { totpEnabled: false };
   }
 }

@@ -11,6 +11,7 @@ import { RateLimiter } from '../../common/rate-limit';
 import { sourceAddress, sourceNetwork } from '../../common/ip-network';
 import { withDeadline } from '../../common/deadline';
 import { sealTotpSecret, verifyStoredTotp } from './totp';
+import { AuditLog } from '../../common/audit-log.service';
 
 export const SESSION_IDLE_MS = 30 * 60_000;
 export const SESSION_ABSOLUTE_MS = 12 * 3600_000;
@@ -63,6 +64,7 @@ export class AdminSessionService implements OnModuleInit {
     private readonly admins: AdminAuthRepository,
     private readonly config: KizukiConfig,
     private readonly moduleRef: ModuleRef,
+    private readonly audit: AuditLog,
   ) {
     this.csrfKey = createHmac('sha256', config.KIZUKI_SECRET).update('kizuki:admin-csrf:v1').digest();
   }
@@ -165,7 +167,8 @@ export class AdminSessionService implements OnModuleInit {
       ip: client.ip,
       userAgent: client.userAgent,
     });
-    await this.admins.audit(admin.tenantId, { adminId: admin.id, actor: admin.email, action: 'session.login', targetType: 'session', targetId: id, ip: client.ip });
+    const actor = { tenantId: admin.tenantId, adminId: admin.id, email: admin.email };
+    await this.audit.record(actor, 'session.login', { type: 'session', id }, undefined, undefined, client.ip);
     const principal = await this.authenticate(token);
     if (!principal) throw AdminErrors.unauthenticated();
     return { token, principal };
@@ -193,7 +196,7 @@ export class AdminSessionService implements OnModuleInit {
 
   async logout(p: AdminPrincipal): Promise<void> {
     await this.admins.revokeSession(p.tenantId, p.sessionId);
-    await this.admins.audit(p.tenantId, { adminId: p.adminId, actor: p.email, action: 'session.logout', targetType: 'session', targetId: p.sessionId });
+    await this.audit.record(p, 'session.logout', { type: 'session', id: p.sessionId });
   }
 
   /**

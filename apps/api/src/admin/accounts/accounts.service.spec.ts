@@ -1,0 +1,90 @@
+import type { AdminInsightsRepository } from '@kizuki/database';
+import type { WebhookEventsService } from '@kizuki/queue';
+import type { AuditLog } from '../../common/audit-log.service';
+import type { PseudonymService } from '../../common/pseudonym.service';
+import type { AdminPrincipal } from '../auth/admin-session.service';
+import { AccountsService, deviceStatus } from './accounts.service';
+
+const tenantId = '11111111-1111-4111-8111-111111111111';
+const accountId = '99999999-9999-4999-8999-999999999999';
+const deviceId = 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa';
+const p = { tenantId, adminId: 'a1', email: 'ana@example.com', role: 'analyst' } as AdminPrincipal;
+
+function make() {
+  const insights = {
+    accountIdByHash: jest.fn().mockResolvedValue(accountId),
+    setDeviceVerdict: jest.fn().mockResolvedValue({ before: 'new' }),
+    resetProfile: jest.fn().mockResolvedValue({ hadTyping: true, hadPointer: false }),
+  };
+  const pseudonyms = { user: jest.fn((t: string, u: string) => `h:${t}:${u}`) };
+  const audit = { record: jest.fn().mockResolvedValue(undefined) };
+  const webhooks = { emit: jest.fn().mockResolvedValue(undefined) };
+  const service = new AccountsService(
+    insights as unknown as AdminInsightsRepository,
+    pseudonyms as unknown as PseudonymService,
+    audit as unknown as AuditLog,
+    webhooks as unknown as WebhookEventsService,
+  );
+  return { insights, audit, webhooks, service };
+}
+
+describe('AccountsService', () => {
+  beforeEach(() => jest.useFakeTimers().setSystemTime(new Date('2026-06-30T23:59:59Z')));
+  afterEach(() => jest.useRealTimers());
+
+  it("finds an account by the pseudonym of the customer's user id, in the tenant", async () => {
+    const { insights, service } = make();
+    expect(await service.lookup(p, 'hanako@example.jp')).toEqual({ id: accountId });
+    expect(insights.accountIdByHash).toHaveBeenCalledWith(tenantId, `h:${tenantId}:hanako@example.jp`);
+    insights.accountIdByHash.mockResolvedValueOnce(null);
+    await expect(service.lookup(p, 'nobody')).rejects.toMatchObject({ status: 404 });
+  });
+
+  it('reports a device: audited with before/after and announced by device.reported', async () => {
+    const { insights, audit, webhooks, service } = make();
+    expect(await service.deviceVerdict(p, accountId, deviceId, 'report')).toEqual({ deviceId, status: 'fraud' });
+    expect(insights.setDeviceVerdict).toHaveBeenCalledWith(tenantId, accountId, deviceId, 'report');
+    expect(audit.record).toHaveBeenCalledWith(
+      p,
+      'device.report',
+      { type: 'device', id: deviceId },
+      { account: accountId, status: 'new' },
+      {
+        account: accountId,
+        status: 'fraud',
+      },
+    );
+    expect(webhooks.emit).toHaveBeenCalledWith(tenantId, 'device.reported', `console|${deviceId}|${Date.now()}`, {
+      deviceId,
+      source: 'console',
+      reportedAt: '2026-06-30T23:59:59.000Z',
+    });
+  });
+
+  it('approves without a webhook; an unknown verdict or device is a 404 with nothing audited', async () => {
+    const { insights, audit, webhooks, service } = make();
+    await expect(service.deviceVerdict(p, accountId, deviceId, 'delete')).rejects.toMatchObject({ status: 404 });
+    insights.setDeviceVerdict.mockResolvedValueOnce(null);
+    await expect(service.deviceVerdict(p, accountId, deviceId, 'approve')).rejects.toMatchObject({ status: 404 });
+    expect(audit.record).not.toHaveBeenCalled();
+    expect(await service.deviceVerdict(p, accountId, deviceId, 'approve')).toEqual({ deviceId, status: 'trusted' });
+    expect(webhooks.emit).not.toHaveBeenCalled();
+  });
+
+  it('audits a profile reset with what it had before', async () => {
+    const { audit, service } = make();
+    await service.resetProfile(p, accountId);
+    const before = { hadTyping: true, hadPointer: false };
+    expect(audit.record).toHaveBeenCalledWith(p, 'account.reset_profile', { type: 'account', id: accountId }, before, {
+      hadTyping: false,
+      hadPointer: false,
+    });
+  });
+
+  it('shows fraud first, then shared, then the link status', () => {
+    expect(deviceStatus('trusted', 'fraud', 0)).toBe('fraud');
+    expect(deviceStatus('new', 'active', 2)).toBe('shared');
+    expect(deviceStatus('trusted', 'active', 2)).toBe('trusted');
+    expect(deviceStatus('whatever', 'active', 0)).toBe('new');
+  });
+});

@@ -1,0 +1,31 @@
+import { Injectable } from '@nestjs/common';
+import { AdminInsightsRepository } from '@kizuki/database';
+import type { AdminPrincipal } from '../auth/admin-session.service';
+import { maskIp } from '../ip-mask';
+
+const RANGE_MS = { '24h': 24 * 3600_000, '7d': 7 * 24 * 3600_000, '30d': 30 * 24 * 3600_000 } as const;
+export type Range = keyof typeof RANGE_MS;
+
+export function rangeOf(range: Range = '24h', now = new Date()): { from: Date; to: Date } {
+  return { from: new Date(now.getTime() - RANGE_MS[range]), to: now };
+}
+
+/** The dashboard and the IP summary over a recent range. */
+@Injectable()
+export class InsightsService {
+  constructor(private readonly insights: AdminInsightsRepository) {}
+
+  async dashboard(p: AdminPrincipal, range: Range) {
+    const { from, to } = rangeOf(range);
+    const bucket = range === '24h' ? 'hour' : 'day';
+    const d = await this.insights.dashboard(p.tenantId, from, to, bucket);
+    const ips = (d.ips as { key: string }[]).map((r) => ({ ...r, key: maskIp(r.key, p.role) }));
+    return { range, from, to, bucket, ...d, ips };
+  }
+
+  async ips(p: AdminPrincipal, range: Range, sort: string) {
+    const { from, to } = rangeOf(range);
+    const rows = (await this.insights.ipSummary(p.tenantId, from, to, sort, 500)) as { ip: string }[];
+    return { from, to, items: rows.map((r) => ({ ...r, ip: maskIp(r.ip, p.role) })) };
+  }
+}

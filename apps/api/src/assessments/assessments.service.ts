@@ -1,0 +1,31 @@
+import { Injectable } from '@nestjs/common';
+import { isUuid } from '@kizuki/crypto';
+import { AssessmentRepository } from '@kizuki/database';
+import { Errors } from '../common/api-error';
+
+/** A stored assessment as /v1 answers it. */
+@Injectable()
+export class AssessmentsService {
+  constructor(private readonly assessments: AssessmentRepository) {}
+
+  // Another tenant's id, a malformed id and an unknown id all answer the same 404.
+  async get(tenantId: string, id: string) {
+    const a = isUuid(id) ? await this.assessments.findById(tenantId, id) : null;
+    if (!a) throw Errors.notFound('Assessment');
+    return {
+      id: a.id,
+      event: a.event,
+      status: a.status,
+      decision: a.decision,
+      policyDecision: a.policyDecision,
+      shadow: a.shadow,
+      score: a.score,
+      scores: a.scores,
+      reasons: a.reasons,
+      device: a.deviceId ? { id: a.deviceId, status: a.deviceStatus } : null,
+      label: a.label,
+      degraded: false,
+      createdAt: new Date(a.createdAt).toISOString(),
+    };
+  }
+}
