@@ -3,6 +3,7 @@ import { ConfigModule, KizukiConfig } from '@kizuki/config';
 import { DatabaseModule } from '@kizuki/database';
 import { LoginScorerModule } from '@kizuki/login-scorer';
 import { RedisModule } from '@kizuki/queue';
+import { WebhooksModule } from '@kizuki/webhooks';
 import { AdminModule } from './admin/admin.module';
 import { AssessmentsController } from './assessments/assessments.controller';
 import { PublishableKeyGuard, SecretKeyGuard } from './auth/api-key.guard';
@@ -24,7 +25,6 @@ import { RiskController } from './risk/risk.controller';
 import { RiskService } from './risk/risk.service';
 import { SdkAssetsController } from './sdk-assets/sdk-assets.controller';
 import { UsersController } from './users/users.controller';
-import { WebhooksModule } from './webhooks/webhooks.module';
 import { LinksModule } from './links/links.module';
 
 @Module({})

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { KizukiConfig } from '@kizuki/config';
 import { generateApiKey, pseudonymiseUser } from '@kizuki/crypto';
 import { AdminAuthRepository, AdminConfigRepository, AdminInsightsRepository, ListRepository } from '@kizuki/database';
-import { WebhookEventsService } from '@kizuki/queue';
+import { WebhookEventsService } from '@kizuki/webhooks';
 import { DEFAULT_POLICY, DETECTOR_NAMES, resolvePolicy, type Policy } from '@kizuki/scoring';
 import { Errors } from '../common/api-error';
 import { AdminAuditService } from './admin-audit.service';

@@ -5,7 +5,7 @@ import { IsString, Length } from 'class-validator';
 import { KizukiConfig } from '@kizuki/config';
 import { pseudonymiseUser } from '@kizuki/crypto';
 import { AdminInsightsRepository } from '@kizuki/database';
-import { WebhookEventsService } from '@kizuki/queue';
+import { WebhookEventsService } from '@kizuki/webhooks';
 import { Errors } from '../common/api-error';
 import { AdminAuditService } from './admin-audit.service';
 import { RangeQueryDto } from './admin.dto';

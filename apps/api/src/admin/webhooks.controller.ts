@@ -1,9 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiOperation } from '@nestjs/swagger';
 import { KizukiConfig } from '@kizuki/config';
-import { WebhookRepository } from '@kizuki/database';
 import { WEBHOOK_EVENTS } from '@kizuki/contract';
-import { checkWebhookTarget, generateWebhookSecret, sealWebhookSecret } from '@kizuki/queue';
+import { checkWebhookTarget, generateWebhookSecret, sealWebhookSecret, WebhookRepository } from '@kizuki/webhooks';
 import { ApiError, Errors } from '../common/api-error';
 import { AdminApi, ApiErrors } from '../docs/api-schemas';
 import { AdminAuditService } from './admin-audit.service';

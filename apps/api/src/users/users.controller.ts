@@ -3,7 +3,7 @@ import { KizukiConfig } from '@kizuki/config';
 import { isUuid, pseudonymiseUser } from '@kizuki/crypto';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { AdminAuthRepository, UserDataRepository } from '@kizuki/database';
-import { WebhookEventsService } from '@kizuki/queue';
+import { WebhookEventsService } from '@kizuki/webhooks';
 import { SecretKeyGuard, Tenant } from '../auth/api-key.guard';
 import type { AuthenticatedTenant } from '../auth/api-key.service';
 import { Errors } from '../common/api-error';

@@ -4,8 +4,8 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { KizukiConfig } from '@kizuki/config';
-import { WebhookRepository } from '@kizuki/database';
-import { checkWebhookTarget, JobName, openWebhookSecret, signWebhook, WEBHOOK_SIGNATURE_HEADER, type DeliverWebhookJobData } from '@kizuki/queue';
+import { JobName, type DeliverWebhookJobData } from '@kizuki/queue';
+import { checkWebhookTarget, openWebhookSecret, signWebhook, WEBHOOK_SIGNATURE_HEADER, WebhookRepository } from '@kizuki/webhooks';
 import type { JobHandler } from '../jobs/job-handler';
 import { WorkerMetricsService } from '../metrics/worker-metrics.service';
 

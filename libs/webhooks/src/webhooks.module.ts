@@ -1,6 +1,6 @@
 import { Global, Module } from '@nestjs/common';
-import { WebhookRepository } from '@kizuki/database';
 import { WebhookEventsService } from './webhook-events.service';
+import { WebhookRepository } from './webhook.repository';
 
 /**
  * Webhook events, emitted from anywhere in an app (the api's users, admin and links modules, the
@@ -12,4 +12,4 @@ import { WebhookEventsService } from './webhook-events.service';
   providers: [WebhookRepository, WebhookEventsService],
   exports: [WebhookRepository, WebhookEventsService],
 })
-export class WebhookEventsModule {}
+export class WebhooksModule {}
