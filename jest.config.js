@@ -1,8 +1,8 @@
 // Unit specs sit beside the code; e2e and browser tests under test/ need real services.
 const swc = ['@swc/jest', JSON.parse(require('fs').readFileSync(__dirname + '/.swcrc', 'utf8'))];
 const moduleNameMapper = {
-  '^@kizuki/(config|contract|crypto|database|login-scorer|queue|scoring)$': '<rootDir>/libs/$1/src',
-  '^@kizuki/(config|contract|crypto|database|login-scorer|queue|scoring)/(.*)$': '<rootDir>/libs/$1/src/$2',
+  '^@kizuki/(config|contract|crypto|database|login-scorer|queue|scoring|webhooks)$': '<rootDir>/libs/$1/src',
+  '^@kizuki/(config|contract|crypto|database|login-scorer|queue|scoring|webhooks)/(.*)$': '<rootDir>/libs/$1/src/$2',
 };
 const common = { transform: { '^.+\\.(t|j)s$': swc }, moduleNameMapper, testEnvironment: 'node' };
 module.exports = {

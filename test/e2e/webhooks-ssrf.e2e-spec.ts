@@ -1,5 +1,5 @@
 import { createDataSource } from '@kizuki/database';
-import { checkWebhookTarget } from '@kizuki/queue';
+import { checkWebhookTarget } from '@kizuki/webhooks';
 import { createAdmin } from '../../apps/cli/src/commands/admins';
 import { KizukiEnv } from '../../fixtures/kizuki-env';
 import { until } from '../helpers/until';

@@ -3,6 +3,7 @@ import { ConfigModule, KizukiConfig } from '@kizuki/config';
 import { DatabaseModule } from '@kizuki/database';
 import { LoginScorerModule } from '@kizuki/login-scorer';
 import { RedisModule } from '@kizuki/queue';
+import { WebhooksModule } from '@kizuki/webhooks';
 import { AdminModule } from './admin/admin.module';
 import { CommonModule } from './common/common.module';
 import { AssessmentsController } from './assessments/assessments.controller';
@@ -28,7 +29,6 @@ import { RiskService } from './risk/risk.service';
 import { SdkAssetsController } from './sdk-assets/sdk-assets.controller';
 import { UsersController } from './users/users.controller';
 import { UsersService } from './users/users.service';
-import { WebhooksModule } from './webhooks/webhooks.module';
 import { LinksModule } from './links/links.module';
 
 @Module({})

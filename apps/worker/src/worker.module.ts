@@ -2,7 +2,8 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule, KizukiConfig } from '@kizuki/config';
 import { DatabaseModule } from '@kizuki/database';
 import { LoginScorerModule } from '@kizuki/login-scorer';
-import { RedisModule, WebhookEventsModule } from '@kizuki/queue';
+import { RedisModule } from '@kizuki/queue';
+import { WebhooksModule } from '@kizuki/webhooks';
 import { ApplyFeedbackJob } from './feedback/apply-feedback.job';
 import { IngestBundleJob } from './ingest/ingest-bundle.job';
 import { JOB_HANDLERS } from './jobs/job-handler';
@@ -24,7 +25,7 @@ export class WorkerModule {
         ConfigModule.forRoot(config),
         DatabaseModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE, applicationName: 'kizuki-worker', role: config.DATABASE_APP_ROLE }),
         RedisModule,
-        WebhookEventsModule,
+        WebhooksModule,
         LoginScorerModule,
       ],
       providers: [

@@ -1,4 +1,4 @@
-// What a tenant's webhook endpoint receives. Signing lives with the sender (libs/queue) and the
+// What a tenant's webhook endpoint receives. Signing lives with the sender (libs/webhooks) and the
 // verifier (libs/client); both sign `<t>.<raw body>` as docs/api.md describes.
 
 /** The events a tenant's webhook endpoint can subscribe to. */

@@ -19,5 +19,4 @@ export * from './repositories/admin-config.repository';
 export * from './repositories/user-data.repository';
 export * from './repositories/retention.repository';
 export * from './repositories/outbox.repository';
-export * from './repositories/webhook.repository';
 export * from './repositories/device-link.repository';

@@ -9,7 +9,7 @@ import { VelocityStore } from './velocity.store';
  * Scoring a login with its I/O (PostgreSQL state, Redis velocity, geo-IP/ASN, webhooks) around the
  * pure engine of @kizuki/scoring. The worker imports it for its score jobs; the api too, only when
  * it scores risk calls itself (RISK_SCORING=inline): it loads the geo databases at boot.
- * Needs the global ConfigModule, DatabaseModule and WebhookEventsModule (@kizuki/queue).
+ * Needs the global ConfigModule, DatabaseModule and WebhooksModule (@kizuki/webhooks).
  */
 @Module({
   providers: [LoginScorer, BundleResolver, BundleWriter, VelocityStore, NetworkIntelService],

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AssessmentRepository, KeyedBatcher, LoginStateRepository, type AssessmentRow, type LoginState, type LoginStateQuery, type RecordLogin, type RecordResult } from '@kizuki/database';
-import { WebhookEventsService, type ScoreLoginJobData } from '@kizuki/queue';
+import type { ScoreLoginJobData } from '@kizuki/queue';
+import { WebhookEventsService } from '@kizuki/webhooks';
 import type { DeviceStatus, RiskAnswer, SignalBundle } from '@kizuki/contract';
 import { assess, matchDevice, resolvePolicy, type DeviceHistory, type NetworkInfo, type ScoringInput, type TokenState } from '@kizuki/scoring';
 import { BundleResolver } from './bundle-resolver';

@@ -3,7 +3,3 @@ export * from './job-payloads';
 export * from './redis';
 export * from './redis-connections';
 export * from './redis.module';
-export * from './webhook-contract';
-export * from './webhook-target';
-export * from './webhook-events.service';
-export * from './webhook-events.module';

@@ -1,5 +1,5 @@
 import type { KizukiConfig } from '@kizuki/config';
-import type { WebhookRepository } from '@kizuki/database';
+import type { WebhookRepository } from '@kizuki/webhooks';
 import type { AuditLog } from '../common/audit-log.service';
 import type { AdminPrincipal } from './auth/admin-session.service';
 import { WebhookEndpointsService } from './webhook-endpoints.service';

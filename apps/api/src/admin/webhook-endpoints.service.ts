@@ -1,9 +1,8 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { KizukiConfig } from '@kizuki/config';
 import { isUuid } from '@kizuki/crypto';
-import { WebhookRepository } from '@kizuki/database';
 import { WEBHOOK_EVENTS } from '@kizuki/contract';
-import { checkWebhookTarget, generateWebhookSecret, sealWebhookSecret } from '@kizuki/queue';
+import { checkWebhookTarget, generateWebhookSecret, sealWebhookSecret, WebhookRepository } from '@kizuki/webhooks';
 import { ApiError, Errors } from '../common/api-error';
 import { AuditLog } from '../common/audit-log.service';
 import type { AdminPrincipal } from './auth/admin-session.service';

@@ -1,10 +1,11 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
+import { DeviceLinkRepository } from '@kizuki/database';
 import { LinksController } from './links.controller';
 import { LinksService } from './links.service';
 
-@Module({ controllers: [LinksController], providers: [LinksService], exports: [LinksService] })
+@Module({ controllers: [LinksController], providers: [LinksService, DeviceLinkRepository], exports: [LinksService] })
 export class LinksModule implements OnModuleInit {
   constructor(private readonly host: HttpAdapterHost) {}
 

@@ -2,7 +2,7 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import { KizukiConfig } from '@kizuki/config';
 import { DeviceLinkRepository } from '@kizuki/database';
 import type { RiskAnswer } from '@kizuki/contract';
-import { WebhookEventsService } from '@kizuki/queue';
+import { WebhookEventsService } from '@kizuki/webhooks';
 import { ApiError, Errors } from '../common/api-error';
 import { linkId, signLink, verifyLink, type LinkAction, type LinkClaims } from './link-token';
 

@@ -1,5 +1,5 @@
 import type { UserDataRepository } from '@kizuki/database';
-import type { WebhookEventsService } from '@kizuki/queue';
+import type { WebhookEventsService } from '@kizuki/webhooks';
 import type { AuthenticatedTenant } from '../auth/api-key.service';
 import type { AuditLog } from '../common/audit-log.service';
 import type { PseudonymService } from '../common/pseudonym.service';

@@ -1,103 +1,24 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { UnrecoverableError, type Job } from 'bullmq';
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
-import type { LookupFunction } from 'node:net';
-import { KizukiConfig } from '@kizuki/config';
-import { WebhookRepository } from '@kizuki/database';
-import { checkWebhookTarget, JobName, openWebhookSecret, signWebhook, WEBHOOK_SIGNATURE_HEADER, type DeliverWebhookJobData } from '@kizuki/queue';
+import { Injectable } from '@nestjs/common';
+import type { Job } from 'bullmq';
+import { JobName, type DeliverWebhookJobData } from '@kizuki/queue';
+import { WebhookDelivery, type WebhookDeliveryResult } from '@kizuki/webhooks';
 import type { JobHandler } from '../jobs/job-handler';
 import { WorkerMetricsService } from '../metrics/worker-metrics.service';
 
 export type { DeliverWebhookJobData };
 
-const TIMEOUT_MS = 10_000;
-
-/**
- * POSTs one event to one endpoint, signed (Kizuki-Signature: t=…,v1=HMAC-SHA256(secret, "t.body")).
- * The target is checked again at delivery time (DNS answers change) and the connection goes only
- * to the addresses just checked; redirects are not followed. A non-2xx answer or a network error
- * throws, and BullMQ retries with exponential backoff up to WEBHOOK_JOB_OPTIONS.attempts; a
- * refused target, a deleted or disabled endpoint is not retried.
- */
+/** One attempt to deliver one event to one endpoint (WebhookDelivery); BullMQ retries what throws. */
 @Injectable()
 export class DeliverWebhookJob implements JobHandler<JobName.DeliverWebhook> {
   readonly jobName = JobName.DeliverWebhook;
-  private readonly logger = new Logger(DeliverWebhookJob.name);
 
   constructor(
-    private readonly config: KizukiConfig,
-    private readonly repo: WebhookRepository,
+    private readonly delivery: WebhookDelivery,
     private readonly metrics: WorkerMetricsService,
   ) {}
 
-  async handle(job: Job<DeliverWebhookJobData>): Promise<{ status: 'delivered' | 'skipped'; statusCode?: number }> {
-    const d = job.data;
-    if (!d?.tenantId || !d.deliveryId || !d.endpointId) throw new UnrecoverableError('webhook job without tenant, delivery or endpoint');
-    const [endpoint, delivery] = await Promise.all([this.repo.endpointSecret(d.tenantId, d.endpointId), this.repo.deliveryPayload(d.tenantId, d.deliveryId)]);
-    if (!endpoint || !delivery) return { status: 'skipped' };
-    if (delivery.status === 'delivered') return { status: 'delivered' };
-    if (!endpoint.enabled) {
-      await this.repo.recordAttempt(d.tenantId, d.deliveryId, { status: 'failed', statusCode: null, error: 'endpoint disabled' });
-      return { status: 'skipped' };
-    }
-    const target = await checkWebhookTarget(endpoint.url, this.config.WEBHOOKS_ALLOW_PRIVATE_TARGETS);
-    if (!target.ok) {
-      this.metrics.webhookDeliveries.inc({ outcome: 'refused' });
-      await this.repo.recordAttempt(d.tenantId, d.deliveryId, { status: 'refused', statusCode: null, error: `target refused: ${target.reason}` });
-      throw new UnrecoverableError(`webhook target refused: ${target.reason}`);
-    }
-    const body = JSON.stringify(delivery.payload);
-    const secret = openWebhookSecret(this.config.KIZUKI_SECRET, endpoint.secretEnc);
-    const signature = signWebhook(secret, body, Math.floor(Date.now() / 1000));
-    const envelope = delivery.payload as { type?: string };
-    const final = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-    let statusCode: number | null = null;
-    try {
-      statusCode = await post(target.url, target.addresses, body, {
-        'content-type': 'application/json',
-        'user-agent': 'Kizuki-Webhooks/1',
-        [WEBHOOK_SIGNATURE_HEADER]: signature,
-        'Kizuki-Event': envelope.type ?? '',
-        'Kizuki-Delivery': d.deliveryId,
-      });
-      if (statusCode >= 200 && statusCode < 300) {
-        this.metrics.webhookDeliveries.inc({ outcome: 'delivered' });
-        await this.repo.recordAttempt(d.tenantId, d.deliveryId, { status: 'delivered', statusCode, error: null });
-        return { status: 'delivered', statusCode };
-      }
-      throw new Error(statusCode >= 300 && statusCode < 400 ? `answered ${statusCode}: redirects are not followed` : `answered ${statusCode}`);
-    } catch (e) {
-      this.metrics.webhookDeliveries.inc({ outcome: 'failed' });
-      const error = String((e as Error).message ?? e);
-      await this.repo.recordAttempt(d.tenantId, d.deliveryId, { status: final ? 'failed' : 'retrying', statusCode, error });
-      this.logger.debug({ msg: 'webhook attempt failed', deliveryId: d.deliveryId, attempt: job.attemptsMade + 1, statusCode, err: error });
-      throw e;
-    }
+  handle(job: Job<DeliverWebhookJobData>): Promise<WebhookDeliveryResult> {
+    const attempt = { number: job.attemptsMade + 1, final: job.attemptsMade + 1 >= (job.opts.attempts ?? 1) };
+    return this.delivery.deliver(job.data, attempt, (outcome) => this.metrics.webhookDeliveries.inc({ outcome }));
   }
-}
-
-/** POST to exactly the checked addresses (no new DNS lookup), reading at most 64 KiB of the answer. */
-function post(url: URL, addresses: { address: string; family: 4 | 6 }[], body: string, headers: Record<string, string>): Promise<number> {
-  const pinned: LookupFunction = (_host, options, cb) => {
-    const all = (options as { all?: boolean })?.all;
-    if (all) (cb as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, addresses);
-    else cb(null, addresses[0].address, addresses[0].family);
-  };
-  const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', headers: { ...headers, 'content-length': Buffer.byteLength(body) }, lookup: pinned, timeout: TIMEOUT_MS }, (res) => {
-      let read = 0;
-      res.on('data', (chunk: Buffer) => {
-        read += chunk.length;
-        if (read > 65_536) res.destroy();
-      });
-      res.on('end', () => resolve(res.statusCode ?? 0));
-      res.on('close', () => resolve(res.statusCode ?? 0));
-      res.on('error', () => resolve(res.statusCode ?? 0));
-    });
-    req.on('timeout', () => req.destroy(new Error(`no answer within ${TIMEOUT_MS} ms`)));
-    req.on('error', reject);
-    req.end(body);
-  });
 }

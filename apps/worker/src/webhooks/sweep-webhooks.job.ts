@@ -1,16 +1,14 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Job, Queue } from 'bullmq';
-import { WebhookRepository } from '@kizuki/database';
 import {
   JOB_QUEUE,
   jobIds,
   JobName,
   RedisConnections,
-  WEBHOOK_JOB_OPTIONS,
-  type DeliverWebhookJobData,
   type SweepWebhooksJobData,
   type SweepWebhooksJobResult,
 } from '@kizuki/queue';
+import { deliveryJob, WebhookRepository } from '@kizuki/webhooks';
 import type { JobHandler } from '../jobs/job-handler';
 
 export type { SweepWebhooksJobData, SweepWebhooksJobResult };
@@ -89,8 +87,8 @@ export class SweepWebhooksJob implements JobHandler<JobName.SweepWebhooks>, OnAp
       // Finished, yet the row is still pending: this event was never sent. Start it over.
       await existing.remove();
     }
-    const data: DeliverWebhookJobData = { tenantId: row.tenantId, deliveryId: row.id, endpointId: row.endpointId };
-    await queue.add(JobName.DeliverWebhook, data, { ...WEBHOOK_JOB_OPTIONS, jobId });
+    const job = deliveryJob({ tenantId: row.tenantId, deliveryId: row.id, endpointId: row.endpointId });
+    await queue.add(job.name, job.data, job.opts);
     return 'requeued';
   }
 }

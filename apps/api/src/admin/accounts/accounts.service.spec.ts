@@ -1,5 +1,5 @@
 import type { AdminInsightsRepository } from '@kizuki/database';
-import type { WebhookEventsService } from '@kizuki/queue';
+import type { WebhookEventsService } from '@kizuki/webhooks';
 import type { AuditLog } from '../../common/audit-log.service';
 import type { PseudonymService } from '../../common/pseudonym.service';
 import type { AdminPrincipal } from '../auth/admin-session.service';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { isUuid } from '@kizuki/crypto';
 import { AdminInsightsRepository } from '@kizuki/database';
-import { WebhookEventsService } from '@kizuki/queue';
+import { WebhookEventsService } from '@kizuki/webhooks';
 import { Errors } from '../../common/api-error';
 import { AuditLog } from '../../common/audit-log.service';
 import { PseudonymService } from '../../common/pseudonym.service';

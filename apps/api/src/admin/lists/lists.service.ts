@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AdminConfigRepository, ListRepository } from '@kizuki/database';
 import { isUuid } from '@kizuki/crypto';
-import { WebhookEventsService } from '@kizuki/queue';
+import { WebhookEventsService } from '@kizuki/webhooks';
 import { Errors } from '../../common/api-error';
 import { AuditLog } from '../../common/audit-log.service';
 import { PseudonymService } from '../../common/pseudonym.service';

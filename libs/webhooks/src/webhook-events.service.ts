@@ -1,12 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { deterministicUuid } from '@kizuki/crypto';
-import { WebhookRepository } from '@kizuki/database';
-import { JobName, QueueName, jobIds } from './queue-names';
-import type { DeliverWebhookJobData } from './job-payloads';
-import { RedisConnections } from './redis-connections';
+import { QueueName, RedisConnections, type DeliverWebhookJobData } from '@kizuki/queue';
 import type { WebhookEnvelope, WebhookEventType } from '@kizuki/contract';
-import { WEBHOOK_JOB_OPTIONS } from './webhook-contract';
+import { deliveryJob } from './delivery-job';
+import { WebhookRepository } from './webhook.repository';
 
 /**
  * Emits a webhook event where it happens (api and worker): one delivery row and one
@@ -36,7 +34,8 @@ export class WebhookEventsService {
         const deliveryId = deterministicUuid(`webhook|${e.id}|${type}|${eventKey}`);
         const envelope: WebhookEnvelope = { id: deliveryId, type, createdAt: new Date().toISOString(), data };
         await this.repo.createDelivery(tenantId, { id: deliveryId, endpointId: e.id, event: type, eventId: `${type}:${eventKey}`, payload: envelope });
-        await this.webhooks().add(JobName.DeliverWebhook, { tenantId, deliveryId, endpointId: e.id }, { ...WEBHOOK_JOB_OPTIONS, jobId: jobIds.webhook(deliveryId) });
+        const job = deliveryJob({ tenantId, deliveryId, endpointId: e.id });
+        await this.webhooks().add(job.name, job.data, job.opts);
       }
       return endpoints.length;
     } catch (err) {

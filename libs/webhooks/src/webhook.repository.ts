@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { withTenant } from '../tenant-scope';
-import { rowsOf } from './rows';
+import { rowsOf, withTenant } from '@kizuki/database';
 
 export interface WebhookEndpointRow {
   id: string;

@@ -1,20 +1,8 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { openSecret, sealSecret } from '@kizuki/crypto';
-import type { JobsOptions } from 'bullmq';
 
-// How deliveries are queued, signed and their secrets kept; the body they carry (WebhookEnvelope)
-// is in @kizuki/contract.
-
-/**
- * Bounded retries with exponential backoff: 1 s, 2 s, 4 s … (12 attempts ≈ 68 minutes in all).
- * The job id is the delivery id, so an event is queued once per endpoint however often it is emitted.
- */
-export const WEBHOOK_JOB_OPTIONS: JobsOptions = {
-  attempts: 12,
-  backoff: { type: 'exponential', delay: 1000 },
-  removeOnComplete: { age: 24 * 3600, count: 100_000 },
-  removeOnFail: { age: 7 * 24 * 3600, count: 100_000 },
-};
+// How deliveries are signed and endpoint secrets kept; the body they carry (WebhookEnvelope) is in
+// @kizuki/contract.
 
 export const WEBHOOK_SIGNATURE_HEADER = 'Kizuki-Signature';
 
