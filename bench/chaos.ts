@@ -129,7 +129,7 @@ async function main(): Promise<void> {
   log(`private redis-server on ${redis.url}, dir ${dir}`);
 
   let stack: Stack | undefined;
-  let ok = false;
+  let ok: boolean;
   try {
     stack = await startStack({ env: { REDIS_URL: redis.url, LOG_LEVEL: 'error' } });
     ok = await run(stack, redis);
