@@ -60,7 +60,8 @@ describe('IP addresses: one client, one address; console input refused with 400,
   });
   afterAll(() => env.stop());
 
-  it('the migration rewrites stored non-canonical addresses: list values (a duplicate merged) and mapped inet columns', async () => {
+  it('the migration rewrites stored non-canonical addresses: list values (a duplicate merged) ' +
+    'and mapped inet columns', async () => {
     const first = await login('before@shop.example', '198.51.100.23');
     await stored(first.id);
     // back to the schema before the migration, with rows an older api wrote
@@ -71,7 +72,8 @@ describe('IP addresses: one client, one address; console input refused with 400,
       await db.query(`UPDATE assessments SET ip = '::ffff:198.51.100.23' WHERE id = $1`, [first.id]);
       await db.query(
         `INSERT INTO list_entries (tenant_id, list, kind, value) VALUES
-           ($1, 'deny', 'ip', '2001:4860:0:0:0:0:0:8888'), ($1, 'deny', 'ip', '203.0.113.77'), ($1, 'deny', 'ip', '::FFFF:203.0.113.77'),
+           ($1, 'deny', 'ip', '2001:4860:0:0:0:0:0:8888'), ($1, 'deny', 'ip', '203.0.113.77'), ($1, 'deny',
+             'ip', '::FFFF:203.0.113.77'),
            ($1, 'deny', 'cidr', '::ffff:192.0.2.0/120')`,
         [tenant.tenantId],
       );
@@ -89,7 +91,8 @@ describe('IP addresses: one client, one address; console input refused with 400,
     await env.sql(`DELETE FROM list_entries WHERE tenant_id = $1`, [tenant.tenantId]);
   });
 
-  it('a deny-listed address matches the same client in every spelling (IPv4-mapped, uncompressed IPv6, CIDR)', async () => {
+  it('a deny-listed address matches the same client in every spelling (IPv4-mapped, uncompressed IPv6, ' +
+    'CIDR)', async () => {
     for (const [kind, value] of [['ip', '203.0.113.50'], ['ip', '2001:4860::8888'], ['cidr', '198.18.0.0/15']]) {
       expect((await call('POST', '/admin/api/lists', { list: 'deny', kind, value })).status).toBe(201);
     }
@@ -112,7 +115,8 @@ describe('IP addresses: one client, one address; console input refused with 400,
     expect([bad.status, bad.body.error.code]).toEqual([400, 'VALIDATION_FAILED']);
   });
 
-  it('127.0.0.1 and ::ffff:127.0.0.1 are one client: one stored address, one dashboard row, one set of velocity counters', async () => {
+  it('127.0.0.1 and ::ffff:127.0.0.1 are one client: one stored address, one dashboard row, ' +
+    'one set of velocity counters', async () => {
     const a = await login('alice@shop.example', '127.0.0.1');
     const b = await login('bob@shop.example', '::ffff:127.0.0.1');
     expect(await stored(a.id)).toEqual({ ip: '127.0.0.1' });
@@ -134,7 +138,8 @@ describe('IP addresses: one client, one address; console input refused with 400,
     }
   });
 
-  it('the console filter ?ip= finds a login in any spelling of its address or block, and refuses a malformed one with 400', async () => {
+  it('the console filter ?ip= finds a login in any spelling of its address or block, ' +
+    'and refuses a malformed one with 400', async () => {
     const r = await login('carol@shop.example', '192.0.2.200');
     await stored(r.id);
     for (const ip of ['192.0.2.200', '::ffff:192.0.2.200', '::ffff:192.0.2.0/120', '192.0.2.0/24']) {
