@@ -11,7 +11,8 @@
 // been learned twice (account login counts and device-link counts equal the stored assessments).
 // Exits non-zero if anything is missing or doubled.
 //
-//   npx tsx bench/chaos.ts [--seconds 120] [--kills 20] [--rate 40] [--accounts 300] [--redis-signal KILL|TERM] [--drain-timeout 240]
+//   npx tsx bench/chaos.ts [--seconds 120] [--kills 20] [--rate 40] [--accounts 300]
+//                          [--redis-signal KILL|TERM] [--drain-timeout 240]
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
@@ -129,7 +130,7 @@ async function main(): Promise<void> {
   log(`private redis-server on ${redis.url}, dir ${dir}`);
 
   let stack: Stack | undefined;
-  let ok = false;
+  let ok: boolean;
   try {
     stack = await startStack({ env: { REDIS_URL: redis.url, LOG_LEVEL: 'error' } });
     ok = await run(stack, redis);
@@ -232,7 +233,8 @@ async function run(stack: Stack, redis: PrivateRedis): Promise<boolean> {
         bucket(performance.now()).events += 'K';
         await sleep(300 + Math.random() * 1700);
         startWorker();
-        log(`worker SIGKILL #${kills}, restarted (sent ${sent}, acknowledged ${acknowledgedBundles.length}, answered ${answered.length})`);
+        log(`worker SIGKILL #${kills}, restarted (sent ${sent}, acknowledged ${acknowledgedBundles.length}, ` +
+          `answered ${answered.length})`);
       } else {
         const down = performance.now();
         await redis.stop(REDIS_SIGNAL);
@@ -240,7 +242,8 @@ async function run(stack: Stack, redis: PrivateRedis): Promise<boolean> {
         await redis.start();
         redisRestarts++;
         bucket(down).events += 'R';
-        log(`redis ${REDIS_SIGNAL} + restart on the same port and dir: ${((performance.now() - down) / 1000).toFixed(1)} s down`);
+        log(`redis ${REDIS_SIGNAL} + restart on the same port and dir: ` +
+          `${((performance.now() - down) / 1000).toFixed(1)} s down`);
       }
     }
   })();
@@ -256,7 +259,8 @@ async function run(stack: Stack, redis: PrivateRedis): Promise<boolean> {
   await Promise.all(pending);
   await chaos;
   const trafficSeconds = (performance.now() - t0) / 1000;
-  log(`traffic done: ${sent} logins in ${trafficSeconds.toFixed(0)} s; ${kills} worker kills, ${redisRestarts} Redis restart(s)`);
+  log(`traffic done: ${sent} logins in ${trafficSeconds.toFixed(0)} s; ${kills} worker kills, ` +
+    `${redisRestarts} Redis restart(s)`);
 
   // Drain: the worker runs normally; jobs orphaned by the last kill come back via the stalled check.
   if (workers().length === 0) startWorker();
@@ -302,7 +306,8 @@ async function run(stack: Stack, redis: PrivateRedis): Promise<boolean> {
     const assessmentRows = (await db.query<{ id: string; n: string }>(`SELECT id::text, count(*) AS n FROM assessments WHERE tenant_id = $1 AND id = ANY($2::uuid[]) GROUP BY id`, [tenant, [...idSet]])).rows;
     const [totals] = (
       await db.query<{ bundles: string; assessments: string }>(
-        `SELECT (SELECT count(*) FROM signal_bundles WHERE tenant_id = $1) AS bundles, (SELECT count(*) FROM assessments WHERE tenant_id = $1) AS assessments`,
+        `SELECT (SELECT count(*) FROM signal_bundles WHERE tenant_id = $1) AS bundles, (SELECT count(*)
+          FROM assessments WHERE tenant_id = $1) AS assessments`,
         [tenant],
       )
     ).rows;
@@ -310,11 +315,15 @@ async function run(stack: Stack, redis: PrivateRedis): Promise<boolean> {
     const [dup] = (
       await db.query<{ bundle_reuse: string; account_drift: string; device_drift: string; token_drift: string }>(
         `SELECT
-           (SELECT coalesce(sum(n - 1), 0) FROM (SELECT count(*) AS n FROM assessments WHERE tenant_id = $1 AND bundle_id IS NOT NULL GROUP BY bundle_id HAVING count(*) > 1) x) AS bundle_reuse,
-           (SELECT coalesce(sum(abs(a.login_count - (SELECT count(*) FROM assessments s WHERE s.account_id = a.id))), 0) FROM accounts a WHERE a.tenant_id = $1) AS account_drift,
-           (SELECT coalesce(sum(abs(ad.logins - (SELECT count(*) FROM assessments s WHERE s.account_id = ad.account_id AND s.device_id = ad.device_id))), 0)
+           (SELECT coalesce(sum(n - 1), 0) FROM (SELECT count(*) AS n FROM assessments WHERE tenant_id = $1
+             AND bundle_id IS NOT NULL GROUP BY bundle_id HAVING count(*) > 1) x) AS bundle_reuse,
+           (SELECT coalesce(sum(abs(a.login_count - (SELECT count(*) FROM assessments s
+             WHERE s.account_id = a.id))), 0) FROM accounts a WHERE a.tenant_id = $1) AS account_drift,
+           (SELECT coalesce(sum(abs(ad.logins - (SELECT count(*) FROM assessments s
+             WHERE s.account_id = ad.account_id AND s.device_id = ad.device_id))), 0)
               FROM account_devices ad WHERE ad.tenant_id = $1) AS device_drift,
-           (SELECT abs((SELECT count(*) FROM token_uses WHERE tenant_id = $1) - (SELECT count(*) FROM assessments WHERE tenant_id = $1 AND bundle_id IS NOT NULL))) AS token_drift`,
+           (SELECT abs((SELECT count(*) FROM token_uses WHERE tenant_id = $1) - (SELECT count(*)
+             FROM assessments WHERE tenant_id = $1 AND bundle_id IS NOT NULL))) AS token_drift`,
         [tenant],
       )
     ).rows;
@@ -379,7 +388,8 @@ async function run(stack: Stack, redis: PrivateRedis): Promise<boolean> {
     [`Redis restarts (${REDIS_SIGNAL}, AOF always)`, result.redisRestarts],
     ['traffic s / drain s', `${result.trafficSeconds} / ${result.drainSeconds}${result.drained ? '' : ' (not drained)'}`],
   ];
-  console.log('\n| traffic s | logins | collects refused | risk degraded | chaos (K worker kill, R Redis restart) |\n| --- | --- | --- | --- | --- |');
+  console.log('\n| traffic s | logins | collects refused | risk degraded | chaos (K worker kill, R Redis restart) ' +
+    '|\n| --- | --- | --- | --- | --- |');
   for (const t of timeline) console.log(`| ${t.s}–${t.s + 10} | ${t.logins} | ${t.refusedCollects} | ${t.degraded} | ${t.events} |`);
   console.log('\n| chaos | count |\n| --- | --- |');
   for (const [k, v] of rows) console.log(`| ${k} | ${v} |`);

@@ -41,8 +41,10 @@ async function main(): Promise<void> {
     server.stop();
   }
   await deleteRedisPrefix(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', PREFIX);
-  console.log('\n| server | rate/s | sent | errors | p50 ms | p95 ms | p99 ms | max ms |\n| --- | --- | --- | --- | --- | --- | --- | --- |');
-  for (const r of rows) console.log(`| ${r.step.replace('ceiling:', '')} | ${r.rate} | ${r.sent} | ${r.errors} | ${r.p50} | ${r.p95} | ${r.p99} | ${r.max} |`);
+  console.log('\n| server | rate/s | sent | errors | p50 ms | p95 ms | p99 ms | max ms |\n| --- | --- | --- | --- | ' +
+    '--- | --- | --- | --- |');
+  for (const r of rows) console.log(`| ${r.step.replace('ceiling:', '')} | ${r.rate} | ${r.sent} | ${r.errors} | ${r.p50} | ${r.p95} | ` +
+    `${r.p99} | ${r.max} |`);
 }
 
 main().catch((e) => {

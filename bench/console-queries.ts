@@ -40,7 +40,8 @@ async function main(): Promise<void> {
     let t = performance.now();
     await env.sql(`SET synchronous_commit = off`);
     await env.sql(
-      `INSERT INTO accounts (tenant_id, user_hash, login_count) SELECT $1, md5('user' || g), 20 FROM generate_series(1, 50000) g`,
+      `INSERT INTO accounts (tenant_id, user_hash, login_count) SELECT $1, md5('user' || g), 20
+        FROM generate_series(1, 50000) g`,
       [a.tenantId],
     );
     // the first accounts get the pseudonyms of user-0, user-1, … so the raw-user-id filter finds them
@@ -54,7 +55,8 @@ async function main(): Promise<void> {
       env.sql(
         `WITH acc AS (SELECT array_agg(id ORDER BY id) AS ids FROM accounts WHERE tenant_id = $1),
               dev AS (SELECT array_agg(id ORDER BY id) AS ids FROM devices WHERE tenant_id = $1)
-         INSERT INTO assessments (id, tenant_id, idempotency_key, account_id, device_id, event, status, decision, policy_decision,
+         INSERT INTO assessments (id, tenant_id, idempotency_key, account_id, device_id, event, status,
+           decision, policy_decision,
                                   score, scores, reasons, device_status, ip, country, asn, user_agent, created_at)
          SELECT gen_random_uuid(), $2, 'bench-' || g, acc.ids[(1 + (g::bigint * 7919) % array_length(acc.ids, 1))::int],
                 dev.ids[(1 + (g::bigint * 104729) % array_length(dev.ids, 1))::int], 'login',
@@ -64,15 +66,19 @@ async function main(): Promise<void> {
                 CASE WHEN r < 0.02 THEN 85 + (g % 15) WHEN r < 0.12 THEN 40 + (g % 40) ELSE g % 40 END,
                 '{"takeover":0.1,"bot":0.05,"typing":0.2,"pointer":null}'::jsonb,
                 CASE WHEN r < 0.003 THEN '[{"code":"DENYLISTED","detail":"ip"}]'::jsonb
-                     WHEN r < 0.02 THEN '[{"code":"CREDENTIAL_STUFFING","detail":"x"},{"code":"BRUTE_FORCE","detail":"x"}]'::jsonb
-                     WHEN r < 0.07 THEN '[{"code":"NEW_DEVICE","detail":"x"},{"code":"TYPING_MISMATCH","detail":"x"}]'::jsonb
-                     WHEN r < 0.12 THEN '[{"code":"NEW_COUNTRY","detail":"x"},{"code":"DATACENTER_IP","detail":"x"}]'::jsonb
+                     WHEN r < 0.02 THEN
+                       '[{"code":"CREDENTIAL_STUFFING","detail":"x"},{"code":"BRUTE_FORCE","detail":"x"}]'::jsonb
+                     WHEN r < 0.07 THEN
+                       '[{"code":"NEW_DEVICE","detail":"x"},{"code":"TYPING_MISMATCH","detail":"x"}]'::jsonb
+                     WHEN r < 0.12 THEN
+                       '[{"code":"NEW_COUNTRY","detail":"x"},{"code":"DATACENTER_IP","detail":"x"}]'::jsonb
                      ELSE '[{"code":"KNOWN_DEVICE","detail":"x"}]'::jsonb END,
                 'trusted',
                 ('10.' || (g % 200) || '.' || ((g / 200) % 250) || '.' || (g % 97))::inet,
                 (ARRAY['JP','JP','JP','JP','US','KR','CN','DE'])[1 + g % 8], 2500 + g % 300, 'Mozilla/5.0',
                 date_trunc('milliseconds', now() - (g::double precision / $3) * interval '30 days')
-           FROM generate_series(1, $3) g, acc, dev, LATERAL (SELECT ((g * 2654435761::bigint) % 1000000)::double precision / 1000000 AS r) x`,
+           FROM generate_series(1, $3) g, acc, dev, LATERAL (SELECT ((g * 2654435761::bigint) %
+             1000000)::double precision / 1000000 AS r) x`,
         [a.tenantId, tenant, rows],
       );
     await seed(a.tenantId, ROWS);
@@ -96,7 +102,8 @@ async function main(): Promise<void> {
     };
 
     const [deep] = await env.sql<{ at: string; id: string }>(
-      `SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at, id FROM assessments WHERE tenant_id = $1
+      `SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at, id
+        FROM assessments WHERE tenant_id = $1
         ORDER BY created_at DESC, id DESC OFFSET $2 LIMIT 1`,
       [a.tenantId, Math.floor(ROWS * 0.9)],
     );
@@ -136,9 +143,11 @@ async function main(): Promise<void> {
     const dash = await get('/admin/api/dashboard?range=24h');
     const dash7 = await get('/admin/api/dashboard?range=7d');
     const ips = await get('/admin/api/ips?range=24h');
-    console.log(`seeded ${ROWS.toLocaleString()} + ${Math.round(ROWS / 20).toLocaleString()} assessments in ${seedS.toFixed(1)} s; ${N} requests per query (after 3 warm-up)`);
+    console.log(`seeded ${ROWS.toLocaleString()} + ${Math.round(ROWS / 20).toLocaleString()} assessments in ` +
+      `${seedS.toFixed(1)} s; ${N} requests per query (after 3 warm-up)`);
     console.table(results);
-    console.log(`dashboard 24h: ${dash.ms.toFixed(0)} ms, dashboard 7d: ${dash7.ms.toFixed(0)} ms, IP summary 24h: ${ips.ms.toFixed(0)} ms (single requests) [${((performance.now() - t) / 1000).toFixed(1)} s]`);
+    console.log(`dashboard 24h: ${dash.ms.toFixed(0)} ms, dashboard 7d: ${dash7.ms.toFixed(0)} ms, IP summary 24h: ` +
+      `${ips.ms.toFixed(0)} ms (single requests) [${((performance.now() - t) / 1000).toFixed(1)} s]`);
   } finally {
     await pg.end();
     await stack.stop();

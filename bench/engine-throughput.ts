@@ -47,4 +47,5 @@ const ms = performance.now() - start;
 console.log(`engine throughput (one core, node ${process.version})`);
 console.log(`  account: 50 trusted logins, 5 devices (profiles learned in ${learnMs.toFixed(0)} ms)`);
 console.log(`  input mix decisions: ${JSON.stringify(decisions)}`);
-console.log(`  ${n} assessments in ${(ms / 1000).toFixed(2)} s: ${Math.round((n * 1000) / ms)} assessments/s, ${((1000 * ms) / n).toFixed(1)} µs each`);
+console.log(`  ${n} assessments in ${(ms / 1000).toFixed(2)} s: ${Math.round((n * 1000) / ms)} assessments/s, ` +
+  `${((1000 * ms) / n).toFixed(1)} µs each`);

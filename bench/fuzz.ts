@@ -1,7 +1,7 @@
-// Fuzzes every public endpoint (and the console's list reads) of a production build (bench/lib/stack.ts: separate api and worker
-// processes) with fast-check: --n cases per endpoint (default 10,000), 8 in flight. Prints, per
-// endpoint, the cases sent and the status histogram, and fails on any 5xx, dropped connection or
-// api crash.   npx tsx bench/fuzz.ts [--n 10000] [--seed 42]
+// Fuzzes every public endpoint (and the console's list reads) of a production build
+// (bench/lib/stack.ts: separate api and worker processes) with fast-check: --n cases per endpoint
+// (default 10,000), 8 in flight. Prints, per endpoint, the cases sent and the status histogram, and
+// fails on any 5xx, dropped connection or api crash.   npx tsx bench/fuzz.ts [--n 10000] [--seed 42]
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { ENDPOINTS, runFuzz, sampleRequests } from './lib/fuzz-cases';

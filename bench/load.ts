@@ -24,6 +24,9 @@ const arg = (name: string, fallback: string) => {
   return i >= 0 ? process.argv[i + 1] : fallback;
 };
 const list = (s: string) => s.split(',').filter(Boolean).map(Number);
+/** The share of requests answered within each latency bucket, e.g. "≤ 10 ms 97.1 %, ≤ 25 ms 99.0 %, …". */
+const withinText = (within: (le: string) => number) =>
+  ['0.01', '0.025', '0.05', '0.1'].map((le) => `≤ ${Number(le) * 1000} ms ${(100 * within(le)).toFixed(1)} %`).join(', ');
 const RATES = list(arg('rates', '100,250,500,1000'));
 const DURATION = Number(arg('duration', '60'));
 const COLLECT_RATES = list(arg('collect-rates', '1000,2000,3000,4000'));
@@ -100,7 +103,8 @@ async function main(): Promise<void> {
   const bundleBody = (b: SignalBundle) => JSON.stringify(b);
   const pids = stack.processes.map((p) => p.pid);
   const memStart = pids.map(rssMb);
-  console.error(`[load] stack up (${APIS} api, ${WORKERS} worker, RISK_SCORING=${SCORING}); RSS MB at start: ${memStart.join(', ')}`);
+  console.error(`[load] stack up (${APIS} api, ${WORKERS} worker, RISK_SCORING=${SCORING}); RSS MB at start: ` +
+    `${memStart.join(', ')}`);
 
   const collect = async (i: number, body: string, scheduled = performance.now()) => post(url(i, '/v1/collect'), pk, body, scheduled);
   const token = (a: Answer) => (a.status === 202 ? (JSON.parse(a.body) as { requestToken: string }).requestToken : undefined);
@@ -133,7 +137,8 @@ async function main(): Promise<void> {
   const bodies = Array.from({ length: ACCOUNTS * 2 }, (_, i) => bundleBody(S.humanBundle(people[i % ACCOUNTS], device(i % ACCOUNTS), 50_000 + i)));
 
   const bundleBytes = bodies.reduce((n, b) => n + Buffer.byteLength(b), 0) / bodies.length;
-  console.error(`[load] SDK bundles: ${Math.round(bundleBytes)} bytes of JSON on average (keys, pointer trajectory, clicks, device traits)`);
+  console.error(`[load] SDK bundles: ${Math.round(bundleBytes)} bytes of JSON on average (keys, pointer trajectory, ` +
+    `clicks, device traits)`);
   const ingestQueue = new Queue('ingest', { connection: redis, prefix: stack.env.KIZUKI_REDIS_PREFIX });
   // Each step starts with empty queues: the backlog of the step before (or of the set-up) must not
   // be measured as this step's latency. Waits at most two minutes, and says so.
@@ -171,13 +176,15 @@ async function main(): Promise<void> {
     clearInterval(loopSampler);
     if (loop.length) {
       loop.sort((a, b) => a - b);
-      console.error(`[load] ${name} ${rate}/s: api event-loop utilisation p50 ${percentile(loop, 50).toFixed(2)}, max ${loop[loop.length - 1].toFixed(2)}`);
+      console.error(`[load] ${name} ${rate}/s: api event-loop utilisation p50 ${percentile(loop, 50).toFixed(2)}, ` +
+        `max ${loop[loop.length - 1].toFixed(2)}`);
     }
     results.push(summarise(name, rate, seconds, answers));
     // the api's own view, without the load generator's and the kernel's share
     const after = await serverHistogram(apiUrls, '/v1/risk');
     const within = (le: string) => ((after.get(le) ?? 0) - (before.get(le) ?? 0)) / Math.max(1, (after.get('+Inf') ?? 0) - (before.get('+Inf') ?? 0));
-    console.error(`[load] ${name} ${rate}/s inside the api: ${['0.01', '0.025', '0.05', '0.1'].map((le) => `≤ ${Number(le) * 1000} ms ${(100 * within(le)).toFixed(1)} %`).join(', ')}`);
+    console.error(`[load] ${name} ${rate}/s inside the api: ` +
+      `${withinText(within)}`);
     for (const a of answers) if (a.status === 200) answeredIds.push((JSON.parse(a.body) as { id: string }).id);
     const jobs = (await scoreQueue.getJobs(['completed'], 0, 5000)).filter((j) => j.timestamp >= since && j.finishedOn);
     const lat = jobs.map((j) => (j.finishedOn ?? 0) - j.timestamp).sort((a, b) => a - b);
@@ -214,7 +221,9 @@ async function main(): Promise<void> {
     const within = (le: string) => ((after.get(le) ?? 0) - (before.get(le) ?? 0)) / Math.max(1, (after.get('+Inf') ?? 0) - (before.get('+Inf') ?? 0));
     const lagMax = await apiGauge(apiUrls, 'kizuki_api_nodejs_eventloop_lag_max_seconds');
     const gc = (await apiGauge(apiUrls, 'kizuki_api_nodejs_gc_duration_seconds_sum')) - gcBefore;
-    console.error(`[load] collect ${rate}/s: api event-loop lag max ${(lagMax * 1000).toFixed(0)} ms, GC ${(gc * 1000).toFixed(0)} ms in the step; inside the api: ${['0.01', '0.025', '0.05', '0.1'].map((le) => `≤ ${Number(le) * 1000} ms ${(100 * within(le)).toFixed(1)} %`).join(', ')}`);
+    console.error(`[load] collect ${rate}/s: api event-loop lag max ${(lagMax * 1000).toFixed(0)} ms, ` +
+      `GC ${(gc * 1000).toFixed(0)} ms in the step; inside the api: ` +
+        `${withinText(within)}`);
   }
   const memEnd = pids.map(rssMb);
   await drain();
@@ -229,7 +238,8 @@ async function main(): Promise<void> {
   // per IP: the logins inside the stuffing window (default policy: 60 min) ending at its last login
   const sample = (await db.query<{ ip: string; n: string }>(
     `SELECT host(a.ip) AS ip, count(*) AS n FROM assessments a
-       JOIN (SELECT ip, max(created_at) AS last FROM assessments GROUP BY ip ORDER BY random() LIMIT 50) l ON l.ip = a.ip
+       JOIN (SELECT ip, max(created_at) AS last FROM assessments GROUP BY ip ORDER BY random() LIMIT 50) l
+         ON l.ip = a.ip
       WHERE a.created_at > l.last - interval '60 minutes' GROUP BY a.ip`,
   )).rows;
   const tenantId = stack.tenant.tenantId;
@@ -254,8 +264,10 @@ async function main(): Promise<void> {
 
   console.log('\n| step | rate/s | s | sent | errors | degraded | p50 ms | p95 ms | p99 ms | max ms |');
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
-  for (const r of results) console.log(`| ${r.step} | ${r.rate} | ${r.seconds} | ${r.sent} | ${r.errors} | ${r.degraded} | ${r.p50} | ${r.p95} | ${r.p99} | ${r.max} |`);
-  console.log(`\nRISK_SCORING=${SCORING}${SCORING === 'inline' ? ': the api scores risk calls; the worker only the shed ones (below)' : ''}`);
+  for (const r of results) console.log(`| ${r.step} | ${r.rate} | ${r.seconds} | ${r.sent} | ${r.errors} | ${r.degraded} | ${r.p50} | ` +
+    `${r.p95} | ${r.p99} | ${r.max} |`);
+  const inline = SCORING === 'inline' ? ': the api scores risk calls; the worker only the shed ones (below)' : '';
+  console.log(`\nRISK_SCORING=${SCORING}${inline}`);
   console.log('\n| worker (score jobs) | jobs/s | enqueue→done p50 ms | p99 ms |');
   console.log('| --- | --- | --- | --- |');
   // inline with nothing shed, the worker scored no login in the step: '–', not NaN
@@ -266,7 +278,9 @@ async function main(): Promise<void> {
   console.log(`\nRSS MB (api…, worker…): start ${memStart.join(', ')} → end ${memEnd.join(', ')}`);
   const sustained = results.filter((r) => r.step === 'collect' && r.errors === 0 && r.p99 <= 50).map((r) => r.rate);
   console.log(`collect: highest rate with p99 ≤ 50 ms and no errors: ${sustained.length ? Math.max(...sustained) : 'none'} req/s`);
-  console.log(`exactly once: ${exactly.storedOnce} of ${exactly.answered} answered logins stored (each once); accounts' login counts ${exactly.accountsLoginCount} = assessment rows ${exactly.assessmentRows}; velocity counters off on ${exactly.velocityKeysOff} of ${exactly.velocityKeysChecked} IPs checked`);
+  console.log(`exactly once: ${exactly.storedOnce} of ${exactly.answered} answered logins stored (each once); ` +
+    `accounts' login counts ${exactly.accountsLoginCount} = assessment rows ${exactly.assessmentRows}; ` +
+      `velocity counters off on ${exactly.velocityKeysOff} of ${exactly.velocityKeysChecked} IPs checked`);
   if (rssTimeline.length) {
     console.log('\n| soak minute | RSS MB (api…, worker…) |\n| --- | --- |');
     for (const r of rssTimeline) console.log(`| ${Math.round(r.s / 60)} | ${r.mb.join(', ')} |`);

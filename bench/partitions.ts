@@ -33,23 +33,28 @@ async function main(): Promise<void> {
 
       // partitions for the whole period (as if the worker had run every day), then the rows
       let t = performance.now();
-      await q(`SELECT kizuki_partition_ensure('signal_bundles', 'received_at', 'day', now() - make_interval(days => d)) FROM generate_series(1, $1) d`, [DAYS]);
+      await q(`SELECT kizuki_partition_ensure('signal_bundles', 'received_at', 'day',
+        now() - make_interval(days => d)) FROM generate_series(1, $1) d`, [DAYS]);
       // whole UTC days before today: one partition each
       for (let d = DAYS; d >= 1; d--) {
         await q(
           `INSERT INTO signal_bundles (id, tenant_id, received_at, payload)
-           SELECT gen_random_uuid(), $1, date_trunc('day', now(), 'UTC') - make_interval(days => $2) + make_interval(secs => (g - 1) * 86400.0 / $3),
-                  jsonb_build_object('device', jsonb_build_object('visitorId', md5(g::text)), 'typing', (SELECT jsonb_agg(md5(g::text || i || $2)) FROM generate_series(1, 60) i))
+           SELECT gen_random_uuid(), $1, date_trunc('day', now(),
+             'UTC') - make_interval(days => $2) + make_interval(secs => (g - 1) * 86400.0 / $3),
+                  jsonb_build_object('device', jsonb_build_object('visitorId', md5(g::text)), 'typing',
+                    (SELECT jsonb_agg(md5(g::text || i || $2)) FROM generate_series(1, 60) i))
              FROM generate_series(1, $3) g`,
           [tenant, d, PER_DAY],
         );
       }
-      await q(`CREATE TABLE bundles_plain AS SELECT * FROM signal_bundles; ALTER TABLE bundles_plain ADD PRIMARY KEY (id);
+      await q(`CREATE TABLE bundles_plain AS SELECT * FROM signal_bundles; ALTER TABLE bundles_plain ADD
+        PRIMARY KEY (id);
                CREATE INDEX bundles_plain_tenant_time ON bundles_plain (tenant_id, received_at)`);
       await q(`VACUUM ANALYZE signal_bundles`);
       await q(`VACUUM ANALYZE bundles_plain`);
       const [{ parts }] = await q<{ parts: number }>(`SELECT count(*)::int AS parts FROM pg_inherits WHERE inhparent = 'signal_bundles'::regclass`);
-      console.log(`seeded ${DAYS * PER_DAY} bundles over ${DAYS} days (${parts} partitions incl. default and 7 ahead) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+      console.log(`seeded ${DAYS * PER_DAY} bundles over ${DAYS} days (${parts} partitions incl. default and 7 ahead) ` +
+        `in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
       // 1 + 2: server-side time per call, n random bundles, alternating, after a warm-up
       await q(`CREATE TEMP TABLE probe AS SELECT id, received_at FROM signal_bundles ORDER BY random() LIMIT $1`, [N]);
@@ -68,7 +73,8 @@ async function main(): Promise<void> {
       const variants: [string, string][] = [
         ['load, with the risk call\'s time (what the worker sends)', load(`r.received_at + interval '10 minutes'`)],
         ['load, without a time (every partition probed)', load('NULL')],
-        ['bundle lookup, partitioned, time-bounded', `(SELECT row_to_json(b) FROM signal_bundles b WHERE tenant_id = '${tenant}' AND id = r.id AND received_at >= r.received_at - interval '2 hours' AND received_at < r.received_at + interval '1 hour')`],
+        ['bundle lookup, partitioned, time-bounded', `(SELECT row_to_json(b) FROM signal_bundles b WHERE tenant_id = '${tenant}' AND id = r.id
+          AND received_at >= r.received_at - interval '2 hours' AND received_at < r.received_at + interval '1 hour')`],
         ['bundle lookup, plain table (before partitions)', `(SELECT row_to_json(b) FROM bundles_plain b WHERE tenant_id = '${tenant}' AND id = r.id)`],
       ];
       const results = new Map<string, number[]>(variants.map(([label]) => [label, []]));
@@ -93,7 +99,8 @@ async function main(): Promise<void> {
       for (;;) {
         const n = (await pg.query(
           `DELETE FROM bundles_plain WHERE tenant_id = $1 AND (id, received_at) IN (
-             SELECT id, received_at FROM bundles_plain WHERE tenant_id = $1 AND received_at < $2 ORDER BY received_at LIMIT $3)`,
+             SELECT id, received_at FROM bundles_plain WHERE tenant_id = $1 AND received_at < $2
+               ORDER BY received_at LIMIT $3)`,
           [tenant, cutoff, BATCH],
         )).rowCount ?? 0;
         deleted += n;
@@ -106,12 +113,15 @@ async function main(): Promise<void> {
       await q(`SELECT * FROM kizuki_partitions_run($1::timestamptz + interval '30 days' - interval '1 second')`, [cutoff]);
       lsn = await wal();
       t = performance.now();
-      const dropped = await q<{ partition_name: string }>(`SELECT partition_name FROM kizuki_partitions_run($1::timestamptz + interval '30 days') WHERE action = 'dropped'`, [cutoff]);
+      const dropped = await q<{ partition_name: string }>(`SELECT partition_name FROM kizuki_partitions_run($1::timestamptz + interval '30 days')
+        WHERE action = 'dropped'`, [cutoff]);
       const dropMs = performance.now() - t;
       const dropWal = await walBytes(lsn);
       console.log(`\nretention of the oldest day (${deleted} bundles):`);
-      console.log(`  batched DELETE (${BATCH} a statement), plain table   ${deleteMs.toFixed(0).padStart(7)} ms  ${(deleteWal / 1048576).toFixed(1).padStart(7)} MiB WAL (and the dead rows left for VACUUM)`);
-      console.log(`  partition dropped (${dropped.map((d) => d.partition_name).join(', ')})  ${dropMs.toFixed(0).padStart(7)} ms  ${(dropWal / 1048576).toFixed(1).padStart(7)} MiB WAL`);
+      console.log(`  batched DELETE (${BATCH} a statement), plain table   ${deleteMs.toFixed(0).padStart(7)} ms  ` +
+        `${(deleteWal / 1048576).toFixed(1).padStart(7)} MiB WAL (and the dead rows left for VACUUM)`);
+      console.log(`  partition dropped (${dropped.map((d) => d.partition_name).join(', ')}) ` +
+        ` ${dropMs.toFixed(0).padStart(7)} ms  ${(dropWal / 1048576).toFixed(1).padStart(7)} MiB WAL`);
     } finally {
       await pg.end().catch(() => undefined);
     }

@@ -33,8 +33,10 @@ async function main(): Promise<void> {
           learned: null,
         }]);
       }
-      const loadSql = `SELECT t.policy, (SELECT row_to_json(a) FROM accounts a WHERE a.tenant_id = $1 AND a.user_hash = $2) AS account,
-          (SELECT row_to_json(d) FROM devices d WHERE d.tenant_id = $1 AND d.visitor_id = $3) AS device FROM tenants t WHERE t.id = $1`;
+      const loadSql = `SELECT t.policy, (SELECT row_to_json(a) FROM accounts a WHERE a.tenant_id = $1
+        AND a.user_hash = $2) AS account,
+          (SELECT row_to_json(d) FROM devices d WHERE d.tenant_id = $1 AND d.visitor_id = $3) AS device
+            FROM tenants t WHERE t.id = $1`;
       const reads: [string, unknown[]][] = [
         [`SELECT assessment_id FROM assessment_keys WHERE tenant_id = $1 AND idempotency_key = $2`, [tenantId, 'missing']],
         [`SELECT id, payload FROM signal_bundles WHERE tenant_id = $1 AND id = $2`, [tenantId, randomUUID()]],

@@ -66,4 +66,5 @@ const aligned = probe.slice(0, 500).map((k) => k.slice(1));
 const t1 = process.hrtime.bigint();
 for (const k of aligned) sink += typingAnomaly(profile, k);
 const usAligned = Number(process.hrtime.bigint() - t1) / 1000 / aligned.length;
-console.log(`typingAnomaly: ${us.toFixed(1)} µs per call (same length, 50 references); ${usAligned.toFixed(1)} µs with length alignment${Number.isFinite(sink + warm) ? '' : ' (!)'}`);
+console.log(`typingAnomaly: ${us.toFixed(1)} µs per call (same length, 50 references); ` +
+  `${usAligned.toFixed(1)} µs with length alignment${Number.isFinite(sink + warm) ? '' : ' (!)'}`);

@@ -122,7 +122,8 @@ if (!env.DATABASE_URL) {
     fail(
       `the embedded PostgreSQL did not start${e ? ` (${e instanceof Error ? e.message : String(e)})` : ''}. ` +
         (pid
-          ? `One is already running on ${dataDir} (pid ${pid}), perhaps from an earlier npm start that did not stop: stop it (kill -INT ${pid}) and start again.`
+          ? `One is already running on ${dataDir} (pid ${pid}), perhaps from an earlier npm start that did not stop: ` +
+            `stop it (kill -INT ${pid}) and start again.`
           : `Is port ${pgPort} taken (KIZUKI_EMBEDDED_PG_PORT chooses another)?`),
     );
   }
@@ -150,7 +151,9 @@ env.REDIS_URL ||= 'redis://127.0.0.1:6379';
     await redis.ping();
   } catch {
     await embedded?.stop();
-    fail(`Redis is not reachable at ${env.REDIS_URL}: start one (redis-server --daemonize yes --appendonly yes --maxmemory-policy noeviction) or set REDIS_URL.`);
+    fail(`Redis is not reachable at ${env.REDIS_URL}: start one ` +
+      `(redis-server --daemonize yes --appendonly yes --maxmemory-policy noeviction) ` +
+      `or set REDIS_URL.`);
   } finally {
     redis.disconnect();
   }

@@ -83,7 +83,7 @@ function setAt(root: unknown, path: string[], value: unknown, op: 'set' | 'delet
   let o = copy as Json;
   for (const k of path.slice(0, -1)) o = o[k] as Json;
   const last = path[path.length - 1];
-  if (op === 'delete') delete o[last];
+  if (op === 'delete') Reflect.deleteProperty(o, last);
   else if (op === 'add') o[`${last}_extra`] = value;
   else o[last] = value;
   return copy;

@@ -15,12 +15,16 @@ export interface Yardstick {
   engineUs: number;
 }
 
+// EXECUTE plans the query on every call; static PL/pgSQL SQL settles on a generic plan.
+const EXECUTE_LOOKUP = `EXECUTE 'SELECT v FROM kz_yardstick WHERE id = $1' INTO v USING (i * 7919) % 100000 + 1;`;
+const STATIC_LOOKUP = `SELECT y.v INTO v FROM kz_yardstick y WHERE y.id = (i * 7919) % 100000 + 1;`;
+
 const LOOKUP = (dynamic: boolean) => `
   CREATE FUNCTION pg_temp.kz_yardstick_${dynamic ? 'planned' : 'generic'}(n int) RETURNS float8 LANGUAGE plpgsql AS $$
   DECLARE v text; t0 timestamptz := clock_timestamp();
   BEGIN
     FOR i IN 1..n LOOP
-      ${dynamic ? `EXECUTE 'SELECT v FROM kz_yardstick WHERE id = $1' INTO v USING (i * 7919) % 100000 + 1;` : `SELECT y.v INTO v FROM kz_yardstick y WHERE y.id = (i * 7919) % 100000 + 1;`}
+      ${dynamic ? EXECUTE_LOOKUP : STATIC_LOOKUP}
     END LOOP;
     RETURN extract(epoch FROM clock_timestamp() - t0) * 1e6 / n;
   END $$`;
@@ -53,4 +57,5 @@ export async function measureYardstick(adminUrl: string): Promise<Yardstick> {
 }
 
 export const describeYardstick = (y: Yardstick) =>
-  `PostgreSQL key lookup ${y.pgLookupUs} µs (generic plan) / ${y.pgPlannedLookupUs} µs (planned each call), scoring engine ${y.engineUs} µs per assessment`;
+  `PostgreSQL key lookup ${y.pgLookupUs} µs (generic plan) / ${y.pgPlannedLookupUs} µs (planned each call), ` +
+    `scoring engine ${y.engineUs} µs per assessment`;

@@ -3,6 +3,7 @@
 //   the decision; a webhook receiver verifies Kizuki's signatures.
 // Run Kizuki (`npm start` at the repo root prints demo keys into .kizuki/demo.json), build the
 // client once (`npm run build:client` at the root), then here: npm install && npm start
+/* eslint-disable @typescript-eslint/no-require-imports -- a CommonJS example, as most Express backends are */
 const fs = require('node:fs');
 const path = require('node:path');
 const express = require('express');
@@ -34,7 +35,9 @@ app.get('/', (_req, res) => {
     <button>Sign in</button>
   </form>
   <script src="${KIZUKI_URL}/sdk/kizuki.js"></script>
-  <script>Kizuki.load({ publishableKey: ${JSON.stringify(PUBLISHABLE_KEY)}, endpoint: ${JSON.stringify(KIZUKI_URL)} }).watch(document.getElementById('login'));</script>
+  <script>Kizuki.load({ publishableKey: ${JSON.stringify(PUBLISHABLE_KEY)}, ` +
+    `endpoint: ${JSON.stringify(KIZUKI_URL)} })` +
+    `.watch(document.getElementById('login'));</script>
   </body></html>`);
 });
 

@@ -77,7 +77,8 @@ describe('console: Webhooks screen', () => {
     await env.stop();
   });
 
-  it('an admin adds an endpoint (secret shown once), a challenged login is delivered and shows in the log; disable, delete', async () => {
+  it('an admin adds an endpoint (secret shown once), a challenged login is delivered and shows in the log; ' +
+    'disable, delete', async () => {
     const page = await open('en-US');
     await signIn(page, 'admin@w.example');
     await page.click('nav.side >> text=Webhooks');

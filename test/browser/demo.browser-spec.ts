@@ -45,7 +45,8 @@ describe('demo login page in Chromium, against the real api, worker, PostgreSQL 
     return { decision: (await page.textContent('h1.decision'))!.trim(), text: (await page.textContent('main'))!, bodies };
   }
 
-  it('a login through the SDK gets a decision from /v1/risk, and the password never leaves in the signals', async () => {
+  it('a login through the SDK gets a decision from /v1/risk, and the password never leaves in the ' +
+    'signals', async () => {
     const page = await browser.newPage();
     const { decision, text, bodies } = await signIn(page, 'hanako@example.jp');
     expect(['ALLOW', 'CHALLENGE', 'DENY']).toContain(decision);

@@ -124,7 +124,8 @@ describe('detection in Chromium against the real Kizuki (tiny scale)', () => {
   const of = (scenario: string) => log.filter((r) => r.scenario === scenario);
 
   beforeAll(async () => {
-    if (!cmu) console.warn(`CMU keystroke data not found at ${CMU_CSV}: the scenarios with real people's typing (owner, travel, takeover, office, password manager) are skipped.`);
+    if (!cmu) console.warn(`CMU keystroke data not found at ${CMU_CSV}: the scenarios with real people's typing (owner, travel, ` +
+      `takeover, office, password manager) are skipped.`);
     await env.start();
     h = new DetectionHarness(env);
     await h.start();

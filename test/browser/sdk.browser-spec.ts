@@ -47,7 +47,8 @@ const LOGIN_HTML = (endpoint: string, submitTimeout = 2500) => `<!doctype html>
 <script src="/app.js" data-endpoint="${endpoint}" data-submit-timeout="${submitTimeout}"></script>
 </body></html>`;
 
-const BARE_HTML = `<!doctype html><html><head><meta charset="utf-8"><link rel="stylesheet" href="/app.css"></head><body><main>
+const BARE_HTML = `<!doctype html><html><head><meta charset="utf-8"><link rel="stylesheet" ` +
+  `href="/app.css"></head><body><main>
 <form id="login" action="/session" method="post"><input id="username" name="username" autocomplete="username">
 <input id="password" name="password" type="password"><button id="submit">Sign in</button></form></main></body></html>`;
 
@@ -60,9 +61,11 @@ button{margin-top:24px;width:100%;padding:12px;font-size:16px}`;
 // The page's own script: a CSP with script-src 'self' forbids inline scripts.
 const APP_JS = `(function () {
   window.__csp = [];
-  document.addEventListener('securitypolicyviolation', function (e) { window.__csp.push(e.violatedDirective + ' ' + e.blockedURI); });
+  document.addEventListener('securitypolicyviolation', function (e) ` +
+    `{ window.__csp.push(e.violatedDirective + ' ' + e.blockedURI); });
   var s = document.currentScript;
-  window.kz = Kizuki.load({ publishableKey: '${PK}', endpoint: s.dataset.endpoint, submitTimeoutMs: +s.dataset.submitTimeout });
+  window.kz = Kizuki.load({ publishableKey: '${PK}', endpoint: s.dataset.endpoint, submitTimeoutMs: ` +
+    `+s.dataset.submitTimeout });
   kz.watch(document.getElementById('login'));
 })();`;
 
@@ -76,7 +79,8 @@ const sessions: Array<Record<string, string>> = [];
 
 function csp(connect: string): Record<string, string> {
   return {
-    'Content-Security-Policy': `default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self' ${connect}; img-src 'self' data:`,
+    'Content-Security-Policy': `default-src 'self'; script-src 'self'; style-src 'self'; ` +
+      `connect-src 'self' ${connect}; img-src 'self' data:`,
   };
 }
 
@@ -296,8 +300,10 @@ describe('SDK on a login page (Chromium)', () => {
     const sdk = errorsAgainst(stamped);
     const pipeline = errorsAgainst(plan);
     console.log(
-      `typing timing error (ms, ${sdk.n} key times): vs the browser's event stamps median ${sdk.median.toFixed(2)}, max ${sdk.max.toFixed(2)}; ` +
-        `vs intended median ${pipeline.median.toFixed(2)}, p95 ${pipeline.p95.toFixed(2)}, max ${pipeline.max.toFixed(2)}`,
+      `typing timing error (ms, ${sdk.n} key times): vs the browser's event stamps median ` +
+        `${sdk.median.toFixed(2)}, max ${sdk.max.toFixed(2)}; ` +
+        `vs intended median ${pipeline.median.toFixed(2)}, p95 ${pipeline.p95.toFixed(2)}, ` +
+          `max ${pipeline.max.toFixed(2)}`,
     );
     // the SDK keeps the event's own time (rounded to 0.1 ms): no handler delay, no drift
     expect(sdk.max).toBeLessThanOrEqual(0.2);
@@ -475,9 +481,11 @@ describe('SDK edge cases (Chromium)', () => {
     const collectTask = m3.task - m2.task;
     console.log(
       `SDK main-thread time in Chromium: load + init + fingerprint ≈ ${initTask.toFixed(1)} ms TaskDuration ` +
-        `(${(m1.script - m0.script).toFixed(1)} ms ScriptDuration; evaluate baseline ${baseline.toFixed(1)} ms subtracted); ` +
+        `(${(m1.script - m0.script).toFixed(1)} ms ScriptDuration; ` +
+          `evaluate baseline ${baseline.toFixed(1)} ms subtracted); ` +
         `collect() ≈ ${collectTask.toFixed(1)} ms TaskDuration, ${(c1 - c0).toFixed(1)} ms wall incl. network; ` +
-        `script load ${init.scriptLoad.toFixed(1)} ms, load()+watch() ${init.loadSync.toFixed(2)} ms sync, ready() ${init.readyWall.toFixed(1)} ms wall; ` +
+        `script load ${init.scriptLoad.toFixed(1)} ms, load()+watch() ${init.loadSync.toFixed(2)} ms sync, ` +
+          `ready() ${init.readyWall.toFixed(1)} ms wall; ` +
         `long tasks: [${init.longTasks.map((d: number) => d.toFixed(0)).join(', ')}]`,
     );
     expect(initTask).toBeLessThan(1500); // loose: a gross-regression guard on a shared 2-core box

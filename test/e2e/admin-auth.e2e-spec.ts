@@ -124,11 +124,13 @@ describe('admin console auth (sessions, CSRF, throttling, timeouts, TOTP)', () =
 
     const idle = await login('dave@example.com');
     expect((await call('GET', '/admin/api/auth/session', { cookie: idle.cookie })).status).toBe(200);
-    await env.sql(`UPDATE admin_sessions SET last_seen_at = now() - interval '31 minutes' WHERE revoked_at IS NULL AND admin_id = (SELECT id FROM admins WHERE email = 'dave@example.com')`);
+    await env.sql(`UPDATE admin_sessions SET last_seen_at = now() - interval '31 minutes' WHERE revoked_at IS NULL
+      AND admin_id = (SELECT id FROM admins WHERE email = 'dave@example.com')`);
     expect((await call('GET', '/admin/api/auth/session', { cookie: idle.cookie })).status).toBe(401);
 
     const old = await login('dave@example.com');
-    await env.sql(`UPDATE admin_sessions SET expires_at = now() - interval '1 second' WHERE revoked_at IS NULL AND admin_id = (SELECT id FROM admins WHERE email = 'dave@example.com')`);
+    await env.sql(`UPDATE admin_sessions SET expires_at = now() - interval '1 second' WHERE revoked_at IS NULL
+      AND admin_id = (SELECT id FROM admins WHERE email = 'dave@example.com')`);
     expect((await call('GET', '/admin/api/auth/session', { cookie: old.cookie })).status).toBe(401);
   });
 

@@ -72,7 +72,8 @@ describe('console reads from DATABASE_READ_URL', () => {
     await admin(`DROP DATABASE IF EXISTS ${replicaName} WITH (FORCE)`);
   });
 
-  it('lists and shows what the replica holds, labels on the primary, and falls back to the primary when the replica is gone', async () => {
+  it('lists and shows what the replica holds, labels on the primary, ' +
+    'and falls back to the primary when the replica is gone', async () => {
     // a login scored now: on the primary only
     const c = await env.post('/v1/collect', makeBundle({ visitorId: 'visitor-replica-1' }), { 'x-kizuki-key': tenant.publishableKey, origin: KizukiEnv.ORIGIN });
     const risk = await env.post(
@@ -87,7 +88,8 @@ describe('console reads from DATABASE_READ_URL', () => {
     await onReplica(`INSERT INTO tenants (id, name) VALUES ($1, 'Replica shop')`, [tenant.tenantId]);
     const [acc] = await onReplica(`INSERT INTO accounts (tenant_id, user_hash) VALUES ($1, 'hash-on-replica') RETURNING id`, [tenant.tenantId]);
     await onReplica(
-      `INSERT INTO assessments (id, tenant_id, idempotency_key, account_id, event, status, decision, policy_decision, score, scores, reasons, created_at)
+      `INSERT INTO assessments (id, tenant_id, idempotency_key, account_id, event, status, decision,
+        policy_decision, score, scores, reasons, created_at)
        VALUES ($1, $2, 'k', $3, 'login', 'succeeded', 'deny', 'deny', 90, '{}', '[]', now() - interval '1 hour')`,
       [onReplicaOnly, tenant.tenantId, acc.id],
     );

@@ -11,7 +11,8 @@ const ORIGIN = 'https://shop.example';
 
 /**
  * A sample of bench/fuzz.ts (which sends ≥ 10,000 cases per endpoint): hostile input on every
- * public endpoint (and the console's list reads) gets a 4xx, never a 5xx or a dropped connection, and the api keeps serving.
+ * public endpoint (and the console's list reads) gets a 4xx, never a 5xx or a dropped connection,
+ * and the api keeps serving.
  */
 describe(`fuzzing every public endpoint (${PER_ENDPOINT} cases each)`, () => {
   // rate limits off: the point is what the handlers do with the input
@@ -38,7 +39,8 @@ describe(`fuzzing every public endpoint (${PER_ENDPOINT} cases each)`, () => {
   it.each(ENDPOINTS)('%s: zero 5xx, zero crashes', async (endpoint) => {
     const seed = Number(process.env.KIZUKI_FUZZ_SEED ?? Date.now() % 1e9);
     const tally = await runFuzz(env.baseUrl, sampleRequests(endpoint, keys, PER_ENDPOINT, seed), 4);
-    console.log(`fuzz ${endpoint} (seed ${seed}): sent ${tally.sent}, skipped by the client ${tally.clientSkipped}, statuses ${JSON.stringify(tally.statuses)}`);
+    console.log(`fuzz ${endpoint} (seed ${seed}): sent ${tally.sent}, skipped by the client ${tally.clientSkipped}, ` +
+      `statuses ${JSON.stringify(tally.statuses)}`);
     expect(tally.serverErrors.slice(0, 5)).toEqual([]);
     expect(tally.sent + tally.clientSkipped).toBe(PER_ENDPOINT);
   });

@@ -43,7 +43,8 @@ describe('ingest batching: the bundles of one moment in one job', () => {
     bundle: makeBundle({ seed: i + 1, visitorId: `visitor-batch-${i}` }),
   });
 
-  it('40 bundles handed in at once become two jobs (32 + 8) that hold each bundle once, and a later one its own', async () => {
+  it('40 bundles handed in at once become two jobs (32 + 8) that hold each bundle once, ' +
+    'and a later one its own', async () => {
     const bundles = Array.from({ length: 40 }, (_, i) => received(i));
     const batchIds = await Promise.all(bundles.map((b) => producer.addBundle(b)));
     const distinct = [...new Set(batchIds)];

@@ -42,7 +42,8 @@ function inlineEnv(overrides: Record<string, string> = {}) {
 describe('inline scoring: the api answers with no worker and no queue hop', () => {
   const { env, collect, risk, scoreJob } = inlineEnv();
 
-  it('scores a login with its behaviour while no worker runs, stores it once, and answers a retry the same', async () => {
+  it('scores a login with its behaviour while no worker runs, stores it once, ' +
+    'and answers a retry the same', async () => {
     await env.killWorker();
     // the bundle's ingest job waits in Redis (no worker): the api's score takes it from there
     const c = await collect(1, 'visitor-inline-001');
@@ -79,7 +80,8 @@ describe('inline scoring: the api answers with no worker and no queue hop', () =
 describe('inline scoring past its deadline: degraded now, scored once, the api never piles up stuck scores', () => {
   const { env, collect, risk, scoreJob } = inlineEnv({ RISK_TIMEOUT_MS: '1000', RISK_MAX_IN_FLIGHT: '1' });
 
-  it('answers the fallback at the deadline, queues the job, sheds while the run is stuck, and stores each login once', async () => {
+  it('answers the fallback at the deadline, queues the job, sheds while the run is stuck, ' +
+    'and stores each login once', async () => {
     // the api knows the key and has its connections (a cold first call may miss the deadline)
     await until(async () => (await risk(undefined, 'warm-up')).body.degraded === false, 15_000, 'a warm-up scored');
     await env.killWorker();

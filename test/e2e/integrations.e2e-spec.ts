@@ -90,7 +90,8 @@ describe('integrations: server client, webhooks, "was this you?" links, metrics'
     receiver.server?.close();
   });
 
-  it('the client asks risk, reads the assessment, sends feedback, lists and approves devices, exports and erases', async () => {
+  it('the client asks risk, reads the assessment, sends feedback, lists and approves devices, ' +
+    'exports and erases', async () => {
     const answer = await client.risk({ requestToken: await collect('visitor-client-1'), status: 'succeeded', user: { id: 'hanako@example.jp' }, context: { ip: '203.0.113.7', userAgent: 'Mozilla/5.0' } });
     expect(answer).toMatchObject({ decision: 'allow', degraded: false, device: { status: 'trusted' } });
     expect((await client.assessment(answer.id)).id).toBe(answer.id);
@@ -103,7 +104,8 @@ describe('integrations: server client, webhooks, "was this you?" links, metrics'
     expect((await client.eraseUser('hanako@example.jp')).erased.accounts).toBe(1);
   });
 
-  it('risk() never throws on an outage: fallback challenge, degraded (timeout, refused connection, bad key)', async () => {
+  it('risk() never throws on an outage: fallback challenge, degraded (timeout, refused connection, ' +
+    'bad key)', async () => {
     const down = new KizukiClient({ endpoint: 'http://127.0.0.1:9', secretKey: 'sk_live_x' });
     const req = { status: 'attempted' as const, user: { id: 'u' }, context: { ip: '203.0.113.9' } };
     expect(await down.risk(req)).toMatchObject({ decision: 'challenge', degraded: true });
@@ -141,7 +143,8 @@ describe('integrations: server client, webhooks, "was this you?" links, metrics'
       expect(known.links).toBeUndefined();
     });
 
-    it('GET shows a confirmation without acting; POST approves once; the second use (either link) is refused', async () => {
+    it('GET shows a confirmation without acting; POST approves once; the second use (either link) ' +
+      'is refused', async () => {
       const page = await fetch(env.baseUrl + path(answer.links!.approve));
       expect(page.status).toBe(200);
       expect(await page.text()).toContain('<form method="post">');
@@ -235,7 +238,8 @@ describe('integrations: server client, webhooks, "was this you?" links, metrics'
     });
   });
 
-  it('/metrics exposes request latency, decisions by reason and queue depth; the worker exposes job metrics; X-Request-Id is echoed', async () => {
+  it('/metrics exposes request latency, decisions by reason and queue depth; the worker exposes job metrics; ' +
+    'X-Request-Id is echoed', async () => {
     const res = await fetch(`${env.baseUrl}/health`, { headers: { 'x-request-id': 'req-abc.123' } });
     expect(res.headers.get('x-request-id')).toBe('req-abc.123');
     expect((await fetch(`${env.baseUrl}/health`)).headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);

@@ -28,7 +28,8 @@ describe('durable outbox for score jobs (Redis stops, the api dies)', () => {
     await proxy.stop();
   });
 
-  it('answers with the fallback, keeps the job in PostgreSQL, and a new api gets it scored under the answered id', async () => {
+  it('answers with the fallback, keeps the job in PostgreSQL, and a new api gets it scored under the ' +
+    'answered id', async () => {
     const sk = { authorization: `Bearer ${tenant.secretKey}` };
     const c = await env.post('/v1/collect', makeBundle({ visitorId: 'visitor-outbox-1' }), { 'x-kizuki-key': tenant.publishableKey, origin: KizukiEnv.ORIGIN });
     expect(c.status).toBe(202);
@@ -60,7 +61,8 @@ describe('durable outbox for score jobs (Redis stops, the api dies)', () => {
     expect(stored.bundle_id).not.toBeNull(); // scored with its signals, as it would have been without the outage
   });
 
-  it("keeps a job once: one kept already, or one twice in the same write (batching itself: outbox-relay.spec)", async () => {
+  it("keeps a job once: one kept already, or one twice in the same write " +
+    "(batching itself: outbox-relay.spec)", async () => {
     const outbox = env.api.get(OutboxRepository);
     // a name no relay can add, so the rows stay put while they are looked at
     const job = (jobId: string, priority: number | null) => ({ jobId, name: 'not-a-job', data: { tenantId: tenant.tenantId, jobId }, priority });

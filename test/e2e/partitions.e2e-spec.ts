@@ -26,7 +26,8 @@ describe('time partitions (real PostgreSQL)', () => {
   const partitions = async (parent: string) =>
     (
       await env.sql<{ name: string }>(
-        `SELECT c.relname AS name FROM pg_inherits h JOIN pg_class c ON c.oid = h.inhrelid WHERE h.inhparent = $1::regclass ORDER BY 1`,
+        `SELECT c.relname AS name FROM pg_inherits h JOIN pg_class c ON c.oid = h.inhrelid
+          WHERE h.inhparent = $1::regclass ORDER BY 1`,
         [parent],
       )
     ).map((r) => r.name);
@@ -42,7 +43,8 @@ describe('time partitions (real PostgreSQL)', () => {
   /** kizuki_partitions_run as of `now`, as the owner */
   const runAt = async (now: Date) => env.sql<{ action: string; partition_name: string }>(`SELECT * FROM kizuki_partitions_run($1)`, [now]);
 
-  it('has the coming partitions made: bundles for yesterday, today and 7 days ahead, assessments for last month, this one and 2 ahead', async () => {
+  it('has the coming partitions made: bundles for yesterday, today and 7 days ahead, ' +
+    'assessments for last month, this one and 2 ahead', async () => {
     const now = new Date();
     const days = await partitions('signal_bundles');
     for (let i = -1; i <= 7; i++) expect(days).toContain(dayName(new Date(now.getTime() + i * DAY_MS)));
@@ -54,7 +56,8 @@ describe('time partitions (real PostgreSQL)', () => {
     expect(await env.sql(`SELECT * FROM kizuki_maintain_partitions()`)).toEqual([]);
   });
 
-  it('reads every tenant\'s retention in one place: defaults for what is missing or out of range; the longest periods rounded to the UTC day and month, the others exact', async () => {
+  it('reads every tenant\'s retention in one place: defaults for what is missing or out of range; ' +
+    'the longest periods rounded to the UTC day and month, the others exact', async () => {
     const odd = (await env.createTenant('Odd settings')).tenantId;
     const exact = (await env.createTenant('Own periods')).tenantId;
     await env.sql(`UPDATE tenants SET retention = '{"signalBundlesDays": "x", "assessmentsDays": 5000}' WHERE id = $1`, [odd]);
@@ -62,9 +65,11 @@ describe('time partitions (real PostgreSQL)', () => {
     const c = new Client({ connectionString: env.config.DATABASE_URL });
     await c.connect();
     try {
-      await c.query(`SET timezone = 'America/New_York'`); // the session's zone must not move a boundary (nor a DST change)
+      // the session's zone must not move a boundary (nor a DST change)
+      await c.query(`SET timezone = 'America/New_York'`);
       const { rows } = await c.query(
-        `SELECT tenant_id, bundles_before, assessments_before FROM kizuki_retention_cutoffs('2031-03-20T12:00:00Z') WHERE tenant_id = ANY($1::uuid[])`,
+        `SELECT tenant_id, bundles_before, assessments_before FROM
+          kizuki_retention_cutoffs('2031-03-20T12:00:00Z') WHERE tenant_id = ANY($1::uuid[])`,
         [[odd, exact]],
       );
       const by = Object.fromEntries(rows.map((r) => [r.tenant_id, [r.bundles_before.toISOString(), r.assessments_before.toISOString()]]));
@@ -79,7 +84,8 @@ describe('time partitions (real PostgreSQL)', () => {
     await env.sql(`DELETE FROM tenants WHERE id = ANY($1::uuid[])`, [[odd, exact]]);
   });
 
-  it('routes each row to its day; a row beyond the partitions waits in the default one until its day is made', async () => {
+  it('routes each row to its day; a row beyond the partitions waits in the default one until its day is ' +
+    'made', async () => {
     const today = await bundleAt(a, new Date());
     expect(await whereIs(today)).toBe(dayName(new Date()));
     const far = new Date(Date.now() + 30 * DAY_MS);
@@ -92,7 +98,8 @@ describe('time partitions (real PostgreSQL)', () => {
 
   it('drops a partition whole once every tenant\'s period has passed it, and only then', async () => {
     const now = new Date();
-    const kept = await bundleAt(b, new Date(now.getTime() + 50 * DAY_MS)); // made below, 5 days after the clock of the first run
+    // made below, 5 days after the clock of the first run
+    const kept = await bundleAt(b, new Date(now.getTime() + 50 * DAY_MS));
     const soon = await bundleAt(a, now);
     // 45 days on, A's and B's 30 days (the default) have passed today's partition
     const first = await runAt(new Date(now.getTime() + 45 * DAY_MS));
@@ -112,7 +119,8 @@ describe('time partitions (real PostgreSQL)', () => {
     expect(await whereIs(kept)).toBeNull();
   });
 
-  it('lets writes go on while partitions are made and dropped: no write fails, none is lost or left behind', async () => {
+  it('lets writes go on while partitions are made and dropped: no write fails, ' +
+    'none is lost or left behind', async () => {
     const bundles = env.worker!.get(BundleRepository);
     const now = Date.now();
     const ids: string[] = [];
@@ -146,7 +154,8 @@ describe('time partitions (real PostgreSQL)', () => {
     expect(after.filter((r) => !made2.has(dayName(r.received_at)) && r.p !== 'signal_bundles_default')).toEqual([]);
   });
 
-  it('is the owner\'s: the app role may run the upkeep on the clock only, and reads partitions only in its tenant\'s scope', async () => {
+  it('is the owner\'s: the app role may run the upkeep on the clock only, ' +
+    'and reads partitions only in its tenant\'s scope', async () => {
     await bundleAt(a, new Date());
     await bundleAt(b, new Date());
     // beyond the partitions made ahead: both wait in the default partition
@@ -193,7 +202,8 @@ describe('time partitions (real PostgreSQL)', () => {
     ['at 00:30 UTC', '2032-03-10T00:30:00Z'],
     ['on the last day of a month, 23:30 UTC', '2032-04-30T23:30:00Z'],
     ['on the first day of a month, 00:30 UTC', '2032-06-01T00:30:00Z'],
-  ])('makes the partitions a unit back as well as ahead (%s): a row from 2 hours before lands in its day, not the default one', async (_, clock) => {
+  ])('makes the partitions a unit back as well as ahead (%s): a row from 2 hours before lands in its day, ' +
+    'not the default one', async (_, clock) => {
     const now = new Date(clock);
     // a tenant keeping everything 10 years: upkeep this far ahead drops nothing of the other tests'
     const keeper = (await env.createTenant('Keeps all')).tenantId;

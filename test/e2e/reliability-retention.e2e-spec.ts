@@ -36,13 +36,16 @@ describe('retention job', () => {
   async function seed(tenantId: string, n: number, ageDays: number): Promise<void> {
     await env.sql(
       `INSERT INTO signal_bundles (id, tenant_id, received_at, payload)
-       SELECT gen_random_uuid(), $1, $4::timestamptz - make_interval(days => $2), '{}'::jsonb FROM generate_series(1, $3)`,
+       SELECT gen_random_uuid(), $1, $4::timestamptz - make_interval(days => $2), '{}'::jsonb
+         FROM generate_series(1, $3)`,
       [tenantId, ageDays, n, NOW],
     );
     const [acc] = await env.sql<{ id: string }>(`INSERT INTO accounts (tenant_id, user_hash) VALUES ($1, md5(random()::text)) RETURNING id`, [tenantId]);
     await env.sql(
-      `INSERT INTO assessments (id, tenant_id, idempotency_key, account_id, event, status, decision, policy_decision, score, scores, reasons, created_at)
-       SELECT gen_random_uuid(), $1, md5(random()::text), $2, 'login', 'succeeded', 'allow', 'allow', 1, '{}', '[]', $5::timestamptz - make_interval(days => $3)
+      `INSERT INTO assessments (id, tenant_id, idempotency_key, account_id, event, status, decision,
+        policy_decision, score, scores, reasons, created_at)
+       SELECT gen_random_uuid(), $1, md5(random()::text), $2, 'login', 'succeeded', 'allow', 'allow', 1,
+         '{}', '[]', $5::timestamptz - make_interval(days => $3)
          FROM generate_series(1, $4)`,
       [tenantId, acc.id, ageDays, n, NOW],
     );
@@ -67,7 +70,8 @@ describe('retention job', () => {
     expect(schedulers).toHaveLength(1);
   });
 
-  it('purges bundles after 30 days and assessments after 180 by default, a tenant\'s own periods otherwise, only the longest rounded up to the partition, in batches', async () => {
+  it('purges bundles after 30 days and assessments after 180 by default, a tenant\'s own periods otherwise, ' +
+    'only the longest rounded up to the partition, in batches', async () => {
     const a = await env.createTenant('Default retention');
     const b = await env.createTenant('Short retention');
     await env.sql(`UPDATE tenants SET retention = '{"signalBundlesDays": 7, "assessmentsDays": 20}' WHERE id = $1`, [b.tenantId]);

@@ -140,7 +140,8 @@ describe('score path functions (real PostgreSQL, row-level security)', () => {
       expect(s.existing.id).toBe(id);
       const locked = (await c.query<{ relname: string }>(
         `SELECT c.relname FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
-          WHERE l.pid = pg_backend_pid() AND c.relkind = 'r' AND (c.relname LIKE 'signal_bundles_%' OR c.relname LIKE 'assessments_%')`,
+          WHERE l.pid = pg_backend_pid() AND c.relkind = 'r' AND (c.relname LIKE 'signal_bundles_%'
+            OR c.relname LIKE 'assessments_%')`,
       )).rows.map((r) => r.relname);
       const partitions = (await c.query(`SELECT 1 FROM pg_inherits WHERE inhparent IN ('signal_bundles'::regclass, 'assessments'::regclass)`)).rowCount ?? 0;
       expect(partitions).toBeGreaterThanOrEqual(12); // 8 days + default, 3 months + default
@@ -156,7 +157,8 @@ describe('score path functions (real PostgreSQL, row-level security)', () => {
 
   it('looks for the bundle only around the risk call (a token lives at most an hour)', async () => {
     const bundleId = randomUUID();
-    await env.sql(`INSERT INTO signal_bundles (id, tenant_id, received_at, payload) VALUES ($1, $2, now() - interval '50 minutes', '{}')`, [bundleId, a]);
+    await env.sql(`INSERT INTO signal_bundles (id, tenant_id, received_at, payload)
+      VALUES ($1, $2, now() - interval '50 minutes', '{}')`, [bundleId, a]);
     const near = await load(a, query('hash-near', 'near', { device: null, bundleId, tokenId: bundleId, bundleNear: new Date() }));
     expect(near.bundle?.id).toBe(bundleId);
     const dayLater = await load(a, query('hash-near', 'near', { device: null, bundleId, tokenId: bundleId, bundleNear: new Date(Date.now() + 86_400_000) }));
@@ -172,7 +174,8 @@ describe('score path functions (real PostgreSQL, row-level security)', () => {
       a,
       JSON.stringify({ device: { visitorId: 'visitor-abcdefgh', storageId: null } }),
     ]);
-    await env.sql(`INSERT INTO list_entries (tenant_id, list, kind, value) VALUES ($1, 'deny', 'cidr', '203.0.113.0/24'), ($1, 'deny', 'country', 'FR')`, [a]);
+    await env.sql(`INSERT INTO list_entries (tenant_id, list, kind, value) VALUES ($1, 'deny', 'cidr',
+      '203.0.113.0/24'), ($1, 'deny', 'country', 'FR')`, [a]);
     const s = await load(a, query('hash-alice', 'none', { device: null, bundleId, tokenId: bundleId }));
     expect(s.bundle?.id).toBe(bundleId);
     expect(s.device?.visitorId).toBe('visitor-abcdefgh');
@@ -188,7 +191,8 @@ describe('score path functions (real PostgreSQL, row-level security)', () => {
     expect(rows.map((r) => r.login_count)).toEqual([1, 1]);
     await expect(load('not-a-uuid', query('x', 'y'))).rejects.toThrow(/UUID/);
   });
-  it('a bundle stored while the load runs comes back with its device, or not at all (never one without the other)', async () => {
+  it('a bundle stored while the load runs comes back with its device, ' +
+    'or not at all (never one without the other)', async () => {
     // The ingest job and the score job race in production: the load used to read the bundle twice,
     // and a bundle committed between the reads came back without its device being looked up.
     await record(a, login(randomUUID(), { userHash: 'hash-race' })); // the device exists

@@ -46,7 +46,8 @@ describe('scoring (real api, worker, PostgreSQL, Redis)', () => {
   const codes = (r: Risk) => r.body.reasons.map((x: { code: string }) => x.code) as string[];
   const profileOf = async (userCount = 1) => (await env.sql<{ typing_profile: any; pointer_profile: any; trusted_logins: number }>(`SELECT typing_profile, pointer_profile, trusted_logins FROM accounts ORDER BY created_at DESC LIMIT $1`, [userCount]))[0];
 
-  it('enrols typing and pointer profiles after 5 trusted logins, then flags another rhythm with TYPING_MISMATCH', async () => {
+  it('enrols typing and pointer profiles after 5 trusted logins, ' +
+    'then flags another rhythm with TYPING_MISMATCH', async () => {
     const owner = makePerson(1);
     for (let i = 0; i < 5; i++) {
       const r = await login('hana@example.com', humanBundle(owner, 'visitor-hana-0001', 100 + i));
@@ -94,7 +95,8 @@ describe('scoring (real api, worker, PostgreSQL, Redis)', () => {
     expect(acc.languages).toEqual(expect.arrayContaining(['ja', 'en']));
     // the usual network of the trusted logins, then the labelled login's (most recently used last)
     expect(acc.networks).toEqual(['133.242.0.0/24', '8.8.8.0/24']);
-    const [dev] = await env.sql<{ status: string }>(`SELECT ad.status FROM account_devices ad JOIN devices d ON d.id = ad.device_id WHERE d.visitor_id = 'visitor-kenji-new'`);
+    const [dev] = await env.sql<{ status: string }>(`SELECT ad.status FROM account_devices ad JOIN devices d ON d.id = ad.device_id
+      WHERE d.visitor_id = 'visitor-kenji-new'`);
     expect(dev.status).toBe('trusted');
   });
 
@@ -110,7 +112,8 @@ describe('scoring (real api, worker, PostgreSQL, Redis)', () => {
     expect(r.body.device.status).toBe('trusted');
   });
 
-  it('flags credential stuffing within the first 50 attempts, and allows 100 real users behind one office NAT', async () => {
+  it('flags credential stuffing within the first 50 attempts, and allows 100 real users behind one office ' +
+    'NAT', async () => {
     let firstFlag = -1;
     const attackerIps = ['198.51.100.20', '198.51.100.21'];
     for (let i = 0; i < 50 && firstFlag < 0; i++) {

@@ -82,7 +82,8 @@ describe('IP addresses: one client, one address; console input refused with 400,
     expect([bad.status, bad.body.error.code]).toEqual([400, 'VALIDATION_FAILED']);
   });
 
-  it('127.0.0.1 and ::ffff:127.0.0.1 are one client: one stored address, one dashboard row, one set of velocity counters', async () => {
+  it('127.0.0.1 and ::ffff:127.0.0.1 are one client: one stored address, one dashboard row, ' +
+    'one set of velocity counters', async () => {
     const a = await login('alice@shop.example', '127.0.0.1');
     const b = await login('bob@shop.example', '::ffff:127.0.0.1');
     expect(await stored(a.id)).toEqual({ ip: '127.0.0.1' });
@@ -104,7 +105,8 @@ describe('IP addresses: one client, one address; console input refused with 400,
     }
   });
 
-  it('the console filter ?ip= finds a login in any spelling of its address or block, and refuses a malformed one with 400', async () => {
+  it('the console filter ?ip= finds a login in any spelling of its address or block, ' +
+    'and refuses a malformed one with 400', async () => {
     const r = await login('carol@shop.example', '192.0.2.200');
     await stored(r.id);
     for (const ip of ['192.0.2.200', '::ffff:192.0.2.200', '::ffff:192.0.2.0/120', '192.0.2.0/24']) {

@@ -70,7 +70,10 @@ describe('security of routes: encoded paths, the demo, tenants without an origin
   });
 
   describe('/demo', () => {
-    /** A demo sign-in as the demo page's browser does it: collect with the demo key, then POST /demo/login with the token. */
+    /**
+     * A demo sign-in as the demo page's browser does it: collect with the demo key, then POST /demo/login
+     * with the token.
+     */
     async function demoSignIn(user: string, visitorId: string, password = PASSWORD): Promise<string> {
       const c = await env.post('/v1/collect', makeBundle({ visitorId, storageId: `${visitorId}-s` }), { 'x-kizuki-key': demo.publishableKey, origin: env.baseUrl });
       expect(c.status).toBe(202);

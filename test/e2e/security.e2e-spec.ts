@@ -32,7 +32,8 @@ describe('security: rate limits, headers, origins, client IP, keys, audit, priva
     await env.stop();
   });
 
-  it('limits calls per API key across api processes (counters in Redis): 429 with Retry-After, other keys unaffected', async () => {
+  it('limits calls per API key across api processes (counters in Redis): 429 with Retry-After, ' +
+    'other keys unaffected', async () => {
     // a second api process on the same Redis and database shares the counters
     second = await createApiApp(env.config, { logger: false });
     await second.listen(0, '127.0.0.1');
@@ -141,7 +142,8 @@ describe('security: rate limits, headers, origins, client IP, keys, audit, priva
       }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
     const useKey = (key: string) => env.post('/v1/risk', riskBody('rotation@example.jp'), { authorization: `Bearer ${key}` }).then((r) => r.status);
 
-    it('a rotated key keeps working until its expiry, the new one at once; a revoked key stops within the cache freshness window', async () => {
+    it('a rotated key keeps working until its expiry, the new one at once; ' +
+      'a revoked key stops within the cache freshness window', async () => {
       const keys = await admin('/admin/api/keys');
       const secret = keys.body.items.find((k: { kind: string; active: boolean }) => k.kind === 'secret' && k.active);
       expect(await useKey(other.secretKey)).toBe(200);
@@ -186,7 +188,8 @@ describe('security: rate limits, headers, origins, client IP, keys, audit, priva
     });
   });
 
-  it('DELETE /v1/users/:id and GET /v1/users/:id/export are in the audit log, with the key prefix as actor and no user id', async () => {
+  it('DELETE /v1/users/:id and GET /v1/users/:id/export are in the audit log, ' +
+    'with the key prefix as actor and no user id', async () => {
     const key = { authorization: `Bearer ${t.secretKey}` };
     await env.sql(`SELECT 1`);
     // the per-key limit of the first test is used up for t: use a fresh tenant

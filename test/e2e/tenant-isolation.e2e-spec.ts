@@ -137,7 +137,8 @@ describe('tenant isolation', () => {
     expect(owned).toEqual([]);
   });
 
-  it(`${PROBES} randomized cross-tenant probes on every route that takes an id: zero leaks, "not yours" = "does not exist"`, async () => {
+  it(`${PROBES} randomized cross-tenant probes on every route that takes an id: zero leaks, ` +
+    `"not yours" = "does not exist"`, async () => {
     const before = await snapshotA();
     const auditBefore = await env.sql(`SELECT count(*)::int AS n FROM audit_log WHERE tenant_id = $1`, [a.tenantId]);
     const seed = Number(process.env.KIZUKI_ISOLATION_SEED ?? Date.now() % 1e9);
@@ -277,10 +278,12 @@ describe('tenant isolation', () => {
       const [got, expected] = [await p.probe(), await p.control()];
       perRoute.set(p.route, (perRoute.get(p.route) ?? 0) + 1);
       if (got.status !== expected.status || JSON.stringify(got.body) !== JSON.stringify(expected.body)) {
-        leaks.push(`${p.route}: ${got.status} ${JSON.stringify(got.body).slice(0, 200)} ≠ ${expected.status} ${JSON.stringify(expected.body).slice(0, 200)}`);
+        leaks.push(`${p.route}: ${got.status} ${JSON.stringify(got.body).slice(0, 200)} ≠ ${expected.status} ` +
+          `${JSON.stringify(expected.body).slice(0, 200)}`);
       }
     }
-    console.log(`tenant isolation: ${PROBES} probes (seed ${seed}) over ${perRoute.size} routes, ${leaks.length} leaks\n${[...perRoute].map(([r, n]) => `  ${n}\t${r}`).join('\n')}`);
+    console.log(`tenant isolation: ${PROBES} probes (seed ${seed}) over ${perRoute.size} routes, ` +
+      `${leaks.length} leaks\n${[...perRoute].map(([r, n]) => `  ${n}\t${r}`).join('\n')}`);
     expect(leaks.slice(0, 5)).toEqual([]);
     expect(perRoute.size).toBe(21); // every route variant was probed
     expect(await snapshotA()).toBe(before);
@@ -316,12 +319,15 @@ describe('tenant isolation', () => {
 
     it('every table with a tenant_id column has row-level security enabled and forced', async () => {
       const { rows } = await c.query(
-        `SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        `SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity FROM pg_class c JOIN pg_namespace n
+          ON n.oid = c.relnamespace
           WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') -- tables, partitioned ones and their partitions
-            AND (c.relname = 'tenants' OR EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'tenant_id' AND NOT a.attisdropped))`,
+            AND (c.relname = 'tenants' OR EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid
+              AND a.attname = 'tenant_id' AND NOT a.attisdropped))`,
       );
       const unprotected = rows.filter((r) => !r.relrowsecurity || !r.relforcerowsecurity).map((r) => r.relname);
-      // A new tenant-owned table needs: ENABLE + FORCE ROW LEVEL SECURITY and a tenant_isolation policy (see migrations/1764489600000-baseline.ts).
+      // A new tenant-owned table needs: ENABLE + FORCE ROW LEVEL SECURITY and a tenant_isolation policy
+      // (see migrations/1764489600000-baseline.ts).
       expect(unprotected).toEqual([]);
       expect(rows.length).toBeGreaterThanOrEqual(TENANT_TABLES.length + 1);
     });

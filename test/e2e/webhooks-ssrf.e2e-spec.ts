@@ -47,7 +47,8 @@ describe('webhook targets: private, loopback and link-local addresses are refuse
     expect([r.status, r.body.error.code]).toEqual([400, 'WEBHOOK_TARGET_REFUSED']);
   });
 
-  it('refuses at delivery too: an endpoint stored before the check knew an IPv6 spelling is never posted to', async () => {
+  it('refuses at delivery too: an endpoint stored before the check knew an IPv6 spelling is never posted ' +
+    'to', async () => {
     const headers = { cookie: admin.cookie, 'x-csrf-token': admin.csrf };
     const made = await env.post('/admin/api/webhooks', { url: 'http://93.184.216.34/hook', events: ['list.changed'] }, headers);
     expect(made.status).toBe(201);

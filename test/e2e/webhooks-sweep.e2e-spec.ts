@@ -41,8 +41,10 @@ describe('webhooks: the sweep re-queues pending deliveries', () => {
     const assessmentId = randomUUID();
     const envelope = { id, type: 'assessment.challenge', createdAt: new Date().toISOString(), data: { assessmentId, decision: 'challenge' } };
     await env.sql(
-      `INSERT INTO webhook_deliveries (id, tenant_id, endpoint_id, event, event_id, payload, status, created_at, updated_at)
-       VALUES ($1, $2, $3, 'assessment.challenge', $4, $5, $6, now() - make_interval(secs => $7), now() - make_interval(secs => $7))`,
+      `INSERT INTO webhook_deliveries (id, tenant_id, endpoint_id, event, event_id, payload, status,
+        created_at, updated_at)
+       VALUES ($1, $2, $3, 'assessment.challenge', $4, $5, $6, now() - make_interval(secs => $7),
+         now() - make_interval(secs => $7))`,
       [id, t.tenantId, t.endpointId, `assessment.challenge:${assessmentId}`, JSON.stringify(envelope), status, ageSeconds],
     );
     return id;
@@ -67,7 +69,8 @@ describe('webhooks: the sweep re-queues pending deliveries', () => {
       const { tenantId } = await env.createTenant(name);
       const secret = generateWebhookSecret();
       const [e] = await env.sql<{ id: string }>(
-        `INSERT INTO webhook_endpoints (tenant_id, url, events, secret_enc, secret_prefix) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+        `INSERT INTO webhook_endpoints (tenant_id, url, events, secret_enc, secret_prefix)
+          VALUES ($1, $2, $3, $4, $5) RETURNING id`,
         [tenantId, url, ['assessment.challenge'], sealWebhookSecret(env.config.KIZUKI_SECRET, secret), secret.slice(0, 12)],
       );
       tenants.push({ tenantId, endpointId: e.id, secret });
@@ -89,7 +92,8 @@ describe('webhooks: the sweep re-queues pending deliveries', () => {
     expect((await queue.getJobSchedulers()).filter((s) => s.name === JobName.SweepWebhooks)).toHaveLength(1);
   });
 
-  it('pending rows older than a minute, in every tenant, are delivered (signed, once); fresh, delivered and failed rows are left alone', async () => {
+  it('pending rows older than a minute, in every tenant, are delivered (signed, once); fresh, ' +
+    'delivered and failed rows are left alone', async () => {
     const [a, b] = tenants;
     const staleA = await pendingRow(a, 300);
     const staleB = await pendingRow(b, 120);

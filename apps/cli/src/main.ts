@@ -6,12 +6,17 @@ import { createAdmin } from './commands/admins';
 import { createTenant, originsWarning } from './commands/tenants';
 import { loadTorList } from './commands/tor';
 
-const USAGE = `Usage: npm run kizuki -- <command>
-  migrate                                             apply migrations, then changed SQL functions
-  tenants create --name NAME [--origin URL]...        create a tenant; prints {"tenantId","publishableKey","secretKey"};
-                                                      without --origin its publishable key works from no page
-  admins create --tenant ID --email E --role R        create a console user (password on stdin); R = admin|analyst|viewer
-  tor load FILE                                       replace the Tor exit list (one IP per line, or exit-addresses format)`;
+const USAGE = [
+  'Usage: npm run kizuki -- <command>',
+  '  migrate                                             apply migrations, then changed SQL functions',
+  '  tenants create --name NAME [--origin URL]...        create a tenant; ' +
+    'prints {"tenantId","publishableKey","secretKey"};',
+  '                                                      without --origin its publishable key works from no page',
+  '  admins create --tenant ID --email E --role R        create a console user (password on stdin); ' +
+    'R = admin|analyst|viewer',
+  '  tor load FILE                                       replace the Tor exit list (one IP per line, ' +
+    'or exit-addresses format)',
+].join('\n');
 
 async function readStdin(): Promise<string> {
   if (process.stdin.isTTY) process.stderr.write('Password: ');

@@ -1,16 +1,10 @@
-import { createContext } from 'preact';
+import { createContext, type ComponentChildren } from 'preact';
 import { useContext, useEffect, useState } from 'preact/hooks';
 import { ApiError } from './api';
 import { DICTS, REASONS, type Key, type Lang } from './i18n';
+import type { Me, TypingRoleView } from './types';
 
-export interface Me {
-  email: string;
-  role: 'admin' | 'analyst' | 'viewer';
-  tenant: { id: string; name: string };
-  totpEnabled: boolean;
-  mustChangePassword: boolean;
-  csrfToken: string;
-}
+export type { Me };
 
 export interface Ctx {
   lang: Lang;
@@ -48,7 +42,7 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): { data: T |
   return { data, error, reload: () => setTick((x) => x + 1), setData };
 }
 
-export function Link({ href, children, class: cls }: { href: string; children: any; class?: string }) {
+export function Link({ href, children, class: cls }: { href: string; children: ComponentChildren; class?: string }) {
   const { go } = useApp();
   return (
     <a
@@ -83,6 +77,11 @@ export function ErrorBox({ error }: { error: ApiError | null }) {
       {error.status === 404 ? t('notFound') : `${t('error')}: ${error.message}`}
     </div>
   );
+}
+
+/** The dictionary key of a typing profile's state. */
+export function profileStateKey(state: TypingRoleView['state']): Key {
+  return state === 'none' ? 'profileNone' : state;
 }
 
 export function fmtTime(s: string | Date | null | undefined, lang: Lang): string {

@@ -179,9 +179,11 @@ const en = {
   evListChanged: 'an allow/deny list entry was added or removed',
   whEnabled: 'Enabled',
   whDisabled: 'Disabled',
-  whSecretShownOnce: 'Signing secret for {url}. Copy it now: it will not be shown again. Verify the Kizuki-Signature header of each request with it.',
+  whSecretShownOnce: 'Signing secret for {url}. Copy it now: it will not be shown again. ' +
+    'Verify the Kizuki-Signature header of each request with it.',
   whRefused: 'This URL cannot receive webhooks.',
-  whRefusedHelp: 'Use a public http(s) address without credentials: private, loopback and link-local addresses (cloud metadata) are refused.',
+  whRefusedHelp: 'Use a public http(s) address without credentials: ' +
+    'private, loopback and link-local addresses (cloud metadata) are refused.',
   whPickEvent: 'Choose at least one event.',
   whConfirmDelete: 'Delete the endpoint {url} and its delivery log?',
   whNone: 'No endpoints yet.',

@@ -84,7 +84,10 @@ function SignIn() {
     } catch (x) {
       const err = x as ApiError;
       if (err.code === 'TOTP_REQUIRED') setNeedCode(true);
-      else if (err.code === 'TOO_MANY_ATTEMPTS') setError(t('tooMany', { s: err.details?.retryAfter ?? 60 }));
+      else if (err.code === 'TOO_MANY_ATTEMPTS') {
+        const retryAfter = (err.details as { retryAfter?: number } | undefined)?.retryAfter;
+        setError(t('tooMany', { s: retryAfter ?? 60 }));
+      }
       else if (err.code === 'INVALID_CREDENTIALS') setError(t('badCredentials'));
       else setError(err.message);
     } finally {
@@ -123,6 +126,8 @@ const NAV: [string, Key, ('admin' | 'analyst' | 'viewer')[]][] = [
 
 function Shell() {
   const { t, me, setMe, path, go } = useApp();
+  // App renders the shell only once signed in
+  if (!me) return null;
   const route = path.split('?')[0];
   const signOut = async () => {
     await api('POST', '/auth/logout', {}).catch(() => undefined);
@@ -130,7 +135,7 @@ function Shell() {
   };
   let page;
   let m: RegExpMatchArray | null;
-  if (me!.mustChangePassword) page = <Settings forced />;
+  if (me.mustChangePassword) page = <Settings forced />;
   else if (route === '/' || route === '') page = <Dashboard />;
   else if (route === '/logins') page = <Logins />;
   else if ((m = route.match(/^\/logins\/([0-9a-f-]{36})$/))) page = <LoginDetail id={m[1]} />;
@@ -147,8 +152,8 @@ function Shell() {
     <div class="shell">
       <nav class="side">
         <div class="brand">気づき <span>Kizuki</span></div>
-        <div class="tenant">{me!.tenant.name}</div>
-        {NAV.filter(([, , roles]) => roles.includes(me!.role)).map(([href, key]) => (
+        <div class="tenant">{me.tenant.name}</div>
+        {NAV.filter(([, , roles]) => roles.includes(me.role)).map(([href, key]) => (
           <a
             key={href}
             href={`/console${href}`}
@@ -164,7 +169,7 @@ function Shell() {
       </nav>
       <div class="main">
         <header class="top">
-          <span class="who">{me!.email} · <span class={`badge r-${me!.role}`}>{me!.role}</span>{me!.role === 'viewer' ? <span class="muted small"> · {t('readOnly')}</span> : null}</span>
+          <span class="who">{me.email} · <span class={`badge r-${me.role}`}>{me.role}</span>{me.role === 'viewer' ? <span class="muted small"> · {t('readOnly')}</span> : null}</span>
           <LangSwitch />
           <button class="btn" id="sign-out" onClick={signOut}>{t('signOut')}</button>
         </header>
@@ -174,4 +179,5 @@ function Shell() {
   );
 }
 
-render(<App />, document.getElementById('app')!);
+const root = document.getElementById('app');
+if (root) render(<App />, root);

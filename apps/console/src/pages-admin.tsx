@@ -1,13 +1,30 @@
 import { DECISIONS } from '@kizuki/contract';
 import { useState } from 'preact/hooks';
 import { api, ApiError, qs } from './api';
-import { Decision, ErrorBox, fmtTime, Link, useApp, useLoad } from './app';
+import { Decision, ErrorBox, fmtTime, Link, profileStateKey, useApp, useLoad } from './app';
 import { RangePicker } from './pages-main';
+import type {
+  Account as AccountData,
+  ApiKeyRow,
+  AuditRow,
+  Backtest,
+  IpRow,
+  KeyCreated,
+  ListEntry,
+  LoginRow,
+  Me,
+  Page,
+  PolicyAnswer,
+  PolicyFields,
+  TeamInvited,
+  TeamMember,
+  TotpSetup,
+} from './types';
 
 export function Account({ id }: { id: string }) {
   const { t, lang, canEdit } = useApp();
-  const { data: a, error, reload } = useLoad(() => api('GET', `/accounts/${id}`), [id]);
-  const { data: hist } = useLoad(() => api('GET', `/logins${qs({ account: id, limit: 20 })}`), [id]);
+  const { data: a, error, reload } = useLoad(() => api<AccountData>('GET', `/accounts/${id}`), [id]);
+  const { data: hist } = useLoad(() => api<Page<LoginRow>>('GET', `/logins${qs({ account: id, limit: 20 })}`), [id]);
   const [err, setErr] = useState<ApiError | null>(null);
   if (error) return <ErrorBox error={error} />;
   if (!a) return <p class="muted">{t('loading')}</p>;
@@ -39,8 +56,8 @@ export function Account({ id }: { id: string }) {
         <div class="card">
           <h2>{t('profile')}</h2>
           <ul class="plain">
-            {a.typing.map((p: any) => (
-              <li key={p.role}>{p.role}: <span class={`badge p-${p.state}`}>{t(p.state === 'none' ? 'profileNone' : p.state)}</span> <span class="muted small">{t('samples', { n: p.samples })}</span></li>
+            {a.typing.map((p) => (
+              <li key={p.role}>{p.role}: <span class={`badge p-${p.state}`}>{t(profileStateKey(p.state))}</span> <span class="muted small">{t('samples', { n: p.samples })}</span></li>
             ))}
             <li>{t('pointer')}: {a.hasPointerProfile ? t('yes') : t('no')}</li>
           </ul>
@@ -52,7 +69,7 @@ export function Account({ id }: { id: string }) {
           <h2>{t('countries')}</h2>
           <table class="tbl">
             <tbody>
-              {a.countryHistory.map((c: any) => (
+              {a.countryHistory.map((c) => (
                 <tr key={c.country}><td>{c.country}</td><td class="num">{c.n}</td><td>{fmtTime(c.lastSeen, lang)}</td></tr>
               ))}
             </tbody>
@@ -64,7 +81,7 @@ export function Account({ id }: { id: string }) {
         <table class="tbl">
           <thead><tr><th>{t('device')}</th><th>{t('status')}</th><th class="num">{t('loginsCount')}</th><th>{t('firstSeen')}</th><th>{t('lastSeen')}</th><th /></tr></thead>
           <tbody>
-            {a.devices.map((d: any) => (
+            {a.devices.map((d) => (
               <tr key={d.id}>
                 <td><span class="mono small">{d.id.slice(0, 8)}</span> <span class="muted small">{[d.components?.platform, d.components?.screen, d.components?.timezone].filter(Boolean).join(' · ')}</span></td>
                 <td><span class={`badge s-${d.status}`}>{d.status}</span>{d.otherAccounts ? <span class="muted small"> +{d.otherAccounts}</span> : null}</td>
@@ -88,7 +105,7 @@ export function Account({ id }: { id: string }) {
         <h2>{t('history')}</h2>
         <table class="tbl">
           <tbody>
-            {(hist?.items ?? []).map((x: any) => (
+            {(hist?.items ?? []).map((x) => (
               <tr key={x.id}>
                 <td><Link href={`/logins/${x.id}`}>{fmtTime(x.createdAt, lang)}</Link></td>
                 <td><Decision d={x.decision} shadow={x.shadow} /></td>
@@ -109,7 +126,7 @@ export function Ips() {
   const { t, go, me, lang } = useApp();
   const [range, setRange] = useState('24h');
   const [sort, setSort] = useState('checks');
-  const { data, error } = useLoad(() => api('GET', `/ips${qs({ range, sort })}`), [range, sort]);
+  const { data, error } = useLoad(() => api<Page<IpRow>>('GET', `/ips${qs({ range, sort })}`), [range, sort]);
   const th = (k: string, label: string) => (
     <th class={`num sortable ${sort === k ? 'sorted' : ''}`} onClick={() => setSort(k)}>{label}{sort === k ? ' ▼' : ''}</th>
   );
@@ -128,7 +145,7 @@ export function Ips() {
           </tr>
         </thead>
         <tbody>
-          {(data?.items ?? []).map((r: any) => (
+          {(data?.items ?? []).map((r) => (
             <tr key={r.ip} class={me?.role !== 'viewer' ? 'clickable' : ''} onClick={() => me?.role !== 'viewer' && go(`/logins${qs({ ip: r.ip })}`)}>
               <td class="mono">{r.ip}</td><td class="num">{r.checks}</td><td class="num">{r.users}</td><td class="num">{r.failures}</td><td class="num">{r.flagged}</td><td class="num">{r.denied}</td>
               <td>{r.countries.join(', ')}</td><td>{r.asn ? `AS${r.asn}` : '—'}</td>
@@ -145,7 +162,7 @@ export function Ips() {
 
 export function Lists() {
   const { t, lang, canEdit } = useApp();
-  const { data, error, reload } = useLoad(() => api('GET', '/lists'), []);
+  const { data, error, reload } = useLoad(() => api<Page<ListEntry>>('GET', '/lists'), []);
   const [form, setForm] = useState({ list: 'deny', kind: 'ip', value: '', comment: '', expiresAt: '' });
   const [err, setErr] = useState<ApiError | null>(null);
   const submit = async (e: Event) => {
@@ -177,7 +194,7 @@ export function Lists() {
       <table class="tbl" id="list-table">
         <thead><tr><th>{t('list')}</th><th>{t('kind')}</th><th>{t('value')}</th><th>{t('comment')}</th><th>{t('expires')}</th><th>{t('created')}</th><th /></tr></thead>
         <tbody>
-          {(data?.items ?? []).map((r: any) => (
+          {(data?.items ?? []).map((r) => (
             <tr key={r.id} class={r.expired ? 'muted' : ''}>
               <td><span class={`badge ${r.list === 'deny' ? 'd-deny' : 'd-allow'}`}>{r.list}</span></td><td>{r.kind}</td>
               <td class="mono">{r.kind === 'user' ? `${r.value.slice(0, 12)}…` : r.value}</td><td>{r.comment ?? ''}</td>
@@ -193,16 +210,16 @@ export function Lists() {
 
 export function Policy() {
   const { t, isAdmin, canEdit } = useApp();
-  const { data, error } = useLoad(() => api('GET', '/policy'), []);
-  const [p, setP] = useState<any>(null);
-  const [bt, setBt] = useState<any>(null);
+  const { data, error } = useLoad(() => api<PolicyAnswer>('GET', '/policy'), []);
+  const [p, setP] = useState<PolicyFields | null>(null);
+  const [bt, setBt] = useState<Backtest | null>(null);
   const [msg, setMsg] = useState('');
   const [err, setErr] = useState<ApiError | null>(null);
   if (error) return <ErrorBox error={error} />;
   if (!data) return <p class="muted">{t('loading')}</p>;
   const pol = p ?? data.policy;
-  const upd = (f: (x: any) => void) => {
-    const c = JSON.parse(JSON.stringify(pol));
+  const upd = (f: (x: PolicyFields) => void) => {
+    const c = JSON.parse(JSON.stringify(pol)) as PolicyFields;
     f(c);
     setP(c);
     setMsg('');
@@ -225,19 +242,19 @@ export function Policy() {
           <label class="row">{t('challengeAt')}<input type="number" name="challenge" min="1" max="100" value={pol.thresholds.challenge} disabled={!isAdmin && !canEdit} onInput={(e) => upd((c) => (c.thresholds.challenge = Number((e.target as HTMLInputElement).value)))} /></label>
           <label class="row">{t('denyAt')}<input type="number" name="deny" min="1" max="100" value={pol.thresholds.deny} disabled={!isAdmin && !canEdit} onInput={(e) => upd((c) => (c.thresholds.deny = Number((e.target as HTMLInputElement).value)))} /></label>
           <label class="row">{t('fallback')}
-            <select name="fallback" value={pol.fallbackDecision} disabled={!isAdmin} onChange={(e) => upd((c) => (c.fallbackDecision = (e.target as HTMLSelectElement).value))}>
+            <select name="fallback" value={pol.fallbackDecision} disabled={!isAdmin} onChange={(e) => upd((c) => (c.fallbackDecision = (e.target as HTMLSelectElement).value as PolicyFields['fallbackDecision']))}>
               <option value="challenge">{t('challenge')}</option><option value="deny">{t('deny')}</option><option value="allow">{t('allow')}</option>
             </select>
           </label>
           <label class="row check"><input type="checkbox" name="shadow" checked={pol.shadowMode} disabled={!isAdmin && !canEdit} onChange={(e) => upd((c) => (c.shadowMode = (e.target as HTMLInputElement).checked))} />{t('shadowMode')}</label>
           <h2>{t('detectors')}</h2>
           <div class="detectors">
-            {data.detectors.map((d: string) => (
+            {data.detectors.map((d) => (
               <label key={d} class="check"><input type="checkbox" checked={pol.detectors[d]} disabled={!isAdmin} onChange={(e) => upd((c) => (c.detectors[d] = (e.target as HTMLInputElement).checked))} />{d}</label>
             ))}
           </div>
           <div class="filter-actions">
-            {canEdit ? <button class="btn" id="backtest" onClick={() => run(async () => setBt(await api('POST', '/policy/backtest', strip(pol))))}>{t('backtest')}</button> : null}
+            {canEdit ? <button class="btn" id="backtest" onClick={() => run(async () => setBt(await api<Backtest>('POST', '/policy/backtest', strip(pol))))}>{t('backtest')}</button> : null}
             {isAdmin ? <button class="btn primary" id="save-policy" onClick={() => run(async () => { await api('PUT', '/policy', strip(pol)); setMsg(t('saved')); })}>{t('save')}</button> : null}
             {msg ? <span class="ok">{msg}</span> : null}
           </div>
@@ -266,18 +283,18 @@ export function Policy() {
   );
 }
 
-function strip(p: any) {
+function strip(p: PolicyFields): PolicyFields {
   return { thresholds: p.thresholds, fallbackDecision: p.fallbackDecision, shadowMode: p.shadowMode, detectors: p.detectors, bruteForce: p.bruteForce };
 }
 
 export function Keys() {
   const { t, lang } = useApp();
-  const { data, error, reload } = useLoad(() => api('GET', '/keys'), []);
+  const { data, error, reload } = useLoad(() => api<Page<ApiKeyRow>>('GET', '/keys'), []);
   const [shown, setShown] = useState<string | null>(null);
   const [kind, setKind] = useState('secret');
   const [label, setLabel] = useState('');
   const [err, setErr] = useState<ApiError | null>(null);
-  const run = async (f: () => Promise<any>) => {
+  const run = async (f: () => Promise<Partial<KeyCreated> | undefined>) => {
     try {
       setErr(null);
       const r = await f();
@@ -295,20 +312,20 @@ export function Keys() {
       <div class="card inline-form">
         <label>{t('kind')}<select value={kind} onChange={(e) => setKind((e.target as HTMLSelectElement).value)}><option value="secret">{t('secret')}</option><option value="publishable">{t('publishable')}</option></select></label>
         <label>{t('label')}<input value={label} onInput={(e) => setLabel((e.target as HTMLInputElement).value)} /></label>
-        <button class="btn primary" onClick={() => run(() => api('POST', '/keys', { kind, ...(label ? { label } : {}) }))}>{t('createKey')}</button>
+        <button class="btn primary" onClick={() => run(() => api<KeyCreated>('POST', '/keys', { kind, ...(label ? { label } : {}) }))}>{t('createKey')}</button>
       </div>
       <table class="tbl">
         <thead><tr><th>{t('prefix')}</th><th>{t('kind')}</th><th>{t('label')}</th><th>{t('created')}</th><th>{t('expires')}</th><th>{t('status')}</th><th /></tr></thead>
         <tbody>
-          {(data?.items ?? []).map((k: any) => (
+          {(data?.items ?? []).map((k) => (
             <tr key={k.id} class={k.active ? '' : 'muted'}>
               <td class="mono">{k.prefix}…</td><td>{t(k.kind === 'secret' ? 'secret' : 'publishable')}</td><td>{k.label ?? ''}</td><td>{fmtTime(k.createdAt, lang)}</td>
               <td>{k.expiresAt ? fmtTime(k.expiresAt, lang) : t('never')}</td><td>{k.revokedAt ? t('revoked') : k.active ? t('active') : t('expired')}</td>
               <td>
                 {k.active ? (
                   <span class="actions">
-                    <button class="btn tiny" onClick={() => run(() => api('POST', `/keys/${k.id}/rotate`, { overlapHours: 24 }))}>{t('rotate')}</button>
-                    <button class="btn tiny danger" onClick={() => confirm(t('confirmRevoke')) && run(() => api('POST', `/keys/${k.id}/revoke`, {}))}>{t('revoke')}</button>
+                    <button class="btn tiny" onClick={() => run(() => api<KeyCreated>('POST', `/keys/${k.id}/rotate`, { overlapHours: 24 }))}>{t('rotate')}</button>
+                    <button class="btn tiny danger" onClick={() => confirm(t('confirmRevoke')) && run(() => api<undefined>('POST', `/keys/${k.id}/revoke`, {}))}>{t('revoke')}</button>
                   </span>
                 ) : null}
               </td>
@@ -322,17 +339,17 @@ export function Keys() {
 
 export function Team() {
   const { t, lang, me } = useApp();
-  const { data, error, reload } = useLoad(() => api('GET', '/team'), []);
-  const { data: audit } = useLoad(() => api('GET', '/audit'), [data]);
+  const { data, error, reload } = useLoad(() => api<Page<TeamMember>>('GET', '/team'), []);
+  const { data: audit } = useLoad(() => api<Page<AuditRow>>('GET', '/audit'), [data]);
   const [email, setEmail] = useState('');
   const [role, setRole] = useState('analyst');
   const [otp, setOtp] = useState<{ email: string; pw: string } | null>(null);
   const [err, setErr] = useState<ApiError | null>(null);
-  const run = async (f: () => Promise<any>) => {
+  const run = async (f: () => Promise<Partial<TeamInvited> | undefined>) => {
     try {
       setErr(null);
       const r = await f();
-      if (r?.oneTimePassword) setOtp({ email: r.email, pw: r.oneTimePassword });
+      if (r?.email && r.oneTimePassword) setOtp({ email: r.email, pw: r.oneTimePassword });
       reload();
     } catch (e) {
       setErr(e as ApiError);
@@ -343,7 +360,7 @@ export function Team() {
       <header class="page-head"><h1>{t('team')}</h1></header>
       <ErrorBox error={err ?? error} />
       {otp ? <div class="notice"><p>{t('oneTimePassword', { e: otp.email })}</p><code class="secret">{otp.pw}</code></div> : null}
-      <form class="card inline-form" onSubmit={(e) => { e.preventDefault(); run(() => api('POST', '/team', { email, role })); }}>
+      <form class="card inline-form" onSubmit={(e) => { e.preventDefault(); run(() => api<TeamInvited>('POST', '/team', { email, role })); }}>
         <label>{t('email')}<input type="email" required value={email} onInput={(e) => setEmail((e.target as HTMLInputElement).value)} /></label>
         <label>{t('role')}<select value={role} onChange={(e) => setRole((e.target as HTMLSelectElement).value)}>{['admin', 'analyst', 'viewer'].map((r) => <option key={r} value={r}>{r}</option>)}</select></label>
         <button class="btn primary" type="submit">{t('invite')}</button>
@@ -351,18 +368,18 @@ export function Team() {
       <table class="tbl">
         <thead><tr><th>{t('email')}</th><th>{t('role')}</th><th>{t('twoFactor')}</th><th>{t('lastSeen')}</th><th /></tr></thead>
         <tbody>
-          {(data?.items ?? []).map((m: any) => (
+          {(data?.items ?? []).map((m) => (
             <tr key={m.id}>
               <td>{m.email}</td>
               <td>
                 {m.email === me?.email ? m.role : (
-                  <select value={m.role} onChange={(e) => run(() => api('PATCH', `/team/${m.id}`, { role: (e.target as HTMLSelectElement).value }))}>
+                  <select value={m.role} onChange={(e) => run(() => api<undefined>('PATCH', `/team/${m.id}`, { role: (e.target as HTMLSelectElement).value }))}>
                     {['admin', 'analyst', 'viewer'].map((r) => <option key={r} value={r}>{r}</option>)}
                   </select>
                 )}
               </td>
               <td>{m.totpEnabled ? t('totpOn') : t('totpOff')}</td><td>{fmtTime(m.lastLoginAt, lang)}</td>
-              <td>{m.email !== me?.email ? <button class="btn tiny danger" onClick={() => confirm(t('confirmRemove')) && run(() => api('DELETE', `/team/${m.id}`))}>{t('remove')}</button> : null}</td>
+              <td>{m.email !== me?.email ? <button class="btn tiny danger" onClick={() => confirm(t('confirmRemove')) && run(() => api<undefined>('DELETE', `/team/${m.id}`))}>{t('remove')}</button> : null}</td>
             </tr>
           ))}
         </tbody>
@@ -372,7 +389,7 @@ export function Team() {
         <table class="tbl small">
           <thead><tr><th>{t('time')}</th><th>{t('actor')}</th><th>{t('action')}</th><th>{t('before')}</th><th>{t('after')}</th></tr></thead>
           <tbody>
-            {(audit?.items ?? []).slice(0, 50).map((e: any) => (
+            {(audit?.items ?? []).slice(0, 50).map((e) => (
               <tr key={e.id}><td>{fmtTime(e.createdAt, lang)}</td><td>{e.actor}</td><td class="mono">{e.action}</td><td class="mono">{e.before ? JSON.stringify(e.before) : ''}</td><td class="mono">{e.after ? JSON.stringify(e.after) : ''}</td></tr>
             ))}
           </tbody>
@@ -396,7 +413,7 @@ export function Settings({ forced }: { forced?: boolean }) {
       setMsg('');
       await f();
       setMsg(t('saved'));
-      setMe(await api('GET', '/auth/session'));
+      setMe(await api<Me>('GET', '/auth/session'));
     } catch (e) {
       setErr(e as ApiError);
     }
@@ -417,7 +434,7 @@ export function Settings({ forced }: { forced?: boolean }) {
         {!forced ? (
           <div class="card">
             <h2>{t('twoFactor')}: {me?.totpEnabled ? t('totpOn') : t('totpOff')}</h2>
-            {!me?.totpEnabled && !setup ? <button class="btn" onClick={() => run(async () => setSetup(await api('POST', '/me/totp/setup', {})))}>{t('enable')}</button> : null}
+            {!me?.totpEnabled && !setup ? <button class="btn" onClick={() => run(async () => setSetup(await api<TotpSetup>('POST', '/me/totp/setup', {})))}>{t('enable')}</button> : null}
             {setup ? <><p class="small">{t('totpSetupHelp')}</p><code class="secret">{setup.secret}</code></> : null}
             {setup || me?.totpEnabled ? (
               <form onSubmit={(e) => { e.preventDefault(); run(async () => { await api('POST', me?.totpEnabled ? '/me/totp/disable' : '/me/totp/enable', { code }); setSetup(null); setCode(''); }); }}>

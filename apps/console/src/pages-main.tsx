@@ -1,8 +1,11 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, qs } from './api';
-import { Decision, ErrorBox, fmtTime, Link, useApp, useLoad } from './app';
+import { Decision, ErrorBox, fmtTime, Link, profileStateKey, useApp, useLoad } from './app';
 import { HBars, RhythmChart, StackedBars } from './charts';
 import { REASONS } from './i18n';
+import type { Dashboard as DashboardData, LoginDetail as LoginDetailData, LoginRow, Page } from './types';
+
+type BehaviourView = NonNullable<LoginDetailData['behaviour']>;
 
 const RANGES = [
   ['24h', 'last24h'],
@@ -26,7 +29,7 @@ export function RangePicker({ value, onChange }: { value: string; onChange: (v: 
 export function Dashboard() {
   const { t, reason, go, lang } = useApp();
   const [range, setRange] = useState('24h');
-  const { data, error } = useLoad(() => api('GET', `/dashboard${qs({ range })}`), [range]);
+  const { data, error } = useLoad(() => api<DashboardData>('GET', `/dashboard${qs({ range })}`), [range]);
   return (
     <section>
       <header class="page-head">
@@ -53,7 +56,7 @@ export function Dashboard() {
           <div class="grid2">
             <div class="card">
               <h2>{t('topReasons')}</h2>
-              <HBars empty={t('noData')} rows={data.reasons.map((r: any) => ({ key: r.code, n: r.n }))} onPick={(k) => go(`/logins${qs({ reason: k })}`)} />
+              <HBars empty={t('noData')} rows={data.reasons.map((r) => ({ key: r.code, n: r.n }))} onPick={(k) => go(`/logins${qs({ reason: k })}`)} />
             </div>
             <div class="card">
               <h2>{t('attackBursts')}</h2>
@@ -65,7 +68,7 @@ export function Dashboard() {
                     <tr><th>{t('time')}</th><th>{t('flagged')}</th><th>{t('checks')}</th><th>{t('users')}</th><th>{t('ip')}</th></tr>
                   </thead>
                   <tbody>
-                    {data.bursts.map((b: any) => (
+                    {data.bursts.map((b) => (
                       <tr key={b.t}>
                         <td>{fmtTime(b.t, lang)}</td><td class="num">{b.bad}</td><td class="num">{b.n}</td><td class="num">{b.users}</td><td class="num">{b.ips}</td>
                       </tr>
@@ -89,7 +92,7 @@ export function Dashboard() {
               <HBars empty={t('noData')} rows={data.countries} onPick={(k) => go(`/logins${qs({ country: k })}`)} />
             </div>
           </div>
-          <p class="muted small">{data.reasons.length ? data.reasons.slice(0, 3).map((r: any) => `${r.code}: ${reason(r.code)}`).join(' · ') : ''}</p>
+          <p class="muted small">{data.reasons.length ? data.reasons.slice(0, 3).map((r) => `${r.code}: ${reason(r.code)}`).join(' · ') : ''}</p>
         </>
       )}
     </section>
@@ -111,7 +114,10 @@ const FILTER_KEYS = ['decision', 'reason', 'user', 'ip', 'device', 'country', 'l
 function readFilters(): Filters {
   const p = new URLSearchParams(location.search);
   const f: Filters = {};
-  for (const k of FILTER_KEYS) if (p.get(k)) f[k] = p.get(k)!;
+  for (const k of FILTER_KEYS) {
+    const v = p.get(k);
+    if (v) f[k] = v;
+  }
   return f;
 }
 
@@ -120,24 +126,24 @@ export function Logins() {
   const search = location.search;
   const filters = readFilters();
   const [draft, setDraft] = useState<Filters>(filters);
-  const [extra, setExtra] = useState<any[]>([]);
+  const [extra, setExtra] = useState<LoginRow[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   useEffect(() => setDraft(readFilters()), [search]);
   const { data, error, setData } = useLoad(async () => {
     setExtra([]);
-    const r = await api('GET', `/logins${qs({ ...toApi(readFilters()), limit: 50 })}`);
-    setCursor(r.nextCursor);
+    const r = await api<Page<LoginRow>>('GET', `/logins${qs({ ...toApi(readFilters()), limit: 50 })}`);
+    setCursor(r.nextCursor ?? null);
     return r;
   }, [path, search]);
   const apply = (f: Filters) => go(`/logins${qs(f)}`);
   const more = async () => {
-    const r = await api('GET', `/logins${qs({ ...toApi(filters), limit: 50, cursor })}`);
+    const r = await api<Page<LoginRow>>('GET', `/logins${qs({ ...toApi(filters), limit: 50, cursor })}`);
     setExtra([...extra, ...r.items]);
-    setCursor(r.nextCursor);
+    setCursor(r.nextCursor ?? null);
   };
   const label = async (id: string, l: 'fraud' | 'legit') => {
     await api('POST', `/logins/${id}/label`, { label: l });
-    const patch = (x: any) => (x.id === id ? { ...x, label: l } : x);
+    const patch = (x: LoginRow): LoginRow => (x.id === id ? { ...x, label: l } : x);
     setExtra(extra.map(patch));
     if (data) setData({ ...data, items: data.items.map(patch) });
   };
@@ -235,7 +241,7 @@ function toApi(f: Filters): Filters {
 
 export function LoginDetail({ id }: { id: string }) {
   const { t, lang, reason, canEdit } = useApp();
-  const { data: a, error, setData } = useLoad(() => api('GET', `/logins/${id}`), [id]);
+  const { data: a, error, setData } = useLoad(() => api<LoginDetailData>('GET', `/logins/${id}`), [id]);
   const [err, setErr] = useState<ApiError | null>(null);
   if (error) return <ErrorBox error={error} />;
   if (!a) return <p class="muted">{t('loading')}</p>;
@@ -269,7 +275,7 @@ export function LoginDetail({ id }: { id: string }) {
       <div class="card">
         <h2>{t('whyThisDecision')}</h2>
         <ul class="reasons">
-          {a.reasons.map((r: any, i: number) => (
+          {a.reasons.map((r, i) => (
             <li key={i}>
               <span class="code">{r.code}</span>
               <div>
@@ -325,9 +331,9 @@ export function LoginDetail({ id }: { id: string }) {
       <div class="card" id="typing">
         <h2>{t('typingRhythm')}</h2>
         <p class="muted small">{t('typingLegend')}</p>
-        {a.typing.map((ty: any) => (
+        {a.typing.map((ty) => (
           <div key={ty.role} class="rhythm-block">
-            <h3>{ty.role} · <span class={`badge p-${ty.state}`}>{t(ty.state === 'none' ? 'profileNone' : ty.state)}</span> <span class="muted small">{t('samples', { n: ty.samples })}</span></h3>
+            <h3>{ty.role} · <span class={`badge p-${ty.state}`}>{t(profileStateKey(ty.state))}</span> <span class="muted small">{t('samples', { n: ty.samples })}</span></h3>
             {ty.login ? (
               <div class="grid2">
                 <RhythmChart title={t('holdTimes')} values={ty.login.holds} bands={ty.profile?.holds ?? null} />
@@ -343,12 +349,20 @@ export function LoginDetail({ id }: { id: string }) {
         <div class="card">
           <h2>{t('behaviour')}</h2>
           <dl class="inline">
-            <dt>{t('pointer')}</dt><dd>{a.behaviour.pointer ? `${a.behaviour.pointer.type} · ${a.behaviour.pointer.eventCount} events · ${a.behaviour.pointer.clicks} clicks` : '—'}</dd>
-            <dt>{t('automation')}</dt><dd>{a.behaviour.automation ? `webdriver: ${a.behaviour.automation.webdriver} · ${(a.behaviour.automation.signals ?? []).join(', ') || '—'}` : '—'}</dd>
+            <dt>{t('pointer')}</dt><dd>{pointerText(a.behaviour.pointer)}</dd>
+            <dt>{t('automation')}</dt><dd>{automationText(a.behaviour.automation)}</dd>
             <dt>{t('page')}</dt><dd>{a.behaviour.page ? `${a.behaviour.page.path} · ${a.behaviour.page.loadToSubmitMs} ms` : '—'}</dd>
           </dl>
         </div>
       ) : null}
     </section>
   );
+}
+
+function pointerText(p: BehaviourView['pointer']): string {
+  return p ? `${p.type} · ${p.eventCount} events · ${p.clicks} clicks` : '—';
+}
+
+function automationText(a: BehaviourView['automation']): string {
+  return a ? `webdriver: ${a.webdriver} · ${(a.signals ?? []).join(', ') || '—'}` : '—';
 }

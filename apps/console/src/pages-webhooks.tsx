@@ -3,6 +3,7 @@ import { api, ApiError, qs } from './api';
 import { ErrorBox, fmtTime, useApp, useLoad } from './app';
 import { WEBHOOK_EVENTS, type WebhookEventType } from '@kizuki/contract';
 import type { Key } from './i18n';
+import type { Page, WebhookCreated, WebhookDelivery, WebhookEndpoint } from './types';
 
 /** Each event an endpoint can subscribe to, with its explanation (a new contract event fails the type check here). */
 const EVENT_KEYS: Record<WebhookEventType, Key> = {
@@ -24,17 +25,17 @@ const STATUS: Record<string, [Key, string]> = {
 /** Webhook endpoints (admin only: the nav hides it, the API answers 403 to others) and their delivery log. */
 export function Webhooks() {
   const { t, lang } = useApp();
-  const { data, error, reload } = useLoad(() => api('GET', '/webhooks'), []);
+  const { data, error, reload } = useLoad(() => api<Page<WebhookEndpoint>>('GET', '/webhooks'), []);
   const [url, setUrl] = useState('');
   const [description, setDescription] = useState('');
   const [events, setEvents] = useState<string[]>(['assessment.challenge', 'assessment.deny'] satisfies WebhookEventType[]);
   const [secret, setSecret] = useState<{ url: string; secret: string } | null>(null);
   const [err, setErr] = useState<ApiError | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
-  const items: any[] = data?.items ?? [];
+  const items = data?.items ?? [];
   const current = items.find((e) => e.id === selected) ?? items[0] ?? null;
 
-  const run = async (f: () => Promise<any>) => {
+  const run = async (f: () => Promise<unknown>) => {
     try {
       setErr(null);
       await f();
@@ -50,7 +51,7 @@ export function Webhooks() {
       return;
     }
     run(async () => {
-      const r = await api('POST', '/webhooks', { url, events, ...(description ? { description } : {}) });
+      const r = await api<WebhookCreated>('POST', '/webhooks', { url, events, ...(description ? { description } : {}) });
       setSecret({ url: r.item.url, secret: r.secret });
       setSelected(r.item.id);
       setUrl('');
@@ -116,7 +117,8 @@ export function Webhooks() {
 function WebhookError({ error }: { error: ApiError | null }) {
   const { t } = useApp();
   if (error?.code === 'WEBHOOK_TARGET_REFUSED') {
-    const reason = error.details?.[0]?.problems?.[0] ?? error.message;
+    const details = error.details as { problems?: string[] }[] | undefined;
+    const reason = details?.[0]?.problems?.[0] ?? error.message;
     return <div class="error" role="alert" id="webhook-refused"><strong>{t('whRefused')}</strong> {t('whRefusedHelp')} <span class="mono small">({reason})</span></div>;
   }
   return <ErrorBox error={error} />;
@@ -125,12 +127,12 @@ function WebhookError({ error }: { error: ApiError | null }) {
 /** The latest deliveries of one endpoint, refreshed every 5 s while shown. */
 function Deliveries({ endpoint }: { endpoint: { id: string; url: string } }) {
   const { t, lang } = useApp();
-  const { data, error, reload } = useLoad(() => api('GET', `/webhooks/deliveries${qs({ endpoint: endpoint.id })}`), [endpoint.id]);
+  const { data, error, reload } = useLoad(() => api<Page<WebhookDelivery>>('GET', `/webhooks/deliveries${qs({ endpoint: endpoint.id })}`), [endpoint.id]);
   useEffect(() => {
     const timer = setInterval(() => document.visibilityState === 'visible' && reload(), 5000);
     return () => clearInterval(timer);
   }, [endpoint.id]);
-  const rows: any[] = data?.items ?? [];
+  const rows = data?.items ?? [];
   return (
     <div class="card" id="webhook-deliveries">
       <div class="page-head">

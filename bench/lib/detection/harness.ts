@@ -144,7 +144,8 @@ export class DetectionHarness {
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-blink-features=AutomationControlled'],
     });
     // the UA a person's Chromium on Linux sends: the headless one says "HeadlessChrome"
-    this.chromeUa = `Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${this.humanBrowser.version()} Safari/537.36`;
+    this.chromeUa = `Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) ` +
+      `Chrome/${this.humanBrowser.version()} Safari/537.36`;
     return this;
   }
 
@@ -388,7 +389,10 @@ export class DetectionHarness {
         acceptLanguage: String(headers['accept-language'] ?? '') || undefined,
       }).catch((e: unknown) => ({ status: 0, body: { error: String(e) } }));
       res.writeHead(succeeded ? 200 : 401, { 'Content-Type': 'text/html; charset=utf-8' });
-      res.end(`<!doctype html><title>Signed in?</title><h1>${succeeded ? 'Welcome back' : 'Wrong password'}</h1><pre id="risk">${escapeHtml(JSON.stringify(risk))}</pre>`);
+      res.end(
+        `<!doctype html><title>Signed in?</title><h1>${succeeded ? 'Welcome back' : 'Wrong password'}</h1>` +
+          `<pre id="risk">${escapeHtml(JSON.stringify(risk))}</pre>`,
+      );
       return;
     }
     res.writeHead(404);
@@ -400,10 +404,13 @@ export class DetectionHarness {
 export const STEALTH_SCRIPT = `(() => {
   try { delete Object.getPrototypeOf(navigator).webdriver; } catch (e) {}
   Object.defineProperty(Navigator.prototype, 'webdriver', { get: () => false, configurable: true });
-  if (!navigator.languages || navigator.languages.length === 0) Object.defineProperty(Navigator.prototype, 'languages', { get: () => ['en-US', 'en'] });
-  if (window.Notification && Notification.permission === 'denied') Object.defineProperty(Notification, 'permission', { get: () => 'default' });
+  if (!navigator.languages || navigator.languages.length === 0) Object.defineProperty(Navigator.prototype, ` +
+    `'languages', { get: () => ['en-US', 'en'] });
+  if (window.Notification && Notification.permission === 'denied') Object.defineProperty(Notification, ` +
+    `'permission', { get: () => 'default' });
   window.chrome = window.chrome || { runtime: {}, app: { isInstalled: false } };
-  for (const k of Object.getOwnPropertyNames(window)) if (/^(cdc_|__playwright|__pw|__webdriver)/.test(k)) try { delete window[k]; } catch (e) {}
+  for (const k of Object.getOwnPropertyNames(window)) if (/^(cdc_|__playwright|__pw|__webdriver)/.test(k)) ` +
+    `try { delete window[k]; } catch (e) {}
 })();`;
 
 const APP_JS = `(function () {
@@ -415,12 +422,15 @@ const APP_JS = `(function () {
 function loginHtml(endpoint: string, pk: string, search: string): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Sign in · Example Shop</title>
-<style>body{font:16px system-ui,sans-serif;margin:0;background:#f5f5f7}main{max-width:360px;margin:60px auto;padding:32px;background:#fff;border-radius:8px}
-label{display:block;margin:16px 0 4px}input{width:100%;box-sizing:border-box;padding:10px;font-size:16px}button{margin-top:24px;width:100%;padding:12px;font-size:16px}</style></head>
+<style>body{font:16px system-ui,sans-serif;margin:0;background:#f5f5f7}` +
+  `main{max-width:360px;margin:60px auto;padding:32px;background:#fff;border-radius:8px}
+label{display:block;margin:16px 0 4px}input{width:100%;box-sizing:border-box;padding:10px;font-size:16px}` +
+  `button{margin-top:24px;width:100%;padding:12px;font-size:16px}</style></head>
 <body><main><h1>Sign in</h1>
 <form id="login" action="/session${escapeHtml(search)}" method="post">
   <label for="username">Email</label><input id="username" name="username" type="email" autocomplete="username" required>
-  <label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required>
+  <label for="password">Password</label><input id="password" name="password" type="password" ` +
+    `autocomplete="current-password" required>
   <button id="submit" type="submit">Sign in</button>
 </form></main>
 <script src="${escapeHtml(endpoint)}/sdk/kizuki.js"></script>

@@ -37,7 +37,8 @@ export async function main(): Promise<number> {
   const h = new DetectionHarness(env);
   try {
     await h.start();
-    log(`Kizuki at ${env.baseUrl} (api + worker in-process from source), customer site at ${h.site.url}, Chromium ${h.humanBrowser.version()}`);
+    log(`Kizuki at ${env.baseUrl} (api + worker in-process from source), customer site at ${h.site.url}, ` +
+      `Chromium ${h.humanBrowser.version()}`);
     await runScenarios({ harness: h, scale, cmu, progress: log, only, parallel: process.argv.includes('--parallel') });
   } finally {
     await h.stop();
@@ -45,8 +46,13 @@ export async function main(): Promise<number> {
   }
   const seconds = (Date.now() - started) / 1000;
   const rows = summarise(h.log);
-  const command = `npx tsx bench/detection.ts --scale ${scaleName}${only ? ` --only ${[...only].join(',')}` : ''}${process.argv.includes('--parallel') ? ' --parallel' : ''}`;
-  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, ${platform()} ${release()}, Node ${process.version}, Chromium ${h.humanBrowser.version()} (host ${hostname()})`;
+  const command =
+    `npx tsx bench/detection.ts --scale ${scaleName}` +
+    (only ? ` --only ${[...only].join(',')}` : '') +
+    (process.argv.includes('--parallel') ? ' --parallel' : '');
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ` +
+    `${(totalmem() / 2 ** 30).toFixed(1)} GiB, ${platform()} ${release()}, Node ${process.version}, ` +
+      `Chromium ${h.humanBrowser.version()} (host ${hostname()})`;
   const text = table(rows);
   console.log(`\n${text}\n\n${reasonsTable(rows)}\n\n${command}: ${seconds.toFixed(0)} s on ${machine}`);
   const failing = rows.filter((r) => r.pass === false);

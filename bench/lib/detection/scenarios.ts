@@ -21,7 +21,10 @@ export interface Scale {
   owners: number;
   /** trusted logins per owner before measuring (the subject's first reps) */
   enrolLogins: number;
-  /** 'browser': every enrolment login in Chromium; 'replay': the first in Chromium, the others replay its bundle with the next reps' timings */
+  /**
+   * 'browser': every enrolment login in Chromium; 'replay': the first in Chromium, the others replay its bundle
+   * with the next reps' timings
+   */
   enrolMode: 'browser' | 'replay';
   ownerLoginsEach: number;
   travelLogins: number;
@@ -409,5 +412,6 @@ function idOf(_h: DetectionHarness, rec: LoginRecord): string | undefined {
 function count(h: DetectionHarness, scenario: string): string {
   const rs = h.log.filter((r) => r.scenario === scenario);
   const n = (d: string) => rs.filter((r) => r.decision === d).length;
-  return `${rs.length} logins: ${n('allow')} allow, ${n('challenge')} challenge, ${n('deny')} deny${n('error') ? `, ${n('error')} errors` : ''}`;
+  return `${rs.length} logins: ${n('allow')} allow, ${n('challenge')} challenge, ` +
+    `${n('deny')} deny${n('error') ? `, ${n('error')} errors` : ''}`;
 }

@@ -124,7 +124,10 @@ export class KizukiConfig {
   @Max(200)
   DATABASE_POOL_SIZE = 10;
 
-  /** JSON file with the demo tenant's keys ({tenantId, publishableKey, secretKey}); enables /demo. Written by npm start. */
+  /**
+   * JSON file with the demo tenant's keys ({tenantId, publishableKey, secretKey}); enables /demo.
+   * Written by npm start.
+   */
   @IsOptional()
   @IsString()
   KIZUKI_DEMO_FILE = '';
@@ -173,13 +176,19 @@ export class KizukiConfig {
   @Matches(/^[a-z_][a-z0-9_]{0,62}$/, { message: 'DATABASE_APP_ROLE must be a plain role name (or none)' })
   DATABASE_APP_ROLE = 'kizuki_app';
 
-  /** Requests per API key per window (all /v1 routes); 0 turns the limit off. Counted in Redis, shared by every api process. */
+  /**
+   * Requests per API key per window (all /v1 routes); 0 turns the limit off. Counted in Redis, shared by every
+   * api process.
+   */
   @Transform(toNumber)
   @IsInt()
   @Min(0)
   RATE_LIMIT_PER_KEY = 12000;
 
-  /** Requests per client IP per window on /v1/collect, and failed key checks per IP on every /v1 route; 0 turns it off. */
+  /**
+   * Requests per client IP per window on /v1/collect, and failed key checks per IP on every /v1 route;
+   * 0 turns it off.
+   */
   @Transform(toNumber)
   @IsInt()
   @Min(0)

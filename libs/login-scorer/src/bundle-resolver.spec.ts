@@ -37,7 +37,8 @@ describe('BundleResolver.fromIngestQueue', () => {
     expect(store).toHaveBeenCalledTimes(1);
   });
 
-  it('finds the bundle of a job queued before batching (no batch id: the job carries one bundle, named by it)', async () => {
+  it('finds the bundle of a job queued before batching ' +
+    '(no batch id: the job carries one bundle, named by it)', async () => {
     const fromId = jest.spyOn(Job, 'fromId').mockResolvedValue({ data: received('b1') } as unknown as Job);
     const { resolver, store } = make(jest.fn());
     await expect(resolver.fromIngestQueue(tenant, 'b1')).resolves.toMatchObject({ id: 'b1' });

@@ -14,9 +14,10 @@ export type Learned = NonNullable<RecordLogin['learned']>;
  * What a trusted login (DESIGN.md §1) teaches the account: its typing rhythm and pointer habits
  * (enrolment, then bounded steps against a frozen baseline: libs/scoring typing/pointer), where
  * in which language and from which networks (IPv4 /24, IPv6 /48: the most recently used
- * MAX_NETWORKS, a network seen again moves to the end) it logs in. Called only for trusted outcomes — at score time (succeeded
- * and allowed by the policy) or from a 'legit' / 'challenge_passed' label — so an attacker's
- * login teaches nothing, and one admitted by mistake moves the profiles by one bounded step.
+ * MAX_NETWORKS, a network seen again moves to the end) it logs in. Called only for trusted
+ * outcomes — at score time (succeeded and allowed by the policy) or from a 'legit' /
+ * 'challenge_passed' label — so an attacker's login teaches nothing, and one admitted by mistake
+ * moves the profiles by one bounded step.
  */
 export function learnFromTrustedLogin(
   account: (Pick<AccountState, 'countries' | 'languages' | 'typingProfile' | 'pointerProfile'> & { networks?: string[] | null }) | null,

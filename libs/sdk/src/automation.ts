@@ -39,11 +39,35 @@ function names(o: object | undefined): string[] {
   }
 }
 
+/**
+ * The parts of a window the checks read. A real Window is one; on a page under automation any of them may be
+ * missing or faked, so the values are checked before use.
+ */
+export interface WindowLike {
+  navigator?: {
+    userAgent?: unknown;
+    appVersion?: unknown;
+    webdriver?: unknown;
+    languages?: unknown;
+    plugins?: unknown;
+    productSub?: unknown;
+    permissions?: { query(descriptor: { name: 'notifications' }): Promise<{ state: string }> };
+  };
+  document?: { documentElement?: { getAttributeNames?: () => string[] } | null; hasFocus?: () => boolean };
+  PluginArray?: unknown;
+  outerWidth?: number;
+  outerHeight?: number;
+  process?: unknown;
+  external?: unknown;
+  Notification?: { permission: string };
+}
+
 /** Synchronous checks, pure over a window-like object (so they can be unit-tested). */
-export function automationArtifacts(win: any): string[] {
+export function automationArtifacts(win: WindowLike): string[] {
   const found: string[] = [];
   const add = (s: string) => found.indexOf(s) < 0 && found.push(s);
   const nav = win.navigator || {};
+  const plugins = nav.plugins as { length?: unknown } | null | undefined;
   const ua = String(nav.userAgent || '') + ' ' + String(nav.appVersion || '');
   const chromeDesktop = /Chrome\//.test(ua) && !/Edg\/|OPR\/|Android|Mobile/.test(ua);
   if (nav.webdriver === true) add('webdriver');
@@ -54,11 +78,11 @@ export function automationArtifacts(win: any): string[] {
   const root = win.document && win.document.documentElement;
   if (root && root.getAttributeNames && root.getAttributeNames().some((a: string) => /selenium|webdriver|driver/.test(a))) add('webdriver_attr');
   if (Array.isArray(nav.languages) && nav.languages.length === 0) add('no_languages');
-  if (chromeDesktop && nav.plugins && nav.plugins.length === 0) add('no_plugins');
-  if (nav.plugins && win.PluginArray && !(nav.plugins instanceof win.PluginArray)) add('fake_plugins');
+  if (chromeDesktop && plugins && plugins.length === 0) add('no_plugins');
+  if (plugins && typeof win.PluginArray === 'function' && !(plugins instanceof win.PluginArray)) add('fake_plugins');
   if (/Chrome\/|Safari\//.test(ua) && !/Firefox\//.test(ua) && nav.productSub !== undefined && nav.productSub !== '20030107') add('product_sub');
   if (win.outerWidth === 0 && win.outerHeight === 0 && win.document && win.document.hasFocus && win.document.hasFocus()) add('no_window');
-  const proc = win.process;
+  const proc = win.process as { type?: unknown; versions?: { electron?: unknown } } | null | undefined;
   if (proc && typeof proc === 'object' && (proc.type === 'renderer' || (proc.versions && proc.versions.electron))) add('electron');
   try {
     if (/Sequentum/i.test(String(win.external))) add('sequentum');
@@ -69,8 +93,9 @@ export function automationArtifacts(win: any): string[] {
 }
 
 /** Asynchronous check: headless Chrome denies notifications while the permission says "prompt". */
-export async function notificationInconsistency(win: any): Promise<boolean> {
+export async function notificationInconsistency(win: WindowLike): Promise<boolean> {
   try {
+    if (!win.navigator) return false;
     const ua = String(win.navigator.userAgent);
     if (!/Chrome\//.test(ua) || /Edg\/|OPR\//.test(ua) || !win.Notification || !win.navigator.permissions) return false;
     const status = await win.navigator.permissions.query({ name: 'notifications' });

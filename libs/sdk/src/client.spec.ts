@@ -7,6 +7,8 @@ describe('import', () => {
     const winAdd = jest.spyOn(window, 'addEventListener');
     const setItem = jest.spyOn(Storage.prototype, 'setItem');
     jest.isolateModules(() => {
+      // isolateModules needs a synchronous load: the module is imported afresh inside the callback.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
       const sdk = require('./index');
       expect(typeof sdk.load).toBe('function');
     });

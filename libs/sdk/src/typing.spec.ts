@@ -46,7 +46,8 @@ describe('TypingSource', () => {
     clock = 1000;
     jest.spyOn(performance, 'now').mockImplementation(() => clock);
     document.body.innerHTML =
-      '<form><input name="email" autocomplete="username"><input type="password" name="pw"><input type="checkbox"></form><input id="outside">';
+      '<form><input name="email" autocomplete="username"><input type="password" name="pw">' +
+        '<input type="checkbox"></form><input id="outside">';
     form = document.querySelector('form')!;
     user = form.querySelector('input[name=email]')!;
     pass = form.querySelector('input[name=pw]')!;

@@ -95,10 +95,12 @@ export class TypingSource {
   }
 
   private listen(doc: Document): void {
-    const h = (fn: (s: FieldState, e: any, t: number) => void) => (e: Event) => {
-      const s = this.state(e.target);
-      if (s) fn(s, e, eventTime(e));
-    };
+    const h =
+      <E extends Event>(fn: (s: FieldState, e: E, t: number) => void) =>
+      (e: Event) => {
+        const s = this.state(e.target);
+        if (s) fn(s, e as E, eventTime(e));
+      };
     this.off = [
       on(doc, 'keydown', h((s, e: KeyboardEvent, t) => this.keydown(s, e, t))),
       on(doc, 'keyup', h((s, e: KeyboardEvent, t) => this.keyup(s, e, t))),

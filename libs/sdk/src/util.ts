@@ -30,13 +30,15 @@ export function clampStr(s: string, max: number = LIMITS.stringLength): string {
 export const clamp01 = (n: number): number => (n < 0 ? 0 : n > 1 ? 1 : Number.isFinite(n) ? n : 0);
 
 /** Subscribe and return the unsubscribe function. */
-export function on(
+export function on<E extends Event = Event>(
   target: EventTarget,
   type: string,
-  fn: (e: any) => void,
+  fn: (e: E) => void,
   capture = true,
 ): () => void {
   const opts: AddEventListenerOptions = { capture, passive: true };
-  target.addEventListener(type, fn, opts);
-  return () => target.removeEventListener(type, fn, opts);
+  // the caller names the event type that `type` fires
+  const listener = fn as EventListener;
+  target.addEventListener(type, listener, opts);
+  return () => target.removeEventListener(type, listener, opts);
 }

@@ -46,7 +46,8 @@ export class QueueWorkersService implements OnApplicationBootstrap, BeforeApplic
       worker.on('error', (err) => this.logger.warn({ msg: 'worker error', queue, err: String(err) }));
       this.workers.push(worker);
     }
-    this.logger.log(`Processing queues ${Object.values(QueueName).join(', ')} (concurrency ${this.config.WORKER_CONCURRENCY}, ingest ${this.config.WORKER_INGEST_CONCURRENCY})`);
+    this.logger.log(`Processing queues ${Object.values(QueueName).join(', ')} (concurrency ${this.config.WORKER_CONCURRENCY}, ` +
+      `ingest ${this.config.WORKER_INGEST_CONCURRENCY})`);
   }
 
   private async dispatch(queue: QueueName, job: Job): Promise<unknown> {

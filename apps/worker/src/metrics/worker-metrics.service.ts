@@ -58,7 +58,7 @@ export class WorkerMetricsService implements OnApplicationBootstrap, OnApplicati
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.METRICS_PORT) return;
     const token = this.config.METRICS_TOKEN;
-    this.server = createServer((req, res) => {
+    const server = createServer((req, res) => {
       if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') {
         res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'NOT_FOUND', message: 'GET /metrics' } }));
         return;
@@ -75,9 +75,10 @@ export class WorkerMetricsService implements OnApplicationBootstrap, OnApplicati
         () => res.writeHead(500).end(),
       );
     });
+    this.server = server;
     await new Promise<void>((resolve, reject) => {
-      this.server!.once('error', reject);
-      this.server!.listen(this.config.METRICS_PORT, this.config.HOST, () => resolve());
+      server.once('error', reject);
+      server.listen(this.config.METRICS_PORT, this.config.HOST, () => resolve());
     });
     this.logger.log(`Worker metrics on http://${this.config.HOST}:${this.config.METRICS_PORT}/metrics`);
   }

@@ -3,7 +3,7 @@
 // shipped inside npm packages: nothing is downloaded at run time. Loaded once per process.
 import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
-import { Reader } from 'mmdb-lib';
+import { Reader, type Response } from 'mmdb-lib';
 import type { NetworkInfo } from '@kizuki/scoring';
 
 /** What the offline data knows of an address: the geo and ASN part of the engine's NetworkInfo. */
@@ -121,9 +121,9 @@ export function ipv6ToBigInt(ip: string): bigint {
 
 export class NetworkIntel {
   constructor(
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the DB-IP record is not MaxMind's City shape
-    private readonly city4: Reader<any> | null,
-    private readonly city6: Reader<any> | null,
+    // Typed as any MaxMind response: the DB-IP record is not MaxMind's City shape (read as CityRecord).
+    private readonly city4: Reader<Response> | null,
+    private readonly city6: Reader<Response> | null,
     private readonly asn4: AsnTable4 | null,
     private readonly asn6: AsnTable6 | null,
   ) {}
@@ -142,7 +142,7 @@ export class NetworkIntel {
       readFile(asn('asn-ipv4-num.csv'), 'utf8'),
       readFile(asn('asn-ipv6-num.csv'), 'utf8'),
     ]);
-    return new NetworkIntel(new Reader<any>(c4), new Reader<any>(c6), AsnTable4.parse(a4), AsnTable6.parse(a6));
+    return new NetworkIntel(new Reader<Response>(c4), new Reader<Response>(c6), AsnTable4.parse(a4), AsnTable6.parse(a6));
   }
 
   lookup(ip: string): IpIntel {
@@ -151,8 +151,8 @@ export class NetworkIntel {
     const mapped = v === 6 ? /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip) : null;
     const is4 = v === 4 || !!mapped;
     const addr = mapped ? mapped[1] : ip;
-    let rec: CityRecord | null = null;
-    let as: { asn: number; org: string } | null = null;
+    let rec: CityRecord | null;
+    let as: { asn: number; org: string } | null;
     try {
       rec = ((is4 ? this.city4 : this.city6)?.get(addr) as CityRecord | null | undefined) ?? null;
       as = is4 ? (this.asn4?.lookup(ipv4ToInt(addr)) ?? null) : (this.asn6?.lookup(ipv6ToBigInt(addr)) ?? null);

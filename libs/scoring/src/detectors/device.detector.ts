@@ -17,7 +17,8 @@ export const deviceDetector: Detector = {
     if (device.status === 'fraud') {
       evidence.push({ code: 'NEW_DEVICE', category: 'takeover', risk: DEVICE_RISK.fraud, detail: 'This device was reported as fraudulent.' });
     } else if (device.knownToAccount) {
-      const how = device.fuzzyMatch ? `, matched after a browser change${device.similarity ? ` (${Math.round(100 * device.similarity)}% of components alike)` : ''}` : '';
+      const alike = device.similarity ? ` (${Math.round(100 * device.similarity)}% of components alike)` : '';
+      const how = device.fuzzyMatch ? `, matched after a browser change${alike}` : '';
       evidence.push({ code: 'KNOWN_DEVICE', category: 'info', risk: 0, detail: `Device seen on this account before (${device.status}${how}).` });
     } else if (!account.isNew) {
       evidence.push({ code: 'NEW_DEVICE', category: 'takeover', risk: DEVICE_RISK.newDevice, detail: 'This account has never logged in from this device.' });

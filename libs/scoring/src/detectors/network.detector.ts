@@ -30,7 +30,10 @@ export const networkDetector: Detector = {
         code: 'DATACENTER_IP',
         category: 'bot',
         risk: NETWORK_RISK.datacenter,
-        detail: `The IP belongs to a hosting/cloud network${network.asn !== null ? ` (AS${network.asn}${network.asnOrg ? ` ${network.asnOrg}` : ''})` : ''}, not an access provider.`,
+        detail:
+          `The IP belongs to a hosting/cloud network` +
+          (network.asn !== null ? ` (AS${network.asn}${network.asnOrg ? ` ${network.asnOrg}` : ''})` : '') +
+          `, not an access provider.`,
       });
     }
     const countries = account?.countries ?? [];
@@ -43,7 +46,8 @@ export const networkDetector: Detector = {
           code: 'FOREIGN_IP_AND_LANGUAGE',
           category: 'takeover',
           risk: NETWORK_RISK.foreignLanguage,
-          detail: `Foreign IP (${network.country}) and a browser language (${network.language}) the account never used (${languages.join(', ')}).`,
+          detail: `Foreign IP (${network.country}) and a browser language (${network.language}) ` +
+            `the account never used (${languages.join(', ')}).`,
         });
       }
     }
@@ -57,7 +61,10 @@ export const networkDetector: Detector = {
         code: 'NEW_NETWORK',
         category: 'takeover',
         risk: unfamiliarDevice ? NETWORK_RISK.newNetworkNewDevice : NETWORK_RISK.newNetwork,
-        detail: `First login from the network ${prefix} (trusted logins came from ${usual.length === 1 ? 'one other network' : `${usual.length} other networks`})${unfamiliarDevice ? ', on a device new to the account' : ''}.`,
+        detail:
+          `First login from the network ${prefix} ` +
+          `(trusted logins came from ${usual.length === 1 ? 'one other network' : `${usual.length} other networks`})` +
+          `${unfamiliarDevice ? ', on a device new to the account' : ''}.`,
       });
     }
     const last = account?.lastLogin;
@@ -70,7 +77,8 @@ export const networkDetector: Detector = {
           code: 'IMPOSSIBLE_TRAVEL',
           category: 'takeover',
           risk: NETWORK_RISK.impossibleTravel,
-          detail: `${Math.round(km)} km from the last trusted login${last.country ? ` (${last.country})` : ''} in ${formatHours(hours)}: ${Math.round(kmh)} km/h.`,
+          detail: `${Math.round(km)} km from the last trusted login${last.country ? ` (${last.country})` : ''}` +
+            ` in ${formatHours(hours)}: ${Math.round(kmh)} km/h.`,
         });
       }
     }

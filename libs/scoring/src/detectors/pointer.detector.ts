@@ -40,7 +40,11 @@ export const pointerDetector: Detector = {
         code: 'POINTER_MISMATCH',
         category: 'takeover',
         risk,
-        detail: `${c.type === 'mouse' ? 'Mouse' : c.type === 'touch' ? 'Touch' : 'Pen'} movement departs from the account's profile (pointer score ${c.score.toFixed(2)}, anomaly ${c.anomaly.toFixed(2)}${c.furthest.length ? `; ${c.furthest.join(', ')}` : ''}).`,
+        detail:
+          `${c.type === 'mouse' ? 'Mouse' : c.type === 'touch' ? 'Touch' : 'Pen'} movement departs ` +
+            `from the account's profile ` +
+          `(pointer score ${c.score.toFixed(2)}, anomaly ${c.anomaly.toFixed(2)}` +
+          `${c.furthest.length ? `; ${c.furthest.join(', ')}` : ''}).`,
       });
     }
     return { evidence, scores: { pointer: c.score } };

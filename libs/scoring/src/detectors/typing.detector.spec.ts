@@ -138,7 +138,8 @@ describe('typing detector (engine)', () => {
     expect(own.evidence.filter((e) => e.code === 'TYPING_MISMATCH')).toHaveLength(0);
   });
 
-  it('on a device the account trusts, a mismatch alone stays below a challenge; on a merely seen device it does not', () => {
+  it('on a device the account trusts, a mismatch alone stays below a challenge; ' +
+    'on a merely seen device it does not', () => {
     const f = field(keysOf(typeSamples(mallory, 1, 52)[0]));
     const trusted = { id: 'd', knownToAccount: true, fuzzyMatch: false, status: 'trusted' as const, accountsSeen: 1 };
     const pending = { ...trusted, status: 'pending' as const };

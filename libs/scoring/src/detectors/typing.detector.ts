@@ -42,7 +42,7 @@ export const typingDetector: Detector = {
   name: 'typing',
   run({ bundle, account, device }) {
     const evidence: Evidence[] = [];
-    const fields: FieldTyping[] = Array.isArray(bundle?.typing?.fields) ? bundle!.typing.fields : [];
+    const fields: FieldTyping[] = bundle && Array.isArray(bundle.typing?.fields) ? bundle.typing.fields : [];
     if (!bundle) return { evidence, scores: { typing: null } };
     const password = fields.find((f) => f && f.role === 'password');
     const why = noBehaviour(password);

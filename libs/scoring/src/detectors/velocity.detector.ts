@@ -19,7 +19,8 @@ export const velocityDetector: Detector = {
         code: 'BRUTE_FORCE',
         category: 'takeover',
         risk: Math.min(0.75, 0.45 + 0.05 * (velocity.accountDeviceFailures - accountDeviceFailures)),
-        detail: `${velocity.accountDeviceFailures} failed logins on this account from this device in ${windowMinutes} min.`,
+        detail: `${velocity.accountDeviceFailures} failed logins on this account from this device ` +
+          `in ${windowMinutes} min.`,
       });
     } else if (velocity.accountFailures >= accountFailures) {
       evidence.push({
@@ -44,7 +45,8 @@ export const velocityDetector: Detector = {
         code: 'CREDENTIAL_STUFFING',
         category: 'bot',
         risk: Math.round(1000 * risk) / 1000,
-        detail: `${velocity.ipAccounts} accounts tried from this IP in ${win}, ${Math.round(100 * ipRatio)}% of ${ipLogins} logins failed.`,
+        detail: `${velocity.ipAccounts} accounts tried from this IP in ${win}, ` +
+          `${Math.round(100 * ipRatio)}% of ${ipLogins} logins failed.`,
       });
     }
     const asnLogins = Math.max(velocity.asnLogins ?? 0, velocity.asnFailures ?? 0, 1);
@@ -54,7 +56,8 @@ export const velocityDetector: Detector = {
         code: 'CREDENTIAL_STUFFING',
         category: 'bot',
         risk: STUFFING_RISK.asn,
-        detail: `${velocity.asnAccounts} accounts tried from this network (ASN) in ${win}, ${Math.round(100 * asnRatio)}% of logins failed.`,
+        detail: `${velocity.asnAccounts} accounts tried from this network (ASN) in ${win}, ` +
+          `${Math.round(100 * asnRatio)}% of logins failed.`,
       });
     }
     return { evidence };

@@ -36,7 +36,8 @@ describe('decisions on the default policy', () => {
     expect(codes(travel)).toContain('NEW_COUNTRY');
   });
 
-  it('new device + a network the account never used: challenge, even with the owner\'s rhythm; each alone: allow', () => {
+  it('new device + a network the account never used: challenge, even with the owner\'s rhythm; ' +
+    'each alone: allow', () => {
     const elsewhere = { ...S.TOKYO, ip: '198.51.100.7' };
     for (let i = 0; i < 5; i++) {
       // a thief who types like the owner (here: the owner's own rhythm) on their own machine and network
@@ -80,7 +81,8 @@ describe('decisions on the default policy', () => {
     expect(codes(wd)).toContain('BOT_AUTOMATION');
   });
 
-  it('flags credential stuffing from an IP (challenge), denies it with a bot or from one device cycling accounts', () => {
+  it('flags credential stuffing from an IP (challenge), ' +
+    'denies it with a bot or from one device cycling accounts', () => {
     const fresh = { ...account, isNew: true, typingProfile: null, pointerProfile: null, countries: [], languages: [], lastLogin: null };
     const stuffing = { ...S.QUIET, ipAccounts: 12, ipFailures: 10, ipLogins: 12 };
     const human = S.humanBundle(S.makePerson(30), 'att', 1);

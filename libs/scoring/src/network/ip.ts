@@ -72,7 +72,10 @@ function unmapped(p: ParsedIp): ParsedIp {
   return p;
 }
 
-/** Dotted IPv4; IPv6 as RFC 5952 writes it: lower case, no leading zeros, the first longest run of two or more zero groups as '::'. */
+/**
+ * Dotted IPv4; IPv6 as RFC 5952 writes it: lower case, no leading zeros, the first longest run of two or more
+ * zero groups as '::'.
+ */
 export function formatIp(p: ParsedIp): string {
   if (p.family === 4) return p.bytes.join('.');
   let best = { at: -1, len: 1 };

@@ -42,7 +42,7 @@ function cv(xs: number[]): number {
 
 /** Features of a trajectory, or null when there are fewer than MIN_MOVES usable moves. */
 export function pointerFeatures(p: PointerSignals | null | undefined): PointerFeatures | null {
-  const raw = Array.isArray(p?.moves) ? p!.moves : [];
+  const raw = p && Array.isArray(p.moves) ? p.moves : [];
   const moves: [number, number, number][] = [];
   for (let i = 0; i + 2 < raw.length; i += 3) {
     const [dx, dy, dt] = [raw[i], raw[i + 1], raw[i + 2]];
@@ -170,7 +170,8 @@ export function pointerBotTraits(p: PointerSignals | null | undefined): PointerB
       out.push({
         trait: 'ruler',
         risk: 0.5,
-        detail: `Pointer moved in ruler-straight lines at constant speed (straightness ${f.straightness.toFixed(3)}, speed variation ${f.speedCV.toFixed(3)}).`,
+        detail: `Pointer moved in ruler-straight lines at constant speed ` +
+          `(straightness ${f.straightness.toFixed(3)}, speed variation ${f.speedCV.toFixed(3)}).`,
       });
     }
   }

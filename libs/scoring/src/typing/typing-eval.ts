@@ -101,8 +101,8 @@ export function protocolEers(
   const fit = (s: KeyTiming[][]) => JSON.parse(JSON.stringify(detector.fitTypingProfile(s))) as never;
   const eers: number[] = [];
   for (const subject of subjects) {
-    const own = data.get(subject)!;
-    const impostors = all.filter((s) => s !== subject).flatMap((s) => data.get(s)!.slice(0, 5));
+    const own = data.get(subject) ?? [];
+    const impostors = all.filter((s) => s !== subject).flatMap((s) => (data.get(s) ?? []).slice(0, 5));
     const g: number[] = [];
     const i: number[] = [];
     if (protocol === 'adapt') {

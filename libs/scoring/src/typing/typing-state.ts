@@ -82,8 +82,8 @@ export function enrolTypingSample(state: TypingProfileState | null | undefined, 
   const current = state ? clone(state) : emptyState();
   if (!sample || sample.length === 0 || !sample.every((k) => Number.isFinite(k.down) && Number.isFinite(k.up))) return current;
   const clean = sample.map((k) => ({ down: round(k.down), up: round(k.up) }));
-  if (typingState(current) === 'active') {
-    current.adapted = updateTypingProfile(current.adapted!, clean, { baseline: current.baseline });
+  if (current.adapted && current.baseline) {
+    current.adapted = updateTypingProfile(current.adapted, clean, { baseline: current.baseline });
     current.count += 1;
     return current;
   }
@@ -150,8 +150,8 @@ export function updateTypingProfile(profile: TypingProfile, sample: KeyTiming[],
  * and the frozen baseline. TYPING_INCOMPARABLE while enrolling or when lengths cannot be aligned.
  */
 export function typingStateAnomaly(state: TypingProfileState | null | undefined, sample: KeyTiming[]): number {
-  if (!state || typingState(state) !== 'active') return TYPING_INCOMPARABLE;
-  return Math.min(typingAnomaly(state.adapted!, sample), typingAnomaly(state.baseline!, sample));
+  if (!state?.adapted || !state.baseline) return TYPING_INCOMPARABLE;
+  return Math.min(typingAnomaly(state.adapted, sample), typingAnomaly(state.baseline, sample));
 }
 
 /** Samples behind an active state's profile, for typingRisk. */
@@ -161,7 +161,7 @@ export function typingStateSamples(state: TypingProfileState): number {
 
 /** Whether a sample can be compared with an active state at all. */
 export function typingStateComparable(state: TypingProfileState | null | undefined, sampleLength: number): boolean {
-  return !!state && typingState(state) === 'active' && typingComparable(state.baseline!, sampleLength);
+  return !!state?.adapted && !!state.baseline && typingComparable(state.baseline, sampleLength);
 }
 
 // ---- validation of stored JSON -------------------------------------------------------------

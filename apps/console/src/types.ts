@@ -1,0 +1,266 @@
+// What the console reads from /admin/api: the answers' fields it uses, typed once here. Times arrive as
+// ISO strings. Shapes shared with the public API come from @kizuki/contract.
+import type {
+  AutomationSignals,
+  Decision,
+  DeviceStatus,
+  FeedbackLabel,
+  LoginStatus,
+  PageSignals,
+  PointerType,
+  RiskReason,
+  RiskScores,
+  WebhookEventType,
+} from '@kizuki/contract';
+
+export type Role = 'admin' | 'analyst' | 'viewer';
+
+/** A page of a list; nextCursor is null on the last page. */
+export interface Page<T> {
+  items: T[];
+  nextCursor?: string | null;
+}
+
+export interface Me {
+  email: string;
+  role: Role;
+  tenant: { id: string; name: string };
+  totpEnabled: boolean;
+  mustChangePassword: boolean;
+  csrfToken: string;
+}
+
+// ---- dashboard and IPs ----
+
+export interface Bar {
+  key: string;
+  n: number;
+  flagged?: number;
+}
+
+export interface Dashboard {
+  totals: { total: number; allow: number; challenge: number; deny: number; fraud: number; users: number };
+  bucket: 'hour' | 'day';
+  series: { t: string; allow: number; challenge: number; deny: number }[];
+  reasons: { code: string; n: number }[];
+  bursts: { t: string; bad: number; n: number; users: number; ips: number }[];
+  ips: Bar[];
+  asns: Bar[];
+  countries: Bar[];
+}
+
+export interface IpRow {
+  ip: string;
+  checks: number;
+  users: number;
+  failures: number;
+  flagged: number;
+  denied: number;
+  countries: string[];
+  asn: number | null;
+  datacenter: boolean;
+  tor: boolean;
+  foreign: boolean;
+  lastSeen: string;
+}
+
+// ---- logins ----
+
+/** labels the console sets; the API also accepts the challenge outcomes */
+export type LoginLabel = FeedbackLabel | 'none';
+
+export interface LoginRow {
+  id: string;
+  createdAt: string;
+  decision: Decision;
+  policyDecision: Decision;
+  shadow: boolean;
+  status: LoginStatus;
+  score: number;
+  reasons: string[];
+  label: LoginLabel | null;
+  ip: string | null;
+  country: string | null;
+  asn: number | null;
+  device: { id: string; status: DeviceStatus } | null;
+  account: { id: string; userHash: string };
+}
+
+export interface Band {
+  mid: number;
+  lo: number;
+  hi: number;
+}
+
+/** One field's typing on a login against the account's profile (apps/api admin/typing-view.ts). */
+export interface TypingRoleView {
+  role: 'password' | 'username';
+  state: 'enrolling' | 'active' | 'none';
+  samples: number;
+  pasted: boolean;
+  autofilled: boolean;
+  login: { holds: number[]; flights: number[] } | null;
+  profile: { holds: Band[]; flights: Band[] } | null;
+}
+
+export interface LoginDetail {
+  id: string;
+  createdAt: string;
+  event: string;
+  status: LoginStatus;
+  decision: Decision;
+  policyDecision: Decision;
+  shadow: boolean;
+  score: number;
+  scores: Partial<RiskScores> | null;
+  reasons: RiskReason[];
+  label: LoginLabel | null;
+  network: { ip: string | null; country: string | null; asn: number | null; userAgent: string | null };
+  account: { id: string; userHash: string; loginCount: number; trustedLogins: number; countries: string[] | null };
+  device: {
+    id: string;
+    linkStatus: DeviceStatus;
+    firstSeenAt: string;
+    accounts: number;
+    components: Record<string, unknown> | null;
+  } | null;
+  behaviour: {
+    automation: AutomationSignals | null;
+    pointer: { type: PointerType; eventCount: number; clicks: number; touches: number } | null;
+    page: PageSignals | null;
+  } | null;
+  typing: TypingRoleView[];
+}
+
+// ---- accounts ----
+
+export interface AccountDevice {
+  id: string;
+  status: DeviceStatus;
+  components: Record<string, string | undefined> | null;
+  otherAccounts: number;
+  logins: number;
+  firstSeenAt: string;
+  lastSeenAt: string;
+}
+
+export interface Account {
+  userHash: string;
+  createdAt: string;
+  lastSeenAt: string | null;
+  loginCount: number;
+  trustedLogins: number;
+  networks: string[] | null;
+  typing: TypingRoleView[];
+  hasPointerProfile: boolean;
+  countryHistory: { country: string; n: number; lastSeen: string }[];
+  devices: AccountDevice[];
+}
+
+// ---- configuration ----
+
+export interface ListEntry {
+  id: string;
+  list: 'allow' | 'deny';
+  kind: 'ip' | 'cidr' | 'device' | 'user' | 'asn' | 'country';
+  value: string;
+  comment: string | null;
+  expiresAt: string | null;
+  expired: boolean;
+  createdAt: string;
+}
+
+/** The fields of a tenant's policy the console edits and sends back. */
+export interface PolicyFields {
+  thresholds: { challenge: number; deny: number };
+  fallbackDecision: Decision;
+  shadowMode: boolean;
+  detectors: Record<string, boolean>;
+  bruteForce: unknown;
+}
+
+export interface PolicyAnswer {
+  policy: PolicyFields;
+  detectors: string[];
+}
+
+export interface Backtest {
+  total: number;
+  changed: number;
+  current: Record<Decision, number>;
+  proposed: Record<Decision, number>;
+  fraudAllowed: { current: number; proposed: number };
+  legitBlocked: { current: number; proposed: number };
+}
+
+export interface ApiKeyRow {
+  id: string;
+  kind: 'secret' | 'publishable';
+  prefix: string;
+  label: string | null;
+  createdAt: string;
+  expiresAt: string | null;
+  revokedAt: string | null;
+  active: boolean;
+}
+
+/** A created or rotated key: the full key is in this answer only. */
+export interface KeyCreated {
+  key: string;
+}
+
+export interface TeamMember {
+  id: string;
+  email: string;
+  role: Role;
+  totpEnabled: boolean;
+  lastLoginAt: string | null;
+}
+
+/** An invitation's answer: the one-time password is in this answer only. */
+export interface TeamInvited {
+  email: string;
+  oneTimePassword: string;
+}
+
+export interface AuditRow {
+  id: string;
+  createdAt: string;
+  actor: string;
+  action: string;
+  before: unknown;
+  after: unknown;
+}
+
+export interface TotpSetup {
+  secret: string;
+  otpauthUrl: string;
+}
+
+// ---- webhooks ----
+
+export interface WebhookEndpoint {
+  id: string;
+  url: string;
+  events: WebhookEventType[];
+  description: string | null;
+  enabled: boolean;
+  secretPrefix: string;
+  createdAt: string;
+}
+
+export interface WebhookCreated {
+  item: WebhookEndpoint;
+  secret: string;
+}
+
+export interface WebhookDelivery {
+  id: string;
+  event: WebhookEventType;
+  status: string;
+  attempts: number;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  createdAt: string;
+  deliveredAt: string | null;
+}
