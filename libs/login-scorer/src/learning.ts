@@ -11,7 +11,7 @@ export const MAX_NETWORKS = 20;
 export type Learned = NonNullable<RecordLogin['learned']>;
 
 /**
- * What a trusted login (DESIGN.md §1) teaches the account: its typing rhythm and pointer habits
+ * What a trusted login (docs/architecture.md) teaches the account: its typing rhythm and pointer habits
  * (enrolment, then bounded steps against a frozen baseline: libs/scoring typing/pointer), where
  * in which language and from which networks (IPv4 /24, IPv6 /48: the most recently used
  * MAX_NETWORKS, a network seen again moves to the end) it logs in. Called only for trusted

@@ -1,4 +1,4 @@
-// Reason codes of DESIGN.md §3. Each is documented in docs/scoring.md; add with care.
+// Reason codes. Each is documented in docs/scoring.md; add with care.
 export const REASON_CODES = [
   'NEW_USER',
   'NEW_DEVICE',

@@ -12,7 +12,7 @@ export interface AccountHistory {
   isNew: boolean;
   /** Logins seen before this one. */
   loginCount: number;
-  /** Logins that ended as trusted outcomes (see DESIGN.md §1). */
+  /** Logins that ended as trusted outcomes (see docs/architecture.md). */
   trustedLogins: number;
   /** Typing profile as stored (JSON), or null while enrolling. */
   typingProfile: unknown | null;

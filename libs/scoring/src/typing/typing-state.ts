@@ -1,4 +1,4 @@
-// Learning without poisoning (DESIGN.md §1): what is stored per account and how it changes.
+// Learning without poisoning (docs/architecture.md): what is stored per account and how it changes.
 //
 //  - enrolling: the first ENROL_SAMPLES trusted samples are kept raw; no typing score yet.
 //  - active: the enrolment samples are fitted once into a frozen `baseline`; a copy, `adapted`,
