@@ -4,7 +4,7 @@ import { verify } from '@node-rs/argon2';
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { KizukiConfig } from '@kizuki/config';
 import { hashPassword } from '@kizuki/crypto';
-import { AdminAuthRepository, type AdminAuthRow, type AdminRole, type AdminSessionRow } from '@kizuki/database';
+import { AdminAuthRepository, type AdminAuthRow, type AdminSessionRow } from '@kizuki/database';
 import { RedisConnections } from '@kizuki/queue';
 import { AdminErrors } from '../admin-errors';
 import { RateLimiter } from '../../common/rate-limit';
@@ -33,18 +33,8 @@ const KNOWN_NETWORKS = { days: 30, kept: 10 };
 export const PASSWORD_CHANGE_LIMITS = { perAdmin: 5, windowSeconds: 15 * 60 };
 
 
-export interface AdminPrincipal {
-  sessionId: string;
-  tenantId: string;
-  tenantName: string;
-  adminId: string;
-  email: string;
-  role: AdminRole;
-  totpEnabled: boolean;
-  mustChangePassword: boolean;
-  csrfToken: string;
-  expiresAt: Date;
-}
+/** The signed-in console member a request acts as: its session row, with the CSRF token it must echo. */
+export type AdminPrincipal = Omit<AdminSessionRow, 'createdAt' | 'lastSeenAt'> & { csrfToken: string };
 
 
 /**
