@@ -6,6 +6,7 @@ import { TENANT_TABLES } from '../../migrations/1764489600000-baseline';
 import { createAdmin } from '../../apps/cli/src/commands/admins';
 import { makeBundle } from '../../fixtures/factories';
 import { KizukiEnv } from '../../fixtures/kizuki-env';
+import { seededRng } from '../../fixtures/human-input';
 
 jest.setTimeout(240_000);
 
@@ -15,17 +16,6 @@ type Tenant = { tenantId: string; publishableKey: string; secretKey: string; ori
 type Session = { cookie: string; csrf: string };
 type Res = { status: number; body: unknown };
 
-/** Deterministic PRNG (mulberry32): a failing probe sequence can be replayed from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Tenant isolation, attacked: tenant B's secret key and B's console admin are pointed at tenant
@@ -142,7 +132,7 @@ describe('tenant isolation', () => {
     const before = await snapshotA();
     const auditBefore = await env.sql(`SELECT count(*)::int AS n FROM audit_log WHERE tenant_id = $1`, [a.tenantId]);
     const seed = Number(process.env.KIZUKI_ISOLATION_SEED ?? Date.now() % 1e9);
-    const rand = prng(seed);
+    const rand = seededRng(seed);
     const pick = <T>(xs: T[]): T => xs[Math.floor(rand() * xs.length)];
     const key = b.secretKey;
     // Each probe: [route, request with A's id, the same request with an id that never existed].
