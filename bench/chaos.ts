@@ -47,12 +47,21 @@ interface Answer {
 
 function post(url: string, headers: Record<string, string>, body: string, timeoutMs = 10_000): Promise<Answer> {
   return new Promise((resolve) => {
-    const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers }, timeout: timeoutMs }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
-      res.on('error', () => resolve({ status: 0, body: '' }));
-    });
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers },
+        timeout: timeoutMs,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+        res.on('error', () => resolve({ status: 0, body: '' }));
+      },
+    );
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', () => resolve({ status: 0, body: '' }));
     req.end(body);
@@ -89,17 +98,42 @@ class PrivateRedis {
   }
 
   async start(): Promise<void> {
-    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--appendonly', 'yes', '--appendfsync', 'always', '--dir', this.dir,
-      '--save', '', '--maxmemory-policy', 'noeviction', '--daemonize', 'no', '--logfile', join(this.dir, 'redis.log')];
+    const args = [
+      '--port',
+      String(this.port),
+      '--bind',
+      '127.0.0.1',
+      '--appendonly',
+      'yes',
+      '--appendfsync',
+      'always',
+      '--dir',
+      this.dir,
+      '--save',
+      '',
+      '--maxmemory-policy',
+      'noeviction',
+      '--daemonize',
+      'no',
+      '--logfile',
+      join(this.dir, 'redis.log'),
+    ];
     this.proc = spawn('redis-server', args, { stdio: 'ignore' });
     const probe = new IORedis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
     probe.on('error', () => undefined);
     const until = Date.now() + 30_000;
     try {
       for (;;) {
-        if (this.proc.exitCode !== null) throw new Error(`redis-server exited (${this.proc.exitCode}); see ${join(this.dir, 'redis.log')}`);
+        if (this.proc.exitCode !== null)
+          throw new Error(`redis-server exited (${this.proc.exitCode}); see ${join(this.dir, 'redis.log')}`);
         // PING answers LOADING while the AOF is replayed: wait for PONG
-        const ok = await probe.connect().then(() => probe.ping()).then((r) => r === 'PONG', () => false);
+        const ok = await probe
+          .connect()
+          .then(() => probe.ping())
+          .then(
+            (r) => r === 'PONG',
+            () => false,
+          );
         if (ok) return;
         probe.disconnect();
         if (Date.now() > until) throw new Error('private redis-server did not start');
@@ -148,14 +182,20 @@ async function run(stack: Stack, redis: PrivateRedis): Promise<boolean> {
   const pk = { 'x-kizuki-key': stack.tenant.publishableKey, origin: stack.tenant.origin };
   const sk = { authorization: `Bearer ${stack.tenant.secretKey}` };
   const people = Array.from({ length: ACCOUNTS }, (_, i) => S.makePerson(i + 1));
-  const bodies = Array.from({ length: ACCOUNTS }, (_, u) => JSON.stringify(S.humanBundle(people[u], `chaos-device-${u}`, 10_000 + u)));
+  const bodies = Array.from({ length: ACCOUNTS }, (_, u) =>
+    JSON.stringify(S.humanBundle(people[u], `chaos-device-${u}`, 10_000 + u)),
+  );
   const riskBody = (token: string | undefined, u: number, status: string) =>
     JSON.stringify({
       requestToken: token,
       event: 'login',
       status,
       user: { id: `chaos-user-${u}@example.com` },
-      context: { ip: `198.51.${(u >> 8) & 255}.${u & 255}`, userAgent: 'Mozilla/5.0 (chaos)', acceptLanguage: 'ja-JP,ja;q=0.9' },
+      context: {
+        ip: `198.51.${(u >> 8) & 255}.${u & 255}`,
+        userAgent: 'Mozilla/5.0 (chaos)',
+        acceptLanguage: 'ja-JP,ja;q=0.9',
+      },
     });
 
   // What the clients were told.
@@ -165,7 +205,8 @@ async function run(stack: Stack, redis: PrivateRedis): Promise<boolean> {
   const timeline: { s: number; logins: number; refusedCollects: number; degraded: number; events: string }[] = [];
   const bucket = (at: number) => {
     const k = Math.floor((at - t0) / 10_000);
-    while (timeline.length <= k) timeline.push({ s: timeline.length * 10, logins: 0, refusedCollects: 0, degraded: 0, events: '' });
+    while (timeline.length <= k)
+      timeline.push({ s: timeline.length * 10, logins: 0, refusedCollects: 0, degraded: 0, events: '' });
     return timeline[k];
   };
   const refused = { collect: new Map<number, number>(), risk: new Map<number, number>() };
@@ -198,7 +239,10 @@ async function run(stack: Stack, redis: PrivateRedis): Promise<boolean> {
   // Chaos schedule: KILLS worker SIGKILLs spread over the run with jitter, one Redis restart mid-run.
   const ms = SECONDS * 1000;
   const slot = (ms - 4000) / KILLS;
-  const events: { at: number; kind: 'kill' | 'redis' }[] = Array.from({ length: KILLS }, (_, k) => ({ at: 1000 + slot * (k + 0.15 + 0.7 * Math.random()), kind: 'kill' as const }));
+  const events: { at: number; kind: 'kill' | 'redis' }[] = Array.from({ length: KILLS }, (_, k) => ({
+    at: 1000 + slot * (k + 0.15 + 0.7 * Math.random()),
+    kind: 'kill' as const,
+  }));
   events.push({ at: ms / 2 + slot * 0.5, kind: 'redis' });
   events.sort((a, b) => a.at - b.at);
   let kills = 0;
@@ -233,8 +277,10 @@ async function run(stack: Stack, redis: PrivateRedis): Promise<boolean> {
         bucket(performance.now()).events += 'K';
         await sleep(300 + Math.random() * 1700);
         startWorker();
-        log(`worker SIGKILL #${kills}, restarted (sent ${sent}, acknowledged ${acknowledgedBundles.length}, ` +
-          `answered ${answered.length})`);
+        log(
+          `worker SIGKILL #${kills}, restarted (sent ${sent}, acknowledged ${acknowledgedBundles.length}, ` +
+            `answered ${answered.length})`,
+        );
       } else {
         const down = performance.now();
         await redis.stop(REDIS_SIGNAL);
@@ -242,8 +288,10 @@ async function run(stack: Stack, redis: PrivateRedis): Promise<boolean> {
         await redis.start();
         redisRestarts++;
         bucket(down).events += 'R';
-        log(`redis ${REDIS_SIGNAL} + restart on the same port and dir: ` +
-          `${((performance.now() - down) / 1000).toFixed(1)} s down`);
+        log(
+          `redis ${REDIS_SIGNAL} + restart on the same port and dir: ` +
+            `${((performance.now() - down) / 1000).toFixed(1)} s down`,
+        );
       }
     }
   })();
@@ -259,8 +307,10 @@ async function run(stack: Stack, redis: PrivateRedis): Promise<boolean> {
   await Promise.all(pending);
   await chaos;
   const trafficSeconds = (performance.now() - t0) / 1000;
-  log(`traffic done: ${sent} logins in ${trafficSeconds.toFixed(0)} s; ${kills} worker kills, ` +
-    `${redisRestarts} Redis restart(s)`);
+  log(
+    `traffic done: ${sent} logins in ${trafficSeconds.toFixed(0)} s; ${kills} worker kills, ` +
+      `${redisRestarts} Redis restart(s)`,
+  );
 
   // Drain: the worker runs normally; jobs orphaned by the last kill come back via the stalled check.
   if (workers().length === 0) startWorker();
@@ -286,10 +336,15 @@ async function run(stack: Stack, redis: PrivateRedis): Promise<boolean> {
     if ((Date.now() - drainStart) % 10_000 < 2000) log(`draining: ${left} jobs outstanding`);
   }
   const drainSeconds = (Date.now() - drainStart) / 1000;
-  log(left === 0 ? `queues drained in ${drainSeconds.toFixed(0)} s` : `queues NOT drained after ${DRAIN_TIMEOUT_S} s: ${left} jobs outstanding`);
+  log(
+    left === 0
+      ? `queues drained in ${drainSeconds.toFixed(0)} s`
+      : `queues NOT drained after ${DRAIN_TIMEOUT_S} s: ${left} jobs outstanding`,
+  );
   const failedJobs: { queue: string; name: string; id?: string; reason: string; attempts: number }[] = [];
   for (const q of queues) {
-    for (const j of await q.getJobs(['failed'], 0, -1)) failedJobs.push({ queue: q.name, name: j.name, id: j.id, reason: j.failedReason, attempts: j.attemptsMade });
+    for (const j of await q.getJobs(['failed'], 0, -1))
+      failedJobs.push({ queue: q.name, name: j.name, id: j.id, reason: j.failedReason, attempts: j.attemptsMade });
   }
   await Promise.all(queues.map((q) => q.close()));
   conn.disconnect();
@@ -302,8 +357,18 @@ async function run(stack: Stack, redis: PrivateRedis): Promise<boolean> {
     const tenant = stack.tenant.tenantId;
     const ackSet = new Set(acknowledgedBundles);
     const idSet = new Set(answered.map((a) => a.id));
-    const bundleRows = (await db.query<{ id: string; n: string }>(`SELECT id::text, count(*) AS n FROM signal_bundles WHERE tenant_id = $1 AND id = ANY($2::uuid[]) GROUP BY id`, [tenant, [...ackSet]])).rows;
-    const assessmentRows = (await db.query<{ id: string; n: string }>(`SELECT id::text, count(*) AS n FROM assessments WHERE tenant_id = $1 AND id = ANY($2::uuid[]) GROUP BY id`, [tenant, [...idSet]])).rows;
+    const bundleRows = (
+      await db.query<{ id: string; n: string }>(
+        `SELECT id::text, count(*) AS n FROM signal_bundles WHERE tenant_id = $1 AND id = ANY($2::uuid[]) GROUP BY id`,
+        [tenant, [...ackSet]],
+      )
+    ).rows;
+    const assessmentRows = (
+      await db.query<{ id: string; n: string }>(
+        `SELECT id::text, count(*) AS n FROM assessments WHERE tenant_id = $1 AND id = ANY($2::uuid[]) GROUP BY id`,
+        [tenant, [...idSet]],
+      )
+    ).rows;
     const [totals] = (
       await db.query<{ bundles: string; assessments: string }>(
         `SELECT (SELECT count(*) FROM signal_bundles WHERE tenant_id = $1) AS bundles, (SELECT count(*)
@@ -330,8 +395,15 @@ async function run(stack: Stack, redis: PrivateRedis): Promise<boolean> {
     const storedBundles = bundleRows.length;
     const storedAssessments = assessmentRows.length;
     const answeredTwice = answered.length - idSet.size; // two logins answered with one id
-    const duplicateRows = bundleRows.filter((r) => Number(r.n) > 1).length + assessmentRows.filter((r) => Number(r.n) > 1).length;
-    const duplicates = duplicateRows + answeredTwice + Number(dup.bundle_reuse) + Number(dup.account_drift) + Number(dup.device_drift) + Number(dup.token_drift);
+    const duplicateRows =
+      bundleRows.filter((r) => Number(r.n) > 1).length + assessmentRows.filter((r) => Number(r.n) > 1).length;
+    const duplicates =
+      duplicateRows +
+      answeredTwice +
+      Number(dup.bundle_reuse) +
+      Number(dup.account_drift) +
+      Number(dup.device_drift) +
+      Number(dup.token_drift);
     const missingAssessmentIds = [...idSet].filter((id) => !assessmentRows.some((r) => r.id === id));
     const degradedById = new Map(answered.map((a) => [a.id, a.degraded]));
     result = {
@@ -348,7 +420,14 @@ async function run(stack: Stack, redis: PrivateRedis): Promise<boolean> {
       missingDegraded: missingAssessmentIds.filter((id) => degradedById.get(id)).length,
       refusedRisk: Object.fromEntries(refused.risk),
       duplicates,
-      duplicateDetail: { duplicateRows, answeredTwice, bundleReuse: Number(dup.bundle_reuse), accountDrift: Number(dup.account_drift), deviceDrift: Number(dup.device_drift), tokenDrift: Number(dup.token_drift) },
+      duplicateDetail: {
+        duplicateRows,
+        answeredTwice,
+        bundleReuse: Number(dup.bundle_reuse),
+        accountDrift: Number(dup.account_drift),
+        deviceDrift: Number(dup.device_drift),
+        tokenDrift: Number(dup.token_drift),
+      },
       tableBundles: Number(totals.bundles),
       tableAssessments: Number(totals.assessments),
       failedJobs: failedJobs.length,
@@ -364,12 +443,16 @@ async function run(stack: Stack, redis: PrivateRedis): Promise<boolean> {
     stopping = true;
     for (const c of crashes) log(`unexpected exit: ${c}`);
     if (failedJobs.length) log(`failed jobs: ${JSON.stringify(failedJobs.slice(0, 10))}`);
-    if (missingAssessmentIds.length) log(`missing assessments (first 10): ${missingAssessmentIds.slice(0, 10).join(', ')}`);
+    if (missingAssessmentIds.length)
+      log(`missing assessments (first 10): ${missingAssessmentIds.slice(0, 10).join(', ')}`);
   } finally {
     await db.end();
   }
 
-  const fmt = (o: Record<string, number>) => Object.entries(o).map(([k, v]) => `${v}× ${k === '0' ? 'no answer' : k}`).join(', ') || '0';
+  const fmt = (o: Record<string, number>) =>
+    Object.entries(o)
+      .map(([k, v]) => `${v}× ${k === '0' ? 'no answer' : k}`)
+      .join(', ') || '0';
   const rows: [string, string | number][] = [
     ['logins sent (collect + risk)', result.sent],
     ['acknowledged collects (202)', result.acknowledgedCollects],
@@ -386,15 +469,27 @@ async function run(stack: Stack, redis: PrivateRedis): Promise<boolean> {
     ['api/worker crashes (exits not caused by the chaos)', result.crashes],
     ['worker SIGKILLs (each restarted)', result.workerKills],
     [`Redis restarts (${REDIS_SIGNAL}, AOF always)`, result.redisRestarts],
-    ['traffic s / drain s', `${result.trafficSeconds} / ${result.drainSeconds}${result.drained ? '' : ' (not drained)'}`],
+    [
+      'traffic s / drain s',
+      `${result.trafficSeconds} / ${result.drainSeconds}${result.drained ? '' : ' (not drained)'}`,
+    ],
   ];
-  console.log('\n| traffic s | logins | collects refused | risk degraded | chaos (K worker kill, R Redis restart) ' +
-    '|\n| --- | --- | --- | --- | --- |');
-  for (const t of timeline) console.log(`| ${t.s}–${t.s + 10} | ${t.logins} | ${t.refusedCollects} | ${t.degraded} | ${t.events} |`);
+  console.log(
+    '\n| traffic s | logins | collects refused | risk degraded | chaos (K worker kill, R Redis restart) ' +
+      '|\n| --- | --- | --- | --- | --- |',
+  );
+  for (const t of timeline)
+    console.log(`| ${t.s}–${t.s + 10} | ${t.logins} | ${t.refusedCollects} | ${t.degraded} | ${t.events} |`);
   console.log('\n| chaos | count |\n| --- | --- |');
   for (const [k, v] of rows) console.log(`| ${k} | ${v} |`);
   console.log(JSON.stringify(result));
-  return result.missingBundles === 0 && result.missingAssessments === 0 && result.duplicates === 0 && result.drained && result.crashes === 0;
+  return (
+    result.missingBundles === 0 &&
+    result.missingAssessments === 0 &&
+    result.duplicates === 0 &&
+    result.drained &&
+    result.crashes === 0
+  );
 }
 
 main().catch((e) => {

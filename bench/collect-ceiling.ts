@@ -20,20 +20,28 @@ const DURATION = Number(arg('duration', '10'));
 const PREFIX = `{kizuki-ceiling-${process.pid}}`;
 
 async function start(mode: string): Promise<{ url: string; stop: () => void }> {
-  const child = spawn(join(__dirname, '../node_modules/.bin/tsx'), [join(__dirname, 'lib/bare-collect-server.ts'), mode, PREFIX], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    join(__dirname, '../node_modules/.bin/tsx'),
+    [join(__dirname, 'lib/bare-collect-server.ts'), mode, PREFIX],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   const port = await new Promise<string>((resolve) => createInterface({ input: child.stdout! }).once('line', resolve));
   return { url: `http://127.0.0.1:${port}/v1/collect`, stop: () => child.kill('SIGKILL') };
 }
 
 async function main(): Promise<void> {
-  const bodies = Array.from({ length: 600 }, (_, i) => JSON.stringify(S.humanBundle(S.makePerson((i % 300) + 1), `ceiling-device-${i}`, 50_000 + i)));
+  const bodies = Array.from({ length: 600 }, (_, i) =>
+    JSON.stringify(S.humanBundle(S.makePerson((i % 300) + 1), `ceiling-device-${i}`, 50_000 + i)),
+  );
   const rows: ReturnType<typeof summarise>[] = [];
   for (const mode of ['bare', 'bullmq']) {
     const server = await start(mode);
     // warm-up: the server's and the generator's code paths compiled before anything is measured
     await openLoop(500, 2500, (i, scheduled) => post(server.url, {}, bodies[i % bodies.length], scheduled));
     for (const rate of RATES) {
-      const answers = await openLoop(rate, rate * DURATION, (i, scheduled) => post(server.url, {}, bodies[i % bodies.length], scheduled));
+      const answers = await openLoop(rate, rate * DURATION, (i, scheduled) =>
+        post(server.url, {}, bodies[i % bodies.length], scheduled),
+      );
       rows.push(summarise(`ceiling:${mode}`, rate, DURATION, answers));
       console.error(`[ceiling] ${JSON.stringify(rows[rows.length - 1])}`);
       await new Promise((r) => setTimeout(r, 2000));
@@ -41,10 +49,15 @@ async function main(): Promise<void> {
     server.stop();
   }
   await deleteRedisPrefix(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', PREFIX);
-  console.log('\n| server | rate/s | sent | errors | p50 ms | p95 ms | p99 ms | max ms |\n| --- | --- | --- | --- | ' +
-    '--- | --- | --- | --- |');
-  for (const r of rows) console.log(`| ${r.step.replace('ceiling:', '')} | ${r.rate} | ${r.sent} | ${r.errors} | ${r.p50} | ${r.p95} | ` +
-    `${r.p99} | ${r.max} |`);
+  console.log(
+    '\n| server | rate/s | sent | errors | p50 ms | p95 ms | p99 ms | max ms |\n| --- | --- | --- | --- | ' +
+      '--- | --- | --- | --- |',
+  );
+  for (const r of rows)
+    console.log(
+      `| ${r.step.replace('ceiling:', '')} | ${r.rate} | ${r.sent} | ${r.errors} | ${r.p50} | ${r.p95} | ` +
+        `${r.p99} | ${r.max} |`,
+    );
 }
 
 main().catch((e) => {

@@ -11,7 +11,8 @@ import { pseudonymiseUser } from '@kizuki/crypto';
 import { encodeCursor } from '../apps/api/src/admin/cursor';
 import { ROOT, startStack } from './lib/stack';
 
-const arg = (name: string, dflt: number) => (process.argv.includes(name) ? Number(process.argv[process.argv.indexOf(name) + 1]) : dflt);
+const arg = (name: string, dflt: number) =>
+  process.argv.includes(name) ? Number(process.argv[process.argv.indexOf(name) + 1]) : dflt;
 const ROWS = arg('--rows', 1_000_000);
 const N = arg('--n', 60);
 const PASSWORD = 'bench password 123';
@@ -27,14 +28,29 @@ async function main(): Promise<void> {
   await pg.connect();
   const env = {
     baseUrl: stack.baseUrl,
-    sql: async <T = any>(text: string, params: unknown[] = []): Promise<T[]> => (await pg.query(text, params)).rows as T[],
+    sql: async <T = any>(text: string, params: unknown[] = []): Promise<T[]> =>
+      (await pg.query(text, params)).rows as T[],
   };
   try {
     const a = stack.tenant;
     const cli = (input: string, ...args: string[]) =>
-      spawnSync(process.execPath, [join(ROOT, 'dist/apps/cli/main.js'), ...args], { env: stack.env, encoding: 'utf8', input });
+      spawnSync(process.execPath, [join(ROOT, 'dist/apps/cli/main.js'), ...args], {
+        env: stack.env,
+        encoding: 'utf8',
+        input,
+      });
     const other = JSON.parse(cli('', 'tenants', 'create', '--name', 'Bench B').stdout);
-    const admin = cli(PASSWORD, 'admins', 'create', '--tenant', a.tenantId, '--email', 'bench@example.com', '--role', 'analyst');
+    const admin = cli(
+      PASSWORD,
+      'admins',
+      'create',
+      '--tenant',
+      a.tenantId,
+      '--email',
+      'bench@example.com',
+      '--role',
+      'analyst',
+    );
     if (admin.status !== 0) throw new Error(admin.stderr);
 
     let t = performance.now();
@@ -45,11 +61,20 @@ async function main(): Promise<void> {
       [a.tenantId],
     );
     // the first accounts get the pseudonyms of user-0, user-1, … so the raw-user-id filter finds them
-    const firstAccounts = await env.sql<{ id: string }>(`SELECT id FROM accounts WHERE tenant_id = $1 ORDER BY id LIMIT $2`, [a.tenantId, N + 3]);
+    const firstAccounts = await env.sql<{ id: string }>(
+      `SELECT id FROM accounts WHERE tenant_id = $1 ORDER BY id LIMIT $2`,
+      [a.tenantId, N + 3],
+    );
     for (const [i, acc] of firstAccounts.entries()) {
-      await env.sql(`UPDATE accounts SET user_hash = $2 WHERE id = $1`, [acc.id, pseudonymiseUser(stack.env.KIZUKI_SECRET, a.tenantId, `user-${i}`)]);
+      await env.sql(`UPDATE accounts SET user_hash = $2 WHERE id = $1`, [
+        acc.id,
+        pseudonymiseUser(stack.env.KIZUKI_SECRET, a.tenantId, `user-${i}`),
+      ]);
     }
-    await env.sql(`INSERT INTO devices (tenant_id, visitor_id) SELECT $1, 'visitor-' || g FROM generate_series(1, 20000) g`, [a.tenantId]);
+    await env.sql(
+      `INSERT INTO devices (tenant_id, visitor_id) SELECT $1, 'visitor-' || g FROM generate_series(1, 20000) g`,
+      [a.tenantId],
+    );
     // 1M assessments over the last 30 days for tenant A (and 5% as many for tenant B, so scoping is real)
     const seed = (tenant: string, rows: number) =>
       env.sql(
@@ -107,8 +132,16 @@ async function main(): Promise<void> {
         ORDER BY created_at DESC, id DESC OFFSET $2 LIMIT 1`,
       [a.tenantId, Math.floor(ROWS * 0.9)],
     );
-    const ids = (await env.sql<{ id: string }>(`SELECT id FROM assessments WHERE tenant_id = $1 ORDER BY random() LIMIT $2`, [a.tenantId, N])).map((r) => r.id);
-    const [someIp] = await env.sql<{ ip: string }>(`SELECT host(ip) AS ip FROM assessments WHERE tenant_id = $1 LIMIT 1`, [a.tenantId]);
+    const ids = (
+      await env.sql<{ id: string }>(`SELECT id FROM assessments WHERE tenant_id = $1 ORDER BY random() LIMIT $2`, [
+        a.tenantId,
+        N,
+      ])
+    ).map((r) => r.id);
+    const [someIp] = await env.sql<{ ip: string }>(
+      `SELECT host(ip) AS ip FROM assessments WHERE tenant_id = $1 LIMIT 1`,
+      [a.tenantId],
+    );
     const week = new Date(Date.now() - 14 * 86400_000).toISOString();
     const weekEnd = new Date(Date.now() - 7 * 86400_000).toISOString();
 
@@ -121,7 +154,10 @@ async function main(): Promise<void> {
       ['list: exact IP', () => `/admin/api/logins?ip=${someIp.ip}`],
       ['list: time range (a week, 2 weeks ago)', () => `/admin/api/logins?from=${week}&to=${weekEnd}`],
       ['list: deny + time range', () => `/admin/api/logins?decision=deny&from=${week}&to=${weekEnd}`],
-      [`list: deep keyset page (row ${Math.floor(ROWS * 0.9).toLocaleString()})`, () => `/admin/api/logins?cursor=${encodeCursor(deep.at, deep.id)}`],
+      [
+        `list: deep keyset page (row ${Math.floor(ROWS * 0.9).toLocaleString()})`,
+        () => `/admin/api/logins?cursor=${encodeCursor(deep.at, deep.id)}`,
+      ],
       ['list: 2nd page via nextCursor', () => ''],
       ['detail: /logins/:id', (i) => `/admin/api/logins/${ids[i % ids.length]}`],
     ];
@@ -137,17 +173,27 @@ async function main(): Promise<void> {
         ms.push(r.ms);
         items = r.body.items ? r.body.items.length : 1;
       }
-      results.push({ query: name, p50: pct(ms, 50).toFixed(1), p95: pct(ms, 95).toFixed(1), max: Math.max(...ms).toFixed(1), rows: String(items) });
+      results.push({
+        query: name,
+        p50: pct(ms, 50).toFixed(1),
+        p95: pct(ms, 95).toFixed(1),
+        max: Math.max(...ms).toFixed(1),
+        rows: String(items),
+      });
     }
     t = performance.now();
     const dash = await get('/admin/api/dashboard?range=24h');
     const dash7 = await get('/admin/api/dashboard?range=7d');
     const ips = await get('/admin/api/ips?range=24h');
-    console.log(`seeded ${ROWS.toLocaleString()} + ${Math.round(ROWS / 20).toLocaleString()} assessments in ` +
-      `${seedS.toFixed(1)} s; ${N} requests per query (after 3 warm-up)`);
+    console.log(
+      `seeded ${ROWS.toLocaleString()} + ${Math.round(ROWS / 20).toLocaleString()} assessments in ` +
+        `${seedS.toFixed(1)} s; ${N} requests per query (after 3 warm-up)`,
+    );
     console.table(results);
-    console.log(`dashboard 24h: ${dash.ms.toFixed(0)} ms, dashboard 7d: ${dash7.ms.toFixed(0)} ms, IP summary 24h: ` +
-      `${ips.ms.toFixed(0)} ms (single requests) [${((performance.now() - t) / 1000).toFixed(1)} s]`);
+    console.log(
+      `dashboard 24h: ${dash.ms.toFixed(0)} ms, dashboard 7d: ${dash7.ms.toFixed(0)} ms, IP summary 24h: ` +
+        `${ips.ms.toFixed(0)} ms (single requests) [${((performance.now() - t) / 1000).toFixed(1)} s]`,
+    );
   } finally {
     await pg.end();
     await stack.stop();

@@ -23,11 +23,31 @@ for (let i = 0; i < 400; i++) {
     const d = devices[i % 5];
     inputs.push(S.scoringInput({ account, bundle: S.humanBundle(owner, d, 10_000 + i), device: S.knownDevice(d) }));
   } else if (kind === 6) {
-    inputs.push(S.scoringInput({ account, bundle: S.humanBundle(owner, 'new', 10_000 + i), device: S.newDevice('new'), network: { ...S.TOKYO, country: 'US', lat: 40.7, lon: -74, asn: 16509, asnOrg: 'AMAZON-02' } }));
+    inputs.push(
+      S.scoringInput({
+        account,
+        bundle: S.humanBundle(owner, 'new', 10_000 + i),
+        device: S.newDevice('new'),
+        network: { ...S.TOKYO, country: 'US', lat: 40.7, lon: -74, asn: 16509, asnOrg: 'AMAZON-02' },
+      }),
+    );
   } else if (kind < 9) {
-    inputs.push(S.scoringInput({ account, bundle: S.humanBundle(S.makePerson(100 + i), 'x', 10_000 + i), device: S.newDevice('x') }));
+    inputs.push(
+      S.scoringInput({
+        account,
+        bundle: S.humanBundle(S.makePerson(100 + i), 'x', 10_000 + i),
+        device: S.newDevice('x'),
+      }),
+    );
   } else {
-    inputs.push(S.scoringInput({ account, bundle: S.botBundle(), device: S.newDevice('bot'), velocity: { ...S.QUIET, ipAccounts: 40, ipFailures: 35, ipLogins: 40 } }));
+    inputs.push(
+      S.scoringInput({
+        account,
+        bundle: S.botBundle(),
+        device: S.newDevice('bot'),
+        velocity: { ...S.QUIET, ipAccounts: 40, ipFailures: 35, ipLogins: 40 },
+      }),
+    );
   }
 }
 // the engine reads stored profiles as JSON each time, as the worker hands them over
@@ -47,5 +67,7 @@ const ms = performance.now() - start;
 console.log(`engine throughput (one core, node ${process.version})`);
 console.log(`  account: 50 trusted logins, 5 devices (profiles learned in ${learnMs.toFixed(0)} ms)`);
 console.log(`  input mix decisions: ${JSON.stringify(decisions)}`);
-console.log(`  ${n} assessments in ${(ms / 1000).toFixed(2)} s: ${Math.round((n * 1000) / ms)} assessments/s, ` +
-  `${((1000 * ms) / n).toFixed(1)} µs each`);
+console.log(
+  `  ${n} assessments in ${(ms / 1000).toFixed(2)} s: ${Math.round((n * 1000) / ms)} assessments/s, ` +
+    `${((1000 * ms) / n).toFixed(1)} µs each`,
+);

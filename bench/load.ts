@@ -26,7 +26,9 @@ const arg = (name: string, fallback: string) => {
 const list = (s: string) => s.split(',').filter(Boolean).map(Number);
 /** The share of requests answered within each latency bucket, e.g. "≤ 10 ms 97.1 %, ≤ 25 ms 99.0 %, …". */
 const withinText = (within: (le: string) => number) =>
-  ['0.01', '0.025', '0.05', '0.1'].map((le) => `≤ ${Number(le) * 1000} ms ${(100 * within(le)).toFixed(1)} %`).join(', ');
+  ['0.01', '0.025', '0.05', '0.1']
+    .map((le) => `≤ ${Number(le) * 1000} ms ${(100 * within(le)).toFixed(1)} %`)
+    .join(', ');
 const RATES = list(arg('rates', '100,250,500,1000'));
 const DURATION = Number(arg('duration', '60'));
 const COLLECT_RATES = list(arg('collect-rates', '1000,2000,3000,4000'));
@@ -94,7 +96,9 @@ async function main(): Promise<void> {
   const yardstick = await measureYardstick(ADMIN_URL);
   console.error(`[load] machine yardstick: ${describeYardstick(yardstick)}`);
   const stack: Stack = await startStack({ apis: APIS, workers: WORKERS, env: { LOG_LEVEL: 'error' } });
-  const apiUrls = Array.from({ length: APIS }, (_, i) => stack.baseUrl.replace(/:(\d+)$/, (_m, p) => `:${Number(p) + i}`));
+  const apiUrls = Array.from({ length: APIS }, (_, i) =>
+    stack.baseUrl.replace(/:(\d+)$/, (_m, p) => `:${Number(p) + i}`),
+  );
   const url = (i: number, path: string) => apiUrls[i % APIS] + path;
   const pk = { 'x-kizuki-key': stack.tenant.publishableKey, origin: stack.tenant.origin };
   const sk = { authorization: `Bearer ${stack.tenant.secretKey}` };
@@ -103,13 +107,23 @@ async function main(): Promise<void> {
   const bundleBody = (b: SignalBundle) => JSON.stringify(b);
   const pids = stack.processes.map((p) => p.pid);
   const memStart = pids.map(rssMb);
-  console.error(`[load] stack up (${APIS} api, ${WORKERS} worker, RISK_SCORING=${SCORING}); RSS MB at start: ` +
-    `${memStart.join(', ')}`);
+  console.error(
+    `[load] stack up (${APIS} api, ${WORKERS} worker, RISK_SCORING=${SCORING}); RSS MB at start: ` +
+      `${memStart.join(', ')}`,
+  );
 
-  const collect = async (i: number, body: string, scheduled = performance.now()) => post(url(i, '/v1/collect'), pk, body, scheduled);
-  const token = (a: Answer) => (a.status === 202 ? (JSON.parse(a.body) as { requestToken: string }).requestToken : undefined);
+  const collect = async (i: number, body: string, scheduled = performance.now()) =>
+    post(url(i, '/v1/collect'), pk, body, scheduled);
+  const token = (a: Answer) =>
+    a.status === 202 ? (JSON.parse(a.body) as { requestToken: string }).requestToken : undefined;
   const riskBody = (t: string | undefined, user: number, ip: string, status = 'succeeded') =>
-    JSON.stringify({ requestToken: t, event: 'login', status, user: { id: `user-${user}@example.com` }, context: { ip, userAgent: 'Mozilla/5.0 (load)', acceptLanguage: 'ja-JP,ja;q=0.9' } });
+    JSON.stringify({
+      requestToken: t,
+      event: 'login',
+      status,
+      user: { id: `user-${user}@example.com` },
+      context: { ip, userAgent: 'Mozilla/5.0 (load)', acceptLanguage: 'ja-JP,ja;q=0.9' },
+    });
   const ipOf = (u: number) => `203.0.${(u >> 8) & 255}.${u & 255}`;
 
   // Accounts with history: ENROL trusted logins each, with the person's own rhythm and device.
@@ -119,7 +133,9 @@ async function main(): Promise<void> {
     const c = await collect(k, bundleBody(S.humanBundle(people[u], device(u), 1000 + k)));
     return post(url(k, '/v1/risk'), sk, riskBody(token(c), u, ipOf(u)), performance.now());
   });
-  console.error(`[load] enrolled ${ACCOUNTS} accounts × ${ENROL} logins in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  console.error(
+    `[load] enrolled ${ACCOUNTS} accounts × ${ENROL} logins in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
   // Planner statistics as a live database has them (autovacuum keeps them current): a database
   // filled seconds ago still has the statistics of an empty one, and plans chosen on those (an
   // index scan over a whole tenant for a unique key) would be measured instead of Kizuki.
@@ -134,18 +150,24 @@ async function main(): Promise<void> {
   const redis = new IORedis(stack.env.REDIS_URL);
   const scoreQueue = new Queue('score', { connection: redis, prefix: stack.env.KIZUKI_REDIS_PREFIX });
   // Each account's own device and rhythm: a login's bundle is its user's (2 per account, alternating).
-  const bodies = Array.from({ length: ACCOUNTS * 2 }, (_, i) => bundleBody(S.humanBundle(people[i % ACCOUNTS], device(i % ACCOUNTS), 50_000 + i)));
+  const bodies = Array.from({ length: ACCOUNTS * 2 }, (_, i) =>
+    bundleBody(S.humanBundle(people[i % ACCOUNTS], device(i % ACCOUNTS), 50_000 + i)),
+  );
 
   const bundleBytes = bodies.reduce((n, b) => n + Buffer.byteLength(b), 0) / bodies.length;
-  console.error(`[load] SDK bundles: ${Math.round(bundleBytes)} bytes of JSON on average (keys, pointer trajectory, ` +
-    `clicks, device traits)`);
+  console.error(
+    `[load] SDK bundles: ${Math.round(bundleBytes)} bytes of JSON on average (keys, pointer trajectory, ` +
+      `clicks, device traits)`,
+  );
   const ingestQueue = new Queue('ingest', { connection: redis, prefix: stack.env.KIZUKI_REDIS_PREFIX });
   // Each step starts with empty queues: the backlog of the step before (or of the set-up) must not
   // be measured as this step's latency. Waits at most two minutes, and says so.
   const drain = async () => {
     const t = performance.now();
     for (;;) {
-      const counts = await Promise.all([scoreQueue, ingestQueue].map((q) => q.getJobCounts('waiting', 'active', 'prioritized')));
+      const counts = await Promise.all(
+        [scoreQueue, ingestQueue].map((q) => q.getJobCounts('waiting', 'active', 'prioritized')),
+      );
       const left = counts.reduce((n, c) => n + Object.values(c).reduce((a, b) => a + b, 0), 0);
       if (left === 0) break;
       if (performance.now() - t > 120_000) {
@@ -161,35 +183,62 @@ async function main(): Promise<void> {
   const riskStep = async (rate: number, seconds: number, name: string) => {
     const count = Math.round(rate * seconds);
     // Tokens first (not measured): each login's collect happens before its risk call, as on a real page.
-    const tokens = await pool(count, 64, async (i) => token(await collect(i, bodies[(i % ACCOUNTS) + ACCOUNTS * (Math.floor(i / ACCOUNTS) % 2)])));
+    const tokens = await pool(count, 64, async (i) =>
+      token(await collect(i, bodies[(i % ACCOUNTS) + ACCOUNTS * (Math.floor(i / ACCOUNTS) % 2)])),
+    );
     await drain();
     console.error(`[load] ${name} ${rate}/s for ${seconds} s: starting`);
     const since = Date.now();
     // inline: how busy the api's event loop is (the shedding signal), read once a second as Prometheus would
     const loop: number[] = [];
     const before = await serverHistogram(apiUrls, '/v1/risk');
-    const loopSampler = SCORING === 'inline' ? setInterval(() => void apiGauge(apiUrls, 'kizuki_api_event_loop_utilization').then((u) => loop.push(u / APIS), () => undefined), 1000) : undefined;
+    const loopSampler =
+      SCORING === 'inline'
+        ? setInterval(
+            () =>
+              void apiGauge(apiUrls, 'kizuki_api_event_loop_utilization').then(
+                (u) => loop.push(u / APIS),
+                () => undefined,
+              ),
+            1000,
+          )
+        : undefined;
     const answers = await openLoop(rate, count, (i, scheduled) => {
       const u = i % ACCOUNTS;
-      return post(url(i, '/v1/risk'), sk, riskBody(tokens[i], u, ipOf(u), i % 20 === 0 ? 'failed' : 'succeeded'), scheduled);
+      return post(
+        url(i, '/v1/risk'),
+        sk,
+        riskBody(tokens[i], u, ipOf(u), i % 20 === 0 ? 'failed' : 'succeeded'),
+        scheduled,
+      );
     });
     clearInterval(loopSampler);
     if (loop.length) {
       loop.sort((a, b) => a - b);
-      console.error(`[load] ${name} ${rate}/s: api event-loop utilisation p50 ${percentile(loop, 50).toFixed(2)}, ` +
-        `max ${loop[loop.length - 1].toFixed(2)}`);
+      console.error(
+        `[load] ${name} ${rate}/s: api event-loop utilisation p50 ${percentile(loop, 50).toFixed(2)}, ` +
+          `max ${loop[loop.length - 1].toFixed(2)}`,
+      );
     }
     results.push(summarise(name, rate, seconds, answers));
     // the api's own view, without the load generator's and the kernel's share
     const after = await serverHistogram(apiUrls, '/v1/risk');
-    const within = (le: string) => ((after.get(le) ?? 0) - (before.get(le) ?? 0)) / Math.max(1, (after.get('+Inf') ?? 0) - (before.get('+Inf') ?? 0));
-    console.error(`[load] ${name} ${rate}/s inside the api: ` +
-      `${withinText(within)}`);
+    const within = (le: string) =>
+      ((after.get(le) ?? 0) - (before.get(le) ?? 0)) /
+      Math.max(1, (after.get('+Inf') ?? 0) - (before.get('+Inf') ?? 0));
+    console.error(`[load] ${name} ${rate}/s inside the api: ` + `${withinText(within)}`);
     for (const a of answers) if (a.status === 200) answeredIds.push((JSON.parse(a.body) as { id: string }).id);
     const jobs = (await scoreQueue.getJobs(['completed'], 0, 5000)).filter((j) => j.timestamp >= since && j.finishedOn);
     const lat = jobs.map((j) => (j.finishedOn ?? 0) - j.timestamp).sort((a, b) => a - b);
-    const span = jobs.length ? (Math.max(...jobs.map((j) => j.finishedOn ?? 0)) - Math.min(...jobs.map((j) => j.timestamp))) / 1000 : NaN;
-    workerLatency.push({ step: name, p50: percentile(lat, 50), p99: percentile(lat, 99), jobsPerSec: +(jobs.length / span).toFixed(0) });
+    const span = jobs.length
+      ? (Math.max(...jobs.map((j) => j.finishedOn ?? 0)) - Math.min(...jobs.map((j) => j.timestamp))) / 1000
+      : NaN;
+    workerLatency.push({
+      step: name,
+      p50: percentile(lat, 50),
+      p99: percentile(lat, 99),
+      jobsPerSec: +(jobs.length / span).toFixed(0),
+    });
     console.error(`[load] ${JSON.stringify(results[results.length - 1])}`);
     await new Promise((r) => setTimeout(r, 2000));
   };
@@ -218,12 +267,16 @@ async function main(): Promise<void> {
     // The api's own view (its request histogram): time from request to reply inside the server,
     // without the load generator's and the kernel's share of the latency above.
     const after = await serverHistogram(apiUrls, '/v1/collect');
-    const within = (le: string) => ((after.get(le) ?? 0) - (before.get(le) ?? 0)) / Math.max(1, (after.get('+Inf') ?? 0) - (before.get('+Inf') ?? 0));
+    const within = (le: string) =>
+      ((after.get(le) ?? 0) - (before.get(le) ?? 0)) /
+      Math.max(1, (after.get('+Inf') ?? 0) - (before.get('+Inf') ?? 0));
     const lagMax = await apiGauge(apiUrls, 'kizuki_api_nodejs_eventloop_lag_max_seconds');
     const gc = (await apiGauge(apiUrls, 'kizuki_api_nodejs_gc_duration_seconds_sum')) - gcBefore;
-    console.error(`[load] collect ${rate}/s: api event-loop lag max ${(lagMax * 1000).toFixed(0)} ms, ` +
-      `GC ${(gc * 1000).toFixed(0)} ms in the step; inside the api: ` +
-        `${withinText(within)}`);
+    console.error(
+      `[load] collect ${rate}/s: api event-loop lag max ${(lagMax * 1000).toFixed(0)} ms, ` +
+        `GC ${(gc * 1000).toFixed(0)} ms in the step; inside the api: ` +
+        `${withinText(within)}`,
+    );
   }
   const memEnd = pids.map(rssMb);
   await drain();
@@ -233,15 +286,23 @@ async function main(): Promise<void> {
   const db = new Client({ connectionString: stack.env.DATABASE_URL });
   await db.connect();
   const ids = [...new Set(answeredIds)];
-  const [stored] = (await db.query<{ n: string }>(`SELECT count(*) AS n FROM assessments WHERE id = ANY($1::uuid[])`, [ids])).rows;
-  const [counts] = (await db.query<{ logins: string; rows: string }>(`SELECT (SELECT sum(login_count) FROM accounts) AS logins, (SELECT count(*) FROM assessments) AS rows`)).rows;
+  const [stored] = (
+    await db.query<{ n: string }>(`SELECT count(*) AS n FROM assessments WHERE id = ANY($1::uuid[])`, [ids])
+  ).rows;
+  const [counts] = (
+    await db.query<{ logins: string; rows: string }>(
+      `SELECT (SELECT sum(login_count) FROM accounts) AS logins, (SELECT count(*) FROM assessments) AS rows`,
+    )
+  ).rows;
   // per IP: the logins inside the stuffing window (default policy: 60 min) ending at its last login
-  const sample = (await db.query<{ ip: string; n: string }>(
-    `SELECT host(a.ip) AS ip, count(*) AS n FROM assessments a
+  const sample = (
+    await db.query<{ ip: string; n: string }>(
+      `SELECT host(a.ip) AS ip, count(*) AS n FROM assessments a
        JOIN (SELECT ip, max(created_at) AS last FROM assessments GROUP BY ip ORDER BY random() LIMIT 50) l
          ON l.ip = a.ip
       WHERE a.created_at > l.last - interval '60 minutes' GROUP BY a.ip`,
-  )).rows;
+    )
+  ).rows;
   const tenantId = stack.tenant.tenantId;
   let velocityOff = 0;
   for (const r of sample) {
@@ -264,8 +325,11 @@ async function main(): Promise<void> {
 
   console.log('\n| step | rate/s | s | sent | errors | degraded | p50 ms | p95 ms | p99 ms | max ms |');
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
-  for (const r of results) console.log(`| ${r.step} | ${r.rate} | ${r.seconds} | ${r.sent} | ${r.errors} | ${r.degraded} | ${r.p50} | ` +
-    `${r.p95} | ${r.p99} | ${r.max} |`);
+  for (const r of results)
+    console.log(
+      `| ${r.step} | ${r.rate} | ${r.seconds} | ${r.sent} | ${r.errors} | ${r.degraded} | ${r.p50} | ` +
+        `${r.p95} | ${r.p99} | ${r.max} |`,
+    );
   const inline = SCORING === 'inline' ? ': the api scores risk calls; the worker only the shed ones (below)' : '';
   console.log(`\nRISK_SCORING=${SCORING}${inline}`);
   console.log('\n| worker (score jobs) | jobs/s | enqueue→done p50 ms | p99 ms |');
@@ -277,15 +341,33 @@ async function main(): Promise<void> {
   console.log(`machine yardstick (before the run): ${describeYardstick(yardstick)}`);
   console.log(`\nRSS MB (api…, worker…): start ${memStart.join(', ')} → end ${memEnd.join(', ')}`);
   const sustained = results.filter((r) => r.step === 'collect' && r.errors === 0 && r.p99 <= 50).map((r) => r.rate);
-  console.log(`collect: highest rate with p99 ≤ 50 ms and no errors: ${sustained.length ? Math.max(...sustained) : 'none'} req/s`);
-  console.log(`exactly once: ${exactly.storedOnce} of ${exactly.answered} answered logins stored (each once); ` +
-    `accounts' login counts ${exactly.accountsLoginCount} = assessment rows ${exactly.assessmentRows}; ` +
-      `velocity counters off on ${exactly.velocityKeysOff} of ${exactly.velocityKeysChecked} IPs checked`);
+  console.log(
+    `collect: highest rate with p99 ≤ 50 ms and no errors: ${sustained.length ? Math.max(...sustained) : 'none'} req/s`,
+  );
+  console.log(
+    `exactly once: ${exactly.storedOnce} of ${exactly.answered} answered logins stored (each once); ` +
+      `accounts' login counts ${exactly.accountsLoginCount} = assessment rows ${exactly.assessmentRows}; ` +
+      `velocity counters off on ${exactly.velocityKeysOff} of ${exactly.velocityKeysChecked} IPs checked`,
+  );
   if (rssTimeline.length) {
     console.log('\n| soak minute | RSS MB (api…, worker…) |\n| --- | --- |');
     for (const r of rssTimeline) console.log(`| ${Math.round(r.s / 60)} | ${r.mb.join(', ')} |`);
   }
-  console.log(JSON.stringify({ bench: 'load', apis: APIS, workers: WORKERS, scoring: SCORING, yardstick, results, workerLatency, memStart, memEnd, exactly, rssTimeline }));
+  console.log(
+    JSON.stringify({
+      bench: 'load',
+      apis: APIS,
+      workers: WORKERS,
+      scoring: SCORING,
+      yardstick,
+      results,
+      workerLatency,
+      memStart,
+      memEnd,
+      exactly,
+      rssTimeline,
+    }),
+  );
 }
 
 main().catch((e) => {

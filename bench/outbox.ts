@@ -16,10 +16,10 @@ import { JobName, jobIds, type ScoreLoginJobData } from '@kizuki/queue';
 import { withScratchDatabase } from './lib/scratch-db';
 import { percentile } from './lib/stack';
 
-const arg = (name: string, dflt: string) => (process.argv.includes(`--${name}`) ? process.argv[process.argv.indexOf(`--${name}`) + 1] : dflt);
+const arg = (name: string, dflt: string) =>
+  process.argv.includes(`--${name}`) ? process.argv[process.argv.indexOf(`--${name}`) + 1] : dflt;
 const RATES = arg('rates', '500,1000,2000').split(',').map(Number);
 const SECONDS = Number(arg('seconds', '10'));
-
 
 /** CPU ticks used so far by each process whose command line names postgres, by pid. */
 function postgresTicks(): Map<string, number> {
@@ -64,8 +64,15 @@ function scoreJob(tenantId: string): OutboxJob {
   return { jobId: jobIds.score(assessmentId), name: JobName.ScoreLogin, priority: null, data };
 }
 
-async function step(write: (tenantId: string, job: OutboxJob) => Promise<void>, tenantId: string, rate: number, pg: Client) {
-  const [{ n: commitsBefore }] = (await pg.query(`SELECT xact_commit::bigint AS n FROM pg_stat_database WHERE datname = current_database()`)).rows;
+async function step(
+  write: (tenantId: string, job: OutboxJob) => Promise<void>,
+  tenantId: string,
+  rate: number,
+  pg: Client,
+) {
+  const [{ n: commitsBefore }] = (
+    await pg.query(`SELECT xact_commit::bigint AS n FROM pg_stat_database WHERE datname = current_database()`)
+  ).rows;
   const cpuBefore = postgresTicks();
   const latencies: number[] = [];
   const writes: Promise<void>[] = [];
@@ -80,7 +87,9 @@ async function step(write: (tenantId: string, job: OutboxJob) => Promise<void>, 
   await Promise.all(writes);
   const seconds = (performance.now() - start) / 1000;
   const cpu = postgresCpuSeconds(cpuBefore, postgresTicks());
-  const [{ n: commitsAfter }] = (await pg.query(`SELECT xact_commit::bigint AS n FROM pg_stat_database WHERE datname = current_database()`)).rows;
+  const [{ n: commitsAfter }] = (
+    await pg.query(`SELECT xact_commit::bigint AS n FROM pg_stat_database WHERE datname = current_database()`)
+  ).rows;
   latencies.sort((a, b) => a - b);
   return {
     rate,

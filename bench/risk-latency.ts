@@ -12,7 +12,11 @@ async function main(): Promise<void> {
     const login = async (i: number): Promise<{ ms: number; degraded: boolean }> => {
       const c = await fetch(`${stack.baseUrl}/v1/collect`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-kizuki-key': stack.tenant.publishableKey, origin: stack.tenant.origin },
+        headers: {
+          'content-type': 'application/json',
+          'x-kizuki-key': stack.tenant.publishableKey,
+          origin: stack.tenant.origin,
+        },
         body: JSON.stringify(makeBundle({ seed: i + 1, visitorId: `bench-visitor-${i % 20}` })),
       }).then((r) => r.json() as Promise<{ requestToken: string }>);
       const started = performance.now();

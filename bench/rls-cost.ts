@@ -9,8 +9,6 @@ import { createDataSource, LoginStateRepository, withTenant } from '@kizuki/data
 import { withScratchDatabase } from './lib/scratch-db';
 import { percentile } from './lib/stack';
 
-
-
 async function main(): Promise<void> {
   const n = Number(process.argv[process.argv.indexOf('--n') + 1]) || 2000;
   await withScratchDatabase('rlsbench', async (url) => {
@@ -24,28 +22,59 @@ async function main(): Promise<void> {
       const repo = new LoginStateRepository(app);
       // some history: 200 accounts with devices
       for (let i = 0; i < 200; i++) {
-        await repo.recordMany(tenantId, [{
-          assessment: { id: randomUUID(), idempotencyKey: `seed-${i}`, bundleId: null, event: 'login', status: 'succeeded', decision: 'allow', policyDecision: 'allow', shadow: false, score: 1, scores: {}, reasons: [], ip: '203.0.113.1', country: 'JP', asn: null, userAgent: null, createdAt: new Date() },
-          userHash: `user-${i % 50}`,
-          device: { visitorId: `visitor-${i % 80}`, storageId: null, components: {} },
-          linkStatus: 'new',
-          tokenId: null,
-          learned: null,
-        }]);
+        await repo.recordMany(tenantId, [
+          {
+            assessment: {
+              id: randomUUID(),
+              idempotencyKey: `seed-${i}`,
+              bundleId: null,
+              event: 'login',
+              status: 'succeeded',
+              decision: 'allow',
+              policyDecision: 'allow',
+              shadow: false,
+              score: 1,
+              scores: {},
+              reasons: [],
+              ip: '203.0.113.1',
+              country: 'JP',
+              asn: null,
+              userAgent: null,
+              createdAt: new Date(),
+            },
+            userHash: `user-${i % 50}`,
+            device: { visitorId: `visitor-${i % 80}`, storageId: null, components: {} },
+            linkStatus: 'new',
+            tokenId: null,
+            learned: null,
+          },
+        ]);
       }
       const loadSql = `SELECT t.policy, (SELECT row_to_json(a) FROM accounts a WHERE a.tenant_id = $1
         AND a.user_hash = $2) AS account,
           (SELECT row_to_json(d) FROM devices d WHERE d.tenant_id = $1 AND d.visitor_id = $3) AS device
             FROM tenants t WHERE t.id = $1`;
       const reads: [string, unknown[]][] = [
-        [`SELECT assessment_id FROM assessment_keys WHERE tenant_id = $1 AND idempotency_key = $2`, [tenantId, 'missing']],
+        [
+          `SELECT assessment_id FROM assessment_keys WHERE tenant_id = $1 AND idempotency_key = $2`,
+          [tenantId, 'missing'],
+        ],
         [`SELECT id, payload FROM signal_bundles WHERE tenant_id = $1 AND id = $2`, [tenantId, randomUUID()]],
         [loadSql, [tenantId, 'user-7', 'visitor-7']],
-        [`SELECT list FROM list_entries WHERE tenant_id = $1 AND kind = 'ip' AND value = $2`, [tenantId, '203.0.113.1']],
+        [
+          `SELECT list FROM list_entries WHERE tenant_id = $1 AND kind = 'ip' AND value = $2`,
+          [tenantId, '203.0.113.1'],
+        ],
       ];
       const write = async (m: { query: (q: string, p: unknown[]) => Promise<unknown> }) => {
-        await m.query(`UPDATE accounts SET last_seen_at = now() WHERE tenant_id = $1 AND user_hash = $2`, [tenantId, 'user-3']);
-        await m.query(`UPDATE devices SET last_seen_at = now() WHERE tenant_id = $1 AND visitor_id = $2`, [tenantId, 'visitor-3']);
+        await m.query(`UPDATE accounts SET last_seen_at = now() WHERE tenant_id = $1 AND user_hash = $2`, [
+          tenantId,
+          'user-3',
+        ]);
+        await m.query(`UPDATE devices SET last_seen_at = now() WHERE tenant_id = $1 AND visitor_id = $2`, [
+          tenantId,
+          'visitor-3',
+        ]);
       };
       const before = async () => {
         for (const [q, p] of reads) await owner.query(q, p);

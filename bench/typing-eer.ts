@@ -31,7 +31,10 @@ const data = parseKeystrokeCsv(readFileSync(csv, 'utf8'));
 const limit = arg('subjects');
 const subjects = limit ? [...data.keys()].slice(0, Number(limit)) : undefined;
 
-const project: TypingDetectorUnderTest = { fitTypingProfile, typingAnomaly: typingAnomaly as TypingDetectorUnderTest['typingAnomaly'] };
+const project: TypingDetectorUnderTest = {
+  fitTypingProfile,
+  typingAnomaly: typingAnomaly as TypingDetectorUnderTest['typingAnomaly'],
+};
 const detectors: [string, TypingDetectorUnderTest][] = [
   ['Manhattan scaled (reference)', manhattanScaled],
   ['Kizuki', project],
@@ -42,7 +45,9 @@ const protocols: [string, TypingProtocol][] = [
   [`adapt-${few}`, 'adapt'],
 ];
 
-console.log(`typing EER on ${csv.split('/').pop()} (${subjects?.length ?? data.size} subjects), mean ± sd over subjects`);
+console.log(
+  `typing EER on ${csv.split('/').pop()} (${subjects?.length ?? data.size} subjects), mean ± sd over subjects`,
+);
 console.log(['detector'.padEnd(30), ...protocols.map(([n]) => n.padStart(18))].join(''));
 for (const [name, det] of detectors) {
   const cells = protocols.map(([, p]) => {
@@ -66,5 +71,7 @@ const aligned = probe.slice(0, 500).map((k) => k.slice(1));
 const t1 = process.hrtime.bigint();
 for (const k of aligned) sink += typingAnomaly(profile, k);
 const usAligned = Number(process.hrtime.bigint() - t1) / 1000 / aligned.length;
-console.log(`typingAnomaly: ${us.toFixed(1)} µs per call (same length, 50 references); ` +
-  `${usAligned.toFixed(1)} µs with length alignment${Number.isFinite(sink + warm) ? '' : ' (!)'}`);
+console.log(
+  `typingAnomaly: ${us.toFixed(1)} µs per call (same length, 50 references); ` +
+    `${usAligned.toFixed(1)} µs with length alignment${Number.isFinite(sink + warm) ? '' : ' (!)'}`,
+);

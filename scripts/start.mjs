@@ -132,7 +132,8 @@ if (!env.DATABASE_URL) {
   const client = embedded.getPgClient();
   await client.connect();
   try {
-    if (!(await client.query(`SELECT 1 FROM pg_database WHERE datname = 'kizuki'`)).rowCount) await client.query('CREATE DATABASE kizuki');
+    if (!(await client.query(`SELECT 1 FROM pg_database WHERE datname = 'kizuki'`)).rowCount)
+      await client.query('CREATE DATABASE kizuki');
   } finally {
     await client.end();
   }
@@ -144,16 +145,23 @@ if (!env.DATABASE_URL) {
 env.REDIS_URL ||= 'redis://127.0.0.1:6379';
 {
   const { default: IORedis } = await import('ioredis');
-  const redis = new IORedis(env.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 2000 });
+  const redis = new IORedis(env.REDIS_URL, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    connectTimeout: 2000,
+  });
   redis.on('error', () => undefined);
   try {
     await redis.connect();
     await redis.ping();
   } catch {
     await embedded?.stop();
-    fail(`Redis is not reachable at ${env.REDIS_URL}: start one ` +
-      `(redis-server --daemonize yes --appendonly yes --maxmemory-policy noeviction) ` +
-      `or set REDIS_URL.`);
+    fail(
+      `Redis is not reachable at ${env.REDIS_URL}: start one ` +
+        `(redis-server --daemonize yes --appendonly yes --maxmemory-policy noeviction) ` +
+        `or set REDIS_URL.`,
+    );
   } finally {
     redis.disconnect();
   }
@@ -161,7 +169,12 @@ env.REDIS_URL ||= 'redis://127.0.0.1:6379';
 
 // 5. Migrations, then the demo tenant on first run.
 const cli = (args, input) =>
-  spawnSync(process.execPath, [join(root, 'dist/apps/cli/main.js'), ...args], { cwd: root, env, input, encoding: 'utf8' });
+  spawnSync(process.execPath, [join(root, 'dist/apps/cli/main.js'), ...args], {
+    cwd: root,
+    env,
+    input,
+    encoding: 'utf8',
+  });
 const migrated = cli(['migrate']);
 if (migrated.status !== 0) {
   await embedded?.stop();
@@ -170,25 +183,39 @@ if (migrated.status !== 0) {
 const demoFile = join(state, 'demo.json');
 if (!existsSync(demoFile)) {
   // The demo page, and the Express example (examples/express-login on port 4000), may use its keys.
-  const origins = [`http://localhost:${port}`, `http://127.0.0.1:${port}`, 'http://localhost:4000', 'http://127.0.0.1:4000'];
+  const origins = [
+    `http://localhost:${port}`,
+    `http://127.0.0.1:${port}`,
+    'http://localhost:4000',
+    'http://127.0.0.1:4000',
+  ];
   const created = cli(['tenants', 'create', '--name', 'Demo', ...origins.flatMap((o) => ['--origin', o])]);
   if (created.status !== 0) fail(`could not create the demo tenant:\n${created.stderr}`);
   const keys = JSON.parse(created.stdout);
   // A console user for the demo tenant, so /console can be tried at once.
   const consoleEmail = 'admin@demo.kizuki.local';
   const consolePassword = randomBytes(12).toString('base64url');
-  const admin = cli(['admins', 'create', '--tenant', keys.tenantId, '--email', consoleEmail, '--role', 'admin'], `${consolePassword}\n`);
+  const admin = cli(
+    ['admins', 'create', '--tenant', keys.tenantId, '--email', consoleEmail, '--role', 'admin'],
+    `${consolePassword}\n`,
+  );
   if (admin.status !== 0) fail(`could not create the demo console user:\n${admin.stderr}`);
   writeFileSync(demoFile, JSON.stringify({ ...keys, consoleEmail, consolePassword }), { mode: 0o600 });
   log(`created the demo tenant (shown once; also kept in ${demoFile} for the demo page):`);
-  console.log(`  tenantId       ${keys.tenantId}\n  publishableKey ${keys.publishableKey}\n  secretKey      ${keys.secretKey}`);
+  console.log(
+    `  tenantId       ${keys.tenantId}\n  publishableKey ${keys.publishableKey}\n  secretKey      ${keys.secretKey}`,
+  );
   console.log(`  console login  ${consoleEmail} / ${consolePassword}`);
 }
 env.KIZUKI_DEMO_FILE ||= demoFile;
 
 // 6. api and worker, each a process; if one dies, stop both.
 const children = ['api', 'worker'].map((name) => {
-  const child = spawn(process.execPath, ['--enable-source-maps', join(root, `dist/apps/${name}/main.js`)], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--enable-source-maps', join(root, `dist/apps/${name}/main.js`)], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const prefix = (stream, out) => {
     let rest = '';
     stream.on('data', (d) => {
@@ -213,12 +240,23 @@ async function stop(code = 0) {
   stopping = true;
   // a child killed by a signal has exitCode null and a signalCode: it has exited already, and
   // waiting for its 'exit' would hold the stop (and the embedded PostgreSQL) forever
-  await Promise.all(children.map((c) => (c.exitCode === null && c.signalCode === null ? new Promise((r) => { c.once('exit', r); c.kill('SIGTERM'); }) : null)));
+  await Promise.all(
+    children.map((c) =>
+      c.exitCode === null && c.signalCode === null
+        ? new Promise((r) => {
+            c.once('exit', r);
+            c.kill('SIGTERM');
+          })
+        : null,
+    ),
+  );
   await embedded?.stop();
   process.exit(code);
 }
 onSignal = () => void stop(0);
-log(`api      http://localhost:${port}   (health: /health/ready; listening on ${env.HOST}${env.HOST === '127.0.0.1' ? ' only: HOST=0.0.0.0 opens it to the network' : ''})`);
+log(
+  `api      http://localhost:${port}   (health: /health/ready; listening on ${env.HOST}${env.HOST === '127.0.0.1' ? ' only: HOST=0.0.0.0 opens it to the network' : ''})`,
+);
 log(`demo     http://localhost:${port}/demo`);
 log(`console  http://localhost:${port}/console`);
 log(`sdk      http://localhost:${port}/sdk/kizuki.js`);

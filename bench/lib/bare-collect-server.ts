@@ -11,7 +11,13 @@ const prefix = process.argv[3] ?? '{kizuki-ceiling}';
 const app = Fastify({ logger: false, bodyLimit: 64 * 1024 });
 const queue =
   mode === 'bullmq'
-    ? new Queue('ingest', { connection: new IORedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 1, enableAutoPipelining: true }), prefix })
+    ? new Queue('ingest', {
+        connection: new IORedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', {
+          maxRetriesPerRequest: 1,
+          enableAutoPipelining: true,
+        }),
+        prefix,
+      })
     : null;
 
 let pending: { body: unknown; resolve: (id: string) => void; reject: (e: unknown) => void }[] = [];
@@ -19,10 +25,12 @@ function flush(): void {
   const batch = pending;
   pending = [];
   const id = randomUUID();
-  queue!.add('IngestBundleJob', { bundles: batch.map((p) => p.body) }, { jobId: `ingest-${id}`, removeOnComplete: true }).then(
-    () => batch.forEach((p) => p.resolve(id)),
-    (e: unknown) => batch.forEach((p) => p.reject(e)),
-  );
+  queue!
+    .add('IngestBundleJob', { bundles: batch.map((p) => p.body) }, { jobId: `ingest-${id}`, removeOnComplete: true })
+    .then(
+      () => batch.forEach((p) => p.resolve(id)),
+      (e: unknown) => batch.forEach((p) => p.reject(e)),
+    );
 }
 
 app.post('/v1/collect', async (req, reply) => {

@@ -19,7 +19,13 @@ export interface Answer {
   body: string;
 }
 
-export function post(url: string, headers: Record<string, string>, body: string, scheduled: number, timeoutMs = 5000): Promise<Answer> {
+export function post(
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+  scheduled: number,
+  timeoutMs = 5000,
+): Promise<Answer> {
   if (!NODE_CLIENT) {
     const at = url.indexOf('/', url.indexOf('//') + 2); // http://host:port/path: the benches' URLs always name a port
     const origin = url.slice(0, at);
@@ -28,14 +34,31 @@ export function post(url: string, headers: Record<string, string>, body: string,
       const u = new URL(origin);
       pools.set(origin, (pool = new RawHttpPool(u.hostname, Number(u.port || 80))));
     }
-    return pool.post(url.slice(at), headers, body, timeoutMs).then((a) => ({ ...a, ms: performance.now() - scheduled }));
+    return pool
+      .post(url.slice(at), headers, body, timeoutMs)
+      .then((a) => ({ ...a, ms: performance.now() - scheduled }));
   }
   return new Promise((resolve) => {
-    const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers }, timeout: timeoutMs }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - scheduled, body: Buffer.concat(chunks).toString() }));
-    });
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers },
+        timeout: timeoutMs,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            ms: performance.now() - scheduled,
+            body: Buffer.concat(chunks).toString(),
+          }),
+        );
+      },
+    );
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', () => resolve({ status: 0, ms: performance.now() - scheduled, body: '' }));
     req.end(body);
@@ -43,7 +66,11 @@ export function post(url: string, headers: Record<string, string>, body: string,
 }
 
 /** Fires `count` requests at `rate` per second on schedule; `make(i)` builds the i-th request. */
-export async function openLoop(rate: number, count: number, make: (i: number, scheduled: number) => Promise<Answer>): Promise<Answer[]> {
+export async function openLoop(
+  rate: number,
+  count: number,
+  make: (i: number, scheduled: number) => Promise<Answer>,
+): Promise<Answer[]> {
   const start = performance.now() + 50;
   const pending: Promise<Answer>[] = [];
   let next = 0;
@@ -76,4 +103,3 @@ export function summarise(name: string, rate: number, seconds: number, answers: 
     max: +(ms[ms.length - 1] ?? NaN).toFixed(1),
   };
 }
-

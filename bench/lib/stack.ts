@@ -24,9 +24,12 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-export async function startStack(options: { apis?: number; workers?: number; env?: Record<string, string> } = {}): Promise<Stack> {
+export async function startStack(
+  options: { apis?: number; workers?: number; env?: Record<string, string> } = {},
+): Promise<Stack> {
   if (!['api', 'worker', 'cli'].every((a) => existsSync(join(ROOT, `dist/apps/${a}/main.js`)))) {
-    if (spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' }).status !== 0) throw new Error('build failed');
+    if (spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' }).status !== 0)
+      throw new Error('build failed');
   }
   const id = randomBytes(4).toString('hex');
   const db = `kizuki_bench_${id}`;
@@ -48,7 +51,8 @@ export async function startStack(options: { apis?: number; workers?: number; env
     RATE_LIMIT_PER_IP: '0',
     ...options.env,
   };
-  const cli = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'dist/apps/cli/main.js'), ...args], { env, encoding: 'utf8' });
+  const cli = (...args: string[]) =>
+    spawnSync(process.execPath, [join(ROOT, 'dist/apps/cli/main.js'), ...args], { env, encoding: 'utf8' });
   const migrated = cli('migrate');
   if (migrated.status !== 0) throw new Error(migrated.stderr);
   const created = cli('tenants', 'create', '--name', 'Bench', '--origin', BENCH_ORIGIN);
@@ -57,10 +61,18 @@ export async function startStack(options: { apis?: number; workers?: number; env
   const processes: ChildProcess[] = [];
   const apis = options.apis ?? 1;
   for (let i = 0; i < apis; i++) {
-    processes.push(spawn(process.execPath, [...NODE_ARGS, join(ROOT, 'dist/apps/api/main.js')], { env: { ...env, PORT: String(port + i) }, stdio: ['ignore', 'inherit', 'inherit'] }));
+    processes.push(
+      spawn(process.execPath, [...NODE_ARGS, join(ROOT, 'dist/apps/api/main.js')], {
+        env: { ...env, PORT: String(port + i) },
+        stdio: ['ignore', 'inherit', 'inherit'],
+      }),
+    );
   }
   const startWorker = () => {
-    const p = spawn(process.execPath, [...NODE_ARGS, join(ROOT, 'dist/apps/worker/main.js')], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+    const p = spawn(process.execPath, [...NODE_ARGS, join(ROOT, 'dist/apps/worker/main.js')], {
+      env,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
     processes.push(p);
     return p;
   };
@@ -68,7 +80,10 @@ export async function startStack(options: { apis?: number; workers?: number; env
   const baseUrl = `http://127.0.0.1:${port}`;
   const until = Date.now() + 30_000;
   for (;;) {
-    const ready = await fetch(`${baseUrl}/health/ready`).then((r) => r.ok, () => false);
+    const ready = await fetch(`${baseUrl}/health/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ready) break;
     if (Date.now() > until) throw new Error('api did not become ready');
     await new Promise((r) => setTimeout(r, 200));
@@ -82,7 +97,16 @@ export async function startStack(options: { apis?: number; workers?: number; env
     startWorker,
     async stop() {
       // a process killed by a signal has exitCode null and a signalCode: it has exited already
-      await Promise.all(processes.map((p) => (p.exitCode === null && p.signalCode === null ? new Promise((r) => { p.once('exit', r); p.kill('SIGTERM'); }) : null)));
+      await Promise.all(
+        processes.map((p) =>
+          p.exitCode === null && p.signalCode === null
+            ? new Promise((r) => {
+                p.once('exit', r);
+                p.kill('SIGTERM');
+              })
+            : null,
+        ),
+      );
       // KIZUKI_BENCH_KEEP_DB=1 leaves the database for a look afterwards (EXPLAIN, pgbench)
       if (process.env.KIZUKI_BENCH_KEEP_DB === '1') console.error(`[bench] database kept: ${db}`);
       else await admin(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);

@@ -41,13 +41,17 @@ export async function measureYardstick(adminUrl: string): Promise<Yardstick> {
     // best of three: the yardstick is the machine's speed, not its momentary noise
     const best = async (fn: string, n: number) => {
       let us = Infinity;
-      for (let i = 0; i < 3; i++) us = Math.min(us, Number((await pg.query(`SELECT pg_temp.${fn}($1) AS us`, [n])).rows[0].us));
+      for (let i = 0; i < 3; i++)
+        us = Math.min(us, Number((await pg.query(`SELECT pg_temp.${fn}($1) AS us`, [n])).rows[0].us));
       return Number(us.toFixed(2));
     };
     const pgLookupUs = await best('kz_yardstick_generic', 50_000);
     const pgPlannedLookupUs = await best('kz_yardstick_planned', 10_000);
     // from the repository, where `--import tsx` resolves, whatever directory the bench runs from
-    const run = spawnSync(process.execPath, ['--import', 'tsx', join(__dirname, '..', 'engine-throughput.ts'), '3'], { cwd: join(__dirname, '..', '..'), encoding: 'utf8' });
+    const run = spawnSync(process.execPath, ['--import', 'tsx', join(__dirname, '..', 'engine-throughput.ts'), '3'], {
+      cwd: join(__dirname, '..', '..'),
+      encoding: 'utf8',
+    });
     const engine = /([\d.]+) µs each/.exec(run.stdout);
     if (run.status !== 0 || !engine) throw new Error(`the engine yardstick failed: ${run.stderr || run.stdout}`);
     return { pgLookupUs, pgPlannedLookupUs, engineUs: Number(engine[1]) };
@@ -58,4 +62,4 @@ export async function measureYardstick(adminUrl: string): Promise<Yardstick> {
 
 export const describeYardstick = (y: Yardstick) =>
   `PostgreSQL key lookup ${y.pgLookupUs} µs (generic plan) / ${y.pgPlannedLookupUs} µs (planned each call), ` +
-    `scoring engine ${y.engineUs} µs per assessment`;
+  `scoring engine ${y.engineUs} µs per assessment`;

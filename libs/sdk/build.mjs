@@ -31,8 +31,11 @@ export async function buildSdk() {
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   buildSdk().then(
-    (s) => console.log(`dist/sdk/kizuki.js ${(s.iifeGzip / 1024).toFixed(1)} KiB gzip, ` +
-      `kizuki.esm.js ${(s.esmGzip / 1024).toFixed(1)} KiB gzip`),
+    (s) =>
+      console.log(
+        `dist/sdk/kizuki.js ${(s.iifeGzip / 1024).toFixed(1)} KiB gzip, ` +
+          `kizuki.esm.js ${(s.esmGzip / 1024).toFixed(1)} KiB gzip`,
+      ),
     (e) => {
       console.error(e);
       process.exit(1);

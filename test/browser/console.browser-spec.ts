@@ -28,10 +28,18 @@ describe('admin console in Chromium', () => {
 
   async function risk(t: Tenant, user: string, ip: string, bundle: SignalBundle | null, status = 'succeeded') {
     let requestToken: string | undefined;
-    if (bundle) requestToken = (await env.post('/v1/collect', bundle, { 'x-kizuki-key': t.publishableKey, origin: ORIGIN })).body.requestToken;
+    if (bundle)
+      requestToken = (await env.post('/v1/collect', bundle, { 'x-kizuki-key': t.publishableKey, origin: ORIGIN })).body
+        .requestToken;
     const r = await env.post(
       '/v1/risk',
-      { requestToken, event: 'login', status, user: { id: user }, context: { ip, userAgent: 'Mozilla/5.0 (X11; Linux x86_64) Chrome/126', acceptLanguage: 'ja-JP,ja;q=0.9' } },
+      {
+        requestToken,
+        event: 'login',
+        status,
+        user: { id: user },
+        context: { ip, userAgent: 'Mozilla/5.0 (X11; Linux x86_64) Chrome/126', acceptLanguage: 'ja-JP,ja;q=0.9' },
+      },
       { authorization: `Bearer ${t.secretKey}` },
     );
     expect(r.status).toBe(200);
@@ -64,7 +72,8 @@ describe('admin console in Chromium', () => {
   }
 
   beforeAll(async () => {
-    if (!existsSync(resolve(ROOT, 'dist/console/index.html'))) execFileSync(process.execPath, [resolve(ROOT, 'apps/console/build.mjs')], { cwd: ROOT, stdio: 'pipe' });
+    if (!existsSync(resolve(ROOT, 'dist/console/index.html')))
+      execFileSync(process.execPath, [resolve(ROOT, 'apps/console/build.mjs')], { cwd: ROOT, stdio: 'pipe' });
     mkdirSync(SHOTS, { recursive: true });
     await env.start();
     a = await env.createTenant('Shop A', [ORIGIN]);
@@ -79,15 +88,36 @@ describe('admin console in Chromium', () => {
       await db.destroy();
     }
     // Traffic: alice logs in from her device until her typing profile is active, others log in normally…
-    for (let i = 0; i < 7; i++) await risk(a, 'alice@example.jp', '203.0.113.10', makeBundle({ seed: 100 + i, visitorId: 'visitor-alice-0001', storageId: 'storage-alice' }));
-    for (let i = 0; i < 4; i++) await risk(a, `user${i}@example.jp`, `203.0.113.${20 + i}`, makeBundle({ seed: 200 + i, visitorId: `visitor-user-${i}xx`, storageId: `st-${i}` }));
+    for (let i = 0; i < 7; i++)
+      await risk(
+        a,
+        'alice@example.jp',
+        '203.0.113.10',
+        makeBundle({ seed: 100 + i, visitorId: 'visitor-alice-0001', storageId: 'storage-alice' }),
+      );
+    for (let i = 0; i < 4; i++)
+      await risk(
+        a,
+        `user${i}@example.jp`,
+        `203.0.113.${20 + i}`,
+        makeBundle({ seed: 200 + i, visitorId: `visitor-user-${i}xx`, storageId: `st-${i}` }),
+      );
     // …then an attacker: a new device, a slower rhythm, from another network, and a burst of failures.
     const attacker = makeBundle({ seed: 999, visitorId: 'visitor-attacker-01', storageId: null });
-    attacker.device.components = { screen: '1366x768', timezone: 'Europe/Moscow', languages: 'ru-RU,ru', platform: 'Win32', hardwareConcurrency: 4 };
-    for (const f of attacker.typing.fields) f.keys = f.keys.map((k, i) => ({ ...k, d: k.d * 2.2 + i * 40, u: k.u * 2.2 + i * 40 + 90 }));
+    attacker.device.components = {
+      screen: '1366x768',
+      timezone: 'Europe/Moscow',
+      languages: 'ru-RU,ru',
+      platform: 'Win32',
+      hardwareConcurrency: 4,
+    };
+    for (const f of attacker.typing.fields)
+      f.keys = f.keys.map((k, i) => ({ ...k, d: k.d * 2.2 + i * 40, u: k.u * 2.2 + i * 40 + 90 }));
     for (let i = 0; i < 6; i++) await risk(a, 'alice@example.jp', '198.51.100.66', null, 'failed');
     suspiciousId = (await risk(a, 'alice@example.jp', '198.51.100.66', attacker)).id;
-    bLoginId = (await risk(b, 'only-in-b@example.jp', '192.0.2.200', makeBundle({ seed: 5, visitorId: 'visitor-b-000001' }))).id;
+    bLoginId = (
+      await risk(b, 'only-in-b@example.jp', '192.0.2.200', makeBundle({ seed: 5, visitorId: 'visitor-b-000001' }))
+    ).id;
     browser = await launchChromium();
   });
 
@@ -108,7 +138,9 @@ describe('admin console in Chromium', () => {
     // Dashboard: the totals and the chart show the traffic the test produced.
     await page.waitForSelector('.kpis');
     const total = await page.textContent('.kpi:first-child .kpi-v');
-    const expected = (await env.sql<{ n: number }>(`SELECT count(*)::int AS n FROM assessments WHERE tenant_id = $1`, [a.tenantId]))[0].n;
+    const expected = (
+      await env.sql<{ n: number }>(`SELECT count(*)::int AS n FROM assessments WHERE tenant_id = $1`, [a.tenantId])
+    )[0].n;
     expect(Number(total!.replace(/,/g, ''))).toBe(expected);
     expect(await page.locator('svg.chart rect').count()).toBeGreaterThan(0);
     expect(await page.textContent('main')).toContain('BRUTE_FORCE');
@@ -126,7 +158,9 @@ describe('admin console in Chromium', () => {
     await page.fill('input[name=user]', 'alice@example.jp');
     await page.click('form.filters button[type=submit]');
     await page.waitForURL(/user=alice/);
-    await page.waitForFunction(() => (globalThis as any).document.querySelectorAll('table.logins tbody tr').length === 14);
+    await page.waitForFunction(
+      () => (globalThis as any).document.querySelectorAll('table.logins tbody tr').length === 14,
+    );
 
     // Detail: reasons in words, and the typing rhythm against the profile.
     await page.click(`table.logins tbody tr[data-id="${suspiciousId}"] a >> nth=0`);
@@ -141,7 +175,10 @@ describe('admin console in Chromium', () => {
 
     await page.click('#label-fraud');
     await page.waitForSelector('.head-right .l-fraud');
-    const fb = await env.sql<{ source: string; label: string }>(`SELECT source, label FROM feedback WHERE assessment_id = $1`, [suspiciousId]);
+    const fb = await env.sql<{ source: string; label: string }>(
+      `SELECT source, label FROM feedback WHERE assessment_id = $1`,
+      [suspiciousId],
+    );
     expect(fb).toEqual([{ source: 'console', label: 'fraud' }]);
 
     // Account screen
@@ -169,7 +206,12 @@ describe('admin console in Chromium', () => {
     await page.click('#list-form button[type=submit]');
     await page.waitForSelector('.error >> text=host bits');
     await shot(page, '06-lists');
-    const next = await risk(a, 'alice@example.jp', '198.51.100.66', makeBundle({ seed: 7, visitorId: 'visitor-alice-0001', storageId: 'storage-alice' }));
+    const next = await risk(
+      a,
+      'alice@example.jp',
+      '198.51.100.66',
+      makeBundle({ seed: 7, visitorId: 'visitor-alice-0001', storageId: 'storage-alice' }),
+    );
     expect(next.decision).toBe('deny');
     expect(next.reasons.map((r) => r.code)).toContain('DENYLISTED');
     await page.click('nav.side >> text=Logins');
@@ -228,12 +270,19 @@ describe('admin console in Chromium', () => {
     expect(label.status).toBe(403);
     const list = await api(page, 'POST', '/lists', { list: 'allow', kind: 'ip', value: '198.51.100.66' });
     expect(list.status).toBe(403);
-    const policy = await api(page, 'PUT', '/policy', { thresholds: { challenge: 90, deny: 99 }, fallbackDecision: 'allow', shadowMode: true, detectors: {} });
+    const policy = await api(page, 'PUT', '/policy', {
+      thresholds: { challenge: 90, deny: 99 },
+      fallbackDecision: 'allow',
+      shadowMode: true,
+      detectors: {},
+    });
     expect(policy.status).toBe(403);
-    expect((await env.sql<{ label: string }>(`SELECT label FROM assessments WHERE id = $1`, [suspiciousId]))[0].label).toBe('fraud');
+    expect(
+      (await env.sql<{ label: string }>(`SELECT label FROM assessments WHERE id = $1`, [suspiciousId]))[0].label,
+    ).toBe('fraud');
   });
 
-  it('a session of tenant B never sees tenant A\'s data', async () => {
+  it("a session of tenant B never sees tenant A's data", async () => {
     const page = await open('en-US');
     await signIn(page, 'admin@b.example');
     await page.click('nav.side >> text=Logins');

@@ -42,27 +42,33 @@ describe('demo login page in Chromium, against the real api, worker, PostgreSQL 
     await page.click('input[name=password]');
     await page.keyboard.type(PASSWORD, { delay: 110 });
     await Promise.all([page.waitForURL('**/demo/login'), page.click('button[type=submit]')]);
-    return { decision: (await page.textContent('h1.decision'))!.trim(), text: (await page.textContent('main'))!, bodies };
+    return {
+      decision: (await page.textContent('h1.decision'))!.trim(),
+      text: (await page.textContent('main'))!,
+      bodies,
+    };
   }
 
-  it('a login through the SDK gets a decision from /v1/risk, and the password never leaves in the ' +
-    'signals', async () => {
-    const page = await browser.newPage();
-    const { decision, text, bodies } = await signIn(page, 'hanako@example.jp');
-    expect(['ALLOW', 'CHALLENGE', 'DENY']).toContain(decision);
-    expect(text).not.toContain('TOKEN_MISSING');
-    expect(text).toContain('NEW_USER');
-    const collect = bodies.filter((b) => b.includes('"typing"'));
-    expect(collect).toHaveLength(1);
-    expect(collect[0]).not.toContain(PASSWORD);
-    expect(collect[0]).not.toContain('hanako');
-    const stored = await env.sql<{ payload: unknown }>(`SELECT payload FROM signal_bundles`);
-    expect(stored).toHaveLength(1);
-    expect(JSON.stringify(stored)).not.toContain(PASSWORD);
-    // The automated browser is seen for what it is.
-    expect(JSON.stringify(stored[0].payload)).toMatch(/"webdriver":true/);
-    await page.close();
-  });
+  it(
+    'a login through the SDK gets a decision from /v1/risk, and the password never leaves in the ' + 'signals',
+    async () => {
+      const page = await browser.newPage();
+      const { decision, text, bodies } = await signIn(page, 'hanako@example.jp');
+      expect(['ALLOW', 'CHALLENGE', 'DENY']).toContain(decision);
+      expect(text).not.toContain('TOKEN_MISSING');
+      expect(text).toContain('NEW_USER');
+      const collect = bodies.filter((b) => b.includes('"typing"'));
+      expect(collect).toHaveLength(1);
+      expect(collect[0]).not.toContain(PASSWORD);
+      expect(collect[0]).not.toContain('hanako');
+      const stored = await env.sql<{ payload: unknown }>(`SELECT payload FROM signal_bundles`);
+      expect(stored).toHaveLength(1);
+      expect(JSON.stringify(stored)).not.toContain(PASSWORD);
+      // The automated browser is seen for what it is.
+      expect(JSON.stringify(stored[0].payload)).toMatch(/"webdriver":true/);
+      await page.close();
+    },
+  );
 
   it('with the collect endpoint down the form still submits and the risk call reports TOKEN_MISSING', async () => {
     const page = await browser.newPage();

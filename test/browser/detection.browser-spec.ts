@@ -34,7 +34,9 @@ describe('human input model (pure)', () => {
       // time only moves forward, and samples come at a mouse's rate
       for (let k = 1; k < path.length; k++) expect(path[k].t).toBeGreaterThan(path[k - 1].t);
       const first = path[0];
-      expect(Math.hypot(first.x - from.x, first.y - from.y)).toBeLessThan(Math.hypot(to.x - from.x, to.y - from.y) * 0.05 + 2);
+      expect(Math.hypot(first.x - from.x, first.y - from.y)).toBeLessThan(
+        Math.hypot(to.x - from.x, to.y - from.y) * 0.05 + 2,
+      );
     }
   });
 
@@ -52,7 +54,9 @@ describe('human input model (pure)', () => {
     for (let k = i + 1; k < v.length; k++) expect(v[k].v).toBeLessThanOrEqual(v[k - 1].v + 1e-9);
     // the full human model (tremor, no overshoot) keeps a single dominant peak mid-way
     const rng = seededRng(7);
-    const human = speedProfile(humanPointerPath({ x: 100, y: 100 }, { x: 700, y: 400 }, { targetWidth: 30, rng, overshootProbability: 0 }));
+    const human = speedProfile(
+      humanPointerPath({ x: 100, y: 100 }, { x: 700, y: 400 }, { targetWidth: 30, rng, overshootProbability: 0 }),
+    );
     const total = human[human.length - 1].t;
     const hp = human.reduce((m, s) => (s.v > m.v ? s : m));
     expect(hp.t / total).toBeGreaterThan(0.3);
@@ -65,7 +69,14 @@ describe('human input model (pure)', () => {
   it("movement time follows Fitts' law: linear in the index of difficulty with the model's slope", () => {
     const rng = seededRng(3);
     const points: { id: number; ms: number }[] = [];
-    for (const [d, w] of [[50, 40], [150, 30], [300, 20], [600, 15], [900, 8], [1200, 4]] as const) {
+    for (const [d, w] of [
+      [50, 40],
+      [150, 30],
+      [300, 20],
+      [600, 15],
+      [900, 8],
+      [1200, 4],
+    ] as const) {
       const times = Array.from({ length: 60 }, () => {
         const path = humanPointerPath({ x: 0, y: 0 }, { x: d, y: 0 }, { targetWidth: w, rng, overshootProbability: 0 });
         return path[path.length - 1].t;
@@ -75,9 +86,12 @@ describe('human input model (pure)', () => {
     const n = points.length;
     const mx = points.reduce((s, p) => s + p.id, 0) / n;
     const my = points.reduce((s, p) => s + p.ms, 0) / n;
-    const b = points.reduce((s, p) => s + (p.id - mx) * (p.ms - my), 0) / points.reduce((s, p) => s + (p.id - mx) ** 2, 0);
+    const b =
+      points.reduce((s, p) => s + (p.id - mx) * (p.ms - my), 0) / points.reduce((s, p) => s + (p.id - mx) ** 2, 0);
     const a = my - b * mx;
-    const r2 = 1 - points.reduce((s, p) => s + (p.ms - (a + b * p.id)) ** 2, 0) / points.reduce((s, p) => s + (p.ms - my) ** 2, 0);
+    const r2 =
+      1 -
+      points.reduce((s, p) => s + (p.ms - (a + b * p.id)) ** 2, 0) / points.reduce((s, p) => s + (p.ms - my) ** 2, 0);
     expect(b).toBeGreaterThan(FITTS.b * 0.85);
     expect(b).toBeLessThan(FITTS.b * 1.15);
     expect(r2).toBeGreaterThan(0.97);
@@ -124,13 +138,22 @@ describe('detection in Chromium against the real Kizuki (tiny scale)', () => {
   const of = (scenario: string) => log.filter((r) => r.scenario === scenario);
 
   beforeAll(async () => {
-    if (!cmu) console.warn(`CMU keystroke data not found at ${CMU_CSV}: the scenarios with real people's typing (owner, travel, ` +
-      `takeover, office, password manager) are skipped.`);
+    if (!cmu)
+      console.warn(
+        `CMU keystroke data not found at ${CMU_CSV}: the scenarios with real people's typing (owner, travel, ` +
+          `takeover, office, password manager) are skipped.`,
+      );
     await env.start();
     h = new DetectionHarness(env);
     await h.start();
     const started = Date.now();
-    await runScenarios({ harness: h, scale: SCALES.tiny, cmu: cmu ? readCmuReps() : null, progress: () => undefined, parallel: true });
+    await runScenarios({
+      harness: h,
+      scale: SCALES.tiny,
+      cmu: cmu ? readCmuReps() : null,
+      progress: () => undefined,
+      parallel: true,
+    });
     log = h.log;
     console.log(`detection (tiny, ${((Date.now() - started) / 1000).toFixed(0)} s):\n${table(summarise(log))}`);
   });
@@ -141,7 +164,9 @@ describe('detection in Chromium against the real Kizuki (tiny scale)', () => {
 
   it('every login got a scored answer from Kizuki', () => {
     expect(log.length).toBeGreaterThan(0);
-    expect(log.filter((r) => r.decision === 'error' || r.degraded).map((r) => `${r.scenario} ${r.details.join('; ')}`)).toEqual([]);
+    expect(
+      log.filter((r) => r.decision === 'error' || r.degraded).map((r) => `${r.scenario} ${r.details.join('; ')}`),
+    ).toEqual([]);
   });
 
   it('bots: the naive bot is never allowed, scripted typists and stealth automation are not all allowed', () => {
@@ -162,14 +187,21 @@ describe('detection in Chromium against the real Kizuki (tiny scale)', () => {
     expect(rest.filter((r) => r.decision !== 'allow').length / rest.length).toBeGreaterThanOrEqual(0.9);
   });
 
-  (cmu ? it : it.skip)('people: the owner, the travelling owner, office users and password-manager users are never denied', () => {
-    for (const scenario of ['owner', 'travel', 'office', 'pm']) {
-      expect([scenario, of(scenario).length > 0]).toEqual([scenario, true]);
-      expect(of(scenario).filter((r) => r.decision === 'deny').map((r) => `${scenario}: ${r.details.join('; ')}`)).toEqual([]);
-    }
-    // the owner on the usual device with their own rhythm is let in
-    expect(of('owner').filter((r) => r.decision === 'allow').length).toBeGreaterThanOrEqual(1);
-  });
+  (cmu ? it : it.skip)(
+    'people: the owner, the travelling owner, office users and password-manager users are never denied',
+    () => {
+      for (const scenario of ['owner', 'travel', 'office', 'pm']) {
+        expect([scenario, of(scenario).length > 0]).toEqual([scenario, true]);
+        expect(
+          of(scenario)
+            .filter((r) => r.decision === 'deny')
+            .map((r) => `${scenario}: ${r.details.join('; ')}`),
+        ).toEqual([]);
+      }
+      // the owner on the usual device with their own rhythm is let in
+      expect(of('owner').filter((r) => r.decision === 'allow').length).toBeGreaterThanOrEqual(1);
+    },
+  );
 
   (cmu ? it : it.skip)('account takeover is scored: typing is compared with the enrolled profile', () => {
     const t = of('takeover');

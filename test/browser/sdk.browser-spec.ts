@@ -47,7 +47,8 @@ const LOGIN_HTML = (endpoint: string, submitTimeout = 2500) => `<!doctype html>
 <script src="/app.js" data-endpoint="${endpoint}" data-submit-timeout="${submitTimeout}"></script>
 </body></html>`;
 
-const BARE_HTML = `<!doctype html><html><head><meta charset="utf-8"><link rel="stylesheet" ` +
+const BARE_HTML =
+  `<!doctype html><html><head><meta charset="utf-8"><link rel="stylesheet" ` +
   `href="/app.css"></head><body><main>
 <form id="login" action="/session" method="post"><input id="username" name="username" autocomplete="username">
 <input id="password" name="password" type="password"><button id="submit">Sign in</button></form></main></body></html>`;
@@ -59,13 +60,14 @@ input[type=email],input[type=password],input:not([type]){width:100%;box-sizing:b
 button{margin-top:24px;width:100%;padding:12px;font-size:16px}`;
 
 // The page's own script: a CSP with script-src 'self' forbids inline scripts.
-const APP_JS = `(function () {
+const APP_JS =
+  `(function () {
   window.__csp = [];
   document.addEventListener('securitypolicyviolation', function (e) ` +
-    `{ window.__csp.push(e.violatedDirective + ' ' + e.blockedURI); });
+  `{ window.__csp.push(e.violatedDirective + ' ' + e.blockedURI); });
   var s = document.currentScript;
   window.kz = Kizuki.load({ publishableKey: '${PK}', endpoint: s.dataset.endpoint, submitTimeoutMs: ` +
-    `+s.dataset.submitTimeout });
+  `+s.dataset.submitTimeout });
   kz.watch(document.getElementById('login'));
 })();`;
 
@@ -79,7 +81,8 @@ const sessions: Array<Record<string, string>> = [];
 
 function csp(connect: string): Record<string, string> {
   return {
-    'Content-Security-Policy': `default-src 'self'; script-src 'self'; style-src 'self'; ` +
+    'Content-Security-Policy':
+      `default-src 'self'; script-src 'self'; style-src 'self'; ` +
       `connect-src 'self' ${connect}; img-src 'self' data:`,
   };
 }
@@ -123,7 +126,10 @@ afterAll(async () => {
   await collect?.close();
 });
 
-async function openPage(path = '/login', ctxOptions = {}): Promise<{ ctx: BrowserContext; page: Page; cdp: CDPSession }> {
+async function openPage(
+  path = '/login',
+  ctxOptions = {},
+): Promise<{ ctx: BrowserContext; page: Page; cdp: CDPSession }> {
   const ctx = await browser.newContext({ viewport: { width: 1024, height: 768 }, ...ctxOptions });
   const page = await ctx.newPage();
   await page.goto(site.url + path);
@@ -132,7 +138,8 @@ async function openPage(path = '/login', ctxOptions = {}): Promise<{ ctx: Browse
 }
 
 function keyDef(ch: string) {
-  if (/^[a-z]$/.test(ch)) return { key: ch, code: 'Key' + ch.toUpperCase(), windowsVirtualKeyCode: ch.toUpperCase().charCodeAt(0), text: ch };
+  if (/^[a-z]$/.test(ch))
+    return { key: ch, code: 'Key' + ch.toUpperCase(), windowsVirtualKeyCode: ch.toUpperCase().charCodeAt(0), text: ch };
   if (/^[0-9]$/.test(ch)) return { key: ch, code: 'Digit' + ch, windowsVirtualKeyCode: ch.charCodeAt(0), text: ch };
   throw new Error('no key definition for ' + ch);
 }
@@ -180,7 +187,13 @@ async function typeWithCdp(cdp: CDPSession, text: string, plan: PlannedKey[]): P
         'Input.dispatchKeyEvent',
         ev.type === 'keyDown'
           ? { type: 'keyDown', ...k, unmodifiedText: k.text, nativeVirtualKeyCode: k.windowsVirtualKeyCode }
-          : { type: 'keyUp', key: k.key, code: k.code, windowsVirtualKeyCode: k.windowsVirtualKeyCode, nativeVirtualKeyCode: k.windowsVirtualKeyCode },
+          : {
+              type: 'keyUp',
+              key: k.key,
+              code: k.code,
+              windowsVirtualKeyCode: k.windowsVirtualKeyCode,
+              nativeVirtualKeyCode: k.windowsVirtualKeyCode,
+            },
       ),
     );
   }
@@ -217,11 +230,19 @@ describe('SDK on a login page (Chromium)', () => {
     await page.evaluate(() => {
       const field = document.querySelector('#password');
       window.__stamped = [];
-      field.addEventListener('keydown', (e: any) => window.__stamped.push({ code: e.code, d: e.timeStamp, u: -1 }), true);
-      field.addEventListener('keyup', (e: any) => {
-        const k = window.__stamped.filter((x: any) => x.code === e.code && x.u < 0).pop();
-        if (k) k.u = e.timeStamp;
-      }, true);
+      field.addEventListener(
+        'keydown',
+        (e: any) => window.__stamped.push({ code: e.code, d: e.timeStamp, u: -1 }),
+        true,
+      );
+      field.addEventListener(
+        'keyup',
+        (e: any) => {
+          const k = window.__stamped.filter((x: any) => x.code === e.code && x.u < 0).pop();
+          if (k) k.u = e.timeStamp;
+        },
+        true,
+      );
     });
     plan = typingPlan(PASSWORD);
     await typeWithCdp(cdp, PASSWORD, plan);
@@ -266,7 +287,9 @@ describe('SDK on a login page (Chromium)', () => {
     expect(bundle.page.path).toBe('/login');
     expect(bundle.page.loadToSubmitMs).toBeGreaterThan(1000);
     expect(raw.length).toBeLessThanOrEqual(64 * 1024);
-    console.log(`bundle: ${raw.length} bytes; ${comps.length} device components; automation ${JSON.stringify(bundle.automation)}`);
+    console.log(
+      `bundle: ${raw.length} bytes; ${comps.length} device components; automation ${JSON.stringify(bundle.automation)}`,
+    );
   });
 
   it('never sends the typed password or username, nor any key value', () => {
@@ -303,7 +326,7 @@ describe('SDK on a login page (Chromium)', () => {
       `typing timing error (ms, ${sdk.n} key times): vs the browser's event stamps median ` +
         `${sdk.median.toFixed(2)}, max ${sdk.max.toFixed(2)}; ` +
         `vs intended median ${pipeline.median.toFixed(2)}, p95 ${pipeline.p95.toFixed(2)}, ` +
-          `max ${pipeline.max.toFixed(2)}`,
+        `max ${pipeline.max.toFixed(2)}`,
     );
     // the SDK keeps the event's own time (rounded to 0.1 ms): no handler delay, no drift
     expect(sdk.max).toBeLessThanOrEqual(0.2);
@@ -398,7 +421,10 @@ describe('SDK edge cases (Chromium)', () => {
     await ctx.close();
   });
 
-  async function submitWithApiDown(path: string, endpoint: string): Promise<{ form: Record<string, string>; ms: number }> {
+  async function submitWithApiDown(
+    path: string,
+    endpoint: string,
+  ): Promise<{ form: Record<string, string>; ms: number }> {
     endpoints[path] = endpoint;
     submitTimeouts[path] = 2500;
     const { ctx, page } = await openPage(path);
@@ -447,7 +473,9 @@ describe('SDK edge cases (Chromium)', () => {
     const m0 = await metrics();
     const init = await page.evaluate(async (endpoint) => {
       const longTasks: number[] = [];
-      new PerformanceObserver((l) => l.getEntries().forEach((e) => longTasks.push(e.duration))).observe({ type: 'longtask' } as any);
+      new PerformanceObserver((l) => l.getEntries().forEach((e) => longTasks.push(e.duration))).observe({
+        type: 'longtask',
+      } as any);
       const t0 = performance.now();
       await new Promise((ok, ko) => {
         const s = document.createElement('script');
@@ -482,10 +510,10 @@ describe('SDK edge cases (Chromium)', () => {
     console.log(
       `SDK main-thread time in Chromium: load + init + fingerprint ≈ ${initTask.toFixed(1)} ms TaskDuration ` +
         `(${(m1.script - m0.script).toFixed(1)} ms ScriptDuration; ` +
-          `evaluate baseline ${baseline.toFixed(1)} ms subtracted); ` +
+        `evaluate baseline ${baseline.toFixed(1)} ms subtracted); ` +
         `collect() ≈ ${collectTask.toFixed(1)} ms TaskDuration, ${(c1 - c0).toFixed(1)} ms wall incl. network; ` +
         `script load ${init.scriptLoad.toFixed(1)} ms, load()+watch() ${init.loadSync.toFixed(2)} ms sync, ` +
-          `ready() ${init.readyWall.toFixed(1)} ms wall; ` +
+        `ready() ${init.readyWall.toFixed(1)} ms wall; ` +
         `long tasks: [${init.longTasks.map((d: number) => d.toFixed(0)).join(', ')}]`,
     );
     expect(initTask).toBeLessThan(1500); // loose: a gross-regression guard on a shared 2-core box

@@ -20,7 +20,8 @@ describe('admin console auth (sessions, CSRF, throttling, timeouts, TOTP)', () =
     const db = createDataSource({ url: env.config.DATABASE_URL, poolSize: 1 });
     await db.initialize();
     try {
-      for (const who of ['alice', 'bob', 'carol', 'dave', 'erin', 'timing']) await createAdmin(db, tenantId, `${who}@example.com`, 'admin', PASSWORD);
+      for (const who of ['alice', 'bob', 'carol', 'dave', 'erin', 'timing'])
+        await createAdmin(db, tenantId, `${who}@example.com`, 'admin', PASSWORD);
     } finally {
       await db.destroy();
     }
@@ -39,11 +40,18 @@ describe('admin console auth (sessions, CSRF, throttling, timeouts, TOTP)', () =
       body: opts.body !== undefined ? JSON.stringify(opts.body) : undefined,
     });
     const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : null, headers: res.headers, ms: performance.now() - started };
+    return {
+      status: res.status,
+      body: text ? JSON.parse(text) : null,
+      headers: res.headers,
+      ms: performance.now() - started,
+    };
   }
 
   async function login(email: string, password = PASSWORD, code?: string) {
-    const r = await call('POST', '/admin/api/auth/login', { body: { email, password, ...(code ? { totp: code } : {}) } });
+    const r = await call('POST', '/admin/api/auth/login', {
+      body: { email, password, ...(code ? { totp: code } : {}) },
+    });
     const setCookie = r.headers.get('set-cookie') ?? '';
     return { ...r, setCookie, cookie: setCookie.split(';')[0], csrf: r.body?.csrfToken as string };
   }
@@ -140,8 +148,15 @@ describe('admin console auth (sessions, CSRF, throttling, timeouts, TOTP)', () =
     expect(setup.status).toBe(200);
     expect(setup.body.otpauthUrl).toMatch(/^otpauth:\/\/totp\/Kizuki%3Aerin%40example\.com\?secret=[A-Z2-7]+/);
     const secret = setup.body.secret as string;
-    expect((await call('POST', '/admin/api/me/totp/enable', { cookie: s.cookie, csrf: s.csrf, body: { code: '000000' } })).status).toBe(400);
-    const enabled = await call('POST', '/admin/api/me/totp/enable', { cookie: s.cookie, csrf: s.csrf, body: { code: totp(secret) } });
+    expect(
+      (await call('POST', '/admin/api/me/totp/enable', { cookie: s.cookie, csrf: s.csrf, body: { code: '000000' } }))
+        .status,
+    ).toBe(400);
+    const enabled = await call('POST', '/admin/api/me/totp/enable', {
+      cookie: s.cookie,
+      csrf: s.csrf,
+      body: { code: totp(secret) },
+    });
     expect(enabled.status).toBe(200);
 
     const noCode = await login('erin@example.com');
@@ -164,7 +179,11 @@ describe('admin console auth (sessions, CSRF, throttling, timeouts, TOTP)', () =
 
   it('an invited member signs in with the one-time password and must replace it first', async () => {
     const admin = await login('alice@example.com');
-    const invite = await call('POST', '/admin/api/team', { cookie: admin.cookie, csrf: admin.csrf, body: { email: 'newbie@example.com', role: 'analyst' } });
+    const invite = await call('POST', '/admin/api/team', {
+      cookie: admin.cookie,
+      csrf: admin.csrf,
+      body: { email: 'newbie@example.com', role: 'analyst' },
+    });
     expect(invite.status).toBe(201);
     const otp = invite.body.oneTimePassword as string;
     const s = await login('newbie@example.com', otp);
@@ -173,19 +192,30 @@ describe('admin console auth (sessions, CSRF, throttling, timeouts, TOTP)', () =
     const blocked = await call('GET', '/admin/api/logins', { cookie: s.cookie });
     expect(blocked.status).toBe(403);
     expect(blocked.body.error.code).toBe('PASSWORD_CHANGE_REQUIRED');
-    const short = await call('POST', '/admin/api/me/password', { cookie: s.cookie, csrf: s.csrf, body: { currentPassword: otp, newPassword: 'short' } });
+    const short = await call('POST', '/admin/api/me/password', {
+      cookie: s.cookie,
+      csrf: s.csrf,
+      body: { currentPassword: otp, newPassword: 'short' },
+    });
     expect(short.status).toBe(400);
-    const changed = await call('POST', '/admin/api/me/password', { cookie: s.cookie, csrf: s.csrf, body: { currentPassword: otp, newPassword: 'a much longer new password' } });
+    const changed = await call('POST', '/admin/api/me/password', {
+      cookie: s.cookie,
+      csrf: s.csrf,
+      body: { currentPassword: otp, newPassword: 'a much longer new password' },
+    });
     expect(changed.status).toBe(200);
     expect((await call('GET', '/admin/api/logins', { cookie: s.cookie })).status).toBe(200);
     expect((await login('newbie@example.com', otp)).status).toBe(401);
     const audit = await call('GET', '/admin/api/audit', { cookie: admin.cookie });
-    expect(audit.body.items.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(['team.invite', 'session.login']));
+    expect(audit.body.items.map((e: { action: string }) => e.action)).toEqual(
+      expect.arrayContaining(['team.invite', 'session.login']),
+    );
   });
 
   it('serves the built console at /console with a strict CSP, hashed assets and an SPA fallback', async () => {
     const root = resolve(__dirname, '../..');
-    if (!existsSync(resolve(root, 'dist/console/index.html'))) execFileSync(process.execPath, [resolve(root, 'apps/console/build.mjs')], { cwd: root, stdio: 'pipe' });
+    if (!existsSync(resolve(root, 'dist/console/index.html')))
+      execFileSync(process.execPath, [resolve(root, 'apps/console/build.mjs')], { cwd: root, stdio: 'pipe' });
     const index = await fetch(`${env.baseUrl}/console`);
     const html = await index.text();
     expect(index.status).toBe(200);

@@ -40,10 +40,19 @@ describe('admin console API: roles, tenant isolation, labels, lists, policy, key
   }
 
   async function login(t: Tenant, user: string, ip: string, seed: number, status = 'succeeded') {
-    const c = await env.post('/v1/collect', makeBundle({ seed, visitorId: `visitor-${user}-${seed}` }), { 'x-kizuki-key': t.publishableKey, origin: ORIGIN });
+    const c = await env.post('/v1/collect', makeBundle({ seed, visitorId: `visitor-${user}-${seed}` }), {
+      'x-kizuki-key': t.publishableKey,
+      origin: ORIGIN,
+    });
     const r = await env.post(
       '/v1/risk',
-      { requestToken: c.body.requestToken, event: 'login', status, user: { id: user }, context: { ip, userAgent: 'Mozilla/5.0', acceptLanguage: 'ja-JP' } },
+      {
+        requestToken: c.body.requestToken,
+        event: 'login',
+        status,
+        user: { id: user },
+        context: { ip, userAgent: 'Mozilla/5.0', acceptLanguage: 'ja-JP' },
+      },
       { authorization: `Bearer ${t.secretKey}` },
     );
     expect(r.status).toBe(200);
@@ -57,19 +66,21 @@ describe('admin console API: roles, tenant isolation, labels, lists, policy, key
     const db = createDataSource({ url: env.config.DATABASE_URL, poolSize: 1 });
     await db.initialize();
     try {
-      for (const role of ['admin', 'analyst', 'viewer']) await createAdmin(db, a.tenantId, `${role}@a.example`, role, PASSWORD);
+      for (const role of ['admin', 'analyst', 'viewer'])
+        await createAdmin(db, a.tenantId, `${role}@a.example`, role, PASSWORD);
       await createAdmin(db, b.tenantId, 'admin@b.example', 'admin', PASSWORD);
     } finally {
       await db.destroy();
     }
-    for (const who of ['admin@a.example', 'analyst@a.example', 'viewer@a.example', 'admin@b.example']) s[who.split('@')[0] + (who.endsWith('b.example') ? 'B' : '')] = await signIn(who);
+    for (const who of ['admin@a.example', 'analyst@a.example', 'viewer@a.example', 'admin@b.example'])
+      s[who.split('@')[0] + (who.endsWith('b.example') ? 'B' : '')] = await signIn(who);
     for (let i = 0; i < 4; i++) aLogins.push((await login(a, `user${i}@a.example`, `203.0.113.${10 + i}`, i + 1)).id);
     bLogin = (await login(b, 'secret-user@b.example', '198.51.100.77', 9)).id;
     aLogins = aLogins.reverse();
   });
   afterAll(() => env.stop());
 
-  it('lists this tenant\'s logins newest first with keyset pages, and never another tenant\'s', async () => {
+  it("lists this tenant's logins newest first with keyset pages, and never another tenant's", async () => {
     const first = await call('GET', '/admin/api/logins?limit=3', s.admin);
     expect(first.status).toBe(200);
     expect(first.body.items.map((x: { id: string }) => x.id)).toEqual(aLogins.slice(0, 3));
@@ -91,10 +102,12 @@ describe('admin console API: roles, tenant isolation, labels, lists, policy, key
     expect(byBlock.body.items.map((x: { ip: string }) => x.ip).sort()).toEqual(['203.0.113.10', '203.0.113.11']);
     expect((await call('GET', `/admin/api/logins?ip=${encodeURIComponent('fe80::1%eth0')}`, s.admin)).status).toBe(400);
     // B's user id typed in A's console finds nothing
-    expect((await call('GET', `/admin/api/logins?user=${encodeURIComponent('secret-user@b.example')}`, s.admin)).body.items).toEqual([]);
+    expect(
+      (await call('GET', `/admin/api/logins?user=${encodeURIComponent('secret-user@b.example')}`, s.admin)).body.items,
+    ).toEqual([]);
   });
 
-  it('answers 404 for another tenant\'s objects, exactly like unknown ones', async () => {
+  it("answers 404 for another tenant's objects, exactly like unknown ones", async () => {
     const unknown = '00000000-0000-4000-8000-000000000000';
     const theirs = await call('GET', `/admin/api/logins/${bLogin}`, s.admin);
     const none = await call('GET', `/admin/api/logins/${unknown}`, s.admin);
@@ -107,14 +120,19 @@ describe('admin console API: roles, tenant isolation, labels, lists, policy, key
     expect((await call('GET', `/admin/api/accounts/${bAccount}`, s.admin)).status).toBe(404);
     expect((await call('POST', `/admin/api/accounts/${bAccount}/reset-profile`, s.admin, {})).status).toBe(404);
     if (bDetail.body.device) {
-      expect((await call('POST', `/admin/api/accounts/${bAccount}/devices/${bDetail.body.device.id}/report`, s.admin, {})).status).toBe(404);
+      expect(
+        (await call('POST', `/admin/api/accounts/${bAccount}/devices/${bDetail.body.device.id}/report`, s.admin, {}))
+          .status,
+      ).toBe(404);
     }
     const bEntry = await call('POST', '/admin/api/lists', s.adminB, { list: 'deny', kind: 'country', value: 'RU' });
     expect((await call('DELETE', `/admin/api/lists/${bEntry.body.id}`, s.admin)).status).toBe(404);
     const bKeys = await call('GET', '/admin/api/keys', s.adminB);
     expect((await call('POST', `/admin/api/keys/${bKeys.body.items[0].id}/revoke`, s.admin, {})).status).toBe(404);
     const bTeam = await call('GET', '/admin/api/team', s.adminB);
-    expect((await call('PATCH', `/admin/api/team/${bTeam.body.items[0].id}`, s.admin, { role: 'viewer' })).status).toBe(404);
+    expect((await call('PATCH', `/admin/api/team/${bTeam.body.items[0].id}`, s.admin, { role: 'viewer' })).status).toBe(
+      404,
+    );
     // nothing of B leaked into A's aggregates
     const dash = await call('GET', '/admin/api/dashboard?range=24h', s.admin);
     expect(dash.body.totals.total).toBe(4);
@@ -138,12 +156,23 @@ describe('admin console API: roles, tenant isolation, labels, lists, policy, key
     const accountId = detail.body.account.id;
     // the account's usual networks (learned from trusted logins; set here): truncated for viewers like every IP
     await env.sql(`UPDATE accounts SET networks = '{203.0.113.0/24,2001:db8:1::/48}' WHERE id = $1`, [accountId]);
-    expect((await call('GET', `/admin/api/accounts/${accountId}`, s.viewer)).body.networks).toEqual(['203.0.113.x/24', '2001:db8:1::x/48']);
-    expect((await call('GET', `/admin/api/accounts/${accountId}`, s.analyst)).body.networks).toEqual(['203.0.113.0/24', '2001:db8:1::/48']);
+    expect((await call('GET', `/admin/api/accounts/${accountId}`, s.viewer)).body.networks).toEqual([
+      '203.0.113.x/24',
+      '2001:db8:1::x/48',
+    ]);
+    expect((await call('GET', `/admin/api/accounts/${accountId}`, s.analyst)).body.networks).toEqual([
+      '203.0.113.0/24',
+      '2001:db8:1::/48',
+    ]);
     const attempts = [
       call('POST', `/admin/api/logins/${aLogins[0]}/label`, s.viewer, { label: 'fraud' }),
       call('POST', '/admin/api/lists', s.viewer, { list: 'deny', kind: 'ip', value: '192.0.2.1' }),
-      call('PUT', '/admin/api/policy', s.viewer, { thresholds: { challenge: 30, deny: 70 }, fallbackDecision: 'challenge', shadowMode: false, detectors: {} }),
+      call('PUT', '/admin/api/policy', s.viewer, {
+        thresholds: { challenge: 30, deny: 70 },
+        fallbackDecision: 'challenge',
+        shadowMode: false,
+        detectors: {},
+      }),
       call('POST', `/admin/api/accounts/${accountId}/reset-profile`, s.viewer, {}),
       call('POST', '/admin/api/keys', s.viewer, { kind: 'secret' }),
       call('POST', '/admin/api/team', s.viewer, { email: 'x@a.example', role: 'admin' }),
@@ -162,13 +191,32 @@ describe('admin console API: roles, tenant isolation, labels, lists, policy, key
     expect(detail.body.network.ip).toBe('203.0.113.13');
     const r = await call('POST', `/admin/api/logins/${aLogins[0]}/label`, s.analyst, { label: 'fraud' });
     expect(r.status).toBe(200);
-    const fb = await env.sql<{ source: string; applied_at: Date | null }>(`SELECT source, applied_at FROM feedback WHERE assessment_id = $1`, [aLogins[0]]);
+    const fb = await env.sql<{ source: string; applied_at: Date | null }>(
+      `SELECT source, applied_at FROM feedback WHERE assessment_id = $1`,
+      [aLogins[0]],
+    );
     expect(fb[0].source).toBe('console');
-    await until(async () => (await env.sql(`SELECT applied_at FROM feedback WHERE assessment_id = $1 AND applied_at IS NOT NULL`, [aLogins[0]])).length === 1);
+    await until(
+      async () =>
+        (
+          await env.sql(`SELECT applied_at FROM feedback WHERE assessment_id = $1 AND applied_at IS NOT NULL`, [
+            aLogins[0],
+          ])
+        ).length === 1,
+    );
     if (detail.body.device) {
-      await until(async () => (await env.sql<{ status: string }>(`SELECT status FROM devices WHERE id = $1`, [detail.body.device.id]))[0].status === 'fraud');
+      await until(
+        async () =>
+          (await env.sql<{ status: string }>(`SELECT status FROM devices WHERE id = $1`, [detail.body.device.id]))[0]
+            .status === 'fraud',
+      );
     }
-    const policy = { thresholds: { challenge: 30, deny: 70 }, fallbackDecision: 'challenge', shadowMode: false, detectors: { typing: true } };
+    const policy = {
+      thresholds: { challenge: 30, deny: 70 },
+      fallbackDecision: 'challenge',
+      shadowMode: false,
+      detectors: { typing: true },
+    };
     expect((await call('PUT', '/admin/api/policy', s.analyst, policy)).status).toBe(403);
     const bt = await call('POST', '/admin/api/policy/backtest', s.analyst, policy);
     expect(bt.status).toBe(200);
@@ -176,32 +224,72 @@ describe('admin console API: roles, tenant isolation, labels, lists, policy, key
     expect((await call('GET', '/admin/api/team', s.analyst)).status).toBe(403);
     const audit = await call('GET', '/admin/api/audit', s.admin);
     expect(audit.body.items).toEqual(
-      expect.arrayContaining([expect.objectContaining({ actor: 'analyst@a.example', action: 'login.label', before: { label: null }, after: { label: 'fraud' } })]),
+      expect.arrayContaining([
+        expect.objectContaining({
+          actor: 'analyst@a.example',
+          action: 'login.label',
+          before: { label: null },
+          after: { label: 'fraud' },
+        }),
+      ]),
     );
   });
 
   it('a deny-listed IP gets the next login from it denied (DENYLISTED); bad list values are refused', async () => {
-    for (const [kind, value] of [['ip', '1.2.3'], ['cidr', '203.0.113.7/24'], ['asn', 'ASX'], ['country', 'Japan']]) {
+    for (const [kind, value] of [
+      ['ip', '1.2.3'],
+      ['cidr', '203.0.113.7/24'],
+      ['asn', 'ASX'],
+      ['country', 'Japan'],
+    ]) {
       const bad = await call('POST', '/admin/api/lists', s.analyst, { list: 'deny', kind, value });
       expect(bad.status).toBe(400);
       expect(bad.body.error.code).toBe('VALIDATION_FAILED');
     }
-    const add = await call('POST', '/admin/api/lists', s.analyst, { list: 'deny', kind: 'ip', value: '192.0.2.66', comment: 'stuffing source' });
+    const add = await call('POST', '/admin/api/lists', s.analyst, {
+      list: 'deny',
+      kind: 'ip',
+      value: '192.0.2.66',
+      comment: 'stuffing source',
+    });
     expect(add.status).toBe(201);
     const r = await login(a, 'victim@a.example', '192.0.2.66', 42);
     expect(r.decision).toBe('deny');
     expect(r.reasons.map((x) => x.code)).toContain('DENYLISTED');
-    const cidr = await call('POST', '/admin/api/lists', s.analyst, { list: 'deny', kind: 'cidr', value: '198.18.0.0/15', expiresAt: new Date(Date.now() + 3600_000).toISOString() });
+    const cidr = await call('POST', '/admin/api/lists', s.analyst, {
+      list: 'deny',
+      kind: 'cidr',
+      value: '198.18.0.0/15',
+      expiresAt: new Date(Date.now() + 3600_000).toISOString(),
+    });
     expect(cidr.status).toBe(201);
     expect((await login(a, 'victim2@a.example', '198.19.1.1', 43)).decision).toBe('deny');
     expect((await call('DELETE', `/admin/api/lists/${add.body.id}`, s.analyst)).status).toBe(200);
   });
 
   it('an admin saves the policy, rotates and revokes keys (secret shown once), manages the team', async () => {
-    const save = await call('PUT', '/admin/api/policy', s.admin, { thresholds: { challenge: 35, deny: 75 }, fallbackDecision: 'deny', shadowMode: true, detectors: { pointer: false } });
+    const save = await call('PUT', '/admin/api/policy', s.admin, {
+      thresholds: { challenge: 35, deny: 75 },
+      fallbackDecision: 'deny',
+      shadowMode: true,
+      detectors: { pointer: false },
+    });
     expect(save.status).toBe(200);
-    expect(save.body.policy).toMatchObject({ thresholds: { challenge: 35, deny: 75 }, shadowMode: true, detectors: { pointer: false, typing: true } });
-    expect((await call('PUT', '/admin/api/policy', s.admin, { thresholds: { challenge: 80, deny: 75 }, fallbackDecision: 'deny', shadowMode: true, detectors: {} })).status).toBe(400);
+    expect(save.body.policy).toMatchObject({
+      thresholds: { challenge: 35, deny: 75 },
+      shadowMode: true,
+      detectors: { pointer: false, typing: true },
+    });
+    expect(
+      (
+        await call('PUT', '/admin/api/policy', s.admin, {
+          thresholds: { challenge: 80, deny: 75 },
+          fallbackDecision: 'deny',
+          shadowMode: true,
+          detectors: {},
+        })
+      ).status,
+    ).toBe(400);
 
     const created = await call('POST', '/admin/api/keys', s.admin, { kind: 'secret', label: 'backend' });
     expect(created.status).toBe(201);
@@ -209,14 +297,21 @@ describe('admin console API: roles, tenant isolation, labels, lists, policy, key
     const listed = await call('GET', '/admin/api/keys', s.admin);
     expect(JSON.stringify(listed.body)).not.toContain(created.body.key);
     const probe = (key: string) =>
-      env.post('/v1/risk', { event: 'login', status: 'failed', user: { id: 'k' }, context: { ip: '192.0.2.9' } }, { authorization: `Bearer ${key}` });
+      env.post(
+        '/v1/risk',
+        { event: 'login', status: 'failed', user: { id: 'k' }, context: { ip: '192.0.2.9' } },
+        { authorization: `Bearer ${key}` },
+      );
     expect((await probe(created.body.key)).status).toBe(200);
     const rotated = await call('POST', `/admin/api/keys/${created.body.item.id}/rotate`, s.admin, { overlapHours: 1 });
     expect(rotated.status).toBe(201);
     expect((await probe(rotated.body.key)).status).toBe(200);
     expect((await probe(created.body.key)).status).toBe(200); // still inside the overlap
     expect((await call('POST', `/admin/api/keys/${rotated.body.item.id}/revoke`, s.admin, {})).status).toBe(200);
-    const rows = await env.sql<{ revoked_at: Date | null; expires_at: Date | null }>(`SELECT revoked_at, expires_at FROM api_keys WHERE id = ANY($1)`, [[created.body.item.id, rotated.body.item.id]]);
+    const rows = await env.sql<{ revoked_at: Date | null; expires_at: Date | null }>(
+      `SELECT revoked_at, expires_at FROM api_keys WHERE id = ANY($1)`,
+      [[created.body.item.id, rotated.body.item.id]],
+    );
     expect(rows.filter((x) => x.revoked_at).length).toBe(1);
     expect(rows.filter((x) => x.expires_at).length).toBe(1);
 
@@ -226,7 +321,19 @@ describe('admin console API: roles, tenant isolation, labels, lists, policy, key
     expect((await call('DELETE', `/admin/api/team/${invite.body.id}`, s.admin)).status).toBe(200);
     const audit = await call('GET', '/admin/api/audit', s.admin);
     const actions = audit.body.items.map((e: { action: string }) => e.action);
-    expect(actions).toEqual(expect.arrayContaining(['policy.update', 'api_key.create', 'api_key.rotate', 'api_key.revoke', 'team.invite', 'team.role', 'team.remove', 'list.add', 'list.remove']));
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'policy.update',
+        'api_key.create',
+        'api_key.rotate',
+        'api_key.revoke',
+        'team.invite',
+        'team.role',
+        'team.remove',
+        'list.add',
+        'list.remove',
+      ]),
+    );
     const policyEntry = audit.body.items.find((e: { action: string }) => e.action === 'policy.update');
     expect(policyEntry.before).toMatchObject({ 'thresholds.challenge': 40 });
     expect(policyEntry.after).toMatchObject({ 'thresholds.challenge': 35, shadowMode: true });
@@ -242,4 +349,3 @@ describe('admin console API: roles, tenant isolation, labels, lists, policy, key
     for (const l of lines.slice(1)) expect(l.split(',')[2]).toBe('allow');
   });
 });
-

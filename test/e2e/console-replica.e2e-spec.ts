@@ -16,7 +16,11 @@ const ADMIN_URL = process.env.KIZUKI_TEST_DATABASE_ADMIN_URL ?? 'postgres://post
 const PASSWORD = 'correct horse battery staple';
 
 /** An analyst of the tenant, signed in to the console: its session cookie and CSRF token. */
-async function analystSession(env: KizukiEnv, tenantId: string, email: string): Promise<{ cookie: string; csrf: string }> {
+async function analystSession(
+  env: KizukiEnv,
+  tenantId: string,
+  email: string,
+): Promise<{ cookie: string; csrf: string }> {
   const db = createDataSource({ url: env.config.DATABASE_URL, poolSize: 1 });
   await db.initialize();
   await createAdmin(db, tenantId, email, 'analyst', PASSWORD).finally(() => db.destroy());
@@ -25,7 +29,10 @@ async function analystSession(env: KizukiEnv, tenantId: string, email: string): 
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ email, password: PASSWORD }),
   });
-  return { cookie: (r.headers.get('set-cookie') ?? '').split(';')[0], csrf: ((await r.json()) as { csrfToken: string }).csrfToken };
+  return {
+    cookie: (r.headers.get('set-cookie') ?? '').split(';')[0],
+    csrf: ((await r.json()) as { csrfToken: string }).csrfToken,
+  };
 }
 
 describe('console reads from DATABASE_READ_URL', () => {
@@ -51,7 +58,11 @@ describe('console reads from DATABASE_READ_URL', () => {
   const call = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(env.baseUrl + path, {
       method,
-      headers: { cookie: session.cookie, 'x-csrf-token': session.csrf, ...(body ? { 'content-type': 'application/json' } : {}) },
+      headers: {
+        cookie: session.cookie,
+        'x-csrf-token': session.csrf,
+        ...(body ? { 'content-type': 'application/json' } : {}),
+      },
       body: body ? JSON.stringify(body) : undefined,
     });
     return { status: res.status, body: (await res.json()) as any };
@@ -72,44 +83,61 @@ describe('console reads from DATABASE_READ_URL', () => {
     await admin(`DROP DATABASE IF EXISTS ${replicaName} WITH (FORCE)`);
   });
 
-  it('lists and shows what the replica holds, labels on the primary, ' +
-    'and falls back to the primary when the replica is gone', async () => {
-    // a login scored now: on the primary only
-    const c = await env.post('/v1/collect', makeBundle({ visitorId: 'visitor-replica-1' }), { 'x-kizuki-key': tenant.publishableKey, origin: KizukiEnv.ORIGIN });
-    const risk = await env.post(
-      '/v1/risk',
-      { requestToken: c.body.requestToken, event: 'login', status: 'succeeded', user: { id: 'aoi@replica.example' }, context: { ip: '203.0.113.9' } },
-      { authorization: `Bearer ${tenant.secretKey}` },
-    );
-    expect(risk.status).toBe(200);
-    const onPrimary: string = risk.body.id;
-    // an older login the replica holds (and the primary, in this test, does not)
-    const onReplicaOnly = randomUUID();
-    await onReplica(`INSERT INTO tenants (id, name) VALUES ($1, 'Replica shop')`, [tenant.tenantId]);
-    const [acc] = await onReplica(`INSERT INTO accounts (tenant_id, user_hash) VALUES ($1, 'hash-on-replica') RETURNING id`, [tenant.tenantId]);
-    await onReplica(
-      `INSERT INTO assessments (id, tenant_id, idempotency_key, account_id, event, status, decision,
+  it(
+    'lists and shows what the replica holds, labels on the primary, ' +
+      'and falls back to the primary when the replica is gone',
+    async () => {
+      // a login scored now: on the primary only
+      const c = await env.post('/v1/collect', makeBundle({ visitorId: 'visitor-replica-1' }), {
+        'x-kizuki-key': tenant.publishableKey,
+        origin: KizukiEnv.ORIGIN,
+      });
+      const risk = await env.post(
+        '/v1/risk',
+        {
+          requestToken: c.body.requestToken,
+          event: 'login',
+          status: 'succeeded',
+          user: { id: 'aoi@replica.example' },
+          context: { ip: '203.0.113.9' },
+        },
+        { authorization: `Bearer ${tenant.secretKey}` },
+      );
+      expect(risk.status).toBe(200);
+      const onPrimary: string = risk.body.id;
+      // an older login the replica holds (and the primary, in this test, does not)
+      const onReplicaOnly = randomUUID();
+      await onReplica(`INSERT INTO tenants (id, name) VALUES ($1, 'Replica shop')`, [tenant.tenantId]);
+      const [acc] = await onReplica(
+        `INSERT INTO accounts (tenant_id, user_hash) VALUES ($1, 'hash-on-replica') RETURNING id`,
+        [tenant.tenantId],
+      );
+      await onReplica(
+        `INSERT INTO assessments (id, tenant_id, idempotency_key, account_id, event, status, decision,
         policy_decision, score, scores, reasons, created_at)
        VALUES ($1, $2, 'k', $3, 'login', 'succeeded', 'deny', 'deny', 90, '{}', '[]', now() - interval '1 hour')`,
-      [onReplicaOnly, tenant.tenantId, acc.id],
-    );
+        [onReplicaOnly, tenant.tenantId, acc.id],
+      );
 
-    const list = await call('GET', '/admin/api/logins');
-    expect(list.status).toBe(200);
-    expect(list.body.items.map((i: { id: string }) => i.id)).toEqual([onReplicaOnly]);
-    expect((await call('GET', `/admin/api/logins/${onReplicaOnly}`)).status).toBe(200);
-    expect((await call('GET', `/admin/api/logins/${onPrimary}`)).status).toBe(404); // not replayed yet
-    // a label is a write: the primary's login takes it
-    const label = await call('POST', `/admin/api/logins/${onPrimary}/label`, { label: 'legit' });
-    expect(label.status).toBe(200);
-    expect(await env.sql(`SELECT label FROM assessments WHERE id = $1`, [onPrimary])).toEqual([{ label: 'legit' }]);
+      const list = await call('GET', '/admin/api/logins');
+      expect(list.status).toBe(200);
+      expect(list.body.items.map((i: { id: string }) => i.id)).toEqual([onReplicaOnly]);
+      expect((await call('GET', `/admin/api/logins/${onReplicaOnly}`)).status).toBe(200);
+      expect((await call('GET', `/admin/api/logins/${onPrimary}`)).status).toBe(404); // not replayed yet
+      // a label is a write: the primary's login takes it
+      const label = await call('POST', `/admin/api/logins/${onPrimary}/label`, { label: 'legit' });
+      expect(label.status).toBe(200);
+      expect(await env.sql(`SELECT label FROM assessments WHERE id = $1`, [onPrimary])).toEqual([{ label: 'legit' }]);
 
-    // the replica goes away: the console reads the primary
-    await admin(`DROP DATABASE ${replicaName} WITH (FORCE)`);
-    const fallback = await call('GET', '/admin/api/logins');
-    expect(fallback.status).toBe(200);
-    expect(fallback.body.items.map((i: { id: string; label: string | null }) => [i.id, i.label])).toEqual([[onPrimary, 'legit']]);
-  });
+      // the replica goes away: the console reads the primary
+      await admin(`DROP DATABASE ${replicaName} WITH (FORCE)`);
+      const fallback = await call('GET', '/admin/api/logins');
+      expect(fallback.status).toBe(200);
+      expect(fallback.body.items.map((i: { id: string; label: string | null }) => [i.id, i.label])).toEqual([
+        [onPrimary, 'legit'],
+      ]);
+    },
+  );
 });
 
 describe('console with a DATABASE_READ_URL that never answers', () => {
@@ -120,7 +148,9 @@ describe('console with a DATABASE_READ_URL that never answers', () => {
   let env: KizukiEnv;
   beforeAll(async () => {
     await new Promise<void>((ok) => silent.listen(0, '127.0.0.1', ok));
-    env = new KizukiEnv({ DATABASE_READ_URL: `postgres://postgres@127.0.0.1:${(silent.address() as AddressInfo).port}/kizuki` });
+    env = new KizukiEnv({
+      DATABASE_READ_URL: `postgres://postgres@127.0.0.1:${(silent.address() as AddressInfo).port}/kizuki`,
+    });
   });
   afterAll(async () => {
     await env.stop();
@@ -132,10 +162,19 @@ describe('console with a DATABASE_READ_URL that never answers', () => {
     await env.start();
     const tenant = await env.createTenant('No replica shop');
     const { cookie } = await analystSession(env, tenant.tenantId, 'analyst@noreplica.example');
-    const c = await env.post('/v1/collect', makeBundle({ visitorId: 'visitor-noreplica-1' }), { 'x-kizuki-key': tenant.publishableKey, origin: KizukiEnv.ORIGIN });
+    const c = await env.post('/v1/collect', makeBundle({ visitorId: 'visitor-noreplica-1' }), {
+      'x-kizuki-key': tenant.publishableKey,
+      origin: KizukiEnv.ORIGIN,
+    });
     const risk = await env.post(
       '/v1/risk',
-      { requestToken: c.body.requestToken, event: 'login', status: 'succeeded', user: { id: 'sora@noreplica.example' }, context: { ip: '203.0.113.10' } },
+      {
+        requestToken: c.body.requestToken,
+        event: 'login',
+        status: 'succeeded',
+        user: { id: 'sora@noreplica.example' },
+        context: { ip: '203.0.113.10' },
+      },
       { authorization: `Bearer ${tenant.secretKey}` },
     );
     const took: number[] = [];
@@ -172,7 +211,11 @@ describe('console with a replica that stops answering after it was in use', () =
   it('goes back to the primary and leaves the replica alone, instead of waiting for it on every read', async () => {
     const tenant = await env.createTenant('Hanging replica shop');
     const { cookie } = await analystSession(env, tenant.tenantId, 'analyst@hanging.example');
-    const risk = await env.post('/v1/risk', { event: 'login', status: 'attempted', user: { id: 'kai@hanging.example' }, context: { ip: '203.0.113.12' } }, { authorization: `Bearer ${tenant.secretKey}` });
+    const risk = await env.post(
+      '/v1/risk',
+      { event: 'login', status: 'attempted', user: { id: 'kai@hanging.example' }, context: { ip: '203.0.113.12' } },
+      { authorization: `Bearer ${tenant.secretKey}` },
+    );
     const read = async () => {
       const started = performance.now();
       const list = await fetch(`${env.baseUrl}/admin/api/logins`, { headers: { cookie } });

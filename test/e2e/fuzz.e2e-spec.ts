@@ -30,7 +30,10 @@ describe(`fuzzing every public endpoint (${PER_ENDPOINT} cases each)`, () => {
     } finally {
       await db.destroy();
     }
-    const signIn = await env.post('/admin/api/auth/login', { email: 'fuzz@example.jp', password: 'fuzz console password' });
+    const signIn = await env.post('/admin/api/auth/login', {
+      email: 'fuzz@example.jp',
+      password: 'fuzz console password',
+    });
     expect(signIn.status).toBe(200);
     keys = { ...tenant, origin: ORIGIN, adminCookie: (signIn.headers.get('set-cookie') ?? '').split(';')[0] };
   });
@@ -39,26 +42,45 @@ describe(`fuzzing every public endpoint (${PER_ENDPOINT} cases each)`, () => {
   it.each(ENDPOINTS)('%s: zero 5xx, zero crashes', async (endpoint) => {
     const seed = Number(process.env.KIZUKI_FUZZ_SEED ?? Date.now() % 1e9);
     const tally = await runFuzz(env.baseUrl, sampleRequests(endpoint, keys, PER_ENDPOINT, seed), 4);
-    console.log(`fuzz ${endpoint} (seed ${seed}): sent ${tally.sent}, skipped by the client ${tally.clientSkipped}, ` +
-      `statuses ${JSON.stringify(tally.statuses)}`);
+    console.log(
+      `fuzz ${endpoint} (seed ${seed}): sent ${tally.sent}, skipped by the client ${tally.clientSkipped}, ` +
+        `statuses ${JSON.stringify(tally.statuses)}`,
+    );
     expect(tally.serverErrors.slice(0, 5)).toEqual([]);
     expect(tally.sent + tally.clientSkipped).toBe(PER_ENDPOINT);
   });
 
   it('refuses an oversize body with 413 before parsing it, and still serves afterwards', async () => {
     const big = `{"x":"${'a'.repeat(2_000_000)}"}`;
-    const r = await fetch(env.baseUrl + '/v1/collect', { method: 'POST', headers: { 'content-type': 'application/json', 'x-kizuki-key': keys.publishableKey, origin: ORIGIN }, body: big });
+    const r = await fetch(env.baseUrl + '/v1/collect', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-kizuki-key': keys.publishableKey, origin: ORIGIN },
+      body: big,
+    });
     expect(r.status).toBe(413);
     expect(((await r.json()) as { error: { code: string } }).error.code).toBe('PAYLOAD_TOO_LARGE');
     expect((await env.get('/health/ready')).status).toBe(200);
-    const ok = await env.post('/v1/collect', makeBundle({ seed: 1 }), { 'x-kizuki-key': keys.publishableKey, origin: ORIGIN });
+    const ok = await env.post('/v1/collect', makeBundle({ seed: 1 }), {
+      'x-kizuki-key': keys.publishableKey,
+      origin: ORIGIN,
+    });
     expect(ok.status).toBe(202);
     // strings PostgreSQL cannot store are refused up front, not accepted and then lost in the queue
     const nul = makeBundle({ seed: 2 }) as unknown as { device: { components: Record<string, string> } };
     nul.device.components.screen = 'x\u0000y';
-    expect((await env.post('/v1/collect', nul, { 'x-kizuki-key': keys.publishableKey, origin: ORIGIN })).status).toBe(400);
+    expect((await env.post('/v1/collect', nul, { 'x-kizuki-key': keys.publishableKey, origin: ORIGIN })).status).toBe(
+      400,
+    );
     expect((await env.post('/admin/api/auth/login', { email: 'a\u0000@example.jp', password: 'x' })).status).toBe(400);
-    expect((await env.post('/v1/risk', { event: 'login', status: 'attempted', user: { id: '\ud800' }, context: { ip: '203.0.113.1' } }, { authorization: `Bearer ${keys.secretKey}` })).status).toBe(400);
+    expect(
+      (
+        await env.post(
+          '/v1/risk',
+          { event: 'login', status: 'attempted', user: { id: '\ud800' }, context: { ip: '203.0.113.1' } },
+          { authorization: `Bearer ${keys.secretKey}` },
+        )
+      ).status,
+    ).toBe(400);
     // prototype pollution did not happen in this process
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(({} as Record<string, unknown>).admin).toBeUndefined();

@@ -14,7 +14,13 @@ const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 // The collects of one event-loop turn leave as one ingest job (bounded in size), on real Redis.
 describe('ingest batching: the bundles of one moment in one job', () => {
   const prefix = `{kztest-${randomBytes(5).toString('hex')}}`;
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: 'postgres://unused@127.0.0.1:5432/unused', REDIS_URL, KIZUKI_SECRET: randomBytes(32).toString('hex'), KIZUKI_REDIS_PREFIX: prefix });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: 'postgres://unused@127.0.0.1:5432/unused',
+    REDIS_URL,
+    KIZUKI_SECRET: randomBytes(32).toString('hex'),
+    KIZUKI_REDIS_PREFIX: prefix,
+  });
   let connections: RedisConnections;
   let producer: IngestBatcher;
   let queue: Queue;
@@ -43,21 +49,23 @@ describe('ingest batching: the bundles of one moment in one job', () => {
     bundle: makeBundle({ seed: i + 1, visitorId: `visitor-batch-${i}` }),
   });
 
-  it('40 bundles handed in at once become two jobs (32 + 8) that hold each bundle once, ' +
-    'and a later one its own', async () => {
-    const bundles = Array.from({ length: 40 }, (_, i) => received(i));
-    const batchIds = await Promise.all(bundles.map((b) => producer.addBundle(b)));
-    const distinct = [...new Set(batchIds)];
-    expect(distinct).toHaveLength(2);
-    expect(batchIds.slice(0, 32).every((id) => id === batchIds[0])).toBe(true);
-    expect(batchIds.slice(32).every((id) => id === batchIds[32])).toBe(true);
-    const jobs = await Promise.all(distinct.map((id) => Job.fromId<IngestBundleJobData>(queue, jobIds.ingest(id))));
-    expect(jobs.map((j) => j?.data.bundles.length)).toEqual([32, 8]);
-    expect(jobs.flatMap((j) => j!.data.bundles.map((b) => b.bundleId))).toEqual(bundles.map((b) => b.bundleId));
-    expect(jobs[0]!.data.bundles[5]).toEqual(bundles[5]);
+  it(
+    '40 bundles handed in at once become two jobs (32 + 8) that hold each bundle once, ' + 'and a later one its own',
+    async () => {
+      const bundles = Array.from({ length: 40 }, (_, i) => received(i));
+      const batchIds = await Promise.all(bundles.map((b) => producer.addBundle(b)));
+      const distinct = [...new Set(batchIds)];
+      expect(distinct).toHaveLength(2);
+      expect(batchIds.slice(0, 32).every((id) => id === batchIds[0])).toBe(true);
+      expect(batchIds.slice(32).every((id) => id === batchIds[32])).toBe(true);
+      const jobs = await Promise.all(distinct.map((id) => Job.fromId<IngestBundleJobData>(queue, jobIds.ingest(id))));
+      expect(jobs.map((j) => j?.data.bundles.length)).toEqual([32, 8]);
+      expect(jobs.flatMap((j) => j!.data.bundles.map((b) => b.bundleId))).toEqual(bundles.map((b) => b.bundleId));
+      expect(jobs[0]!.data.bundles[5]).toEqual(bundles[5]);
 
-    const later = await producer.addBundle(received(41));
-    expect(distinct).not.toContain(later);
-    expect((await Job.fromId<IngestBundleJobData>(queue, jobIds.ingest(later)))?.data.bundles).toHaveLength(1);
-  });
+      const later = await producer.addBundle(received(41));
+      expect(distinct).not.toContain(later);
+      expect((await Job.fromId<IngestBundleJobData>(queue, jobIds.ingest(later)))?.data.bundles).toHaveLength(1);
+    },
+  );
 });

@@ -21,10 +21,19 @@ describe('login risk path (real PostgreSQL, Redis, BullMQ, api and worker)', () 
   const collect = (bundle = makeBundle(), key = a.publishableKey, origin = ORIGIN) =>
     env.post('/v1/collect', bundle, { 'x-kizuki-key': key, origin });
   const risk = (body: Record<string, unknown>, key = a.secretKey, headers: Record<string, string> = {}) =>
-    env.post('/v1/risk', { event: 'login', status: 'succeeded', context: { ip: '203.0.113.10', userAgent: 'Mozilla/5.0', acceptLanguage: 'ja-JP,ja;q=0.9' }, ...body }, {
-      authorization: `Bearer ${key}`,
-      ...headers,
-    });
+    env.post(
+      '/v1/risk',
+      {
+        event: 'login',
+        status: 'succeeded',
+        context: { ip: '203.0.113.10', userAgent: 'Mozilla/5.0', acceptLanguage: 'ja-JP,ja;q=0.9' },
+        ...body,
+      },
+      {
+        authorization: `Bearer ${key}`,
+        ...headers,
+      },
+    );
 
   it('collect → risk → feedback: a new user is allowed, stored once, and learns its device', async () => {
     const c = await collect();
@@ -51,7 +60,11 @@ describe('login risk path (real PostgreSQL, Redis, BullMQ, api and worker)', () 
     expect(r2.body.reasons.map((x: { code: string }) => x.code)).toEqual(expect.arrayContaining(['KNOWN_DEVICE']));
     expect(r2.body.reasons.map((x: { code: string }) => x.code)).not.toContain('NEW_USER');
 
-    const f = await env.post('/v1/feedback', { assessmentId: r2.body.id, label: 'fraud' }, { authorization: `Bearer ${a.secretKey}` });
+    const f = await env.post(
+      '/v1/feedback',
+      { assessmentId: r2.body.id, label: 'fraud' },
+      { authorization: `Bearer ${a.secretKey}` },
+    );
     expect(f.status).toBe(200);
     await until(async () => (await env.sql<{ status: string }>(`SELECT status FROM devices`))[0]?.status === 'fraud');
     const g = await env.get(`/v1/assessments/${r2.body.id}`, { authorization: `Bearer ${a.secretKey}` });
@@ -96,7 +109,9 @@ describe('login risk path (real PostgreSQL, Redis, BullMQ, api and worker)', () 
     // A token issued to tenant A is invalid for tenant B.
     const c2 = await collect(makeBundle({ visitorId: 'visitor-cross-001' }));
     const cross = await risk({ requestToken: c2.body.requestToken, user: { id: 'carol' } }, b.secretKey);
-    expect(cross.body.reasons).toEqual(expect.arrayContaining([{ code: 'TOKEN_INVALID', detail: expect.stringMatching(/another tenant/) }]));
+    expect(cross.body.reasons).toEqual(
+      expect.arrayContaining([{ code: 'TOKEN_INVALID', detail: expect.stringMatching(/another tenant/) }]),
+    );
   });
 
   it('without a token the login is challenged with TOKEN_MISSING', async () => {
@@ -107,25 +122,37 @@ describe('login risk path (real PostgreSQL, Redis, BullMQ, api and worker)', () 
 
   it('escalates repeated failures to BRUTE_FORCE without locking the user out', async () => {
     let last: Awaited<ReturnType<typeof risk>> | undefined;
-    for (let i = 0; i < 6; i++) last = await risk({ status: 'failed', user: { id: 'erin' } }, a.secretKey, { 'idempotency-key': `erin-${i}` });
+    for (let i = 0; i < 6; i++)
+      last = await risk({ status: 'failed', user: { id: 'erin' } }, a.secretKey, { 'idempotency-key': `erin-${i}` });
     expect(last!.body.reasons.map((x: { code: string }) => x.code)).toContain('BRUTE_FORCE');
     expect(last!.body.decision).toBe('challenge');
   });
 
-  it('keeps tenants apart: B cannot read A\'s assessment (404, same as unknown)', async () => {
+  it("keeps tenants apart: B cannot read A's assessment (404, same as unknown)", async () => {
     const r = await risk({ user: { id: 'frank' } });
     const mine = await env.get(`/v1/assessments/${r.body.id}`, { authorization: `Bearer ${a.secretKey}` });
     expect(mine.status).toBe(200);
     const theirs = await env.get(`/v1/assessments/${r.body.id}`, { authorization: `Bearer ${b.secretKey}` });
-    const unknown = await env.get(`/v1/assessments/00000000-0000-4000-8000-000000000000`, { authorization: `Bearer ${b.secretKey}` });
+    const unknown = await env.get(`/v1/assessments/00000000-0000-4000-8000-000000000000`, {
+      authorization: `Bearer ${b.secretKey}`,
+    });
     expect(theirs).toEqual(unknown);
     expect(theirs.status).toBe(404);
-    const fb = await env.post('/v1/feedback', { assessmentId: r.body.id, label: 'legit' }, { authorization: `Bearer ${b.secretKey}` });
+    const fb = await env.post(
+      '/v1/feedback',
+      { assessmentId: r.body.id, label: 'legit' },
+      { authorization: `Bearer ${b.secretKey}` },
+    );
     expect(fb.status).toBe(404);
   });
 
   it('answers 401 for a missing or wrong key, and refuses a publishable key where a secret one is needed', async () => {
-    const none = await env.post('/v1/risk', { event: 'login', status: 'failed', user: { id: 'x' }, context: { ip: '1.2.3.4' } });
+    const none = await env.post('/v1/risk', {
+      event: 'login',
+      status: 'failed',
+      user: { id: 'x' },
+      context: { ip: '1.2.3.4' },
+    });
     expect(none.status).toBe(401);
     expect(none.body.error.code).toBe('UNAUTHENTICATED');
     // Change the key's last character (to one it is not already).
@@ -149,12 +176,20 @@ describe('login risk path (real PostgreSQL, Redis, BullMQ, api and worker)', () 
 
     const unknown = await risk({ user: { id: 'x' }, extra: 1 });
     expect(unknown.status).toBe(400);
-    expect(unknown.body.error).toMatchObject({ code: 'VALIDATION_FAILED', details: expect.arrayContaining([expect.objectContaining({ path: 'extra' })]) });
+    expect(unknown.body.error).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: expect.arrayContaining([expect.objectContaining({ path: 'extra' })]),
+    });
 
     const badIp = await risk({ user: { id: 'x' }, context: { ip: 'not-an-ip' } });
     expect(badIp.status).toBe(400);
     // an IPv6 zone passes isIP but not PostgreSQL's inet: refused here, not answered and then lost
-    const zoned = await risk({ event: 'login', status: 'attempted', user: { id: 'x' }, context: { ip: 'fe80::1%eth0' } });
+    const zoned = await risk({
+      event: 'login',
+      status: 'attempted',
+      user: { id: 'x' },
+      context: { ip: 'fe80::1%eth0' },
+    });
     expect(zoned.status).toBe(400);
     expect(zoned.body.error.details).toEqual([expect.objectContaining({ path: 'context.ip' })]);
 
@@ -175,14 +210,27 @@ describe('login risk path (real PostgreSQL, Redis, BullMQ, api and worker)', () 
     const proto = await env.post('/v1/risk', '{"event":"login","__proto__":{"x":1}}', auth);
     expect(proto.status).toBe(400);
 
-    const text = await fetch(env.baseUrl + '/v1/risk', { method: 'POST', headers: { ...auth, 'content-type': 'text/plain' }, body: 'hi' });
+    const text = await fetch(env.baseUrl + '/v1/risk', {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'text/plain' },
+      body: 'hi',
+    });
     expect(text.status).toBe(415);
     expect(((await text.json()) as { error: { code: string } }).error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
   });
 
   it('reports readiness of PostgreSQL and Redis', async () => {
     const r = await env.get('/health/ready');
-    expect(r).toEqual({ status: 200, body: { status: 'ready', checks: { postgres: expect.objectContaining({ status: 'up' }), redis: expect.objectContaining({ status: 'up' }) } } });
+    expect(r).toEqual({
+      status: 200,
+      body: {
+        status: 'ready',
+        checks: {
+          postgres: expect.objectContaining({ status: 'up' }),
+          redis: expect.objectContaining({ status: 'up' }),
+        },
+      },
+    });
   });
 
   it('with the worker stopped, answers the fallback decision (challenge), degraded, within the bound', async () => {
@@ -201,4 +249,3 @@ describe('login risk path (real PostgreSQL, Redis, BullMQ, api and worker)', () 
     }
   });
 });
-

@@ -5,8 +5,11 @@ jest.setTimeout(60_000);
 
 // Routes that are deliberately not in the OpenAPI document, each with its reason.
 const UNDOCUMENTED: { match: (method: string, url: string) => boolean; why: string }[] = [
-  { match: (_m, u) => u === '/docs' || u.startsWith('/docs/') || u.startsWith('/docs-'), why: 'the documentation itself (Swagger UI and its assets, the JSON/YAML document)' },
-  { match: (_m, u) => u === '/console' || u.startsWith('/console/'), why: 'the admin console SPA\'s static files' },
+  {
+    match: (_m, u) => u === '/docs' || u.startsWith('/docs/') || u.startsWith('/docs-'),
+    why: 'the documentation itself (Swagger UI and its assets, the JSON/YAML document)',
+  },
+  { match: (_m, u) => u === '/console' || u.startsWith('/console/'), why: "the admin console SPA's static files" },
   { match: (_m, u) => u === '/demo' || u.startsWith('/demo/'), why: 'the demo shop page (npm start only)' },
   { match: (m) => m === 'HEAD', why: 'Fastify adds HEAD for every GET' },
 ];
@@ -32,7 +35,15 @@ describe('OpenAPI document', () => {
     );
     expect([...documented].sort()).toEqual([...served].sort());
     // the public API and the admin API are both there
-    for (const r of ['POST /v1/collect', 'POST /v1/risk', 'POST /v1/feedback', 'GET /v1/assessments/{id}', 'GET /admin/api/logins', 'GET /metrics']) expect(documented).toContain(r);
+    for (const r of [
+      'POST /v1/collect',
+      'POST /v1/risk',
+      'POST /v1/feedback',
+      'GET /v1/assessments/{id}',
+      'GET /admin/api/logins',
+      'GET /metrics',
+    ])
+      expect(documented).toContain(r);
   });
 
   it('documents bodies from the validation rules, answers with examples and the error shape', async () => {
@@ -49,10 +60,15 @@ describe('OpenAPI document', () => {
     expect(doc.components.schemas.ErrorBodyDto.properties.error.$ref).toBe('#/components/schemas/ErrorDetailDto');
     expect(doc.components.schemas.RiskAnswerDto.properties.decision.example).toBe('challenge');
     // every operation has a summary and at least one error answer
-    for (const [path, item] of Object.entries(doc.paths as Record<string, Record<string, { summary?: string; responses: Record<string, unknown> }>>)) {
+    for (const [path, item] of Object.entries(
+      doc.paths as Record<string, Record<string, { summary?: string; responses: Record<string, unknown> }>>,
+    )) {
       for (const [method, op] of Object.entries(item)) {
         expect([`${method} ${path}`, op.summary]).toEqual([`${method} ${path}`, expect.any(String)]);
-        expect([`${method} ${path}`, Object.keys(op.responses).some((s) => Number(s) >= 400)]).toEqual([`${method} ${path}`, true]);
+        expect([`${method} ${path}`, Object.keys(op.responses).some((s) => Number(s) >= 400)]).toEqual([
+          `${method} ${path}`,
+          true,
+        ]);
       }
     }
   });

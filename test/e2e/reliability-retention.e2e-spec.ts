@@ -40,7 +40,10 @@ describe('retention job', () => {
          FROM generate_series(1, $3)`,
       [tenantId, ageDays, n, NOW],
     );
-    const [acc] = await env.sql<{ id: string }>(`INSERT INTO accounts (tenant_id, user_hash) VALUES ($1, md5(random()::text)) RETURNING id`, [tenantId]);
+    const [acc] = await env.sql<{ id: string }>(
+      `INSERT INTO accounts (tenant_id, user_hash) VALUES ($1, md5(random()::text)) RETURNING id`,
+      [tenantId],
+    );
     await env.sql(
       `INSERT INTO assessments (id, tenant_id, idempotency_key, account_id, event, status, decision,
         policy_decision, score, scores, reasons, created_at)
@@ -60,49 +63,66 @@ describe('retention job', () => {
       [acc.id],
     );
   }
-  const count = async (table: string, tenantId: string) => (await env.sql<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE tenant_id = $1`, [tenantId]))[0].n;
+  const count = async (table: string, tenantId: string) =>
+    (await env.sql<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE tenant_id = $1`, [tenantId]))[0].n;
 
   it('is scheduled once, under a deterministic id, however many workers start', async () => {
     await env.killWorker();
     await env.startWorker(); // a second start upserts the same scheduler
     const schedulers = await queue.getJobSchedulers();
-    expect(schedulers.filter((s) => s.key === RETENTION_SCHEDULER_ID || s.id === RETENTION_SCHEDULER_ID)).toHaveLength(1);
+    expect(schedulers.filter((s) => s.key === RETENTION_SCHEDULER_ID || s.id === RETENTION_SCHEDULER_ID)).toHaveLength(
+      1,
+    );
     expect(schedulers).toHaveLength(1);
   });
 
-  it('purges bundles after 30 days and assessments after 180 by default, a tenant\'s own periods otherwise, ' +
-    'only the longest rounded up to the partition, in batches', async () => {
-    const a = await env.createTenant('Default retention');
-    const b = await env.createTenant('Short retention');
-    await env.sql(`UPDATE tenants SET retention = '{"signalBundlesDays": 7, "assessmentsDays": 20}' WHERE id = $1`, [b.tenantId]);
-    for (const t of [a.tenantId, b.tenantId]) {
-      await seed(t, 25, 250); // older than everything
-      await seed(t, 12, 40); // bundles expired by default; b's assessments past its 20 days
-      await seed(t, 8, 10); // expired only for tenant b's bundles
-      await seed(t, 5, 1); // fresh
-      await seed(t, 3, 200); // assessments 200 days old: but 2030-09-01T12:00, in the month that 180 days reaches
-    }
-    const events = new QueueEvents(JOB_QUEUE[JobName.Retention], { connection: new IORedis(env.config.REDIS_URL, { maxRetriesPerRequest: null }), prefix: env.config.KIZUKI_REDIS_PREFIX });
-    await events.waitUntilReady();
-    const job = await queue.add(JobName.Retention, { now: NOW.toISOString() }, { jobId: 'retention-test-run' });
-    const result = await job.waitUntilFinished(events, 60_000);
-    await events.close();
-    // a: bundles from before 2031-02-18 (30 days, to the day) go: 25 + 12 + 3;
-    //    assessments from before 2030-09-01 (180 days, to the month) go: 25
-    expect(await count('signal_bundles', a.tenantId)).toBe(8 + 5);
-    expect(await count('assessments', a.tenantId)).toBe(12 + 8 + 5 + 3);
-    // b: bundles from before 2031-03-13T12:00 (7 days, exactly: b is not the longest keeper, its
-    //    rows go one by one anyway) go: 25 + 12 + 8 + 3;
-    //    assessments from before 2031-02-28T12:00 (20 days, exactly; rounded to the month they
-    //    would stay until 2031-02-01) go: 25 + 12 + 3
-    expect(await count('signal_bundles', b.tenantId)).toBe(5);
-    expect(await count('assessments', b.tenantId)).toBe(8 + 5);
-    // labels go with their period; idempotency keys after two days
-    expect(await count('feedback', a.tenantId)).toBe(4);
-    expect(await count('feedback', b.tenantId)).toBe(2);
-    expect(await count('assessment_keys', a.tenantId)).toBe(5);
-    expect(result).toMatchObject({ tenants: 2, signalBundles: 40 + 48, assessments: 25 + 40, feedback: 1 + 3, assessmentKeys: 2 * (25 + 12 + 8 + 3) });
-    // profiles (accounts) keep their aggregates
-    expect(await count('accounts', a.tenantId)).toBe(5);
-  });
+  it(
+    "purges bundles after 30 days and assessments after 180 by default, a tenant's own periods otherwise, " +
+      'only the longest rounded up to the partition, in batches',
+    async () => {
+      const a = await env.createTenant('Default retention');
+      const b = await env.createTenant('Short retention');
+      await env.sql(`UPDATE tenants SET retention = '{"signalBundlesDays": 7, "assessmentsDays": 20}' WHERE id = $1`, [
+        b.tenantId,
+      ]);
+      for (const t of [a.tenantId, b.tenantId]) {
+        await seed(t, 25, 250); // older than everything
+        await seed(t, 12, 40); // bundles expired by default; b's assessments past its 20 days
+        await seed(t, 8, 10); // expired only for tenant b's bundles
+        await seed(t, 5, 1); // fresh
+        await seed(t, 3, 200); // assessments 200 days old: but 2030-09-01T12:00, in the month that 180 days reaches
+      }
+      const events = new QueueEvents(JOB_QUEUE[JobName.Retention], {
+        connection: new IORedis(env.config.REDIS_URL, { maxRetriesPerRequest: null }),
+        prefix: env.config.KIZUKI_REDIS_PREFIX,
+      });
+      await events.waitUntilReady();
+      const job = await queue.add(JobName.Retention, { now: NOW.toISOString() }, { jobId: 'retention-test-run' });
+      const result = await job.waitUntilFinished(events, 60_000);
+      await events.close();
+      // a: bundles from before 2031-02-18 (30 days, to the day) go: 25 + 12 + 3;
+      //    assessments from before 2030-09-01 (180 days, to the month) go: 25
+      expect(await count('signal_bundles', a.tenantId)).toBe(8 + 5);
+      expect(await count('assessments', a.tenantId)).toBe(12 + 8 + 5 + 3);
+      // b: bundles from before 2031-03-13T12:00 (7 days, exactly: b is not the longest keeper, its
+      //    rows go one by one anyway) go: 25 + 12 + 8 + 3;
+      //    assessments from before 2031-02-28T12:00 (20 days, exactly; rounded to the month they
+      //    would stay until 2031-02-01) go: 25 + 12 + 3
+      expect(await count('signal_bundles', b.tenantId)).toBe(5);
+      expect(await count('assessments', b.tenantId)).toBe(8 + 5);
+      // labels go with their period; idempotency keys after two days
+      expect(await count('feedback', a.tenantId)).toBe(4);
+      expect(await count('feedback', b.tenantId)).toBe(2);
+      expect(await count('assessment_keys', a.tenantId)).toBe(5);
+      expect(result).toMatchObject({
+        tenants: 2,
+        signalBundles: 40 + 48,
+        assessments: 25 + 40,
+        feedback: 1 + 3,
+        assessmentKeys: 2 * (25 + 12 + 8 + 3),
+      });
+      // profiles (accounts) keep their aggregates
+      expect(await count('accounts', a.tenantId)).toBe(5);
+    },
+  );
 });

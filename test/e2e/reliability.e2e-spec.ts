@@ -11,8 +11,11 @@ import { until } from '../helpers/until';
 jest.setTimeout(60_000);
 
 const risk = (env: KizukiEnv, key: string, user: string) =>
-  env.post('/v1/risk', { event: 'login', status: 'attempted', user: { id: user }, context: { ip: '198.51.100.20' } }, { authorization: `Bearer ${key}` });
-
+  env.post(
+    '/v1/risk',
+    { event: 'login', status: 'attempted', user: { id: user }, context: { ip: '198.51.100.20' } },
+    { authorization: `Bearer ${key}` },
+  );
 
 describe('PostgreSQL stops: degraded, not down, and back by itself', () => {
   const proxy = new TcpProxy({ host: '127.0.0.1', port: 5432 });
@@ -47,7 +50,11 @@ describe('PostgreSQL stops: degraded, not down, and back by itself', () => {
     await until(async () => (await env.get('/health/ready')).status === 200, 15_000, 'ready again');
     await until(async () => (await risk(env, key, 'after-outage')).body.degraded === false, 15_000, 'scoring again');
     // The login that got the fallback answer was not lost: it is scored under the same id.
-    await until(async () => (await env.sql(`SELECT 1 FROM assessments WHERE id = $1`, [during.body.id])).length === 1, 20_000, 'outage login stored');
+    await until(
+      async () => (await env.sql(`SELECT 1 FROM assessments WHERE id = $1`, [during.body.id])).length === 1,
+      20_000,
+      'outage login stored',
+    );
   });
 });
 
@@ -89,7 +96,14 @@ describe('worker lifecycle', () => {
       const answers = await Promise.all(calls);
       expect(answers.every((a) => a.status === 200)).toBe(true);
       // Every call, answered in time or degraded, ends up stored exactly once.
-      await until(async () => Number((await env.sql<{ n: string }>(`SELECT count(*) AS n FROM assessments WHERE status = 'attempted'`))[0].n) === calls.length, 20_000, 'all stored');
+      await until(
+        async () =>
+          Number(
+            (await env.sql<{ n: string }>(`SELECT count(*) AS n FROM assessments WHERE status = 'attempted'`))[0].n,
+          ) === calls.length,
+        20_000,
+        'all stored',
+      );
     } finally {
       await queue.close();
       redis.disconnect();
@@ -98,11 +112,30 @@ describe('worker lifecycle', () => {
 
   it('refuses to start on a Redis that may evict keys', async () => {
     const port = await freePort();
-    const redis: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'allkeys-lru'], {
-      stdio: 'ignore',
-    });
+    const redis: ChildProcess = spawn(
+      'redis-server',
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--maxmemory-policy',
+        'allkeys-lru',
+      ],
+      {
+        stdio: 'ignore',
+      },
+    );
     const ping = async () => {
-      const probe = new IORedis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      const probe = new IORedis(port, '127.0.0.1', {
+        lazyConnect: true,
+        maxRetriesPerRequest: 0,
+        retryStrategy: () => null,
+      });
       probe.on('error', () => undefined);
       try {
         return await probe.ping().catch(() => '');
@@ -153,7 +186,11 @@ describe('a burst beyond what the workers score: fast degraded answers, every lo
     expect(waited.length).toBe(2);
     for (const r of waited) expect(r.body.degraded).toBe(false);
     const ids = [...waited, ...first].map((r) => r.body.id as string);
-    await until(async () => (await env.sql(`SELECT id FROM assessments WHERE id = ANY($1)`, [ids])).length === 6, 10_000, 'all six scored');
+    await until(
+      async () => (await env.sql(`SELECT id FROM assessments WHERE id = ANY($1)`, [ids])).length === 6,
+      10_000,
+      'all six scored',
+    );
     const metrics = await fetch(`${env.baseUrl}/metrics`).then((r) => r.text());
     expect(metrics).toMatch(/^kizuki_risk_shed_total 4$/m);
   });

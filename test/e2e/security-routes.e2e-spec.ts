@@ -18,7 +18,12 @@ describe('security of routes: encoded paths, the demo, tenants without an origin
   const dir = mkdtempSync(join(tmpdir(), 'kizuki-sec-routes-'));
   const demoFile = join(dir, 'demo.json');
   // a per-IP limit small enough to reach, a per-key limit out of the way
-  const env = new KizukiEnv({ RATE_LIMIT_PER_KEY: '1000', RATE_LIMIT_PER_IP: '20', RATE_LIMIT_WINDOW_SECONDS: '120', KIZUKI_DEMO_FILE: demoFile });
+  const env = new KizukiEnv({
+    RATE_LIMIT_PER_KEY: '1000',
+    RATE_LIMIT_PER_IP: '20',
+    RATE_LIMIT_WINDOW_SECONDS: '120',
+    KIZUKI_DEMO_FILE: demoFile,
+  });
   let shop: Tenant;
   let demo: Tenant;
 
@@ -39,7 +44,10 @@ describe('security of routes: encoded paths, the demo, tenants without an origin
     it('counts POST /v1/%63ollect against the per-IP limit of /v1/collect', async () => {
       const statuses: number[] = [];
       for (let i = 0; i < 22; i++) {
-        const r = await env.post('/v1/%63ollect', makeBundle({ seed: 900 + i }), { 'x-kizuki-key': shop.publishableKey, origin: KizukiEnv.ORIGIN });
+        const r = await env.post('/v1/%63ollect', makeBundle({ seed: 900 + i }), {
+          'x-kizuki-key': shop.publishableKey,
+          origin: KizukiEnv.ORIGIN,
+        });
         statuses.push(r.status);
       }
       // the router took the encoded path for /v1/collect: 20 accepted, then the IP's limit
@@ -48,7 +56,11 @@ describe('security of routes: encoded paths, the demo, tenants without an origin
     });
 
     it('refuses non-JSON bodies and marks answers no-store on /%61dmin/api and /v1 spelled with escapes', async () => {
-      const login = await fetch(`${env.baseUrl}/%61dmin/api/auth/login`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'email=a&password=b' });
+      const login = await fetch(`${env.baseUrl}/%61dmin/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain' },
+        body: 'email=a&password=b',
+      });
       expect(login.status).toBe(415);
       expect(((await login.json()) as { error: { code: string } }).error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
       expect(login.headers.get('cache-control')).toBe('no-store');
@@ -57,7 +69,9 @@ describe('security of routes: encoded paths, the demo, tenants without an origin
       expect(session.status).toBe(401);
       expect(session.headers.get('cache-control')).toBe('no-store');
 
-      const assessment = await fetch(`${env.baseUrl}/v1/%61ssessments/00000000-0000-4000-8000-000000000000`, { headers: { authorization: `Bearer ${shop.secretKey}` } });
+      const assessment = await fetch(`${env.baseUrl}/v1/%61ssessments/00000000-0000-4000-8000-000000000000`, {
+        headers: { authorization: `Bearer ${shop.secretKey}` },
+      });
       expect(assessment.status).toBe(404);
       expect(assessment.headers.get('cache-control')).toBe('no-store');
     });
@@ -75,7 +89,10 @@ describe('security of routes: encoded paths, the demo, tenants without an origin
      * with the token.
      */
     async function demoSignIn(user: string, visitorId: string, password = PASSWORD): Promise<string> {
-      const c = await env.post('/v1/collect', makeBundle({ visitorId, storageId: `${visitorId}-s` }), { 'x-kizuki-key': demo.publishableKey, origin: env.baseUrl });
+      const c = await env.post('/v1/collect', makeBundle({ visitorId, storageId: `${visitorId}-s` }), {
+        'x-kizuki-key': demo.publishableKey,
+        origin: env.baseUrl,
+      });
       expect(c.status).toBe(202);
       const res = await fetch(`${env.baseUrl}/demo/login`, {
         method: 'POST',
@@ -91,12 +108,16 @@ describe('security of routes: encoded paths, the demo, tenants without an origin
       // the account's first device is trusted; a failed sign-in from a second leaves that one
       // pending, and the api answers it with links (when scored: the worker may answer the first
       // calls degraded while it loads its data)
-      const html = await until(async () => {
-        n++;
-        await demoSignIn(`probe-${n}@example.com`, `visitor-demo-first-${n}`);
-        const text = await demoSignIn(`probe-${n}@example.com`, `visitor-demo-second-${n}`, 'wrong password');
-        return !text.includes('<b>degraded</b>') && text;
-      }, 60_000, 'a scored demo sign-in');
+      const html = await until(
+        async () => {
+          n++;
+          await demoSignIn(`probe-${n}@example.com`, `visitor-demo-first-${n}`);
+          const text = await demoSignIn(`probe-${n}@example.com`, `visitor-demo-second-${n}`, 'wrong password');
+          return !text.includes('<b>degraded</b>') && text;
+        },
+        60_000,
+        'a scored demo sign-in',
+      );
       // what makes the api attach links: a device new to the account, a scored answer, not denied
       expect(html).toMatch(/<h1 class="decision (allow|challenge)">/);
       expect(html).toMatch(/&quot;status&quot;: &quot;(new|pending)&quot;/);
@@ -116,11 +137,18 @@ describe('security of routes: encoded paths, the demo, tenants without an origin
       const bare = await env.createTenant('No origin', []);
       const origins: Record<string, string>[] = [{ origin: 'https://anywhere.example' }, { origin: env.baseUrl }, {}];
       for (const headers of origins) {
-        const r = await env.post('/v1/collect', makeBundle({ seed: 950 }), { 'x-kizuki-key': bare.publishableKey, ...headers });
+        const r = await env.post('/v1/collect', makeBundle({ seed: 950 }), {
+          'x-kizuki-key': bare.publishableKey,
+          ...headers,
+        });
         expect(r.status).toBe(403);
         expect(r.body.error.code).toBe('ORIGIN_NOT_ALLOWED');
       }
-      const risk = await env.post('/v1/risk', { event: 'login', status: 'attempted', user: { id: 'u' }, context: { ip: '192.0.2.1' } }, { authorization: `Bearer ${bare.secretKey}` });
+      const risk = await env.post(
+        '/v1/risk',
+        { event: 'login', status: 'attempted', user: { id: 'u' }, context: { ip: '192.0.2.1' } },
+        { authorization: `Bearer ${bare.secretKey}` },
+      );
       expect(risk.status).toBe(200);
     });
 

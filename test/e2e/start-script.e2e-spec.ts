@@ -25,7 +25,6 @@ async function admin(sql: string): Promise<void> {
   await c.query(sql).finally(() => c.end());
 }
 
-
 /** The pids of a process's children whose command line contains `match`. */
 const childPids = (pid: number, match: string) =>
   spawnSync('pgrep', ['-P', String(pid), '-f', match], { encoding: 'utf8' })
@@ -67,7 +66,17 @@ describe('npm start (scripts/start.mjs)', () => {
     const port = await freePort();
     start = spawn(process.execPath, [join(ROOT, 'scripts/start.mjs')], {
       cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: url.toString(), REDIS_URL, KIZUKI_REDIS_PREFIX: prefix, KIZUKI_STATE_DIR: state, PORT: String(port), LOG_LEVEL: 'error', NODE_ENV: 'development', HOST: '' },
+      env: {
+        ...process.env,
+        DATABASE_URL: url.toString(),
+        REDIS_URL,
+        KIZUKI_REDIS_PREFIX: prefix,
+        KIZUKI_STATE_DIR: state,
+        PORT: String(port),
+        LOG_LEVEL: 'error',
+        NODE_ENV: 'development',
+        HOST: '',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     start.stdout!.on('data', (d) => (output += d));
@@ -75,7 +84,11 @@ describe('npm start (scripts/start.mjs)', () => {
     const exited = new Promise<number | null>((r) => start!.once('exit', (code) => r(code)));
     const base = `http://127.0.0.1:${port}`;
     // a build may run first when the sources are newer than dist/
-    await until(async () => (await fetch(`${base}/health/ready`).catch(() => null))?.status === 200, 200_000, 'the api to be ready');
+    await until(
+      async () => (await fetch(`${base}/health/ready`).catch(() => null))?.status === 200,
+      200_000,
+      'the api to be ready',
+    );
 
     // the demo tenant it created (keys kept in the state directory, not the checkout) scores a login
     const demo = JSON.parse(readFileSync(join(state, 'demo.json'), 'utf8')) as { secretKey: string };
@@ -87,7 +100,12 @@ describe('npm start (scripts/start.mjs)', () => {
         const risk = await fetch(`${base}/v1/risk`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', authorization: `Bearer ${demo.secretKey}` },
-          body: JSON.stringify({ event: 'login', status: 'succeeded', user: { id: `start-${tries++}@example.com` }, context: { ip: '203.0.113.5' } }),
+          body: JSON.stringify({
+            event: 'login',
+            status: 'succeeded',
+            user: { id: `start-${tries++}@example.com` },
+            context: { ip: '203.0.113.5' },
+          }),
         });
         return risk.status === 200 && ((await risk.json()) as { degraded: boolean }).degraded === false;
       },
@@ -96,8 +114,13 @@ describe('npm start (scripts/start.mjs)', () => {
     );
 
     // it listens on loopback only (HOST unset): this machine's other addresses are refused
-    const outside = Object.values(networkInterfaces()).flat().find((a) => a && a.family === 'IPv4' && !a.internal);
-    if (outside) await expect(fetch(`http://${outside.address}:${port}/health`, { signal: AbortSignal.timeout(2000) })).rejects.toThrow();
+    const outside = Object.values(networkInterfaces())
+      .flat()
+      .find((a) => a && a.family === 'IPv4' && !a.internal);
+    if (outside)
+      await expect(
+        fetch(`http://${outside.address}:${port}/health`, { signal: AbortSignal.timeout(2000) }),
+      ).rejects.toThrow();
     expect(output).toContain('listening on 127.0.0.1 only');
 
     const [worker] = childPids(start.pid!, 'dist/apps/worker');

@@ -43,33 +43,62 @@ describe('webhook targets: private, loopback and link-local addresses are refuse
     'http://[64:ff9b::192.168.1.10]/hook',
   ])('refuses %s', async (url) => {
     expect(env.config.WEBHOOKS_ALLOW_PRIVATE_TARGETS).toBe(false);
-    const r = await env.post('/admin/api/webhooks', { url, events: ['list.changed'] }, { cookie: admin.cookie, 'x-csrf-token': admin.csrf });
+    const r = await env.post(
+      '/admin/api/webhooks',
+      { url, events: ['list.changed'] },
+      { cookie: admin.cookie, 'x-csrf-token': admin.csrf },
+    );
     expect([r.status, r.body.error.code]).toEqual([400, 'WEBHOOK_TARGET_REFUSED']);
   });
 
-  it('refuses at delivery too: an endpoint stored before the check knew an IPv6 spelling is never posted ' +
-    'to', async () => {
-    const headers = { cookie: admin.cookie, 'x-csrf-token': admin.csrf };
-    const made = await env.post('/admin/api/webhooks', { url: 'http://93.184.216.34/hook', events: ['list.changed'] }, headers);
-    expect(made.status).toBe(201);
-    const id = made.body.item.id as string;
-    // as an older api stored [::127.0.0.1] (before any event, so nothing goes to the public address)
-    expect(await env.sql(`UPDATE webhook_endpoints SET url = 'http://[::7f00:1]:18080/hook' WHERE id = $1 RETURNING id`, [id])).toEqual([{ id }]);
-    expect((await env.post('/admin/api/lists', { list: 'deny', kind: 'country', value: 'KP' }, headers)).status).toBe(201);
-    const row = await until(
-      async () => (await env.sql<{ status: string; last_error: string }>(`SELECT status, last_error FROM webhook_deliveries WHERE endpoint_id = $1 AND status <> 'pending'`, [id]))[0],
-      20_000,
-      'the delivery attempted',
-    );
-    expect(row).toEqual({ status: 'refused', last_error: expect.stringContaining('target refused') });
-  });
+  it(
+    'refuses at delivery too: an endpoint stored before the check knew an IPv6 spelling is never posted ' + 'to',
+    async () => {
+      const headers = { cookie: admin.cookie, 'x-csrf-token': admin.csrf };
+      const made = await env.post(
+        '/admin/api/webhooks',
+        { url: 'http://93.184.216.34/hook', events: ['list.changed'] },
+        headers,
+      );
+      expect(made.status).toBe(201);
+      const id = made.body.item.id as string;
+      // as an older api stored [::127.0.0.1] (before any event, so nothing goes to the public address)
+      expect(
+        await env.sql(`UPDATE webhook_endpoints SET url = 'http://[::7f00:1]:18080/hook' WHERE id = $1 RETURNING id`, [
+          id,
+        ]),
+      ).toEqual([{ id }]);
+      expect((await env.post('/admin/api/lists', { list: 'deny', kind: 'country', value: 'KP' }, headers)).status).toBe(
+        201,
+      );
+      const row = await until(
+        async () =>
+          (
+            await env.sql<{ status: string; last_error: string }>(
+              `SELECT status, last_error FROM webhook_deliveries WHERE endpoint_id = $1 AND status <> 'pending'`,
+              [id],
+            )
+          )[0],
+        20_000,
+        'the delivery attempted',
+      );
+      expect(row).toEqual({ status: 'refused', last_error: expect.stringContaining('target refused') });
+    },
+  );
 
   it('checks every resolved address of a name, and refuses if any one is private', async () => {
-    const resolver = (answers: string[]) => async () => answers.map((address) => ({ address, family: (address.includes(':') ? 6 : 4) as 4 | 6 }));
+    const resolver = (answers: string[]) => async () =>
+      answers.map((address) => ({ address, family: (address.includes(':') ? 6 : 4) as 4 | 6 }));
     expect((await checkWebhookTarget('https://hooks.example.com/x', false, resolver(['93.184.216.34']))).ok).toBe(true);
-    expect(await checkWebhookTarget('https://hooks.example.com/x', false, resolver(['93.184.216.34', '127.0.0.1']))).toMatchObject({ ok: false });
-    expect(await checkWebhookTarget('https://hooks.example.com/x', false, resolver(['fd00::1']))).toMatchObject({ ok: false });
+    expect(
+      await checkWebhookTarget('https://hooks.example.com/x', false, resolver(['93.184.216.34', '127.0.0.1'])),
+    ).toMatchObject({ ok: false });
+    expect(await checkWebhookTarget('https://hooks.example.com/x', false, resolver(['fd00::1']))).toMatchObject({
+      ok: false,
+    });
     expect((await checkWebhookTarget('https://hooks.example.com/x', true, resolver(['127.0.0.1']))).ok).toBe(true);
-    expect(await checkWebhookTarget('https://user:pw@hooks.example.com/x', false, resolver(['93.184.216.34']))).toMatchObject({ ok: false });
+    expect(
+      await checkWebhookTarget('https://user:pw@hooks.example.com/x', false, resolver(['93.184.216.34'])),
+    ).toMatchObject({ ok: false });
   });
 });

@@ -36,21 +36,44 @@ describe('webhooks: the sweep re-queues pending deliveries', () => {
   }
 
   /** A delivery row as WebhookEventsService writes it, whose job never reached Redis. */
-  async function pendingRow(t: { tenantId: string; endpointId: string }, ageSeconds: number, status = 'pending'): Promise<string> {
+  async function pendingRow(
+    t: { tenantId: string; endpointId: string },
+    ageSeconds: number,
+    status = 'pending',
+  ): Promise<string> {
     const id = randomUUID();
     const assessmentId = randomUUID();
-    const envelope = { id, type: 'assessment.challenge', createdAt: new Date().toISOString(), data: { assessmentId, decision: 'challenge' } };
+    const envelope = {
+      id,
+      type: 'assessment.challenge',
+      createdAt: new Date().toISOString(),
+      data: { assessmentId, decision: 'challenge' },
+    };
     await env.sql(
       `INSERT INTO webhook_deliveries (id, tenant_id, endpoint_id, event, event_id, payload, status,
         created_at, updated_at)
        VALUES ($1, $2, $3, 'assessment.challenge', $4, $5, $6, now() - make_interval(secs => $7),
          now() - make_interval(secs => $7))`,
-      [id, t.tenantId, t.endpointId, `assessment.challenge:${assessmentId}`, JSON.stringify(envelope), status, ageSeconds],
+      [
+        id,
+        t.tenantId,
+        t.endpointId,
+        `assessment.challenge:${assessmentId}`,
+        JSON.stringify(envelope),
+        status,
+        ageSeconds,
+      ],
     );
     return id;
   }
 
-  const row = async (id: string) => (await env.sql<{ status: string; attempts: number; last_status_code: number | null }>(`SELECT status, attempts, last_status_code FROM webhook_deliveries WHERE id = $1`, [id]))[0];
+  const row = async (id: string) =>
+    (
+      await env.sql<{ status: string; attempts: number; last_status_code: number | null }>(
+        `SELECT status, attempts, last_status_code FROM webhook_deliveries WHERE id = $1`,
+        [id],
+      )
+    )[0];
   const sent = (id: string) => received.filter((r) => r.headers['kizuki-delivery'] === id);
 
   beforeAll(async () => {
@@ -71,7 +94,13 @@ describe('webhooks: the sweep re-queues pending deliveries', () => {
       const [e] = await env.sql<{ id: string }>(
         `INSERT INTO webhook_endpoints (tenant_id, url, events, secret_enc, secret_prefix)
           VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-        [tenantId, url, ['assessment.challenge'], sealWebhookSecret(env.config.KIZUKI_SECRET, secret), secret.slice(0, 12)],
+        [
+          tenantId,
+          url,
+          ['assessment.challenge'],
+          sealWebhookSecret(env.config.KIZUKI_SECRET, secret),
+          secret.slice(0, 12),
+        ],
       );
       tenants.push({ tenantId, endpointId: e.id, secret });
     }
@@ -92,40 +121,46 @@ describe('webhooks: the sweep re-queues pending deliveries', () => {
     expect((await queue.getJobSchedulers()).filter((s) => s.name === JobName.SweepWebhooks)).toHaveLength(1);
   });
 
-  it('pending rows older than a minute, in every tenant, are delivered (signed, once); fresh, ' +
-    'delivered and failed rows are left alone', async () => {
-    const [a, b] = tenants;
-    const staleA = await pendingRow(a, 300);
-    const staleB = await pendingRow(b, 120);
-    const fresh = await pendingRow(a, 0);
-    const done = await pendingRow(a, 600, 'delivered');
-    const failed = await pendingRow(b, 600, 'failed');
+  it(
+    'pending rows older than a minute, in every tenant, are delivered (signed, once); fresh, ' +
+      'delivered and failed rows are left alone',
+    async () => {
+      const [a, b] = tenants;
+      const staleA = await pendingRow(a, 300);
+      const staleB = await pendingRow(b, 120);
+      const fresh = await pendingRow(a, 0);
+      const done = await pendingRow(a, 600, 'delivered');
+      const failed = await pendingRow(b, 600, 'failed');
 
-    await sweep();
-    await until(async () => (await row(staleA)).status === 'delivered' && (await row(staleB)).status === 'delivered');
-    expect(await row(staleA)).toEqual({ status: 'delivered', attempts: 1, last_status_code: 200 });
-    expect(await row(staleB)).toEqual({ status: 'delivered', attempts: 1, last_status_code: 200 });
-    for (const [id, t] of [[staleA, a], [staleB, b]] as const) {
-      expect(sent(id)).toHaveLength(1);
-      const ev = verifyWebhookSignature(sent(id)[0].body, sent(id)[0].headers['kizuki-signature'], t.secret);
-      expect(ev).toMatchObject({ id, type: 'assessment.challenge' });
-    }
-    expect(sent(fresh)).toHaveLength(0);
-    expect((await row(fresh)).status).toBe('pending');
-    expect(sent(done)).toHaveLength(0);
-    expect(sent(failed)).toHaveLength(0);
+      await sweep();
+      await until(async () => (await row(staleA)).status === 'delivered' && (await row(staleB)).status === 'delivered');
+      expect(await row(staleA)).toEqual({ status: 'delivered', attempts: 1, last_status_code: 200 });
+      expect(await row(staleB)).toEqual({ status: 'delivered', attempts: 1, last_status_code: 200 });
+      for (const [id, t] of [
+        [staleA, a],
+        [staleB, b],
+      ] as const) {
+        expect(sent(id)).toHaveLength(1);
+        const ev = verifyWebhookSignature(sent(id)[0].body, sent(id)[0].headers['kizuki-signature'], t.secret);
+        expect(ev).toMatchObject({ id, type: 'assessment.challenge' });
+      }
+      expect(sent(fresh)).toHaveLength(0);
+      expect((await row(fresh)).status).toBe('pending');
+      expect(sent(done)).toHaveLength(0);
+      expect(sent(failed)).toHaveLength(0);
 
-    // Sweeping again sends nothing twice.
-    expect(await sweep()).toEqual({ found: 0, requeued: 0, alreadyQueued: 0 });
-    await new Promise((r) => setTimeout(r, 300));
-    expect(sent(staleA)).toHaveLength(1);
-    expect(sent(staleB)).toHaveLength(1);
+      // Sweeping again sends nothing twice.
+      expect(await sweep()).toEqual({ found: 0, requeued: 0, alreadyQueued: 0 });
+      await new Promise((r) => setTimeout(r, 300));
+      expect(sent(staleA)).toHaveLength(1);
+      expect(sent(staleB)).toHaveLength(1);
 
-    // The fresh row goes once it is old enough (here: a sweep told to take any age).
-    await sweep({ olderThanSeconds: 0 });
-    await until(async () => (await row(fresh)).status === 'delivered');
-    expect(sent(fresh)).toHaveLength(1);
-  });
+      // The fresh row goes once it is old enough (here: a sweep told to take any age).
+      await sweep({ olderThanSeconds: 0 });
+      await until(async () => (await row(fresh)).status === 'delivered');
+      expect(sent(fresh)).toHaveLength(1);
+    },
+  );
 
   it('works in bounded batches, and re-queueing a row whose job is still running does not send it twice', async () => {
     const [a, b] = tenants;
@@ -149,7 +184,11 @@ describe('webhooks: the sweep re-queues pending deliveries', () => {
     const [a] = tenants;
     const id = await pendingRow(a, 300);
     // A job under the delivery's id that completes without sending (it names an unknown endpoint).
-    const stray = await queue.add(JobName.DeliverWebhook, { tenantId: a.tenantId, deliveryId: id, endpointId: randomUUID() }, { jobId: `webhook-${id}` });
+    const stray = await queue.add(
+      JobName.DeliverWebhook,
+      { tenantId: a.tenantId, deliveryId: id, endpointId: randomUUID() },
+      { jobId: `webhook-${id}` },
+    );
     await until(async () => (await Job.fromId(queue, stray.id!))?.getState().then((s) => s === 'completed'));
     expect(await row(id)).toMatchObject({ status: 'pending', attempts: 0 });
 

@@ -3,7 +3,11 @@
  * (and the check's last error, if it threw) after `timeoutMs`. A check that throws counts as not
  * yet (a service still starting, a row not yet there).
  */
-export async function until<T>(check: () => Promise<T | null | undefined | false>, timeoutMs = 20_000, what = 'condition'): Promise<T> {
+export async function until<T>(
+  check: () => Promise<T | null | undefined | false>,
+  timeoutMs = 20_000,
+  what = 'condition',
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {
@@ -12,7 +16,8 @@ export async function until<T>(check: () => Promise<T | null | undefined | false
       return false as const;
     });
     if (v) return v;
-    if (Date.now() > end) throw new Error(`${what}: not within ${timeoutMs} ms${lastError ? ` (last error: ${String(lastError)})` : ''}`);
+    if (Date.now() > end)
+      throw new Error(`${what}: not within ${timeoutMs} ms${lastError ? ` (last error: ${String(lastError)})` : ''}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }

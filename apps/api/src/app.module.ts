@@ -54,8 +54,33 @@ export class ApiModule {
         // RISK_SCORING=inline: RiskService scores with it (and the geo databases load at boot)
         ...(config.RISK_SCORING === 'inline' ? [LoginScorerModule] : []),
       ],
-      controllers: [CollectController, RiskController, FeedbackController, AssessmentsController, HealthController, SdkAssetsController, DemoController, UsersController, MetricsController, DocsController],
-      providers: [ApiKeyService, SecretKeyGuard, PublishableKeyGuard, JobProducer, IngestBatcher, ScoreWaiter, OutboxRelay, QueueGauges, RiskService, AssessmentsService, UsersService, MetricsService, OpenApiDocument],
+      controllers: [
+        CollectController,
+        RiskController,
+        FeedbackController,
+        AssessmentsController,
+        HealthController,
+        SdkAssetsController,
+        DemoController,
+        UsersController,
+        MetricsController,
+        DocsController,
+      ],
+      providers: [
+        ApiKeyService,
+        SecretKeyGuard,
+        PublishableKeyGuard,
+        JobProducer,
+        IngestBatcher,
+        ScoreWaiter,
+        OutboxRelay,
+        QueueGauges,
+        RiskService,
+        AssessmentsService,
+        UsersService,
+        MetricsService,
+        OpenApiDocument,
+      ],
     };
   }
 }

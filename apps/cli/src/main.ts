@@ -22,7 +22,9 @@ async function readStdin(): Promise<string> {
   if (process.stdin.isTTY) process.stderr.write('Password: ');
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -33,7 +35,10 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   // The CLI needs no master secret for migrations; the other commands do not use it either.
-  const config = loadConfig({ ...process.env, KIZUKI_SECRET: process.env.KIZUKI_SECRET || 'cli-does-not-sign-anything-xxxxxxxxxxxx' });
+  const config = loadConfig({
+    ...process.env,
+    KIZUKI_SECRET: process.env.KIZUKI_SECRET || 'cli-does-not-sign-anything-xxxxxxxxxxxx',
+  });
   const db = createDataSource({ url: config.DATABASE_URL, poolSize: 2, applicationName: 'kizuki-cli' });
   await db.initialize();
   try {
@@ -52,7 +57,13 @@ async function main(argv: string[]): Promise<void> {
         break;
       }
       case 'admins create': {
-        const admin = await createAdmin(db, one(flags, 'tenant'), one(flags, 'email'), one(flags, 'role'), await readStdin());
+        const admin = await createAdmin(
+          db,
+          one(flags, 'tenant'),
+          one(flags, 'email'),
+          one(flags, 'role'),
+          await readStdin(),
+        );
         console.log(JSON.stringify({ adminId: admin.id }));
         break;
       }

@@ -17,15 +17,30 @@ export interface Ctx {
 
 export const AppCtx = createContext<Ctx>(null as unknown as Ctx);
 
-export function useApp(): Ctx & { t: (k: Key, vars?: Record<string, string | number>) => string; reason: (code: string) => string; canEdit: boolean; isAdmin: boolean } {
+export function useApp(): Ctx & {
+  t: (k: Key, vars?: Record<string, string | number>) => string;
+  reason: (code: string) => string;
+  canEdit: boolean;
+  isAdmin: boolean;
+} {
   const c = useContext(AppCtx);
-  const t = (k: Key, vars: Record<string, string | number> = {}) => DICTS[c.lang][k].replace(/\{(\w+)\}/g, (_, v) => String(vars[v] ?? ''));
+  const t = (k: Key, vars: Record<string, string | number> = {}) =>
+    DICTS[c.lang][k].replace(/\{(\w+)\}/g, (_, v) => String(vars[v] ?? ''));
   const reason = (code: string) => REASONS[code]?.[c.lang] ?? code;
-  return { ...c, t, reason, canEdit: c.me?.role === 'admin' || c.me?.role === 'analyst', isAdmin: c.me?.role === 'admin' };
+  return {
+    ...c,
+    t,
+    reason,
+    canEdit: c.me?.role === 'admin' || c.me?.role === 'analyst',
+    isAdmin: c.me?.role === 'admin',
+  };
 }
 
 /** Loads data for a page; reloads when deps change. */
-export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): { data: T | null; error: ApiError | null; reload: () => void; setData: (d: T) => void } {
+export function useLoad<T>(
+  load: () => Promise<T>,
+  deps: unknown[],
+): { data: T | null; error: ApiError | null; reload: () => void; setData: (d: T) => void } {
   const [data, setData] = useState<T | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [tick, setTick] = useState(0);
@@ -86,5 +101,12 @@ export function profileStateKey(state: TypingRoleView['state']): Key {
 
 export function fmtTime(s: string | Date | null | undefined, lang: Lang): string {
   if (!s) return '—';
-  return new Date(s).toLocaleString(lang === 'ja' ? 'ja-JP' : 'en-GB', { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  return new Date(s).toLocaleString(lang === 'ja' ? 'ja-JP' : 'en-GB', {
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  });
 }

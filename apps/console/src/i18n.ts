@@ -80,7 +80,7 @@ const en = {
   account: 'Account',
   openAccount: 'Open account',
   typingRhythm: 'Typing rhythm',
-  typingLegend: 'Bars: this login. Grey band: the account\'s usual range (profile centre ± one spread).',
+  typingLegend: "Bars: this login. Grey band: the account's usual range (profile centre ± one spread).",
   holdTimes: 'Key hold times (ms)',
   flightTimes: 'Time between keys (ms)',
   notTyped: 'Not typed (pasted, autofilled or absent).',
@@ -104,7 +104,7 @@ const en = {
   history: 'Recent logins',
   profile: 'Behaviour profile',
   resetProfile: 'Reset profile',
-  confirmReset: 'Reset this account\'s typing and pointer profile? It will enrol again from the next trusted logins.',
+  confirmReset: "Reset this account's typing and pointer profile? It will enrol again from the next trusted logins.",
   datacenter: 'Datacenter',
   tor: 'Tor',
   foreign: 'Foreign',
@@ -132,7 +132,8 @@ const en = {
   changedDecisions: '{n} of {t} logins would be decided differently.',
   fraudAllowed: 'Labelled fraud that would be allowed',
   legitBlocked: 'Labelled legit that would be challenged or denied',
-  backtestNote: 'Re-decides stored scores under the new thresholds and shadow mode; detector changes are not simulated.',
+  backtestNote:
+    'Re-decides stored scores under the new thresholds and shadow mode; detector changes are not simulated.',
   createKey: 'Create key',
   publishable: 'publishable',
   secret: 'secret',
@@ -179,10 +180,12 @@ const en = {
   evListChanged: 'an allow/deny list entry was added or removed',
   whEnabled: 'Enabled',
   whDisabled: 'Disabled',
-  whSecretShownOnce: 'Signing secret for {url}. Copy it now: it will not be shown again. ' +
+  whSecretShownOnce:
+    'Signing secret for {url}. Copy it now: it will not be shown again. ' +
     'Verify the Kizuki-Signature header of each request with it.',
   whRefused: 'This URL cannot receive webhooks.',
-  whRefusedHelp: 'Use a public http(s) address without credentials: ' +
+  whRefusedHelp:
+    'Use a public http(s) address without credentials: ' +
     'private, loopback and link-local addresses (cloud metadata) are refused.',
   whPickEvent: 'Choose at least one event.',
   whConfirmDelete: 'Delete the endpoint {url} and its delivery log?',
@@ -306,7 +309,8 @@ const ja: Record<Key, string> = {
   history: '最近のログイン',
   profile: '操作プロファイル',
   resetProfile: 'プロファイルをリセット',
-  confirmReset: 'このアカウントのタイピング・ポインタープロファイルをリセットしますか？次回以降の信頼済みログインから再学習します。',
+  confirmReset:
+    'このアカウントのタイピング・ポインタープロファイルをリセットしますか？次回以降の信頼済みログインから再学習します。',
   datacenter: 'データセンター',
   tor: 'Tor',
   foreign: '海外',
@@ -334,7 +338,8 @@ const ja: Record<Key, string> = {
   changedDecisions: '{t}件中{n}件の判定が変わります。',
   fraudAllowed: '不正ラベルのうち許可されるもの',
   legitBlocked: '正常ラベルのうち追加認証・拒否されるもの',
-  backtestNote: '保存済みスコアを新しいしきい値とシャドーモードで再判定します。検知器の変更はシミュレーションされません。',
+  backtestNote:
+    '保存済みスコアを新しいしきい値とシャドーモードで再判定します。検知器の変更はシミュレーションされません。',
   createKey: 'キーを作成',
   publishable: '公開キー',
   secret: 'シークレットキー',
@@ -381,9 +386,11 @@ const ja: Record<Key, string> = {
   evListChanged: '許可・拒否リストのエントリーが追加・削除された',
   whEnabled: '有効',
   whDisabled: '無効',
-  whSecretShownOnce: '{url} の署名シークレットです。今すぐコピーしてください。再表示されません。各リクエストの Kizuki-Signature ヘッダーをこれで検証してください。',
+  whSecretShownOnce:
+    '{url} の署名シークレットです。今すぐコピーしてください。再表示されません。各リクエストの Kizuki-Signature ヘッダーをこれで検証してください。',
   whRefused: 'このURLにはWebhookを送信できません。',
-  whRefusedHelp: '認証情報を含まない公開の http(s) アドレスを指定してください。プライベート・ループバック・リンクローカル（クラウドのメタデータ）のアドレスは拒否されます。',
+  whRefusedHelp:
+    '認証情報を含まない公開の http(s) アドレスを指定してください。プライベート・ループバック・リンクローカル（クラウドのメタデータ）のアドレスは拒否されます。',
   whPickEvent: 'イベントを1つ以上選択してください。',
   whConfirmDelete: 'エンドポイント {url} と配信ログを削除しますか？',
   whNone: 'エンドポイントはまだありません。',
@@ -406,28 +413,82 @@ export const DICTS: Record<Lang, Record<Key, string>> = { en, ja };
 
 /** Reason codes explained in words, both languages. */
 export const REASONS: Record<string, { en: string; ja: string }> = {
-  NEW_USER: { en: 'First login seen for this account: nothing to compare with yet.', ja: 'このアカウントの初回ログインです。比較対象がまだありません。' },
-  NEW_DEVICE: { en: 'This device has not been used on this account before.', ja: 'このアカウントで初めて使われたデバイスです。' },
+  NEW_USER: {
+    en: 'First login seen for this account: nothing to compare with yet.',
+    ja: 'このアカウントの初回ログインです。比較対象がまだありません。',
+  },
+  NEW_DEVICE: {
+    en: 'This device has not been used on this account before.',
+    ja: 'このアカウントで初めて使われたデバイスです。',
+  },
   KNOWN_DEVICE: { en: 'A device this account has used before.', ja: 'このアカウントで以前使われたデバイスです。' },
-  DEVICE_SHARED: { en: 'The same device signs in to several accounts.', ja: '同じデバイスが複数のアカウントにログインしています。' },
-  TYPING_MISMATCH: { en: 'The typing rhythm differs from the account\'s usual rhythm.', ja: 'タイピングのリズムが普段と異なります。' },
-  POINTER_MISMATCH: { en: 'Mouse or touch movement differs from the account\'s habits.', ja: 'マウス・タッチの動きが普段と異なります。' },
-  NO_BEHAVIOR: { en: 'No typing or pointer behaviour was captured (pasted, autofilled or scripted).', ja: 'タイピングやポインターの操作が記録されていません（貼り付け・自動入力・スクリプトの可能性）。' },
-  BOT_AUTOMATION: { en: 'The browser shows signs of automation (WebDriver, headless…).', ja: 'ブラウザに自動化の痕跡があります（WebDriver、ヘッドレスなど）。' },
-  BOT_BEHAVIOR: { en: 'Behaviour looks machine-made (too regular, too fast).', ja: '操作が機械的です（規則的すぎる・速すぎる）。' },
-  NEW_COUNTRY: { en: 'A country this account has not logged in from before.', ja: 'このアカウントが初めてログインした国です。' },
-  NEW_NETWORK: { en: 'A network (IP range) this account has not logged in from before; weighs only with a new device.', ja: 'このアカウントが初めてログインしたネットワーク（IP範囲）です。新しいデバイスと重なった場合のみ重視します。' },
-  FOREIGN_IP_AND_LANGUAGE: { en: 'Foreign IP and a browser language unusual for the account.', ja: '海外IPかつ普段と異なるブラウザ言語です。' },
-  IMPOSSIBLE_TRAVEL: { en: 'Too far from the previous login for the time elapsed.', ja: '前回のログインから短時間で移動不可能な距離です。' },
+  DEVICE_SHARED: {
+    en: 'The same device signs in to several accounts.',
+    ja: '同じデバイスが複数のアカウントにログインしています。',
+  },
+  TYPING_MISMATCH: {
+    en: "The typing rhythm differs from the account's usual rhythm.",
+    ja: 'タイピングのリズムが普段と異なります。',
+  },
+  POINTER_MISMATCH: {
+    en: "Mouse or touch movement differs from the account's habits.",
+    ja: 'マウス・タッチの動きが普段と異なります。',
+  },
+  NO_BEHAVIOR: {
+    en: 'No typing or pointer behaviour was captured (pasted, autofilled or scripted).',
+    ja: 'タイピングやポインターの操作が記録されていません（貼り付け・自動入力・スクリプトの可能性）。',
+  },
+  BOT_AUTOMATION: {
+    en: 'The browser shows signs of automation (WebDriver, headless…).',
+    ja: 'ブラウザに自動化の痕跡があります（WebDriver、ヘッドレスなど）。',
+  },
+  BOT_BEHAVIOR: {
+    en: 'Behaviour looks machine-made (too regular, too fast).',
+    ja: '操作が機械的です（規則的すぎる・速すぎる）。',
+  },
+  NEW_COUNTRY: {
+    en: 'A country this account has not logged in from before.',
+    ja: 'このアカウントが初めてログインした国です。',
+  },
+  NEW_NETWORK: {
+    en: 'A network (IP range) this account has not logged in from before; weighs only with a new device.',
+    ja: 'このアカウントが初めてログインしたネットワーク（IP範囲）です。新しいデバイスと重なった場合のみ重視します。',
+  },
+  FOREIGN_IP_AND_LANGUAGE: {
+    en: 'Foreign IP and a browser language unusual for the account.',
+    ja: '海外IPかつ普段と異なるブラウザ言語です。',
+  },
+  IMPOSSIBLE_TRAVEL: {
+    en: 'Too far from the previous login for the time elapsed.',
+    ja: '前回のログインから短時間で移動不可能な距離です。',
+  },
   TOR_EXIT: { en: 'The IP is a Tor exit node.', ja: 'IPがTorの出口ノードです。' },
-  DATACENTER_IP: { en: 'The IP belongs to a hosting or cloud provider, not a home or mobile network.', ja: 'IPがホスティング・クラウド事業者のものです（家庭・モバイル回線ではありません）。' },
-  CREDENTIAL_STUFFING: { en: 'Many accounts tried from the same source: a list attack.', ja: '同じ送信元から多数のアカウントが試行されています（リスト型攻撃）。' },
-  BRUTE_FORCE: { en: 'Repeated failed passwords on this account.', ja: 'このアカウントでパスワード失敗が繰り返されています。' },
+  DATACENTER_IP: {
+    en: 'The IP belongs to a hosting or cloud provider, not a home or mobile network.',
+    ja: 'IPがホスティング・クラウド事業者のものです（家庭・モバイル回線ではありません）。',
+  },
+  CREDENTIAL_STUFFING: {
+    en: 'Many accounts tried from the same source: a list attack.',
+    ja: '同じ送信元から多数のアカウントが試行されています（リスト型攻撃）。',
+  },
+  BRUTE_FORCE: {
+    en: 'Repeated failed passwords on this account.',
+    ja: 'このアカウントでパスワード失敗が繰り返されています。',
+  },
   DENYLISTED: { en: 'Matches an entry of the deny list.', ja: '拒否リストに一致しました。' },
   ALLOWLISTED: { en: 'Matches an entry of the allow list.', ja: '許可リストに一致しました。' },
-  TOKEN_MISSING: { en: 'The login page did not send the SDK\'s request token.', ja: 'ログインページからSDKのリクエストトークンが送信されていません。' },
-  TOKEN_INVALID: { en: 'The request token is forged, expired or from another tenant.', ja: 'リクエストトークンが偽造・期限切れ・他テナントのものです。' },
-  TOKEN_REPLAYED: { en: 'The request token was already used by another login (replay).', ja: 'リクエストトークンが別のログインで既に使われています（リプレイ）。' },
+  TOKEN_MISSING: {
+    en: "The login page did not send the SDK's request token.",
+    ja: 'ログインページからSDKのリクエストトークンが送信されていません。',
+  },
+  TOKEN_INVALID: {
+    en: 'The request token is forged, expired or from another tenant.',
+    ja: 'リクエストトークンが偽造・期限切れ・他テナントのものです。',
+  },
+  TOKEN_REPLAYED: {
+    en: 'The request token was already used by another login (replay).',
+    ja: 'リクエストトークンが別のログインで既に使われています（リプレイ）。',
+  },
 };
 
 export function detectLang(): Lang {

@@ -61,8 +61,12 @@ function LangSwitch() {
   const { lang, setLang, t } = useApp();
   return (
     <div class="seg lang" role="group" aria-label={t('language')}>
-      <button class={lang === 'ja' ? 'on' : ''} id="lang-ja" onClick={() => setLang('ja')}>日本語</button>
-      <button class={lang === 'en' ? 'on' : ''} id="lang-en" onClick={() => setLang('en')}>English</button>
+      <button class={lang === 'ja' ? 'on' : ''} id="lang-ja" onClick={() => setLang('ja')}>
+        日本語
+      </button>
+      <button class={lang === 'en' ? 'on' : ''} id="lang-en" onClick={() => setLang('en')}>
+        English
+      </button>
     </div>
   );
 }
@@ -87,8 +91,7 @@ function SignIn() {
       else if (err.code === 'TOO_MANY_ATTEMPTS') {
         const retryAfter = (err.details as { retryAfter?: number } | undefined)?.retryAfter;
         setError(t('tooMany', { s: retryAfter ?? 60 }));
-      }
-      else if (err.code === 'INVALID_CREDENTIALS') setError(t('badCredentials'));
+      } else if (err.code === 'INVALID_CREDENTIALS') setError(t('badCredentials'));
       else setError(err.message);
     } finally {
       setBusy(false);
@@ -97,15 +100,55 @@ function SignIn() {
   return (
     <div class="signin">
       <form class="card" onSubmit={submit} id="signin-form">
-        <div class="brand big">気づき <span>Kizuki</span></div>
+        <div class="brand big">
+          気づき <span>Kizuki</span>
+        </div>
         <h1>{t('signIn')}</h1>
-        <label class="row">{t('email')}<input type="email" name="email" autocomplete="username" required value={email} onInput={(e) => setEmail((e.target as HTMLInputElement).value)} /></label>
-        <label class="row">{t('password')}<input type="password" name="password" autocomplete="current-password" required value={password} onInput={(e) => setPassword((e.target as HTMLInputElement).value)} /></label>
+        <label class="row">
+          {t('email')}
+          <input
+            type="email"
+            name="email"
+            autocomplete="username"
+            required
+            value={email}
+            onInput={(e) => setEmail((e.target as HTMLInputElement).value)}
+          />
+        </label>
+        <label class="row">
+          {t('password')}
+          <input
+            type="password"
+            name="password"
+            autocomplete="current-password"
+            required
+            value={password}
+            onInput={(e) => setPassword((e.target as HTMLInputElement).value)}
+          />
+        </label>
         {needCode ? (
-          <label class="row">{t('totpCode')}<input name="totp" inputMode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" required value={code} onInput={(e) => setCode((e.target as HTMLInputElement).value)} /><small class="muted">{t('totpPrompt')}</small></label>
+          <label class="row">
+            {t('totpCode')}
+            <input
+              name="totp"
+              inputMode="numeric"
+              autocomplete="one-time-code"
+              pattern="[0-9]{6}"
+              required
+              value={code}
+              onInput={(e) => setCode((e.target as HTMLInputElement).value)}
+            />
+            <small class="muted">{t('totpPrompt')}</small>
+          </label>
         ) : null}
-        {error ? <div class="error" role="alert">{error}</div> : null}
-        <button class="btn primary wide" type="submit" disabled={busy}>{t('signIn')}</button>
+        {error ? (
+          <div class="error" role="alert">
+            {error}
+          </div>
+        ) : null}
+        <button class="btn primary wide" type="submit" disabled={busy}>
+          {t('signIn')}
+        </button>
         <LangSwitch />
       </form>
     </div>
@@ -151,7 +194,9 @@ function Shell() {
   return (
     <div class="shell">
       <nav class="side">
-        <div class="brand">気づき <span>Kizuki</span></div>
+        <div class="brand">
+          気づき <span>Kizuki</span>
+        </div>
         <div class="tenant">{me.tenant.name}</div>
         {NAV.filter(([, , roles]) => roles.includes(me.role)).map(([href, key]) => (
           <a
@@ -169,9 +214,14 @@ function Shell() {
       </nav>
       <div class="main">
         <header class="top">
-          <span class="who">{me.email} · <span class={`badge r-${me.role}`}>{me.role}</span>{me.role === 'viewer' ? <span class="muted small"> · {t('readOnly')}</span> : null}</span>
+          <span class="who">
+            {me.email} · <span class={`badge r-${me.role}`}>{me.role}</span>
+            {me.role === 'viewer' ? <span class="muted small"> · {t('readOnly')}</span> : null}
+          </span>
           <LangSwitch />
-          <button class="btn" id="sign-out" onClick={signOut}>{t('signOut')}</button>
+          <button class="btn" id="sign-out" onClick={signOut}>
+            {t('signOut')}
+          </button>
         </header>
         <main>{page}</main>
       </div>

@@ -40,29 +40,47 @@ export function Account({ id }: { id: string }) {
   return (
     <section>
       <header class="page-head">
-        <h1>{t('account')} <span class="mono">{a.userHash}</span></h1>
+        <h1>
+          {t('account')} <span class="mono">{a.userHash}</span>
+        </h1>
       </header>
       <ErrorBox error={err} />
       <div class="grid3">
         <div class="card">
           <dl>
-            <dt>{t('firstSeen')}</dt><dd>{fmtTime(a.createdAt, lang)}</dd>
-            <dt>{t('lastSeen')}</dt><dd>{fmtTime(a.lastSeenAt, lang)}</dd>
-            <dt>{t('loginsCount')}</dt><dd>{a.loginCount}</dd>
-            <dt>{t('trustedLogins')}</dt><dd>{a.trustedLogins}</dd>
-            <dt>{t('networks')}</dt><dd class="mono small">{(a.networks ?? []).join(', ') || '—'}</dd>
+            <dt>{t('firstSeen')}</dt>
+            <dd>{fmtTime(a.createdAt, lang)}</dd>
+            <dt>{t('lastSeen')}</dt>
+            <dd>{fmtTime(a.lastSeenAt, lang)}</dd>
+            <dt>{t('loginsCount')}</dt>
+            <dd>{a.loginCount}</dd>
+            <dt>{t('trustedLogins')}</dt>
+            <dd>{a.trustedLogins}</dd>
+            <dt>{t('networks')}</dt>
+            <dd class="mono small">{(a.networks ?? []).join(', ') || '—'}</dd>
           </dl>
         </div>
         <div class="card">
           <h2>{t('profile')}</h2>
           <ul class="plain">
             {a.typing.map((p) => (
-              <li key={p.role}>{p.role}: <span class={`badge p-${p.state}`}>{t(profileStateKey(p.state))}</span> <span class="muted small">{t('samples', { n: p.samples })}</span></li>
+              <li key={p.role}>
+                {p.role}: <span class={`badge p-${p.state}`}>{t(profileStateKey(p.state))}</span>{' '}
+                <span class="muted small">{t('samples', { n: p.samples })}</span>
+              </li>
             ))}
-            <li>{t('pointer')}: {a.hasPointerProfile ? t('yes') : t('no')}</li>
+            <li>
+              {t('pointer')}: {a.hasPointerProfile ? t('yes') : t('no')}
+            </li>
           </ul>
           {canEdit ? (
-            <button class="btn" id="reset-profile" onClick={() => confirm(t('confirmReset')) && act(() => api('POST', `/accounts/${id}/reset-profile`, {}))}>{t('resetProfile')}</button>
+            <button
+              class="btn"
+              id="reset-profile"
+              onClick={() => confirm(t('confirmReset')) && act(() => api('POST', `/accounts/${id}/reset-profile`, {}))}
+            >
+              {t('resetProfile')}
+            </button>
           ) : null}
         </div>
         <div class="card">
@@ -70,7 +88,11 @@ export function Account({ id }: { id: string }) {
           <table class="tbl">
             <tbody>
               {a.countryHistory.map((c) => (
-                <tr key={c.country}><td>{c.country}</td><td class="num">{c.n}</td><td>{fmtTime(c.lastSeen, lang)}</td></tr>
+                <tr key={c.country}>
+                  <td>{c.country}</td>
+                  <td class="num">{c.n}</td>
+                  <td>{fmtTime(c.lastSeen, lang)}</td>
+                </tr>
               ))}
             </tbody>
           </table>
@@ -79,20 +101,47 @@ export function Account({ id }: { id: string }) {
       <div class="card">
         <h2>{t('devices')}</h2>
         <table class="tbl">
-          <thead><tr><th>{t('device')}</th><th>{t('status')}</th><th class="num">{t('loginsCount')}</th><th>{t('firstSeen')}</th><th>{t('lastSeen')}</th><th /></tr></thead>
+          <thead>
+            <tr>
+              <th>{t('device')}</th>
+              <th>{t('status')}</th>
+              <th class="num">{t('loginsCount')}</th>
+              <th>{t('firstSeen')}</th>
+              <th>{t('lastSeen')}</th>
+              <th />
+            </tr>
+          </thead>
           <tbody>
             {a.devices.map((d) => (
               <tr key={d.id}>
-                <td><span class="mono small">{d.id.slice(0, 8)}</span> <span class="muted small">{[d.components?.platform, d.components?.screen, d.components?.timezone].filter(Boolean).join(' · ')}</span></td>
-                <td><span class={`badge s-${d.status}`}>{d.status}</span>{d.otherAccounts ? <span class="muted small"> +{d.otherAccounts}</span> : null}</td>
+                <td>
+                  <span class="mono small">{d.id.slice(0, 8)}</span>{' '}
+                  <span class="muted small">
+                    {[d.components?.platform, d.components?.screen, d.components?.timezone].filter(Boolean).join(' · ')}
+                  </span>
+                </td>
+                <td>
+                  <span class={`badge s-${d.status}`}>{d.status}</span>
+                  {d.otherAccounts ? <span class="muted small"> +{d.otherAccounts}</span> : null}
+                </td>
                 <td class="num">{d.logins}</td>
                 <td>{fmtTime(d.firstSeenAt, lang)}</td>
                 <td>{fmtTime(d.lastSeenAt, lang)}</td>
                 <td>
                   {canEdit ? (
                     <span class="actions">
-                      <button class="btn tiny" onClick={() => act(() => api('POST', `/accounts/${id}/devices/${d.id}/approve`, {}))}>{t('approve')}</button>
-                      <button class="btn tiny danger" onClick={() => act(() => api('POST', `/accounts/${id}/devices/${d.id}/report`, {}))}>{t('report')}</button>
+                      <button
+                        class="btn tiny"
+                        onClick={() => act(() => api('POST', `/accounts/${id}/devices/${d.id}/approve`, {}))}
+                      >
+                        {t('approve')}
+                      </button>
+                      <button
+                        class="btn tiny danger"
+                        onClick={() => act(() => api('POST', `/accounts/${id}/devices/${d.id}/report`, {}))}
+                      >
+                        {t('report')}
+                      </button>
                     </span>
                   ) : null}
                 </td>
@@ -107,12 +156,22 @@ export function Account({ id }: { id: string }) {
           <tbody>
             {(hist?.items ?? []).map((x) => (
               <tr key={x.id}>
-                <td><Link href={`/logins/${x.id}`}>{fmtTime(x.createdAt, lang)}</Link></td>
-                <td><Decision d={x.decision} shadow={x.shadow} /></td>
+                <td>
+                  <Link href={`/logins/${x.id}`}>{fmtTime(x.createdAt, lang)}</Link>
+                </td>
+                <td>
+                  <Decision d={x.decision} shadow={x.shadow} />
+                </td>
                 <td class="num">{x.score}</td>
                 <td class="mono">{x.ip ?? '—'}</td>
                 <td>{x.country ?? '—'}</td>
-                <td class="codes">{x.reasons.map((c: string) => <span key={c} class="code">{c}</span>)}</td>
+                <td class="codes">
+                  {x.reasons.map((c: string) => (
+                    <span key={c} class="code">
+                      {c}
+                    </span>
+                  ))}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -128,7 +187,10 @@ export function Ips() {
   const [sort, setSort] = useState('checks');
   const { data, error } = useLoad(() => api<Page<IpRow>>('GET', `/ips${qs({ range, sort })}`), [range, sort]);
   const th = (k: string, label: string) => (
-    <th class={`num sortable ${sort === k ? 'sorted' : ''}`} onClick={() => setSort(k)}>{label}{sort === k ? ' ▼' : ''}</th>
+    <th class={`num sortable ${sort === k ? 'sorted' : ''}`} onClick={() => setSort(k)}>
+      {label}
+      {sort === k ? ' ▼' : ''}
+    </th>
   );
   return (
     <section>
@@ -140,16 +202,38 @@ export function Ips() {
       <table class="tbl">
         <thead>
           <tr>
-            <th>{t('ip')}</th>{th('checks', t('checks'))}{th('users', t('users'))}{th('failures', t('failures'))}{th('flagged', t('flagged'))}<th class="num">{t('denied')}</th>
-            <th>{t('countries')}</th><th>{t('asn')}</th><th>{t('datacenter')}</th><th>{t('tor')}</th><th>{t('foreign')}</th>{th('last', t('lastSeen'))}
+            <th>{t('ip')}</th>
+            {th('checks', t('checks'))}
+            {th('users', t('users'))}
+            {th('failures', t('failures'))}
+            {th('flagged', t('flagged'))}
+            <th class="num">{t('denied')}</th>
+            <th>{t('countries')}</th>
+            <th>{t('asn')}</th>
+            <th>{t('datacenter')}</th>
+            <th>{t('tor')}</th>
+            <th>{t('foreign')}</th>
+            {th('last', t('lastSeen'))}
           </tr>
         </thead>
         <tbody>
           {(data?.items ?? []).map((r) => (
-            <tr key={r.ip} class={me?.role !== 'viewer' ? 'clickable' : ''} onClick={() => me?.role !== 'viewer' && go(`/logins${qs({ ip: r.ip })}`)}>
-              <td class="mono">{r.ip}</td><td class="num">{r.checks}</td><td class="num">{r.users}</td><td class="num">{r.failures}</td><td class="num">{r.flagged}</td><td class="num">{r.denied}</td>
-              <td>{r.countries.join(', ')}</td><td>{r.asn ? `AS${r.asn}` : '—'}</td>
-              <td>{r.datacenter ? <span class="flag">●</span> : ''}</td><td>{r.tor ? <span class="flag">●</span> : ''}</td><td>{r.foreign ? <span class="flag">●</span> : ''}</td>
+            <tr
+              key={r.ip}
+              class={me?.role !== 'viewer' ? 'clickable' : ''}
+              onClick={() => me?.role !== 'viewer' && go(`/logins${qs({ ip: r.ip })}`)}
+            >
+              <td class="mono">{r.ip}</td>
+              <td class="num">{r.checks}</td>
+              <td class="num">{r.users}</td>
+              <td class="num">{r.failures}</td>
+              <td class="num">{r.flagged}</td>
+              <td class="num">{r.denied}</td>
+              <td>{r.countries.join(', ')}</td>
+              <td>{r.asn ? `AS${r.asn}` : '—'}</td>
+              <td>{r.datacenter ? <span class="flag">●</span> : ''}</td>
+              <td>{r.tor ? <span class="flag">●</span> : ''}</td>
+              <td>{r.foreign ? <span class="flag">●</span> : ''}</td>
               <td>{fmtTime(r.lastSeen, lang)}</td>
             </tr>
           ))}
@@ -169,7 +253,13 @@ export function Lists() {
     e.preventDefault();
     try {
       setErr(null);
-      await api('POST', '/lists', { list: form.list, kind: form.kind, value: form.value, ...(form.comment ? { comment: form.comment } : {}), ...(form.expiresAt ? { expiresAt: new Date(form.expiresAt).toISOString() } : {}) });
+      await api('POST', '/lists', {
+        list: form.list,
+        kind: form.kind,
+        value: form.value,
+        ...(form.comment ? { comment: form.comment } : {}),
+        ...(form.expiresAt ? { expiresAt: new Date(form.expiresAt).toISOString() } : {}),
+      });
       setForm({ ...form, value: '', comment: '' });
       reload();
     } catch (x) {
@@ -179,27 +269,100 @@ export function Lists() {
   const set = (k: string) => (e: Event) => setForm({ ...form, [k]: (e.target as HTMLInputElement).value });
   return (
     <section>
-      <header class="page-head"><h1>{t('lists')}</h1></header>
+      <header class="page-head">
+        <h1>{t('lists')}</h1>
+      </header>
       {canEdit ? (
         <form class="card inline-form" id="list-form" onSubmit={submit}>
-          <label>{t('list')}<select name="list" value={form.list} onChange={set('list')}><option value="deny">deny</option><option value="allow">allow</option></select></label>
-          <label>{t('kind')}<select name="kind" value={form.kind} onChange={set('kind')}>{['ip', 'cidr', 'device', 'user', 'asn', 'country'].map((k) => <option key={k} value={k}>{k}</option>)}</select></label>
-          <label>{t('value')}<input name="value" required value={form.value} onInput={set('value')} placeholder={{ ip: '203.0.113.7', cidr: '203.0.113.0/24', device: 'uuid', user: 'user id', asn: 'AS64500', country: 'JP' }[form.kind]} /></label>
-          <label>{t('comment')}<input name="comment" value={form.comment} onInput={set('comment')} /></label>
-          <label>{t('expires')}<input name="expiresAt" type="datetime-local" value={form.expiresAt} onInput={set('expiresAt')} /></label>
-          <button class="btn primary" type="submit">{t('add')}</button>
+          <label>
+            {t('list')}
+            <select name="list" value={form.list} onChange={set('list')}>
+              <option value="deny">deny</option>
+              <option value="allow">allow</option>
+            </select>
+          </label>
+          <label>
+            {t('kind')}
+            <select name="kind" value={form.kind} onChange={set('kind')}>
+              {['ip', 'cidr', 'device', 'user', 'asn', 'country'].map((k) => (
+                <option key={k} value={k}>
+                  {k}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            {t('value')}
+            <input
+              name="value"
+              required
+              value={form.value}
+              onInput={set('value')}
+              placeholder={
+                {
+                  ip: '203.0.113.7',
+                  cidr: '203.0.113.0/24',
+                  device: 'uuid',
+                  user: 'user id',
+                  asn: 'AS64500',
+                  country: 'JP',
+                }[form.kind]
+              }
+            />
+          </label>
+          <label>
+            {t('comment')}
+            <input name="comment" value={form.comment} onInput={set('comment')} />
+          </label>
+          <label>
+            {t('expires')}
+            <input name="expiresAt" type="datetime-local" value={form.expiresAt} onInput={set('expiresAt')} />
+          </label>
+          <button class="btn primary" type="submit">
+            {t('add')}
+          </button>
         </form>
       ) : null}
       <ErrorBox error={err ?? error} />
       <table class="tbl" id="list-table">
-        <thead><tr><th>{t('list')}</th><th>{t('kind')}</th><th>{t('value')}</th><th>{t('comment')}</th><th>{t('expires')}</th><th>{t('created')}</th><th /></tr></thead>
+        <thead>
+          <tr>
+            <th>{t('list')}</th>
+            <th>{t('kind')}</th>
+            <th>{t('value')}</th>
+            <th>{t('comment')}</th>
+            <th>{t('expires')}</th>
+            <th>{t('created')}</th>
+            <th />
+          </tr>
+        </thead>
         <tbody>
           {(data?.items ?? []).map((r) => (
             <tr key={r.id} class={r.expired ? 'muted' : ''}>
-              <td><span class={`badge ${r.list === 'deny' ? 'd-deny' : 'd-allow'}`}>{r.list}</span></td><td>{r.kind}</td>
-              <td class="mono">{r.kind === 'user' ? `${r.value.slice(0, 12)}…` : r.value}</td><td>{r.comment ?? ''}</td>
-              <td>{r.expiresAt ? fmtTime(r.expiresAt, lang) : t('never')}{r.expired ? ` (${t('expired')})` : ''}</td><td>{fmtTime(r.createdAt, lang)}</td>
-              <td>{canEdit ? <button class="btn tiny" onClick={async () => { await api('DELETE', `/lists/${r.id}`); reload(); }}>{t('remove')}</button> : null}</td>
+              <td>
+                <span class={`badge ${r.list === 'deny' ? 'd-deny' : 'd-allow'}`}>{r.list}</span>
+              </td>
+              <td>{r.kind}</td>
+              <td class="mono">{r.kind === 'user' ? `${r.value.slice(0, 12)}…` : r.value}</td>
+              <td>{r.comment ?? ''}</td>
+              <td>
+                {r.expiresAt ? fmtTime(r.expiresAt, lang) : t('never')}
+                {r.expired ? ` (${t('expired')})` : ''}
+              </td>
+              <td>{fmtTime(r.createdAt, lang)}</td>
+              <td>
+                {canEdit ? (
+                  <button
+                    class="btn tiny"
+                    onClick={async () => {
+                      await api('DELETE', `/lists/${r.id}`);
+                      reload();
+                    }}
+                  >
+                    {t('remove')}
+                  </button>
+                ) : null}
+              </td>
             </tr>
           ))}
         </tbody>
@@ -234,28 +397,103 @@ export function Policy() {
   };
   return (
     <section>
-      <header class="page-head"><h1>{t('policy')}</h1></header>
+      <header class="page-head">
+        <h1>{t('policy')}</h1>
+      </header>
       <ErrorBox error={err} />
       <div class="grid2">
         <div class="card">
           <h2>{t('thresholds')}</h2>
-          <label class="row">{t('challengeAt')}<input type="number" name="challenge" min="1" max="100" value={pol.thresholds.challenge} disabled={!isAdmin && !canEdit} onInput={(e) => upd((c) => (c.thresholds.challenge = Number((e.target as HTMLInputElement).value)))} /></label>
-          <label class="row">{t('denyAt')}<input type="number" name="deny" min="1" max="100" value={pol.thresholds.deny} disabled={!isAdmin && !canEdit} onInput={(e) => upd((c) => (c.thresholds.deny = Number((e.target as HTMLInputElement).value)))} /></label>
-          <label class="row">{t('fallback')}
-            <select name="fallback" value={pol.fallbackDecision} disabled={!isAdmin} onChange={(e) => upd((c) => (c.fallbackDecision = (e.target as HTMLSelectElement).value as PolicyFields['fallbackDecision']))}>
-              <option value="challenge">{t('challenge')}</option><option value="deny">{t('deny')}</option><option value="allow">{t('allow')}</option>
+          <label class="row">
+            {t('challengeAt')}
+            <input
+              type="number"
+              name="challenge"
+              min="1"
+              max="100"
+              value={pol.thresholds.challenge}
+              disabled={!isAdmin && !canEdit}
+              onInput={(e) => upd((c) => (c.thresholds.challenge = Number((e.target as HTMLInputElement).value)))}
+            />
+          </label>
+          <label class="row">
+            {t('denyAt')}
+            <input
+              type="number"
+              name="deny"
+              min="1"
+              max="100"
+              value={pol.thresholds.deny}
+              disabled={!isAdmin && !canEdit}
+              onInput={(e) => upd((c) => (c.thresholds.deny = Number((e.target as HTMLInputElement).value)))}
+            />
+          </label>
+          <label class="row">
+            {t('fallback')}
+            <select
+              name="fallback"
+              value={pol.fallbackDecision}
+              disabled={!isAdmin}
+              onChange={(e) =>
+                upd(
+                  (c) =>
+                    (c.fallbackDecision = (e.target as HTMLSelectElement).value as PolicyFields['fallbackDecision']),
+                )
+              }
+            >
+              <option value="challenge">{t('challenge')}</option>
+              <option value="deny">{t('deny')}</option>
+              <option value="allow">{t('allow')}</option>
             </select>
           </label>
-          <label class="row check"><input type="checkbox" name="shadow" checked={pol.shadowMode} disabled={!isAdmin && !canEdit} onChange={(e) => upd((c) => (c.shadowMode = (e.target as HTMLInputElement).checked))} />{t('shadowMode')}</label>
+          <label class="row check">
+            <input
+              type="checkbox"
+              name="shadow"
+              checked={pol.shadowMode}
+              disabled={!isAdmin && !canEdit}
+              onChange={(e) => upd((c) => (c.shadowMode = (e.target as HTMLInputElement).checked))}
+            />
+            {t('shadowMode')}
+          </label>
           <h2>{t('detectors')}</h2>
           <div class="detectors">
             {data.detectors.map((d) => (
-              <label key={d} class="check"><input type="checkbox" checked={pol.detectors[d]} disabled={!isAdmin} onChange={(e) => upd((c) => (c.detectors[d] = (e.target as HTMLInputElement).checked))} />{d}</label>
+              <label key={d} class="check">
+                <input
+                  type="checkbox"
+                  checked={pol.detectors[d]}
+                  disabled={!isAdmin}
+                  onChange={(e) => upd((c) => (c.detectors[d] = (e.target as HTMLInputElement).checked))}
+                />
+                {d}
+              </label>
             ))}
           </div>
           <div class="filter-actions">
-            {canEdit ? <button class="btn" id="backtest" onClick={() => run(async () => setBt(await api<Backtest>('POST', '/policy/backtest', strip(pol))))}>{t('backtest')}</button> : null}
-            {isAdmin ? <button class="btn primary" id="save-policy" onClick={() => run(async () => { await api('PUT', '/policy', strip(pol)); setMsg(t('saved')); })}>{t('save')}</button> : null}
+            {canEdit ? (
+              <button
+                class="btn"
+                id="backtest"
+                onClick={() => run(async () => setBt(await api<Backtest>('POST', '/policy/backtest', strip(pol))))}
+              >
+                {t('backtest')}
+              </button>
+            ) : null}
+            {isAdmin ? (
+              <button
+                class="btn primary"
+                id="save-policy"
+                onClick={() =>
+                  run(async () => {
+                    await api('PUT', '/policy', strip(pol));
+                    setMsg(t('saved'));
+                  })
+                }
+              >
+                {t('save')}
+              </button>
+            ) : null}
             {msg ? <span class="ok">{msg}</span> : null}
           </div>
         </div>
@@ -264,15 +502,37 @@ export function Policy() {
           <p class="muted small">{t('backtestNote')}</p>
           {bt ? (
             <>
-              <p><strong>{t('changedDecisions', { n: bt.changed, t: bt.total })}</strong></p>
+              <p>
+                <strong>{t('changedDecisions', { n: bt.changed, t: bt.total })}</strong>
+              </p>
               <table class="tbl">
-                <thead><tr><th /><th class="num">{t('current')}</th><th class="num">{t('proposed')}</th></tr></thead>
+                <thead>
+                  <tr>
+                    <th />
+                    <th class="num">{t('current')}</th>
+                    <th class="num">{t('proposed')}</th>
+                  </tr>
+                </thead>
                 <tbody>
                   {DECISIONS.map((d) => (
-                    <tr key={d}><td><span class={`badge d-${d}`}>{t(d)}</span></td><td class="num">{bt.current[d]}</td><td class="num">{bt.proposed[d]}</td></tr>
+                    <tr key={d}>
+                      <td>
+                        <span class={`badge d-${d}`}>{t(d)}</span>
+                      </td>
+                      <td class="num">{bt.current[d]}</td>
+                      <td class="num">{bt.proposed[d]}</td>
+                    </tr>
                   ))}
-                  <tr><td>{t('fraudAllowed')}</td><td class="num">{bt.fraudAllowed.current}</td><td class="num">{bt.fraudAllowed.proposed}</td></tr>
-                  <tr><td>{t('legitBlocked')}</td><td class="num">{bt.legitBlocked.current}</td><td class="num">{bt.legitBlocked.proposed}</td></tr>
+                  <tr>
+                    <td>{t('fraudAllowed')}</td>
+                    <td class="num">{bt.fraudAllowed.current}</td>
+                    <td class="num">{bt.fraudAllowed.proposed}</td>
+                  </tr>
+                  <tr>
+                    <td>{t('legitBlocked')}</td>
+                    <td class="num">{bt.legitBlocked.current}</td>
+                    <td class="num">{bt.legitBlocked.proposed}</td>
+                  </tr>
                 </tbody>
               </table>
             </>
@@ -284,7 +544,13 @@ export function Policy() {
 }
 
 function strip(p: PolicyFields): PolicyFields {
-  return { thresholds: p.thresholds, fallbackDecision: p.fallbackDecision, shadowMode: p.shadowMode, detectors: p.detectors, bruteForce: p.bruteForce };
+  return {
+    thresholds: p.thresholds,
+    fallbackDecision: p.fallbackDecision,
+    shadowMode: p.shadowMode,
+    detectors: p.detectors,
+    bruteForce: p.bruteForce,
+  };
 }
 
 export function Keys() {
@@ -306,26 +572,73 @@ export function Keys() {
   };
   return (
     <section>
-      <header class="page-head"><h1>{t('keys')}</h1></header>
+      <header class="page-head">
+        <h1>{t('keys')}</h1>
+      </header>
       <ErrorBox error={err ?? error} />
-      {shown ? <div class="notice"><p>{t('keyShownOnce')}</p><code class="secret">{shown}</code></div> : null}
+      {shown ? (
+        <div class="notice">
+          <p>{t('keyShownOnce')}</p>
+          <code class="secret">{shown}</code>
+        </div>
+      ) : null}
       <div class="card inline-form">
-        <label>{t('kind')}<select value={kind} onChange={(e) => setKind((e.target as HTMLSelectElement).value)}><option value="secret">{t('secret')}</option><option value="publishable">{t('publishable')}</option></select></label>
-        <label>{t('label')}<input value={label} onInput={(e) => setLabel((e.target as HTMLInputElement).value)} /></label>
-        <button class="btn primary" onClick={() => run(() => api<KeyCreated>('POST', '/keys', { kind, ...(label ? { label } : {}) }))}>{t('createKey')}</button>
+        <label>
+          {t('kind')}
+          <select value={kind} onChange={(e) => setKind((e.target as HTMLSelectElement).value)}>
+            <option value="secret">{t('secret')}</option>
+            <option value="publishable">{t('publishable')}</option>
+          </select>
+        </label>
+        <label>
+          {t('label')}
+          <input value={label} onInput={(e) => setLabel((e.target as HTMLInputElement).value)} />
+        </label>
+        <button
+          class="btn primary"
+          onClick={() => run(() => api<KeyCreated>('POST', '/keys', { kind, ...(label ? { label } : {}) }))}
+        >
+          {t('createKey')}
+        </button>
       </div>
       <table class="tbl">
-        <thead><tr><th>{t('prefix')}</th><th>{t('kind')}</th><th>{t('label')}</th><th>{t('created')}</th><th>{t('expires')}</th><th>{t('status')}</th><th /></tr></thead>
+        <thead>
+          <tr>
+            <th>{t('prefix')}</th>
+            <th>{t('kind')}</th>
+            <th>{t('label')}</th>
+            <th>{t('created')}</th>
+            <th>{t('expires')}</th>
+            <th>{t('status')}</th>
+            <th />
+          </tr>
+        </thead>
         <tbody>
           {(data?.items ?? []).map((k) => (
             <tr key={k.id} class={k.active ? '' : 'muted'}>
-              <td class="mono">{k.prefix}…</td><td>{t(k.kind === 'secret' ? 'secret' : 'publishable')}</td><td>{k.label ?? ''}</td><td>{fmtTime(k.createdAt, lang)}</td>
-              <td>{k.expiresAt ? fmtTime(k.expiresAt, lang) : t('never')}</td><td>{k.revokedAt ? t('revoked') : k.active ? t('active') : t('expired')}</td>
+              <td class="mono">{k.prefix}…</td>
+              <td>{t(k.kind === 'secret' ? 'secret' : 'publishable')}</td>
+              <td>{k.label ?? ''}</td>
+              <td>{fmtTime(k.createdAt, lang)}</td>
+              <td>{k.expiresAt ? fmtTime(k.expiresAt, lang) : t('never')}</td>
+              <td>{k.revokedAt ? t('revoked') : k.active ? t('active') : t('expired')}</td>
               <td>
                 {k.active ? (
                   <span class="actions">
-                    <button class="btn tiny" onClick={() => run(() => api<KeyCreated>('POST', `/keys/${k.id}/rotate`, { overlapHours: 24 }))}>{t('rotate')}</button>
-                    <button class="btn tiny danger" onClick={() => confirm(t('confirmRevoke')) && run(() => api<undefined>('POST', `/keys/${k.id}/revoke`, {}))}>{t('revoke')}</button>
+                    <button
+                      class="btn tiny"
+                      onClick={() => run(() => api<KeyCreated>('POST', `/keys/${k.id}/rotate`, { overlapHours: 24 }))}
+                    >
+                      {t('rotate')}
+                    </button>
+                    <button
+                      class="btn tiny danger"
+                      onClick={() =>
+                        confirm(t('confirmRevoke')) && run(() => api<undefined>('POST', `/keys/${k.id}/revoke`, {}))
+                      }
+                    >
+                      {t('revoke')}
+                    </button>
                   </span>
                 ) : null}
               </td>
@@ -357,29 +670,87 @@ export function Team() {
   };
   return (
     <section>
-      <header class="page-head"><h1>{t('team')}</h1></header>
+      <header class="page-head">
+        <h1>{t('team')}</h1>
+      </header>
       <ErrorBox error={err ?? error} />
-      {otp ? <div class="notice"><p>{t('oneTimePassword', { e: otp.email })}</p><code class="secret">{otp.pw}</code></div> : null}
-      <form class="card inline-form" onSubmit={(e) => { e.preventDefault(); run(() => api<TeamInvited>('POST', '/team', { email, role })); }}>
-        <label>{t('email')}<input type="email" required value={email} onInput={(e) => setEmail((e.target as HTMLInputElement).value)} /></label>
-        <label>{t('role')}<select value={role} onChange={(e) => setRole((e.target as HTMLSelectElement).value)}>{['admin', 'analyst', 'viewer'].map((r) => <option key={r} value={r}>{r}</option>)}</select></label>
-        <button class="btn primary" type="submit">{t('invite')}</button>
+      {otp ? (
+        <div class="notice">
+          <p>{t('oneTimePassword', { e: otp.email })}</p>
+          <code class="secret">{otp.pw}</code>
+        </div>
+      ) : null}
+      <form
+        class="card inline-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          run(() => api<TeamInvited>('POST', '/team', { email, role }));
+        }}
+      >
+        <label>
+          {t('email')}
+          <input type="email" required value={email} onInput={(e) => setEmail((e.target as HTMLInputElement).value)} />
+        </label>
+        <label>
+          {t('role')}
+          <select value={role} onChange={(e) => setRole((e.target as HTMLSelectElement).value)}>
+            {['admin', 'analyst', 'viewer'].map((r) => (
+              <option key={r} value={r}>
+                {r}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button class="btn primary" type="submit">
+          {t('invite')}
+        </button>
       </form>
       <table class="tbl">
-        <thead><tr><th>{t('email')}</th><th>{t('role')}</th><th>{t('twoFactor')}</th><th>{t('lastSeen')}</th><th /></tr></thead>
+        <thead>
+          <tr>
+            <th>{t('email')}</th>
+            <th>{t('role')}</th>
+            <th>{t('twoFactor')}</th>
+            <th>{t('lastSeen')}</th>
+            <th />
+          </tr>
+        </thead>
         <tbody>
           {(data?.items ?? []).map((m) => (
             <tr key={m.id}>
               <td>{m.email}</td>
               <td>
-                {m.email === me?.email ? m.role : (
-                  <select value={m.role} onChange={(e) => run(() => api<undefined>('PATCH', `/team/${m.id}`, { role: (e.target as HTMLSelectElement).value }))}>
-                    {['admin', 'analyst', 'viewer'].map((r) => <option key={r} value={r}>{r}</option>)}
+                {m.email === me?.email ? (
+                  m.role
+                ) : (
+                  <select
+                    value={m.role}
+                    onChange={(e) =>
+                      run(() =>
+                        api<undefined>('PATCH', `/team/${m.id}`, { role: (e.target as HTMLSelectElement).value }),
+                      )
+                    }
+                  >
+                    {['admin', 'analyst', 'viewer'].map((r) => (
+                      <option key={r} value={r}>
+                        {r}
+                      </option>
+                    ))}
                   </select>
                 )}
               </td>
-              <td>{m.totpEnabled ? t('totpOn') : t('totpOff')}</td><td>{fmtTime(m.lastLoginAt, lang)}</td>
-              <td>{m.email !== me?.email ? <button class="btn tiny danger" onClick={() => confirm(t('confirmRemove')) && run(() => api<undefined>('DELETE', `/team/${m.id}`))}>{t('remove')}</button> : null}</td>
+              <td>{m.totpEnabled ? t('totpOn') : t('totpOff')}</td>
+              <td>{fmtTime(m.lastLoginAt, lang)}</td>
+              <td>
+                {m.email !== me?.email ? (
+                  <button
+                    class="btn tiny danger"
+                    onClick={() => confirm(t('confirmRemove')) && run(() => api<undefined>('DELETE', `/team/${m.id}`))}
+                  >
+                    {t('remove')}
+                  </button>
+                ) : null}
+              </td>
             </tr>
           ))}
         </tbody>
@@ -387,10 +758,24 @@ export function Team() {
       <div class="card">
         <h2>{t('audit')}</h2>
         <table class="tbl small">
-          <thead><tr><th>{t('time')}</th><th>{t('actor')}</th><th>{t('action')}</th><th>{t('before')}</th><th>{t('after')}</th></tr></thead>
+          <thead>
+            <tr>
+              <th>{t('time')}</th>
+              <th>{t('actor')}</th>
+              <th>{t('action')}</th>
+              <th>{t('before')}</th>
+              <th>{t('after')}</th>
+            </tr>
+          </thead>
           <tbody>
             {(audit?.items ?? []).slice(0, 50).map((e) => (
-              <tr key={e.id}><td>{fmtTime(e.createdAt, lang)}</td><td>{e.actor}</td><td class="mono">{e.action}</td><td class="mono">{e.before ? JSON.stringify(e.before) : ''}</td><td class="mono">{e.after ? JSON.stringify(e.after) : ''}</td></tr>
+              <tr key={e.id}>
+                <td>{fmtTime(e.createdAt, lang)}</td>
+                <td>{e.actor}</td>
+                <td class="mono">{e.action}</td>
+                <td class="mono">{e.before ? JSON.stringify(e.before) : ''}</td>
+                <td class="mono">{e.after ? JSON.stringify(e.after) : ''}</td>
+              </tr>
             ))}
           </tbody>
         </table>
@@ -420,26 +805,92 @@ export function Settings({ forced }: { forced?: boolean }) {
   };
   return (
     <section>
-      <header class="page-head"><h1>{t('settings')}</h1></header>
+      <header class="page-head">
+        <h1>{t('settings')}</h1>
+      </header>
       {forced ? <div class="notice">{t('mustChange')}</div> : null}
       <ErrorBox error={err} />
       {msg ? <p class="ok">{msg}</p> : null}
       <div class="grid2">
-        <form class="card" onSubmit={(e) => { e.preventDefault(); run(async () => { await api('POST', '/me/password', { currentPassword: cur, newPassword: next }); setCur(''); setNext(''); }); }}>
+        <form
+          class="card"
+          onSubmit={(e) => {
+            e.preventDefault();
+            run(async () => {
+              await api('POST', '/me/password', { currentPassword: cur, newPassword: next });
+              setCur('');
+              setNext('');
+            });
+          }}
+        >
           <h2>{t('changePassword')}</h2>
-          <label class="row">{t('currentPassword')}<input type="password" name="current" autocomplete="current-password" value={cur} onInput={(e) => setCur((e.target as HTMLInputElement).value)} /></label>
-          <label class="row">{t('newPassword')}<input type="password" name="new" autocomplete="new-password" minLength={12} value={next} onInput={(e) => setNext((e.target as HTMLInputElement).value)} /></label>
-          <button class="btn primary" type="submit">{t('save')}</button>
+          <label class="row">
+            {t('currentPassword')}
+            <input
+              type="password"
+              name="current"
+              autocomplete="current-password"
+              value={cur}
+              onInput={(e) => setCur((e.target as HTMLInputElement).value)}
+            />
+          </label>
+          <label class="row">
+            {t('newPassword')}
+            <input
+              type="password"
+              name="new"
+              autocomplete="new-password"
+              minLength={12}
+              value={next}
+              onInput={(e) => setNext((e.target as HTMLInputElement).value)}
+            />
+          </label>
+          <button class="btn primary" type="submit">
+            {t('save')}
+          </button>
         </form>
         {!forced ? (
           <div class="card">
-            <h2>{t('twoFactor')}: {me?.totpEnabled ? t('totpOn') : t('totpOff')}</h2>
-            {!me?.totpEnabled && !setup ? <button class="btn" onClick={() => run(async () => setSetup(await api<TotpSetup>('POST', '/me/totp/setup', {})))}>{t('enable')}</button> : null}
-            {setup ? <><p class="small">{t('totpSetupHelp')}</p><code class="secret">{setup.secret}</code></> : null}
+            <h2>
+              {t('twoFactor')}: {me?.totpEnabled ? t('totpOn') : t('totpOff')}
+            </h2>
+            {!me?.totpEnabled && !setup ? (
+              <button
+                class="btn"
+                onClick={() => run(async () => setSetup(await api<TotpSetup>('POST', '/me/totp/setup', {})))}
+              >
+                {t('enable')}
+              </button>
+            ) : null}
+            {setup ? (
+              <>
+                <p class="small">{t('totpSetupHelp')}</p>
+                <code class="secret">{setup.secret}</code>
+              </>
+            ) : null}
             {setup || me?.totpEnabled ? (
-              <form onSubmit={(e) => { e.preventDefault(); run(async () => { await api('POST', me?.totpEnabled ? '/me/totp/disable' : '/me/totp/enable', { code }); setSetup(null); setCode(''); }); }}>
-                <label class="row">{t('totpCode')}<input inputMode="numeric" pattern="[0-9]{6}" value={code} onInput={(e) => setCode((e.target as HTMLInputElement).value)} /></label>
-                <button class="btn" type="submit">{me?.totpEnabled ? t('disable') : t('enable')}</button>
+              <form
+                onSubmit={(e) => {
+                  e.preventDefault();
+                  run(async () => {
+                    await api('POST', me?.totpEnabled ? '/me/totp/disable' : '/me/totp/enable', { code });
+                    setSetup(null);
+                    setCode('');
+                  });
+                }}
+              >
+                <label class="row">
+                  {t('totpCode')}
+                  <input
+                    inputMode="numeric"
+                    pattern="[0-9]{6}"
+                    value={code}
+                    onInput={(e) => setCode((e.target as HTMLInputElement).value)}
+                  />
+                </label>
+                <button class="btn" type="submit">
+                  {me?.totpEnabled ? t('disable') : t('enable')}
+                </button>
               </form>
             ) : null}
           </div>

@@ -51,12 +51,20 @@ export function Dashboard() {
           </div>
           <div class="card">
             <h2>{t('decisionsOverTime')}</h2>
-            <StackedBars data={data.series} bucket={data.bucket} labels={{ allow: t('allow'), challenge: t('challenge'), deny: t('deny') }} />
+            <StackedBars
+              data={data.series}
+              bucket={data.bucket}
+              labels={{ allow: t('allow'), challenge: t('challenge'), deny: t('deny') }}
+            />
           </div>
           <div class="grid2">
             <div class="card">
               <h2>{t('topReasons')}</h2>
-              <HBars empty={t('noData')} rows={data.reasons.map((r) => ({ key: r.code, n: r.n }))} onPick={(k) => go(`/logins${qs({ reason: k })}`)} />
+              <HBars
+                empty={t('noData')}
+                rows={data.reasons.map((r) => ({ key: r.code, n: r.n }))}
+                onPick={(k) => go(`/logins${qs({ reason: k })}`)}
+              />
             </div>
             <div class="card">
               <h2>{t('attackBursts')}</h2>
@@ -65,12 +73,22 @@ export function Dashboard() {
               ) : (
                 <table class="tbl">
                   <thead>
-                    <tr><th>{t('time')}</th><th>{t('flagged')}</th><th>{t('checks')}</th><th>{t('users')}</th><th>{t('ip')}</th></tr>
+                    <tr>
+                      <th>{t('time')}</th>
+                      <th>{t('flagged')}</th>
+                      <th>{t('checks')}</th>
+                      <th>{t('users')}</th>
+                      <th>{t('ip')}</th>
+                    </tr>
                   </thead>
                   <tbody>
                     {data.bursts.map((b) => (
                       <tr key={b.t}>
-                        <td>{fmtTime(b.t, lang)}</td><td class="num">{b.bad}</td><td class="num">{b.n}</td><td class="num">{b.users}</td><td class="num">{b.ips}</td>
+                        <td>{fmtTime(b.t, lang)}</td>
+                        <td class="num">{b.bad}</td>
+                        <td class="num">{b.n}</td>
+                        <td class="num">{b.users}</td>
+                        <td class="num">{b.ips}</td>
                       </tr>
                     ))}
                   </tbody>
@@ -81,7 +99,11 @@ export function Dashboard() {
           <div class="grid3">
             <div class="card">
               <h2>{t('topIps')}</h2>
-              <HBars empty={t('noData')} rows={data.ips} onPick={(k) => !k.includes('x') && go(`/logins${qs({ ip: k })}`)} />
+              <HBars
+                empty={t('noData')}
+                rows={data.ips}
+                onPick={(k) => !k.includes('x') && go(`/logins${qs({ ip: k })}`)}
+              />
             </div>
             <div class="card">
               <h2>{t('topAsns')}</h2>
@@ -92,7 +114,14 @@ export function Dashboard() {
               <HBars empty={t('noData')} rows={data.countries} onPick={(k) => go(`/logins${qs({ country: k })}`)} />
             </div>
           </div>
-          <p class="muted small">{data.reasons.length ? data.reasons.slice(0, 3).map((r) => `${r.code}: ${reason(r.code)}`).join(' · ') : ''}</p>
+          <p class="muted small">
+            {data.reasons.length
+              ? data.reasons
+                  .slice(0, 3)
+                  .map((r) => `${r.code}: ${reason(r.code)}`)
+                  .join(' · ')
+              : ''}
+          </p>
         </>
       )}
     </section>
@@ -149,13 +178,21 @@ export function Logins() {
   };
   const items = [...(data?.items ?? []), ...extra];
   const field = (k: string, ph?: string, type = 'text') => (
-    <input type={type} name={k} placeholder={ph} value={draft[k] ?? ''} onInput={(e) => setDraft({ ...draft, [k]: (e.target as HTMLInputElement).value })} />
+    <input
+      type={type}
+      name={k}
+      placeholder={ph}
+      value={draft[k] ?? ''}
+      onInput={(e) => setDraft({ ...draft, [k]: (e.target as HTMLInputElement).value })}
+    />
   );
   return (
     <section>
       <header class="page-head">
         <h1>{t('logins')}</h1>
-        <a class="btn" href={`/admin/api/logins/export.csv${qs(toApi(filters))}`} download>{t('exportCsv')}</a>
+        <a class="btn" href={`/admin/api/logins/export.csv${qs(toApi(filters))}`} download>
+          {t('exportCsv')}
+        </a>
       </header>
       <form
         class="filters card"
@@ -164,62 +201,132 @@ export function Logins() {
           apply(draft);
         }}
       >
-        <label>{t('decision')}
-          <select name="decision" value={draft.decision ?? ''} onChange={(e) => setDraft({ ...draft, decision: (e.target as HTMLSelectElement).value })}>
+        <label>
+          {t('decision')}
+          <select
+            name="decision"
+            value={draft.decision ?? ''}
+            onChange={(e) => setDraft({ ...draft, decision: (e.target as HTMLSelectElement).value })}
+          >
             <option value="">{t('any')}</option>
             <option value="allow">{t('allow')}</option>
             <option value="challenge">{t('challenge')}</option>
             <option value="deny">{t('deny')}</option>
           </select>
         </label>
-        <label>{t('reasons')}
-          <select name="reason" value={draft.reason ?? ''} onChange={(e) => setDraft({ ...draft, reason: (e.target as HTMLSelectElement).value })}>
+        <label>
+          {t('reasons')}
+          <select
+            name="reason"
+            value={draft.reason ?? ''}
+            onChange={(e) => setDraft({ ...draft, reason: (e.target as HTMLSelectElement).value })}
+          >
             <option value="">{t('any')}</option>
-            {Object.keys(REASONS).map((c) => <option key={c} value={c}>{c}</option>)}
+            {Object.keys(REASONS).map((c) => (
+              <option key={c} value={c}>
+                {c}
+              </option>
+            ))}
           </select>
         </label>
-        <label>{t('user')}{field('user', t('userIdPlaceholder'))}</label>
-        {me?.role !== 'viewer' ? <label>{t('ip')}{field('ip', '203.0.113.7 / 203.0.113.0/24')}</label> : null}
-        <label>{t('device')}{field('device', 'uuid')}</label>
-        <label>{t('country')}{field('country', 'JP')}</label>
-        <label>{t('label')}
-          <select name="label" value={draft.label ?? ''} onChange={(e) => setDraft({ ...draft, label: (e.target as HTMLSelectElement).value })}>
+        <label>
+          {t('user')}
+          {field('user', t('userIdPlaceholder'))}
+        </label>
+        {me?.role !== 'viewer' ? (
+          <label>
+            {t('ip')}
+            {field('ip', '203.0.113.7 / 203.0.113.0/24')}
+          </label>
+        ) : null}
+        <label>
+          {t('device')}
+          {field('device', 'uuid')}
+        </label>
+        <label>
+          {t('country')}
+          {field('country', 'JP')}
+        </label>
+        <label>
+          {t('label')}
+          <select
+            name="label"
+            value={draft.label ?? ''}
+            onChange={(e) => setDraft({ ...draft, label: (e.target as HTMLSelectElement).value })}
+          >
             <option value="">{t('any')}</option>
             <option value="fraud">{t('fraud')}</option>
             <option value="legit">{t('legit')}</option>
             <option value="none">{t('none')}</option>
           </select>
         </label>
-        <label>{t('from')}{field('from', '', 'datetime-local')}</label>
-        <label>{t('to')}{field('to', '', 'datetime-local')}</label>
+        <label>
+          {t('from')}
+          {field('from', '', 'datetime-local')}
+        </label>
+        <label>
+          {t('to')}
+          {field('to', '', 'datetime-local')}
+        </label>
         <div class="filter-actions">
-          <button type="submit" class="btn primary">{t('apply')}</button>
-          <button type="button" class="btn" onClick={() => apply({})}>{t('clear')}</button>
+          <button type="submit" class="btn primary">
+            {t('apply')}
+          </button>
+          <button type="button" class="btn" onClick={() => apply({})}>
+            {t('clear')}
+          </button>
         </div>
       </form>
       <ErrorBox error={error} />
       <table class="tbl logins">
         <thead>
           <tr>
-            <th>{t('time')}</th><th>{t('decision')}</th><th class="num">{t('score')}</th><th>{t('reasons')}</th><th>{t('ip')}</th><th>{t('country')}</th><th>{t('user')}</th><th>{t('label')}</th>
+            <th>{t('time')}</th>
+            <th>{t('decision')}</th>
+            <th class="num">{t('score')}</th>
+            <th>{t('reasons')}</th>
+            <th>{t('ip')}</th>
+            <th>{t('country')}</th>
+            <th>{t('user')}</th>
+            <th>{t('label')}</th>
           </tr>
         </thead>
         <tbody>
           {items.map((x) => (
             <tr key={x.id} class="row-link" data-id={x.id}>
-              <td><Link href={`/logins/${x.id}`}>{fmtTime(x.createdAt, lang)}</Link></td>
-              <td><Decision d={x.decision} shadow={x.shadow} /></td>
+              <td>
+                <Link href={`/logins/${x.id}`}>{fmtTime(x.createdAt, lang)}</Link>
+              </td>
+              <td>
+                <Decision d={x.decision} shadow={x.shadow} />
+              </td>
               <td class="num">{x.score}</td>
-              <td class="codes">{x.reasons.map((c: string) => <span key={c} class="code" title={REASONS[c]?.[lang] ?? c}>{c}</span>)}</td>
+              <td class="codes">
+                {x.reasons.map((c: string) => (
+                  <span key={c} class="code" title={REASONS[c]?.[lang] ?? c}>
+                    {c}
+                  </span>
+                ))}
+              </td>
               <td class="mono">{x.ip ?? '—'}</td>
               <td>{x.country ?? '—'}</td>
-              <td class="mono"><Link href={`/accounts/${x.account.id}`}>{x.account.userHash}</Link></td>
+              <td class="mono">
+                <Link href={`/accounts/${x.account.id}`}>{x.account.userHash}</Link>
+              </td>
               <td>
-                {x.label ? <span class={`badge l-${x.label}`}>{t(x.label === 'fraud' ? 'fraud' : x.label === 'legit' ? 'legit' : 'none')}</span> : null}
+                {x.label ? (
+                  <span class={`badge l-${x.label}`}>
+                    {t(x.label === 'fraud' ? 'fraud' : x.label === 'legit' ? 'legit' : 'none')}
+                  </span>
+                ) : null}
                 {canEdit && !x.label ? (
                   <span class="actions">
-                    <button class="btn tiny danger" onClick={() => label(x.id, 'fraud')}>{t('markFraud')}</button>
-                    <button class="btn tiny" onClick={() => label(x.id, 'legit')}>{t('markLegit')}</button>
+                    <button class="btn tiny danger" onClick={() => label(x.id, 'fraud')}>
+                      {t('markFraud')}
+                    </button>
+                    <button class="btn tiny" onClick={() => label(x.id, 'legit')}>
+                      {t('markLegit')}
+                    </button>
                   </span>
                 ) : null}
               </td>
@@ -228,7 +335,11 @@ export function Logins() {
         </tbody>
       </table>
       {data && items.length === 0 ? <p class="muted">{t('noResults')}</p> : null}
-      {cursor ? <button class="btn" onClick={more}>{t('more')}</button> : null}
+      {cursor ? (
+        <button class="btn" onClick={more}>
+          {t('more')}
+        </button>
+      ) : null}
     </section>
   );
 }
@@ -257,21 +368,32 @@ export function LoginDetail({ id }: { id: string }) {
   return (
     <section class="detail">
       <header class="page-head">
-        <h1>{t('loginDetail')} <span class="mono small">{a.id.slice(0, 8)}</span></h1>
+        <h1>
+          {t('loginDetail')} <span class="mono small">{a.id.slice(0, 8)}</span>
+        </h1>
         <div class="head-right">
           <Decision d={a.decision} shadow={a.shadow} />
           <span class="score-big">{a.score}</span>
-          {a.label ? <span class={`badge l-${a.label}`}>{t('labelled', { l: t(a.label === 'fraud' ? 'fraud' : 'legit') })}</span> : null}
+          {a.label ? (
+            <span class={`badge l-${a.label}`}>{t('labelled', { l: t(a.label === 'fraud' ? 'fraud' : 'legit') })}</span>
+          ) : null}
           {canEdit ? (
             <>
-              <button class="btn danger" id="label-fraud" onClick={() => label('fraud')}>{t('markFraud')}</button>
-              <button class="btn" id="label-legit" onClick={() => label('legit')}>{t('markLegit')}</button>
+              <button class="btn danger" id="label-fraud" onClick={() => label('fraud')}>
+                {t('markFraud')}
+              </button>
+              <button class="btn" id="label-legit" onClick={() => label('legit')}>
+                {t('markLegit')}
+              </button>
             </>
           ) : null}
         </div>
       </header>
       <ErrorBox error={err} />
-      <p class="muted">{fmtTime(a.createdAt, lang)} · {a.event} · {t('status')}: {a.status}{a.shadow ? ` · ${t('shadow')}: ${a.policyDecision}` : ''}</p>
+      <p class="muted">
+        {fmtTime(a.createdAt, lang)} · {a.event} · {t('status')}: {a.status}
+        {a.shadow ? ` · ${t('shadow')}: ${a.policyDecision}` : ''}
+      </p>
       <div class="card">
         <h2>{t('whyThisDecision')}</h2>
         <ul class="reasons">
@@ -289,7 +411,16 @@ export function LoginDetail({ id }: { id: string }) {
           {Object.entries(a.scores ?? {}).map(([k, v]) => (
             <div key={k} class="score-item">
               <span>{k}</span>
-              <svg viewBox="0 0 100 8" preserveAspectRatio="none" class="meter"><rect width="100" height="8" fill="#eceff1" />{v !== null ? <rect width={Math.round(100 * Number(v))} height="8" fill={Number(v) > 0.6 ? '#c62828' : Number(v) > 0.3 ? '#ef8f00' : '#2e7d32'} /> : null}</svg>
+              <svg viewBox="0 0 100 8" preserveAspectRatio="none" class="meter">
+                <rect width="100" height="8" fill="#eceff1" />
+                {v !== null ? (
+                  <rect
+                    width={Math.round(100 * Number(v))}
+                    height="8"
+                    fill={Number(v) > 0.6 ? '#c62828' : Number(v) > 0.3 ? '#ef8f00' : '#2e7d32'}
+                  />
+                ) : null}
+              </svg>
               <span class="num">{v === null ? '—' : Number(v).toFixed(2)}</span>
             </div>
           ))}
@@ -299,33 +430,58 @@ export function LoginDetail({ id }: { id: string }) {
         <div class="card">
           <h2>{t('network')}</h2>
           <dl>
-            <dt>{t('ip')}</dt><dd class="mono">{a.network.ip ?? '—'}</dd>
-            <dt>{t('location')}</dt><dd>{a.network.country ?? '—'}</dd>
-            <dt>{t('asn')}</dt><dd>{a.network.asn ? `AS${a.network.asn}` : '—'}</dd>
-            <dt>{t('userAgent')}</dt><dd class="small">{a.network.userAgent ?? '—'}</dd>
+            <dt>{t('ip')}</dt>
+            <dd class="mono">{a.network.ip ?? '—'}</dd>
+            <dt>{t('location')}</dt>
+            <dd>{a.network.country ?? '—'}</dd>
+            <dt>{t('asn')}</dt>
+            <dd>{a.network.asn ? `AS${a.network.asn}` : '—'}</dd>
+            <dt>{t('userAgent')}</dt>
+            <dd class="small">{a.network.userAgent ?? '—'}</dd>
           </dl>
         </div>
         <div class="card">
           <h2>{t('device')}</h2>
           {a.device ? (
             <dl>
-              <dt>ID</dt><dd class="mono small">{a.device.id}</dd>
-              <dt>{t('status')}</dt><dd><span class={`badge s-${a.device.linkStatus}`}>{a.device.linkStatus}</span></dd>
-              <dt>{t('firstSeen')}</dt><dd>{fmtTime(a.device.firstSeenAt, lang)}</dd>
-              <dt>{t('account')}</dt><dd>{a.device.accounts}</dd>
-              {Object.entries(comps).slice(0, 6).map(([k, v]) => (<><dt key={k}>{k}</dt><dd class="small">{String(v)}</dd></>))}
+              <dt>ID</dt>
+              <dd class="mono small">{a.device.id}</dd>
+              <dt>{t('status')}</dt>
+              <dd>
+                <span class={`badge s-${a.device.linkStatus}`}>{a.device.linkStatus}</span>
+              </dd>
+              <dt>{t('firstSeen')}</dt>
+              <dd>{fmtTime(a.device.firstSeenAt, lang)}</dd>
+              <dt>{t('account')}</dt>
+              <dd>{a.device.accounts}</dd>
+              {Object.entries(comps)
+                .slice(0, 6)
+                .map(([k, v]) => (
+                  <>
+                    <dt key={k}>{k}</dt>
+                    <dd class="small">{String(v)}</dd>
+                  </>
+                ))}
             </dl>
-          ) : <p class="muted">—</p>}
+          ) : (
+            <p class="muted">—</p>
+          )}
         </div>
         <div class="card">
           <h2>{t('account')}</h2>
           <dl>
-            <dt>{t('user')}</dt><dd class="mono">{a.account.userHash}</dd>
-            <dt>{t('loginsCount')}</dt><dd>{a.account.loginCount}</dd>
-            <dt>{t('trustedLogins')}</dt><dd>{a.account.trustedLogins}</dd>
-            <dt>{t('countries')}</dt><dd>{(a.account.countries ?? []).join(', ') || '—'}</dd>
+            <dt>{t('user')}</dt>
+            <dd class="mono">{a.account.userHash}</dd>
+            <dt>{t('loginsCount')}</dt>
+            <dd>{a.account.loginCount}</dd>
+            <dt>{t('trustedLogins')}</dt>
+            <dd>{a.account.trustedLogins}</dd>
+            <dt>{t('countries')}</dt>
+            <dd>{(a.account.countries ?? []).join(', ') || '—'}</dd>
           </dl>
-          <Link class="btn" href={`/accounts/${a.account.id}`}>{t('openAccount')}</Link>
+          <Link class="btn" href={`/accounts/${a.account.id}`}>
+            {t('openAccount')}
+          </Link>
         </div>
       </div>
       <div class="card" id="typing">
@@ -333,14 +489,21 @@ export function LoginDetail({ id }: { id: string }) {
         <p class="muted small">{t('typingLegend')}</p>
         {a.typing.map((ty) => (
           <div key={ty.role} class="rhythm-block">
-            <h3>{ty.role} · <span class={`badge p-${ty.state}`}>{t(profileStateKey(ty.state))}</span> <span class="muted small">{t('samples', { n: ty.samples })}</span></h3>
+            <h3>
+              {ty.role} · <span class={`badge p-${ty.state}`}>{t(profileStateKey(ty.state))}</span>{' '}
+              <span class="muted small">{t('samples', { n: ty.samples })}</span>
+            </h3>
             {ty.login ? (
               <div class="grid2">
                 <RhythmChart title={t('holdTimes')} values={ty.login.holds} bands={ty.profile?.holds ?? null} />
                 <RhythmChart title={t('flightTimes')} values={ty.login.flights} bands={ty.profile?.flights ?? null} />
               </div>
             ) : (
-              <p class="muted">{t('notTyped')}{ty.pasted ? ' (paste)' : ''}{ty.autofilled ? ' (autofill)' : ''}</p>
+              <p class="muted">
+                {t('notTyped')}
+                {ty.pasted ? ' (paste)' : ''}
+                {ty.autofilled ? ' (autofill)' : ''}
+              </p>
             )}
           </div>
         ))}
@@ -349,9 +512,12 @@ export function LoginDetail({ id }: { id: string }) {
         <div class="card">
           <h2>{t('behaviour')}</h2>
           <dl class="inline">
-            <dt>{t('pointer')}</dt><dd>{pointerText(a.behaviour.pointer)}</dd>
-            <dt>{t('automation')}</dt><dd>{automationText(a.behaviour.automation)}</dd>
-            <dt>{t('page')}</dt><dd>{a.behaviour.page ? `${a.behaviour.page.path} · ${a.behaviour.page.loadToSubmitMs} ms` : '—'}</dd>
+            <dt>{t('pointer')}</dt>
+            <dd>{pointerText(a.behaviour.pointer)}</dd>
+            <dt>{t('automation')}</dt>
+            <dd>{automationText(a.behaviour.automation)}</dd>
+            <dt>{t('page')}</dt>
+            <dd>{a.behaviour.page ? `${a.behaviour.page.path} · ${a.behaviour.page.loadToSubmitMs} ms` : '—'}</dd>
           </dl>
         </div>
       ) : null}

@@ -28,7 +28,10 @@ export function Webhooks() {
   const { data, error, reload } = useLoad(() => api<Page<WebhookEndpoint>>('GET', '/webhooks'), []);
   const [url, setUrl] = useState('');
   const [description, setDescription] = useState('');
-  const [events, setEvents] = useState<string[]>(['assessment.challenge', 'assessment.deny'] satisfies WebhookEventType[]);
+  const [events, setEvents] = useState<string[]>([
+    'assessment.challenge',
+    'assessment.deny',
+  ] satisfies WebhookEventType[]);
   const [secret, setSecret] = useState<{ url: string; secret: string } | null>(null);
   const [err, setErr] = useState<ApiError | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
@@ -51,7 +54,11 @@ export function Webhooks() {
       return;
     }
     run(async () => {
-      const r = await api<WebhookCreated>('POST', '/webhooks', { url, events, ...(description ? { description } : {}) });
+      const r = await api<WebhookCreated>('POST', '/webhooks', {
+        url,
+        events,
+        ...(description ? { description } : {}),
+      });
       setSecret({ url: r.item.url, secret: r.secret });
       setSelected(r.item.id);
       setUrl('');
@@ -62,7 +69,9 @@ export function Webhooks() {
 
   return (
     <section>
-      <header class="page-head"><h1>{t('webhooks')}</h1></header>
+      <header class="page-head">
+        <h1>{t('webhooks')}</h1>
+      </header>
       <WebhookError error={err ?? error} />
       {secret ? (
         <div class="notice" id="webhook-secret">
@@ -73,34 +82,101 @@ export function Webhooks() {
       <form class="card" id="webhook-form" onSubmit={submit}>
         <h2>{t('whAdd')}</h2>
         <div class="inline-form">
-          <label class="wh-url">{t('whUrl')}<input type="url" name="url" required maxLength={2048} placeholder="https://example.com/hooks/kizuki" value={url} onInput={(e) => setUrl((e.target as HTMLInputElement).value)} /></label>
-          <label class="wh-desc">{t('whDescription')}<input name="description" maxLength={200} value={description} onInput={(e) => setDescription((e.target as HTMLInputElement).value)} /></label>
+          <label class="wh-url">
+            {t('whUrl')}
+            <input
+              type="url"
+              name="url"
+              required
+              maxLength={2048}
+              placeholder="https://example.com/hooks/kizuki"
+              value={url}
+              onInput={(e) => setUrl((e.target as HTMLInputElement).value)}
+            />
+          </label>
+          <label class="wh-desc">
+            {t('whDescription')}
+            <input
+              name="description"
+              maxLength={200}
+              value={description}
+              onInput={(e) => setDescription((e.target as HTMLInputElement).value)}
+            />
+          </label>
         </div>
         <fieldset class="wh-events">
           <legend class="small muted">{t('whEvents')}</legend>
           {EVENTS.map(([ev, k]) => (
             <label key={ev} class="check">
-              <input type="checkbox" name="events" value={ev} checked={events.includes(ev)} onChange={() => toggle(ev)} />
+              <input
+                type="checkbox"
+                name="events"
+                value={ev}
+                checked={events.includes(ev)}
+                onChange={() => toggle(ev)}
+              />
               <span class="code">{ev}</span> <span class="small muted">{t(k)}</span>
             </label>
           ))}
         </fieldset>
-        <button class="btn primary" type="submit">{t('whAdd')}</button>
+        <button class="btn primary" type="submit">
+          {t('whAdd')}
+        </button>
       </form>
       <table class="tbl" id="webhook-table">
-        <thead><tr><th>{t('whUrl')}</th><th>{t('whEvents')}</th><th>{t('status')}</th><th>{t('created')}</th><th /></tr></thead>
+        <thead>
+          <tr>
+            <th>{t('whUrl')}</th>
+            <th>{t('whEvents')}</th>
+            <th>{t('status')}</th>
+            <th>{t('created')}</th>
+            <th />
+          </tr>
+        </thead>
         <tbody>
           {items.map((e) => (
             <tr key={e.id} data-id={e.id} class={e.enabled ? '' : 'muted'}>
-              <td><span class="mono">{e.url}</span>{e.description ? <div class="small muted">{e.description}</div> : null}<div class="small muted mono">{e.secretPrefix}…</div></td>
-              <td class="codes">{e.events.map((x: string) => <span key={x} class="code">{x}</span>)}</td>
-              <td><span class={`badge ${e.enabled ? 's-trusted' : ''}`}>{e.enabled ? t('whEnabled') : t('whDisabled')}</span></td>
+              <td>
+                <span class="mono">{e.url}</span>
+                {e.description ? <div class="small muted">{e.description}</div> : null}
+                <div class="small muted mono">{e.secretPrefix}…</div>
+              </td>
+              <td class="codes">
+                {e.events.map((x: string) => (
+                  <span key={x} class="code">
+                    {x}
+                  </span>
+                ))}
+              </td>
+              <td>
+                <span class={`badge ${e.enabled ? 's-trusted' : ''}`}>
+                  {e.enabled ? t('whEnabled') : t('whDisabled')}
+                </span>
+              </td>
               <td>{fmtTime(e.createdAt, lang)}</td>
               <td>
                 <span class="actions">
-                  <button class="btn tiny show-deliveries" onClick={() => setSelected(e.id)}>{t('whDeliveries')}</button>
-                  <button class="btn tiny toggle" onClick={() => run(() => api('PATCH', `/webhooks/${e.id}`, { enabled: !e.enabled }))}>{e.enabled ? t('disable') : t('enable')}</button>
-                  <button class="btn tiny danger delete" onClick={() => confirm(t('whConfirmDelete', { url: e.url })) && run(async () => { await api('DELETE', `/webhooks/${e.id}`); if (secret?.url === e.url) setSecret(null); })}>{t('remove')}</button>
+                  <button class="btn tiny show-deliveries" onClick={() => setSelected(e.id)}>
+                    {t('whDeliveries')}
+                  </button>
+                  <button
+                    class="btn tiny toggle"
+                    onClick={() => run(() => api('PATCH', `/webhooks/${e.id}`, { enabled: !e.enabled }))}
+                  >
+                    {e.enabled ? t('disable') : t('enable')}
+                  </button>
+                  <button
+                    class="btn tiny danger delete"
+                    onClick={() =>
+                      confirm(t('whConfirmDelete', { url: e.url })) &&
+                      run(async () => {
+                        await api('DELETE', `/webhooks/${e.id}`);
+                        if (secret?.url === e.url) setSecret(null);
+                      })
+                    }
+                  >
+                    {t('remove')}
+                  </button>
                 </span>
               </td>
             </tr>
@@ -119,7 +195,11 @@ function WebhookError({ error }: { error: ApiError | null }) {
   if (error?.code === 'WEBHOOK_TARGET_REFUSED') {
     const details = error.details as { problems?: string[] }[] | undefined;
     const reason = details?.[0]?.problems?.[0] ?? error.message;
-    return <div class="error" role="alert" id="webhook-refused"><strong>{t('whRefused')}</strong> {t('whRefusedHelp')} <span class="mono small">({reason})</span></div>;
+    return (
+      <div class="error" role="alert" id="webhook-refused">
+        <strong>{t('whRefused')}</strong> {t('whRefusedHelp')} <span class="mono small">({reason})</span>
+      </div>
+    );
   }
   return <ErrorBox error={error} />;
 }
@@ -127,7 +207,10 @@ function WebhookError({ error }: { error: ApiError | null }) {
 /** The latest deliveries of one endpoint, refreshed every 5 s while shown. */
 function Deliveries({ endpoint }: { endpoint: { id: string; url: string } }) {
   const { t, lang } = useApp();
-  const { data, error, reload } = useLoad(() => api<Page<WebhookDelivery>>('GET', `/webhooks/deliveries${qs({ endpoint: endpoint.id })}`), [endpoint.id]);
+  const { data, error, reload } = useLoad(
+    () => api<Page<WebhookDelivery>>('GET', `/webhooks/deliveries${qs({ endpoint: endpoint.id })}`),
+    [endpoint.id],
+  );
   useEffect(() => {
     const timer = setInterval(() => document.visibilityState === 'visible' && reload(), 5000);
     return () => clearInterval(timer);
@@ -136,20 +219,39 @@ function Deliveries({ endpoint }: { endpoint: { id: string; url: string } }) {
   return (
     <div class="card" id="webhook-deliveries">
       <div class="page-head">
-        <h2>{t('whDeliveryLog')} <span class="mono small muted">{endpoint.url}</span></h2>
-        <button class="btn tiny" id="refresh-deliveries" onClick={reload}>{t('whRefresh')}</button>
+        <h2>
+          {t('whDeliveryLog')} <span class="mono small muted">{endpoint.url}</span>
+        </h2>
+        <button class="btn tiny" id="refresh-deliveries" onClick={reload}>
+          {t('whRefresh')}
+        </button>
       </div>
       <ErrorBox error={error} />
       <table class="tbl small">
-        <thead><tr><th>{t('time')}</th><th>{t('whEvent')}</th><th>{t('status')}</th><th class="num">{t('whAttempts')}</th><th class="num">{t('whResponse')}</th><th>{t('whLastError')}</th><th>{t('whDeliveryId')}</th></tr></thead>
+        <thead>
+          <tr>
+            <th>{t('time')}</th>
+            <th>{t('whEvent')}</th>
+            <th>{t('status')}</th>
+            <th class="num">{t('whAttempts')}</th>
+            <th class="num">{t('whResponse')}</th>
+            <th>{t('whLastError')}</th>
+            <th>{t('whDeliveryId')}</th>
+          </tr>
+        </thead>
         <tbody>
           {rows.map((d) => {
             const [k, cls] = STATUS[d.status] ?? ['whPending', ''];
             return (
               <tr key={d.id} data-id={d.id} data-status={d.status}>
                 <td>{fmtTime(d.createdAt, lang)}</td>
-                <td><span class="code">{d.event}</span></td>
-                <td><span class={`badge ${cls}`}>{t(k)}</span>{d.deliveredAt ? <div class="small muted">{fmtTime(d.deliveredAt, lang)}</div> : null}</td>
+                <td>
+                  <span class="code">{d.event}</span>
+                </td>
+                <td>
+                  <span class={`badge ${cls}`}>{t(k)}</span>
+                  {d.deliveredAt ? <div class="small muted">{fmtTime(d.deliveredAt, lang)}</div> : null}
+                </td>
                 <td class="num">{d.attempts}</td>
                 <td class="num mono">{d.lastStatusCode ?? '—'}</td>
                 <td class="small muted">{d.lastError ?? ''}</td>

@@ -9,7 +9,10 @@ import { WorkerModule } from './worker.module';
  * that may evict keys before it builds anything (queued logins would vanish), so a refusal leaves
  * no connection behind.
  */
-export async function createWorkerApp(config: KizukiConfig, options: { logger?: false } = {}): Promise<INestApplicationContext> {
+export async function createWorkerApp(
+  config: KizukiConfig,
+  options: { logger?: false } = {},
+): Promise<INestApplicationContext> {
   const redis = new RedisConnections(config);
   try {
     await assertNoEviction(redis.bullmq);

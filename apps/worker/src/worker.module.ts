@@ -23,7 +23,12 @@ export class WorkerModule {
       module: WorkerModule,
       imports: [
         ConfigModule.forRoot(config),
-        DatabaseModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE, applicationName: 'kizuki-worker', role: config.DATABASE_APP_ROLE }),
+        DatabaseModule.forRoot({
+          url: config.DATABASE_URL,
+          poolSize: config.DATABASE_POOL_SIZE,
+          applicationName: 'kizuki-worker',
+          role: config.DATABASE_APP_ROLE,
+        }),
         RedisModule,
         WebhooksModule,
         LoginScorerModule,

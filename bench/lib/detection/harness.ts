@@ -138,13 +138,22 @@ export class DetectionHarness {
 
   async start(): Promise<this> {
     sdkBundle();
-    this.site = await startServer((req, res, body) => this.handle(req.method || 'GET', req.url || '/', req.headers, body, res));
+    this.site = await startServer((req, res, body) =>
+      this.handle(req.method || 'GET', req.url || '/', req.headers, body, res),
+    );
     this.automationBrowser = await launchChromium();
     this.humanBrowser = await launchChromium({
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-blink-features=AutomationControlled'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-blink-features=AutomationControlled',
+      ],
     });
     // the UA a person's Chromium on Linux sends: the headless one says "HeadlessChrome"
-    this.chromeUa = `Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) ` +
+    this.chromeUa =
+      `Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) ` +
       `Chrome/${this.humanBrowser.version()} Safari/537.36`;
     return this;
   }
@@ -241,7 +250,16 @@ export class DetectionHarness {
       if (l.typing.kind === 'keys' && l.submitWithEnter) {
         await dispatchKeyEvents(cdp, keyEventsOf(l.typing.password));
       } else {
-        if (l.typing.kind !== 'fill') await this.type(page, cdp, '#password', l.password, l.typing.kind === 'keys' ? l.typing.password : null, l.typing, l.pointer);
+        if (l.typing.kind !== 'fill')
+          await this.type(
+            page,
+            cdp,
+            '#password',
+            l.password,
+            l.typing.kind === 'keys' ? l.typing.password : null,
+            l.typing,
+            l.pointer,
+          );
         if (l.pointer === 'none') await page.click('#submit');
         else {
           await sleep(l.pointer === 'human' ? 300 + 300 * l.rng() : 50);
@@ -249,12 +267,28 @@ export class DetectionHarness {
         }
       }
       await nav;
-      const answer = JSON.parse((await page.textContent('#risk')) ?? '{}') as { status: number; body: Assessment & { error?: unknown } };
+      const answer = JSON.parse((await page.textContent('#risk')) ?? '{}') as {
+        status: number;
+        body: Assessment & { error?: unknown };
+      };
       await cdp.detach().catch(() => undefined);
       const rec = await this.record(l.scenario, l.tenant, l.account, answer.body, started);
       return { ...rec, bundle };
     } catch (e) {
-      const rec: LoginRecord = { scenario: l.scenario, id: null, account: l.account, ok: false, decision: 'error', score: null, scores: {}, reasons: [], details: [String(e).slice(0, 300)], device: null, degraded: false, ms: performance.now() - started };
+      const rec: LoginRecord = {
+        scenario: l.scenario,
+        id: null,
+        account: l.account,
+        ok: false,
+        decision: 'error',
+        score: null,
+        scores: {},
+        reasons: [],
+        details: [String(e).slice(0, 300)],
+        device: null,
+        degraded: false,
+        ms: performance.now() - started,
+      };
       this.log.push(rec);
       return rec;
     } finally {
@@ -274,7 +308,10 @@ export class DetectionHarness {
     const to = aimPoint(box, rng);
     if (pointer === 'human') {
       await sleep(120 + 150 * rng()); // reaction time before the hand moves
-      await dispatchPointerPath(page, humanPointerPath(from, to, { targetWidth: Math.min(box.width, box.height), rng }));
+      await dispatchPointerPath(
+        page,
+        humanPointerPath(from, to, { targetWidth: Math.min(box.width, box.height), rng }),
+      );
       await sleep(60 + 120 * rng());
       await page.mouse.down();
       await sleep(70 + 60 * rng());
@@ -289,7 +326,15 @@ export class DetectionHarness {
     return to;
   }
 
-  private async type(page: Page, cdp: CDPSession, selector: string, text: string, keys: TimedKey[] | null, typing: Typing, pointer: Pointer): Promise<void> {
+  private async type(
+    page: Page,
+    cdp: CDPSession,
+    selector: string,
+    text: string,
+    keys: TimedKey[] | null,
+    typing: Typing,
+    pointer: Pointer,
+  ): Promise<void> {
     if (pointer === 'none') await page.focus(selector);
     if (typing.kind === 'playwright-type') await page.keyboard.type(text, { delay: typing.delayMs });
     else if (keys) await dispatchKeyEvents(cdp, keyEventsOf(keys));
@@ -299,15 +344,46 @@ export class DetectionHarness {
    * What a customer backend does after a login without a browser: POST /v1/collect with a
    * recorded SDK bundle (from the site's origin, as the browser would), then POST /v1/risk.
    */
-  async replayLogin(o: { scenario: string; tenant: Tenant; account: string; bundle: string; ip: string; userAgent: string; acceptLanguage: string; succeeded: boolean; record?: boolean }): Promise<LoginRecord> {
+  async replayLogin(o: {
+    scenario: string;
+    tenant: Tenant;
+    account: string;
+    bundle: string;
+    ip: string;
+    userAgent: string;
+    acceptLanguage: string;
+    succeeded: boolean;
+    record?: boolean;
+  }): Promise<LoginRecord> {
     const started = performance.now();
-    const c = await this.env.post('/v1/collect', o.bundle, { 'x-kizuki-key': o.tenant.publishableKey, origin: this.site.origin, 'user-agent': o.userAgent });
+    const c = await this.env.post('/v1/collect', o.bundle, {
+      'x-kizuki-key': o.tenant.publishableKey,
+      origin: this.site.origin,
+      'user-agent': o.userAgent,
+    });
     if (c.status !== 202) throw new Error(`collect answered ${c.status}: ${JSON.stringify(c.body)}`);
-    const r = await this.risk(o.tenant, { requestToken: c.body.requestToken, account: o.account, succeeded: o.succeeded, ip: o.ip, userAgent: o.userAgent, acceptLanguage: o.acceptLanguage });
+    const r = await this.risk(o.tenant, {
+      requestToken: c.body.requestToken,
+      account: o.account,
+      succeeded: o.succeeded,
+      ip: o.ip,
+      userAgent: o.userAgent,
+      acceptLanguage: o.acceptLanguage,
+    });
     return this.record(o.scenario, o.tenant, o.account, r.body, started, o.record !== false);
   }
 
-  async risk(tenant: Tenant, o: { requestToken?: string; account: string; succeeded: boolean; ip: string; userAgent: string; acceptLanguage?: string }): Promise<{ status: number; body: Assessment }> {
+  async risk(
+    tenant: Tenant,
+    o: {
+      requestToken?: string;
+      account: string;
+      succeeded: boolean;
+      ip: string;
+      userAgent: string;
+      acceptLanguage?: string;
+    },
+  ): Promise<{ status: number; body: Assessment }> {
     const r = await this.env.post(
       '/v1/risk',
       {
@@ -315,7 +391,11 @@ export class DetectionHarness {
         event: 'login',
         status: o.succeeded ? 'succeeded' : 'failed',
         user: { id: o.account },
-        context: { ip: o.ip, userAgent: o.userAgent.slice(0, 1024), ...(o.acceptLanguage ? { acceptLanguage: o.acceptLanguage.slice(0, 256) } : {}) },
+        context: {
+          ip: o.ip,
+          userAgent: o.userAgent.slice(0, 1024),
+          ...(o.acceptLanguage ? { acceptLanguage: o.acceptLanguage.slice(0, 256) } : {}),
+        },
       },
       { authorization: `Bearer ${tenant.secretKey}` },
     );
@@ -323,15 +403,32 @@ export class DetectionHarness {
   }
 
   /** The customer's follow-up: the person passed (or failed) the second factor, or confirms the login. */
-  async feedback(tenant: Tenant, assessmentId: string, label: 'legit' | 'fraud' | 'challenge_passed' | 'challenge_failed'): Promise<void> {
-    const r = await this.env.post('/v1/feedback', { assessmentId, label }, { authorization: `Bearer ${tenant.secretKey}` });
+  async feedback(
+    tenant: Tenant,
+    assessmentId: string,
+    label: 'legit' | 'fraud' | 'challenge_passed' | 'challenge_failed',
+  ): Promise<void> {
+    const r = await this.env.post(
+      '/v1/feedback',
+      { assessmentId, label },
+      { authorization: `Bearer ${tenant.secretKey}` },
+    );
     if (r.status !== 200) throw new Error(`feedback answered ${r.status}: ${JSON.stringify(r.body)}`);
   }
 
-  private async record(scenario: string, tenant: Tenant, account: string, answer: Assessment & { error?: unknown }, started: number, keep = true): Promise<LoginRecord> {
+  private async record(
+    scenario: string,
+    tenant: Tenant,
+    account: string,
+    answer: Assessment & { error?: unknown },
+    started: number,
+    keep = true,
+  ): Promise<LoginRecord> {
     let a: Assessment | null = null;
     if (answer?.id) {
-      const stored = await this.env.get(`/v1/assessments/${answer.id}`, { authorization: `Bearer ${tenant.secretKey}` });
+      const stored = await this.env.get(`/v1/assessments/${answer.id}`, {
+        authorization: `Bearer ${tenant.secretKey}`,
+      });
       if (stored.status === 200) a = stored.body as Assessment;
     }
     const rec: LoginRecord = a
@@ -351,13 +448,45 @@ export class DetectionHarness {
         }
       : answer?.decision
         ? // answered (the fallback when degraded) but no stored assessment: scoring failed
-          { scenario, id: answer.id ?? null, account, ok: false, decision: answer.decision, score: answer.score ?? null, scores: {}, reasons: [], details: [JSON.stringify(answer).slice(0, 300)], device: null, degraded: !!answer.degraded, ms: performance.now() - started }
-        : { scenario, id: null, account, ok: false, decision: 'error', score: null, scores: {}, reasons: [], details: [JSON.stringify(answer).slice(0, 300)], device: null, degraded: false, ms: performance.now() - started };
+          {
+            scenario,
+            id: answer.id ?? null,
+            account,
+            ok: false,
+            decision: answer.decision,
+            score: answer.score ?? null,
+            scores: {},
+            reasons: [],
+            details: [JSON.stringify(answer).slice(0, 300)],
+            device: null,
+            degraded: !!answer.degraded,
+            ms: performance.now() - started,
+          }
+        : {
+            scenario,
+            id: null,
+            account,
+            ok: false,
+            decision: 'error',
+            score: null,
+            scores: {},
+            reasons: [],
+            details: [JSON.stringify(answer).slice(0, 300)],
+            device: null,
+            degraded: false,
+            ms: performance.now() - started,
+          };
     if (keep) this.log.push(rec);
     return rec;
   }
 
-  private async handle(method: string, url: string, headers: Record<string, string | string[] | undefined>, body: string, res: import('node:http').ServerResponse): Promise<void> {
+  private async handle(
+    method: string,
+    url: string,
+    headers: Record<string, string | string[] | undefined>,
+    body: string,
+    res: import('node:http').ServerResponse,
+  ): Promise<void> {
     const u = new URL(url, this.site.url);
     const sim = this.sims.get(u.searchParams.get('sim') ?? '');
     if (method === 'GET' && u.pathname === '/app.js') {
@@ -401,16 +530,17 @@ export class DetectionHarness {
 }
 
 /** What a stealth framework does: hide the automation traits the SDK and BotD-style checks read. */
-export const STEALTH_SCRIPT = `(() => {
+export const STEALTH_SCRIPT =
+  `(() => {
   try { delete Object.getPrototypeOf(navigator).webdriver; } catch (e) {}
   Object.defineProperty(Navigator.prototype, 'webdriver', { get: () => false, configurable: true });
   if (!navigator.languages || navigator.languages.length === 0) Object.defineProperty(Navigator.prototype, ` +
-    `'languages', { get: () => ['en-US', 'en'] });
+  `'languages', { get: () => ['en-US', 'en'] });
   if (window.Notification && Notification.permission === 'denied') Object.defineProperty(Notification, ` +
-    `'permission', { get: () => 'default' });
+  `'permission', { get: () => 'default' });
   window.chrome = window.chrome || { runtime: {}, app: { isInstalled: false } };
   for (const k of Object.getOwnPropertyNames(window)) if (/^(cdc_|__playwright|__pw|__webdriver)/.test(k)) ` +
-    `try { delete window[k]; } catch (e) {}
+  `try { delete window[k]; } catch (e) {}
 })();`;
 
 const APP_JS = `(function () {
@@ -420,12 +550,13 @@ const APP_JS = `(function () {
 })();`;
 
 function loginHtml(endpoint: string, pk: string, search: string): string {
-  return `<!doctype html>
+  return (
+    `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Sign in · Example Shop</title>
 <style>body{font:16px system-ui,sans-serif;margin:0;background:#f5f5f7}` +
-  `main{max-width:360px;margin:60px auto;padding:32px;background:#fff;border-radius:8px}
+    `main{max-width:360px;margin:60px auto;padding:32px;background:#fff;border-radius:8px}
 label{display:block;margin:16px 0 4px}input{width:100%;box-sizing:border-box;padding:10px;font-size:16px}` +
-  `button{margin-top:24px;width:100%;padding:12px;font-size:16px}</style></head>
+    `button{margin-top:24px;width:100%;padding:12px;font-size:16px}</style></head>
 <body><main><h1>Sign in</h1>
 <form id="login" action="/session${escapeHtml(search)}" method="post">
   <label for="username">Email</label><input id="username" name="username" type="email" autocomplete="username" required>
@@ -435,7 +566,8 @@ label{display:block;margin:16px 0 4px}input{width:100%;box-sizing:border-box;pad
 </form></main>
 <script src="${escapeHtml(endpoint)}/sdk/kizuki.js"></script>
 <script src="/app.js" data-key="${escapeHtml(pk)}" data-endpoint="${escapeHtml(endpoint)}"></script>
-</body></html>`;
+</body></html>`
+  );
 }
 
 function escapeHtml(s: string): string {

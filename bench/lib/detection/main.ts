@@ -25,7 +25,7 @@ export async function main(): Promise<number> {
   const write = !process.argv.includes('--no-write');
   if (!cmuAvailable()) {
     console.log(`The CMU keystroke data set is not at ${CMU_CSV}.`);
-    console.log('The detection harness replays real people\'s key timings from it (DSL-StrongPasswordData.csv,');
+    console.log("The detection harness replays real people's key timings from it (DSL-StrongPasswordData.csv,");
     console.log('https://www.cs.cmu.edu/~keystroke/); put it there or set KIZUKI_CMU_CSV. Nothing was run.');
     return 0;
   }
@@ -37,8 +37,10 @@ export async function main(): Promise<number> {
   const h = new DetectionHarness(env);
   try {
     await h.start();
-    log(`Kizuki at ${env.baseUrl} (api + worker in-process from source), customer site at ${h.site.url}, ` +
-      `Chromium ${h.humanBrowser.version()}`);
+    log(
+      `Kizuki at ${env.baseUrl} (api + worker in-process from source), customer site at ${h.site.url}, ` +
+        `Chromium ${h.humanBrowser.version()}`,
+    );
     await runScenarios({ harness: h, scale, cmu, progress: log, only, parallel: process.argv.includes('--parallel') });
   } finally {
     await h.stop();
@@ -50,15 +52,19 @@ export async function main(): Promise<number> {
     `npx tsx bench/detection.ts --scale ${scaleName}` +
     (only ? ` --only ${[...only].join(',')}` : '') +
     (process.argv.includes('--parallel') ? ' --parallel' : '');
-  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ` +
+  const machine =
+    `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ` +
     `${(totalmem() / 2 ** 30).toFixed(1)} GiB, ${platform()} ${release()}, Node ${process.version}, ` +
-      `Chromium ${h.humanBrowser.version()} (host ${hostname()})`;
+    `Chromium ${h.humanBrowser.version()} (host ${hostname()})`;
   const text = table(rows);
   console.log(`\n${text}\n\n${reasonsTable(rows)}\n\n${command}: ${seconds.toFixed(0)} s on ${machine}`);
   const failing = rows.filter((r) => r.pass === false);
   console.log(failing.length ? `Goals not met: ${failing.map((r) => r.title).join('; ')}` : 'All goals met.');
   const raw = join(tmpdir(), `kizuki-detection-${scaleName}.json`);
-  writeFileSync(raw, JSON.stringify({ command, seconds, machine, date: new Date().toISOString(), rows, log: h.log }, null, 1));
+  writeFileSync(
+    raw,
+    JSON.stringify({ command, seconds, machine, date: new Date().toISOString(), rows, log: h.log }, null, 1),
+  );
   log(`every login with its reasons: ${raw}`);
   if (write) {
     writeFileSync(join(ROOT, 'docs/detection-report.md'), report({ rows, command, seconds, machine, scaleName }));
@@ -67,7 +73,13 @@ export async function main(): Promise<number> {
   return 0;
 }
 
-function report(o: { rows: ReturnType<typeof summarise>; command: string; seconds: number; machine: string; scaleName: string }): string {
+function report(o: {
+  rows: ReturnType<typeof summarise>;
+  command: string;
+  seconds: number;
+  machine: string;
+  scaleName: string;
+}): string {
   const date = new Date().toISOString().slice(0, 10);
   return `# Detection report
 

@@ -61,10 +61,29 @@ export function summarise(log: readonly LoginRecord[]): Row[] {
     }
     const codes = new Map<string, number>();
     for (const r of rs) for (const code of r.reasons) codes.set(code, (codes.get(code) ?? 0) + 1);
-    const reasons = [...codes.entries()].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([k, v]) => `${k} ${v}`).join(', ');
+    const reasons = [...codes.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 6)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
     const scored = rs.filter((r) => typeof r.score === 'number');
     const meanScore = scored.length ? scored.reduce((t, r) => t + (r.score as number), 0) / scored.length : null;
-    return { key: s.key, title: s.title, goal: s.goal, n, allow, challenge, deny, errors, degraded, rate, pass, note, reasons, meanScore };
+    return {
+      key: s.key,
+      title: s.title,
+      goal: s.goal,
+      n,
+      allow,
+      challenge,
+      deny,
+      errors,
+      degraded,
+      rate,
+      pass,
+      note,
+      reasons,
+      meanScore,
+    };
   });
 }
 
@@ -77,13 +96,18 @@ export function table(rows: readonly Row[]): string {
     `${r.challenge} (${pct(r.challenge, r.n)})`,
     `${r.deny} (${pct(r.deny, r.n)})`,
     r.goal,
-    (r.rate === null ? '—' : `${(100 * r.rate).toFixed(1)}%`) + (r.errors ? ` (+${r.errors} errors)` : '') + (r.degraded ? ` (+${r.degraded} degraded)` : '') + (r.note ? `; ${r.note}` : ''),
+    (r.rate === null ? '—' : `${(100 * r.rate).toFixed(1)}%`) +
+      (r.errors ? ` (+${r.errors} errors)` : '') +
+      (r.degraded ? ` (+${r.degraded} degraded)` : '') +
+      (r.note ? `; ${r.note}` : ''),
     r.pass === null ? 'skipped' : r.pass ? 'PASS' : 'FAIL',
   ]);
   return [head, head.map(() => '---'), ...body].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
 }
 
 export function reasonsTable(rows: readonly Row[]): string {
-  const body = rows.filter((r) => r.n).map((r) => `| ${r.title} | ${r.meanScore === null ? '—' : r.meanScore.toFixed(0)} | ${r.reasons || '—'} |`);
+  const body = rows
+    .filter((r) => r.n)
+    .map((r) => `| ${r.title} | ${r.meanScore === null ? '—' : r.meanScore.toFixed(0)} | ${r.reasons || '—'} |`);
   return ['| scenario | mean score | reason codes (logins carrying each) |', '| --- | --- | --- |', ...body].join('\n');
 }

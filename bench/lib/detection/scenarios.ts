@@ -45,9 +45,63 @@ export interface Scale {
 
 export const SCALES: Record<string, Scale> = {
   // the browser test: a few logins per scenario, < 2 minutes
-  tiny: { name: 'tiny', owners: 2, enrolLogins: 5, enrolMode: 'replay', ownerLoginsEach: 1, travelLogins: 1, takeovers: 1, naive: 1, scripted: 2, stealth: 1, stuffingAttempts: 60, stuffingAccounts: 30, stuffingIps: 4, stuffingDevices: 1, officeUsers: 1, officeEnrolLogins: 5, passwordManager: 1 },
-  small: { name: 'small', owners: 6, enrolLogins: 10, enrolMode: 'replay', ownerLoginsEach: 3, travelLogins: 6, takeovers: 12, naive: 10, scripted: 10, stealth: 10, stuffingAttempts: 200, stuffingAccounts: 100, stuffingIps: 20, stuffingDevices: 5, officeUsers: 12, officeEnrolLogins: 10, passwordManager: 6 },
-  full: { name: 'full', owners: 25, enrolLogins: 10, enrolMode: 'browser', ownerLoginsEach: 4, travelLogins: 50, takeovers: 100, naive: 100, scripted: 100, stealth: 100, stuffingAttempts: 2000, stuffingAccounts: 1000, stuffingIps: 20, stuffingDevices: 5, officeUsers: 100, officeEnrolLogins: 10, passwordManager: 50 },
+  tiny: {
+    name: 'tiny',
+    owners: 2,
+    enrolLogins: 5,
+    enrolMode: 'replay',
+    ownerLoginsEach: 1,
+    travelLogins: 1,
+    takeovers: 1,
+    naive: 1,
+    scripted: 2,
+    stealth: 1,
+    stuffingAttempts: 60,
+    stuffingAccounts: 30,
+    stuffingIps: 4,
+    stuffingDevices: 1,
+    officeUsers: 1,
+    officeEnrolLogins: 5,
+    passwordManager: 1,
+  },
+  small: {
+    name: 'small',
+    owners: 6,
+    enrolLogins: 10,
+    enrolMode: 'replay',
+    ownerLoginsEach: 3,
+    travelLogins: 6,
+    takeovers: 12,
+    naive: 10,
+    scripted: 10,
+    stealth: 10,
+    stuffingAttempts: 200,
+    stuffingAccounts: 100,
+    stuffingIps: 20,
+    stuffingDevices: 5,
+    officeUsers: 12,
+    officeEnrolLogins: 10,
+    passwordManager: 6,
+  },
+  full: {
+    name: 'full',
+    owners: 25,
+    enrolLogins: 10,
+    enrolMode: 'browser',
+    ownerLoginsEach: 4,
+    travelLogins: 50,
+    takeovers: 100,
+    naive: 100,
+    scripted: 100,
+    stealth: 100,
+    stuffingAttempts: 2000,
+    stuffingAccounts: 1000,
+    stuffingIps: 20,
+    stuffingDevices: 5,
+    officeUsers: 100,
+    officeEnrolLogins: 10,
+    passwordManager: 50,
+  },
 };
 
 export const SCENARIOS = [
@@ -57,7 +111,13 @@ export const SCENARIOS = [
   { key: 'naive', title: '4. Naive bot', goal: 'challenged/denied ≥ 99%', measure: 'flagged', min: 0.99 },
   { key: 'scripted', title: '5. Scripted typist', goal: 'challenged/denied ≥ 99%', measure: 'flagged', min: 0.99 },
   { key: 'stealth', title: '6. Stealth automation', goal: 'challenged/denied ≥ 90%', measure: 'flagged', min: 0.9 },
-  { key: 'stuffing', title: '7. Credential stuffing', goal: 'flagged in first 50, then ≥ 99%', measure: 'stuffing', min: 0.99 },
+  {
+    key: 'stuffing',
+    title: '7. Credential stuffing',
+    goal: 'flagged in first 50, then ≥ 99%',
+    measure: 'stuffing',
+    min: 0.99,
+  },
   { key: 'office', title: '8. Office NAT (one IP)', goal: 'allowed ≥ 98%', measure: 'allow', min: 0.98 },
   { key: 'pm', title: '9. Password manager', goal: 'allowed ≥ 95%', measure: 'allow', min: 0.95 },
 ] as const;
@@ -80,7 +140,7 @@ export function usIp(n: number): string {
 /** The stuffing proxies: residential addresses in several countries. */
 function stuffingIp(i: number): string {
   const pools = ['177.45.', '49.228.', '87.128.', '126.10.', '1.36.', '60.240.', '81.2.', '73.90.'];
-  return `${pools[i % pools.length]}${(i * 7) % 250 + 3}.${(i * 13) % 250 + 5}`;
+  return `${pools[i % pools.length]}${((i * 7) % 250) + 3}.${((i * 13) % 250) + 5}`;
 }
 const OFFICE_IP = '24.5.6.7';
 
@@ -171,7 +231,10 @@ export function sdkKeys(keys: readonly TimedKey[]): { d: number; u: number; c: s
 /** A recorded bundle with the password and username keys replaced (for replayed enrolment logins). */
 function withKeys(bundle: string, password: readonly TimedKey[], username: readonly TimedKey[]): string {
   const b = JSON.parse(bundle);
-  for (const [role, keys] of [['password', password], ['username', username]] as const) {
+  for (const [role, keys] of [
+    ['password', password],
+    ['username', username],
+  ] as const) {
     const f = b.typing?.fields?.find((x: { role: string }) => x.role === role);
     if (f) {
       f.keys = sdkKeys(keys);
@@ -186,18 +249,46 @@ function withKeys(bundle: string, password: readonly TimedKey[], username: reado
  * first is a browser login; the others are browser logins too ('browser'), or replays of the first
  * one's SDK bundle with the next reps' password timings and fresh username timings ('replay').
  */
-async function enrol(p: Plan, tenant: Tenant, o: { account: string; reps: CmuRep[]; from: number; device: BrowserContext; ip: string; rng: Rng }, n: number, mode: 'browser' | 'replay', scenario: string): Promise<void> {
+async function enrol(
+  p: Plan,
+  tenant: Tenant,
+  o: { account: string; reps: CmuRep[]; from: number; device: BrowserContext; ip: string; rng: Rng },
+  n: number,
+  mode: 'browser' | 'replay',
+  scenario: string,
+): Promise<void> {
   const h = p.harness;
   let bundle: string | undefined;
   for (let i = 0; i < n; i++) {
     const rep = o.reps[o.from + i];
     let rec: LoginRecord;
     if (i === 0 || mode === 'browser' || !bundle) {
-      const r = await h.browserLogin({ scenario, tenant, account: o.account, password: CMU_PASSWORD, ip: o.ip, context: o.device, typing: cmuTyping(rep, usernameTyping(o.account, o.rng, rep)), pointer: 'human', rng: o.rng, submitWithEnter: true, captureBundle: i === 0 });
+      const r = await h.browserLogin({
+        scenario,
+        tenant,
+        account: o.account,
+        password: CMU_PASSWORD,
+        ip: o.ip,
+        context: o.device,
+        typing: cmuTyping(rep, usernameTyping(o.account, o.rng, rep)),
+        pointer: 'human',
+        rng: o.rng,
+        submitWithEnter: true,
+        captureBundle: i === 0,
+      });
       bundle ??= r.bundle;
       rec = r;
     } else {
-      rec = await h.replayLogin({ scenario, tenant, account: o.account, bundle: withKeys(bundle, rep.keys, usernameTyping(o.account, o.rng, rep)), ip: o.ip, userAgent: h.chromeUa, acceptLanguage: 'en-US,en;q=0.9', succeeded: true });
+      rec = await h.replayLogin({
+        scenario,
+        tenant,
+        account: o.account,
+        bundle: withKeys(bundle, rep.keys, usernameTyping(o.account, o.rng, rep)),
+        ip: o.ip,
+        userAgent: h.chromeUa,
+        acceptLanguage: 'en-US,en;q=0.9',
+        succeeded: true,
+      });
     }
     await trust(p, tenant, rec, idOf(h, rec));
   }
@@ -217,8 +308,9 @@ async function shopScenarios(p: Plan): Promise<void> {
   // --- the owners' tenant: enrolled accounts, their devices -------------------------------------
   const shop = await h.tenant('Shop');
   const owners: Owner[] = [];
-  const needOwners = cmu && (['owner', 'travel', 'takeover', 'pm', 'naive', 'scripted', 'stealth'] as ScenarioKey[]).some(want);
-  if (!cmu) progress('CMU keystroke data absent: scenarios 1, 2, 3, 8 and 9 (real people\'s typing) are skipped.');
+  const needOwners =
+    cmu && (['owner', 'travel', 'takeover', 'pm', 'naive', 'scripted', 'stealth'] as ScenarioKey[]).some(want);
+  if (!cmu) progress("CMU keystroke data absent: scenarios 1, 2, 3, 8 and 9 (real people's typing) are skipped.");
   if (needOwners) {
     for (const subject of subjects.slice(0, scale.owners)) {
       const account = `${subject}@cmu.jp`;
@@ -244,7 +336,18 @@ async function shopScenarios(p: Plan): Promise<void> {
   if (want('owner')) {
     for (let j = 0; j < scale.ownerLoginsEach; j++) {
       for (const o of owners) {
-        const rec = await h.browserLogin({ scenario: 'owner', tenant: shop, account: o.account, password: CMU_PASSWORD, ip: o.ip, context: o.device, typing: cmuTyping(laterRep(o, j), usernameTyping(o.account, o.rng, laterRep(o, j))), pointer: 'human', rng: o.rng, submitWithEnter: true });
+        const rec = await h.browserLogin({
+          scenario: 'owner',
+          tenant: shop,
+          account: o.account,
+          password: CMU_PASSWORD,
+          ip: o.ip,
+          context: o.device,
+          typing: cmuTyping(laterRep(o, j), usernameTyping(o.account, o.rng, laterRep(o, j))),
+          pointer: 'human',
+          rng: o.rng,
+          submitWithEnter: true,
+        });
         await trust(p, shop, rec, idOf(h, rec));
       }
     }
@@ -255,7 +358,17 @@ async function shopScenarios(p: Plan): Promise<void> {
     for (let j = 0; j < scale.passwordManager; j++) {
       const o = owners[j % owners.length];
       if (!o) break;
-      const rec = await h.browserLogin({ scenario: 'pm', tenant: shop, account: o.account, password: CMU_PASSWORD, ip: o.ip, context: o.device, typing: { kind: 'fill' }, pointer: 'human', rng: o.rng });
+      const rec = await h.browserLogin({
+        scenario: 'pm',
+        tenant: shop,
+        account: o.account,
+        password: CMU_PASSWORD,
+        ip: o.ip,
+        context: o.device,
+        typing: { kind: 'fill' },
+        pointer: 'human',
+        rng: o.rng,
+      });
       await trust(p, shop, rec, idOf(h, rec));
     }
     progress(`password manager: ${count(h, 'pm')}`);
@@ -267,7 +380,10 @@ async function shopScenarios(p: Plan): Promise<void> {
     for (let j = 0; j < scale.takeovers; j++) {
       const victim = owners[j % owners.length];
       // the attacker: another CMU subject (not an owner when there are enough), their own rhythm
-      const pool = subjects.length > owners.length ? subjects.slice(owners.length) : owners.filter((x) => x !== victim).map((x) => x.subject);
+      const pool =
+        subjects.length > owners.length
+          ? subjects.slice(owners.length)
+          : owners.filter((x) => x !== victim).map((x) => x.subject);
       const attacker = pool[j % pool.length];
       // a stolen password is new to its thief: they type it like CMU subjects in their first
       // session (reps 5-49, after a few tries), the impostor model of the CMU benchmark itself.
@@ -275,7 +391,18 @@ async function shopScenarios(p: Plan): Promise<void> {
       const rep = cmu!.get(attacker)![5 + ((j * 13) % 45)];
       const arng = seededRng(hashSeed(`${attacker}:${j}`));
       const ctx = await h.device('human', { index: nextDeviceIndex(), locale: 'en-US', timezoneId: HOME_TZ });
-      const rec = await h.browserLogin({ scenario: 'takeover', tenant: shop, account: victim.account, password: CMU_PASSWORD, ip: usIp(attackIp++), context: ctx, typing: cmuTyping(rep, usernameTyping(victim.account, arng, rep)), pointer: 'human', rng: arng, submitWithEnter: true });
+      const rec = await h.browserLogin({
+        scenario: 'takeover',
+        tenant: shop,
+        account: victim.account,
+        password: CMU_PASSWORD,
+        ip: usIp(attackIp++),
+        context: ctx,
+        typing: cmuTyping(rep, usernameTyping(victim.account, arng, rep)),
+        pointer: 'human',
+        rng: arng,
+        submitWithEnter: true,
+      });
       await ctx.close();
       const id = idOf(h, rec);
       if (id && rec.decision === 'challenge') await h.feedback(shop, id, 'challenge_failed');
@@ -285,10 +412,26 @@ async function shopScenarios(p: Plan): Promise<void> {
 
   const targets = owners.length ? owners.map((o) => o.account) : ['victim@example.com'];
   if (!owners.length) h.setPassword(shop, targets[0], CMU_PASSWORD);
-  const botLogin = async (scenario: ScenarioKey, j: number, flavour: 'automation' | 'human' | 'stealth', typing: Typing, pointer: 'none' | 'line' | 'human') => {
+  const botLogin = async (
+    scenario: ScenarioKey,
+    j: number,
+    flavour: 'automation' | 'human' | 'stealth',
+    typing: Typing,
+    pointer: 'none' | 'line' | 'human',
+  ) => {
     const brng = seededRng(hashSeed(`${scenario}:${j}`));
     const ctx = await h.device(flavour, { index: nextDeviceIndex(), locale: 'en-US', timezoneId: HOME_TZ });
-    const rec = await h.browserLogin({ scenario, tenant: shop, account: targets[j % targets.length], password: CMU_PASSWORD, ip: usIp(attackIp++), context: ctx, typing, pointer, rng: brng });
+    const rec = await h.browserLogin({
+      scenario,
+      tenant: shop,
+      account: targets[j % targets.length],
+      password: CMU_PASSWORD,
+      ip: usIp(attackIp++),
+      context: ctx,
+      typing,
+      pointer,
+      rng: brng,
+    });
     await ctx.close();
     return rec;
   };
@@ -301,7 +444,17 @@ async function shopScenarios(p: Plan): Promise<void> {
       const srng = seededRng(hashSeed(`scripted-keys:${j}`));
       const mode = j % 2 === 0 ? 'constant' : 'uniform';
       const account = targets[j % targets.length];
-      await botLogin('scripted', j, 'human', { kind: 'keys', username: scriptedTyping(account, mode, srng, 80), password: scriptedTyping(CMU_PASSWORD, mode, srng, 120) }, 'line');
+      await botLogin(
+        'scripted',
+        j,
+        'human',
+        {
+          kind: 'keys',
+          username: scriptedTyping(account, mode, srng, 80),
+          password: scriptedTyping(CMU_PASSWORD, mode, srng, 120),
+        },
+        'line',
+      );
     }
     progress(`scripted typist: ${count(h, 'scripted')}`);
   }
@@ -309,7 +462,17 @@ async function shopScenarios(p: Plan): Promise<void> {
     for (let j = 0; j < scale.stealth; j++) {
       const srng = seededRng(hashSeed(`stealth-keys:${j}`));
       const account = targets[j % targets.length];
-      await botLogin('stealth', j, 'stealth', { kind: 'keys', username: lognormalTyping(account, srng), password: lognormalTyping(CMU_PASSWORD, srng, { gapMs: 160 + 80 * srng() }) }, 'human');
+      await botLogin(
+        'stealth',
+        j,
+        'stealth',
+        {
+          kind: 'keys',
+          username: lognormalTyping(account, srng),
+          password: lognormalTyping(CMU_PASSWORD, srng, { gapMs: 160 + 80 * srng() }),
+        },
+        'human',
+      );
     }
     progress(`stealth automation: ${count(h, 'stealth')}`);
   }
@@ -320,7 +483,18 @@ async function shopScenarios(p: Plan): Promise<void> {
       const o = owners[j % owners.length];
       const abroad = ABROAD[j % ABROAD.length];
       const ctx = await h.device('human', { index: nextDeviceIndex(), locale: 'en-US', timezoneId: abroad.tz });
-      const rec = await h.browserLogin({ scenario: 'travel', tenant: shop, account: o.account, password: CMU_PASSWORD, ip: `${abroad.prefix}${10 + (j % 200)}`, context: ctx, typing: cmuTyping(laterRep(o, 50 + j), usernameTyping(o.account, o.rng, laterRep(o, 50 + j))), pointer: 'human', rng: o.rng, submitWithEnter: true });
+      const rec = await h.browserLogin({
+        scenario: 'travel',
+        tenant: shop,
+        account: o.account,
+        password: CMU_PASSWORD,
+        ip: `${abroad.prefix}${10 + (j % 200)}`,
+        context: ctx,
+        typing: cmuTyping(laterRep(o, 50 + j), usernameTyping(o.account, o.rng, laterRep(o, 50 + j))),
+        pointer: 'human',
+        rng: o.rng,
+        submitWithEnter: true,
+      });
       await ctx.close();
       await trust(p, shop, rec, idOf(h, rec));
     }
@@ -359,7 +533,22 @@ async function stuffing(p: Plan, rng: Rng): Promise<void> {
     const srng = seededRng(hashSeed(`stuffer:${i}`));
     const ctx = await h.device('stealth', { index: nextDeviceIndex(), locale: 'en-US', timezoneId: 'UTC' });
     const account = `probe${i}@mail.example`;
-    const rec = await h.browserLogin({ scenario: 'stuffing-recording', tenant, account, password: 'wrong', ip: stuffingIp(i), context: ctx, typing: { kind: 'keys', username: lognormalTyping(account, srng, { gapMs: 70 }), password: lognormalTyping('Summer2024!x', srng, { gapMs: 70 }) }, pointer: 'line', rng: srng, captureBundle: true });
+    const rec = await h.browserLogin({
+      scenario: 'stuffing-recording',
+      tenant,
+      account,
+      password: 'wrong',
+      ip: stuffingIp(i),
+      context: ctx,
+      typing: {
+        kind: 'keys',
+        username: lognormalTyping(account, srng, { gapMs: 70 }),
+        password: lognormalTyping('Summer2024!x', srng, { gapMs: 70 }),
+      },
+      pointer: 'line',
+      rng: srng,
+      captureBundle: true,
+    });
     await ctx.close();
     if (!rec.bundle) throw new Error(`no SDK bundle recorded for the stuffing tool: ${rec.details.join('; ')}`);
     bundles.push(rec.bundle);
@@ -368,7 +557,16 @@ async function stuffing(p: Plan, rng: Rng): Promise<void> {
   for (let i = 0; i < scale.stuffingAttempts; i++) {
     const account = accounts[Math.floor(rng() * accounts.length)];
     const succeeded = rng() < 0.02;
-    await h.replayLogin({ scenario: 'stuffing', tenant, account, bundle: bundles[i % bundles.length], ip: stuffingIp(i % scale.stuffingIps), userAgent: h.chromeUa, acceptLanguage: 'en-US,en;q=0.9', succeeded });
+    await h.replayLogin({
+      scenario: 'stuffing',
+      tenant,
+      account,
+      bundle: bundles[i % bundles.length],
+      ip: stuffingIp(i % scale.stuffingIps),
+      userAgent: h.chromeUa,
+      acceptLanguage: 'en-US,en;q=0.9',
+      succeeded,
+    });
     if ((i + 1) % 100 === 0) progress(`stuffing: ${i + 1}/${scale.stuffingAttempts}`);
   }
   progress(`stuffing: ${count(h, 'stuffing')}`);
@@ -390,15 +588,39 @@ async function office(p: Plan): Promise<void> {
     const subject = subjects[u % subjects.length];
     const account = `${subject}.${u}@office.example`;
     const urng = seededRng(hashSeed(account));
-    const user = { account, reps: cmu!.get(subject)!, offset: Math.floor(u / subjects.length) * 50, device: await h.device('human', { index: nextDeviceIndex(), locale: 'en-US', timezoneId: HOME_TZ }), rng: urng };
+    const user = {
+      account,
+      reps: cmu!.get(subject)!,
+      offset: Math.floor(u / subjects.length) * 50,
+      device: await h.device('human', { index: nextDeviceIndex(), locale: 'en-US', timezoneId: HOME_TZ }),
+      rng: urng,
+    };
     h.setPassword(tenant, account, CMU_PASSWORD);
-    await enrol(p, tenant, { account, reps: user.reps, from: FLUENT_FROM + user.offset, device: user.device, ip: OFFICE_IP, rng: urng }, scale.officeEnrolLogins, 'replay', 'office-enrol');
+    await enrol(
+      p,
+      tenant,
+      { account, reps: user.reps, from: FLUENT_FROM + user.offset, device: user.device, ip: OFFICE_IP, rng: urng },
+      scale.officeEnrolLogins,
+      'replay',
+      'office-enrol',
+    );
     users.push(user);
   }
   progress(`office: ${users.length} users enrolled`);
   for (const [u, user] of users.entries()) {
-    const rep = user.reps[Math.min(user.reps.length - 1, 200 + user.offset + u % 50)];
-    await h.browserLogin({ scenario: 'office', tenant, account: user.account, password: CMU_PASSWORD, ip: OFFICE_IP, context: user.device, typing: cmuTyping(rep, usernameTyping(user.account, user.rng, rep)), pointer: 'human', rng: user.rng, submitWithEnter: true });
+    const rep = user.reps[Math.min(user.reps.length - 1, 200 + user.offset + (u % 50))];
+    await h.browserLogin({
+      scenario: 'office',
+      tenant,
+      account: user.account,
+      password: CMU_PASSWORD,
+      ip: OFFICE_IP,
+      context: user.device,
+      typing: cmuTyping(rep, usernameTyping(user.account, user.rng, rep)),
+      pointer: 'human',
+      rng: user.rng,
+      submitWithEnter: true,
+    });
     await user.device.close();
   }
   progress(`office: ${count(h, 'office')}`);
@@ -412,6 +634,8 @@ function idOf(_h: DetectionHarness, rec: LoginRecord): string | undefined {
 function count(h: DetectionHarness, scenario: string): string {
   const rs = h.log.filter((r) => r.scenario === scenario);
   const n = (d: string) => rs.filter((r) => r.decision === d).length;
-  return `${rs.length} logins: ${n('allow')} allow, ${n('challenge')} challenge, ` +
-    `${n('deny')} deny${n('error') ? `, ${n('error')} errors` : ''}`;
+  return (
+    `${rs.length} logins: ${n('allow')} allow, ${n('challenge')} challenge, ` +
+    `${n('deny')} deny${n('error') ? `, ${n('error')} errors` : ''}`
+  );
 }

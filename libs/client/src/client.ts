@@ -48,7 +48,12 @@ export class KizukiClient {
   async risk(req: RiskRequest, opts: { idempotencyKey?: string } = {}): Promise<RiskAnswer> {
     const body = { event: 'login' as const, ...req, requestToken: req.requestToken || undefined };
     try {
-      return await this.call<RiskAnswer>('POST', '/v1/risk', body, opts.idempotencyKey ? { 'idempotency-key': opts.idempotencyKey } : {});
+      return await this.call<RiskAnswer>(
+        'POST',
+        '/v1/risk',
+        body,
+        opts.idempotencyKey ? { 'idempotency-key': opts.idempotencyKey } : {},
+      );
     } catch (e) {
       // A 4xx is a bug in the caller (bad key, bad body): still answer, but say why.
       return {
@@ -74,9 +79,18 @@ export class KizukiClient {
   }
 
   readonly devices = {
-    list: async (userId: string): Promise<UserDevice[]> => (await this.call<{ devices: UserDevice[] }>('GET', `/v1/users/${encodeURIComponent(userId)}/devices`)).devices,
-    approve: (userId: string, deviceId: string) => this.call<{ id: string; status: 'trusted' }>('POST', `/v1/users/${encodeURIComponent(userId)}/devices/${encodeURIComponent(deviceId)}/approve`),
-    report: (userId: string, deviceId: string) => this.call<{ id: string; status: 'fraud' }>('POST', `/v1/users/${encodeURIComponent(userId)}/devices/${encodeURIComponent(deviceId)}/report`),
+    list: async (userId: string): Promise<UserDevice[]> =>
+      (await this.call<{ devices: UserDevice[] }>('GET', `/v1/users/${encodeURIComponent(userId)}/devices`)).devices,
+    approve: (userId: string, deviceId: string) =>
+      this.call<{ id: string; status: 'trusted' }>(
+        'POST',
+        `/v1/users/${encodeURIComponent(userId)}/devices/${encodeURIComponent(deviceId)}/approve`,
+      ),
+    report: (userId: string, deviceId: string) =>
+      this.call<{ id: string; status: 'fraud' }>(
+        'POST',
+        `/v1/users/${encodeURIComponent(userId)}/devices/${encodeURIComponent(deviceId)}/report`,
+      ),
   };
 
   /** Everything Kizuki stores about the user (data-subject access request). */
@@ -89,13 +103,23 @@ export class KizukiClient {
     return this.call('DELETE', `/v1/users/${encodeURIComponent(userId)}`);
   }
 
-  private async call<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+  private async call<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<T> {
     const ctrl = new AbortController();
     const timer = setTimeout(() => ctrl.abort(), this.timeoutMs);
     try {
       const res = await this.fetchImpl(this.endpoint + path, {
         method,
-        headers: { authorization: `Bearer ${this.options.secretKey}`, accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+        headers: {
+          authorization: `Bearer ${this.options.secretKey}`,
+          accept: 'application/json',
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...headers,
+        },
         body: body !== undefined ? JSON.stringify(body) : undefined,
         signal: ctrl.signal,
       });
@@ -108,11 +132,17 @@ export class KizukiClient {
       }
       if (!res.ok) {
         const err = (json as { error?: { code?: string; message?: string; details?: unknown } } | null)?.error;
-        throw new KizukiError(res.status, err?.code ?? 'HTTP_ERROR', err?.message ?? `HTTP ${res.status}`, err?.details);
+        throw new KizukiError(
+          res.status,
+          err?.code ?? 'HTTP_ERROR',
+          err?.message ?? `HTTP ${res.status}`,
+          err?.details,
+        );
       }
       return json as T;
     } catch (e) {
-      if ((e as Error)?.name === 'AbortError') throw new KizukiError(0, 'TIMEOUT', `Kizuki did not answer within ${this.timeoutMs} ms`);
+      if ((e as Error)?.name === 'AbortError')
+        throw new KizukiError(0, 'TIMEOUT', `Kizuki did not answer within ${this.timeoutMs} ms`);
       throw e;
     } finally {
       clearTimeout(timer);

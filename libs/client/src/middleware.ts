@@ -37,7 +37,11 @@ export function kizukiLogin(client: KizukiClient, options: KizukiMiddlewareOptio
         requestToken: typeof body.kizuki_request_token === 'string' ? body.kizuki_request_token : undefined,
         status: options.status ?? 'attempted',
         user: { id: userId || '(unknown)' },
-        context: { ip: req.ip ?? req.socket?.remoteAddress ?? '0.0.0.0', userAgent: header(req, 'user-agent'), acceptLanguage: header(req, 'accept-language') },
+        context: {
+          ip: req.ip ?? req.socket?.remoteAddress ?? '0.0.0.0',
+          userAgent: header(req, 'user-agent'),
+          acceptLanguage: header(req, 'accept-language'),
+        },
       });
       next();
     } catch (e) {

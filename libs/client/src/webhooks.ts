@@ -33,7 +33,8 @@ export function verifyWebhookSignature(
   }
   if (!Number.isInteger(t) || !v1.length) throw new WebhookSignatureError('malformed Kizuki-Signature header');
   const now = Math.floor((options.now ?? Date.now()) / 1000);
-  if (Math.abs(now - t) > (options.toleranceSeconds ?? 300)) throw new WebhookSignatureError('timestamp outside the tolerance window');
+  if (Math.abs(now - t) > (options.toleranceSeconds ?? 300))
+    throw new WebhookSignatureError('timestamp outside the tolerance window');
   const body = typeof rawBody === 'string' ? rawBody : rawBody.toString('utf8');
   const expected = createHmac('sha256', secret).update(`${t}.${body}`).digest();
   const ok = v1.some((sig) => {

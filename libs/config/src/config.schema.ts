@@ -1,5 +1,18 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateIf, validateSync } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  ValidateIf,
+  validateSync,
+} from 'class-validator';
 
 /** Environment strings to numbers; unset or empty keeps the default. @IsInt/@IsNumber then judge them. */
 const toNumber = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
@@ -138,7 +151,9 @@ export class KizukiConfig {
   KIZUKI_STATIC_DIR = '';
 
   /** Where end users reach this Kizuki (https://kizuki.example.com): the base of "was this you?" links. */
-  @Matches(/^(https?:\/\/[^/\s]+)?$/, { message: 'KIZUKI_PUBLIC_URL must be an http(s) origin without a path, like https://kizuki.example.com' })
+  @Matches(/^(https?:\/\/[^/\s]+)?$/, {
+    message: 'KIZUKI_PUBLIC_URL must be an http(s) origin without a path, like https://kizuki.example.com',
+  })
   KIZUKI_PUBLIC_URL = '';
 
   /** Lifetime of "was this you?" links in the risk answer. */

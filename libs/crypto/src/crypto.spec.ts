@@ -35,18 +35,31 @@ describe('request tokens', () => {
     // with the ingest batch that carries the bundle, and after another secret was used in between
     signRequestToken('y'.repeat(40), claims);
     const batched = { ...claims, j: '22222222-2222-4222-8222-222222222222' };
-    expect(verifyRequestToken(secret, signRequestToken(secret, batched), 'tenant-a')).toEqual({ state: 'valid', claims: batched });
+    expect(verifyRequestToken(secret, signRequestToken(secret, batched), 'tenant-a')).toEqual({
+      state: 'valid',
+      claims: batched,
+    });
   });
   it('refuses a signed token whose batch claim is not a string', () => {
     const token = signRequestToken(secret, { ...claims, j: 42 } as unknown as typeof claims);
-    expect(verifyRequestToken(secret, token, 'tenant-a')).toMatchObject({ state: 'invalid', detail: expect.stringMatching(/malformed/) });
+    expect(verifyRequestToken(secret, token, 'tenant-a')).toMatchObject({
+      state: 'invalid',
+      detail: expect.stringMatching(/malformed/),
+    });
   });
   it('rejects another tenant, expiry, tampering and a foreign secret', () => {
     const token = signRequestToken(secret, claims);
-    expect(verifyRequestToken(secret, token, 'tenant-b')).toMatchObject({ state: 'invalid', detail: expect.stringMatching(/another tenant/) });
-    expect(verifyRequestToken(secret, token, 'tenant-a', Date.now() + 120_000)).toMatchObject({ detail: expect.stringMatching(/expired/) });
+    expect(verifyRequestToken(secret, token, 'tenant-b')).toMatchObject({
+      state: 'invalid',
+      detail: expect.stringMatching(/another tenant/),
+    });
+    expect(verifyRequestToken(secret, token, 'tenant-a', Date.now() + 120_000)).toMatchObject({
+      detail: expect.stringMatching(/expired/),
+    });
     const forged = signRequestToken('x'.repeat(40), claims);
-    expect(verifyRequestToken(secret, forged, 'tenant-a')).toMatchObject({ detail: expect.stringMatching(/signature/) });
+    expect(verifyRequestToken(secret, forged, 'tenant-a')).toMatchObject({
+      detail: expect.stringMatching(/signature/),
+    });
     const [p, s] = token.slice(3).split('.');
     const altered = `rt_${Buffer.from(JSON.stringify({ ...claims, t: 'tenant-b' })).toString('base64url')}.${s}`;
     expect(verifyRequestToken(secret, altered, 'tenant-b').state).toBe('invalid');

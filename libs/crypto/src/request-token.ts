@@ -15,14 +15,16 @@ export interface RequestTokenClaims {
   j?: string;
 }
 
-export type TokenCheck =
-  | { state: 'valid'; claims: RequestTokenClaims }
-  | { state: 'invalid'; detail: string };
+export type TokenCheck = { state: 'valid'; claims: RequestTokenClaims } | { state: 'invalid'; detail: string };
 
 // derived once per secret, not per token (an HMAC per collect and per risk call)
 let derived: { secret: string; key: Buffer } | null = null;
 function tokenKey(masterSecret: string): Buffer {
-  if (derived?.secret !== masterSecret) derived = { secret: masterSecret, key: createHmac('sha256', masterSecret).update('kizuki:request-token:v1').digest() };
+  if (derived?.secret !== masterSecret)
+    derived = {
+      secret: masterSecret,
+      key: createHmac('sha256', masterSecret).update('kizuki:request-token:v1').digest(),
+    };
   return derived.key;
 }
 
@@ -32,7 +34,12 @@ export function signRequestToken(masterSecret: string, claims: RequestTokenClaim
   return `rt_${payload}.${sig}`;
 }
 
-export function verifyRequestToken(masterSecret: string, token: string, tenantId: string, nowMs = Date.now()): TokenCheck {
+export function verifyRequestToken(
+  masterSecret: string,
+  token: string,
+  tenantId: string,
+  nowMs = Date.now(),
+): TokenCheck {
   const m = /^rt_([A-Za-z0-9_-]{1,1024})\.([A-Za-z0-9_-]{43})$/.exec(token);
   if (!m) return { state: 'invalid', detail: 'The request token is malformed.' };
   const expected = createHmac('sha256', tokenKey(masterSecret)).update(m[1]).digest();
@@ -46,7 +53,12 @@ export function verifyRequestToken(masterSecret: string, token: string, tenantId
   } catch {
     return { state: 'invalid', detail: 'The request token is malformed.' };
   }
-  if (typeof claims.t !== 'string' || typeof claims.b !== 'string' || typeof claims.e !== 'number' || (claims.j !== undefined && typeof claims.j !== 'string')) {
+  if (
+    typeof claims.t !== 'string' ||
+    typeof claims.b !== 'string' ||
+    typeof claims.e !== 'number' ||
+    (claims.j !== undefined && typeof claims.j !== 'string')
+  ) {
     return { state: 'invalid', detail: 'The request token is malformed.' };
   }
   if (claims.t !== tenantId) return { state: 'invalid', detail: 'The request token was issued to another tenant.' };

@@ -16,7 +16,13 @@ describe('isConnectionFailure', () => {
   });
 
   it('is false for a query that is wrong, which the primary would refuse too', () => {
-    for (const e of [{ code: '42P01' }, { driverError: { code: '22P02' } }, new Error('syntax error at or near "SELEC"'), null, undefined]) {
+    for (const e of [
+      { code: '42P01' },
+      { driverError: { code: '22P02' } },
+      new Error('syntax error at or near "SELEC"'),
+      null,
+      undefined,
+    ]) {
       expect(isConnectionFailure(e)).toBe(false);
     }
   });
@@ -66,6 +72,8 @@ describe('ConsoleReads', () => {
   });
 
   it('a wrong query fails as it is (the primary would refuse it too)', async () => {
-    await expect(reads().run(async () => Promise.reject(Object.assign(new Error('relation does not exist'), { code: '42P01' })))).rejects.toThrow(/does not exist/);
+    await expect(
+      reads().run(async () => Promise.reject(Object.assign(new Error('relation does not exist'), { code: '42P01' }))),
+    ).rejects.toThrow(/does not exist/);
   });
 });

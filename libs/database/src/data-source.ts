@@ -15,8 +15,14 @@ export interface DatabaseOptions {
 }
 
 /** One place that says how Kizuki talks to PostgreSQL; used by the apps, the CLI and tests. */
-export function dataSourceOptions({ url, poolSize = 10, applicationName = 'kizuki', role }: DatabaseOptions): DataSourceOptions {
-  if (role && !/^[a-z_][a-z0-9_]{0,62}$/.test(role)) throw new Error(`DATABASE_APP_ROLE '${role}' is not a plain role name`);
+export function dataSourceOptions({
+  url,
+  poolSize = 10,
+  applicationName = 'kizuki',
+  role,
+}: DatabaseOptions): DataSourceOptions {
+  if (role && !/^[a-z_][a-z0-9_]{0,62}$/.test(role))
+    throw new Error(`DATABASE_APP_ROLE '${role}' is not a plain role name`);
   return {
     type: 'postgres',
     url,
@@ -50,7 +56,11 @@ class ParameterFreeLogger implements TypeOrmLogger {
   private readonly logger = new Logger('Database');
   logQuery(): void {}
   logQueryError(error: string | Error, query: string): void {
-    this.logger.error({ msg: 'query failed', error: error instanceof Error ? error.message : String(error), query: query.replace(/\s+/g, ' ').slice(0, 200) });
+    this.logger.error({
+      msg: 'query failed',
+      error: error instanceof Error ? error.message : String(error),
+      query: query.replace(/\s+/g, ' ').slice(0, 200),
+    });
   }
   logQuerySlow(): void {}
   logSchemaBuild(): void {}

@@ -47,13 +47,22 @@ export class DatabaseModule {
       provide: CONSOLE_READ_DB,
       inject: [DataSource],
       useFactory: (db: DataSource) =>
-        readUrl ? createDataSource({ ...primary, url: readUrl, role, applicationName: `${primary.applicationName ?? 'kizuki'}-reads` }) : db,
+        readUrl
+          ? createDataSource({
+              ...primary,
+              url: readUrl,
+              role,
+              applicationName: `${primary.applicationName ?? 'kizuki'}-reads`,
+            })
+          : db,
     };
     return {
       module: DatabaseModule,
       global: true,
       // The pool connects lazily per query; a PostgreSQL outage at boot is retried, not fatal.
-      imports: [TypeOrmModule.forRoot({ ...dataSourceOptions({ ...primary, role }), retryAttempts: 3, retryDelay: 1000 })],
+      imports: [
+        TypeOrmModule.forRoot({ ...dataSourceOptions({ ...primary, role }), retryAttempts: 3, retryDelay: 1000 }),
+      ],
       providers: [...REPOSITORIES, consoleReadDb, ConsoleReads],
       exports: [...REPOSITORIES, CONSOLE_READ_DB, ConsoleReads],
     };

@@ -31,9 +31,13 @@ describe('KeyedBatcher', () => {
     jest.useFakeTimers();
     try {
       const writes: number[][] = [];
-      const b = new KeyedBatcher<number>(async (_k, items) => {
-        writes.push(items);
-      }, 100, 5);
+      const b = new KeyedBatcher<number>(
+        async (_k, items) => {
+          writes.push(items);
+        },
+        100,
+        5,
+      );
       const first = b.add('t', 1);
       await Promise.resolve();
       jest.advanceTimersByTime(3);

@@ -51,7 +51,9 @@ export async function withTenant<T>(
   const qr: QueryRunner = db.createQueryRunner();
   let done = false;
   try {
-    await qr.query(`BEGIN${options.readOnly ? ' READ ONLY' : ''}; SELECT set_config('app.tenant_id', '${tenantId.toLowerCase()}', true)`);
+    await qr.query(
+      `BEGIN${options.readOnly ? ' READ ONLY' : ''}; SELECT set_config('app.tenant_id', '${tenantId.toLowerCase()}', true)`,
+    );
     // TypeORM did not issue the BEGIN: tell it, so nothing in fn starts a second transaction.
     (qr as { isTransactionActive: boolean }).isTransactionActive = true;
     const result = await fn(qr.manager);
@@ -82,6 +84,7 @@ export async function withTenant<T>(
 /** Gives a connection back to the pool, or destroys it when it failed. */
 function release(qr: QueryRunner, err: unknown): void {
   const r = qr as unknown as { releasePostgresConnection?: (e?: unknown) => Promise<void> };
-  if (r.releasePostgresConnection) void r.releasePostgresConnection(err instanceof Error ? err : new Error(String(err)));
+  if (r.releasePostgresConnection)
+    void r.releasePostgresConnection(err instanceof Error ? err : new Error(String(err)));
   else void qr.release();
 }

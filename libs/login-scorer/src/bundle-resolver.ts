@@ -33,6 +33,13 @@ export class BundleResolver {
     if (!d) return this.bundles.find(tenantId, bundleId);
     if (d.tenantId !== tenantId) return null;
     await this.writer.store(d);
-    return { id: bundleId, receivedAt: new Date(d.receivedAt), ip: d.ip, userAgent: d.userAgent, origin: d.origin, payload: d.bundle };
+    return {
+      id: bundleId,
+      receivedAt: new Date(d.receivedAt),
+      ip: d.ip,
+      userAgent: d.userAgent,
+      origin: d.origin,
+      payload: d.bundle,
+    };
   }
 }

@@ -1,17 +1,35 @@
 import { learnFromTrustedLogin, MAX_NETWORKS, primaryLanguage } from './learning';
 
-const network = { ip: '1.2.3.4', country: 'JP', city: null, lat: 35.7, lon: 139.7, asn: null, asnOrg: null, datacenter: false, tor: false, language: 'ja' };
+const network = {
+  ip: '1.2.3.4',
+  country: 'JP',
+  city: null,
+  lat: 35.7,
+  lon: 139.7,
+  asn: null,
+  asnOrg: null,
+  datacenter: false,
+  tor: false,
+  language: 'ja',
+};
 
 describe('learning from a trusted login', () => {
   it('adds a new country and language once and remembers where it was', () => {
     const l = learnFromTrustedLogin(null, null, network, 1000);
-    expect(l).toEqual({ countries: ['JP'], languages: ['ja'], networks: ['1.2.3.0/24'], lastLogin: { at: 1000, country: 'JP', lat: 35.7, lon: 139.7 } });
+    expect(l).toEqual({
+      countries: ['JP'],
+      languages: ['ja'],
+      networks: ['1.2.3.0/24'],
+      lastLogin: { at: 1000, country: 'JP', lat: 35.7, lon: 139.7 },
+    });
     const again = learnFromTrustedLogin({ countries: ['JP'], languages: ['ja'] } as never, null, network, 2000);
     expect(again.countries).toEqual(['JP']);
   });
 
   it('learns the usual networks: /24 and /48, most recently used last, at most MAX_NETWORKS', () => {
-    const at = (ip: string, networks?: string[]) => learnFromTrustedLogin({ countries: [], languages: [], networks } as never, null, { ...network, ip }, 1000).networks;
+    const at = (ip: string, networks?: string[]) =>
+      learnFromTrustedLogin({ countries: [], languages: [], networks } as never, null, { ...network, ip }, 1000)
+        .networks;
     // an account enrolled before networks were learned learns from its next trusted login
     expect(at('73.1.5.77')).toEqual(['73.1.5.0/24']);
     expect(at('2001:db8:1:2::9', ['73.1.5.0/24'])).toEqual(['73.1.5.0/24', '2001:db8:1::/48']);

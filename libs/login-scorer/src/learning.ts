@@ -20,7 +20,11 @@ export type Learned = NonNullable<RecordLogin['learned']>;
  * moves the profiles by one bounded step.
  */
 export function learnFromTrustedLogin(
-  account: (Pick<AccountState, 'countries' | 'languages' | 'typingProfile' | 'pointerProfile'> & { networks?: string[] | null }) | null,
+  account:
+    | (Pick<AccountState, 'countries' | 'languages' | 'typingProfile' | 'pointerProfile'> & {
+        networks?: string[] | null;
+      })
+    | null,
   bundle: SignalBundle | null,
   network: Pick<NetworkInfo, 'country' | 'language' | 'lat' | 'lon'> & { ip?: string | null },
   now: number,
@@ -28,12 +32,19 @@ export function learnFromTrustedLogin(
   const countries = account?.countries ?? [];
   const languages = account?.languages ?? [];
   const learned: Learned = {
-    countries: network.country && !countries.includes(network.country) ? [...countries, network.country].slice(-MAX_COUNTRIES) : countries,
-    languages: network.language && !languages.includes(network.language) ? [...languages, network.language].slice(-MAX_LANGUAGES) : languages,
+    countries:
+      network.country && !countries.includes(network.country)
+        ? [...countries, network.country].slice(-MAX_COUNTRIES)
+        : countries,
+    languages:
+      network.language && !languages.includes(network.language)
+        ? [...languages, network.language].slice(-MAX_LANGUAGES)
+        : languages,
     lastLogin: { at: now, country: network.country, lat: network.lat, lon: network.lon },
   };
   const prefix = networkPrefix(network.ip);
-  if (prefix) learned.networks = [...(account?.networks ?? []).filter((n) => n !== prefix), prefix].slice(-MAX_NETWORKS);
+  if (prefix)
+    learned.networks = [...(account?.networks ?? []).filter((n) => n !== prefix), prefix].slice(-MAX_NETWORKS);
   if (bundle && typeof bundle === 'object') {
     const fields = Array.isArray(bundle.typing?.fields) ? bundle.typing.fields : null;
     if (fields) learned.typingProfile = learnTypingProfile(account?.typingProfile ?? null, fields);

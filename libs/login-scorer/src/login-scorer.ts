@@ -1,9 +1,26 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { AssessmentRepository, KeyedBatcher, LoginStateRepository, type AssessmentRow, type LoginState, type LoginStateQuery, type RecordLogin, type RecordResult } from '@kizuki/database';
+import {
+  AssessmentRepository,
+  KeyedBatcher,
+  LoginStateRepository,
+  type AssessmentRow,
+  type LoginState,
+  type LoginStateQuery,
+  type RecordLogin,
+  type RecordResult,
+} from '@kizuki/database';
 import type { ScoreLoginJobData } from '@kizuki/queue';
 import { WebhookEventsService } from '@kizuki/webhooks';
 import type { DeviceStatus, RiskAnswer, SignalBundle } from '@kizuki/contract';
-import { assess, matchDevice, resolvePolicy, type DeviceHistory, type NetworkInfo, type ScoringInput, type TokenState } from '@kizuki/scoring';
+import {
+  assess,
+  matchDevice,
+  resolvePolicy,
+  type DeviceHistory,
+  type NetworkInfo,
+  type ScoringInput,
+  type TokenState,
+} from '@kizuki/scoring';
 import { BundleResolver } from './bundle-resolver';
 import { learnFromTrustedLogin, primaryLanguage } from './learning';
 import { NetworkIntelService } from './network/network-intel.service';
@@ -64,12 +81,21 @@ export class LoginScorer {
     if (loaded.existing) return { answer: toAnswer(loaded.existing), scoredNow: false };
     let stored = loaded.bundle;
     if (tokenId && !stored) {
-      stored = await this.bundles.fromIngestQueue(d.tenantId, tokenId, d.token.state === 'valid' ? d.token.batchId : undefined);
-      if (!stored) token = { state: 'invalid', detail: 'The request token is valid but its signals are gone (expired or purged).' };
+      stored = await this.bundles.fromIngestQueue(
+        d.tenantId,
+        tokenId,
+        d.token.state === 'valid' ? d.token.batchId : undefined,
+      );
+      if (!stored)
+        token = {
+          state: 'invalid',
+          detail: 'The request token is valid but its signals are gone (expired or purged).',
+        };
     }
     const storedBundle = token.state === 'valid' && stored ? (stored.payload as SignalBundle) : null;
     // The load found the device through the stored bundle; a bundle from the queue needs a second look.
-    if (storedBundle && !loaded.bundle) loaded = await load({ visitorId: storedBundle.device.visitorId, storageId: storedBundle.device.storageId }, true);
+    if (storedBundle && !loaded.bundle)
+      loaded = await load({ visitorId: storedBundle.device.visitorId, storageId: storedBundle.device.storageId }, true);
     // A replay found on the first pass (or lost in a race on record) is scored again without the bundle.
     for (let pass = 0; pass < 2; pass++) {
       if (pass > 0) loaded = await load(null, false);
@@ -161,7 +187,12 @@ export class LoginScorer {
       },
       userHash: d.userHash,
       device: bundle
-        ? { visitorId: bundle.device.visitorId, storageId: bundle.device.storageId, components: bundle.device.components, matchedDeviceId: device?.matchedDeviceId ?? null }
+        ? {
+            visitorId: bundle.device.visitorId,
+            storageId: bundle.device.storageId,
+            components: bundle.device.components,
+            matchedDeviceId: device?.matchedDeviceId ?? null,
+          }
         : null,
       sharedDevice: result.deviceStatus === 'shared',
       linkStatus: trusted ? 'trusted' : d.status === 'attempted' ? 'pending' : 'new',
@@ -174,12 +205,25 @@ export class LoginScorer {
       // after its deadline) recorded it between our load and record
       // by its key, or by its id (derived from the key) once the key row is purged (kept 2 days)
       const existing =
-        (await this.assessments.findByIdempotencyKey(d.tenantId, d.idempotencyKey)) ?? (await this.assessments.findById(d.tenantId, d.assessmentId));
+        (await this.assessments.findByIdempotencyKey(d.tenantId, d.idempotencyKey)) ??
+        (await this.assessments.findById(d.tenantId, d.assessmentId));
       if (!existing) throw new Error('duplicate assessment vanished');
       return { answer: toAnswer(existing), scoredNow: false };
     }
-    this.logger.debug({ msg: 'scored', tenantId: d.tenantId, assessmentId: d.assessmentId, decision: result.decision, score: result.score });
-    const answer = toAnswer({ ...result, id: d.assessmentId, deviceId: recorded.deviceId ?? null, deviceStatus: recorded.deviceStatus ?? null, createdAt: new Date(now) });
+    this.logger.debug({
+      msg: 'scored',
+      tenantId: d.tenantId,
+      assessmentId: d.assessmentId,
+      decision: result.decision,
+      score: result.score,
+    });
+    const answer = toAnswer({
+      ...result,
+      id: d.assessmentId,
+      deviceId: recorded.deviceId ?? null,
+      deviceStatus: recorded.deviceStatus ?? null,
+      createdAt: new Date(now),
+    });
     // assessment.challenge / assessment.deny webhooks, once per assessment (the delivery id derives from it).
     const event = answer.decision === 'deny' ? 'assessment.deny' : 'assessment.challenge';
     if (answer.decision !== 'allow' && loaded.webhookEvents.includes(event)) {
@@ -207,27 +251,62 @@ function deviceStatus(dev: LoginState['device']): DeviceStatus {
  * The device as the engine sees it: found by visitor id or storage id (exact), else fuzzily among
  * the account's devices when a browser update changed a few fingerprint components.
  */
-export function deviceHistory(bundle: SignalBundle, loaded: LoginState, fuzzyThreshold: number): { history: DeviceHistory; matchedDeviceId: string | null } {
+export function deviceHistory(
+  bundle: SignalBundle,
+  loaded: LoginState,
+  fuzzyThreshold: number,
+): { history: DeviceHistory; matchedDeviceId: string | null } {
   const dev = loaded.device;
   if (dev?.linkStatus || dev?.status === 'fraud') {
     return {
-      history: { id: dev.id, knownToAccount: !!dev.linkStatus, fuzzyMatch: dev.matchedByStorage, status: deviceStatus(dev), accountsSeen: dev.otherAccounts + 1 },
+      history: {
+        id: dev.id,
+        knownToAccount: !!dev.linkStatus,
+        fuzzyMatch: dev.matchedByStorage,
+        status: deviceStatus(dev),
+        accountsSeen: dev.otherAccounts + 1,
+      },
       matchedDeviceId: null,
     };
   }
-  const candidates = (loaded.accountDevices ?? []).map((c) => ({ id: c.id, components: c.components, status: (c.deviceFraud ? 'fraud' : c.status) as DeviceStatus }));
+  const candidates = (loaded.accountDevices ?? []).map((c) => ({
+    id: c.id,
+    components: c.components,
+    status: (c.deviceFraud ? 'fraud' : c.status) as DeviceStatus,
+  }));
   const m = bundle.device?.components ? matchDevice(bundle.device.components, candidates, fuzzyThreshold) : null;
   if (m && !dev) {
-    return { history: { id: m.id, knownToAccount: true, fuzzyMatch: true, similarity: m.similarity, status: m.status, accountsSeen: 1 }, matchedDeviceId: m.id };
+    return {
+      history: {
+        id: m.id,
+        knownToAccount: true,
+        fuzzyMatch: true,
+        similarity: m.similarity,
+        status: m.status,
+        accountsSeen: 1,
+      },
+      matchedDeviceId: m.id,
+    };
   }
   return {
-    history: { id: dev?.id ?? 'new', knownToAccount: false, fuzzyMatch: false, status: deviceStatus(dev), accountsSeen: (dev?.otherAccounts ?? 0) + 1 },
+    history: {
+      id: dev?.id ?? 'new',
+      knownToAccount: false,
+      fuzzyMatch: false,
+      status: deviceStatus(dev),
+      accountsSeen: (dev?.otherAccounts ?? 0) + 1,
+    },
     matchedDeviceId: null,
   };
 }
 
 /** The answer for a login, from its stored row or from what was just scored and recorded. */
-export function toAnswer(a: Pick<AssessmentRow, 'id' | 'decision' | 'score' | 'scores' | 'reasons' | 'deviceId' | 'deviceStatus' | 'createdAt'>): RiskAnswer {
+export function toAnswer(
+  a: Pick<
+    AssessmentRow,
+    'id' | 'decision' | 'score' | 'scores' | 'reasons' | 'deviceId' | 'deviceStatus' | 'createdAt'
+  >,
+): RiskAnswer {
   return {
     id: a.id,
     decision: a.decision,

@@ -60,15 +60,30 @@ export class VelocityStore {
     const w = e.stuffingWindowMs;
     const k = (...parts: (string | number)[]) => `${this.prefix}:${e.tenantId}:${parts.join(':')}`;
     const counters: { key: string; member: string | null; window: number; field: keyof VelocityCounts }[] = [
-      { field: 'accountFailures', key: k('af', e.userHash), member: e.failed ? e.assessmentId : null, window: e.bruteForceWindowMs },
-      { field: 'accountDeviceFailures', key: k('adf', e.userHash, e.deviceId ?? '-'), member: e.failed && e.deviceId ? e.assessmentId : null, window: e.bruteForceWindowMs },
+      {
+        field: 'accountFailures',
+        key: k('af', e.userHash),
+        member: e.failed ? e.assessmentId : null,
+        window: e.bruteForceWindowMs,
+      },
+      {
+        field: 'accountDeviceFailures',
+        key: k('adf', e.userHash, e.deviceId ?? '-'),
+        member: e.failed && e.deviceId ? e.assessmentId : null,
+        window: e.bruteForceWindowMs,
+      },
       { field: 'ipAccounts', key: k('ipa', e.ip), member: e.userHash, window: w },
       { field: 'ipFailures', key: k('ipf', e.ip), member: e.failed ? e.assessmentId : null, window: w },
       { field: 'ipLogins', key: k('ipl', e.ip), member: e.assessmentId, window: w },
       { field: 'deviceAccounts', key: k('dva', e.deviceId ?? '-'), member: e.deviceId ? e.userHash : null, window: w },
       { field: 'asnAccounts', key: k('asa', e.asn ?? '-'), member: e.asn !== null ? e.userHash : null, window: w },
       { field: 'asnLogins', key: k('asl', e.asn ?? '-'), member: e.asn !== null ? e.assessmentId : null, window: w },
-      { field: 'asnFailures', key: k('asf', e.asn ?? '-'), member: e.asn !== null && e.failed ? e.assessmentId : null, window: w },
+      {
+        field: 'asnFailures',
+        key: k('asf', e.asn ?? '-'),
+        member: e.asn !== null && e.failed ? e.assessmentId : null,
+        window: w,
+      },
     ];
     const args: (string | number)[] = [counters.length, ...counters.map((c) => c.key), e.now];
     for (const c of counters) args.push(c.member ?? '', c.window);

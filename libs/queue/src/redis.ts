@@ -14,7 +14,13 @@ export function createRedis(url: string, role: RedisRole): IORedis {
     role === 'commands'
       ? // auto-pipelining: the commands of one event-loop turn (rate-limit checks, job adds of many
         // concurrent requests) leave in one write, one round trip
-        { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000, lazyConnect: false, enableAutoPipelining: true }
+        {
+          maxRetriesPerRequest: 1,
+          enableOfflineQueue: false,
+          connectTimeout: 2000,
+          lazyConnect: false,
+          enableAutoPipelining: true,
+        }
       : { maxRetriesPerRequest: null, enableReadyCheck: true };
   const redis = new IORedis(url, { ...options, retryStrategy: (times) => Math.min(times * 200, 2000) });
   // Connection errors are reported by health checks; an unhandled 'error' event would crash the process.
@@ -36,7 +42,9 @@ export const DEFAULT_JOB_OPTIONS: DefaultJobOptions = {
 export async function assertNoEviction(redis: IORedis): Promise<void> {
   const [, policy] = (await redis.config('GET', 'maxmemory-policy')) as [string, string];
   if (policy !== 'noeviction') {
-    throw new Error(`Redis maxmemory-policy is '${policy}': set it to 'noeviction' (queued jobs must never be evicted)`);
+    throw new Error(
+      `Redis maxmemory-policy is '${policy}': set it to 'noeviction' (queued jobs must never be evicted)`,
+    );
   }
 }
 

@@ -3,7 +3,16 @@
 import { DECISIONS, type Decision } from '@kizuki/contract';
 
 export type DetectorName = 'token' | 'lists' | 'device' | 'typing' | 'pointer' | 'bot' | 'network' | 'velocity';
-export const DETECTOR_NAMES: readonly DetectorName[] = ['token', 'lists', 'device', 'typing', 'pointer', 'bot', 'network', 'velocity'];
+export const DETECTOR_NAMES: readonly DetectorName[] = [
+  'token',
+  'lists',
+  'device',
+  'typing',
+  'pointer',
+  'bot',
+  'network',
+  'velocity',
+];
 
 export interface Policy {
   /** score >= challenge → challenge; score >= deny → deny (0-100). */
@@ -61,7 +70,16 @@ export const DEFAULT_POLICY: Policy = {
   thresholds: { challenge: 40, deny: 80 },
   fallbackDecision: 'challenge',
   shadowMode: false,
-  detectors: { token: true, lists: true, device: true, typing: true, pointer: true, bot: true, network: true, velocity: true },
+  detectors: {
+    token: true,
+    lists: true,
+    device: true,
+    typing: true,
+    pointer: true,
+    bot: true,
+    network: true,
+    velocity: true,
+  },
   bruteForce: { accountFailures: 5, accountDeviceFailures: 3, windowMinutes: 15 },
   stuffing: {
     windowMinutes: 60,
@@ -99,7 +117,9 @@ export function resolvePolicy(stored: unknown): Policy {
   const s = obj(stored) as Partial<Record<keyof Policy, unknown>>;
   return {
     thresholds: section(DEFAULT_POLICY.thresholds, s.thresholds),
-    fallbackDecision: DECISIONS.includes(s.fallbackDecision as Decision) ? (s.fallbackDecision as Decision) : DEFAULT_POLICY.fallbackDecision,
+    fallbackDecision: DECISIONS.includes(s.fallbackDecision as Decision)
+      ? (s.fallbackDecision as Decision)
+      : DEFAULT_POLICY.fallbackDecision,
     shadowMode: typeof s.shadowMode === 'boolean' ? s.shadowMode : DEFAULT_POLICY.shadowMode,
     detectors: section(DEFAULT_POLICY.detectors, s.detectors),
     bruteForce: section(DEFAULT_POLICY.bruteForce, s.bruteForce),
@@ -107,7 +127,10 @@ export function resolvePolicy(stored: unknown): Policy {
     device: section(DEFAULT_POLICY.device, s.device),
     network: section(DEFAULT_POLICY.network, s.network),
     bot: section(DEFAULT_POLICY.bot, s.bot),
-    denyNeedsRisk: typeof s.denyNeedsRisk === 'number' && Number.isFinite(s.denyNeedsRisk) ? s.denyNeedsRisk : DEFAULT_POLICY.denyNeedsRisk,
+    denyNeedsRisk:
+      typeof s.denyNeedsRisk === 'number' && Number.isFinite(s.denyNeedsRisk)
+        ? s.denyNeedsRisk
+        : DEFAULT_POLICY.denyNeedsRisk,
   };
 }
 

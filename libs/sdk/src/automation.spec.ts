@@ -8,7 +8,15 @@ function fakeWindow(nav: Record<string, unknown> = {}, extra: Record<string, unk
   const plugins = Object.assign(new PluginArray(), { length: 5 });
   const doc = { documentElement: { getAttributeNames: () => ['lang'] }, hasFocus: () => true };
   return {
-    navigator: { userAgent: CHROME, appVersion: CHROME.slice(8), languages: ['en-US'], plugins, productSub: '20030107', webdriver: false, ...nav },
+    navigator: {
+      userAgent: CHROME,
+      appVersion: CHROME.slice(8),
+      languages: ['en-US'],
+      plugins,
+      productSub: '20030107',
+      webdriver: false,
+      ...nav,
+    },
     PluginArray,
     document: doc,
     outerWidth: 1280,

@@ -7,14 +7,35 @@
 import type { AutomationSignals } from '@kizuki/contract';
 import { LIMITS, on } from './util';
 
-const UNTRUSTED_TYPES = ['keydown', 'keyup', 'keypress', 'beforeinput', 'input', 'paste', 'pointerdown', 'pointerup', 'mousedown', 'mouseup', 'click', 'touchstart', 'touchend', 'focusin'];
+const UNTRUSTED_TYPES = [
+  'keydown',
+  'keyup',
+  'keypress',
+  'beforeinput',
+  'input',
+  'paste',
+  'pointerdown',
+  'pointerup',
+  'mousedown',
+  'mouseup',
+  'click',
+  'touchstart',
+  'touchend',
+  'focusin',
+];
 
 /** Global names left by automation frameworks (window, then document), by what they reveal. */
 const GLOBALS: Array<[string, RegExp]> = [
   ['playwright', /^(__playwright__binding__|__pwInitScripts|__playwright_evaluation_script__)$/],
   ['puppeteer', /^(__puppeteer_evaluation_script__|puppeteer)$/],
-  ['selenium', /^(_Selenium_IDE_Recorder|_selenium|calledSelenium|callSelenium|__selenium_evaluate|selenium-evaluate|__selenium_unwrapped|[a-z]{3}_.*_(Array|Promise|Symbol))$/],
-  ['webdriver', /^(webdriver|__webdriverFunc|__lastWatir(Alert|Confirm|Prompt)|_WEBDRIVER_ELEM_CACHE|ChromeDriverw|__(webdriver|driver|fxdriver)_(evaluate|unwrapped|script_fn|script_func|script_function)|\$?cdc_.*|\$chrome_asyncScriptInfo|__\$webdriverAsyncExecutor)$/],
+  [
+    'selenium',
+    /^(_Selenium_IDE_Recorder|_selenium|calledSelenium|callSelenium|__selenium_evaluate|selenium-evaluate|__selenium_unwrapped|[a-z]{3}_.*_(Array|Promise|Symbol))$/,
+  ],
+  [
+    'webdriver',
+    /^(webdriver|__webdriverFunc|__lastWatir(Alert|Confirm|Prompt)|_WEBDRIVER_ELEM_CACHE|ChromeDriverw|__(webdriver|driver|fxdriver)_(evaluate|unwrapped|script_fn|script_func|script_function)|\$?cdc_.*|\$chrome_asyncScriptInfo|__\$webdriverAsyncExecutor)$/,
+  ],
   ['phantomjs', /^(callPhantom|_phantom|__phantomas)$/],
   ['nightmarejs', /^(__nightmare|nightmare)$/],
   ['headless_chrome', /^(domAutomation|domAutomationController)$/],
@@ -76,14 +97,27 @@ export function automationArtifacts(win: WindowLike): string[] {
   const props = names(win).concat(names(win.document)).join('\n');
   for (const [kind, re] of GLOBALS) if (new RegExp(re.source, 'm').test(props)) add(kind);
   const root = win.document && win.document.documentElement;
-  if (root && root.getAttributeNames && root.getAttributeNames().some((a: string) => /selenium|webdriver|driver/.test(a))) add('webdriver_attr');
+  if (
+    root &&
+    root.getAttributeNames &&
+    root.getAttributeNames().some((a: string) => /selenium|webdriver|driver/.test(a))
+  )
+    add('webdriver_attr');
   if (Array.isArray(nav.languages) && nav.languages.length === 0) add('no_languages');
   if (chromeDesktop && plugins && plugins.length === 0) add('no_plugins');
   if (plugins && typeof win.PluginArray === 'function' && !(plugins instanceof win.PluginArray)) add('fake_plugins');
-  if (/Chrome\/|Safari\//.test(ua) && !/Firefox\//.test(ua) && nav.productSub !== undefined && nav.productSub !== '20030107') add('product_sub');
-  if (win.outerWidth === 0 && win.outerHeight === 0 && win.document && win.document.hasFocus && win.document.hasFocus()) add('no_window');
+  if (
+    /Chrome\/|Safari\//.test(ua) &&
+    !/Firefox\//.test(ua) &&
+    nav.productSub !== undefined &&
+    nav.productSub !== '20030107'
+  )
+    add('product_sub');
+  if (win.outerWidth === 0 && win.outerHeight === 0 && win.document && win.document.hasFocus && win.document.hasFocus())
+    add('no_window');
   const proc = win.process as { type?: unknown; versions?: { electron?: unknown } } | null | undefined;
-  if (proc && typeof proc === 'object' && (proc.type === 'renderer' || (proc.versions && proc.versions.electron))) add('electron');
+  if (proc && typeof proc === 'object' && (proc.type === 'renderer' || (proc.versions && proc.versions.electron)))
+    add('electron');
   try {
     if (/Sequentum/i.test(String(win.external))) add('sequentum');
   } catch {

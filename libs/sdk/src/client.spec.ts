@@ -29,7 +29,15 @@ function bundle(moves: number): SignalBundle {
     device: { visitorId: 'v', storageId: null, components: {}, confidence: 0.5 },
     automation: { webdriver: false, bot: false, signals: [], untrustedEvents: 0 },
     typing: { fields: [] },
-    pointer: { type: 'mouse', start: { x: 0, y: 0, t: 0 }, moves: Array.from({ length: moves * 3 }, (_, i) => 1000 + i), eventCount: moves, clicks: [], touches: 0, viewport: { w: 1, h: 1 } },
+    pointer: {
+      type: 'mouse',
+      start: { x: 0, y: 0, t: 0 },
+      moves: Array.from({ length: moves * 3 }, (_, i) => 1000 + i),
+      eventCount: moves,
+      clicks: [],
+      touches: 0,
+      viewport: { w: 1, h: 1 },
+    },
     page: { loadToSubmitMs: 1, focusChanges: 0, blurCount: 0, visibilityChanges: 0, path: '/' },
   };
 }
@@ -79,7 +87,11 @@ describe('forms', () => {
       posted.push({ ...Object.fromEntries(new FormData(this) as never), '@action': this.getAttribute('action') || '' });
     });
     // jsdom has no Response: a minimal stand-in
-    fetchMock = jest.fn(async () => ({ status: 202, ok: true, json: async () => ({ requestToken: 'rt_ok', expiresAt: 'x' }) }));
+    fetchMock = jest.fn(async () => ({
+      status: 202,
+      ok: true,
+      json: async () => ({ requestToken: 'rt_ok', expiresAt: 'x' }),
+    }));
     (globalThis as any).fetch = fetchMock;
   });
   afterEach(() => jest.restoreAllMocks());

@@ -127,7 +127,12 @@ export class Kizuki {
       v: SIGNAL_BUNDLE_VERSION,
       sdk: { version: SDK_VERSION },
       device: device || emptyDevice(storageId()),
-      automation: automation || { webdriver: navigator.webdriver === true, bot: false, signals: ['timeout'], untrustedEvents: 0 },
+      automation: automation || {
+        webdriver: navigator.webdriver === true,
+        bot: false,
+        signals: ['timeout'],
+        untrustedEvents: 0,
+      },
       typing: { fields: this.typing.snapshot() },
       pointer: this.pointer.snapshot(),
       page: this.page.snapshot(),

@@ -32,7 +32,9 @@ export function flatValue(v: unknown): Flat {
 }
 
 /** Components `{name: {value} | {error}}` → at most SIGNAL_LIMITS.deviceComponents short values. */
-export function flattenComponents(components: Record<string, { value?: unknown; error?: unknown }>): Record<string, Flat> {
+export function flattenComponents(
+  components: Record<string, { value?: unknown; error?: unknown }>,
+): Record<string, Flat> {
   const out: Record<string, Flat> = {};
   let n = 0;
   const put = (k: string, v: Flat) => {

@@ -32,7 +32,9 @@ describe('fields', () => {
   });
 
   it('classifies click targets', () => {
-    const form = el('<form><button><span>Sign in</span></button><button type="button">x</button><input type="password"></form>');
+    const form = el(
+      '<form><button><span>Sign in</span></button><button type="button">x</button><input type="password"></form>',
+    );
     expect(targetRole(form.querySelector('span'))).toBe('submit');
     expect(targetRole(form.querySelector('button[type=button]'))).toBe('other');
     expect(targetRole(form.querySelector('input'))).toBe('password');

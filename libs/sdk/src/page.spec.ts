@@ -18,7 +18,13 @@ describe('PageSource', () => {
     document.dispatchEvent(new Event('visibilitychange'));
     document.body.dispatchEvent(new FocusEvent('focus')); // an element's focus is not the page's
     const p = src.snapshot(window);
-    expect(p).toEqual({ loadToSubmitMs: expect.any(Number), focusChanges: 1, blurCount: 1, visibilityChanges: 1, path: '/signin' });
+    expect(p).toEqual({
+      loadToSubmitMs: expect.any(Number),
+      focusChanges: 1,
+      blurCount: 1,
+      visibilityChanges: 1,
+      path: '/signin',
+    });
     for (let i = 0; i < 100; i++) window.dispatchEvent(new Event('blur'));
     expect(src.snapshot(window).blurCount).toBe(64);
     src.stop();

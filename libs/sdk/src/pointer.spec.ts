@@ -47,7 +47,17 @@ describe('PointerSource', () => {
   it('records moves, clicks with target roles, touches and viewport', () => {
     document.body.innerHTML = '<button id="b">Sign in</button>';
     const btn = document.getElementById('b')!;
-    btn.getBoundingClientRect = () => ({ left: 10, top: 10, width: 100, height: 20, right: 110, bottom: 30, x: 10, y: 10, toJSON() {} });
+    btn.getBoundingClientRect = () => ({
+      left: 10,
+      top: 10,
+      width: 100,
+      height: 20,
+      right: 110,
+      bottom: 30,
+      x: 10,
+      y: 10,
+      toJSON() {},
+    });
     const src = new PointerSource((el) => (el && el.id === 'b' ? 'submit' : 'other'));
     src.start(window);
     expect(src.snapshot().type).toBe('none');
@@ -59,7 +69,9 @@ describe('PointerSource', () => {
     expect(p.eventCount).toBe(2);
     expect(p.start).toMatchObject({ x: 5, y: 5 });
     expect(p.moves.slice(0, 2)).toEqual([3, 4]);
-    expect(p.clicks).toEqual([{ t: expect.any(Number), rx: 0.5, ry: 0.25, target: 'submit', pointerType: 'mouse', isTrusted: false }]);
+    expect(p.clicks).toEqual([
+      { t: expect.any(Number), rx: 0.5, ry: 0.25, target: 'submit', pointerType: 'mouse', isTrusted: false },
+    ]);
     expect(p.viewport).toEqual({ w: window.innerWidth, h: window.innerHeight });
     src.reset();
     expect(src.snapshot().moves).toEqual([]);

@@ -57,8 +57,13 @@ export function halveMoves(moves: number[]): number[] {
 }
 
 /** Position of a point inside a box, each axis in 0..1, 3 decimals. */
-export function relativePosition(x: number, y: number, box: { left: number; top: number; width: number; height: number }) {
-  const rel = (v: number, start: number, size: number) => (size > 0 ? Math.round(clamp01((v - start) / size) * 1000) / 1000 : 0.5);
+export function relativePosition(
+  x: number,
+  y: number,
+  box: { left: number; top: number; width: number; height: number },
+) {
+  const rel = (v: number, start: number, size: number) =>
+    size > 0 ? Math.round(clamp01((v - start) / size) * 1000) / 1000 : 0.5;
   return { rx: rel(x, box.left, box.width), ry: rel(y, box.top, box.height) };
 }
 
@@ -126,7 +131,13 @@ export class PointerSource {
     const { start, moves } = this.sampler.quantised();
     const t = this.types;
     const total = t.mouse + t.touch + t.pen;
-    const type: PointerSignals['type'] = !total ? 'none' : t.touch >= t.mouse && t.touch >= t.pen ? 'touch' : t.pen > t.mouse ? 'pen' : 'mouse';
+    const type: PointerSignals['type'] = !total
+      ? 'none'
+      : t.touch >= t.mouse && t.touch >= t.pen
+        ? 'touch'
+        : t.pen > t.mouse
+          ? 'pen'
+          : 'mouse';
     return {
       type,
       start,

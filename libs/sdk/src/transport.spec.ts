@@ -33,7 +33,9 @@ describe('transport', () => {
 
   it('retries once on 5xx and network errors, not on 4xx', async () => {
     const a = fakeFetch([{ status: 503 }, ok]);
-    expect(await postBundle('', 'pk', '{}', { timeoutMs: 100, retries: 1, fetch: a.f })).toMatchObject({ requestToken: 'rt_1' });
+    expect(await postBundle('', 'pk', '{}', { timeoutMs: 100, retries: 1, fetch: a.f })).toMatchObject({
+      requestToken: 'rt_1',
+    });
     expect(a.calls).toHaveLength(2);
     const b = fakeFetch([() => Promise.reject(new TypeError('Failed to fetch'))]);
     expect(await postBundle('', 'pk', '{}', { timeoutMs: 100, retries: 1, fetch: b.f })).toBeNull();
@@ -47,9 +49,13 @@ describe('transport', () => {
 
   it('aborts a hanging request after the timeout, then retries', async () => {
     const hang = (init?: RequestInit) =>
-      new Promise<Response>((_, reject) => init!.signal!.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))));
+      new Promise<Response>((_, reject) =>
+        init!.signal!.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))),
+      );
     let n = 0;
-    const f = jest.fn((_url: string, init: RequestInit) => (++n === 1 ? hang(init) : Promise.resolve(new Response(JSON.stringify(ok.body), { status: 202 }))));
+    const f = jest.fn((_url: string, init: RequestInit) =>
+      ++n === 1 ? hang(init) : Promise.resolve(new Response(JSON.stringify(ok.body), { status: 202 })),
+    );
     const t0 = Date.now();
     const r = await postBundle('', 'pk', '{}', { timeoutMs: 50, retries: 1, fetch: f as unknown as typeof fetch });
     expect(r).toMatchObject({ requestToken: 'rt_1' });

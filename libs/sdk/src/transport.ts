@@ -15,7 +15,13 @@ export function collectUrl(endpoint: string): string {
   return endpoint.replace(/\/+$/, '') + '/v1/collect';
 }
 
-async function attempt(url: string, key: string, body: string, timeoutMs: number, f: typeof fetch): Promise<CollectAnswer | 'retry' | null> {
+async function attempt(
+  url: string,
+  key: string,
+  body: string,
+  timeoutMs: number,
+  f: typeof fetch,
+): Promise<CollectAnswer | 'retry' | null> {
   const ctrl = typeof AbortController !== 'undefined' ? new AbortController() : null;
   const timer = setTimeout(() => ctrl && ctrl.abort(), timeoutMs);
   try {
@@ -42,7 +48,12 @@ async function attempt(url: string, key: string, body: string, timeoutMs: number
 }
 
 /** The collect answer, or null when the API could not be reached or refused the bundle. */
-export async function postBundle(endpoint: string, key: string, body: string, opts: PostOptions): Promise<CollectAnswer | null> {
+export async function postBundle(
+  endpoint: string,
+  key: string,
+  body: string,
+  opts: PostOptions,
+): Promise<CollectAnswer | null> {
   const f = opts.fetch || (typeof fetch === 'function' ? fetch : null);
   if (!f) return null;
   const url = collectUrl(endpoint);

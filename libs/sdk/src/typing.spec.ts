@@ -47,7 +47,7 @@ describe('TypingSource', () => {
     jest.spyOn(performance, 'now').mockImplementation(() => clock);
     document.body.innerHTML =
       '<form><input name="email" autocomplete="username"><input type="password" name="pw">' +
-        '<input type="checkbox"></form><input id="outside">';
+      '<input type="checkbox"></form><input id="outside">';
     form = document.querySelector('form')!;
     user = form.querySelector('input[name=email]')!;
     pass = form.querySelector('input[name=pw]')!;
@@ -148,7 +148,11 @@ describe('TypingSource', () => {
 
   it('flags paste without reading the clipboard, and autofill (input without beforeinput)', () => {
     const paste = new Event('paste', { bubbles: true });
-    Object.defineProperty(paste, 'clipboardData', { get: () => { throw new Error('read the clipboard'); } });
+    Object.defineProperty(paste, 'clipboardData', {
+      get: () => {
+        throw new Error('read the clipboard');
+      },
+    });
     at(10, pass, paste);
     at(10, pass, bi('insertFromPaste'));
     at(10, pass, inp('insertFromPaste'));
@@ -174,7 +178,9 @@ describe('TypingSource', () => {
     strict.watch(form);
     at(0, pass, kd('x'));
     at(5, pass, ku('x'));
-    expect(strict.snapshot()).toEqual([{ role: 'password', keys: [], pasted: false, autofilled: false, imeFallback: false, inputEvents: 0, startMs: -1 }]);
+    expect(strict.snapshot()).toEqual([
+      { role: 'password', keys: [], pasted: false, autofilled: false, imeFallback: false, inputEvents: 0, startMs: -1 },
+    ]);
     strict.stop();
     const outside = document.getElementById('outside')!;
     at(0, outside, kd('x'));

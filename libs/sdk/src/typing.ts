@@ -5,7 +5,8 @@ import type { FieldRole, FieldTyping, KeyClass, KeyEvent } from '@kizuki/contrac
 import { fieldRole, isTextField, type TextField } from './fields';
 import { LIMITS, eventTime, on, r1 } from './util';
 
-const MODIFIERS = /^(Shift|Control|Alt|AltGraph|Meta|CapsLock|Fn|FnLock|Hyper|Super|OS|NumLock|ScrollLock|Symbol|SymbolLock)$/;
+const MODIFIERS =
+  /^(Shift|Control|Alt|AltGraph|Meta|CapsLock|Fn|FnLock|Hyper|Super|OS|NumLock|ScrollLock|Symbol|SymbolLock)$/;
 
 /** The class of a key, or null when the browser did not identify it (IME, Android keyCode 229). */
 export function keyClass(key: string | undefined, keyCode?: number): KeyClass | null {
@@ -102,12 +103,36 @@ export class TypingSource {
         if (s) fn(s, e as E, eventTime(e));
       };
     this.off = [
-      on(doc, 'keydown', h((s, e: KeyboardEvent, t) => this.keydown(s, e, t))),
-      on(doc, 'keyup', h((s, e: KeyboardEvent, t) => this.keyup(s, e, t))),
-      on(doc, 'beforeinput', h((s, e: InputEvent, t) => this.beforeinput(s, e, t))),
-      on(doc, 'input', h((s, e: InputEvent, t) => this.input(s, e, t))),
-      on(doc, 'paste', h((s) => (s.pasted = true))),
-      on(doc, 'drop', h((s) => (s.pasted = true))),
+      on(
+        doc,
+        'keydown',
+        h((s, e: KeyboardEvent, t) => this.keydown(s, e, t)),
+      ),
+      on(
+        doc,
+        'keyup',
+        h((s, e: KeyboardEvent, t) => this.keyup(s, e, t)),
+      ),
+      on(
+        doc,
+        'beforeinput',
+        h((s, e: InputEvent, t) => this.beforeinput(s, e, t)),
+      ),
+      on(
+        doc,
+        'input',
+        h((s, e: InputEvent, t) => this.input(s, e, t)),
+      ),
+      on(
+        doc,
+        'paste',
+        h((s) => (s.pasted = true)),
+      ),
+      on(
+        doc,
+        'drop',
+        h((s) => (s.pasted = true)),
+      ),
     ];
   }
 

@@ -27,13 +27,24 @@ export class WebhookEventsService {
   }
 
   /** Never throws: an event that cannot be queued is logged; its delivery row stays 'pending' until SweepWebhooksJob re-queues it. */
-  async emit(tenantId: string, type: WebhookEventType, eventKey: string, data: Record<string, unknown>): Promise<number> {
+  async emit(
+    tenantId: string,
+    type: WebhookEventType,
+    eventKey: string,
+    data: Record<string, unknown>,
+  ): Promise<number> {
     try {
       const endpoints = await this.repo.subscribed(tenantId, type);
       for (const e of endpoints) {
         const deliveryId = deterministicUuid(`webhook|${e.id}|${type}|${eventKey}`);
         const envelope: WebhookEnvelope = { id: deliveryId, type, createdAt: new Date().toISOString(), data };
-        await this.repo.createDelivery(tenantId, { id: deliveryId, endpointId: e.id, event: type, eventId: `${type}:${eventKey}`, payload: envelope });
+        await this.repo.createDelivery(tenantId, {
+          id: deliveryId,
+          endpointId: e.id,
+          event: type,
+          eventId: `${type}:${eventKey}`,
+          payload: envelope,
+        });
         const job = deliveryJob({ tenantId, deliveryId, endpointId: e.id });
         await this.webhooks().add(job.name, job.data, job.opts);
       }

@@ -7,14 +7,38 @@ import { embeddedIpv4, formatIp, parseIp } from '@kizuki/scoring';
 // multicast, reserved and documentation ranges — for IPv4, IPv6, and IPv4 mapped into IPv6.
 const BLOCKED = new BlockList();
 for (const [net, bits] of [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
-  ['192.0.0.0', 24], ['192.0.2.0', 24], ['192.88.99.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['198.51.100.0', 24],
-  ['203.0.113.0', 24], ['224.0.0.0', 4], ['240.0.0.0', 4],
-] as const) BLOCKED.addSubnet(net, bits, 'ipv4');
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.0.2.0', 24],
+  ['192.88.99.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['198.51.100.0', 24],
+  ['203.0.113.0', 24],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
+] as const)
+  BLOCKED.addSubnet(net, bits, 'ipv4');
 for (const [net, bits] of [
-  ['::', 128], ['::1', 128], ['64:ff9b::', 96], ['64:ff9b:1::', 48], ['100::', 64], ['2001::', 23], ['2001:db8::', 32], ['2002::', 16],
-  ['fc00::', 7], ['fe80::', 10], ['fec0::', 10], ['ff00::', 8],
-] as const) BLOCKED.addSubnet(net, bits, 'ipv6');
+  ['::', 128],
+  ['::1', 128],
+  ['64:ff9b::', 96],
+  ['64:ff9b:1::', 48],
+  ['100::', 64],
+  ['2001::', 23],
+  ['2001:db8::', 32],
+  ['2002::', 16],
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['fec0::', 10],
+  ['ff00::', 8],
+] as const)
+  BLOCKED.addSubnet(net, bits, 'ipv6');
 
 /**
  * True for an address a webhook must not reach by default. Decided on the parsed address, not its
@@ -32,8 +56,7 @@ export function isPrivateAddress(address: string): boolean {
 }
 
 export type TargetCheck =
-  | { ok: true; url: URL; addresses: { address: string; family: 4 | 6 }[] }
-  | { ok: false; reason: string };
+  { ok: true; url: URL; addresses: { address: string; family: 4 | 6 }[] } | { ok: false; reason: string };
 
 /**
  * Checks a webhook URL before it is saved and again before every delivery: http(s) only, no
@@ -41,7 +64,11 @@ export type TargetCheck =
  * address is refused: the connection could use it). The delivery then connects only to the
  * addresses checked here (no second DNS answer to rebind to) and never follows redirects.
  */
-export async function checkWebhookTarget(raw: string, allowPrivate: boolean, resolve = lookupAll): Promise<TargetCheck> {
+export async function checkWebhookTarget(
+  raw: string,
+  allowPrivate: boolean,
+  resolve = lookupAll,
+): Promise<TargetCheck> {
   let url: URL;
   try {
     url = new URL(raw);
@@ -64,7 +91,8 @@ export async function checkWebhookTarget(raw: string, allowPrivate: boolean, res
   if (!addresses.length) return { ok: false, reason: `${host} does not resolve` };
   if (!allowPrivate) {
     const bad = addresses.find((a) => isPrivateAddress(a.address));
-    if (bad) return { ok: false, reason: `${host} resolves to a private, loopback or link-local address (${bad.address})` };
+    if (bad)
+      return { ok: false, reason: `${host} resolves to a private, loopback or link-local address (${bad.address})` };
   }
   return { ok: true, url, addresses };
 }

@@ -29,7 +29,10 @@ export class LoginDto {
 
 export class ChangePasswordDto {
   @IsString() @Length(1, 1024) currentPassword!: string;
-  @IsString() @MinLength(12, { message: 'the new password needs at least 12 characters' }) @MaxLength(1024) newPassword!: string;
+  @IsString()
+  @MinLength(12, { message: 'the new password needs at least 12 characters' })
+  @MaxLength(1024)
+  newPassword!: string;
 }
 
 export class TotpCodeDto {
@@ -63,7 +66,8 @@ export class LabelDto {
 
 export class ListEntryDto {
   @IsIn(['allow', 'deny']) list!: 'allow' | 'deny';
-  @IsIn(['ip', 'cidr', 'device', 'user', 'asn', 'country']) kind!: 'ip' | 'cidr' | 'device' | 'user' | 'asn' | 'country';
+  @IsIn(['ip', 'cidr', 'device', 'user', 'asn', 'country']) kind!:
+    'ip' | 'cidr' | 'device' | 'user' | 'asn' | 'country';
   @IsString() @Length(1, 512) value!: string;
   @IsOptional() @IsString() @MaxLength(500) comment?: string;
   @IsOptional() @IsISO8601() expiresAt?: string;
@@ -110,7 +114,10 @@ export class RotateKeyDto {
 }
 
 export class InviteDto {
-  @IsString() @Matches(/^[^@\s]+@[^@\s]+$/, { message: 'email must be an e-mail address' }) @MaxLength(320) email!: string;
+  @IsString()
+  @Matches(/^[^@\s]+@[^@\s]+$/, { message: 'email must be an e-mail address' })
+  @MaxLength(320)
+  email!: string;
   @IsIn(ROLES) role!: (typeof ROLES)[number];
 }
 

@@ -65,7 +65,9 @@ export class ConsoleStaticController {
     if (path && full.startsWith(this.root + sep) && isFile(full)) {
       const rel = full.slice(this.root.length + 1);
       const hashed = /^assets\/.+-[A-Z0-9]{8,}\.(js|css|png|svg|woff2)$/i.test(rel.split(sep).join('/'));
-      reply.headers(SECURITY_HEADERS).header('Cache-Control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
+      reply
+        .headers(SECURITY_HEADERS)
+        .header('Cache-Control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
       return this.send(reply, full);
     }
     // A missing asset is a 404, a client-side route gets the app.
@@ -78,7 +80,9 @@ export class ConsoleStaticController {
 
   private async sendIndex(reply: FastifyReply): Promise<void> {
     if (!isFile(join(this.root, 'index.html'))) {
-      await reply.status(404).send({ error: { code: 'NOT_FOUND', message: 'The console is not built: run npm run build:console.' } });
+      await reply
+        .status(404)
+        .send({ error: { code: 'NOT_FOUND', message: 'The console is not built: run npm run build:console.' } });
       return;
     }
     reply.headers(SECURITY_HEADERS).header('Cache-Control', 'no-cache');

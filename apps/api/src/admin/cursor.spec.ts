@@ -10,13 +10,23 @@ describe('decodeCursor: one strict decoder for every console list', () => {
     }
   });
 
-  it.each(['99999', '2024-02-30', '2023-02-29T00:00:00Z', 'March 7', '2024-02-30T00:00:00Z', '2024-13-01T00:00:00Z', '2024-01-01T24:00:00Z',
-    '2024-01-01T00:00:60Z', '2024-01-01T00:00:00', '2024-01-01T00:00:00+09:00', '2024-01-01T00:00:00.1234567Z', '0000-01-01T00:00:00Z', ''])(
-    'refuses the instant %p with a 400',
-    (at) => {
-      expect(() => decodeCursor(raw(`${at}|${ID}`))).toThrow(expect.objectContaining({ status: 400 }));
-    },
-  );
+  it.each([
+    '99999',
+    '2024-02-30',
+    '2023-02-29T00:00:00Z',
+    'March 7',
+    '2024-02-30T00:00:00Z',
+    '2024-13-01T00:00:00Z',
+    '2024-01-01T24:00:00Z',
+    '2024-01-01T00:00:60Z',
+    '2024-01-01T00:00:00',
+    '2024-01-01T00:00:00+09:00',
+    '2024-01-01T00:00:00.1234567Z',
+    '0000-01-01T00:00:00Z',
+    '',
+  ])('refuses the instant %p with a 400', (at) => {
+    expect(() => decodeCursor(raw(`${at}|${ID}`))).toThrow(expect.objectContaining({ status: 400 }));
+  });
 
   it('refuses a cursor without exactly an instant and a uuid', () => {
     for (const text of [`2024-01-01T00:00:00Z|not-a-uuid`, `2024-01-01T00:00:00Z|${ID}|x`, `2024-01-01T00:00:00Z`]) {

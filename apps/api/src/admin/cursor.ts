@@ -17,7 +17,8 @@ export function decodeCursor(cursor: string | undefined): LoginCursor | undefine
   if (!cursor) return undefined;
   const parts = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
   const [createdAt, id] = parts;
-  if (parts.length !== 2 || !isUuid(id) || !isCursorInstant(createdAt)) throw AdminErrors.invalid('The cursor is not valid.');
+  if (parts.length !== 2 || !isUuid(id) || !isCursorInstant(createdAt))
+    throw AdminErrors.invalid('The cursor is not valid.');
   return { createdAt, id };
 }
 
@@ -27,7 +28,15 @@ function isCursorInstant(s: string): boolean {
   const [y, mo, d, h, mi, sec] = m.slice(1).map(Number);
   const t = new Date(Date.UTC(y, mo - 1, d, h, mi, sec));
   // Date.UTC rolls 2024-02-30 over to March 1: a real date reads back the same
-  return y >= 1 && t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d && t.getUTCHours() === h && t.getUTCMinutes() === mi && t.getUTCSeconds() === sec;
+  return (
+    y >= 1 &&
+    t.getUTCFullYear() === y &&
+    t.getUTCMonth() === mo - 1 &&
+    t.getUTCDate() === d &&
+    t.getUTCHours() === h &&
+    t.getUTCMinutes() === mi &&
+    t.getUTCSeconds() === sec
+  );
 }
 
 /** One page of a keyset list fetched with limit + 1 rows: the extra row only says there is a next page. */

@@ -3,7 +3,6 @@ import { canonicalIp, parseCidr } from '@kizuki/scoring';
 
 export type ListKindName = 'ip' | 'cidr' | 'device' | 'user' | 'asn' | 'country';
 
-
 /**
  * A list value as the scoring side compares it (kizuki_score_load), or an error message.
  * Addresses and blocks are canonical like client IPs (canonicalIp: IPv4-mapped unwrapped, RFC 5952
@@ -25,13 +24,19 @@ export function normaliseListValue(kind: ListKindName, raw: string): { value: st
       return { value: `${block.network}/${block.bits}` };
     }
     case 'device':
-      return isUuid(v) ? { value: v.toLowerCase() } : { error: 'device must be a Kizuki device id (uuid), as shown on the login or account screen' };
+      return isUuid(v)
+        ? { value: v.toLowerCase() }
+        : { error: 'device must be a Kizuki device id (uuid), as shown on the login or account screen' };
     case 'asn': {
       const m = /^(?:AS)?(\d{1,10})$/i.exec(v);
-      return m && Number(m[1]) > 0 && Number(m[1]) <= 4294967295 ? { value: String(Number(m[1])) } : { error: `${raw} is not an AS number like AS64500` };
+      return m && Number(m[1]) > 0 && Number(m[1]) <= 4294967295
+        ? { value: String(Number(m[1])) }
+        : { error: `${raw} is not an AS number like AS64500` };
     }
     case 'country':
-      return /^[A-Za-z]{2}$/.test(v) ? { value: v.toUpperCase() } : { error: `${raw} is not an ISO 3166-1 alpha-2 country code like JP` };
+      return /^[A-Za-z]{2}$/.test(v)
+        ? { value: v.toUpperCase() }
+        : { error: `${raw} is not an ISO 3166-1 alpha-2 country code like JP` };
     case 'user':
       return v.length > 0 ? { value: v } : { error: 'user must not be empty' };
   }

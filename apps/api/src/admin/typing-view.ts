@@ -1,5 +1,10 @@
 import type { TypingProfile } from '@kizuki/scoring';
-import { keyTimingsFromField, parseTypingAccountProfile, typingState, type TypingProfileState } from '../../../../libs/scoring/src/typing';
+import {
+  keyTimingsFromField,
+  parseTypingAccountProfile,
+  typingState,
+  type TypingProfileState,
+} from '../../../../libs/scoring/src/typing';
 import type { FieldTyping } from '@kizuki/contract';
 
 export interface TypingRoleView {
@@ -31,7 +36,12 @@ function profileBands(p: TypingProfile): { holds: Band[]; flights: Band[] } {
   p.center.forEach((c, j) => {
     const s = p.scale[j];
     if (j % 2 === 0) holds.push({ mid: r1(Math.exp(c)), lo: r1(Math.exp(c - s)), hi: r1(Math.exp(c + s)) });
-    else flights.push({ mid: r1(FLIGHT_TAU * Math.sinh(c)), lo: r1(FLIGHT_TAU * Math.sinh(c - s)), hi: r1(FLIGHT_TAU * Math.sinh(c + s)) });
+    else
+      flights.push({
+        mid: r1(FLIGHT_TAU * Math.sinh(c)),
+        lo: r1(FLIGHT_TAU * Math.sinh(c - s)),
+        hi: r1(FLIGHT_TAU * Math.sinh(c + s)),
+      });
   });
   return { holds, flights };
 }

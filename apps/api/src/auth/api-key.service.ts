@@ -38,7 +38,12 @@ export class ApiKeyService {
     if (!row || row.kind !== kind || !apiKeyMatches(key, row.hash)) throw Errors.invalidKey();
     if (row.expiresAt && new Date(row.expiresAt).getTime() <= Date.now()) throw Errors.invalidKey();
     // built once per fetched row, not per call (the policy's resolution showed in collect profiles)
-    entry.tenant ??= { tenantId: row.tenantId, keyPrefix: parsed.prefix, origins: row.origins, policy: resolvePolicy(row.policy) };
+    entry.tenant ??= {
+      tenantId: row.tenantId,
+      keyPrefix: parsed.prefix,
+      origins: row.origins,
+      policy: resolvePolicy(row.policy),
+    };
     return entry.tenant;
   }
 

@@ -1,6 +1,13 @@
 import { Body, Controller, Header, HttpCode, Logger, Options, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { ApiAcceptedResponse, ApiBody, ApiNoContentResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBody,
+  ApiNoContentResponse,
+  ApiOperation,
+  ApiSecurity,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { KizukiConfig } from '@kizuki/config';
 import { signRequestToken } from '@kizuki/crypto';
@@ -35,7 +42,11 @@ export class CollectController {
   // The preflight cannot know the tenant (it carries no key), so it is answered for any origin;
   // the real POST is checked against the tenant's origins.
   @Options()
-  @ApiOperation({ summary: 'CORS preflight for the SDK', description: 'Answered for any origin (a preflight carries no key); the POST itself is checked against the tenant\'s origins.' })
+  @ApiOperation({
+    summary: 'CORS preflight for the SDK',
+    description:
+      "Answered for any origin (a preflight carries no key); the POST itself is checked against the tenant's origins.",
+  })
   @ApiNoContentResponse({ description: 'Preflight answered' })
   @ApiErrors(400)
   @HttpCode(204)
@@ -49,7 +60,11 @@ export class CollectController {
 
   @Post()
   @HttpCode(202)
-  @ApiOperation({ summary: 'Receive the SDK\'s signals (sent by the browser SDK)', description: 'Body: the signal bundle (docs/sdk.md). Answers a signed, single-use, short-lived request token for your backend\'s risk call.' })
+  @ApiOperation({
+    summary: "Receive the SDK's signals (sent by the browser SDK)",
+    description:
+      "Body: the signal bundle (docs/sdk.md). Answers a signed, single-use, short-lived request token for your backend's risk call.",
+  })
   @ApiSecurity('publishableKey')
   @ApiBody({ type: CollectDto })
   @ApiAcceptedResponse({ type: CollectAnswerDto })
@@ -87,7 +102,12 @@ export class CollectController {
       throw Errors.unavailable('Kizuki cannot accept signals right now; the login can go on without a token.');
     }
     return {
-      requestToken: signRequestToken(this.config.KIZUKI_SECRET, { t: tenant.tenantId, b: bundleId, e: expires, j: batchId }),
+      requestToken: signRequestToken(this.config.KIZUKI_SECRET, {
+        t: tenant.tenantId,
+        b: bundleId,
+        e: expires,
+        j: batchId,
+      }),
       expiresAt: new Date(expires * 1000).toISOString(),
     };
   }

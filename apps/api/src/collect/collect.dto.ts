@@ -54,11 +54,15 @@ function IsFlatRecord(maxKeys: number, options?: ValidationOptions) {
             entries.every(
               ([k, v]) =>
                 k.length <= 64 &&
-                (v === null || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)) || (typeof v === 'string' && v.length <= L.componentValueLength)),
+                (v === null ||
+                  typeof v === 'boolean' ||
+                  (typeof v === 'number' && Number.isFinite(v)) ||
+                  (typeof v === 'string' && v.length <= L.componentValueLength)),
             )
           );
         },
-        defaultMessage: () => `$property must be an object of at most ${maxKeys} primitive values (strings ≤ ${L.componentValueLength} chars)`,
+        defaultMessage: () =>
+          `$property must be an object of at most ${maxKeys} primitive values (strings ≤ ${L.componentValueLength} chars)`,
       },
     },
     options,
@@ -79,7 +83,11 @@ export class DeviceDto implements DeviceSignals {
 export class AutomationDto implements AutomationSignals {
   @IsBoolean() webdriver!: boolean;
   @IsBoolean() bot!: boolean;
-  @IsArray() @ArrayMaxSize(L.automationSignals) @IsString({ each: true }) @MaxLength(64, { each: true }) signals!: string[];
+  @IsArray()
+  @ArrayMaxSize(L.automationSignals)
+  @IsString({ each: true })
+  @MaxLength(64, { each: true })
+  signals!: string[];
   @IsInt() @Min(0) @Max(1_000_000) untrustedEvents!: number;
 }
 
@@ -91,7 +99,11 @@ export class KeyEventDto implements KeyEvent {
 
 export class FieldTypingDto implements FieldTyping {
   @IsIn(FIELD_ROLES) role!: FieldRole;
-  @IsArray() @ArrayMaxSize(L.keysPerField) @ValidateNested({ each: true }) @Type(() => KeyEventDto) keys!: KeyEventDto[];
+  @IsArray()
+  @ArrayMaxSize(L.keysPerField)
+  @ValidateNested({ each: true })
+  @Type(() => KeyEventDto)
+  keys!: KeyEventDto[];
   @IsBoolean() pasted!: boolean;
   @IsBoolean() autofilled!: boolean;
   @IsBoolean() imeFallback!: boolean;
@@ -100,7 +112,11 @@ export class FieldTypingDto implements FieldTyping {
 }
 
 export class TypingDto {
-  @IsArray() @ArrayMaxSize(L.fields) @ValidateNested({ each: true }) @Type(() => FieldTypingDto) fields!: FieldTypingDto[];
+  @IsArray()
+  @ArrayMaxSize(L.fields)
+  @ValidateNested({ each: true })
+  @Type(() => FieldTypingDto)
+  fields!: FieldTypingDto[];
 }
 
 export class PointStartDto {
@@ -126,9 +142,18 @@ export class ViewportDto {
 export class PointerDto implements PointerSignals {
   @IsIn([...POINTER_TYPES, 'none']) type!: PointerType | 'none';
   @IsOptional() @IsObject() @ValidateNested() @Type(() => PointStartDto) start!: PointStartDto | null;
-  @IsArray() @ArrayMaxSize(L.pointerMoveValues) @IsInt({ each: true }) @Min(-100_000, { each: true }) @Max(MAX_MS, { each: true }) moves!: number[];
+  @IsArray()
+  @ArrayMaxSize(L.pointerMoveValues)
+  @IsInt({ each: true })
+  @Min(-100_000, { each: true })
+  @Max(MAX_MS, { each: true })
+  moves!: number[];
   @IsInt() @Min(0) @Max(10_000_000) eventCount!: number;
-  @IsArray() @ArrayMaxSize(L.clicks) @ValidateNested({ each: true }) @Type(() => PointerClickDto) clicks!: PointerClickDto[];
+  @IsArray()
+  @ArrayMaxSize(L.clicks)
+  @ValidateNested({ each: true })
+  @Type(() => PointerClickDto)
+  clicks!: PointerClickDto[];
   @IsInt() @Min(0) @Max(1_000_000) touches!: number;
   @IsObject() @ValidateNested() @Type(() => ViewportDto) viewport!: ViewportDto;
 }

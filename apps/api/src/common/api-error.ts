@@ -18,11 +18,19 @@ export class ApiError extends HttpException {
 }
 
 export const Errors = {
-  missingKey: (header: string) => new ApiError(HttpStatus.UNAUTHORIZED, 'UNAUTHENTICATED', `Missing API key: send it in ${header}.`),
-  invalidKey: () => new ApiError(HttpStatus.UNAUTHORIZED, 'UNAUTHENTICATED', 'The API key is not valid, revoked or of the wrong kind.'),
+  missingKey: (header: string) =>
+    new ApiError(HttpStatus.UNAUTHORIZED, 'UNAUTHENTICATED', `Missing API key: send it in ${header}.`),
+  invalidKey: () =>
+    new ApiError(HttpStatus.UNAUTHORIZED, 'UNAUTHENTICATED', 'The API key is not valid, revoked or of the wrong kind.'),
   originNotAllowed: (origin: string | null) =>
-    new ApiError(HttpStatus.FORBIDDEN, 'ORIGIN_NOT_ALLOWED', `Origin ${origin ?? '(none)'} is not allowed for this publishable key.`),
+    new ApiError(
+      HttpStatus.FORBIDDEN,
+      'ORIGIN_NOT_ALLOWED',
+      `Origin ${origin ?? '(none)'} is not allowed for this publishable key.`,
+    ),
   notFound: (what: string) => new ApiError(HttpStatus.NOT_FOUND, 'NOT_FOUND', `${what} not found.`),
-  validation: (details: unknown) => new ApiError(HttpStatus.BAD_REQUEST, 'VALIDATION_FAILED', 'The request body is not valid.', details),
-  unavailable: (message: string) => new ApiError(HttpStatus.SERVICE_UNAVAILABLE, 'UNAVAILABLE', message, undefined, { 'Retry-After': '1' }),
+  validation: (details: unknown) =>
+    new ApiError(HttpStatus.BAD_REQUEST, 'VALIDATION_FAILED', 'The request body is not valid.', details),
+  unavailable: (message: string) =>
+    new ApiError(HttpStatus.SERVICE_UNAVAILABLE, 'UNAVAILABLE', message, undefined, { 'Retry-After': '1' }),
 };

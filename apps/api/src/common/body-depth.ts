@@ -63,11 +63,17 @@ export function installBodyDepthLimit(fastify: FastifyInstance, maxDepth = MAX_B
     if (req.body === undefined || req.body === null || typeof req.body !== 'object') return;
     const problem = inspectBody(req.body, maxDepth);
     if (problem === 'too-deep') {
-      await reply.status(400).send({ error: { code: 'BODY_TOO_DEEP', message: `The JSON body nests deeper than ${maxDepth} levels.` } });
+      await reply
+        .status(400)
+        .send({ error: { code: 'BODY_TOO_DEEP', message: `The JSON body nests deeper than ${maxDepth} levels.` } });
       return;
     }
     if (problem === 'unstorable') {
-      await reply.status(400).send({ error: { code: 'INVALID_STRING', message: 'A string in the body contains U+0000 or an unpaired surrogate.' } });
+      await reply
+        .status(400)
+        .send({
+          error: { code: 'INVALID_STRING', message: 'A string in the body contains U+0000 or an unpaired surrogate.' },
+        });
     }
   });
 }

@@ -11,7 +11,10 @@ export class ClientIpResolver {
   private readonly any: boolean;
 
   constructor(trustedProxies: string) {
-    const entries = trustedProxies.split(',').map((s) => s.trim()).filter(Boolean);
+    const entries = trustedProxies
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     this.any = entries.length > 0;
     for (const entry of entries) {
       const addr = canonicalIp(entry);

@@ -62,12 +62,17 @@ function compileObject(dto: Ctor, seen: Map<Ctor, Check>): Check {
     }
     const record = value as Record<string, unknown>;
     for (const [prop, check] of props) check(record[prop], join(path, prop), out, record);
-    for (const key of Object.keys(record)) if (!known.has(key)) out.push({ path: join(path, key), problems: [`property ${key} should not exist`] });
+    for (const key of Object.keys(record))
+      if (!known.has(key)) out.push({ path: join(path, key), problems: [`property ${key} should not exist`] });
   };
   return seen.get(dto)!;
 }
 
-function compileProperty(dto: Ctor, { name: prop, rules: list, type, optional }: DtoProperty, seen: Map<Ctor, Check>): Check {
+function compileProperty(
+  dto: Ctor,
+  { name: prop, rules: list, type, optional }: DtoProperty,
+  seen: Map<Ctor, Check>,
+): Check {
   const rules: Meta[] = [];
   let nested: { check: Check; each: boolean } | undefined;
   for (const m of list) {
@@ -82,7 +87,8 @@ function compileProperty(dto: Ctor, { name: prop, rules: list, type, optional }:
   rules.sort((a, b) => rank(a) - rank(b));
   const single = rules.filter((m) => !m.each).map((m) => compileRule(dto, prop, m));
   const each = rules.filter((m) => m.each).map((m) => compileRule(dto, prop, m));
-  const report = (out: Problem[], path: string, problem: string) => void out.push({ path, problems: [problem.replace(/\$property/g, path)] });
+  const report = (out: Problem[], path: string, problem: string) =>
+    void out.push({ path, problems: [problem.replace(/\$property/g, path)] });
   return (value, path, out, object) => {
     if (optional && (value === undefined || value === null)) return;
     for (const rule of single) {
@@ -103,7 +109,8 @@ function compileProperty(dto: Ctor, { name: prop, rules: list, type, optional }:
       if (nested.each) {
         if (!Array.isArray(value)) return void out.push({ path, problems: [`${path} must be an array`] });
         const before = out.length;
-        for (let i = 0; i < value.length && out.length === before; i++) nested.check(value[i], `${path}[${i}]`, out, object);
+        for (let i = 0; i < value.length && out.length === before; i++)
+          nested.check(value[i], `${path}[${i}]`, out, object);
       } else nested.check(value, path, out, object);
     }
   };
@@ -122,7 +129,11 @@ function compileRule(dto: Ctor, prop: string, m: Meta): (v: unknown, object: unk
       const o = (c[0] ?? {}) as { allowNaN?: boolean; allowInfinity?: boolean; maxDecimalPlaces?: number };
       if (o.maxDecimalPlaces !== undefined) return delegate(dto, prop, m);
       return (v) =>
-        typeof v === 'number' && (o.allowNaN || !Number.isNaN(v)) && (o.allowInfinity || (v !== Infinity && v !== -Infinity)) ? null : `$property must be a number conforming to the specified constraints`;
+        typeof v === 'number' &&
+        (o.allowNaN || !Number.isNaN(v)) &&
+        (o.allowInfinity || (v !== Infinity && v !== -Infinity))
+          ? null
+          : `$property must be a number conforming to the specified constraints`;
     }
     case 'isInt':
       return (v) => (typeof v === 'number' && Number.isInteger(v) ? null : `$property must be an integer number`);
@@ -148,7 +159,8 @@ function compileRule(dto: Ctor, prop: string, m: Meta): (v: unknown, object: unk
       return (v) => (Array.isArray(v) ? null : `$property must be an array`);
     case 'arrayMaxSize': {
       const max = c[0] as number;
-      return (v) => (Array.isArray(v) && v.length <= max ? null : `$property must contain no more than ${max} elements`);
+      return (v) =>
+        Array.isArray(v) && v.length <= max ? null : `$property must contain no more than ${max} elements`;
     }
     default:
       // maxLength (counts a surrogate pair as one character), matches, isIP, custom rules…
@@ -162,7 +174,13 @@ function delegate(dto: Ctor, prop: string, m: Meta): (v: unknown, object: unknow
   if (!m.constraintCls) throw new Error(`compileDto: ${dto.name}.${prop}: rule ${m.name} has no constraint`);
   const constraint = getFromContainer(m.constraintCls);
   return (v, object) => {
-    const args: ValidationArguments = { value: v, constraints: c, targetName: dto.name, object: object as object, property: prop };
+    const args: ValidationArguments = {
+      value: v,
+      constraints: c,
+      targetName: dto.name,
+      object: object as object,
+      property: prop,
+    };
     const ok = constraint.validate(v, args);
     if (ok instanceof Promise) throw new Error(`compileDto: ${dto.name}.${prop}: async rule ${m.name}`);
     if (ok) return null;

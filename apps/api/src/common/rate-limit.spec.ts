@@ -5,7 +5,12 @@ import { RateLimiter } from './rate-limit';
 describe('RateLimiter', () => {
   it('fails open, quickly, when Redis is unreachable (a login must never wait on the limiter)', async () => {
     // port 1 on loopback: connection refused at once; the producer's options (no offline queue)
-    const redis = new IORedis('redis://127.0.0.1:1', { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true, retryStrategy: () => null });
+    const redis = new IORedis('redis://127.0.0.1:1', {
+      maxRetriesPerRequest: 1,
+      enableOfflineQueue: false,
+      lazyConnect: true,
+      retryStrategy: () => null,
+    });
     redis.on('error', () => undefined);
     const limiter = new RateLimiter(loadConfig({ KIZUKI_SECRET: 'x'.repeat(32), RATE_LIMIT_PER_KEY: '1' }), redis);
     const started = Date.now();
@@ -15,10 +20,16 @@ describe('RateLimiter', () => {
   });
 
   it("'local': without Redis, counts in memory so a throttle never turns off (console sign-in)", async () => {
-    const redis = new IORedis('redis://127.0.0.1:1', { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true, retryStrategy: () => null });
+    const redis = new IORedis('redis://127.0.0.1:1', {
+      maxRetriesPerRequest: 1,
+      enableOfflineQueue: false,
+      lazyConnect: true,
+      retryStrategy: () => null,
+    });
     redis.on('error', () => undefined);
     const limiter = new RateLimiter(loadConfig({ KIZUKI_SECRET: 'x'.repeat(32) }), redis);
-    const hit = () => limiter.hit([{ key: 'admin-login:e:x', limit: 2 }], { windowSeconds: 900, whenRedisFails: 'local' });
+    const hit = () =>
+      limiter.hit([{ key: 'admin-login:e:x', limit: 2 }], { windowSeconds: 900, whenRedisFails: 'local' });
     expect(await hit()).toBe(0);
     expect(await hit()).toBe(0);
     const wait = await hit();

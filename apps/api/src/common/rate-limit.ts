@@ -41,9 +41,15 @@ const REDIS_BUDGET_MS = 150;
 
 export const Errors429 = {
   rateLimited: (retryAfter: number) =>
-    new ApiError(429, 'RATE_LIMITED', 'Too many requests. Slow down and retry after the number of seconds in Retry-After.', { retryAfter }, {
-      'Retry-After': String(retryAfter),
-    }),
+    new ApiError(
+      429,
+      'RATE_LIMITED',
+      'Too many requests. Slow down and retry after the number of seconds in Retry-After.',
+      { retryAfter },
+      {
+        'Retry-After': String(retryAfter),
+      },
+    ),
 };
 
 type RedisWithScript = IORedis & {
@@ -93,7 +99,10 @@ export class RateLimiter {
    * wait gives Redis a longer `redisBudgetMs`: an attempt counted only in memory while Redis was
    * merely slow is an attempt Redis never saw.
    */
-  async hit(checks: RateCheck[], options: { windowSeconds?: number; whenRedisFails?: 'open' | 'local'; redisBudgetMs?: number } = {}): Promise<number> {
+  async hit(
+    checks: RateCheck[],
+    options: { windowSeconds?: number; whenRedisFails?: 'open' | 'local'; redisBudgetMs?: number } = {},
+  ): Promise<number> {
     const active = checks.filter((c) => c.limit > 0);
     if (!active.length) return 0;
     const windowMs = (options.windowSeconds ?? this.config.RATE_LIMIT_WINDOW_SECONDS) * 1000;
@@ -101,7 +110,11 @@ export class RateLimiter {
       if (!this.redis) throw new Error('no Redis');
       const r = this.script();
       const keys = active.map((c) => this.redisKey(c.key));
-      const waitMs = await withDeadline(r.kizukiRateLimit(keys.length, ...keys, windowMs, ...active.map((c) => c.limit)), options.redisBudgetMs ?? REDIS_BUDGET_MS, 'rate limit');
+      const waitMs = await withDeadline(
+        r.kizukiRateLimit(keys.length, ...keys, windowMs, ...active.map((c) => c.limit)),
+        options.redisBudgetMs ?? REDIS_BUDGET_MS,
+        'rate limit',
+      );
       return waitMs > 0 ? Math.max(1, Math.ceil(Number(waitMs) / 1000)) : 0;
     } catch (e) {
       if (Date.now() - this.lastWarn > 60_000) {
@@ -120,14 +133,20 @@ export class RateLimiter {
       if (c && c.n > 0) c.n--;
     }
     if (!this.redis || !keys.length) return;
-    await withDeadline(this.script().kizukiRateRefund(keys.length, ...keys.map((k) => this.redisKey(k))), REDIS_BUDGET_MS, 'rate refund').catch(() => undefined);
+    await withDeadline(
+      this.script().kizukiRateRefund(keys.length, ...keys.map((k) => this.redisKey(k))),
+      REDIS_BUDGET_MS,
+      'rate refund',
+    ).catch(() => undefined);
   }
 
   /** Starts the keys' windows afresh. */
   async reset(keys: string[]): Promise<void> {
     for (const k of keys) this.local.delete(k);
     if (!this.redis || !keys.length) return;
-    await withDeadline(this.redis.del(...keys.map((k) => this.redisKey(k))), REDIS_BUDGET_MS, 'rate reset').catch(() => undefined);
+    await withDeadline(this.redis.del(...keys.map((k) => this.redisKey(k))), REDIS_BUDGET_MS, 'rate reset').catch(
+      () => undefined,
+    );
   }
 
   private redisKey(key: string): string {

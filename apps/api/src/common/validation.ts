@@ -2,7 +2,10 @@ import { ValidationPipe, type ValidationError } from '@nestjs/common';
 import { Errors } from './api-error';
 
 /** Flattens class-validator errors into [{ path, problems }] for the error's details. */
-export function describeValidationErrors(errors: ValidationError[], parent = ''): { path: string; problems: string[] }[] {
+export function describeValidationErrors(
+  errors: ValidationError[],
+  parent = '',
+): { path: string; problems: string[] }[] {
   return errors.flatMap((e) => {
     const path = parent ? `${parent}.${e.property}` : e.property;
     const own = e.constraints ? [{ path, problems: Object.values(e.constraints) }] : [];

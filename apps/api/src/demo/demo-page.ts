@@ -40,7 +40,13 @@ export interface DemoOutcome {
 }
 
 export function resultPage(o: DemoOutcome): string {
-  const body = o.risk.body as { decision?: string; score?: number | null; reasons?: { code: string; detail: string }[]; degraded?: boolean; id?: string };
+  const body = o.risk.body as {
+    decision?: string;
+    score?: number | null;
+    reasons?: { code: string; detail: string }[];
+    degraded?: boolean;
+    id?: string;
+  };
   const decision = body.decision ?? 'error';
   const verdict: Record<string, string> = {
     allow: 'Signed in: Kizuki saw nothing unusual.',
@@ -48,11 +54,13 @@ export function resultPage(o: DemoOutcome): string {
     deny: 'Kizuki blocked this login.',
     error: 'The risk call failed.',
   };
-  const reasons = (body.reasons ?? []).map((r) => `<li><b>${escapeHtml(r.code)}</b> — ${escapeHtml(r.detail)}</li>`).join('');
+  const reasons = (body.reasons ?? [])
+    .map((r) => `<li><b>${escapeHtml(r.code)}</b> — ${escapeHtml(r.detail)}</li>`)
+    .join('');
   return layout(
     `${decision} — Kizuki demo`,
     `<h1 class="decision ${escapeHtml(decision)}">${escapeHtml(decision.toUpperCase())}</h1>
-<p>${escapeHtml(o.passwordOk ? verdict[decision] ?? '' : 'Wrong password (reported to Kizuki as a failed login).')}</p>
+<p>${escapeHtml(o.passwordOk ? (verdict[decision] ?? '') : 'Wrong password (reported to Kizuki as a failed login).')}</p>
 <p>User <code>${escapeHtml(o.user)}</code> · score <b>${body.score ?? '—'}</b>${body.degraded ? ' · <b>degraded</b> (fallback decision)' : ''}</p>
 <ul class="reasons">${reasons || '<li>No reasons.</li>'}</ul>
 <details><summary>What the demo backend sent to <code>POST /v1/risk</code></summary><pre>${escapeHtml(JSON.stringify(o.request, null, 2))}</pre></details>

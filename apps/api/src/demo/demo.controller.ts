@@ -7,7 +7,8 @@ import { Errors } from '../common/api-error';
 import { ClientIpResolver } from '../common/client-ip';
 import { DEMO_CSS, DEMO_JS, DEMO_PASSWORD, loginPage, resultPage } from './demo-page';
 
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 interface DemoKeys {
   tenantId: string;
@@ -44,7 +45,9 @@ export class DemoController {
   private demoKeys(): DemoKeys {
     if (this.keys === undefined) {
       try {
-        this.keys = this.config.KIZUKI_DEMO_FILE ? (JSON.parse(readFileSync(this.config.KIZUKI_DEMO_FILE, 'utf8')) as DemoKeys) : null;
+        this.keys = this.config.KIZUKI_DEMO_FILE
+          ? (JSON.parse(readFileSync(this.config.KIZUKI_DEMO_FILE, 'utf8')) as DemoKeys)
+          : null;
       } catch (e) {
         this.logger.warn({ msg: 'demo keys unreadable', err: String(e) });
         this.keys = null;
@@ -77,7 +80,11 @@ export class DemoController {
   @HttpCode(200)
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Content-Security-Policy', CSP)
-  async login(@Body() form: Record<string, unknown>, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+  async login(
+    @Body() form: Record<string, unknown>,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string> {
     const keys = this.demoKeys();
     const user = String(form?.username ?? '').slice(0, 200);
     const passwordOk = String(form?.password ?? '') === DEMO_PASSWORD;
@@ -103,6 +110,11 @@ export class DemoController {
       (e: unknown) => ({ status: 0, body: { error: String(e) } }),
     );
     reply.status(passwordOk ? 200 : 401);
-    return resultPage({ user, passwordOk, risk: res, request: { ...request, requestToken: token ? `${token.slice(0, 12)}…` : undefined } });
+    return resultPage({
+      user,
+      passwordOk,
+      risk: res,
+      request: { ...request, requestToken: token ? `${token.slice(0, 12)}…` : undefined },
+    });
   }
 }

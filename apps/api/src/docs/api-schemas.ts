@@ -18,14 +18,26 @@ import {
   type UserDevice,
 } from '@kizuki/contract';
 import { applyDecorators } from '@nestjs/common';
-import { ApiCookieAuth, ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiResponse, ApiSecurity, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import {
+  ApiCookieAuth,
+  ApiExtraModels,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiResponse,
+  ApiSecurity,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 
 /** Response shapes for the OpenAPI document: each implements its @kizuki/contract type (the handlers return plain objects of it). */
 
 export class ErrorDetailDto {
   @ApiProperty({ example: 'VALIDATION_FAILED', description: 'Stable error code; see docs/api.md' }) code!: string;
   @ApiProperty({ example: 'The request body is not valid.' }) message!: string;
-  @ApiPropertyOptional({ description: 'Code-specific details, e.g. [{path, problems}] for VALIDATION_FAILED', example: [{ path: 'context.ip', problems: ['ip must be an ip address'] }] })
+  @ApiPropertyOptional({
+    description: 'Code-specific details, e.g. [{path, problems}] for VALIDATION_FAILED',
+    example: [{ path: 'context.ip', problems: ['ip must be an ip address'] }],
+  })
   details?: unknown;
 }
 
@@ -34,16 +46,52 @@ export class ErrorBodyDto {
 }
 
 const ERROR_EXAMPLES: Record<number, { description: string; code: string; message: string }> = {
-  400: { description: 'The body or a parameter does not follow the contract', code: 'VALIDATION_FAILED', message: 'The request body is not valid.' },
-  401: { description: 'Missing or wrong key / session', code: 'UNAUTHENTICATED', message: 'The API key is not valid, revoked or of the wrong kind.' },
-  403: { description: 'Not allowed (origin, role or CSRF token)', code: 'FORBIDDEN', message: 'Your role does not allow this.' },
-  404: { description: 'Unknown id — also another tenant\'s id', code: 'NOT_FOUND', message: 'Assessment not found.' },
-  409: { description: 'Conflicts with the current state', code: 'CONFLICT', message: 'This e-mail is already a member.' },
-  410: { description: 'The link was already used or has expired', code: 'LINK_EXPIRED', message: 'This link has expired or was already used.' },
-  413: { description: 'Body over 64 KiB', code: 'PAYLOAD_TOO_LARGE', message: 'The request body is larger than allowed.' },
-  415: { description: 'Body not application/json', code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Send the body as application/json.' },
-  429: { description: 'Too many requests (see Retry-After)', code: 'TOO_MANY_REQUESTS', message: 'Too many requests. Try again later.' },
-  503: { description: 'A dependency is unavailable (see Retry-After)', code: 'UNAVAILABLE', message: 'Kizuki cannot accept signals right now; the login can go on without a token.' },
+  400: {
+    description: 'The body or a parameter does not follow the contract',
+    code: 'VALIDATION_FAILED',
+    message: 'The request body is not valid.',
+  },
+  401: {
+    description: 'Missing or wrong key / session',
+    code: 'UNAUTHENTICATED',
+    message: 'The API key is not valid, revoked or of the wrong kind.',
+  },
+  403: {
+    description: 'Not allowed (origin, role or CSRF token)',
+    code: 'FORBIDDEN',
+    message: 'Your role does not allow this.',
+  },
+  404: { description: "Unknown id — also another tenant's id", code: 'NOT_FOUND', message: 'Assessment not found.' },
+  409: {
+    description: 'Conflicts with the current state',
+    code: 'CONFLICT',
+    message: 'This e-mail is already a member.',
+  },
+  410: {
+    description: 'The link was already used or has expired',
+    code: 'LINK_EXPIRED',
+    message: 'This link has expired or was already used.',
+  },
+  413: {
+    description: 'Body over 64 KiB',
+    code: 'PAYLOAD_TOO_LARGE',
+    message: 'The request body is larger than allowed.',
+  },
+  415: {
+    description: 'Body not application/json',
+    code: 'UNSUPPORTED_MEDIA_TYPE',
+    message: 'Send the body as application/json.',
+  },
+  429: {
+    description: 'Too many requests (see Retry-After)',
+    code: 'TOO_MANY_REQUESTS',
+    message: 'Too many requests. Try again later.',
+  },
+  503: {
+    description: 'A dependency is unavailable (see Retry-After)',
+    code: 'UNAVAILABLE',
+    message: 'Kizuki cannot accept signals right now; the login can go on without a token.',
+  },
 };
 
 /** Documents the error answers of a route: always the one shape {error:{code,message,details?}}. */
@@ -64,7 +112,13 @@ export function ApiErrors(...statuses: number[]) {
 export class ScoresDto implements RiskScores {
   @ApiProperty({ type: 'number', nullable: true, example: 0.52, description: '0–1' }) takeover!: number | null;
   @ApiProperty({ type: 'number', nullable: true, example: 0 }) bot!: number | null;
-  @ApiProperty({ type: 'number', nullable: true, example: 0.81, description: 'null until the account\'s typing profile is enrolled' }) typing!: number | null;
+  @ApiProperty({
+    type: 'number',
+    nullable: true,
+    example: 0.81,
+    description: "null until the account's typing profile is enrolled",
+  })
+  typing!: number | null;
   @ApiProperty({ type: 'number', nullable: true, example: null }) pointer!: number | null;
 }
 
@@ -79,23 +133,45 @@ export class DeviceRefDto implements DeviceRef {
 }
 
 export class DeviceLinksDto implements DeviceLinks {
-  @ApiProperty({ example: 'https://kizuki.example.com/links/lk_eyJ….sig', description: 'Single-use: trusts this device for the user' }) approve!: string;
-  @ApiProperty({ example: 'https://kizuki.example.com/links/lk_eyJ….sig', description: 'Single-use: reports this device as fraud (future logins from it are denied)' }) report!: string;
+  @ApiProperty({
+    example: 'https://kizuki.example.com/links/lk_eyJ….sig',
+    description: 'Single-use: trusts this device for the user',
+  })
+  approve!: string;
+  @ApiProperty({
+    example: 'https://kizuki.example.com/links/lk_eyJ….sig',
+    description: 'Single-use: reports this device as fraud (future logins from it are denied)',
+  })
+  report!: string;
   @ApiProperty({ example: '2026-12-07T09:00:00.000Z' }) expiresAt!: string;
 }
 
 export class RiskAnswerDto implements RiskAnswer {
   @ApiProperty({ format: 'uuid', example: '0b6f3c1e-7a9d-8c2b-9e41-5d0f2a7c6b13' }) id!: string;
   @ApiProperty({ enum: DECISIONS, example: 'challenge' }) decision!: Decision;
-  @ApiProperty({ type: 'integer', nullable: true, minimum: 0, maximum: 100, example: 58, description: 'null when degraded' }) score!: number | null;
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    minimum: 0,
+    maximum: 100,
+    example: 58,
+    description: 'null when degraded',
+  })
+  score!: number | null;
   @ApiProperty({ type: () => ScoresDto }) scores!: ScoresDto;
   @ApiProperty({ type: () => ReasonDto, isArray: true }) reasons!: ReasonDto[];
-  @ApiProperty({ type: () => DeviceRefDto, nullable: true, description: 'null without SDK signals' }) device!: DeviceRefDto | null;
-  @ApiProperty({ example: false, description: 'true: not scored in time, decision is the tenant\'s fallback (default challenge)' }) degraded!: boolean;
+  @ApiProperty({ type: () => DeviceRefDto, nullable: true, description: 'null without SDK signals' })
+  device!: DeviceRefDto | null;
+  @ApiProperty({
+    example: false,
+    description: "true: not scored in time, decision is the tenant's fallback (default challenge)",
+  })
+  degraded!: boolean;
   @ApiProperty({ format: 'date-time', example: '2026-11-30T09:00:00.000Z' }) createdAt!: string;
   @ApiPropertyOptional({
     type: () => DeviceLinksDto,
-    description: '"Was this you?" links — present only when the device is new to this account (device.status new or pending), the login was not denied and the answer is not degraded. See docs/api.md.',
+    description:
+      '"Was this you?" links — present only when the device is new to this account (device.status new or pending), the login was not denied and the answer is not degraded. See docs/api.md.',
   })
   links?: DeviceLinksDto;
 }
@@ -103,7 +179,8 @@ export class RiskAnswerDto implements RiskAnswer {
 export class AssessmentDto extends RiskAnswerDto implements Assessment {
   @ApiProperty({ example: 'login' }) event!: string;
   @ApiProperty({ enum: LOGIN_STATUSES }) status!: LoginStatus;
-  @ApiProperty({ enum: DECISIONS, description: 'The decision the policy gave before shadow mode' }) policyDecision!: Decision;
+  @ApiProperty({ enum: DECISIONS, description: 'The decision the policy gave before shadow mode' })
+  policyDecision!: Decision;
   @ApiProperty() shadow!: boolean;
   @ApiProperty({ type: 'string', nullable: true, enum: FEEDBACK_LABELS }) label!: FeedbackLabel | null;
 }
@@ -137,7 +214,10 @@ export class DeviceStatusAnswerDto {
 }
 
 export class ErasureDto {
-  @ApiProperty({ example: { accounts: 1, assessments: 42, signalBundles: 40, devices: 2 } }) erased!: Record<string, number>;
+  @ApiProperty({ example: { accounts: 1, assessments: 42, signalBundles: 40, devices: 2 } }) erased!: Record<
+    string,
+    number
+  >;
 }
 
 export class HealthCheckDto {

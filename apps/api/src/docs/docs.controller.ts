@@ -26,7 +26,8 @@ const INIT = `window.addEventListener('load', function () {
 });`;
 
 // The UI needs inline styles (it sets style attributes) and data: images; everything else is this origin.
-const CSP = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+const CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /** /docs (Swagger UI), its assets, and the OpenAPI document at /docs-json. */
 @ApiExcludeController()

@@ -5,7 +5,6 @@ import { HealthCheckDto } from './api-schemas';
 import { validatedClasses } from '../common/dto-rules';
 import { deriveSchemasFromValidators } from './validator-schemas';
 
-
 /** The OpenAPI document of every public (/v1, /links, /health, /metrics, /sdk) and admin (/admin/api) route. */
 export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject {
   // every validated class: those the document does not reference are not in it
@@ -23,16 +22,42 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
     )
     .setVersion('1')
     .setLicense('Apache-2.0', 'https://www.apache.org/licenses/LICENSE-2.0')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Secret key sk_live_… (server to server)' }, 'secretKey')
-    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Kizuki-Key', description: 'Publishable key pk_live_… (browsers, registered origins only)' }, 'publishableKey')
-    .addCookieAuth('kizuki_session', { type: 'apiKey', in: 'cookie', description: 'Console session (__Host-kizuki_session over HTTPS)' }, 'session')
-    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-CSRF-Token', description: 'CSRF token from the login answer; required on POST/PUT/PATCH/DELETE' }, 'csrf')
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', description: 'Secret key sk_live_… (server to server)' },
+      'secretKey',
+    )
+    .addApiKey(
+      {
+        type: 'apiKey',
+        in: 'header',
+        name: 'X-Kizuki-Key',
+        description: 'Publishable key pk_live_… (browsers, registered origins only)',
+      },
+      'publishableKey',
+    )
+    .addCookieAuth(
+      'kizuki_session',
+      { type: 'apiKey', in: 'cookie', description: 'Console session (__Host-kizuki_session over HTTPS)' },
+      'session',
+    )
+    .addApiKey(
+      {
+        type: 'apiKey',
+        in: 'header',
+        name: 'X-CSRF-Token',
+        description: 'CSRF token from the login answer; required on POST/PUT/PATCH/DELETE',
+      },
+      'csrf',
+    )
     .addTag('public', 'The customer API: collect, risk, feedback, assessments, users')
     .addTag('links', '"Was this you?" links followed by end users')
     .addTag('operations', 'Health, metrics, SDK assets')
     .addTag('admin', 'Admin console API')
     .build();
-  return SwaggerModule.createDocument(app, config, { extraModels: [HealthCheckDto], operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}` });
+  return SwaggerModule.createDocument(app, config, {
+    extraModels: [HealthCheckDto],
+    operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}`,
+  });
 }
 
 /** Holds the document built at start-up, for DocsController. */

@@ -21,7 +21,9 @@ export function deriveSchemasFromValidators(classes: Ctor[]): void {
       if (nested && isNested) queue.push(nested);
       const proto = target.prototype as object;
       const explicit = Object.fromEntries(
-        Object.entries((Reflect.getMetadata(API_MODEL_PROPERTIES, proto, prop) ?? {}) as Record<string, unknown>).filter(([k, v]) => v !== undefined && k !== 'type'),
+        Object.entries(
+          (Reflect.getMetadata(API_MODEL_PROPERTIES, proto, prop) ?? {}) as Record<string, unknown>,
+        ).filter(([k, v]) => v !== undefined && k !== 'type'),
       );
       ApiProperty({ ...propertyOptions(list, nested, optional), ...explicit })(proto, prop);
     }
@@ -67,7 +69,8 @@ function propertyOptions(list: Meta[], nested: Ctor | undefined, optional: boole
   if (typeof items.type === 'function') out.type = items.type;
   else {
     out.type = items.type;
-    for (const k of ['enum', 'minimum', 'maximum', 'maxLength', 'pattern', 'format'] as const) if (items[k] !== undefined) out[k] = items[k];
+    for (const k of ['enum', 'minimum', 'maximum', 'maxLength', 'pattern', 'format'] as const)
+      if (items[k] !== undefined) out[k] = items[k];
   }
   if (c('arrayMaxSize') !== undefined) out.maxItems = c('arrayMaxSize');
   return out;

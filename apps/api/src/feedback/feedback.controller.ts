@@ -18,7 +18,11 @@ export class FeedbackController {
 
   @Post()
   @HttpCode(200)
-  @ApiOperation({ summary: 'Tell Kizuki how a login ended', description: 'Trusted labels (legit, challenge_passed) trust the device and teach the profiles; fraud marks the device.' })
+  @ApiOperation({
+    summary: 'Tell Kizuki how a login ended',
+    description:
+      'Trusted labels (legit, challenge_passed) trust the device and teach the profiles; fraud marks the device.',
+  })
   @ApiOkResponse({ type: FeedbackAnswerDto })
   @ApiErrors(400, 401, 404, 415, 503)
   async record(@Tenant() tenant: AuthenticatedTenant, @Body() dto: FeedbackDto): Promise<FeedbackAnswer> {

@@ -29,7 +29,10 @@ export class HealthController {
   @Get('ready')
   @ApiOperation({ summary: 'Readiness: each dependency (PostgreSQL, Redis) and why it is not ready' })
   @ApiOkResponse({ type: ReadinessDto })
-  @ApiServiceUnavailableResponse({ type: ReadinessDto, description: 'A dependency is down (same shape, status not_ready)' })
+  @ApiServiceUnavailableResponse({
+    type: ReadinessDto,
+    description: 'A dependency is down (same shape, status not_ready)',
+  })
   async ready(@Res({ passthrough: true }) reply: FastifyReply) {
     const [postgres, redis] = await Promise.all([
       check(() => this.db.query('SELECT 1')),
@@ -41,7 +44,9 @@ export class HealthController {
   }
 }
 
-async function check(fn: () => Promise<unknown>): Promise<{ status: 'up' | 'down'; latencyMs: number; error?: string }> {
+async function check(
+  fn: () => Promise<unknown>,
+): Promise<{ status: 'up' | 'down'; latencyMs: number; error?: string }> {
   const started = Date.now();
   try {
     await withDeadline(fn(), CHECK_TIMEOUT_MS, 'check');

@@ -41,7 +41,8 @@ export function signLink(masterSecret: string, c: LinkClaims): string {
   return `lk_${payload}.${mac(masterSecret, payload).toString('base64url')}`;
 }
 
-export type LinkCheck = { state: 'valid'; claims: LinkClaims } | { state: 'invalid' } | { state: 'expired'; claims: LinkClaims };
+export type LinkCheck =
+  { state: 'valid'; claims: LinkClaims } | { state: 'invalid' } | { state: 'expired'; claims: LinkClaims };
 
 export function verifyLink(masterSecret: string, token: string, nowMs = Date.now()): LinkCheck {
   const m = /^lk_([A-Za-z0-9_-]{50})\.([A-Za-z0-9_-]{22})$/.exec(token);
@@ -51,7 +52,12 @@ export function verifyLink(masterSecret: string, token: string, nowMs = Date.now
   if (got.length !== want.length || !timingSafeEqual(got, want)) return { state: 'invalid' };
   const buf = Buffer.from(m[1], 'base64url');
   if (buf.length !== 37 || !ACTIONS[buf.readUInt8(32)]) return { state: 'invalid' };
-  const claims: LinkClaims = { t: hex(buf.subarray(0, 16)), a: hex(buf.subarray(16, 32)), x: ACTIONS[buf.readUInt8(32)], e: buf.readUInt32BE(33) };
+  const claims: LinkClaims = {
+    t: hex(buf.subarray(0, 16)),
+    a: hex(buf.subarray(16, 32)),
+    x: ACTIONS[buf.readUInt8(32)],
+    e: buf.readUInt32BE(33),
+  };
   if (!(claims.e * 1000 > nowMs)) return { state: 'expired', claims };
   return { state: 'valid', claims };
 }

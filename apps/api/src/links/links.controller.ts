@@ -5,11 +5,22 @@ import { ApiError } from '../common/api-error';
 import { ApiErrors } from '../docs/api-schemas';
 import { LinksService } from './links.service';
 
-const CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+const CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 const TEXT = {
-  approve: { title: 'Was this you?', ask: 'Confirm that this sign-in was you. The device will be remembered.', button: 'Yes, it was me', done: 'Thank you — this device is now trusted.' },
-  report: { title: 'Not you?', ask: 'Report this sign-in. Sign-ins from that device will be refused; change your password.', button: 'Report this device', done: 'Thank you — the device was reported and will be refused.' },
+  approve: {
+    title: 'Was this you?',
+    ask: 'Confirm that this sign-in was you. The device will be remembered.',
+    button: 'Yes, it was me',
+    done: 'Thank you — this device is now trusted.',
+  },
+  report: {
+    title: 'Not you?',
+    ask: 'Report this sign-in. Sign-ins from that device will be refused; change your password.',
+    button: 'Report this device',
+    done: 'Thank you — the device was reported and will be refused.',
+  },
 };
 
 function page(title: string, body: string): string {
@@ -30,8 +41,13 @@ export class LinksController {
   @Header('Content-Security-Policy', CSP)
   @Header('Cache-Control', 'no-store')
   @Header('Referrer-Policy', 'no-referrer')
-  @ApiOperation({ summary: 'Confirmation page of an approve/report link (does not act: e-mail scanners prefetch links)' })
-  @ApiParam({ name: 'token', description: 'The signed link token (lk_…) from links.approve / links.report of the risk answer' })
+  @ApiOperation({
+    summary: 'Confirmation page of an approve/report link (does not act: e-mail scanners prefetch links)',
+  })
+  @ApiParam({
+    name: 'token',
+    description: 'The signed link token (lk_…) from links.approve / links.report of the risk answer',
+  })
   @ApiProduces('text/html')
   @ApiOkResponse({ description: 'HTML page with a confirm button that POSTs to the same URL' })
   @ApiErrors(404, 410)
@@ -39,8 +55,15 @@ export class LinksController {
     try {
       const c = await this.links.inspect(token);
       const t = TEXT[c.x];
-      if (wantsJson(req)) return void (await reply.send({ action: c.x, deviceId: c.deviceId, expiresAt: new Date(c.e * 1000).toISOString() }));
-      await reply.type('text/html; charset=utf-8').send(page(t.title, `<p>${t.ask}</p><form method="post"><button type="submit">${t.button}</button></form>`));
+      if (wantsJson(req))
+        return void (await reply.send({
+          action: c.x,
+          deviceId: c.deviceId,
+          expiresAt: new Date(c.e * 1000).toISOString(),
+        }));
+      await reply
+        .type('text/html; charset=utf-8')
+        .send(page(t.title, `<p>${t.ask}</p><form method="post"><button type="submit">${t.button}</button></form>`));
     } catch (e) {
       await this.fail(e, req, reply);
     }
@@ -51,9 +74,22 @@ export class LinksController {
   @Header('Content-Security-Policy', CSP)
   @Header('Cache-Control', 'no-store')
   @Header('Referrer-Policy', 'no-referrer')
-  @ApiOperation({ summary: 'Follow an approve/report link once', description: 'approve trusts the device for the user; report marks it fraud (future logins from it are denied) and sends the device.reported webhook. HTML for browsers, JSON with Accept: application/json.' })
+  @ApiOperation({
+    summary: 'Follow an approve/report link once',
+    description:
+      'approve trusts the device for the user; report marks it fraud (future logins from it are denied) and sends the device.reported webhook. HTML for browsers, JSON with Accept: application/json.',
+  })
   @ApiParam({ name: 'token', description: 'The signed link token (lk_…)' })
-  @ApiOkResponse({ schema: { type: 'object', properties: { action: { type: 'string', enum: ['approve', 'report'] }, deviceId: { type: 'string' }, status: { type: 'string', enum: ['trusted', 'fraud'] } } } })
+  @ApiOkResponse({
+    schema: {
+      type: 'object',
+      properties: {
+        action: { type: 'string', enum: ['approve', 'report'] },
+        deviceId: { type: 'string' },
+        status: { type: 'string', enum: ['trusted', 'fraud'] },
+      },
+    },
+  })
   @ApiErrors(404, 410)
   async follow(@Param('token') token: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     try {
@@ -69,6 +105,9 @@ export class LinksController {
     if (!(e instanceof ApiError)) throw e;
     if (wantsJson(req)) return void (await reply.status(e.getStatus()).send(e.getResponse()));
     const text = e.getStatus() === 410 ? 'This link has expired or was already used.' : 'This link is not valid.';
-    await reply.status(e.getStatus()).type('text/html; charset=utf-8').send(page('Link', `<p>${text}</p>`));
+    await reply
+      .status(e.getStatus())
+      .type('text/html; charset=utf-8')
+      .send(page('Link', `<p>${text}</p>`));
   }
 }

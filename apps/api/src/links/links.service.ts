@@ -27,11 +27,20 @@ export class LinksService {
   }
 
   attach(tenantId: string, answer: RiskAnswer): RiskAnswer {
-    if (answer.degraded || answer.decision === 'deny' || !answer.device || !['new', 'pending'].includes(answer.device.status)) return answer;
+    if (
+      answer.degraded ||
+      answer.decision === 'deny' ||
+      !answer.device ||
+      !['new', 'pending'].includes(answer.device.status)
+    )
+      return answer;
     const expires = Math.floor(Date.now() / 1000) + this.config.LINK_TTL_SECONDS;
     const claims = (x: LinkAction): LinkClaims => ({ t: tenantId, a: answer.id, x, e: expires });
     const url = (x: LinkAction) => `${this.base}/links/${signLink(this.config.KIZUKI_SECRET, claims(x))}`;
-    return { ...answer, links: { approve: url('approve'), report: url('report'), expiresAt: new Date(expires * 1000).toISOString() } };
+    return {
+      ...answer,
+      links: { approve: url('approve'), report: url('report'), expiresAt: new Date(expires * 1000).toISOString() },
+    };
   }
 
   /** What the link would do, for the confirmation page (a GET never acts: mail scanners prefetch links). */
@@ -53,10 +62,22 @@ export class LinksService {
     const target = await this.links.target(c.t, c.a);
     if (!target) throw Errors.notFound('Link');
     const id = linkId(c);
-    const used = await this.links.use(c.t, { id, assessmentId: c.a, accountId: target.accountId, deviceId: target.deviceId, expiresAt: new Date(c.e * 1000), action: c.x });
+    const used = await this.links.use(c.t, {
+      id,
+      assessmentId: c.a,
+      accountId: target.accountId,
+      deviceId: target.deviceId,
+      expiresAt: new Date(c.e * 1000),
+      action: c.x,
+    });
     if (!used) throw linkGone();
     if (c.x === 'report') {
-      await this.webhooks.emit(c.t, 'device.reported', `link|${id}`, { deviceId: target.deviceId, assessmentId: c.a, source: 'link', reportedAt: new Date().toISOString() });
+      await this.webhooks.emit(c.t, 'device.reported', `link|${id}`, {
+        deviceId: target.deviceId,
+        assessmentId: c.a,
+        source: 'link',
+        reportedAt: new Date().toISOString(),
+      });
     }
     return { action: c.x, deviceId: target.deviceId, status: c.x === 'approve' ? 'trusted' : 'fraud' };
   }

@@ -29,6 +29,13 @@ export function installHttpObservability(fastify: FastifyInstance, metrics: Metr
     const seconds = reply.elapsedTime / 1000;
     metrics.httpDuration.observe({ method: req.method, route, status: String(reply.statusCode) }, seconds);
     if (route === '/metrics' || route.startsWith('/health')) return;
-    logger.log({ msg: 'request', requestId: req.id, method: req.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime) });
+    logger.log({
+      msg: 'request',
+      requestId: req.id,
+      method: req.method,
+      route,
+      status: reply.statusCode,
+      ms: Math.round(reply.elapsedTime),
+    });
   });
 }

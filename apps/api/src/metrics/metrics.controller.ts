@@ -22,11 +22,21 @@ export class MetricsController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Prometheus metrics of this api process', description: 'HTTP latency per route, decisions and reason codes, queue depth (read from Redis at scrape time), process metrics. The worker exposes its own on METRICS_PORT.' })
+  @ApiOperation({
+    summary: 'Prometheus metrics of this api process',
+    description:
+      'HTTP latency per route, decisions and reason codes, queue depth (read from Redis at scrape time), process metrics. The worker exposes its own on METRICS_PORT.',
+  })
   @ApiProduces('text/plain')
-  @ApiOkResponse({ description: 'Prometheus exposition format', schema: { type: 'string', example: 'kizuki_decisions_total{decision="allow",degraded="false"} 42' } })
+  @ApiOkResponse({
+    description: 'Prometheus exposition format',
+    schema: { type: 'string', example: 'kizuki_decisions_total{decision="allow",degraded="false"} 42' },
+  })
   @ApiErrors(401)
-  async scrape(@Headers('authorization') auth: string | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+  async scrape(
+    @Headers('authorization') auth: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string> {
     const token = this.config.METRICS_TOKEN;
     if (token) {
       const given = Buffer.from(auth?.startsWith('Bearer ') ? auth.slice(7) : '');
@@ -36,7 +46,10 @@ export class MetricsController {
     // Both read at scrape time, at once, each bounded: Redis or PostgreSQL down leaves its gauge
     // out of this scrape, the rest is still useful. Reset only once both answered, so a scrape
     // running alongside never exports them half filled.
-    const [counts, outbox] = await Promise.allSettled([withDeadline(this.gauges.jobCounts(), 1000, 'queue depth'), withDeadline(this.outbox.depth(), 1000, 'outbox depth')]);
+    const [counts, outbox] = await Promise.allSettled([
+      withDeadline(this.gauges.jobCounts(), 1000, 'queue depth'),
+      withDeadline(this.outbox.depth(), 1000, 'outbox depth'),
+    ]);
     this.metrics.queueDepth.reset();
     if (counts.status === 'fulfilled') {
       for (const [queue, byState] of Object.entries(counts.value)) {

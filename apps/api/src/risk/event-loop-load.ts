@@ -39,7 +39,11 @@ export class EventLoopLoad {
  * both, the share rises with how far the duration is over its target, so the scores that still
  * run settle near it; it stops at 95 %, as only scores that run keep the duration current.
  */
-export function inlineShedShare(load: { utilization: number; recentMs: number }, limit: number, targetMs: number): number {
+export function inlineShedShare(
+  load: { utilization: number; recentMs: number },
+  limit: number,
+  targetMs: number,
+): number {
   if (limit >= 1 || load.utilization <= limit || load.recentMs <= targetMs) return 0;
   return Math.min(MAX_SHED_SHARE, (load.recentMs - targetMs) / targetMs);
 }

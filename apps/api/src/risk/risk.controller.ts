@@ -27,9 +27,14 @@ export class RiskController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'Assess a login (your backend, during the login)',
-    description: 'Scored by the worker within RISK_TIMEOUT_MS; otherwise the tenant\'s fallback decision with degraded: true (never a 500). Retrying the same call returns the same assessment.',
+    description:
+      "Scored by the worker within RISK_TIMEOUT_MS; otherwise the tenant's fallback decision with degraded: true (never a 500). Retrying the same call returns the same assessment.",
   })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Makes calls without a request token idempotent' })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'Makes calls without a request token idempotent',
+  })
   @ApiBody({ type: RiskDto })
   @ApiOkResponse({ type: RiskAnswerDto })
   @ApiErrors(400, 401, 413, 415, 429)

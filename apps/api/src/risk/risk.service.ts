@@ -64,7 +64,11 @@ export class RiskService implements OnModuleDestroy {
 
   /** Score jobs this process is waiting on, or inline scores it is running (RISK_MAX_IN_FLIGHT). */
   private inFlight = 0;
-  async assess(tenant: AuthenticatedTenant, dto: RiskRequest, idempotencyHeader: string | undefined): Promise<RiskAnswer> {
+  async assess(
+    tenant: AuthenticatedTenant,
+    dto: RiskRequest,
+    idempotencyHeader: string | undefined,
+  ): Promise<RiskAnswer> {
     const started = Date.now();
     const data = this.jobData(tenant, dto, idempotencyHeader, started);
     const jobId = jobIds.score(data.assessmentId);
@@ -72,10 +76,14 @@ export class RiskService implements OnModuleDestroy {
       // Shed: answer now, score later. The job goes behind live ones (a BullMQ priority), so a burst
       // beyond the workers' pace does not make every later caller wait out the timeout too.
       this.metrics.riskShed.inc();
-      this.jobs.add(JobName.ScoreLogin, data, jobId, SHED_PRIORITY).catch(() => this.outbox.addLater(JobName.ScoreLogin, data, jobId, SHED_PRIORITY));
+      this.jobs
+        .add(JobName.ScoreLogin, data, jobId, SHED_PRIORITY)
+        .catch(() => this.outbox.addLater(JobName.ScoreLogin, data, jobId, SHED_PRIORITY));
       return this.degraded(tenant, data, started);
     }
-    return this.scorer ? this.scoreInline(this.scorer, tenant, data, jobId, started) : this.waitForWorker(tenant, data, jobId, started);
+    return this.scorer
+      ? this.scoreInline(this.scorer, tenant, data, jobId, started)
+      : this.waitForWorker(tenant, data, jobId, started);
   }
 
   /**
@@ -83,7 +91,13 @@ export class RiskService implements OnModuleDestroy {
    * degraded and its job queued too: the run may still record the assessment (the job then finds
    * it), or fail, or die with this process (the job scores it). Same id either way, stored once.
    */
-  private async scoreInline(scorer: LoginScorer, tenant: AuthenticatedTenant, data: ScoreLoginJobData, jobId: string, started: number): Promise<RiskAnswer> {
+  private async scoreInline(
+    scorer: LoginScorer,
+    tenant: AuthenticatedTenant,
+    data: ScoreLoginJobData,
+    jobId: string,
+    started: number,
+  ): Promise<RiskAnswer> {
     if (this.redis.commands.status !== 'ready') {
       // Redis is down: a score would wait on it (velocity) for the whole deadline. The outbox keeps the job.
       this.outbox.addLater(JobName.ScoreLogin, data, jobId);
@@ -101,14 +115,26 @@ export class RiskService implements OnModuleDestroy {
       return (await withDeadline(scoring, this.config.RISK_TIMEOUT_MS, 'risk scoring')).answer;
     } catch (e) {
       scoring.catch(() => undefined); // its outcome is the queued job's concern now
-      this.logger.warn({ msg: 'risk answered degraded', tenantId: tenant.tenantId, assessmentId: data.assessmentId, err: String(e) });
-      this.jobs.add(JobName.ScoreLogin, data, jobId, SHED_PRIORITY).catch(() => this.outbox.addLater(JobName.ScoreLogin, data, jobId, SHED_PRIORITY));
+      this.logger.warn({
+        msg: 'risk answered degraded',
+        tenantId: tenant.tenantId,
+        assessmentId: data.assessmentId,
+        err: String(e),
+      });
+      this.jobs
+        .add(JobName.ScoreLogin, data, jobId, SHED_PRIORITY)
+        .catch(() => this.outbox.addLater(JobName.ScoreLogin, data, jobId, SHED_PRIORITY));
       return this.degraded(tenant, data, started);
     }
   }
 
   /** RISK_SCORING=worker: the design card's path, a score job and a bounded wait for its answer. */
-  private async waitForWorker(tenant: AuthenticatedTenant, data: ScoreLoginJobData, jobId: string, started: number): Promise<RiskAnswer> {
+  private async waitForWorker(
+    tenant: AuthenticatedTenant,
+    data: ScoreLoginJobData,
+    jobId: string,
+    started: number,
+  ): Promise<RiskAnswer> {
     this.inFlight++;
     let queued = false;
     try {
@@ -126,7 +152,12 @@ export class RiskService implements OnModuleDestroy {
         'risk scoring',
       );
     } catch (e) {
-      this.logger.warn({ msg: 'risk answered degraded', tenantId: tenant.tenantId, assessmentId: data.assessmentId, err: String(e) });
+      this.logger.warn({
+        msg: 'risk answered degraded',
+        tenantId: tenant.tenantId,
+        assessmentId: data.assessmentId,
+        err: String(e),
+      });
       // The answer carries the id the worker will record: if Redis did not take the job (down or
       // restarting), the outbox keeps it until Redis does, so the login is still scored (found by
       // bench/chaos.ts), even if this process dies meanwhile.
@@ -150,12 +181,20 @@ export class RiskService implements OnModuleDestroy {
     };
   }
 
-  private jobData(tenant: AuthenticatedTenant, dto: RiskRequest, idempotencyHeader: string | undefined, now: number): ScoreLoginJobData {
+  private jobData(
+    tenant: AuthenticatedTenant,
+    dto: RiskRequest,
+    idempotencyHeader: string | undefined,
+    now: number,
+  ): ScoreLoginJobData {
     const userHash = this.pseudonyms.user(tenant.tenantId, dto.user.id);
     let token: ScoreLoginJobData['token'];
     let idempotency: string;
     if (!dto.requestToken) {
-      token = { state: 'missing', detail: 'No request token: the SDK did not run, was blocked, or the token was not forwarded.' };
+      token = {
+        state: 'missing',
+        detail: 'No request token: the SDK did not run, was blocked, or the token was not forwarded.',
+      };
     } else {
       const check = verifyRequestToken(this.config.KIZUKI_SECRET, dto.requestToken, tenant.tenantId, now);
       token =
@@ -180,7 +219,11 @@ export class RiskService implements OnModuleDestroy {
       status: dto.status,
       userHash,
       // canonical (IsInetAddress let only addresses through): one client, one text, in the database and in Redis
-      context: { ip: canonicalIp(dto.context.ip) ?? dto.context.ip, userAgent: dto.context.userAgent ?? null, acceptLanguage: dto.context.acceptLanguage ?? null },
+      context: {
+        ip: canonicalIp(dto.context.ip) ?? dto.context.ip,
+        userAgent: dto.context.userAgent ?? null,
+        acceptLanguage: dto.context.acceptLanguage ?? null,
+      },
       token,
     };
   }

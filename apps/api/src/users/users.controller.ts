@@ -11,7 +11,11 @@ import { UsersService } from './users.service';
  */
 @ApiTags('public')
 @ApiBearerAuth('secretKey')
-@ApiParam({ name: 'userId', description: 'Your own user id, exactly as sent in /v1/risk (URL-encoded)', example: 'hanako@example.jp' })
+@ApiParam({
+  name: 'userId',
+  description: 'Your own user id, exactly as sent in /v1/risk (URL-encoded)',
+  example: 'hanako@example.jp',
+})
 @ApiErrors(401, 404)
 @Controller('v1/users/:userId')
 @UseGuards(SecretKeyGuard)
@@ -19,7 +23,7 @@ export class UsersController {
   constructor(private readonly users: UsersService) {}
 
   @Get('devices')
-  @ApiOperation({ summary: 'The user\'s devices and their status' })
+  @ApiOperation({ summary: "The user's devices and their status" })
   @ApiOkResponse({ type: UserDevicesDto })
   async devices(@Tenant() tenant: AuthenticatedTenant, @Param('userId') userId: string) {
     return { devices: await this.users.devices(tenant, userId) };
@@ -27,7 +31,7 @@ export class UsersController {
 
   @Post('devices/:deviceId/approve')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Trust one of the user\'s devices (the user confirmed it)' })
+  @ApiOperation({ summary: "Trust one of the user's devices (the user confirmed it)" })
   @ApiOkResponse({ type: DeviceStatusAnswerDto })
   approve(@Tenant() tenant: AuthenticatedTenant, @Param('userId') userId: string, @Param('deviceId') deviceId: string) {
     return this.users.approve(tenant, userId, deviceId);
@@ -35,7 +39,10 @@ export class UsersController {
 
   @Post('devices/:deviceId/report')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Report one of the user\'s devices as fraud', description: 'Future logins from it are denied; sends the device.reported webhook.' })
+  @ApiOperation({
+    summary: "Report one of the user's devices as fraud",
+    description: 'Future logins from it are denied; sends the device.reported webhook.',
+  })
   @ApiOkResponse({ type: DeviceStatusAnswerDto })
   report(@Tenant() tenant: AuthenticatedTenant, @Param('userId') userId: string, @Param('deviceId') deviceId: string) {
     return this.users.report(tenant, userId, deviceId);
@@ -43,7 +50,10 @@ export class UsersController {
 
   @Get('export')
   @ApiOperation({ summary: 'Everything stored about the user (data-subject access request)' })
-  @ApiOkResponse({ description: 'account, devices, assessments, signalBundles, feedback', schema: { type: 'object', additionalProperties: true } })
+  @ApiOkResponse({
+    description: 'account, devices, assessments, signalBundles, feedback',
+    schema: { type: 'object', additionalProperties: true },
+  })
   export(@Tenant() tenant: AuthenticatedTenant, @Param('userId') userId: string) {
     return this.users.export(tenant, userId);
   }

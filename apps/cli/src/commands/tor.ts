@@ -27,7 +27,9 @@ export async function loadTorList(db: DataSource, file: string): Promise<{ loade
   await db.transaction(async (m) => {
     await m.query(`DELETE FROM tor_exit_nodes`);
     for (let i = 0; i < ips.length; i += 5000) {
-      await m.query(`INSERT INTO tor_exit_nodes (ip) SELECT unnest($1::inet[]) ON CONFLICT DO NOTHING`, [ips.slice(i, i + 5000)]);
+      await m.query(`INSERT INTO tor_exit_nodes (ip) SELECT unnest($1::inet[]) ON CONFLICT DO NOTHING`, [
+        ips.slice(i, i + 5000),
+      ]);
     }
   });
   return { loaded: ips.length };

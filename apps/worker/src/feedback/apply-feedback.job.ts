@@ -26,13 +26,25 @@ export class ApplyFeedbackJob implements JobHandler<JobName.ApplyFeedback> {
 
   async handle(job: Job<ApplyFeedbackJobData>): Promise<{ applied: boolean }> {
     const d = job.data;
-    if (!d?.tenantId || !d.feedbackId || !d.label) throw new UnrecoverableError('feedback job without tenant, feedback id or label');
+    if (!d?.tenantId || !d.feedbackId || !d.label)
+      throw new UnrecoverableError('feedback job without tenant, feedback id or label');
     return { applied: await this.state.applyLabel(d.tenantId, d.feedbackId, d.label, (ctx) => this.learn(ctx)) };
   }
 
   private learn(ctx: LabelLearningContext) {
     const geo = ctx.ip ? this.network.info(ctx.ip, ctx.language, false) : null;
     const bundle = ctx.bundle && typeof ctx.bundle === 'object' ? (ctx.bundle as SignalBundle) : null;
-    return learnFromTrustedLogin(ctx.account, bundle, { ip: ctx.ip, country: ctx.country ?? geo?.country ?? null, language: ctx.language, lat: geo?.lat ?? null, lon: geo?.lon ?? null }, ctx.at);
+    return learnFromTrustedLogin(
+      ctx.account,
+      bundle,
+      {
+        ip: ctx.ip,
+        country: ctx.country ?? geo?.country ?? null,
+        language: ctx.language,
+        lat: geo?.lat ?? null,
+        lon: geo?.lon ?? null,
+      },
+      ctx.at,
+    );
   }
 }

@@ -6,10 +6,20 @@ import { IngestBundleJob } from './ingest-bundle.job';
 
 describe('IngestBundleJob', () => {
   const tenant = '11111111-1111-4111-8111-111111111111';
-  const received = (bundleId: string): ReceivedBundle => ({ tenantId: tenant, bundleId, receivedAt: '2026-11-30T10:00:00.000Z', ip: '203.0.113.7', userAgent: null, origin: null, bundle: { v: 1 } as never });
+  const received = (bundleId: string): ReceivedBundle => ({
+    tenantId: tenant,
+    bundleId,
+    receivedAt: '2026-11-30T10:00:00.000Z',
+    ip: '203.0.113.7',
+    userAgent: null,
+    origin: null,
+    bundle: { v: 1 } as never,
+  });
   const setup = () => {
     const stored: StoredBundle[] = [];
-    const repo = { insertMany: async (_t: string, items: StoredBundle[]) => void stored.push(...items) } as unknown as BundleRepository;
+    const repo = {
+      insertMany: async (_t: string, items: StoredBundle[]) => void stored.push(...items),
+    } as unknown as BundleRepository;
     return { job: new IngestBundleJob(new BundleWriter(repo)), stored };
   };
   const run = (j: IngestBundleJob, data: unknown) => j.handle({ data } as Job<IngestBundleJobData>);

@@ -22,9 +22,11 @@ export class IngestBundleJob implements JobHandler<JobName.IngestBundle> {
     // for good (kept among failed jobs for a look; retrying cannot mend it).
     await Promise.all(complete.map((b) => this.writer.store(b)));
     if (!bundles.length || complete.length < bundles.length) {
-      throw new UnrecoverableError(`ingest job with ${bundles.length - complete.length} of ${bundles.length} ` +
-        `bundles lacking tenant, id or signals ` +
-        `(the others were stored)`);
+      throw new UnrecoverableError(
+        `ingest job with ${bundles.length - complete.length} of ${bundles.length} ` +
+          `bundles lacking tenant, id or signals ` +
+          `(the others were stored)`,
+      );
     }
     return { stored: complete.length };
   }

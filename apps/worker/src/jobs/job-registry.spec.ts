@@ -15,6 +15,8 @@ describe('buildJobRegistry', () => {
   });
 
   it('refuses two handlers for one job', () => {
-    expect(() => buildJobRegistry([...Object.values(JobName).map(handler), handler(JobName.ScoreLogin)])).toThrow(/Two handlers/);
+    expect(() => buildJobRegistry([...Object.values(JobName).map(handler), handler(JobName.ScoreLogin)])).toThrow(
+      /Two handlers/,
+    );
   });
 });

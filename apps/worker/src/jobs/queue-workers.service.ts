@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { KizukiConfig } from '@kizuki/config';
 import { JOB_QUEUE, QueueName, RedisConnections, type JobName } from '@kizuki/queue';
@@ -38,21 +44,34 @@ export class QueueWorkersService implements OnApplicationBootstrap, BeforeApplic
         connection: this.redis.bullmq,
         prefix: this.redis.prefix,
         // Ingest jobs mostly wait for their batch's write (KeyedBatcher): more at once, bigger batches.
-        concurrency: queue === QueueName.Ingest ? this.config.WORKER_INGEST_CONCURRENCY : this.config.WORKER_CONCURRENCY,
+        concurrency:
+          queue === QueueName.Ingest ? this.config.WORKER_INGEST_CONCURRENCY : this.config.WORKER_CONCURRENCY,
         maxStalledCount: MAX_STALLED_COUNT,
         autorun: true,
       });
-      worker.on('failed', (job, err) => this.logger.warn({ msg: 'job failed', queue, job: job?.name, id: job?.id, attempts: job?.attemptsMade, err: err.message }));
+      worker.on('failed', (job, err) =>
+        this.logger.warn({
+          msg: 'job failed',
+          queue,
+          job: job?.name,
+          id: job?.id,
+          attempts: job?.attemptsMade,
+          err: err.message,
+        }),
+      );
       worker.on('error', (err) => this.logger.warn({ msg: 'worker error', queue, err: String(err) }));
       this.workers.push(worker);
     }
-    this.logger.log(`Processing queues ${Object.values(QueueName).join(', ')} (concurrency ${this.config.WORKER_CONCURRENCY}, ` +
-      `ingest ${this.config.WORKER_INGEST_CONCURRENCY})`);
+    this.logger.log(
+      `Processing queues ${Object.values(QueueName).join(', ')} (concurrency ${this.config.WORKER_CONCURRENCY}, ` +
+        `ingest ${this.config.WORKER_INGEST_CONCURRENCY})`,
+    );
   }
 
   private async dispatch(queue: QueueName, job: Job): Promise<unknown> {
     const handler = this.registry.get(job.name as JobName);
-    if (!handler || JOB_QUEUE[handler.jobName] !== queue) throw new UnrecoverableError(`Unknown job ${job.name} on queue ${queue}`);
+    if (!handler || JOB_QUEUE[handler.jobName] !== queue)
+      throw new UnrecoverableError(`Unknown job ${job.name} on queue ${queue}`);
     const started = performance.now();
     let outcome = 'failed';
     try {
@@ -61,7 +80,8 @@ export class QueueWorkersService implements OnApplicationBootstrap, BeforeApplic
       return result;
     } finally {
       this.metrics.jobDuration.observe({ queue, job: job.name, outcome }, (performance.now() - started) / 1000);
-      if (job.timestamp) this.metrics.jobLatency.observe({ queue, job: job.name }, Math.max(0, Date.now() - job.timestamp) / 1000);
+      if (job.timestamp)
+        this.metrics.jobLatency.observe({ queue, job: job.name }, Math.max(0, Date.now() - job.timestamp) / 1000);
     }
   }
 

@@ -60,13 +60,17 @@ export class WorkerMetricsService implements OnApplicationBootstrap, OnApplicati
     const token = this.config.METRICS_TOKEN;
     const server = createServer((req, res) => {
       if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') {
-        res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'NOT_FOUND', message: 'GET /metrics' } }));
+        res
+          .writeHead(404, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ error: { code: 'NOT_FOUND', message: 'GET /metrics' } }));
         return;
       }
       if (token) {
         const given = Buffer.from((req.headers.authorization ?? '').replace(/^Bearer /, ''));
         if (given.length !== token.length || !timingSafeEqual(given, Buffer.from(token))) {
-          res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'UNAUTHENTICATED', message: 'Bearer token required' } }));
+          res
+            .writeHead(401, { 'content-type': 'application/json' })
+            .end(JSON.stringify({ error: { code: 'UNAUTHENTICATED', message: 'Bearer token required' } }));
           return;
         }
       }

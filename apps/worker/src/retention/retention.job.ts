@@ -39,7 +39,9 @@ export class RetentionJob implements JobHandler<JobName.Retention>, OnApplicatio
   async onApplicationBootstrap(): Promise<void> {
     this.queue = this.redis.queue(JOB_QUEUE[JobName.Retention], 'bullmq');
     // the coming partitions before any write needs them (the default partition would take the rows meanwhile)
-    await this.maintainPartitions().catch((e) => this.logger.warn({ msg: 'partition upkeep failed at start', err: String(e) }));
+    await this.maintainPartitions().catch((e) =>
+      this.logger.warn({ msg: 'partition upkeep failed at start', err: String(e) }),
+    );
     await this.queue.upsertJobScheduler(
       RETENTION_SCHEDULER_ID,
       { every: this.config.RETENTION_EVERY_MINUTES * 60_000 },
@@ -59,7 +61,15 @@ export class RetentionJob implements JobHandler<JobName.Retention>, OnApplicatio
       this.logger.warn({ msg: 'partition upkeep failed', err: String(e) });
       return { created: [], dropped: [], busy: [] } as RetentionJobResult['partitions'];
     });
-    const result: RetentionJobResult = { tenants: 0, signalBundles: 0, assessments: 0, feedback: 0, tokenUses: 0, assessmentKeys: 0, partitions };
+    const result: RetentionJobResult = {
+      tenants: 0,
+      signalBundles: 0,
+      assessments: 0,
+      feedback: 0,
+      tokenUses: 0,
+      assessmentKeys: 0,
+      partitions,
+    };
     const tokensBefore = new Date(now.getTime() - TOKEN_USES_DAYS * DAY_MS);
     // rounded down to the partition (in SQL, with the upkeep): the tenant whose period is the
     // longest loses its rows only with their partition, never one by one
@@ -72,7 +82,16 @@ export class RetentionJob implements JobHandler<JobName.Retention>, OnApplicatio
       result.tokenUses += await this.drain((n) => this.repo.purgeTokenUses(tenantId, tokensBefore, n), batch);
       result.assessmentKeys += await this.drain((n) => this.repo.purgeAssessmentKeys(tenantId, tokensBefore, n), batch);
     }
-    if (result.signalBundles || result.assessments || result.feedback || result.tokenUses || result.assessmentKeys || partitions.created.length || partitions.dropped.length || partitions.busy.length) {
+    if (
+      result.signalBundles ||
+      result.assessments ||
+      result.feedback ||
+      result.tokenUses ||
+      result.assessmentKeys ||
+      partitions.created.length ||
+      partitions.dropped.length ||
+      partitions.busy.length
+    ) {
       this.logger.log({ msg: 'retention purge', ...result });
     }
     return result;

@@ -20,7 +20,8 @@ export class ScoreLoginJob implements JobHandler<JobName.ScoreLogin> {
 
   async handle(job: Job<ScoreLoginJobData>): Promise<RiskAnswer> {
     const d = job.data;
-    if (!d?.tenantId || !d.assessmentId || !d.userHash) throw new UnrecoverableError('score job without tenant, assessment id or user');
+    if (!d?.tenantId || !d.assessmentId || !d.userHash)
+      throw new UnrecoverableError('score job without tenant, assessment id or user');
     const { answer, scoredNow } = await this.scorer.score(d);
     if (scoredNow) {
       this.metrics.decisions.inc({ decision: answer.decision });

@@ -49,7 +49,11 @@ export class SweepWebhooksJob implements JobHandler<JobName.SweepWebhooks>, OnAp
     await this.webhooks().upsertJobScheduler(
       WEBHOOK_SWEEP_SCHEDULER_ID,
       { every: WEBHOOK_SWEEP_EVERY_MS },
-      { name: JobName.SweepWebhooks, data: {} satisfies SweepWebhooksJobData, opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } } },
+      {
+        name: JobName.SweepWebhooks,
+        data: {} satisfies SweepWebhooksJobData,
+        opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
+      },
     );
   }
 

@@ -85,27 +85,53 @@ export class AdminAuthRepository {
   }
 
   /** Admins whose TOTP seeds are still in clear (stored before sealing): only the clear values. */
-  async findUnsealedTotp(limit: number): Promise<{ id: string; tenantId: string; totpSecret: string | null; totpPending: string | null }[]> {
+  async findUnsealedTotp(
+    limit: number,
+  ): Promise<{ id: string; tenantId: string; totpSecret: string | null; totpPending: string | null }[]> {
     // Crosses tenants by design: the SECURITY DEFINER function kizuki_admin_totp_unsealed (row-level security).
-    return this.db.query(`SELECT id, tenant_id AS "tenantId", totp_secret AS "totpSecret", totp_pending AS "totpPending" FROM kizuki_admin_totp_unsealed($1)`, [limit]);
+    return this.db.query(
+      `SELECT id, tenant_id AS "tenantId", totp_secret AS "totpSecret", totp_pending AS "totpPending" FROM kizuki_admin_totp_unsealed($1)`,
+      [limit],
+    );
   }
 
   /** Replaces a clear seed with its sealed form, only if it is still that clear seed (another api may have sealed it first). */
-  async sealTotpColumn(tenantId: string, adminId: string, column: 'totp_secret' | 'totp_pending', clear: string, sealed: string): Promise<void> {
-    await this.write(tenantId, `UPDATE admins SET ${column} = $4 WHERE tenant_id = $1 AND id = $2 AND ${column} = $3`, [tenantId, adminId, clear, sealed]);
+  async sealTotpColumn(
+    tenantId: string,
+    adminId: string,
+    column: 'totp_secret' | 'totp_pending',
+    clear: string,
+    sealed: string,
+  ): Promise<void> {
+    await this.write(tenantId, `UPDATE admins SET ${column} = $4 WHERE tenant_id = $1 AND id = $2 AND ${column} = $3`, [
+      tenantId,
+      adminId,
+      clear,
+      sealed,
+    ]);
   }
 
   async findById(tenantId: string, adminId: string): Promise<AdminAuthRow | null> {
-    const [row] = await this.read(tenantId, `SELECT ${ADMIN_COLUMNS} FROM admins WHERE tenant_id = $1 AND id = $2`, [tenantId, adminId]);
+    const [row] = await this.read(tenantId, `SELECT ${ADMIN_COLUMNS} FROM admins WHERE tenant_id = $1 AND id = $2`, [
+      tenantId,
+      adminId,
+    ]);
     return row ?? null;
   }
 
-  async createSession(tenantId: string, s: { adminId: string; tokenHash: string; expiresAt: Date; ip: string | null; userAgent: string | null }): Promise<{ id: string }> {
-    const [row] = await this.write(tenantId, 
+  async createSession(
+    tenantId: string,
+    s: { adminId: string; tokenHash: string; expiresAt: Date; ip: string | null; userAgent: string | null },
+  ): Promise<{ id: string }> {
+    const [row] = await this.write(
+      tenantId,
       `INSERT INTO admin_sessions (tenant_id, admin_id, token_hash, expires_at, ip, user_agent) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
       [tenantId, s.adminId, s.tokenHash, s.expiresAt, s.ip, s.userAgent?.slice(0, 300) ?? null],
     );
-    await this.write(tenantId, `UPDATE admins SET last_login_at = now() WHERE tenant_id = $1 AND id = $2`, [tenantId, s.adminId]);
+    await this.write(tenantId, `UPDATE admins SET last_login_at = now() WHERE tenant_id = $1 AND id = $2`, [
+      tenantId,
+      s.adminId,
+    ]);
     return row;
   }
 
@@ -126,51 +152,66 @@ export class AdminAuthRepository {
   }
 
   async touchSession(tenantId: string, sessionId: string): Promise<void> {
-    await this.write(tenantId, `UPDATE admin_sessions SET last_seen_at = now() WHERE tenant_id = $1 AND id = $2`, [tenantId, sessionId]);
+    await this.write(tenantId, `UPDATE admin_sessions SET last_seen_at = now() WHERE tenant_id = $1 AND id = $2`, [
+      tenantId,
+      sessionId,
+    ]);
   }
 
   async revokeSession(tenantId: string, sessionId: string): Promise<void> {
-    await this.write(tenantId, `UPDATE admin_sessions SET revoked_at = now() WHERE tenant_id = $1 AND id = $2 AND revoked_at IS NULL`, [tenantId, sessionId]);
+    await this.write(
+      tenantId,
+      `UPDATE admin_sessions SET revoked_at = now() WHERE tenant_id = $1 AND id = $2 AND revoked_at IS NULL`,
+      [tenantId, sessionId],
+    );
   }
 
   /** Ends every session of an admin (password change, role change, removal), except `keep`. */
   async revokeAdminSessions(tenantId: string, adminId: string, keep: string | null = null): Promise<void> {
-    await this.write(tenantId, 
+    await this.write(
+      tenantId,
       `UPDATE admin_sessions SET revoked_at = now() WHERE tenant_id = $1 AND admin_id = $2 AND revoked_at IS NULL AND id IS DISTINCT FROM $3`,
       [tenantId, adminId, keep],
     );
   }
 
   async setPassword(tenantId: string, adminId: string, passwordHash: string, mustChange: boolean): Promise<void> {
-    await this.write(tenantId, `UPDATE admins SET password_hash = $3, must_change_password = $4 WHERE tenant_id = $1 AND id = $2`, [
+    await this.write(
       tenantId,
-      adminId,
-      passwordHash,
-      mustChange,
-    ]);
+      `UPDATE admins SET password_hash = $3, must_change_password = $4 WHERE tenant_id = $1 AND id = $2`,
+      [tenantId, adminId, passwordHash, mustChange],
+    );
   }
 
   async setTotpPending(tenantId: string, adminId: string, secret: string | null): Promise<void> {
-    await this.write(tenantId, `UPDATE admins SET totp_pending = $3 WHERE tenant_id = $1 AND id = $2`, [tenantId, adminId, secret]);
-  }
-
-  async enableTotp(tenantId: string, adminId: string, secret: string, step: number): Promise<void> {
-    await this.write(tenantId, `UPDATE admins SET totp_secret = $3, totp_pending = NULL, totp_last_step = $4 WHERE tenant_id = $1 AND id = $2`, [
+    await this.write(tenantId, `UPDATE admins SET totp_pending = $3 WHERE tenant_id = $1 AND id = $2`, [
       tenantId,
       adminId,
       secret,
-      step,
     ]);
   }
 
+  async enableTotp(tenantId: string, adminId: string, secret: string, step: number): Promise<void> {
+    await this.write(
+      tenantId,
+      `UPDATE admins SET totp_secret = $3, totp_pending = NULL, totp_last_step = $4 WHERE tenant_id = $1 AND id = $2`,
+      [tenantId, adminId, secret, step],
+    );
+  }
+
   async disableTotp(tenantId: string, adminId: string): Promise<void> {
-    await this.write(tenantId, `UPDATE admins SET totp_secret = NULL, totp_pending = NULL, totp_last_step = NULL WHERE tenant_id = $1 AND id = $2`, [tenantId, adminId]);
+    await this.write(
+      tenantId,
+      `UPDATE admins SET totp_secret = NULL, totp_pending = NULL, totp_last_step = NULL WHERE tenant_id = $1 AND id = $2`,
+      [tenantId, adminId],
+    );
   }
 
   /** Records the TOTP time step just used; false if it (or a later one) was already used: a replay. */
   async claimTotpStep(tenantId: string, adminId: string, step: number): Promise<boolean> {
     const rows = rowsOf(
-      await this.write(tenantId, 
+      await this.write(
+        tenantId,
         `UPDATE admins SET totp_last_step = $3 WHERE tenant_id = $1 AND id = $2 AND (totp_last_step IS NULL OR totp_last_step < $3) RETURNING id`,
         [tenantId, adminId, step],
       ),
@@ -179,7 +220,8 @@ export class AdminAuthRepository {
   }
 
   async listTeam(tenantId: string): Promise<TeamMemberRow[]> {
-    return this.read(tenantId, 
+    return this.read(
+      tenantId,
       `SELECT id, email, role, (totp_secret IS NOT NULL) AS "totpEnabled", must_change_password AS "mustChangePassword",
               last_login_at AS "lastLoginAt", created_at AS "createdAt"
          FROM admins WHERE tenant_id = $1 ORDER BY created_at`,
@@ -188,8 +230,12 @@ export class AdminAuthRepository {
   }
 
   /** A new admin; null when the e-mail is already an admin of this tenant. */
-  async createMember(tenantId: string, m: { email: string; role: AdminRole; passwordHash: string }): Promise<{ id: string } | null> {
-    const [row] = await this.write(tenantId, 
+  async createMember(
+    tenantId: string,
+    m: { email: string; role: AdminRole; passwordHash: string },
+  ): Promise<{ id: string } | null> {
+    const [row] = await this.write(
+      tenantId,
       `INSERT INTO admins (tenant_id, email, role, password_hash, must_change_password) VALUES ($1, lower($2), $3, $4, true)
        ON CONFLICT (tenant_id, email) DO NOTHING RETURNING id`,
       [tenantId, m.email, m.role, m.passwordHash],
@@ -199,7 +245,8 @@ export class AdminAuthRepository {
 
   async setRole(tenantId: string, adminId: string, role: AdminRole): Promise<{ before: AdminRole } | null> {
     const rows = rowsOf<{ before: AdminRole }>(
-      await this.write(tenantId, 
+      await this.write(
+        tenantId,
         `UPDATE admins a SET role = $3 FROM admins old WHERE a.tenant_id = $1 AND a.id = $2 AND old.id = a.id RETURNING old.role AS before`,
         [tenantId, adminId, role],
       ),
@@ -209,25 +256,44 @@ export class AdminAuthRepository {
 
   async removeMember(tenantId: string, adminId: string): Promise<{ email: string; role: AdminRole } | null> {
     const rows = rowsOf<{ email: string; role: AdminRole }>(
-      await this.write(tenantId, `DELETE FROM admins WHERE tenant_id = $1 AND id = $2 RETURNING email, role`, [tenantId, adminId]),
+      await this.write(tenantId, `DELETE FROM admins WHERE tenant_id = $1 AND id = $2 RETURNING email, role`, [
+        tenantId,
+        adminId,
+      ]),
     );
     return rows[0] ?? null;
   }
 
   async countAdmins(tenantId: string): Promise<number> {
-    const [row] = await this.read(tenantId, `SELECT count(*)::int AS n FROM admins WHERE tenant_id = $1 AND role = 'admin'`, [tenantId]);
+    const [row] = await this.read(
+      tenantId,
+      `SELECT count(*)::int AS n FROM admins WHERE tenant_id = $1 AND role = 'admin'`,
+      [tenantId],
+    );
     return row.n;
   }
 
   async audit(tenantId: string, e: AuditEntry): Promise<void> {
-    await this.write(tenantId, 
+    await this.write(
+      tenantId,
       `INSERT INTO audit_log (tenant_id, admin_id, actor, action, target_type, target_id, before, after, ip) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [tenantId, e.adminId, e.actor, e.action, e.targetType, e.targetId ?? null, json(e.before), json(e.after), e.ip ?? null],
+      [
+        tenantId,
+        e.adminId,
+        e.actor,
+        e.action,
+        e.targetType,
+        e.targetId ?? null,
+        json(e.before),
+        json(e.after),
+        e.ip ?? null,
+      ],
     );
   }
 
   async listAudit(tenantId: string, limit: number, before?: { createdAt: string; id: string }): Promise<unknown[]> {
-    return this.read(tenantId, 
+    return this.read(
+      tenantId,
       `SELECT id, actor, action, target_type AS "targetType", target_id AS "targetId", before, after, host(ip) AS ip, created_at AS "createdAt"
          FROM audit_log WHERE tenant_id = $1 AND ($2::timestamptz IS NULL OR (created_at, id) < ($2::timestamptz, $3::uuid))
         ORDER BY created_at DESC, id DESC LIMIT $4`,

@@ -47,7 +47,8 @@ export class AdminConfigRepository {
   }
 
   async listEntries(tenantId: string): Promise<ListEntryRow[]> {
-    return this.read(tenantId, 
+    return this.read(
+      tenantId,
       `SELECT id, list, kind, value, comment, expires_at AS "expiresAt", created_at AS "createdAt",
               (expires_at IS NOT NULL AND expires_at <= now()) AS expired
          FROM list_entries WHERE tenant_id = $1 ORDER BY created_at DESC LIMIT 5000`,
@@ -66,7 +67,8 @@ export class AdminConfigRepository {
   }
 
   async findEntry(tenantId: string, id: string): Promise<ListEntryRow | null> {
-    const [row] = await this.read(tenantId, 
+    const [row] = await this.read(
+      tenantId,
       `SELECT id, list, kind, value, comment, expires_at AS "expiresAt", created_at AS "createdAt", false AS expired
          FROM list_entries WHERE tenant_id = $1 AND id = $2`,
       [tenantId, id],
@@ -76,7 +78,8 @@ export class AdminConfigRepository {
 
   async deleteEntry(tenantId: string, id: string): Promise<ListEntryRow | null> {
     const rows = rowsOf<ListEntryRow>(
-      await this.write(tenantId, 
+      await this.write(
+        tenantId,
         `DELETE FROM list_entries WHERE tenant_id = $1 AND id = $2 RETURNING id, list, kind, value, comment, expires_at AS "expiresAt"`,
         [tenantId, id],
       ),
@@ -94,16 +97,25 @@ export class AdminConfigRepository {
   }
 
   async apiKeys(tenantId: string): Promise<ApiKeyListRow[]> {
-    return this.read(tenantId, `SELECT ${KEY_COLUMNS} FROM api_keys WHERE tenant_id = $1 ORDER BY created_at DESC`, [tenantId]);
+    return this.read(tenantId, `SELECT ${KEY_COLUMNS} FROM api_keys WHERE tenant_id = $1 ORDER BY created_at DESC`, [
+      tenantId,
+    ]);
   }
 
   async findApiKey(tenantId: string, id: string): Promise<ApiKeyListRow | null> {
-    const [row] = await this.read(tenantId, `SELECT ${KEY_COLUMNS} FROM api_keys WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
+    const [row] = await this.read(tenantId, `SELECT ${KEY_COLUMNS} FROM api_keys WHERE tenant_id = $1 AND id = $2`, [
+      tenantId,
+      id,
+    ]);
     return row ?? null;
   }
 
-  async createApiKey(tenantId: string, k: { kind: 'publishable' | 'secret'; prefix: string; hash: string; label: string | null }): Promise<ApiKeyListRow> {
-    const [row] = await this.write(tenantId, 
+  async createApiKey(
+    tenantId: string,
+    k: { kind: 'publishable' | 'secret'; prefix: string; hash: string; label: string | null },
+  ): Promise<ApiKeyListRow> {
+    const [row] = await this.write(
+      tenantId,
       `INSERT INTO api_keys (tenant_id, kind, prefix, hash, label) VALUES ($1, $2, $3, $4, $5) RETURNING ${KEY_COLUMNS}`,
       [tenantId, k.kind, k.prefix, k.hash, k.label],
     );
@@ -111,7 +123,12 @@ export class AdminConfigRepository {
   }
 
   /** Rotation: a new key of the same kind; the old one keeps working until `overlapUntil`. */
-  async rotateApiKey(tenantId: string, id: string, k: { prefix: string; hash: string }, overlapUntil: Date): Promise<ApiKeyListRow | null> {
+  async rotateApiKey(
+    tenantId: string,
+    id: string,
+    k: { prefix: string; hash: string },
+    overlapUntil: Date,
+  ): Promise<ApiKeyListRow | null> {
     return withTenant(this.db, tenantId, async (m) => {
       const [old] = await m.query(
         `SELECT kind, label FROM api_keys WHERE tenant_id = $1 AND id = $2 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now()) FOR UPDATE`,
@@ -122,18 +139,22 @@ export class AdminConfigRepository {
         `INSERT INTO api_keys (tenant_id, kind, prefix, hash, label) VALUES ($1, $2, $3, $4, $5) RETURNING ${KEY_COLUMNS}`,
         [tenantId, old.kind, k.prefix, k.hash, old.label],
       );
-      await m.query(`UPDATE api_keys SET expires_at = least(coalesce(expires_at, $3), $3), replaced_by = $4 WHERE tenant_id = $1 AND id = $2`, [
-        tenantId,
-        id,
-        overlapUntil,
-        created.id,
-      ]);
+      await m.query(
+        `UPDATE api_keys SET expires_at = least(coalesce(expires_at, $3), $3), replaced_by = $4 WHERE tenant_id = $1 AND id = $2`,
+        [tenantId, id, overlapUntil, created.id],
+      );
       return created;
     });
   }
 
   async revokeApiKey(tenantId: string, id: string): Promise<boolean> {
-    const rows = rowsOf(await this.write(tenantId, `UPDATE api_keys SET revoked_at = now() WHERE tenant_id = $1 AND id = $2 AND revoked_at IS NULL RETURNING id`, [tenantId, id]));
+    const rows = rowsOf(
+      await this.write(
+        tenantId,
+        `UPDATE api_keys SET revoked_at = now() WHERE tenant_id = $1 AND id = $2 AND revoked_at IS NULL RETURNING id`,
+        [tenantId, id],
+      ),
+    );
     return rows.length === 1;
   }
 }

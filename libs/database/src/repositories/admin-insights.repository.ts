@@ -5,7 +5,6 @@ import { ConsoleReads } from '../console-reads';
 import { rowsOf } from './rows';
 import { withTenant } from '../tenant-scope';
 
-
 export interface LoginFilter {
   decision?: Decision;
   reason?: string;
@@ -78,8 +77,10 @@ export class AdminInsightsRepository {
       clauses.push(sql(`$${params.length}`));
     };
     if (f.decision) add((p) => `a.decision = ${p}`, f.decision);
-    if (f.reason) add((p) => `jsonb_path_query_array(a.reasons, '$[*].code') @> ${p}::jsonb`, JSON.stringify([f.reason]));
-    if (f.userHash) add((p) => `a.account_id = (SELECT id FROM accounts WHERE tenant_id = $1 AND user_hash = ${p})`, f.userHash);
+    if (f.reason)
+      add((p) => `jsonb_path_query_array(a.reasons, '$[*].code') @> ${p}::jsonb`, JSON.stringify([f.reason]));
+    if (f.userHash)
+      add((p) => `a.account_id = (SELECT id FROM accounts WHERE tenant_id = $1 AND user_hash = ${p})`, f.userHash);
     if (f.accountId) add((p) => `a.account_id = ${p}::uuid`, f.accountId);
     // a block as inet, not cidr: cidr refuses host bits (fe80::1/64), inet containment ignores them
     if (f.ip) add((p) => (f.ip!.includes('/') ? `a.ip <<= ${p}::inet` : `a.ip = ${p}::inet`), f.ip);
@@ -101,7 +102,8 @@ export class AdminInsightsRepository {
       where += ` AND (a.created_at, a.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`;
     }
     params.push(limit);
-    return this.read(tenantId, 
+    return this.read(
+      tenantId,
       `SELECT ${LIST_COLUMNS} FROM assessments a JOIN accounts acc ON acc.id = a.account_id
         WHERE ${where} ORDER BY a.created_at DESC, a.id DESC LIMIT $${params.length}`,
       params,
@@ -124,7 +126,8 @@ export class AdminInsightsRepository {
   }
 
   async loginDetail(tenantId: string, id: string): Promise<Record<string, any> | null> {
-    const [row] = await this.read(tenantId, 
+    const [row] = await this.read(
+      tenantId,
       `SELECT a.id, a.created_at AS "createdAt", a.event, a.status, a.decision, a.policy_decision AS "policyDecision", a.shadow, a.score,
               a.scores, a.reasons, a.label, host(a.ip) AS ip, a.country, a.asn, a.user_agent AS "userAgent", a.device_status AS "deviceStatus",
               a.bundle_id AS "bundleId",
@@ -151,7 +154,8 @@ export class AdminInsightsRepository {
     const range = `tenant_id = $1 AND created_at >= $2 AND created_at < $3`;
     const [series, reasons, bursts, ips, asns, countries, totals] = await Promise.all([
       // every bucket of the range, empty ones included, so the chart's time axis is true
-      this.read(tenantId, 
+      this.read(
+        tenantId,
         `WITH b AS (SELECT generate_series(date_trunc('${bucket}', $2::timestamptz), $3::timestamptz, interval '1 ${bucket}') AS t),
               c AS (SELECT date_trunc('${bucket}', created_at) AS t, count(*) FILTER (WHERE decision = 'allow')::int AS allow,
                            count(*) FILTER (WHERE decision = 'challenge')::int AS challenge, count(*) FILTER (WHERE decision = 'deny')::int AS deny
@@ -160,13 +164,15 @@ export class AdminInsightsRepository {
            FROM b LEFT JOIN c ON c.t = b.t ORDER BY b.t`,
         p,
       ),
-      this.read(tenantId, 
+      this.read(
+        tenantId,
         `SELECT r->>'code' AS code, count(*)::int AS n FROM assessments, jsonb_array_elements(reasons) r
           WHERE ${range} GROUP BY 1 ORDER BY 2 DESC LIMIT 12`,
         p,
       ),
       // Attack bursts: 10-minute windows with an unusual number of failed or non-allowed logins.
-      this.read(tenantId, 
+      this.read(
+        tenantId,
         `WITH w AS (
            SELECT to_timestamp(floor(extract(epoch FROM created_at) / 600) * 600) AS t, count(*)::int AS n,
                   count(*) FILTER (WHERE status = 'failed' OR decision <> 'allow')::int AS bad,
@@ -176,23 +182,27 @@ export class AdminInsightsRepository {
           ORDER BY bad DESC LIMIT 8`,
         p,
       ),
-      this.read(tenantId, 
+      this.read(
+        tenantId,
         `SELECT host(ip) AS key, count(*)::int AS n, count(*) FILTER (WHERE decision <> 'allow')::int AS flagged,
                 count(DISTINCT account_id)::int AS users
            FROM assessments WHERE ${range} AND ip IS NOT NULL GROUP BY ip ORDER BY flagged DESC, n DESC LIMIT 10`,
         p,
       ),
-      this.read(tenantId, 
+      this.read(
+        tenantId,
         `SELECT asn::text AS key, count(*)::int AS n, count(*) FILTER (WHERE decision <> 'allow')::int AS flagged
            FROM assessments WHERE ${range} AND asn IS NOT NULL GROUP BY asn ORDER BY n DESC LIMIT 10`,
         p,
       ),
-      this.read(tenantId, 
+      this.read(
+        tenantId,
         `SELECT country AS key, count(*)::int AS n, count(*) FILTER (WHERE decision <> 'allow')::int AS flagged
            FROM assessments WHERE ${range} AND country IS NOT NULL GROUP BY country ORDER BY n DESC LIMIT 10`,
         p,
       ),
-      this.read(tenantId, 
+      this.read(
+        tenantId,
         `SELECT count(*)::int AS total, count(*) FILTER (WHERE decision = 'allow')::int AS allow,
                 count(*) FILTER (WHERE decision = 'challenge')::int AS challenge, count(*) FILTER (WHERE decision = 'deny')::int AS deny,
                 count(*) FILTER (WHERE label = 'fraud')::int AS fraud, count(DISTINCT account_id)::int AS users
@@ -212,7 +222,8 @@ export class AdminInsightsRepository {
       flagged: 'flagged DESC',
       last: '"lastSeen" DESC',
     };
-    return this.read(tenantId, 
+    return this.read(
+      tenantId,
       `SELECT host(ip) AS ip, count(*)::int AS checks, count(DISTINCT account_id)::int AS users,
               count(*) FILTER (WHERE status = 'failed')::int AS failures, count(*) FILTER (WHERE decision <> 'allow')::int AS flagged,
               count(*) FILTER (WHERE decision = 'deny')::int AS denied,
@@ -226,7 +237,8 @@ export class AdminInsightsRepository {
   }
 
   async account(tenantId: string, accountId: string): Promise<Record<string, any> | null> {
-    const [row] = await this.read(tenantId, 
+    const [row] = await this.read(
+      tenantId,
       `SELECT id, user_hash AS "userHash", created_at AS "createdAt", last_seen_at AS "lastSeenAt", login_count AS "loginCount",
               trusted_logins AS "trustedLogins", countries, languages, networks, last_login AS "lastLogin", typing_profile AS "typingProfile",
               (pointer_profile IS NOT NULL) AS "hasPointerProfile"
@@ -234,7 +246,8 @@ export class AdminInsightsRepository {
       [tenantId, accountId],
     );
     if (!row) return null;
-    const devices = await this.read(tenantId, 
+    const devices = await this.read(
+      tenantId,
       `SELECT d.id, d.visitor_id AS "visitorId", d.components, ad.logins, ad.first_seen_at AS "firstSeenAt", ad.last_seen_at AS "lastSeenAt",
               ad.status AS "linkStatus", d.status AS "deviceStatus",
               (SELECT count(*)::int FROM account_devices o WHERE o.tenant_id = $1 AND o.device_id = d.id AND o.account_id <> ad.account_id) AS "otherAccounts"
@@ -242,7 +255,8 @@ export class AdminInsightsRepository {
         WHERE ad.tenant_id = $1 AND ad.account_id = $2 ORDER BY ad.last_seen_at DESC LIMIT 100`,
       [tenantId, accountId],
     );
-    const countries = await this.read(tenantId, 
+    const countries = await this.read(
+      tenantId,
       `SELECT country, count(*)::int AS n, max(created_at) AS "lastSeen" FROM assessments
         WHERE tenant_id = $1 AND account_id = $2 AND country IS NOT NULL GROUP BY country ORDER BY n DESC LIMIT 50`,
       [tenantId, accountId],
@@ -251,12 +265,20 @@ export class AdminInsightsRepository {
   }
 
   async accountIdByHash(tenantId: string, userHash: string): Promise<string | null> {
-    const [row] = await this.read(tenantId, `SELECT id FROM accounts WHERE tenant_id = $1 AND user_hash = $2`, [tenantId, userHash]);
+    const [row] = await this.read(tenantId, `SELECT id FROM accounts WHERE tenant_id = $1 AND user_hash = $2`, [
+      tenantId,
+      userHash,
+    ]);
     return row?.id ?? null;
   }
 
   /** approve: the device is the user's (trusted, and no longer fraud); report: fraud for the account and the tenant. */
-  async setDeviceVerdict(tenantId: string, accountId: string, deviceId: string, verdict: 'approve' | 'report'): Promise<{ before: string } | null> {
+  async setDeviceVerdict(
+    tenantId: string,
+    accountId: string,
+    deviceId: string,
+    verdict: 'approve' | 'report',
+  ): Promise<{ before: string } | null> {
     return withTenant(this.db, tenantId, async (m) => {
       const [link] = await m.query(
         `SELECT ad.status AS link, d.status AS device FROM account_devices ad JOIN devices d ON d.id = ad.device_id AND d.tenant_id = ad.tenant_id
@@ -265,15 +287,23 @@ export class AdminInsightsRepository {
       );
       if (!link) return null;
       const status = verdict === 'approve' ? 'trusted' : 'fraud';
-      await m.query(`UPDATE account_devices SET status = $4 WHERE tenant_id = $1 AND account_id = $2 AND device_id = $3`, [tenantId, accountId, deviceId, status]);
-      await m.query(`UPDATE devices SET status = $3 WHERE tenant_id = $1 AND id = $2`, [tenantId, deviceId, verdict === 'approve' ? 'new' : 'fraud']);
+      await m.query(
+        `UPDATE account_devices SET status = $4 WHERE tenant_id = $1 AND account_id = $2 AND device_id = $3`,
+        [tenantId, accountId, deviceId, status],
+      );
+      await m.query(`UPDATE devices SET status = $3 WHERE tenant_id = $1 AND id = $2`, [
+        tenantId,
+        deviceId,
+        verdict === 'approve' ? 'new' : 'fraud',
+      ]);
       return { before: link.device === 'fraud' ? 'fraud' : link.link };
     });
   }
 
   async resetProfile(tenantId: string, accountId: string): Promise<{ hadTyping: boolean; hadPointer: boolean } | null> {
     const rows = rowsOf<{ hadTyping: boolean; hadPointer: boolean }>(
-      await this.write(tenantId, 
+      await this.write(
+        tenantId,
         `UPDATE accounts a SET typing_profile = NULL, pointer_profile = NULL FROM accounts old
           WHERE a.tenant_id = $1 AND a.id = $2 AND old.id = a.id
           RETURNING (old.typing_profile IS NOT NULL) AS "hadTyping", (old.pointer_profile IS NOT NULL) AS "hadPointer"`,
@@ -287,8 +317,13 @@ export class AdminInsightsRepository {
    * How stored logins since `from` would have been decided under other thresholds: allow/deny-list
    * overrides kept, shadow mode answers allow. Grouped by (stored decision, new decision, label).
    */
-  async backtest(tenantId: string, from: Date, t: { challenge: number; deny: number; shadow: boolean }): Promise<{ before: string; after: string; label: string | null; n: number }[]> {
-    return this.read(tenantId, 
+  async backtest(
+    tenantId: string,
+    from: Date,
+    t: { challenge: number; deny: number; shadow: boolean },
+  ): Promise<{ before: string; after: string; label: string | null; n: number }[]> {
+    return this.read(
+      tenantId,
       `WITH d AS (
          SELECT decision AS before, label,
                 CASE WHEN reasons @> '[{"code":"DENYLISTED"}]' THEN 'deny'

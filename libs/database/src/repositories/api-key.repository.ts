@@ -34,9 +34,17 @@ export class ApiKeyRepository {
     return row ?? null;
   }
 
-  async create(tenantId: string, key: { kind: 'publishable' | 'secret'; prefix: string; hash: string }): Promise<{ id: string }> {
+  async create(
+    tenantId: string,
+    key: { kind: 'publishable' | 'secret'; prefix: string; hash: string },
+  ): Promise<{ id: string }> {
     const [row] = await withTenant(this.db, tenantId, (m) =>
-      m.query(`INSERT INTO api_keys (tenant_id, kind, prefix, hash) VALUES ($1, $2, $3, $4) RETURNING id`, [tenantId, key.kind, key.prefix, key.hash]),
+      m.query(`INSERT INTO api_keys (tenant_id, kind, prefix, hash) VALUES ($1, $2, $3, $4) RETURNING id`, [
+        tenantId,
+        key.kind,
+        key.prefix,
+        key.hash,
+      ]),
     );
     return row;
   }

@@ -32,9 +32,14 @@ export class AssessmentRepository {
   constructor(private readonly db: DataSource) {}
 
   async findById(tenantId: string, id: string): Promise<AssessmentRow | null> {
-    const [row] = await withTenant(this.db, tenantId, (m) => m.query(`SELECT ${COLUMNS} FROM assessments WHERE tenant_id = $1 AND id = $2`, [tenantId, id]), {
-      readOnly: true,
-    });
+    const [row] = await withTenant(
+      this.db,
+      tenantId,
+      (m) => m.query(`SELECT ${COLUMNS} FROM assessments WHERE tenant_id = $1 AND id = $2`, [tenantId, id]),
+      {
+        readOnly: true,
+      },
+    );
     return row ?? null;
   }
 

@@ -28,16 +28,29 @@ export class BundleRepository {
     // parameter of JSON strings made the driver escape every quote of every bundle (≈ 3 % of the
     // worker's CPU), and withTenant() cost three round trips per batch.
     assertTenantId(tenantId);
-    const rows = bundles.map((b) => ({ id: b.id, received_at: b.receivedAt, ip: b.ip, user_agent: b.userAgent, origin: b.origin, payload: b.payload }));
+    const rows = bundles.map((b) => ({
+      id: b.id,
+      received_at: b.receivedAt,
+      ip: b.ip,
+      user_agent: b.userAgent,
+      origin: b.origin,
+      payload: b.payload,
+    }));
     await this.db.query(`SELECT kizuki_store_bundles($1, $2::jsonb)`, [tenantId, JSON.stringify(rows)]);
   }
 
   async find(tenantId: string, id: string): Promise<StoredBundle | null> {
-    const [row] = await withTenant(this.db, tenantId, (m) => m.query(
-      `SELECT id, received_at AS "receivedAt", host(ip) AS ip, user_agent AS "userAgent", origin, payload
+    const [row] = await withTenant(
+      this.db,
+      tenantId,
+      (m) =>
+        m.query(
+          `SELECT id, received_at AS "receivedAt", host(ip) AS ip, user_agent AS "userAgent", origin, payload
          FROM signal_bundles WHERE tenant_id = $1 AND id = $2`,
-      [tenantId, id],
-    ), { readOnly: true });
+          [tenantId, id],
+        ),
+      { readOnly: true },
+    );
     return row ?? null;
   }
 }

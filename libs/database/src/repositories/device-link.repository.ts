@@ -19,7 +19,8 @@ export class DeviceLinkRepository {
 
   /** The assessment's account and device, if the assessment exists in this tenant. */
   async target(tenantId: string, assessmentId: string): Promise<{ accountId: string; deviceId: string } | null> {
-    const [row] = await this.q(tenantId, 
+    const [row] = await this.q(
+      tenantId,
       `SELECT account_id AS "accountId", device_id AS "deviceId" FROM assessments WHERE tenant_id = $1 AND id = $2 AND account_id IS NOT NULL AND device_id IS NOT NULL`,
       [tenantId, assessmentId],
     );
@@ -27,7 +28,10 @@ export class DeviceLinkRepository {
   }
 
   async isUsed(tenantId: string, linkId: string): Promise<boolean> {
-    const [row] = await this.q(tenantId, `SELECT 1 FROM device_links WHERE tenant_id = $1 AND id = $2`, [tenantId, linkId]);
+    const [row] = await this.q(tenantId, `SELECT 1 FROM device_links WHERE tenant_id = $1 AND id = $2`, [
+      tenantId,
+      linkId,
+    ]);
     return !!row;
   }
 
@@ -37,7 +41,14 @@ export class DeviceLinkRepository {
    */
   async use(
     tenantId: string,
-    link: { id: string; assessmentId: string; accountId: string; deviceId: string; expiresAt: Date; action: 'approve' | 'report' },
+    link: {
+      id: string;
+      assessmentId: string;
+      accountId: string;
+      deviceId: string;
+      expiresAt: Date;
+      action: 'approve' | 'report';
+    },
   ): Promise<boolean> {
     return withTenant(this.db, tenantId, async (m) => {
       const claimed = rowsOf(
@@ -49,8 +60,15 @@ export class DeviceLinkRepository {
       );
       if (!claimed.length) return false;
       const status = link.action === 'approve' ? 'trusted' : 'fraud';
-      await m.query(`UPDATE account_devices SET status = $4 WHERE tenant_id = $1 AND account_id = $2 AND device_id = $3`, [tenantId, link.accountId, link.deviceId, status]);
-      if (status === 'fraud') await m.query(`UPDATE devices SET status = 'fraud' WHERE tenant_id = $1 AND id = $2`, [tenantId, link.deviceId]);
+      await m.query(
+        `UPDATE account_devices SET status = $4 WHERE tenant_id = $1 AND account_id = $2 AND device_id = $3`,
+        [tenantId, link.accountId, link.deviceId, status],
+      );
+      if (status === 'fraud')
+        await m.query(`UPDATE devices SET status = 'fraud' WHERE tenant_id = $1 AND id = $2`, [
+          tenantId,
+          link.deviceId,
+        ]);
       return true;
     });
   }

@@ -82,7 +82,11 @@ export interface LoginState {
   webhookEvents: string[];
 }
 
-type LoadRow = Omit<LoginState, 'device'> & { device: Omit<DeviceState, 'linkStatus' | 'otherAccounts'> | null; linkStatus: DeviceState['linkStatus']; otherAccounts: number };
+type LoadRow = Omit<LoginState, 'device'> & {
+  device: Omit<DeviceState, 'linkStatus' | 'otherAccounts'> | null;
+  linkStatus: DeviceState['linkStatus'];
+  otherAccounts: number;
+};
 
 export interface RecordLogin {
   assessment: {
@@ -180,7 +184,9 @@ export class LoginStateRepository {
       asn: q.asn === null ? null : String(q.asn),
       country: q.country,
     }));
-    const [{ s: rows }] = rowsOf<{ s: (LoadRow | null)[] }>(await this.db.query(`SELECT kizuki_score_load_many($1, $2::jsonb) AS s`, [tenantId, JSON.stringify(args)]));
+    const [{ s: rows }] = rowsOf<{ s: (LoadRow | null)[] }>(
+      await this.db.query(`SELECT kizuki_score_load_many($1, $2::jsonb) AS s`, [tenantId, JSON.stringify(args)]),
+    );
     return rows.map((row) => {
       if (!row) throw new Error(`tenant ${tenantId} does not exist`);
       return {
@@ -208,9 +214,16 @@ export class LoginStateRepository {
     assertTenantId(tenantId);
     // Rows are locked in account order (then device), so two batches sharing accounts wait for each
     // other rather than deadlock; answers go back in the callers' order.
-    const order = records.map((_r, i) => i).sort((x, y) => (records[x].userHash < records[y].userHash ? -1 : records[x].userHash > records[y].userHash ? 1 : x - y));
+    const order = records
+      .map((_r, i) => i)
+      .sort((x, y) =>
+        records[x].userHash < records[y].userHash ? -1 : records[x].userHash > records[y].userHash ? 1 : x - y,
+      );
     const [{ s }] = rowsOf<{ s: RecordResult[] }>(
-      await this.db.query(`SELECT kizuki_score_record_many($1, $2::jsonb) AS s`, [tenantId, JSON.stringify(order.map((i) => records[i]))]),
+      await this.db.query(`SELECT kizuki_score_record_many($1, $2::jsonb) AS s`, [
+        tenantId,
+        JSON.stringify(order.map((i) => records[i])),
+      ]),
     );
     const answers = new Array<RecordResult>(records.length);
     order.forEach((i, k) => (answers[i] = s[k]));
@@ -234,11 +247,20 @@ export class LoginStateRepository {
     return withTenant(this.db, tenantId, async (m) => {
       // Two labels of one login applied at once must not both learn: the second waits here for the
       // first to commit, and its claim below then sees the first one applied.
-      await m.query(`SELECT 1 FROM assessments WHERE tenant_id = $1 AND id = (SELECT assessment_id FROM feedback WHERE tenant_id = $1 AND id = $2) FOR UPDATE`, [
-        tenantId,
-        feedbackId,
-      ]);
-      const claimed = rowsOf<{ accountId: string; deviceId: string | null; bundleId: string | null; trustedAtScore: boolean; ip: string | null; country: string | null; language: string | null; createdAt: Date }>(
+      await m.query(
+        `SELECT 1 FROM assessments WHERE tenant_id = $1 AND id = (SELECT assessment_id FROM feedback WHERE tenant_id = $1 AND id = $2) FOR UPDATE`,
+        [tenantId, feedbackId],
+      );
+      const claimed = rowsOf<{
+        accountId: string;
+        deviceId: string | null;
+        bundleId: string | null;
+        trustedAtScore: boolean;
+        ip: string | null;
+        country: string | null;
+        language: string | null;
+        createdAt: Date;
+      }>(
         await m.query(
           `UPDATE feedback f SET applied_at = now() FROM assessments a
             WHERE f.tenant_id = $1 AND f.id = $2 AND f.applied_at IS NULL AND a.tenant_id = f.tenant_id AND a.id = f.assessment_id
@@ -264,9 +286,24 @@ export class LoginStateRepository {
             ),
           );
           const [bundle] = c.bundleId
-            ? rowsOf<{ payload: unknown }>(await m.query(`SELECT payload FROM signal_bundles WHERE tenant_id = $1 AND id = $2`, [tenantId, c.bundleId]))
+            ? rowsOf<{ payload: unknown }>(
+                await m.query(`SELECT payload FROM signal_bundles WHERE tenant_id = $1 AND id = $2`, [
+                  tenantId,
+                  c.bundleId,
+                ]),
+              )
             : [];
-          const l = learn && acc ? learn({ account: acc, bundle: bundle?.payload ?? null, ip: c.ip, country: c.country, language: c.language, at: new Date(c.createdAt).getTime() }) : null;
+          const l =
+            learn && acc
+              ? learn({
+                  account: acc,
+                  bundle: bundle?.payload ?? null,
+                  ip: c.ip,
+                  country: c.country,
+                  language: c.language,
+                  at: new Date(c.createdAt).getTime(),
+                })
+              : null;
           await m.query(
             `UPDATE accounts SET trusted_logins = trusted_logins + 1,
                 typing_profile = CASE WHEN $3 THEN $4::jsonb ELSE typing_profile END,
@@ -275,22 +312,33 @@ export class LoginStateRepository {
                 last_login = CASE WHEN $9 THEN $10::jsonb ELSE last_login END,
                 networks = COALESCE($11, networks)
               WHERE tenant_id = $1 AND id = $2`,
-            [tenantId, accountId, l?.typingProfile !== undefined, json(l?.typingProfile), l?.pointerProfile !== undefined, json(l?.pointerProfile),
-              l?.countries ?? null, l?.languages ?? null,
+            [
+              tenantId,
+              accountId,
+              l?.typingProfile !== undefined,
+              json(l?.typingProfile),
+              l?.pointerProfile !== undefined,
+              json(l?.pointerProfile),
+              l?.countries ?? null,
+              l?.languages ?? null,
               // an older login does not replace a newer last login
-              !!l && (!acc?.lastLogin || acc.lastLogin.at <= (l.lastLogin?.at ?? 0)), json(l?.lastLogin),
-              l?.networks ?? null],
+              !!l && (!acc?.lastLogin || acc.lastLogin.at <= (l.lastLogin?.at ?? 0)),
+              json(l?.lastLogin),
+              l?.networks ?? null,
+            ],
           );
         }
         if (deviceId) {
-          await m.query(`UPDATE account_devices SET status = 'trusted' WHERE tenant_id = $1 AND account_id = $2 AND device_id = $3 AND status <> 'fraud'`, [
-            tenantId,
-            accountId,
-            deviceId,
-          ]);
+          await m.query(
+            `UPDATE account_devices SET status = 'trusted' WHERE tenant_id = $1 AND account_id = $2 AND device_id = $3 AND status <> 'fraud'`,
+            [tenantId, accountId, deviceId],
+          );
         }
       } else if (label === 'fraud' && deviceId) {
-        await m.query(`UPDATE account_devices SET status = 'fraud' WHERE tenant_id = $1 AND account_id = $2 AND device_id = $3`, [tenantId, accountId, deviceId]);
+        await m.query(
+          `UPDATE account_devices SET status = 'fraud' WHERE tenant_id = $1 AND account_id = $2 AND device_id = $3`,
+          [tenantId, accountId, deviceId],
+        );
         await m.query(`UPDATE devices SET status = 'fraud' WHERE tenant_id = $1 AND id = $2`, [tenantId, deviceId]);
       }
       return true;

@@ -21,21 +21,23 @@ export class TenantRepository {
     // The id is chosen here so the insert itself runs as that tenant (row-level security).
     const id = randomUUID();
     const [row] = await withTenant(this.db, id, (m) =>
-      m.query(`INSERT INTO tenants (id, name, origins, policy) VALUES ($1, $2, $3, $4) RETURNING id, name, origins, policy, retention`, [
-        id,
-        input.name,
-        input.origins,
-        JSON.stringify(input.policy ?? {}),
-      ]),
+      m.query(
+        `INSERT INTO tenants (id, name, origins, policy) VALUES ($1, $2, $3, $4) RETURNING id, name, origins, policy, retention`,
+        [id, input.name, input.origins, JSON.stringify(input.policy ?? {})],
+      ),
     );
     return row;
   }
 
   async findById(tenantId: string): Promise<TenantRow | null> {
-    const [row] = await withTenant(this.db, tenantId, (m) => m.query(`SELECT id, name, origins, policy, retention FROM tenants WHERE id = $1`, [tenantId]), {
-      readOnly: true,
-    });
+    const [row] = await withTenant(
+      this.db,
+      tenantId,
+      (m) => m.query(`SELECT id, name, origins, policy, retention FROM tenants WHERE id = $1`, [tenantId]),
+      {
+        readOnly: true,
+      },
+    );
     return row ?? null;
   }
-
 }

@@ -28,35 +28,50 @@ export class UserDataRepository {
   constructor(private readonly db: DataSource) {}
 
   async accountId(tenantId: string, userHash: string): Promise<string | null> {
-    const [row] = await withTenant(this.db, tenantId, (m) => m.query(`SELECT id FROM accounts WHERE tenant_id = $1 AND user_hash = $2`, [tenantId, userHash]), {
-      readOnly: true,
-    });
+    const [row] = await withTenant(
+      this.db,
+      tenantId,
+      (m) => m.query(`SELECT id FROM accounts WHERE tenant_id = $1 AND user_hash = $2`, [tenantId, userHash]),
+      {
+        readOnly: true,
+      },
+    );
     return row?.id ?? null;
   }
 
   async devices(tenantId: string, accountId: string): Promise<UserDevice[]> {
-    return withTenant(this.db, tenantId, (m) => m.query(
-      `SELECT d.id, CASE WHEN d.status = 'fraud' THEN 'fraud' ELSE ad.status END AS status, d.status AS "deviceStatus", ad.logins,
+    return withTenant(
+      this.db,
+      tenantId,
+      (m) =>
+        m.query(
+          `SELECT d.id, CASE WHEN d.status = 'fraud' THEN 'fraud' ELSE ad.status END AS status, d.status AS "deviceStatus", ad.logins,
               ad.first_seen_at AS "firstSeenAt", ad.last_seen_at AS "lastSeenAt"
          FROM account_devices ad JOIN devices d ON d.id = ad.device_id AND d.tenant_id = ad.tenant_id
         WHERE ad.tenant_id = $1 AND ad.account_id = $2 ORDER BY ad.last_seen_at DESC LIMIT 500`,
-      [tenantId, accountId],
-    ), { readOnly: true });
+          [tenantId, accountId],
+        ),
+      { readOnly: true },
+    );
   }
 
   /** Trust (approve) or report (fraud) one of the account's devices; false if it is not the account's. */
-  async setDeviceStatus(tenantId: string, accountId: string, deviceId: string, status: 'trusted' | 'fraud'): Promise<boolean> {
+  async setDeviceStatus(
+    tenantId: string,
+    accountId: string,
+    deviceId: string,
+    status: 'trusted' | 'fraud',
+  ): Promise<boolean> {
     return withTenant(this.db, tenantId, async (m) => {
       const updated = rowsOf(
-        await m.query(`UPDATE account_devices SET status = $4 WHERE tenant_id = $1 AND account_id = $2 AND device_id = $3 RETURNING device_id`, [
-          tenantId,
-          accountId,
-          deviceId,
-          status,
-        ]),
+        await m.query(
+          `UPDATE account_devices SET status = $4 WHERE tenant_id = $1 AND account_id = $2 AND device_id = $3 RETURNING device_id`,
+          [tenantId, accountId, deviceId, status],
+        ),
       );
       if (!updated.length) return false;
-      if (status === 'fraud') await m.query(`UPDATE devices SET status = 'fraud' WHERE tenant_id = $1 AND id = $2`, [tenantId, deviceId]);
+      if (status === 'fraud')
+        await m.query(`UPDATE devices SET status = 'fraud' WHERE tenant_id = $1 AND id = $2`, [tenantId, deviceId]);
       return true;
     });
   }
@@ -127,8 +142,15 @@ export class UserDataRepository {
           [tenantId, accountId],
         ),
       );
-      const accounts = rowsOf(await m.query(`DELETE FROM accounts WHERE tenant_id = $1 AND id = $2 RETURNING id`, [tenantId, accountId]));
-      return { accounts: accounts.length, assessments: gone.assessments, signalBundles: gone.bundles, devices: devices.length };
+      const accounts = rowsOf(
+        await m.query(`DELETE FROM accounts WHERE tenant_id = $1 AND id = $2 RETURNING id`, [tenantId, accountId]),
+      );
+      return {
+        accounts: accounts.length,
+        assessments: gone.assessments,
+        signalBundles: gone.bundles,
+        devices: devices.length,
+      };
     });
   }
 }

@@ -18,7 +18,10 @@ export class NetworkIntelService implements OnModuleInit {
       this.intel = await sharedNetworkIntel();
       this.logger.log({ msg: 'network intelligence loaded', ms: Date.now() - started });
     } catch (e) {
-      this.logger.error({ msg: 'network intelligence unavailable: scoring without geo-IP/ASN', error: e instanceof Error ? e.message : String(e) });
+      this.logger.error({
+        msg: 'network intelligence unavailable: scoring without geo-IP/ASN',
+        error: e instanceof Error ? e.message : String(e),
+      });
     }
   }
 

@@ -142,7 +142,12 @@ export class NetworkIntel {
       readFile(asn('asn-ipv4-num.csv'), 'utf8'),
       readFile(asn('asn-ipv6-num.csv'), 'utf8'),
     ]);
-    return new NetworkIntel(new Reader<Response>(c4), new Reader<Response>(c6), AsnTable4.parse(a4), AsnTable6.parse(a6));
+    return new NetworkIntel(
+      new Reader<Response>(c4),
+      new Reader<Response>(c6),
+      AsnTable4.parse(a4),
+      AsnTable6.parse(a6),
+    );
   }
 
   lookup(ip: string): IpIntel {

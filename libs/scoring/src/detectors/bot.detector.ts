@@ -28,18 +28,31 @@ function stats(xs: number[]): { mean: number; median: number; cv: number } {
 }
 
 /** Inhuman typing traits of one field (6+ typed keys), as details. */
-export function typingBotTraits(f: FieldTyping): { trait: 'zeroHold' | 'instantTyping' | 'metronome'; detail: string }[] {
+export function typingBotTraits(
+  f: FieldTyping,
+): { trait: 'zeroHold' | 'instantTyping' | 'metronome'; detail: string }[] {
   const keys = Array.isArray(f?.keys) ? f.keys.filter((k) => k && Number.isFinite(k.d) && Number.isFinite(k.u)) : [];
   if (f.pasted || f.autofilled || keys.length < 6) return [];
   const out: { trait: 'zeroHold' | 'instantTyping' | 'metronome'; detail: string }[] = [];
   const holds = keys.map((k) => k.u - k.d);
   const gaps = keys.slice(1).map((k, i) => k.d - keys[i].d);
   // IME fallback timings come from input events: holds are not real there.
-  if (!f.imeFallback && holds.every((h) => h <= 1)) out.push({ trait: 'zeroHold', detail: `${f.role} keys were released the instant they were pressed (hold ≤ 1 ms).` });
+  if (!f.imeFallback && holds.every((h) => h <= 1))
+    out.push({
+      trait: 'zeroHold',
+      detail: `${f.role} keys were released the instant they were pressed (hold ≤ 1 ms).`,
+    });
   const g = stats(gaps);
-  if (g.median < 15) out.push({ trait: 'instantTyping', detail: `${f.role} typed at ${g.median.toFixed(0)} ms per key (a person needs far more than 15 ms).` });
+  if (g.median < 15)
+    out.push({
+      trait: 'instantTyping',
+      detail: `${f.role} typed at ${g.median.toFixed(0)} ms per key (a person needs far more than 15 ms).`,
+    });
   else if (g.cv < 0.05 && (f.imeFallback || stats(holds).cv < 0.1)) {
-    out.push({ trait: 'metronome', detail: `${f.role} key intervals are machine-regular (variation ${(100 * g.cv).toFixed(1)}%).` });
+    out.push({
+      trait: 'metronome',
+      detail: `${f.role} key intervals are machine-regular (variation ${(100 * g.cv).toFixed(1)}%).`,
+    });
   }
   return out;
 }
@@ -52,11 +65,34 @@ export const botDetector: Detector = {
     const a = bundle.automation;
     if (a) {
       const signals = Array.isArray(a.signals) ? a.signals.slice(0, 8).join(', ') : '';
-      if (a.webdriver) evidence.push({ code: 'BOT_AUTOMATION', category: 'bot', risk: BOT_RISK.webdriver, detail: `navigator.webdriver is set: the browser is driven by automation${signals ? ` (${signals})` : ''}.` });
-      else if (a.bot) evidence.push({ code: 'BOT_AUTOMATION', category: 'bot', risk: BOT_RISK.botVerdict, detail: `Automation framework or headless browser detected${signals ? ` (${signals})` : ''}.` });
-      else if (signals) evidence.push({ code: 'BOT_AUTOMATION', category: 'bot', risk: BOT_RISK.signalsOnly, detail: `Automation traces found: ${signals}.` });
+      if (a.webdriver)
+        evidence.push({
+          code: 'BOT_AUTOMATION',
+          category: 'bot',
+          risk: BOT_RISK.webdriver,
+          detail: `navigator.webdriver is set: the browser is driven by automation${signals ? ` (${signals})` : ''}.`,
+        });
+      else if (a.bot)
+        evidence.push({
+          code: 'BOT_AUTOMATION',
+          category: 'bot',
+          risk: BOT_RISK.botVerdict,
+          detail: `Automation framework or headless browser detected${signals ? ` (${signals})` : ''}.`,
+        });
+      else if (signals)
+        evidence.push({
+          code: 'BOT_AUTOMATION',
+          category: 'bot',
+          risk: BOT_RISK.signalsOnly,
+          detail: `Automation traces found: ${signals}.`,
+        });
       if (a.untrustedEvents > 0) {
-        evidence.push({ code: 'BOT_BEHAVIOR', category: 'bot', risk: BOT_RISK.untrusted, detail: `${a.untrustedEvents} input event(s) were synthetic (isTrusted false).` });
+        evidence.push({
+          code: 'BOT_BEHAVIOR',
+          category: 'bot',
+          risk: BOT_RISK.untrusted,
+          detail: `${a.untrustedEvents} input event(s) were synthetic (isTrusted false).`,
+        });
       }
     }
     const fields = Array.isArray(bundle.typing?.fields) ? bundle.typing.fields : [];
@@ -72,7 +108,12 @@ export const botDetector: Detector = {
     const typed = fields.some((f) => f && !f.autofilled && !f.pasted && Array.isArray(f.keys) && f.keys.length >= 4);
     const ms = bundle.page?.loadToSubmitMs;
     if (typed && typeof ms === 'number' && ms >= 0 && ms < policy.bot.minSubmitMs) {
-      evidence.push({ code: 'BOT_BEHAVIOR', category: 'bot', risk: BOT_RISK.fastSubmit, detail: `Credentials were typed and submitted ${Math.round(ms)} ms after the page loaded.` });
+      evidence.push({
+        code: 'BOT_BEHAVIOR',
+        category: 'bot',
+        risk: BOT_RISK.fastSubmit,
+        detail: `Credentials were typed and submitted ${Math.round(ms)} ms after the page loaded.`,
+      });
     }
     return { evidence };
   },

@@ -2,7 +2,13 @@ import { DEFAULT_POLICY } from '../policy';
 import { deviceSimilarity, matchDevice, sameMachine } from '../device/device-match';
 import { distanceKm, isHostingNetwork } from '../network/geo';
 import { networkPrefix } from '../network/prefix';
-import { comparePointer, learnPointerProfile, parsePointerProfile, pointerBotTraits, POINTER_VECTOR_NAMES } from '../pointer';
+import {
+  comparePointer,
+  learnPointerProfile,
+  parsePointerProfile,
+  pointerBotTraits,
+  POINTER_VECTOR_NAMES,
+} from '../pointer';
 import { rng } from '../typing/synthetic-typist';
 import * as S from '../testing/scenario';
 import { botDetector } from './bot.detector';
@@ -18,7 +24,8 @@ describe('pointer', () => {
 
   it('enrols a profile after 5 trusted trajectories of one pointer type', () => {
     let p: unknown = null;
-    for (let i = 0; i < 4; i++) p = JSON.parse(JSON.stringify(learnPointerProfile(p, S.humanBundle(owner, 'd', i).pointer)));
+    for (let i = 0; i < 4; i++)
+      p = JSON.parse(JSON.stringify(learnPointerProfile(p, S.humanBundle(owner, 'd', i).pointer)));
     expect(parsePointerProfile(p).types.mouse!.baseline).toBeNull();
     p = JSON.parse(JSON.stringify(learnPointerProfile(p, S.humanBundle(owner, 'd', 5).pointer)));
     expect(parsePointerProfile(p).types.mouse!.baseline).not.toBeNull();
@@ -32,14 +39,18 @@ describe('pointer', () => {
     const before = parsePointerProfile(p).types.mouse!.adapted!;
     const moved = after.types.mouse!.adapted!;
     for (let j = 0; j < before.center.length; j++) {
-      if (Number.isFinite(before.center[j])) expect(Math.abs(moved.center[j] - before.center[j])).toBeLessThanOrEqual(0.3 * before.scale[j] + 1e-3);
+      if (Number.isFinite(before.center[j]))
+        expect(Math.abs(moved.center[j] - before.center[j])).toBeLessThanOrEqual(0.3 * before.scale[j] + 1e-3);
     }
     expect(after.types.mouse!.baseline).toEqual(parsePointerProfile(p).types.mouse!.baseline);
   });
 
   it('does not compare a touch login with a mouse profile, and treats no movement as neutral', () => {
     const p = enrolled();
-    const touch = { ...S.humanBundle(owner, 'd', 1), pointer: { ...S.humanBundle(owner, 'd', 1).pointer, type: 'touch' as const, touches: 3 } };
+    const touch = {
+      ...S.humanBundle(owner, 'd', 1),
+      pointer: { ...S.humanBundle(owner, 'd', 1).pointer, type: 'touch' as const, touches: 3 },
+    };
     expect(comparePointer(p, touch.pointer, POINTER_VECTOR_NAMES)).toBeNull();
     const none = { ...touch, pointer: { ...touch.pointer, moves: [], eventCount: 0, clicks: [] } };
     const out = pointerDetector.run(S.scoringInput({ account: S.learnedAccount(owner, 10, ['d'], NOW), bundle: none }));
@@ -51,25 +62,47 @@ describe('pointer', () => {
     const ruler = Array.from({ length: 30 }, () => [10, 5, 16]).flat();
     const base = S.humanBundle(owner, 'd', 1).pointer;
     expect(pointerBotTraits({ ...base, moves: ruler }).map((t) => t.trait)).toContain('ruler');
-    expect(pointerBotTraits({ ...base, moves: [...ruler.slice(0, 30), 900, 400, 8, ...ruler.slice(30)] }).map((t) => t.trait)).toContain('teleport');
+    expect(
+      pointerBotTraits({ ...base, moves: [...ruler.slice(0, 30), 900, 400, 8, ...ruler.slice(30)] }).map(
+        (t) => t.trait,
+      ),
+    ).toContain('teleport');
     expect(pointerBotTraits({ ...base, moves: [], eventCount: 0 }).map((t) => t.trait)).toContain('no-movement-click');
-    expect(pointerBotTraits({ ...base, clicks: [{ ...base.clicks[0], rx: 0.5, ry: 0.5, isTrusted: false }] }).map((t) => t.trait)).toEqual(
-      expect.arrayContaining(['untrusted-click']),
-    );
+    expect(
+      pointerBotTraits({ ...base, clicks: [{ ...base.clicks[0], rx: 0.5, ry: 0.5, isTrusted: false }] }).map(
+        (t) => t.trait,
+      ),
+    ).toEqual(expect.arrayContaining(['untrusted-click']));
     expect(pointerBotTraits(base)).toEqual([]);
   });
 });
 
 describe('bot', () => {
   it('flags webdriver, instant and zero-hold typing, a metronome and a too-fast submit; not a person', () => {
-    const bot = botDetector.run(S.scoringInput({ account: S.learnedAccount(owner, 0, ['d'], 0), bundle: S.botBundle() }));
+    const bot = botDetector.run(
+      S.scoringInput({ account: S.learnedAccount(owner, 0, ['d'], 0), bundle: S.botBundle() }),
+    );
     expect(bot.evidence.map((e) => e.code)).toEqual(expect.arrayContaining(['BOT_AUTOMATION', 'BOT_BEHAVIOR']));
     expect(bot.evidence.map((e) => e.detail).join(' ')).toMatch(/hold ≤ 1 ms[\s\S]*15 ms[\s\S]*after the page loaded/);
     const metro = S.humanBundle(owner, 'd', 1);
-    metro.typing.fields[0].keys = Array.from({ length: 10 }, (_, i) => ({ d: i * 120, u: i * 120 + 80, c: 'char' as const }));
-    expect(botDetector.run(S.scoringInput({ account: S.learnedAccount(owner, 0, ['d'], 0), bundle: metro })).evidence[0].detail).toMatch(/machine-regular/);
+    metro.typing.fields[0].keys = Array.from({ length: 10 }, (_, i) => ({
+      d: i * 120,
+      u: i * 120 + 80,
+      c: 'char' as const,
+    }));
+    expect(
+      botDetector.run(S.scoringInput({ account: S.learnedAccount(owner, 0, ['d'], 0), bundle: metro })).evidence[0]
+        .detail,
+    ).toMatch(/machine-regular/);
     for (let i = 0; i < 20; i++) {
-      expect(botDetector.run(S.scoringInput({ account: S.learnedAccount(owner, 0, ['d'], 0), bundle: S.humanBundle(S.makePerson(i), 'd', i) })).evidence).toEqual([]);
+      expect(
+        botDetector.run(
+          S.scoringInput({
+            account: S.learnedAccount(owner, 0, ['d'], 0),
+            bundle: S.humanBundle(S.makePerson(i), 'd', i),
+          }),
+        ).evidence,
+      ).toEqual([]);
     }
   });
 });
@@ -79,11 +112,27 @@ describe('device matching', () => {
   it('matches the same device after a browser update changed a few components', () => {
     const updated = { ...a, canvas: 'new', webgl: 'new', audio: 'new' };
     expect(deviceSimilarity(a, updated)!).toBeGreaterThan(0.8);
-    const m = matchDevice(updated, [{ id: 'x', components: a, status: 'trusted' }, { id: 'y', components: S.deviceComponents('other-pc-77'), status: 'trusted' }], 0.8);
+    const m = matchDevice(
+      updated,
+      [
+        { id: 'x', components: a, status: 'trusted' },
+        { id: 'y', components: S.deviceComponents('other-pc-77'), status: 'trusted' },
+      ],
+      0.8,
+    );
     expect(m).toMatchObject({ id: 'x', status: 'trusted' });
   });
   it('does not match another device, a fraud device, or too few components', () => {
-    const other = { ...a, platform: 'MacIntel', screen: '2560x1600', hardwareConcurrency: 10, deviceMemory: 16, canvas: 'z', webgl: 'z', fonts: 'z' };
+    const other = {
+      ...a,
+      platform: 'MacIntel',
+      screen: '2560x1600',
+      hardwareConcurrency: 10,
+      deviceMemory: 16,
+      canvas: 'z',
+      webgl: 'z',
+      fonts: 'z',
+    };
     expect(matchDevice(other, [{ id: 'x', components: a, status: 'trusted' }], 0.8)).toBeNull();
     expect(matchDevice(a, [{ id: 'x', components: a, status: 'fraud' }], 0.8)).toBeNull();
     expect(deviceSimilarity({ a: 1 }, { a: 1 })).toBeNull();
@@ -98,15 +147,29 @@ describe('device matching', () => {
     const bare = { canvas: 'c', webgl: 'w', audio: 'a', fonts: 'f', vendor: 'v' };
     expect(matchDevice(bare, [{ id: 'x', components: bare, status: 'trusted' }], 0.8)).toBeNull();
     // flattened FingerprintJS objects weigh by their name: canvas.* is volatile, touchSupport.* a machine trait
-    const fp = { platform: 'Linux x86_64', screenResolution: '[1920,1080]', hardwareConcurrency: 8, 'touchSupport.maxTouchPoints': 0, 'canvas.text': 't1', 'canvas.geometry': 'g1' };
-    expect(matchDevice({ ...fp, 'canvas.text': 't2' }, [{ id: 'x', components: fp, status: 'trusted' }], 0.8)).toMatchObject({ id: 'x' });
-    expect(matchDevice({ ...fp, 'touchSupport.maxTouchPoints': 10 }, [{ id: 'x', components: fp, status: 'trusted' }], 0.8)).toBeNull();
+    const fp = {
+      platform: 'Linux x86_64',
+      screenResolution: '[1920,1080]',
+      hardwareConcurrency: 8,
+      'touchSupport.maxTouchPoints': 0,
+      'canvas.text': 't1',
+      'canvas.geometry': 'g1',
+    };
+    expect(
+      matchDevice({ ...fp, 'canvas.text': 't2' }, [{ id: 'x', components: fp, status: 'trusted' }], 0.8),
+    ).toMatchObject({ id: 'x' });
+    expect(
+      matchDevice({ ...fp, 'touchSupport.maxTouchPoints': 10 }, [{ id: 'x', components: fp, status: 'trusted' }], 0.8),
+    ).toBeNull();
   });
 });
 
 describe('network', () => {
   const account = S.learnedAccount(owner, 5, ['d'], NOW - 3_600_000);
-  const run = (network: Partial<typeof S.TOKYO>, acc = account) => networkDetector.run(S.scoringInput({ account: acc, network: { ...S.TOKYO, ...network } })).evidence.map((e) => e.code);
+  const run = (network: Partial<typeof S.TOKYO>, acc = account) =>
+    networkDetector
+      .run(S.scoringInput({ account: acc, network: { ...S.TOKYO, ...network } }))
+      .evidence.map((e) => e.code);
 
   it('knows great-circle distances and hosting networks', () => {
     expect(distanceKm(35.69, 139.69, 51.5, -0.13)).toBeGreaterThan(9500);
@@ -119,12 +182,17 @@ describe('network', () => {
   it('NEW_COUNTRY, FOREIGN_IP_AND_LANGUAGE, IMPOSSIBLE_TRAVEL, TOR_EXIT, DATACENTER_IP', () => {
     expect(run({})).toEqual([]);
     expect(run({ country: 'GB', lat: 51.5, lon: -0.13 })).toEqual(['NEW_COUNTRY', 'IMPOSSIBLE_TRAVEL']);
-    expect(run({ country: 'GB', language: 'en', lat: null, lon: null })).toEqual(['NEW_COUNTRY', 'FOREIGN_IP_AND_LANGUAGE']);
+    expect(run({ country: 'GB', language: 'en', lat: null, lon: null })).toEqual([
+      'NEW_COUNTRY',
+      'FOREIGN_IP_AND_LANGUAGE',
+    ]);
     expect(run({ tor: true, asn: 16509, asnOrg: 'AMAZON-02' })).toEqual(['TOR_EXIT', 'DATACENTER_IP']);
     // Osaka one hour later: 400 km, under the geo-IP error floor
     expect(run({ lat: 34.69, lon: 135.5 })).toEqual([]);
     // a first login has no history: nothing is "new"
-    expect(run({ country: 'GB', language: 'en' }, { ...account, countries: [], languages: [], lastLogin: null })).toEqual([]);
+    expect(
+      run({ country: 'GB', language: 'en' }, { ...account, countries: [], languages: [], lastLogin: null }),
+    ).toEqual([]);
   });
 
   it('reduces an address to its network: IPv4 /24, IPv6 /48, IPv4-mapped as IPv4', () => {
@@ -135,17 +203,22 @@ describe('network', () => {
     expect(networkPrefix('2001:db8::')).toBe('2001:db8:0::/48');
     expect(networkPrefix('fe80::1%eth0')).toBe('fe80:0:0::/48');
     expect(networkPrefix('::ffff:73.1.5.77')).toBe('73.1.5.0/24');
-    for (const bad of ['', 'x', '1.2.3', '1.2.3.256', '1:2:3', '1::2::3', '1:2:3:4:5:6:7:8:9', 'g::1', null, undefined]) expect(networkPrefix(bad)).toBeNull();
+    for (const bad of ['', 'x', '1.2.3', '1.2.3.256', '1:2:3', '1::2::3', '1:2:3:4:5:6:7:8:9', 'g::1', null, undefined])
+      expect(networkPrefix(bad)).toBeNull();
   });
 
   it('NEW_NETWORK: weak on a known device, the second sign with a new device, nothing without history', () => {
     const input = (ip: string, device: ReturnType<typeof S.newDevice> | null, acc = account) =>
-      networkDetector.run(S.scoringInput({ account: acc, device, network: { ...S.TOKYO, ip } })).evidence.filter((e) => e.code === 'NEW_NETWORK');
+      networkDetector
+        .run(S.scoringInput({ account: acc, device, network: { ...S.TOKYO, ip } }))
+        .evidence.filter((e) => e.code === 'NEW_NETWORK');
     expect(account.networks).toEqual(['203.0.113.0/24']);
     // the usual network, another address in it
     expect(input('203.0.113.200', S.newDevice('n'))).toEqual([]);
     // a café on the owner's laptop: information, not a challenge
-    expect(input('198.51.100.7', S.knownDevice('d'))).toEqual([expect.objectContaining({ risk: 0.05, category: 'takeover' })]);
+    expect(input('198.51.100.7', S.knownDevice('d'))).toEqual([
+      expect.objectContaining({ risk: 0.05, category: 'takeover' }),
+    ]);
     // a device new to the account on a network the account never used
     const both = input('198.51.100.7', S.newDevice('n'));
     expect(both).toEqual([expect.objectContaining({ risk: 0.25, category: 'takeover' })]);
@@ -160,12 +233,21 @@ describe('network', () => {
 });
 
 describe('velocity', () => {
-  const run = (v: Partial<typeof S.QUIET>) => velocityDetector.run(S.scoringInput({ account: S.learnedAccount(owner, 0, ['d'], 0), velocity: { ...S.QUIET, ...v } })).evidence;
+  const run = (v: Partial<typeof S.QUIET>) =>
+    velocityDetector.run(
+      S.scoringInput({ account: S.learnedAccount(owner, 0, ['d'], 0), velocity: { ...S.QUIET, ...v } }),
+    ).evidence;
   it('needs many accounts AND mostly failures from an IP', () => {
     expect(run({ ipAccounts: 100, ipLogins: 120, ipFailures: 15 })).toEqual([]);
-    expect(run({ ipAccounts: 8, ipLogins: 9, ipFailures: 7 })[0]).toMatchObject({ code: 'CREDENTIAL_STUFFING', risk: 0.5 });
+    expect(run({ ipAccounts: 8, ipLogins: 9, ipFailures: 7 })[0]).toMatchObject({
+      code: 'CREDENTIAL_STUFFING',
+      risk: 0.5,
+    });
     expect(run({ deviceAccounts: 5 })[0]).toMatchObject({ code: 'CREDENTIAL_STUFFING', risk: 0.5 });
     expect(run({ deviceAccounts: 15 })[0].risk).toBeGreaterThanOrEqual(DEFAULT_POLICY.denyNeedsRisk);
-    expect(run({ asnAccounts: 150, asnLogins: 200, asnFailures: 190 })[0]).toMatchObject({ code: 'CREDENTIAL_STUFFING', risk: 0.3 });
+    expect(run({ asnAccounts: 150, asnLogins: 200, asnFailures: 190 })[0]).toMatchObject({
+      code: 'CREDENTIAL_STUFFING',
+      risk: 0.3,
+    });
   });
 });

@@ -1,7 +1,14 @@
 import type { Evidence } from '../types';
 import type { Detector } from './detector';
 
-export const DEVICE_RISK = { newUser: 0.1, newDevice: 0.25, fraud: 0.9, sharedBase: 0.15, sharedStep: 0.03, sharedMax: 0.45 } as const;
+export const DEVICE_RISK = {
+  newUser: 0.1,
+  newDevice: 0.25,
+  fraud: 0.9,
+  sharedBase: 0.15,
+  sharedStep: 0.03,
+  sharedMax: 0.45,
+} as const;
 
 // Account and device familiarity: a first login is information, a new device on an existing
 // account is the classic sign of a takeover, a device reported as fraud is close to proof, and a
@@ -11,24 +18,52 @@ export const deviceDetector: Detector = {
   run({ account, device, policy }) {
     const evidence: Evidence[] = [];
     if (account.isNew) {
-      evidence.push({ code: 'NEW_USER', category: 'info', risk: DEVICE_RISK.newUser, detail: 'First login seen for this account.' });
+      evidence.push({
+        code: 'NEW_USER',
+        category: 'info',
+        risk: DEVICE_RISK.newUser,
+        detail: 'First login seen for this account.',
+      });
     }
     if (!device) return { evidence };
     if (device.status === 'fraud') {
-      evidence.push({ code: 'NEW_DEVICE', category: 'takeover', risk: DEVICE_RISK.fraud, detail: 'This device was reported as fraudulent.' });
+      evidence.push({
+        code: 'NEW_DEVICE',
+        category: 'takeover',
+        risk: DEVICE_RISK.fraud,
+        detail: 'This device was reported as fraudulent.',
+      });
     } else if (device.knownToAccount) {
       const alike = device.similarity ? ` (${Math.round(100 * device.similarity)}% of components alike)` : '';
       const how = device.fuzzyMatch ? `, matched after a browser change${alike}` : '';
-      evidence.push({ code: 'KNOWN_DEVICE', category: 'info', risk: 0, detail: `Device seen on this account before (${device.status}${how}).` });
+      evidence.push({
+        code: 'KNOWN_DEVICE',
+        category: 'info',
+        risk: 0,
+        detail: `Device seen on this account before (${device.status}${how}).`,
+      });
     } else if (!account.isNew) {
-      evidence.push({ code: 'NEW_DEVICE', category: 'takeover', risk: DEVICE_RISK.newDevice, detail: 'This account has never logged in from this device.' });
+      evidence.push({
+        code: 'NEW_DEVICE',
+        category: 'takeover',
+        risk: DEVICE_RISK.newDevice,
+        detail: 'This account has never logged in from this device.',
+      });
     }
     const n = device.accountsSeen;
     if (device.status !== 'fraud' && n >= policy.device.sharedAccounts) {
-      const base = Math.min(DEVICE_RISK.sharedMax, DEVICE_RISK.sharedBase + DEVICE_RISK.sharedStep * (n - policy.device.sharedAccounts));
+      const base = Math.min(
+        DEVICE_RISK.sharedMax,
+        DEVICE_RISK.sharedBase + DEVICE_RISK.sharedStep * (n - policy.device.sharedAccounts),
+      );
       // A device this account already trusts is a family / office computer more than an attacker's.
       const risk = Math.round(1000 * (device.knownToAccount && device.status !== 'new' ? base / 3 : base)) / 1000;
-      evidence.push({ code: 'DEVICE_SHARED', category: 'takeover', risk, detail: `${n} accounts have logged in from this device.` });
+      evidence.push({
+        code: 'DEVICE_SHARED',
+        category: 'takeover',
+        risk,
+        detail: `${n} accounts have logged in from this device.`,
+      });
     }
     return { evidence };
   },

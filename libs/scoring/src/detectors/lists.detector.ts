@@ -7,11 +7,23 @@ export const listsDetector: Detector = {
     const deny = lists.filter((m) => m.list === 'deny');
     if (deny.length) {
       return {
-        evidence: deny.map((m) => ({ code: 'DENYLISTED' as const, category: 'integrity' as const, risk: 1, override: 'deny' as const, detail: describe('deny', m.kind, m.value, m.comment) })),
+        evidence: deny.map((m) => ({
+          code: 'DENYLISTED' as const,
+          category: 'integrity' as const,
+          risk: 1,
+          override: 'deny' as const,
+          detail: describe('deny', m.kind, m.value, m.comment),
+        })),
       };
     }
     return {
-      evidence: lists.map((m) => ({ code: 'ALLOWLISTED' as const, category: 'info' as const, risk: 0, override: 'allow' as const, detail: describe('allow', m.kind, m.value, m.comment) })),
+      evidence: lists.map((m) => ({
+        code: 'ALLOWLISTED' as const,
+        category: 'info' as const,
+        risk: 0,
+        override: 'allow' as const,
+        detail: describe('allow', m.kind, m.value, m.comment),
+      })),
     };
   },
 };

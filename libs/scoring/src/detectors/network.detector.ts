@@ -24,7 +24,13 @@ export const networkDetector: Detector = {
   name: 'network',
   run({ network, account, device, policy, now }) {
     const evidence: Evidence[] = [];
-    if (network.tor) evidence.push({ code: 'TOR_EXIT', category: 'integrity', risk: NETWORK_RISK.tor, detail: `${network.ip} is a Tor exit node.` });
+    if (network.tor)
+      evidence.push({
+        code: 'TOR_EXIT',
+        category: 'integrity',
+        risk: NETWORK_RISK.tor,
+        detail: `${network.ip} is a Tor exit node.`,
+      });
     if (network.datacenter || isHostingNetwork(network.asn, network.asnOrg)) {
       evidence.push({
         code: 'DATACENTER_IP',
@@ -40,13 +46,19 @@ export const networkDetector: Detector = {
     const languages = account?.languages ?? [];
     const foreign = !!network.country && countries.length > 0 && !countries.includes(network.country);
     if (foreign) {
-      evidence.push({ code: 'NEW_COUNTRY', category: 'takeover', risk: NETWORK_RISK.newCountry, detail: `First login from ${network.country} (trusted logins came from ${countries.join(', ')}).` });
+      evidence.push({
+        code: 'NEW_COUNTRY',
+        category: 'takeover',
+        risk: NETWORK_RISK.newCountry,
+        detail: `First login from ${network.country} (trusted logins came from ${countries.join(', ')}).`,
+      });
       if (network.language && languages.length > 0 && !languages.includes(network.language)) {
         evidence.push({
           code: 'FOREIGN_IP_AND_LANGUAGE',
           category: 'takeover',
           risk: NETWORK_RISK.foreignLanguage,
-          detail: `Foreign IP (${network.country}) and a browser language (${network.language}) ` +
+          detail:
+            `Foreign IP (${network.country}) and a browser language (${network.language}) ` +
             `the account never used (${languages.join(', ')}).`,
         });
       }
@@ -68,7 +80,14 @@ export const networkDetector: Detector = {
       });
     }
     const last = account?.lastLogin;
-    if (last && last.lat !== null && last.lon !== null && network.lat !== null && network.lon !== null && Number.isFinite(last.at)) {
+    if (
+      last &&
+      last.lat !== null &&
+      last.lon !== null &&
+      network.lat !== null &&
+      network.lon !== null &&
+      Number.isFinite(last.at)
+    ) {
       const km = distanceKm(last.lat, last.lon, network.lat, network.lon);
       const hours = Math.max(1 / 60, (now - last.at) / 3_600_000);
       const kmh = km / hours;
@@ -77,7 +96,8 @@ export const networkDetector: Detector = {
           code: 'IMPOSSIBLE_TRAVEL',
           category: 'takeover',
           risk: NETWORK_RISK.impossibleTravel,
-          detail: `${Math.round(km)} km from the last trusted login${last.country ? ` (${last.country})` : ''}` +
+          detail:
+            `${Math.round(km)} km from the last trusted login${last.country ? ` (${last.country})` : ''}` +
             ` in ${formatHours(hours)}: ${Math.round(kmh)} km/h.`,
         });
       }

@@ -22,27 +22,36 @@ export const pointerDetector: Detector = {
     const evidence: Evidence[] = [];
     const p = bundle?.pointer;
     if (!bundle || !p) return { evidence, scores: { pointer: null } };
-    for (const t of pointerBotTraits(p)) evidence.push({ code: 'BOT_BEHAVIOR', category: 'bot', risk: t.risk, detail: t.detail });
+    for (const t of pointerBotTraits(p))
+      evidence.push({ code: 'BOT_BEHAVIOR', category: 'bot', risk: t.risk, detail: t.detail });
     if (!pointerFeatures(p)) {
       evidence.push({
         code: 'NO_BEHAVIOR',
         category: 'info',
         risk: 0,
-        detail: p.type === 'touch' || p.touches > 0 ? 'Touch device: too little pointer movement to compare.' : 'Too little pointer movement to judge.',
+        detail:
+          p.type === 'touch' || p.touches > 0
+            ? 'Touch device: too little pointer movement to compare.'
+            : 'Too little pointer movement to judge.',
       });
       return { evidence, scores: { pointer: null } };
     }
     const c = comparePointer(account?.pointerProfile, p, POINTER_VECTOR_NAMES);
     if (!c) return { evidence, scores: { pointer: null } };
     if (c.score > POINTER_MISMATCH_FROM) {
-      const risk = Math.round(1000 * POINTER_MISMATCH_MAX_RISK * Math.min(1, (c.score - POINTER_MISMATCH_FROM) / (1 - POINTER_MISMATCH_FROM))) / 1000;
+      const risk =
+        Math.round(
+          1000 *
+            POINTER_MISMATCH_MAX_RISK *
+            Math.min(1, (c.score - POINTER_MISMATCH_FROM) / (1 - POINTER_MISMATCH_FROM)),
+        ) / 1000;
       evidence.push({
         code: 'POINTER_MISMATCH',
         category: 'takeover',
         risk,
         detail:
           `${c.type === 'mouse' ? 'Mouse' : c.type === 'touch' ? 'Touch' : 'Pen'} movement departs ` +
-            `from the account's profile ` +
+          `from the account's profile ` +
           `(pointer score ${c.score.toFixed(2)}, anomaly ${c.anomaly.toFixed(2)}` +
           `${c.furthest.length ? `; ${c.furthest.join(', ')}` : ''}).`,
       });

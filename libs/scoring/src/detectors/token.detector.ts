@@ -9,11 +9,38 @@ export const tokenDetector: Detector = {
       case 'valid':
         return { evidence: [] };
       case 'missing':
-        return { evidence: [{ code: 'TOKEN_MISSING', category: 'integrity', risk: 0.45, detail: token.detail ?? 'No request token: the SDK did not run or was blocked.' }] };
+        return {
+          evidence: [
+            {
+              code: 'TOKEN_MISSING',
+              category: 'integrity',
+              risk: 0.45,
+              detail: token.detail ?? 'No request token: the SDK did not run or was blocked.',
+            },
+          ],
+        };
       case 'invalid':
-        return { evidence: [{ code: 'TOKEN_INVALID', category: 'integrity', risk: 0.6, detail: token.detail ?? 'The request token is forged, expired or belongs to another tenant.' }] };
+        return {
+          evidence: [
+            {
+              code: 'TOKEN_INVALID',
+              category: 'integrity',
+              risk: 0.6,
+              detail: token.detail ?? 'The request token is forged, expired or belongs to another tenant.',
+            },
+          ],
+        };
       case 'replayed':
-        return { evidence: [{ code: 'TOKEN_REPLAYED', category: 'integrity', risk: 0.85, detail: token.detail ?? 'The request token was already used by another login.' }] };
+        return {
+          evidence: [
+            {
+              code: 'TOKEN_REPLAYED',
+              category: 'integrity',
+              risk: 0.85,
+              detail: token.detail ?? 'The request token was already used by another login.',
+            },
+          ],
+        };
     }
   },
 };

@@ -4,7 +4,12 @@ import { DEFAULT_POLICY } from '../policy';
 import type { FieldTyping, KeyEvent, SignalBundle } from '@kizuki/contract';
 import { enrolTypingSample, keyTimingsFromField, type KeyTiming, type TypingProfileState } from '../typing';
 import { makeTypist, typeSamples } from '../typing/synthetic-typist';
-import { TYPING_MISMATCH_MAX_RISK, TYPING_MISMATCH_NEW_DEVICE_MIN_RISK, TYPING_MISMATCH_TRUSTED_DEVICE_MAX_RISK, typingDetector } from './typing.detector';
+import {
+  TYPING_MISMATCH_MAX_RISK,
+  TYPING_MISMATCH_NEW_DEVICE_MIN_RISK,
+  TYPING_MISMATCH_TRUSTED_DEVICE_MAX_RISK,
+  typingDetector,
+} from './typing.detector';
 
 const alice = makeTypist(1);
 const mallory = makeTypist(7);
@@ -14,7 +19,16 @@ function keysOf(sample: KeyTiming[]): KeyEvent[] {
 }
 
 function field(keys: KeyEvent[], extra: Partial<FieldTyping> = {}): FieldTyping {
-  return { role: 'password', keys, pasted: false, autofilled: false, imeFallback: false, inputEvents: keys.length, startMs: 500, ...extra };
+  return {
+    role: 'password',
+    keys,
+    pasted: false,
+    autofilled: false,
+    imeFallback: false,
+    inputEvents: keys.length,
+    startMs: 500,
+    ...extra,
+  };
 }
 
 function input(fields: FieldTyping[] | null, typingProfile: unknown): ScoringInput {
@@ -25,10 +39,40 @@ function input(fields: FieldTyping[] | null, typingProfile: unknown): ScoringInp
     event: { type: 'login', status: 'attempted' },
     token: { state: 'valid' },
     bundle,
-    account: { isNew: false, loginCount: 10, trustedLogins: 10, typingProfile, pointerProfile: null, countries: [], languages: [], lastLogin: null },
+    account: {
+      isNew: false,
+      loginCount: 10,
+      trustedLogins: 10,
+      typingProfile,
+      pointerProfile: null,
+      countries: [],
+      languages: [],
+      lastLogin: null,
+    },
     device: null,
-    network: { ip: '192.0.2.1', country: null, city: null, lat: null, lon: null, asn: null, asnOrg: null, datacenter: false, tor: false, language: null },
-    velocity: { accountFailures: 0, accountDeviceFailures: 0, ipAccounts: 1, deviceAccounts: 1, asnAccounts: 1, ipFailures: 0, ipLogins: 1, asnLogins: 1, asnFailures: 0 },
+    network: {
+      ip: '192.0.2.1',
+      country: null,
+      city: null,
+      lat: null,
+      lon: null,
+      asn: null,
+      asnOrg: null,
+      datacenter: false,
+      tor: false,
+      language: null,
+    },
+    velocity: {
+      accountFailures: 0,
+      accountDeviceFailures: 0,
+      ipAccounts: 1,
+      deviceAccounts: 1,
+      asnAccounts: 1,
+      ipFailures: 0,
+      ipLogins: 1,
+      asnLogins: 1,
+      asnFailures: 0,
+    },
     lists: [],
   };
 }
@@ -81,7 +125,11 @@ describe('typing detector (engine)', () => {
   });
 
   it('emits neutral NO_BEHAVIOR for autofilled, pasted or key-less passwords', () => {
-    for (const f of [field([], { autofilled: true }), field(keysOf(typeSamples(alice, 1, 54)[0]), { pasted: true }), field([])]) {
+    for (const f of [
+      field([], { autofilled: true }),
+      field(keysOf(typeSamples(alice, 1, 54)[0]), { pasted: true }),
+      field([]),
+    ]) {
       const out = typingDetector.run(input([f], active));
       expect(out.scores!.typing).toBeNull();
       expect(out.evidence).toEqual([expect.objectContaining({ code: 'NO_BEHAVIOR', category: 'info', risk: 0 })]);
@@ -125,8 +173,12 @@ describe('typing detector (engine)', () => {
     expect(weak).toBeDefined();
     const known = { id: 'd', knownToAccount: true, fuzzyMatch: false, status: 'trusted' as const, accountsSeen: 1 };
     const fresh = { id: 'n', knownToAccount: false, fuzzyMatch: false, status: 'new' as const, accountsSeen: 1 };
-    const onKnown = typingDetector.run({ ...input([weak.f], active), device: known }).evidence.find((e) => e.code === 'TYPING_MISMATCH')!;
-    const onNew = typingDetector.run({ ...input([weak.f], active), device: fresh }).evidence.find((e) => e.code === 'TYPING_MISMATCH')!;
+    const onKnown = typingDetector
+      .run({ ...input([weak.f], active), device: known })
+      .evidence.find((e) => e.code === 'TYPING_MISMATCH')!;
+    const onNew = typingDetector
+      .run({ ...input([weak.f], active), device: fresh })
+      .evidence.find((e) => e.code === 'TYPING_MISMATCH')!;
     expect(onNew.risk).toBeGreaterThanOrEqual(TYPING_MISMATCH_NEW_DEVICE_MIN_RISK);
     expect(onNew.risk).toBeGreaterThanOrEqual(onKnown.risk);
     expect(onNew.detail).toContain('new to the account');
@@ -138,16 +190,23 @@ describe('typing detector (engine)', () => {
     expect(own.evidence.filter((e) => e.code === 'TYPING_MISMATCH')).toHaveLength(0);
   });
 
-  it('on a device the account trusts, a mismatch alone stays below a challenge; ' +
-    'on a merely seen device it does not', () => {
-    const f = field(keysOf(typeSamples(mallory, 1, 52)[0]));
-    const trusted = { id: 'd', knownToAccount: true, fuzzyMatch: false, status: 'trusted' as const, accountsSeen: 1 };
-    const pending = { ...trusted, status: 'pending' as const };
-    const t = typingDetector.run({ ...input([f], active), device: trusted }).evidence.find((e) => e.code === 'TYPING_MISMATCH')!;
-    const p = typingDetector.run({ ...input([f], active), device: pending }).evidence.find((e) => e.code === 'TYPING_MISMATCH')!;
-    expect(t.risk).toBeLessThanOrEqual(TYPING_MISMATCH_TRUSTED_DEVICE_MAX_RISK);
-    expect(t.detail).toContain('trusts');
-    expect(p.risk).toBeGreaterThan(t.risk);
-    expect(assess({ ...input([f], active), device: trusted }).decision).toBe('allow');
-  });
+  it(
+    'on a device the account trusts, a mismatch alone stays below a challenge; ' +
+      'on a merely seen device it does not',
+    () => {
+      const f = field(keysOf(typeSamples(mallory, 1, 52)[0]));
+      const trusted = { id: 'd', knownToAccount: true, fuzzyMatch: false, status: 'trusted' as const, accountsSeen: 1 };
+      const pending = { ...trusted, status: 'pending' as const };
+      const t = typingDetector
+        .run({ ...input([f], active), device: trusted })
+        .evidence.find((e) => e.code === 'TYPING_MISMATCH')!;
+      const p = typingDetector
+        .run({ ...input([f], active), device: pending })
+        .evidence.find((e) => e.code === 'TYPING_MISMATCH')!;
+      expect(t.risk).toBeLessThanOrEqual(TYPING_MISMATCH_TRUSTED_DEVICE_MAX_RISK);
+      expect(t.detail).toContain('trusts');
+      expect(p.risk).toBeGreaterThan(t.risk);
+      expect(assess({ ...input([f], active), device: trusted }).decision).toBe('allow');
+    },
+  );
 });

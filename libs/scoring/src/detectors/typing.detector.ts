@@ -90,7 +90,11 @@ export const typingDetector: Detector = {
         ? Math.max(TYPING_MISMATCH_NEW_DEVICE_MIN_RISK, TYPING_MISMATCH_MAX_RISK * share)
         : (trustedDevice ? TYPING_MISMATCH_TRUSTED_DEVICE_MAX_RISK : TYPING_MISMATCH_MAX_RISK) * share;
       const risk = Math.round(1000 * raw) / 1000;
-      const where = unfamiliar ? ', on a device new to the account' : trustedDevice ? ', on a device the account trusts' : '';
+      const where = unfamiliar
+        ? ', on a device new to the account'
+        : trustedDevice
+          ? ', on a device the account trusts'
+          : '';
       const detail = parts.map((p) => `${p.role} anomaly ${p.anomaly.toFixed(2)}`).join(', ') + where;
       evidence.push({
         code: 'TYPING_MISMATCH',

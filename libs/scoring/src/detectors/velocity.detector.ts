@@ -19,7 +19,8 @@ export const velocityDetector: Detector = {
         code: 'BRUTE_FORCE',
         category: 'takeover',
         risk: Math.min(0.75, 0.45 + 0.05 * (velocity.accountDeviceFailures - accountDeviceFailures)),
-        detail: `${velocity.accountDeviceFailures} failed logins on this account from this device ` +
+        detail:
+          `${velocity.accountDeviceFailures} failed logins on this account from this device ` +
           `in ${windowMinutes} min.`,
       });
     } else if (velocity.accountFailures >= accountFailures) {
@@ -33,9 +34,19 @@ export const velocityDetector: Detector = {
     const s = policy.stuffing;
     const win = `${s.windowMinutes} min`;
     if (velocity.deviceAccounts >= s.deviceAccountsStrong) {
-      evidence.push({ code: 'CREDENTIAL_STUFFING', category: 'bot', risk: STUFFING_RISK.deviceStrong, detail: `${velocity.deviceAccounts} accounts tried from this device in ${win}.` });
+      evidence.push({
+        code: 'CREDENTIAL_STUFFING',
+        category: 'bot',
+        risk: STUFFING_RISK.deviceStrong,
+        detail: `${velocity.deviceAccounts} accounts tried from this device in ${win}.`,
+      });
     } else if (velocity.deviceAccounts >= s.deviceAccounts) {
-      evidence.push({ code: 'CREDENTIAL_STUFFING', category: 'bot', risk: STUFFING_RISK.device, detail: `${velocity.deviceAccounts} accounts tried from this device in ${win}.` });
+      evidence.push({
+        code: 'CREDENTIAL_STUFFING',
+        category: 'bot',
+        risk: STUFFING_RISK.device,
+        detail: `${velocity.deviceAccounts} accounts tried from this device in ${win}.`,
+      });
     }
     const ipLogins = Math.max(velocity.ipLogins ?? 0, velocity.ipFailures, 1);
     const ipRatio = velocity.ipFailures / ipLogins;
@@ -45,7 +56,8 @@ export const velocityDetector: Detector = {
         code: 'CREDENTIAL_STUFFING',
         category: 'bot',
         risk: Math.round(1000 * risk) / 1000,
-        detail: `${velocity.ipAccounts} accounts tried from this IP in ${win}, ` +
+        detail:
+          `${velocity.ipAccounts} accounts tried from this IP in ${win}, ` +
           `${Math.round(100 * ipRatio)}% of ${ipLogins} logins failed.`,
       });
     }
@@ -56,7 +68,8 @@ export const velocityDetector: Detector = {
         code: 'CREDENTIAL_STUFFING',
         category: 'bot',
         risk: STUFFING_RISK.asn,
-        detail: `${velocity.asnAccounts} accounts tried from this network (ASN) in ${win}, ` +
+        detail:
+          `${velocity.asnAccounts} accounts tried from this network (ASN) in ${win}, ` +
           `${Math.round(100 * asnRatio)}% of logins failed.`,
       });
     }

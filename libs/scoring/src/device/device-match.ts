@@ -6,9 +6,11 @@ import type { DeviceStatus } from '@kizuki/contract';
 export type Components = Record<string, unknown>;
 
 /** Components a browser update or a driver update is expected to change: they weigh less. */
-const VOLATILE = /^(canvas|webgl|webglbasics|webglextensions|audio|audiobaseLatency|fonts|fontpreferences|plugins|useragent|ua|version|browserversion|math|domblockers|applepay|pdfviewerenabled|reducedtransparency)$/i;
+const VOLATILE =
+  /^(canvas|webgl|webglbasics|webglextensions|audio|audiobaseLatency|fonts|fontpreferences|plugins|useragent|ua|version|browserversion|math|domblockers|applepay|pdfviewerenabled|reducedtransparency)$/i;
 /** Components bound to the machine and the person's settings: they weigh more. */
-const STABLE = /^(platform|hardwareconcurrency|devicememory|timezone|screen|screenresolution|colordepth|touchsupport|languages|vendor|architecture|cpuclass|osCpu)$/i;
+const STABLE =
+  /^(platform|hardwareconcurrency|devicememory|timezone|screen|screenresolution|colordepth|touchsupport|languages|vendor|architecture|cpuclass|osCpu)$/i;
 
 /**
  * Components of the machine itself (hardware, OS, display): a browser or driver update never
@@ -16,7 +18,8 @@ const STABLE = /^(platform|hardwareconcurrency|devicememory|timezone|screen|scre
  * sides report, and both sides must report at least MIN_MACHINE_TRAITS of them. Time zone and
  * languages are stable too but follow the person (travel, settings), so they weigh without vetoing.
  */
-const MACHINE = /^(platform|hardwareconcurrency|devicememory|screen|screenresolution|colordepth|touchsupport|architecture|oscpu|cpuclass)$/i;
+const MACHINE =
+  /^(platform|hardwareconcurrency|devicememory|screen|screenresolution|colordepth|touchsupport|architecture|oscpu|cpuclass)$/i;
 const MIN_MACHINE_TRAITS = 2;
 
 /** FingerprintJS objects are flattened to `name.key` (canvas.text, touchSupport.maxTouchPoints): the name decides. */
@@ -48,7 +51,13 @@ export function sameMachine(a: Components, b: Components): boolean {
 
 function same(a: unknown, b: unknown): boolean {
   if (a === b) return true;
-  return typeof a === 'object' && a !== null && typeof b === 'object' && b !== null && JSON.stringify(a) === JSON.stringify(b);
+  return (
+    typeof a === 'object' &&
+    a !== null &&
+    typeof b === 'object' &&
+    b !== null &&
+    JSON.stringify(a) === JSON.stringify(b)
+  );
 }
 
 /**
@@ -94,7 +103,11 @@ export interface DeviceCandidate {
  * it needs the strong evidence: volatile components alike (same fonts, canvas, GPU) are common to
  * every machine of a model and an OS image, and prove nothing on their own.
  */
-export function matchDevice(components: Components, candidates: readonly DeviceCandidate[], threshold: number): { id: string; similarity: number; status: DeviceStatus } | null {
+export function matchDevice(
+  components: Components,
+  candidates: readonly DeviceCandidate[],
+  threshold: number,
+): { id: string; similarity: number; status: DeviceStatus } | null {
   let best: { id: string; similarity: number; status: DeviceStatus } | null = null;
   let tie = false;
   for (const c of candidates) {
@@ -114,7 +127,12 @@ export function matchDevice(components: Components, candidates: readonly DeviceC
  * O-MOTION-like device status for the account: fraud (reported), shared (used by many accounts),
  * trusted (a trusted outcome happened on it), pending (seen, outcome unknown), new (first time).
  */
-export function deviceStatusOf(link: DeviceStatus | null | undefined, deviceFraud: boolean, accountsSeen: number, sharedAccounts: number): DeviceStatus {
+export function deviceStatusOf(
+  link: DeviceStatus | null | undefined,
+  deviceFraud: boolean,
+  accountsSeen: number,
+  sharedAccounts: number,
+): DeviceStatus {
   if (deviceFraud || link === 'fraud') return 'fraud';
   if (accountsSeen >= sharedAccounts) return 'shared';
   return link ?? 'new';

@@ -56,7 +56,9 @@ export function assess(input: ScoringInput, detectors: readonly Detector[] = DET
     shadow,
     score: override === 'deny' ? Math.max(score, input.policy.thresholds.deny) : score,
     scores,
-    deviceStatus: d ? deviceStatusOf(d.status, d.status === 'fraud', d.accountsSeen, input.policy.device.sharedAccounts) : null,
+    deviceStatus: d
+      ? deviceStatusOf(d.status, d.status === 'fraud', d.accountsSeen, input.policy.device.sharedAccounts)
+      : null,
     reasons: ordered.map(({ code, detail }) => ({ code, detail })),
     evidence: ordered,
   };

@@ -15,22 +15,35 @@ export function distanceKm(lat1: number, lon1: number, lat2: number, lon2: numbe
  * patterns below catch the long tail.
  */
 export const HOSTING_ASNS: ReadonlySet<number> = new Set([
-  16509, 14618, 8987, // Amazon AWS
-  15169, 396982, 19527, // Google, Google Cloud
-  8075, 8068, // Microsoft Azure
+  16509,
+  14618,
+  8987, // Amazon AWS
+  15169,
+  396982,
+  19527, // Google, Google Cloud
+  8075,
+  8068, // Microsoft Azure
   31898, // Oracle Cloud
   36351, // IBM Cloud / SoftLayer
-  45102, 37963, // Alibaba Cloud
-  132203, 45090, // Tencent Cloud
-  136907, 55990, // Huawei Cloud
+  45102,
+  37963, // Alibaba Cloud
+  132203,
+  45090, // Tencent Cloud
+  136907,
+  55990, // Huawei Cloud
   14061, // DigitalOcean
-  16276, 35540, // OVH
-  24940, 213230, // Hetzner
+  16276,
+  35540, // OVH
+  24940,
+  213230, // Hetzner
   63949, // Akamai Connected Cloud (Linode)
   20473, // Vultr (Choopa)
   51167, // Contabo
   12876, // Scaleway
-  60781, 16265, 28753, 30633, // Leaseweb
+  60781,
+  16265,
+  28753,
+  30633, // Leaseweb
   9009, // M247
   212238, // Datacamp (CDN77)
   47583, // Hostinger
@@ -49,7 +62,8 @@ export const HOSTING_ASNS: ReadonlySet<number> = new Set([
   13335, // Cloudflare (incl. WARP egress)
 ]);
 
-const HOSTING_ORG = /\b(hosting|hoster|server(s)?|vps|colo(cation)?|data ?cent(er|re)s?|dedicated|cloud|amazon|aws|google llc|microsoft corp|digitalocean|ovh|hetzner|linode|akamai|vultr|choopa|leaseweb|contabo|scaleway|m247|datacamp|hostinger|colocrossing|quadranet|psychz|frantech|sharktech|hostwinds|ionos|selectel|timeweb|zenlayer|clouvider|alibaba|tencent|oracle)\b/i;
+const HOSTING_ORG =
+  /\b(hosting|hoster|server(s)?|vps|colo(cation)?|data ?cent(er|re)s?|dedicated|cloud|amazon|aws|google llc|microsoft corp|digitalocean|ovh|hetzner|linode|akamai|vultr|choopa|leaseweb|contabo|scaleway|m247|datacamp|hostinger|colocrossing|quadranet|psychz|frantech|sharktech|hostwinds|ionos|selectel|timeweb|zenlayer|clouvider|alibaba|tencent|oracle)\b/i;
 
 /** Whether an ASN / its organisation is a hosting or cloud provider. */
 export function isHostingNetwork(asn: number | null, org: string | null): boolean {

@@ -2,7 +2,14 @@ import { canonicalIp, embeddedIpv4, parseCidr, parseIp } from './ip';
 
 describe('canonicalIp: one text per address', () => {
   it('unwraps IPv4 mapped into IPv6, in any spelling', () => {
-    for (const s of ['127.0.0.1', '::ffff:127.0.0.1', '::FFFF:127.0.0.1', '::ffff:7f00:1', '0:0:0:0:0:ffff:7f00:0001', '0000:0000:0000:0000:0000:FFFF:127.0.0.1']) {
+    for (const s of [
+      '127.0.0.1',
+      '::ffff:127.0.0.1',
+      '::FFFF:127.0.0.1',
+      '::ffff:7f00:1',
+      '0:0:0:0:0:ffff:7f00:0001',
+      '0000:0000:0000:0000:0000:FFFF:127.0.0.1',
+    ]) {
       expect([s, canonicalIp(s)]).toEqual([s, '127.0.0.1']);
     }
   });
@@ -20,7 +27,24 @@ describe('canonicalIp: one text per address', () => {
   });
 
   it('refuses what is not exactly one address', () => {
-    for (const s of ['fe80::1%eth0', ' 1.2.3.4', '1.2.3.4 ', '01.2.3.4', '1.2.3.256', '1.2.3', '1::2::3', '1:2:3:4:5:6:7', '1:2:3:4:5:6:7:8:9', '[::1]', '1.2.3.4/32', '::ffff:1.2.3', '12345::', 'g::1', '', 'x'.repeat(100)]) {
+    for (const s of [
+      'fe80::1%eth0',
+      ' 1.2.3.4',
+      '1.2.3.4 ',
+      '01.2.3.4',
+      '1.2.3.256',
+      '1.2.3',
+      '1::2::3',
+      '1:2:3:4:5:6:7',
+      '1:2:3:4:5:6:7:8:9',
+      '[::1]',
+      '1.2.3.4/32',
+      '::ffff:1.2.3',
+      '12345::',
+      'g::1',
+      '',
+      'x'.repeat(100),
+    ]) {
       expect([s, canonicalIp(s)]).toEqual([s, null]);
     }
   });
@@ -28,16 +52,46 @@ describe('canonicalIp: one text per address', () => {
 
 describe('parseCidr', () => {
   it('reads a block, canonical like an address, with its network and whether host bits are set', () => {
-    expect(parseCidr('203.0.113.0/24')).toEqual({ address: '203.0.113.0', network: '203.0.113.0', bits: 24, hostBits: false });
-    expect(parseCidr('203.0.113.7/24')).toEqual({ address: '203.0.113.7', network: '203.0.113.0', bits: 24, hostBits: true });
-    expect(parseCidr('::ffff:203.0.113.0/120')).toEqual({ address: '203.0.113.0', network: '203.0.113.0', bits: 24, hostBits: false });
-    expect(parseCidr('2001:DB8:0:0:0:0:0:1/64')).toEqual({ address: '2001:db8::1', network: '2001:db8::', bits: 64, hostBits: true });
+    expect(parseCidr('203.0.113.0/24')).toEqual({
+      address: '203.0.113.0',
+      network: '203.0.113.0',
+      bits: 24,
+      hostBits: false,
+    });
+    expect(parseCidr('203.0.113.7/24')).toEqual({
+      address: '203.0.113.7',
+      network: '203.0.113.0',
+      bits: 24,
+      hostBits: true,
+    });
+    expect(parseCidr('::ffff:203.0.113.0/120')).toEqual({
+      address: '203.0.113.0',
+      network: '203.0.113.0',
+      bits: 24,
+      hostBits: false,
+    });
+    expect(parseCidr('2001:DB8:0:0:0:0:0:1/64')).toEqual({
+      address: '2001:db8::1',
+      network: '2001:db8::',
+      bits: 64,
+      hostBits: true,
+    });
     expect(parseCidr('2001:db8:abcd::/33')).toMatchObject({ network: '2001:db8:8000::', hostBits: true });
     expect(parseCidr('0.0.0.0/0')).toMatchObject({ network: '0.0.0.0', bits: 0, hostBits: false });
   });
 
   it('refuses anything else', () => {
-    for (const s of ['1.2.3.4/24/1', '1.2.3.4/33', '::/129', '1.2.3.4/024', '1.2.3.4/', '/24', '1.2.3.4', 'fe80::%eth0/64', '1.2.3.4/ 24']) {
+    for (const s of [
+      '1.2.3.4/24/1',
+      '1.2.3.4/33',
+      '::/129',
+      '1.2.3.4/024',
+      '1.2.3.4/',
+      '/24',
+      '1.2.3.4',
+      'fe80::%eth0/64',
+      '1.2.3.4/ 24',
+    ]) {
       expect([s, parseCidr(s)]).toEqual([s, null]);
     }
   });
@@ -52,6 +106,7 @@ describe('embeddedIpv4', () => {
     expect(of('64:ff9b::a00:1')).toEqual({ form: 'nat64', ipv4: '10.0.0.1' });
   });
   it('and none in other addresses', () => {
-    for (const s of ['::', '::1', '2001:db8::7f00:1', '127.0.0.1', '64:ff9b:1::a00:1']) expect([s, of(s)]).toEqual([s, null]);
+    for (const s of ['::', '::1', '2001:db8::7f00:1', '127.0.0.1', '64:ff9b:1::a00:1'])
+      expect([s, of(s)]).toEqual([s, null]);
   });
 });

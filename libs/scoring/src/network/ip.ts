@@ -79,7 +79,7 @@ function unmapped(p: ParsedIp): ParsedIp {
 export function formatIp(p: ParsedIp): string {
   if (p.family === 4) return p.bytes.join('.');
   let best = { at: -1, len: 1 };
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (p.groups[i] !== 0) {
       i++;
       continue;
@@ -143,7 +143,9 @@ export function parseCidr(text: string): ParsedCidr | null {
  * ::ffff:0:0:0/96, NAT64 64:ff9b::/96 — as dotted text, else null. Whoever reaches such an address
  * may reach that IPv4 host.
  */
-export function embeddedIpv4(p: ParsedIp): { form: 'mapped' | 'compatible' | 'translated' | 'nat64'; ipv4: string } | null {
+export function embeddedIpv4(
+  p: ParsedIp,
+): { form: 'mapped' | 'compatible' | 'translated' | 'nat64'; ipv4: string } | null {
   if (p.family !== 6) return null;
   const g = p.groups;
   const ipv4 = `${g[6] >> 8}.${g[6] & 0xff}.${g[7] >> 8}.${g[7] & 0xff}`;

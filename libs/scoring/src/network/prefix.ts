@@ -18,5 +18,8 @@ export function networkPrefix(ip: string | null | undefined): string | null {
   if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
     return `${groups[6] >> 8}.${groups[6] & 0xff}.${groups[7] >> 8}.0/24`;
   }
-  return `${groups.slice(0, 3).map((g) => g.toString(16)).join(':')}::/48`;
+  return `${groups
+    .slice(0, 3)
+    .map((g) => g.toString(16))
+    .join(':')}::/48`;
 }

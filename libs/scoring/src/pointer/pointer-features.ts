@@ -135,7 +135,16 @@ export function pointerVector(f: PointerFeatures): number[] {
   ];
 }
 
-export const POINTER_VECTOR_NAMES = ['log speed', 'speed variation', 'acceleration', 'straightness', 'jitter', 'pauses', 'click x', 'click y'] as const;
+export const POINTER_VECTOR_NAMES = [
+  'log speed',
+  'speed variation',
+  'acceleration',
+  'straightness',
+  'jitter',
+  'pauses',
+  'click x',
+  'click y',
+] as const;
 /** Smallest spread per feature, so a profile of a few very similar samples is not brittle. */
 export const POINTER_SCALE_FLOOR = [0.15, 0.06, 0.06, 0.03, 0.05, 0.3, 0.06, 0.06] as const;
 
@@ -154,23 +163,42 @@ export function pointerBotTraits(p: PointerSignals | null | undefined): PointerB
   if (!p) return out;
   const clicks = Array.isArray(p.clicks) ? p.clicks : [];
   const untrusted = clicks.filter((c) => c && c.isTrusted === false).length;
-  if (untrusted) out.push({ trait: 'untrusted-click', risk: 0.6, detail: `${untrusted} click(s) were synthetic (isTrusted false).` });
+  if (untrusted)
+    out.push({
+      trait: 'untrusted-click',
+      risk: 0.6,
+      detail: `${untrusted} click(s) were synthetic (isTrusted false).`,
+    });
   const mouseClicks = clicks.filter((c) => c && c.pointerType === 'mouse' && c.isTrusted !== false);
   const moveCount = Array.isArray(p.moves) ? p.moves.length / 3 : 0;
   if (mouseClicks.length && moveCount === 0 && !(p.eventCount > 0)) {
-    out.push({ trait: 'no-movement-click', risk: 0.35, detail: 'The mouse clicked without any pointer movement before it.' });
+    out.push({
+      trait: 'no-movement-click',
+      risk: 0.35,
+      detail: 'The mouse clicked without any pointer movement before it.',
+    });
   }
   if (mouseClicks.length && mouseClicks.every((c) => Math.abs(c.rx - 0.5) < 0.003 && Math.abs(c.ry - 0.5) < 0.003)) {
-    out.push({ trait: 'centre-click', risk: 0.3, detail: 'Every click hit the exact centre of its target, as automation tools do.' });
+    out.push({
+      trait: 'centre-click',
+      risk: 0.3,
+      detail: 'Every click hit the exact centre of its target, as automation tools do.',
+    });
   }
   const f = pointerFeatures(p);
   if (f) {
-    if (f.teleports > 0) out.push({ trait: 'teleport', risk: 0.4, detail: `The pointer jumped ${f.teleports} time(s) across the page in a single step.` });
+    if (f.teleports > 0)
+      out.push({
+        trait: 'teleport',
+        risk: 0.4,
+        detail: `The pointer jumped ${f.teleports} time(s) across the page in a single step.`,
+      });
     if (f.moves >= 15 && f.straightness > 0.995 && f.speedCV < 0.05 && f.jitter < 0.02) {
       out.push({
         trait: 'ruler',
         risk: 0.5,
-        detail: `Pointer moved in ruler-straight lines at constant speed ` +
+        detail:
+          `Pointer moved in ruler-straight lines at constant speed ` +
           `(straightness ${f.straightness.toFixed(3)}, speed variation ${f.speedCV.toFixed(3)}).`,
       });
     }

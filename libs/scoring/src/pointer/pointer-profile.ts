@@ -90,7 +90,11 @@ function update(m: PointerModel, x: number[], baseline: PointerModel): PointerMo
     }
     const clipped = Math.min(Math.abs(dev), o.clip * s);
     const target = Math.sqrt((1 - o.rate) * s * s + o.rate * clipped * clipped);
-    const s2 = Math.max(0.5 * baseline.scale[j], POINTER_SCALE_FLOOR[j], Math.max(s * (1 - o.maxScaleStep), Math.min(s * (1 + o.maxScaleStep), target)));
+    const s2 = Math.max(
+      0.5 * baseline.scale[j],
+      POINTER_SCALE_FLOOR[j],
+      Math.max(s * (1 - o.maxScaleStep), Math.min(s * (1 + o.maxScaleStep), target)),
+    );
     next.center[j] = round(c);
     next.scale[j] = round(s2);
   }
@@ -101,14 +105,25 @@ function isModel(x: unknown): x is PointerModel {
   if (!x || typeof x !== 'object') return false;
   const m = x as Record<string, unknown>;
   const nums = (a: unknown, pos: boolean) =>
-    Array.isArray(a) && a.length === DIM && a.every((v) => v === null || (typeof v === 'number' && (pos ? v > 0 : true)));
-  return nums(m.center, false) && nums(m.scale, true) && (m.scale as unknown[]).every((v) => typeof v === 'number') && typeof m.samples === 'number';
+    Array.isArray(a) &&
+    a.length === DIM &&
+    a.every((v) => v === null || (typeof v === 'number' && (pos ? v > 0 : true)));
+  return (
+    nums(m.center, false) &&
+    nums(m.scale, true) &&
+    (m.scale as unknown[]).every((v) => typeof v === 'number') &&
+    typeof m.samples === 'number'
+  );
 }
 
 function parseModel(x: unknown): PointerModel | null {
   if (!isModel(x)) return null;
   // JSON turns NaN into null: back to NaN
-  return { center: x.center.map((v) => (typeof v === 'number' ? v : Number.NaN)), scale: [...x.scale], samples: x.samples };
+  return {
+    center: x.center.map((v) => (typeof v === 'number' ? v : Number.NaN)),
+    scale: [...x.scale],
+    samples: x.samples,
+  };
 }
 
 /** The stored pointer profile, validated (never throws; junk → empty profile). */
@@ -146,7 +161,10 @@ function typeOf(p: PointerSignals | null | undefined): PointerType | null {
  * For the worker, after a trusted outcome only: adds the bundle's trajectory to the profile of its
  * pointer type (enrolment, then bounded update). Returns the stored value (unchanged without movement).
  */
-export function learnPointerProfile(stored: unknown, pointer: PointerSignals | null | undefined): PointerAccountProfile {
+export function learnPointerProfile(
+  stored: unknown,
+  pointer: PointerSignals | null | undefined,
+): PointerAccountProfile {
   const profile = parsePointerProfile(stored);
   const type = typeOf(pointer);
   const f = pointerFeatures(pointer);
@@ -160,7 +178,12 @@ export function learnPointerProfile(stored: unknown, pointer: PointerSignals | n
   const enrolment = [...s.enrolment, x].slice(-2 * POINTER_ENROL_SAMPLES);
   if (enrolment.length >= POINTER_ENROL_SAMPLES) {
     const model = fit(enrolment);
-    profile.types[type] = { count: s.count + 1, enrolment: [], baseline: model, adapted: { ...model, center: [...model.center], scale: [...model.scale] } };
+    profile.types[type] = {
+      count: s.count + 1,
+      enrolment: [],
+      baseline: model,
+      adapted: { ...model, center: [...model.center], scale: [...model.scale] },
+    };
   } else {
     profile.types[type] = { ...s, count: s.count + 1, enrolment };
   }
@@ -177,7 +200,11 @@ export interface PointerComparison {
 }
 
 /** Compares a trajectory with the account's active profile of the same pointer type, or null. */
-export function comparePointer(stored: unknown, pointer: PointerSignals | null | undefined, names: readonly string[]): PointerComparison | null {
+export function comparePointer(
+  stored: unknown,
+  pointer: PointerSignals | null | undefined,
+  names: readonly string[],
+): PointerComparison | null {
   const type = typeOf(pointer);
   const f = pointerFeatures(pointer);
   if (!type || !f) return null;
@@ -189,7 +216,9 @@ export function comparePointer(stored: unknown, pointer: PointerSignals | null |
   const anomaly = Math.min(Number.isNaN(a) ? Infinity : a, Number.isNaN(b) ? Infinity : b);
   if (!Number.isFinite(anomaly)) return null;
   const m = a <= b ? s.adapted : s.baseline;
-  const z = x.map((v, j) => (Number.isFinite(v) && Number.isFinite(m.center[j]) ? Math.abs(v - m.center[j]) / m.scale[j] : 0));
+  const z = x.map((v, j) =>
+    Number.isFinite(v) && Number.isFinite(m.center[j]) ? Math.abs(v - m.center[j]) / m.scale[j] : 0,
+  );
   const furthest = z
     .map((v, j) => [v, j] as const)
     .filter(([v]) => v > 2)

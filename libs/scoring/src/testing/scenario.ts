@@ -97,9 +97,27 @@ export function humanBundle(p: Person, visitorId: string, seed: number): SignalB
     sdk: { version: '0.1.0' },
     device: { visitorId, storageId: `s-${visitorId}`, components: deviceComponents(visitorId), confidence: 0.6 },
     automation: { webdriver: false, bot: false, signals: [], untrustedEvents: 0 },
-    typing: { fields: [{ role: 'password', keys: keysOf(pw), pasted: false, autofilled: false, imeFallback: false, inputEvents: pw.length, startMs: 2500 }] },
+    typing: {
+      fields: [
+        {
+          role: 'password',
+          keys: keysOf(pw),
+          pasted: false,
+          autofilled: false,
+          imeFallback: false,
+          inputEvents: pw.length,
+          startMs: 2500,
+        },
+      ],
+    },
     pointer: humanPointer(p, r),
-    page: { loadToSubmitMs: 4000 + Math.round(3000 * r()), focusChanges: 2, blurCount: 1, visibilityChanges: 0, path: '/login' },
+    page: {
+      loadToSubmitMs: 4000 + Math.round(3000 * r()),
+      focusChanges: 2,
+      blurCount: 1,
+      visibilityChanges: 0,
+      path: '/login',
+    },
   };
 }
 
@@ -109,10 +127,38 @@ export function botBundle(visitorId = 'bot-device', opts: { webdriver?: boolean 
   return {
     v: 1,
     sdk: { version: '0.1.0' },
-    device: { visitorId, storageId: null, components: { platform: 'Linux x86_64', screen: '800x600', timezone: 'UTC', hardwareConcurrency: 2, languages: 'en-US' }, confidence: 0.4 },
-    automation: { webdriver: opts.webdriver ?? true, bot: opts.webdriver ?? true, signals: opts.webdriver === false ? [] : ['webdriver'], untrustedEvents: 0 },
-    typing: { fields: [{ role: 'password', keys, pasted: false, autofilled: false, imeFallback: false, inputEvents: 10, startMs: 100 }] },
-    pointer: { type: 'none', start: null, moves: [], eventCount: 0, clicks: [], touches: 0, viewport: { w: 800, h: 600 } },
+    device: {
+      visitorId,
+      storageId: null,
+      components: {
+        platform: 'Linux x86_64',
+        screen: '800x600',
+        timezone: 'UTC',
+        hardwareConcurrency: 2,
+        languages: 'en-US',
+      },
+      confidence: 0.4,
+    },
+    automation: {
+      webdriver: opts.webdriver ?? true,
+      bot: opts.webdriver ?? true,
+      signals: opts.webdriver === false ? [] : ['webdriver'],
+      untrustedEvents: 0,
+    },
+    typing: {
+      fields: [
+        { role: 'password', keys, pasted: false, autofilled: false, imeFallback: false, inputEvents: 10, startMs: 100 },
+      ],
+    },
+    pointer: {
+      type: 'none',
+      start: null,
+      moves: [],
+      eventCount: 0,
+      clicks: [],
+      touches: 0,
+      viewport: { w: 800, h: 600 },
+    },
     page: { loadToSubmitMs: 350, focusChanges: 0, blurCount: 0, visibilityChanges: 0, path: '/login' },
   };
 }
@@ -136,8 +182,29 @@ export function deviceComponents(id: string): Record<string, string | number | b
   };
 }
 
-export const TOKYO: NetworkInfo = { ip: '203.0.113.10', country: 'JP', city: 'Tokyo', lat: 35.69, lon: 139.69, asn: 2516, asnOrg: 'KDDI CORPORATION', datacenter: false, tor: false, language: 'ja' };
-export const QUIET: VelocityCounts = { accountFailures: 0, accountDeviceFailures: 0, ipAccounts: 1, deviceAccounts: 1, asnAccounts: 1, ipFailures: 0, ipLogins: 1, asnLogins: 1, asnFailures: 0 };
+export const TOKYO: NetworkInfo = {
+  ip: '203.0.113.10',
+  country: 'JP',
+  city: 'Tokyo',
+  lat: 35.69,
+  lon: 139.69,
+  asn: 2516,
+  asnOrg: 'KDDI CORPORATION',
+  datacenter: false,
+  tor: false,
+  language: 'ja',
+};
+export const QUIET: VelocityCounts = {
+  accountFailures: 0,
+  accountDeviceFailures: 0,
+  ipAccounts: 1,
+  deviceAccounts: 1,
+  asnAccounts: 1,
+  ipFailures: 0,
+  ipLogins: 1,
+  asnLogins: 1,
+  asnFailures: 0,
+};
 
 /** An account history built through the real learning functions from `logins` trusted logins of a person. */
 export function learnedAccount(p: Person, logins: number, devices: string[], at: number): AccountHistory {
@@ -169,7 +236,10 @@ export function newDevice(id: string): DeviceHistory {
   return { id, knownToAccount: false, fuzzyMatch: false, status: 'new', accountsSeen: 1 };
 }
 
-export function scoringInput(parts: Partial<ScoringInput> & { account: AccountHistory }, policy: Policy = DEFAULT_POLICY): ScoringInput {
+export function scoringInput(
+  parts: Partial<ScoringInput> & { account: AccountHistory },
+  policy: Policy = DEFAULT_POLICY,
+): ScoringInput {
   return {
     now: Date.UTC(2026, 5, 1),
     policy,

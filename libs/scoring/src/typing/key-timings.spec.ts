@@ -37,7 +37,10 @@ describe('keyTimingsFromField', () => {
   });
 
   it('repairs a key-up that is missing or before its key-down', () => {
-    const out = keyTimingsFromField([{ d: 10, u: 5, c: 'char' }, { d: 100, u: NaN, c: 'char' }]);
+    const out = keyTimingsFromField([
+      { d: 10, u: 5, c: 'char' },
+      { d: 100, u: NaN, c: 'char' },
+    ]);
     expect(out).toEqual([
       { down: 0, up: 0 },
       { down: 90, up: 90 },

@@ -7,11 +7,16 @@ import { resolve } from 'node:path';
 import { fitTypingProfile, typingAnomaly } from './typing-model';
 import { manhattanScaled, meanSd, parseKeystrokeCsv, protocolEers, type TypingDetectorUnderTest } from './typing-eval';
 
-const csv = process.env.KIZUKI_KEYSTROKE_CSV ?? resolve(__dirname, '../../../../../shared/data/keystroke/DSL-StrongPasswordData.csv');
+const csv =
+  process.env.KIZUKI_KEYSTROKE_CSV ??
+  resolve(__dirname, '../../../../../shared/data/keystroke/DSL-StrongPasswordData.csv');
 const present = existsSync(csv);
 if (!present) console.log(`typing-cmu.spec: keystroke data not found at ${csv}; CMU accuracy test skipped.`);
 
-const project: TypingDetectorUnderTest = { fitTypingProfile, typingAnomaly: typingAnomaly as TypingDetectorUnderTest['typingAnomaly'] };
+const project: TypingDetectorUnderTest = {
+  fitTypingProfile,
+  typingAnomaly: typingAnomaly as TypingDetectorUnderTest['typingAnomaly'],
+};
 
 (present ? describe : describe.skip)('typing detector on the CMU keystroke data (first 10 subjects)', () => {
   const data = present ? parseKeystrokeCsv(readFileSync(csv, 'utf8')) : new Map();

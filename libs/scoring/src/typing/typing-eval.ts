@@ -34,7 +34,11 @@ export function parseKeystrokeCsv(text: string): Map<string, KeyTiming[][]> {
   const by = new Map<string, typeof rows>();
   for (const r of rows) by.set(r.subject, [...(by.get(r.subject) ?? []), r]);
   const out = new Map<string, KeyTiming[][]>();
-  for (const [s, list] of by) out.set(s, list.sort((a, b) => a.order - b.order).map((r) => r.keys));
+  for (const [s, list] of by)
+    out.set(
+      s,
+      list.sort((a, b) => a.order - b.order).map((r) => r.keys),
+    );
   return out;
 }
 

@@ -1,4 +1,11 @@
-import { TYPING_INCOMPARABLE, fitTypingProfile, typingAnomaly, typingComparable, typingFeatures, type KeyTiming } from './typing-model';
+import {
+  TYPING_INCOMPARABLE,
+  fitTypingProfile,
+  typingAnomaly,
+  typingComparable,
+  typingFeatures,
+  type KeyTiming,
+} from './typing-model';
 import { makeTypist, mean, typeSamples } from './synthetic-typist';
 
 describe('typing detector', () => {
@@ -42,7 +49,11 @@ describe('typing detector', () => {
   it('aligns a sample with one extra or one missing key instead of giving up', () => {
     const s = typeSamples(alice, 1, 16)[0];
     const missing = s.filter((_, i) => i !== 5);
-    const extra = [...s.slice(0, 4), { down: s[3].up + 5, up: s[3].up + 80 }, ...s.slice(4).map((k) => ({ down: k.down + 120, up: k.up + 120 }))];
+    const extra = [
+      ...s.slice(0, 4),
+      { down: s[3].up + 5, up: s[3].up + 80 },
+      ...s.slice(4).map((k) => ({ down: k.down + 120, up: k.up + 120 })),
+    ];
     for (const x of [missing, extra]) {
       const a = typingAnomaly(profile, x);
       expect(Number.isFinite(a)).toBe(true);

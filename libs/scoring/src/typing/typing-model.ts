@@ -146,7 +146,14 @@ export function fitTypingProfile(samples: KeyTiming[][]): TypingProfile {
     center.push(round(c));
     scale.push(round(typingScale(j, mad, n)));
   }
-  return { v: 2, length: n > 0 ? length : 0, samples: n, center, scale, refs: rows.slice(-P.maxRefs).map((r) => r.map(round)) };
+  return {
+    v: 2,
+    length: n > 0 ? length : 0,
+    samples: n,
+    center,
+    scale,
+    refs: rows.slice(-P.maxRefs).map((r) => r.map(round)),
+  };
 }
 
 function round(x: number): number {

@@ -90,14 +90,25 @@ describe('typing enrolment and learning', () => {
     let s = enrolled(typeSamples(alice, 10, 40));
     for (const x of typeSamples(mallory, 200, 41)) s = enrolTypingSample(s, x);
     const base = s.baseline!;
-    s.adapted!.center.forEach((c, j) => expect(Math.abs(c - base.center[j])).toBeLessThanOrEqual(6 * base.scale[j] + 1e-4));
-    expect(typingAnomaly(s.baseline!, typeSamples(mallory, 1, 42)[0])).toBeGreaterThan(typingAnomaly(s.baseline!, typeSamples(alice, 1, 43)[0]));
+    s.adapted!.center.forEach((c, j) =>
+      expect(Math.abs(c - base.center[j])).toBeLessThanOrEqual(6 * base.scale[j] + 1e-4),
+    );
+    expect(typingAnomaly(s.baseline!, typeSamples(mallory, 1, 42)[0])).toBeGreaterThan(
+      typingAnomaly(s.baseline!, typeSamples(alice, 1, 43)[0]),
+    );
   });
 
   it('parses stored JSON defensively', () => {
     const s = enrolled(typeSamples(alice, 6, 44));
     expect(parseTypingState(JSON.parse(JSON.stringify(s)))).toEqual(s);
-    for (const junk of [null, 1, 'x', [], {}, { kind: 'kizuki.typing', v: 1, baseline: { v: 2, length: 3, center: [1], scale: [1] } }]) {
+    for (const junk of [
+      null,
+      1,
+      'x',
+      [],
+      {},
+      { kind: 'kizuki.typing', v: 1, baseline: { v: 2, length: 3, center: [1], scale: [1] } },
+    ]) {
       const p = parseTypingState(junk);
       expect(p === null || typingState(p) === 'enrolling').toBe(true);
     }

@@ -78,9 +78,13 @@ function emptyState(): TypingProfileState {
  * ENROL_SAMPLES samples of the same length), a bounded update of the adapted profile once active.
  * An empty or unusable sample leaves the state as it was. Never mutates its input.
  */
-export function enrolTypingSample(state: TypingProfileState | null | undefined, sample: KeyTiming[] | null | undefined): TypingProfileState {
+export function enrolTypingSample(
+  state: TypingProfileState | null | undefined,
+  sample: KeyTiming[] | null | undefined,
+): TypingProfileState {
   const current = state ? clone(state) : emptyState();
-  if (!sample || sample.length === 0 || !sample.every((k) => Number.isFinite(k.down) && Number.isFinite(k.up))) return current;
+  if (!sample || sample.length === 0 || !sample.every((k) => Number.isFinite(k.down) && Number.isFinite(k.up)))
+    return current;
   const clean = sample.map((k) => ({ down: round(k.down), up: round(k.up) }));
   if (current.adapted && current.baseline) {
     current.adapted = updateTypingProfile(current.adapted, clean, { baseline: current.baseline });
@@ -106,7 +110,11 @@ export function enrolTypingSample(state: TypingProfileState | null | undefined, 
  * A sample of another length does not update (returns an unchanged copy).
  * With opts.baseline, the centre is kept within TYPING_TETHER baseline spreads of the baseline's.
  */
-export function updateTypingProfile(profile: TypingProfile, sample: KeyTiming[], opts?: TypingUpdateOptions): TypingProfile {
+export function updateTypingProfile(
+  profile: TypingProfile,
+  sample: KeyTiming[],
+  opts?: TypingUpdateOptions,
+): TypingProfile {
   const o = { ...TYPING_UPDATE_DEFAULTS, ...(opts ?? {}) };
   const baseline = opts?.baseline;
   const next = clone(profile);
@@ -136,11 +144,16 @@ export function updateTypingProfile(profile: TypingProfile, sample: KeyTiming[],
     const drift = j % 2 === 0 ? TYPING_PARAMS.drift.hold : TYPING_PARAMS.drift.flight;
     const target = Math.sqrt((1 - o.rate) * s * s + o.rate * (clippedDev * clippedDev + drift * drift));
     const minScale = tethered ? 0.5 * tethered.scale[j] : TYPING_PARAMS.floor;
-    const s2 = Math.max(minScale, TYPING_PARAMS.floor, Math.max(s * (1 - o.maxScaleStep), Math.min(s * (1 + o.maxScaleStep), target)));
+    const s2 = Math.max(
+      minScale,
+      TYPING_PARAMS.floor,
+      Math.max(s * (1 - o.maxScaleStep), Math.min(s * (1 + o.maxScaleStep), target)),
+    );
     next.center[j] = round(c2);
     next.scale[j] = round(s2);
   }
-  if (centreZ <= o.gate) next.refs = [...(Array.isArray(next.refs) ? next.refs : []), f.map(round)].slice(-TYPING_PARAMS.maxRefs);
+  if (centreZ <= o.gate)
+    next.refs = [...(Array.isArray(next.refs) ? next.refs : []), f.map(round)].slice(-TYPING_PARAMS.maxRefs);
   next.samples = Math.min(1000, (profile.samples || 0) + 1);
   return next;
 }
@@ -167,7 +180,11 @@ export function typingStateComparable(state: TypingProfileState | null | undefin
 // ---- validation of stored JSON -------------------------------------------------------------
 
 function isNumArray(x: unknown, len?: number): x is number[] {
-  return Array.isArray(x) && (len === undefined || x.length === len) && x.every((v) => typeof v === 'number' && Number.isFinite(v));
+  return (
+    Array.isArray(x) &&
+    (len === undefined || x.length === len) &&
+    x.every((v) => typeof v === 'number' && Number.isFinite(v))
+  );
 }
 
 /** A TypingProfile from stored JSON, or null if it is not a well-formed one. */
@@ -178,7 +195,9 @@ export function parseTypingProfile(x: unknown): TypingProfile | null {
   if (p.v !== 2 || typeof length !== 'number' || !Number.isInteger(length) || length < 1 || length > 1000) return null;
   const m = 2 * length - 1;
   if (!isNumArray(p.center, m) || !isNumArray(p.scale, m) || !(p.scale as number[]).every((s) => s > 0)) return null;
-  const refs = Array.isArray(p.refs) ? p.refs.filter((r): r is number[] => isNumArray(r, m)).slice(-TYPING_PARAMS.maxRefs) : [];
+  const refs = Array.isArray(p.refs)
+    ? p.refs.filter((r): r is number[] => isNumArray(r, m)).slice(-TYPING_PARAMS.maxRefs)
+    : [];
   const samples = typeof p.samples === 'number' && Number.isFinite(p.samples) && p.samples >= 0 ? p.samples : 0;
   return { v: 2, length, samples, center: [...(p.center as number[])], scale: [...(p.scale as number[])], refs };
 }
@@ -189,7 +208,8 @@ function parseSample(x: unknown): KeyTiming[] | null {
   for (const k of x) {
     if (!k || typeof k !== 'object') return null;
     const { down, up } = k as Record<string, unknown>;
-    if (typeof down !== 'number' || typeof up !== 'number' || !Number.isFinite(down) || !Number.isFinite(up)) return null;
+    if (typeof down !== 'number' || typeof up !== 'number' || !Number.isFinite(down) || !Number.isFinite(up))
+      return null;
     out.push({ down, up });
   }
   return out;
@@ -200,12 +220,25 @@ export function parseTypingState(x: unknown): TypingProfileState | null {
   if (!x || typeof x !== 'object') return null;
   const s = x as Record<string, unknown>;
   if (s.kind !== 'kizuki.typing' || s.v !== 1) return null;
-  const enrolment = Array.isArray(s.enrolment) ? s.enrolment.map(parseSample).filter((k): k is KeyTiming[] => !!k).slice(-2 * ENROL_SAMPLES) : [];
+  const enrolment = Array.isArray(s.enrolment)
+    ? s.enrolment
+        .map(parseSample)
+        .filter((k): k is KeyTiming[] => !!k)
+        .slice(-2 * ENROL_SAMPLES)
+    : [];
   const baseline = parseTypingProfile(s.baseline);
   const adapted = parseTypingProfile(s.adapted);
   const consistent = baseline && adapted && baseline.length === adapted.length;
-  const count = typeof s.count === 'number' && Number.isFinite(s.count) && s.count >= 0 ? Math.floor(s.count) : enrolment.length;
-  return { kind: 'kizuki.typing', v: 1, count, enrolment, baseline: consistent ? baseline : null, adapted: consistent ? adapted : null };
+  const count =
+    typeof s.count === 'number' && Number.isFinite(s.count) && s.count >= 0 ? Math.floor(s.count) : enrolment.length;
+  return {
+    kind: 'kizuki.typing',
+    v: 1,
+    count,
+    enrolment,
+    baseline: consistent ? baseline : null,
+    adapted: consistent ? adapted : null,
+  };
 }
 
 /** The account's typing profile from stored JSON; a bare TypingProfileState counts as the password's. */
@@ -231,7 +264,10 @@ export function parseTypingAccountProfile(x: unknown): TypingAccountProfile {
  * the bundle's typed (not pasted, not autofilled) username and password fields. Returns the new
  * stored value (unchanged if nothing was typed).
  */
-export function learnTypingProfile(stored: unknown, fields: readonly FieldTyping[] | null | undefined): TypingAccountProfile {
+export function learnTypingProfile(
+  stored: unknown,
+  fields: readonly FieldTyping[] | null | undefined,
+): TypingAccountProfile {
   const profile = parseTypingAccountProfile(stored);
   for (const role of ['password', 'username'] as const) {
     const field = (fields ?? []).find((f) => f && f.role === role);

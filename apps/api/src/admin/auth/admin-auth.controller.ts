@@ -5,7 +5,15 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { KizukiConfig } from '@kizuki/config';
 import { ClientIpResolver } from '../../common/client-ip';
 import { ChangePasswordDto, LoginDto, TotpCodeDto } from '../admin.dto';
-import { Admin, AdminGuard, AllowDuringPasswordChange, PublicRoute, Roles, SESSION_COOKIE_PLAIN, SESSION_COOKIE_SECURE } from './admin.guard';
+import {
+  Admin,
+  AdminGuard,
+  AllowDuringPasswordChange,
+  PublicRoute,
+  Roles,
+  SESSION_COOKIE_PLAIN,
+  SESSION_COOKIE_SECURE,
+} from './admin.guard';
 import { AdminSessionService, SESSION_ABSOLUTE_MS, type AdminPrincipal } from './admin-session.service';
 import { MeService } from './me.service';
 
@@ -39,17 +47,24 @@ export class AdminAuthController {
 
   /** Behind TLS (directly, or via a trusted proxy that says so) the cookie is Secure and __Host- prefixed. */
   private secure(req: FastifyRequest): boolean {
-    return req.protocol === 'https' || (this.config.TRUSTED_PROXIES !== '' && req.headers['x-forwarded-proto'] === 'https');
+    return (
+      req.protocol === 'https' || (this.config.TRUSTED_PROXIES !== '' && req.headers['x-forwarded-proto'] === 'https')
+    );
   }
 
   private setCookie(req: FastifyRequest, reply: FastifyReply, value: string, maxAgeSeconds: number): void {
     const secure = this.secure(req);
     const name = secure ? SESSION_COOKIE_SECURE : SESSION_COOKIE_PLAIN;
-    reply.header('Set-Cookie', `${name}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSeconds}${secure ? '; Secure' : ''}`);
+    reply.header(
+      'Set-Cookie',
+      `${name}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSeconds}${secure ? '; Secure' : ''}`,
+    );
   }
 
   @Post('auth/login')
-  @ApiOperation({ summary: 'Sign in (e-mail, password, TOTP when enabled); sets the session cookie, answers the CSRF token' })
+  @ApiOperation({
+    summary: 'Sign in (e-mail, password, TOTP when enabled); sets the session cookie, answers the CSRF token',
+  })
   @ApiErrors(400, 429)
   @PublicRoute()
   @HttpCode(200)
@@ -67,7 +82,11 @@ export class AdminAuthController {
   @Roles(...ANY_ROLE)
   @AllowDuringPasswordChange()
   @HttpCode(200)
-  async logout(@Admin() p: AdminPrincipal, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+  async logout(
+    @Admin() p: AdminPrincipal,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     await this.sessions.logout(p);
     this.setCookie(req, reply, '', 0);
     return { ok: true };

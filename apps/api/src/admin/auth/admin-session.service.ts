@@ -24,7 +24,12 @@ const TOUCH_EVERY_MS = 60_000;
  * - per client IP (an IPv6 client's /64): 30, whatever the e-mail.
  * An attacker can exhaust the first two for a known e-mail, but not from the admin's own networks.
  */
-export const LOGIN_LIMITS = { perEmailPerNetwork: 5, perEmailFromUnknownNetworks: 20, perIp: 30, windowSeconds: 15 * 60 };
+export const LOGIN_LIMITS = {
+  perEmailPerNetwork: 5,
+  perEmailFromUnknownNetworks: 20,
+  perIp: 30,
+  windowSeconds: 15 * 60,
+};
 /** A sign-in can wait for Redis far longer than a risk call: counting in memory is the last resort. */
 const THROTTLE_REDIS_BUDGET_MS = 2000;
 /** How long, and how many, networks an e-mail signed in from are remembered. */
@@ -32,10 +37,8 @@ const KNOWN_NETWORKS = { days: 30, kept: 10 };
 /** Wrong current passwords on POST /admin/api/me/password, per admin per 15 minutes. */
 export const PASSWORD_CHANGE_LIMITS = { perAdmin: 5, windowSeconds: 15 * 60 };
 
-
 /** The signed-in console member a request acts as: its session row, with the CSRF token it must echo. */
 export type AdminPrincipal = Omit<AdminSessionRow, 'createdAt' | 'lastSeenAt'> & { csrfToken: string };
-
 
 /**
  * Console sign-in and sessions. The session token lives only in the HttpOnly cookie; the database
@@ -68,7 +71,9 @@ export class AdminSessionService implements OnModuleInit {
       this.producer = null;
     }
     this.limiter = new RateLimiter(this.config, this.producer?.commands ?? null);
-    await this.sealClearTotpSeeds().catch((e) => this.logger.warn({ msg: 'could not seal TOTP seeds stored in clear; retried at the next start', err: String(e) }));
+    await this.sealClearTotpSeeds().catch((e) =>
+      this.logger.warn({ msg: 'could not seal TOTP seeds stored in clear; retried at the next start', err: String(e) }),
+    );
   }
 
   /**
@@ -82,8 +87,18 @@ export class AdminSessionService implements OnModuleInit {
     for (let batch = 0; batch < 1000; batch++) {
       const rows = await this.admins.findUnsealedTotp(500);
       for (const r of rows) {
-        for (const [column, clear] of [['totp_secret', r.totpSecret], ['totp_pending', r.totpPending]] as const) {
-          if (clear) await this.admins.sealTotpColumn(r.tenantId, r.id, column, clear, sealTotpSecret(this.config.KIZUKI_SECRET, clear));
+        for (const [column, clear] of [
+          ['totp_secret', r.totpSecret],
+          ['totp_pending', r.totpPending],
+        ] as const) {
+          if (clear)
+            await this.admins.sealTotpColumn(
+              r.tenantId,
+              r.id,
+              column,
+              clear,
+              sealTotpSecret(this.config.KIZUKI_SECRET, clear),
+            );
         }
       }
       sealed += rows.length;
@@ -110,7 +125,10 @@ export class AdminSessionService implements OnModuleInit {
    * than sequential ones and the throttle does not reveal the account either. A successful sign-in
    * takes its attempt back and makes its network known for the e-mail.
    */
-  async login(input: { email: string; password: string; totp?: string }, client: { ip: string | null; userAgent: string | null }): Promise<{ token: string; principal: AdminPrincipal }> {
+  async login(
+    input: { email: string; password: string; totp?: string },
+    client: { ip: string | null; userAgent: string | null },
+  ): Promise<{ token: string; principal: AdminPrincipal }> {
     const email = input.email.trim().toLowerCase();
     const emailId = createHash('sha256').update(email).digest('hex').slice(0, 32);
     const network = sourceNetwork(client.ip);
@@ -143,7 +161,8 @@ export class AdminSessionService implements OnModuleInit {
     if (admin.totpSecret) {
       if (!input.totp) throw AdminErrors.totpRequired();
       const step = verifyStoredTotp(this.config.KIZUKI_SECRET, admin.totpSecret, input.totp.trim());
-      if (step === null || !(await this.admins.claimTotpStep(admin.tenantId, admin.id, step))) throw AdminErrors.invalidCredentials();
+      if (step === null || !(await this.admins.claimTotpStep(admin.tenantId, admin.id, step)))
+        throw AdminErrors.invalidCredentials();
     }
     await this.limiter.reset([networkKey]);
     await this.limiter.refund(known ? [ipKey] : [ipKey, unknownKey]);
@@ -169,7 +188,8 @@ export class AdminSessionService implements OnModuleInit {
     if (!token || token.length > 200) return null;
     const row: AdminSessionRow | null = await this.admins.findSessionByTokenHash(tokenHash(token), SESSION_IDLE_MS);
     if (!row) return null;
-    if (Date.now() - new Date(row.lastSeenAt).getTime() > TOUCH_EVERY_MS) await this.admins.touchSession(row.tenantId, row.sessionId);
+    if (Date.now() - new Date(row.lastSeenAt).getTime() > TOUCH_EVERY_MS)
+      await this.admins.touchSession(row.tenantId, row.sessionId);
     return {
       sessionId: row.sessionId,
       tenantId: row.tenantId,
@@ -215,7 +235,11 @@ export class AdminSessionService implements OnModuleInit {
 
   private async isKnownNetwork(emailId: string, network: string): Promise<boolean> {
     if (network === 'unknown' || !this.producer) return false;
-    const score = await withDeadline(this.producer.commands.zscore(this.knownKey(emailId), network), THROTTLE_REDIS_BUDGET_MS, 'known network').catch(() => null);
+    const score = await withDeadline(
+      this.producer.commands.zscore(this.knownKey(emailId), network),
+      THROTTLE_REDIS_BUDGET_MS,
+      'known network',
+    ).catch(() => null);
     return score !== null && Number(score) > Date.now() - KNOWN_NETWORKS.days * 86_400_000;
   }
 

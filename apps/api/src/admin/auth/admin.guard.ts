@@ -56,7 +56,8 @@ export class AdminGuard implements CanActivate {
     if (!principal) throw AdminErrors.unauthenticated();
     if (!SAFE_METHODS.has(req.method)) {
       const header = req.headers['x-csrf-token'];
-      if (!this.sessions.csrfMatches(principal.sessionId, Array.isArray(header) ? header[0] : header)) throw AdminErrors.csrf();
+      if (!this.sessions.csrfMatches(principal.sessionId, Array.isArray(header) ? header[0] : header))
+        throw AdminErrors.csrf();
     }
     if (principal.mustChangePassword && !this.reflector.getAllAndOverride<boolean>(PASSWORD_CHANGE_KEY, targets)) {
       throw AdminErrors.passwordChangeRequired();

@@ -1,4 +1,13 @@
-import { base32Decode, base32Encode, generateTotpSecret, hotp, sealTotpSecret, totp, verifyStoredTotp, verifyTotp } from './totp';
+import {
+  base32Decode,
+  base32Encode,
+  generateTotpSecret,
+  hotp,
+  sealTotpSecret,
+  totp,
+  verifyStoredTotp,
+  verifyTotp,
+} from './totp';
 
 // RFC 6238 appendix B test vectors (SHA1, secret "12345678901234567890", 8 digits).
 const RFC_SECRET = Buffer.from('12345678901234567890');

@@ -91,7 +91,12 @@ export function sealTotpSecret(masterSecret: string, secretBase32: string): stri
  * verifyTotp against a stored seed: sealed, or in clear when stored before sealing (until the api's
  * next start seals it). A seed that does not open (KIZUKI_SECRET changed) matches no code.
  */
-export function verifyStoredTotp(masterSecret: string, stored: string, code: string, nowMs = Date.now()): number | null {
+export function verifyStoredTotp(
+  masterSecret: string,
+  stored: string,
+  code: string,
+  nowMs = Date.now(),
+): number | null {
   let seed: string;
   try {
     seed = isSealedSecret(stored) ? openSecret(masterSecret, 'admin-totp', stored) : stored;
