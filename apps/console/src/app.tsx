@@ -2,7 +2,7 @@ import { createContext, type ComponentChildren } from 'preact';
 import { useContext, useEffect, useState } from 'preact/hooks';
 import { ApiError } from './api';
 import { DICTS, REASONS, type Key, type Lang } from './i18n';
-import type { Me, TypingRoleView } from './types';
+import type { DisplayLabel, Me, TypingRoleView } from './types';
 
 export type { Me };
 
@@ -13,6 +13,9 @@ export interface Ctx {
   setMe: (m: Me | null) => void;
   path: string;
   go: (path: string) => void;
+  /** the member's chosen time zone (null: the language's default) */
+  timeZone: string | null;
+  setTimeZone: (tz: string | null) => void;
 }
 
 export const AppCtx = createContext<Ctx>(null as unknown as Ctx);
@@ -99,14 +102,79 @@ export function profileStateKey(state: TypingRoleView['state']): Key {
   return state === 'none' ? 'profileNone' : state;
 }
 
-export function fmtTime(s: string | Date | null | undefined, lang: Lang): string {
-  if (!s) return '—';
-  return new Date(s).toLocaleString(lang === 'ja' ? 'ja-JP' : 'en-GB', {
+/** The console user's time zone (My account); null: the language's default. Set by the shell. */
+let userTimeZone: string | null = null;
+
+export function setUserTimeZone(tz: string | null): void {
+  userTimeZone = tz;
+}
+
+/** The zone dates are shown in: the user's choice, else Asia/Tokyo for Japanese, else the browser's. */
+export function displayTimeZone(lang: Lang): string {
+  return userTimeZone ?? (lang === 'ja' ? 'Asia/Tokyo' : Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC');
+}
+
+/** The date and time parts of an instant in the display zone (24-hour clock). */
+export function zonedParts(s: string | Date, lang: Lang): Record<'year' | 'month' | 'day' | 'hour' | 'minute', string> {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: displayTimeZone(lang),
     year: 'numeric',
     month: '2-digit',
     day: '2-digit',
     hour: '2-digit',
     minute: '2-digit',
-    second: '2-digit',
-  });
+    hourCycle: 'h23',
+  }).formatToParts(new Date(s));
+  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
+  return { year: get('year'), month: get('month'), day: get('day'), hour: get('hour'), minute: get('minute') };
+}
+
+/** ja: 2026/12/03 22:10, en: 2026-12-03 22:10 (never a locale's DD/MM), in the display zone. */
+export function fmtTime(s: string | Date | null | undefined, lang: Lang): string {
+  if (!s) return '—';
+  const p = zonedParts(s, lang);
+  const sep = lang === 'ja' ? '/' : '-';
+  return `${p.year}${sep}${p.month}${sep}${p.day} ${p.hour}:${p.minute}`;
+}
+
+/** A chart axis tick: the date (and hour for hourly buckets) in the display zone. */
+export function fmtTick(s: string | Date, lang: Lang, bucket: 'hour' | 'day'): string {
+  const p = zonedParts(s, lang);
+  const date = lang === 'ja' ? `${Number(p.month)}/${Number(p.day)}` : `${p.month}-${p.day}`;
+  return bucket === 'hour' ? `${date} ${p.hour}:00` : date;
+}
+
+/** The value of a datetime-local input for an instant, in the display zone (inputs agree with the display). */
+export function toLocalInput(iso: string, lang: Lang): string {
+  const p = zonedParts(iso, lang);
+  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}`;
+}
+
+/** The instant a datetime-local input means in the display zone. */
+export function fromLocalInput(v: string, lang: Lang): string {
+  const m = v.match(/^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/);
+  if (!m) return v;
+  const asUtc = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5]);
+  // the zone's offset at that wall time (two passes settle DST edges)
+  let t = asUtc;
+  for (let i = 0; i < 2; i++) {
+    const p = zonedParts(new Date(t), lang);
+    const shown = Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour, +p.minute);
+    t = t - (shown - asUtc);
+  }
+  return new Date(t).toISOString();
+}
+
+/** Who an account is: its display label when the customer sends one (masked for viewers), else the pseudonym. */
+export function UserLabel({ account }: { account: { userHash: string; display?: DisplayLabel | null } }) {
+  const d = account.display;
+  const main = d?.email ?? d?.name ?? d?.label;
+  if (!main) return <span class="mono">{account.userHash}</span>;
+  const rest = [d?.name, d?.label].filter((x) => x && x !== main);
+  return (
+    <span class="user-label" title={account.userHash}>
+      {main}
+      {rest.length ? <span class="muted small"> · {rest.join(' · ')}</span> : null}
+    </span>
+  );
 }

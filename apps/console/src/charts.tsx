@@ -1,5 +1,7 @@
 // Small inline-SVG charts: no chart library, sized by viewBox so they scale with the page.
 import { DECISIONS } from '@kizuki/contract';
+import { fmtTick } from './app';
+import type { Lang } from './i18n';
 
 const COLORS = { allow: '#2e7d32', challenge: '#ef8f00', deny: '#c62828' } as const;
 
@@ -7,11 +9,15 @@ export function StackedBars({
   data,
   labels,
   bucket,
+  lang,
+  title,
   height = 190,
 }: {
   data: { t: string; allow: number; challenge: number; deny: number }[];
   labels: Record<string, string>;
   bucket: 'hour' | 'day';
+  lang: Lang;
+  title: string;
   height?: number;
 }) {
   const W = 720;
@@ -21,9 +27,10 @@ export function StackedBars({
   const n = Math.max(1, data.length);
   const bw = (W - pad.l - pad.r) / n;
   const y = (v: number) => pad.t + (H - pad.t - pad.b) * (1 - v / max);
-  const every = Math.ceil(n / 8);
+  // hourly ticks carry the date too: a 24 h range crosses midnight
+  const every = Math.ceil(n / (bucket === 'hour' ? 6 : 8));
   return (
-    <svg class="chart" viewBox={`0 0 ${W} ${H}`} role="img" aria-label="decisions over time">
+    <svg class="chart" viewBox={`0 0 ${W} ${H}`} role="img" aria-label={title}>
       {[0, 0.5, 1].map((f) => (
         <g key={f}>
           <line x1={pad.l} x2={W - pad.r} y1={y(max * f)} y2={y(max * f)} stroke="#e3e6ea" />
@@ -55,7 +62,7 @@ export function StackedBars({
             })}
             {i % every === 0 ? (
               <text x={pad.l + i * bw + bw / 2} y={H - 6} text-anchor="middle" class="axis">
-                {fmtBucket(d.t, bucket)}
+                {fmtTick(d.t, lang, bucket)}
               </text>
             ) : null}
           </g>
@@ -75,11 +82,6 @@ export function StackedBars({
   );
 }
 
-function fmtBucket(t: string, bucket: 'hour' | 'day'): string {
-  const d = new Date(t);
-  return bucket === 'hour' ? `${String(d.getHours()).padStart(2, '0')}:00` : `${d.getMonth() + 1}/${d.getDate()}`;
-}
-
 export function HBars({
   rows,
   onPick,
@@ -96,7 +98,24 @@ export function HBars({
   return (
     <div class="hbars">
       {rows.map((r) => (
-        <div class={`hbar ${onPick ? 'clickable' : ''}`} key={r.key} onClick={() => onPick?.(r.key)}>
+        <div
+          class={`hbar ${onPick ? 'clickable' : ''}`}
+          key={r.key}
+          onClick={() => onPick?.(r.key)}
+          // a clickable bar is a button for the keyboard too (Tab, Enter, Space)
+          {...(onPick
+            ? {
+                role: 'button',
+                tabIndex: 0,
+                onKeyDown: (e: KeyboardEvent) => {
+                  if (e.key === 'Enter' || e.key === ' ') {
+                    e.preventDefault();
+                    onPick(r.key);
+                  }
+                },
+              }
+            : {})}
+        >
           <span class="hbar-label" title={r.key}>
             {format ? format(r.key) : r.key}
           </span>

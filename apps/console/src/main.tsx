@@ -1,10 +1,11 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, setCsrf } from './api';
-import { AppCtx, useApp, type Me } from './app';
+import { AppCtx, displayTimeZone, setUserTimeZone, useApp, type Me } from './app';
 import { detectLang, type Key, type Lang } from './i18n';
 import { Dashboard, LoginDetail, Logins } from './pages-main';
 import { Account, Ips, Keys, Lists, Policy, Settings, Team } from './pages-admin';
+import { Review } from './pages-review';
 import { Webhooks } from './pages-webhooks';
 import './style.css';
 
@@ -17,6 +18,11 @@ function App() {
   const [me, setMeState] = useState<Me | null>(null);
   const [checked, setChecked] = useState(false);
   const [path, setPath] = useState(currentPath);
+  const [timeZone, setTimeZoneState] = useState<string | null>(null);
+  const setTimeZone = (tz: string | null) => {
+    setUserTimeZone(tz);
+    setTimeZoneState(tz);
+  };
 
   const setLang = (l: Lang) => {
     localStorage.setItem('kizuki.lang', l);
@@ -25,6 +31,10 @@ function App() {
   const setMe = (m: Me | null) => {
     if (m) setCsrf(m.csrfToken);
     setMeState(m);
+    if (m && !m.mustChangePassword)
+      api<{ timeZone: string | null }>('GET', '/me/preferences')
+        .then((p) => setTimeZone(p.timeZone))
+        .catch(() => undefined);
   };
   const go = (p: string) => {
     history.pushState(null, '', `/console${p}`);
@@ -51,7 +61,7 @@ function App() {
   }, []);
 
   return (
-    <AppCtx.Provider value={{ lang, setLang, me, setMe, path, go }}>
+    <AppCtx.Provider value={{ lang, setLang, me, setMe, path, go, timeZone, setTimeZone }}>
       {!checked ? null : me ? <Shell /> : <SignIn />}
     </AppCtx.Provider>
   );
@@ -157,6 +167,7 @@ function SignIn() {
 
 const NAV: [string, Key, ('admin' | 'analyst' | 'viewer')[]][] = [
   ['/', 'dashboard', ['admin', 'analyst', 'viewer']],
+  ['/review', 'review', ['admin', 'analyst', 'viewer']],
   ['/logins', 'logins', ['admin', 'analyst', 'viewer']],
   ['/ips', 'ips', ['admin', 'analyst', 'viewer']],
   ['/lists', 'lists', ['admin', 'analyst', 'viewer']],
@@ -168,7 +179,7 @@ const NAV: [string, Key, ('admin' | 'analyst' | 'viewer')[]][] = [
 ];
 
 function Shell() {
-  const { t, me, setMe, path, go } = useApp();
+  const { t, me, setMe, path, go, lang } = useApp();
   // App renders the shell only once signed in
   if (!me) return null;
   const route = path.split('?')[0];
@@ -181,6 +192,7 @@ function Shell() {
   if (me.mustChangePassword) page = <Settings forced />;
   else if (route === '/' || route === '') page = <Dashboard />;
   else if (route === '/logins') page = <Logins />;
+  else if (route === '/review') page = <Review />;
   else if ((m = route.match(/^\/logins\/([0-9a-f-]{36})$/))) page = <LoginDetail id={m[1]} />;
   else if ((m = route.match(/^\/accounts\/([0-9a-f-]{36})$/))) page = <Account id={m[1]} />;
   else if (route === '/ips') page = <Ips />;
@@ -217,6 +229,9 @@ function Shell() {
           <span class="who">
             {me.email} · <span class={`badge r-${me.role}`}>{me.role}</span>
             {me.role === 'viewer' ? <span class="muted small"> · {t('readOnly')}</span> : null}
+          </span>
+          <span class="muted small tz" id="tz" title={t('timeZone')}>
+            {displayTimeZone(lang)}
           </span>
           <LangSwitch />
           <button class="btn" id="sign-out" onClick={signOut}>

@@ -1,8 +1,9 @@
 import { DECISIONS } from '@kizuki/contract';
 import { useState } from 'preact/hooks';
 import { api, ApiError, qs } from './api';
-import { Decision, ErrorBox, fmtTime, Link, profileStateKey, useApp, useLoad } from './app';
-import { RangePicker } from './pages-main';
+import { Decision, ErrorBox, fmtTime, Link, profileStateKey, UserLabel, useApp, useLoad } from './app';
+import { AUDIT_ACTIONS, type Key } from './i18n';
+import { BlockButtons, RangePicker, ReasonChips } from './pages-main';
 import type {
   Account as AccountData,
   ApiKeyRow,
@@ -41,7 +42,7 @@ export function Account({ id }: { id: string }) {
     <section>
       <header class="page-head">
         <h1>
-          {t('account')} <span class="mono">{a.userHash}</span>
+          {t('account')} <UserLabel account={a} />
         </h1>
       </header>
       <ErrorBox error={err} />
@@ -85,7 +86,15 @@ export function Account({ id }: { id: string }) {
         </div>
         <div class="card">
           <h2>{t('countries')}</h2>
+          {a.countryHistory.length === 0 ? <p class="muted">{t('noCountryData')}</p> : null}
           <table class="tbl">
+            <thead>
+              <tr>
+                <th>{t('country')}</th>
+                <th class="num">{t('loginsCount')}</th>
+                <th>{t('lastSeen')}</th>
+              </tr>
+            </thead>
             <tbody>
               {a.countryHistory.map((c) => (
                 <tr key={c.country}>
@@ -108,7 +117,7 @@ export function Account({ id }: { id: string }) {
               <th class="num">{t('loginsCount')}</th>
               <th>{t('firstSeen')}</th>
               <th>{t('lastSeen')}</th>
-              <th />
+              <th>{t('action')}</th>
             </tr>
           </thead>
           <tbody>
@@ -121,7 +130,7 @@ export function Account({ id }: { id: string }) {
                   </span>
                 </td>
                 <td>
-                  <span class={`badge s-${d.status}`}>{d.status}</span>
+                  <span class={`badge s-${d.status}`}>{t(`ds_${d.status}` as Key)}</span>
                   {d.otherAccounts ? <span class="muted small"> +{d.otherAccounts}</span> : null}
                 </td>
                 <td class="num">{d.logins}</td>
@@ -130,18 +139,25 @@ export function Account({ id }: { id: string }) {
                 <td>
                   {canEdit ? (
                     <span class="actions">
-                      <button
-                        class="btn tiny"
-                        onClick={() => act(() => api('POST', `/accounts/${id}/devices/${d.id}/approve`, {}))}
-                      >
-                        {t('approve')}
-                      </button>
-                      <button
-                        class="btn tiny danger"
-                        onClick={() => act(() => api('POST', `/accounts/${id}/devices/${d.id}/report`, {}))}
-                      >
-                        {t('report')}
-                      </button>
+                      {d.status !== 'trusted' ? (
+                        <button
+                          class="btn tiny approve"
+                          onClick={() => act(() => api('POST', `/accounts/${id}/devices/${d.id}/approve`, {}))}
+                        >
+                          {t('approve')}
+                        </button>
+                      ) : null}
+                      {d.status !== 'fraud' ? (
+                        <button
+                          class="btn tiny danger report"
+                          onClick={() =>
+                            confirm(t('confirmReport')) &&
+                            act(() => api('POST', `/accounts/${id}/devices/${d.id}/report`, {}))
+                          }
+                        >
+                          {t('report')}
+                        </button>
+                      ) : null}
                     </span>
                   ) : null}
                 </td>
@@ -153,6 +169,16 @@ export function Account({ id }: { id: string }) {
       <div class="card">
         <h2>{t('history')}</h2>
         <table class="tbl">
+          <thead>
+            <tr>
+              <th>{t('time')}</th>
+              <th>{t('decision')}</th>
+              <th class="num">{t('score')}</th>
+              <th>{t('ip')}</th>
+              <th>{t('country')}</th>
+              <th>{t('reasons')}</th>
+            </tr>
+          </thead>
           <tbody>
             {(hist?.items ?? []).map((x) => (
               <tr key={x.id}>
@@ -166,11 +192,7 @@ export function Account({ id }: { id: string }) {
                 <td class="mono">{x.ip ?? '—'}</td>
                 <td>{x.country ?? '—'}</td>
                 <td class="codes">
-                  {x.reasons.map((c: string) => (
-                    <span key={c} class="code">
-                      {c}
-                    </span>
-                  ))}
+                  <ReasonChips codes={x.reasons} lang={lang} />
                 </td>
               </tr>
             ))}
@@ -182,16 +204,21 @@ export function Account({ id }: { id: string }) {
 }
 
 export function Ips() {
-  const { t, go, me, lang } = useApp();
+  const { t, go, me, lang, canEdit } = useApp();
   const [range, setRange] = useState('24h');
   const [sort, setSort] = useState('checks');
   const { data, error } = useLoad(() => api<Page<IpRow>>('GET', `/ips${qs({ range, sort })}`), [range, sort]);
   const th = (k: string, label: string) => (
-    <th class={`num sortable ${sort === k ? 'sorted' : ''}`} onClick={() => setSort(k)}>
-      {label}
-      {sort === k ? ' ▼' : ''}
+    <th class={`num sortable ${sort === k ? 'sorted' : ''}`} aria-sort={sort === k ? 'descending' : 'none'}>
+      <button type="button" class="th-btn" onClick={() => setSort(k)}>
+        {label}
+        {sort === k ? ' ▼' : ''}
+      </button>
     </th>
   );
+  // a flag is known only with the data behind it: ASN for datacenter, a country for foreign
+  const flag = (on: boolean, known: boolean) =>
+    !known ? <span class="muted">{t('noDataShort')}</span> : on ? <span class="flag">● {t('yes')}</span> : t('no');
   return (
     <section>
       <header class="page-head">
@@ -199,46 +226,54 @@ export function Ips() {
         <RangePicker value={range} onChange={setRange} />
       </header>
       <ErrorBox error={error} />
-      <table class="tbl">
-        <thead>
-          <tr>
-            <th>{t('ip')}</th>
-            {th('checks', t('checks'))}
-            {th('users', t('users'))}
-            {th('failures', t('failures'))}
-            {th('flagged', t('flagged'))}
-            <th class="num">{t('denied')}</th>
-            <th>{t('countries')}</th>
-            <th>{t('asn')}</th>
-            <th>{t('datacenter')}</th>
-            <th>{t('tor')}</th>
-            <th>{t('foreign')}</th>
-            {th('last', t('lastSeen'))}
-          </tr>
-        </thead>
-        <tbody>
-          {(data?.items ?? []).map((r) => (
-            <tr
-              key={r.ip}
-              class={me?.role !== 'viewer' ? 'clickable' : ''}
-              onClick={() => me?.role !== 'viewer' && go(`/logins${qs({ ip: r.ip })}`)}
-            >
-              <td class="mono">{r.ip}</td>
-              <td class="num">{r.checks}</td>
-              <td class="num">{r.users}</td>
-              <td class="num">{r.failures}</td>
-              <td class="num">{r.flagged}</td>
-              <td class="num">{r.denied}</td>
-              <td>{r.countries.join(', ')}</td>
-              <td>{r.asn ? `AS${r.asn}` : '—'}</td>
-              <td>{r.datacenter ? <span class="flag">●</span> : ''}</td>
-              <td>{r.tor ? <span class="flag">●</span> : ''}</td>
-              <td>{r.foreign ? <span class="flag">●</span> : ''}</td>
-              <td>{fmtTime(r.lastSeen, lang)}</td>
+      <div class="tbl-wrap">
+        <table class="tbl ips">
+          <thead>
+            <tr>
+              <th>{t('ip')}</th>
+              {th('checks', t('checks'))}
+              {th('users', t('users'))}
+              {th('failures', t('failures'))}
+              {th('flagged', t('flagged'))}
+              <th class="num">{t('denied')}</th>
+              <th>{t('countries')}</th>
+              <th>{t('asn')}</th>
+              <th>{t('datacenter')}</th>
+              <th>{t('tor')}</th>
+              <th>{t('foreign')}</th>
+              {th('last', t('lastSeen'))}
+              {canEdit ? <th>{t('action')}</th> : null}
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {(data?.items ?? []).map((r) => (
+              <tr
+                key={r.ip}
+                class={me?.role !== 'viewer' ? 'clickable' : ''}
+                onClick={() => me?.role !== 'viewer' && go(`/logins${qs({ ip: r.ip })}`)}
+              >
+                <td class="mono">{r.ip}</td>
+                <td class="num">{r.checks}</td>
+                <td class="num">{r.users}</td>
+                <td class="num">{r.failures}</td>
+                <td class="num">{r.flagged}</td>
+                <td class="num">{r.denied}</td>
+                <td>{r.countries.join(', ') || <span class="muted">{t('noDataShort')}</span>}</td>
+                <td>{r.asn ? `AS${r.asn}` : <span class="muted">{t('noDataShort')}</span>}</td>
+                <td>{flag(r.datacenter, r.asn !== null)}</td>
+                <td>{flag(r.tor, true)}</td>
+                <td>{flag(r.foreign, r.countries.length > 0)}</td>
+                <td>{fmtTime(r.lastSeen, lang)}</td>
+                {canEdit ? (
+                  <td>
+                    <BlockButtons ip={r.ip} asn={r.asn} />
+                  </td>
+                ) : null}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       {data && data.items.length === 0 ? <p class="muted">{t('noResults')}</p> : null}
     </section>
   );
@@ -355,6 +390,7 @@ export function Lists() {
                   <button
                     class="btn tiny"
                     onClick={async () => {
+                      if (!confirm(t('confirmRemoveEntry'))) return;
                       await api('DELETE', `/lists/${r.id}`);
                       reload();
                     }}
@@ -368,6 +404,44 @@ export function Lists() {
         </tbody>
       </table>
     </section>
+  );
+}
+
+/** The tenant's privacy switch: whether display labels sent with risk calls are stored (admins change it). */
+function DisplayLabelsCard() {
+  const { t, isAdmin } = useApp();
+  const { data, setData } = useLoad(() => api<{ displayLabels: boolean }>('GET', '/settings'), []);
+  const [msg, setMsg] = useState('');
+  const [err, setErr] = useState<ApiError | null>(null);
+  if (!data) return null;
+  const save = async (on: boolean) => {
+    setErr(null);
+    setMsg('');
+    try {
+      const r = await api<{ displayLabels: boolean; wiped: number }>('PUT', '/settings', { displayLabels: on });
+      setData({ displayLabels: r.displayLabels });
+      setMsg(r.wiped ? t('labelsWiped', { n: r.wiped }) : t('saved'));
+    } catch (e) {
+      setErr(e as ApiError);
+    }
+  };
+  return (
+    <div class="card" id="display-labels">
+      <h2>{t('displayLabels')}</h2>
+      <p class="muted small">{t('displayLabelsHelp')}</p>
+      <ErrorBox error={err} />
+      <label class="inline-check">
+        <input
+          type="checkbox"
+          name="displayLabels"
+          checked={data.displayLabels}
+          disabled={!isAdmin}
+          onChange={(e) => void save((e.target as HTMLInputElement).checked)}
+        />
+        {t('displayLabelsOn')}
+      </label>
+      {msg ? <p class="ok">{msg}</p> : null}
+    </div>
   );
 }
 
@@ -539,6 +613,7 @@ export function Policy() {
           ) : null}
         </div>
       </div>
+      <DisplayLabelsCard />
     </section>
   );
 }
@@ -763,24 +838,96 @@ export function Team() {
               <th>{t('time')}</th>
               <th>{t('actor')}</th>
               <th>{t('action')}</th>
-              <th>{t('before')}</th>
-              <th>{t('after')}</th>
+              <th>{t('change')}</th>
             </tr>
           </thead>
           <tbody>
             {(audit?.items ?? []).slice(0, 50).map((e) => (
               <tr key={e.id}>
                 <td>{fmtTime(e.createdAt, lang)}</td>
-                <td>{e.actor}</td>
-                <td class="mono">{e.action}</td>
-                <td class="mono">{e.before ? JSON.stringify(e.before) : ''}</td>
-                <td class="mono">{e.after ? JSON.stringify(e.after) : ''}</td>
+                <td class="wrap">{e.actor}</td>
+                <td title={e.action}>{AUDIT_ACTIONS[e.action]?.[lang] ?? e.action}</td>
+                <td>
+                  <AuditDiff before={e.before} after={e.after} />
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
       </div>
     </section>
+  );
+}
+
+/** Nested values as dotted paths: {"thresholds":{"deny":80}} → thresholds.deny = 80. */
+function flatten(v: unknown, prefix = '', out: Record<string, string> = {}): Record<string, string> {
+  if (v && typeof v === 'object' && !Array.isArray(v)) {
+    for (const [k, x] of Object.entries(v)) flatten(x, prefix ? `${prefix}.${k}` : k, out);
+  } else if (prefix) out[prefix] = Array.isArray(v) ? v.join(', ') : String(v);
+  return out;
+}
+
+/** An audit entry's change as field: before → after, only the fields that differ (all of them when created). */
+function AuditDiff({ before, after }: { before: unknown; after: unknown }) {
+  const b = flatten(before);
+  const a = flatten(after);
+  const keys = [...new Set([...Object.keys(b), ...Object.keys(a)])].filter((k) => b[k] !== a[k]);
+  if (!keys.length) return <span class="muted">—</span>;
+  return (
+    <ul class="diff">
+      {keys.map((k) => (
+        <li key={k}>
+          <span class="diff-k">{k}</span>: {k in b ? <del>{b[k]}</del> : null}
+          {k in b && k in a ? ' → ' : null}
+          {k in a ? <ins>{a[k]}</ins> : null}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** IANA zones offered first; any other the browser knows can be typed (validated by the api). */
+const COMMON_ZONES = ['Asia/Tokyo', 'UTC', 'Asia/Seoul', 'Asia/Singapore', 'Europe/London', 'America/New_York'];
+
+function TimeZoneCard() {
+  const { t, lang, timeZone, setTimeZone } = useApp();
+  const [err, setErr] = useState<ApiError | null>(null);
+  const [saved, setSaved] = useState(false);
+  const browserZones = (Intl as { supportedValuesOf?: (k: string) => string[] }).supportedValuesOf?.('timeZone') ?? [];
+  const zones = [...new Set([...COMMON_ZONES, ...browserZones])];
+  const save = async (tz: string | null) => {
+    setErr(null);
+    setSaved(false);
+    try {
+      const r = await api<{ timeZone: string | null }>('PUT', '/me/preferences', { timeZone: tz });
+      setTimeZone(r.timeZone);
+      setSaved(true);
+    } catch (e) {
+      setErr(e as ApiError);
+    }
+  };
+  const fallback = lang === 'ja' ? 'Asia/Tokyo' : Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  return (
+    <div class="card">
+      <h2>{t('timeZone')}</h2>
+      <ErrorBox error={err} />
+      <label class="row">
+        {t('timeZone')}
+        <select
+          name="timeZone"
+          value={timeZone ?? ''}
+          onChange={(e) => void save((e.target as HTMLSelectElement).value || null)}
+        >
+          <option value="">{t('timeZoneDefault', { z: fallback })}</option>
+          {zones.map((z) => (
+            <option key={z} value={z}>
+              {z}
+            </option>
+          ))}
+        </select>
+      </label>
+      {saved ? <p class="ok">{t('saved')}</p> : null}
+    </div>
   );
 }
 
@@ -811,6 +958,7 @@ export function Settings({ forced }: { forced?: boolean }) {
       {forced ? <div class="notice">{t('mustChange')}</div> : null}
       <ErrorBox error={err} />
       {msg ? <p class="ok">{msg}</p> : null}
+      {!forced ? <TimeZoneCard /> : null}
       <div class="grid2">
         <form
           class="card"

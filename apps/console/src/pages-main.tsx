@@ -1,8 +1,19 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, qs } from './api';
-import { Decision, ErrorBox, fmtTime, Link, profileStateKey, useApp, useLoad } from './app';
+import {
+  Decision,
+  ErrorBox,
+  fmtTime,
+  fromLocalInput,
+  Link,
+  profileStateKey,
+  toLocalInput,
+  UserLabel,
+  useApp,
+  useLoad,
+} from './app';
 import { HBars, RhythmChart, StackedBars } from './charts';
-import { REASONS } from './i18n';
+import { REASONS, type Key, type Lang } from './i18n';
 import type { Dashboard as DashboardData, LoginDetail as LoginDetailData, LoginRow, Page } from './types';
 
 type BehaviourView = NonNullable<LoginDetailData['behaviour']>;
@@ -48,12 +59,18 @@ export function Dashboard() {
             <Kpi label={t('deny')} value={data.totals.deny} cls="d-deny" />
             <Kpi label={t('fraudLabels')} value={data.totals.fraud} />
             <Kpi label={t('users')} value={data.totals.users} />
+            <button type="button" class="kpi kpi-link" id="kpi-review" onClick={() => go('/review')}>
+              <div class="kpi-v">{data.review.open.toLocaleString()}</div>
+              <div class="kpi-l">{t('toReview')}</div>
+            </button>
           </div>
           <div class="card">
             <h2>{t('decisionsOverTime')}</h2>
             <StackedBars
               data={data.series}
               bucket={data.bucket}
+              lang={lang}
+              title={t('decisionsOverTime')}
               labels={{ allow: t('allow'), challenge: t('challenge'), deny: t('deny') }}
             />
           </div>
@@ -160,17 +177,18 @@ export function Logins() {
   useEffect(() => setDraft(readFilters()), [search]);
   const { data, error, setData } = useLoad(async () => {
     setExtra([]);
-    const r = await api<Page<LoginRow>>('GET', `/logins${qs({ ...toApi(readFilters()), limit: 50 })}`);
+    const r = await api<Page<LoginRow>>('GET', `/logins${qs({ ...toApi(readFilters(), lang), limit: 50 })}`);
     setCursor(r.nextCursor ?? null);
     return r;
   }, [path, search]);
   const apply = (f: Filters) => go(`/logins${qs(f)}`);
   const more = async () => {
-    const r = await api<Page<LoginRow>>('GET', `/logins${qs({ ...toApi(filters), limit: 50, cursor })}`);
+    const r = await api<Page<LoginRow>>('GET', `/logins${qs({ ...toApi(filters, lang), limit: 50, cursor })}`);
     setExtra([...extra, ...r.items]);
     setCursor(r.nextCursor ?? null);
   };
   const label = async (id: string, l: 'fraud' | 'legit') => {
+    if (l === 'fraud' && !confirm(t('confirmFraud'))) return;
     await api('POST', `/logins/${id}/label`, { label: l });
     const patch = (x: LoginRow): LoginRow => (x.id === id ? { ...x, label: l } : x);
     setExtra(extra.map(patch));
@@ -186,11 +204,23 @@ export function Logins() {
       onInput={(e) => setDraft({ ...draft, [k]: (e.target as HTMLInputElement).value })}
     />
   );
+  // date inputs show and take the display zone's wall time; the URL keeps the instant (ISO)
+  const dateField = (k: 'from' | 'to') => (
+    <input
+      type="datetime-local"
+      name={k}
+      value={draft[k] ? toLocalInput(draft[k], lang) : ''}
+      onInput={(e) => {
+        const v = (e.target as HTMLInputElement).value;
+        setDraft({ ...draft, [k]: v ? fromLocalInput(v, lang) : '' });
+      }}
+    />
+  );
   return (
     <section>
       <header class="page-head">
         <h1>{t('logins')}</h1>
-        <a class="btn" href={`/admin/api/logins/export.csv${qs(toApi(filters))}`} download>
+        <a class="btn" href={`/admin/api/logins/export.csv${qs(toApi(filters, lang))}`} download>
           {t('exportCsv')}
         </a>
       </header>
@@ -262,11 +292,11 @@ export function Logins() {
         </label>
         <label>
           {t('from')}
-          {field('from', '', 'datetime-local')}
+          {dateField('from')}
         </label>
         <label>
           {t('to')}
-          {field('to', '', 'datetime-local')}
+          {dateField('to')}
         </label>
         <div class="filter-actions">
           <button type="submit" class="btn primary">
@@ -278,62 +308,62 @@ export function Logins() {
         </div>
       </form>
       <ErrorBox error={error} />
-      <table class="tbl logins">
-        <thead>
-          <tr>
-            <th>{t('time')}</th>
-            <th>{t('decision')}</th>
-            <th class="num">{t('score')}</th>
-            <th>{t('reasons')}</th>
-            <th>{t('ip')}</th>
-            <th>{t('country')}</th>
-            <th>{t('user')}</th>
-            <th>{t('label')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {items.map((x) => (
-            <tr key={x.id} class="row-link" data-id={x.id}>
-              <td>
-                <Link href={`/logins/${x.id}`}>{fmtTime(x.createdAt, lang)}</Link>
-              </td>
-              <td>
-                <Decision d={x.decision} shadow={x.shadow} />
-              </td>
-              <td class="num">{x.score}</td>
-              <td class="codes">
-                {x.reasons.map((c: string) => (
-                  <span key={c} class="code" title={REASONS[c]?.[lang] ?? c}>
-                    {c}
-                  </span>
-                ))}
-              </td>
-              <td class="mono">{x.ip ?? '—'}</td>
-              <td>{x.country ?? '—'}</td>
-              <td class="mono">
-                <Link href={`/accounts/${x.account.id}`}>{x.account.userHash}</Link>
-              </td>
-              <td>
-                {x.label ? (
-                  <span class={`badge l-${x.label}`}>
-                    {t(x.label === 'fraud' ? 'fraud' : x.label === 'legit' ? 'legit' : 'none')}
-                  </span>
-                ) : null}
-                {canEdit && !x.label ? (
-                  <span class="actions">
-                    <button class="btn tiny danger" onClick={() => label(x.id, 'fraud')}>
-                      {t('markFraud')}
-                    </button>
-                    <button class="btn tiny" onClick={() => label(x.id, 'legit')}>
-                      {t('markLegit')}
-                    </button>
-                  </span>
-                ) : null}
-              </td>
+      <div class="tbl-wrap">
+        <table class="tbl logins">
+          <thead>
+            <tr>
+              <th>{t('time')}</th>
+              <th>{t('decision')}</th>
+              <th class="num">{t('score')}</th>
+              <th>{t('reasons')}</th>
+              <th>{t('ip')}</th>
+              <th>{t('country')}</th>
+              <th>{t('user')}</th>
+              <th>{t('label')}</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {items.map((x) => (
+              <tr key={x.id} class="row-link" data-id={x.id}>
+                <td>
+                  <Link href={`/logins/${x.id}`}>{fmtTime(x.createdAt, lang)}</Link>
+                </td>
+                <td>
+                  <Decision d={x.decision} shadow={x.shadow} />
+                </td>
+                <td class="num">{x.score}</td>
+                <td class="codes">
+                  <ReasonChips codes={x.reasons} lang={lang} />
+                </td>
+                <td class="mono">{x.ip ?? '—'}</td>
+                <td>{x.country ?? '—'}</td>
+                <td>
+                  <Link href={`/accounts/${x.account.id}`}>
+                    <UserLabel account={x.account} />
+                  </Link>
+                </td>
+                <td>
+                  {x.label ? (
+                    <span class={`badge l-${x.label}`}>
+                      {t(x.label === 'fraud' ? 'fraud' : x.label === 'legit' ? 'legit' : 'none')}
+                    </span>
+                  ) : null}
+                  {canEdit && !x.label ? (
+                    <span class="actions">
+                      <button class="btn tiny danger" onClick={() => label(x.id, 'fraud')}>
+                        {t('markFraud')}
+                      </button>
+                      <button class="btn tiny" onClick={() => label(x.id, 'legit')}>
+                        {t('markLegit')}
+                      </button>
+                    </span>
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       {data && items.length === 0 ? <p class="muted">{t('noResults')}</p> : null}
       {cursor ? (
         <button class="btn" onClick={more}>
@@ -344,19 +374,55 @@ export function Logins() {
   );
 }
 
-function toApi(f: Filters): Filters {
+function toApi(f: Filters, lang: Lang): Filters {
   const out: Filters = { ...f };
-  for (const k of ['from', 'to']) if (out[k]) out[k] = new Date(out[k]).toISOString();
+  // older links may carry a wall time (datetime-local): it means the display zone's
+  for (const k of ['from', 'to'])
+    if (out[k])
+      out[k] = /Z$|[+-]\d\d:\d\d$/.test(out[k]) ? new Date(out[k]).toISOString() : fromLocalInput(out[k], lang);
   return out;
+}
+
+/** One chip per reason code (a code the engine gave twice, with two details, is one chip). */
+export function ReasonChips({ codes, lang }: { codes: string[]; lang: Lang }) {
+  return (
+    <>
+      {[...new Set(codes)].map((c) => (
+        <span key={c} class="code" title={REASONS[c]?.[lang] ?? c}>
+          {c}
+        </span>
+      ))}
+    </>
+  );
+}
+
+/** The reasons of a login grouped by code, each code once with all its details. */
+export function groupReasons(reasons: { code: string; detail: string }[]): { code: string; details: string[] }[] {
+  const out = new Map<string, string[]>();
+  for (const r of reasons) {
+    const d = out.get(r.code) ?? [];
+    if (r.detail && !d.includes(r.detail)) d.push(r.detail);
+    out.set(r.code, d);
+  }
+  return [...out].map(([code, details]) => ({ code, details }));
+}
+
+export function statusKey(s: string): Key {
+  return `st_${s}` as Key;
+}
+
+export function deviceStatusKey(s: string): Key {
+  return `ds_${s}` as Key;
 }
 
 export function LoginDetail({ id }: { id: string }) {
   const { t, lang, reason, canEdit } = useApp();
-  const { data: a, error, setData } = useLoad(() => api<LoginDetailData>('GET', `/logins/${id}`), [id]);
+  const { data: a, error, setData, reload } = useLoad(() => api<LoginDetailData>('GET', `/logins/${id}`), [id]);
   const [err, setErr] = useState<ApiError | null>(null);
   if (error) return <ErrorBox error={error} />;
   if (!a) return <p class="muted">{t('loading')}</p>;
   const label = async (l: 'fraud' | 'legit') => {
+    if (l === 'fraud' && !confirm(t('confirmFraud'))) return;
     try {
       await api('POST', `/logins/${id}/label`, { label: l });
       setData({ ...a, label: l });
@@ -391,18 +457,27 @@ export function LoginDetail({ id }: { id: string }) {
       </header>
       <ErrorBox error={err} />
       <p class="muted">
-        {fmtTime(a.createdAt, lang)} · {a.event} · {t('status')}: {a.status}
-        {a.shadow ? ` · ${t('shadow')}: ${a.policyDecision}` : ''}
+        {fmtTime(a.createdAt, lang)} · {t('status')}: {t(statusKey(a.status))}
+        {a.shadow ? ` · ${t('shadow')}: ${t(a.policyDecision)}` : ''}
       </p>
+      {canEdit && !a.label && (a.decision !== 'allow' || a.policyDecision !== 'allow') ? (
+        <ReviewBox id={a.id} review={a.review} onChange={reload} />
+      ) : null}
       <div class="card">
         <h2>{t('whyThisDecision')}</h2>
         <ul class="reasons">
-          {a.reasons.map((r, i) => (
-            <li key={i}>
+          {groupReasons(a.reasons).map((r) => (
+            <li key={r.code}>
               <span class="code">{r.code}</span>
               <div>
                 <div>{reason(r.code)}</div>
-                <div class="muted small">{r.detail}</div>
+                {lang === 'en'
+                  ? r.details.map((d) => (
+                      <div key={d} class="muted small">
+                        {d}
+                      </div>
+                    ))
+                  : null}
               </div>
             </li>
           ))}
@@ -439,6 +514,7 @@ export function LoginDetail({ id }: { id: string }) {
             <dt>{t('userAgent')}</dt>
             <dd class="small">{a.network.userAgent ?? '—'}</dd>
           </dl>
+          <BlockButtons ip={a.network.ip} asn={a.network.asn} />
         </div>
         <div class="card">
           <h2>{t('device')}</h2>
@@ -448,7 +524,7 @@ export function LoginDetail({ id }: { id: string }) {
               <dd class="mono small">{a.device.id}</dd>
               <dt>{t('status')}</dt>
               <dd>
-                <span class={`badge s-${a.device.linkStatus}`}>{a.device.linkStatus}</span>
+                <span class={`badge s-${a.device.linkStatus}`}>{t(deviceStatusKey(a.device.linkStatus))}</span>
               </dd>
               <dt>{t('firstSeen')}</dt>
               <dd>{fmtTime(a.device.firstSeenAt, lang)}</dd>
@@ -471,7 +547,9 @@ export function LoginDetail({ id }: { id: string }) {
           <h2>{t('account')}</h2>
           <dl>
             <dt>{t('user')}</dt>
-            <dd class="mono">{a.account.userHash}</dd>
+            <dd>
+              <UserLabel account={a.account} />
+            </dd>
             <dt>{t('loginsCount')}</dt>
             <dd>{a.account.loginCount}</dd>
             <dt>{t('trustedLogins')}</dt>
@@ -531,4 +609,94 @@ function pointerText(p: BehaviourView['pointer']): string {
 
 function automationText(a: BehaviourView['automation']): string {
   return a ? `webdriver: ${a.webdriver} · ${(a.signals ?? []).join(', ') || '—'}` : '—';
+}
+
+/** Assign a login of the review queue to oneself (or give it back) and keep a note on it. */
+export function ReviewBox({
+  id,
+  review,
+  onChange,
+}: {
+  id: string;
+  review: LoginDetailData['review'];
+  onChange: () => void;
+}) {
+  const { t, me } = useApp();
+  const [note, setNote] = useState(review.note ?? '');
+  const [err, setErr] = useState<ApiError | null>(null);
+  const send = async (body: Record<string, unknown>) => {
+    try {
+      await api('POST', `/logins/${id}/review`, body);
+      onChange();
+    } catch (e) {
+      setErr(e as ApiError);
+    }
+  };
+  const mine = review.assignee?.email === me?.email;
+  return (
+    <div class="card review-box">
+      <h2>{t('review')}</h2>
+      <ErrorBox error={err} />
+      <p>
+        {t('assignee')}: <strong id="review-assignee">{review.assignee?.email ?? t('unassigned')}</strong>{' '}
+        {mine ? (
+          <button class="btn tiny" onClick={() => send({ assign: 'none' })}>
+            {t('unassign')}
+          </button>
+        ) : (
+          <button class="btn tiny" id="assign-me" onClick={() => send({ assign: 'me' })}>
+            {t('assignToMe')}
+          </button>
+        )}
+      </p>
+      <label class="note">
+        {t('note')}
+        <textarea
+          name="note"
+          maxLength={2000}
+          rows={2}
+          value={note}
+          onInput={(e) => setNote((e.target as HTMLTextAreaElement).value)}
+        />
+      </label>
+      <button class="btn" id="save-note" onClick={() => send({ note })}>
+        {t('saveNote')}
+      </button>
+    </div>
+  );
+}
+
+/** Deny-list an IP and/or its network (ASN) from where the analyst sees it; confirmed first, then said. */
+export function BlockButtons({ ip, asn }: { ip: string | null; asn: number | null }) {
+  const { t, canEdit } = useApp();
+  const [done, setDone] = useState<string[]>([]);
+  const [err, setErr] = useState<ApiError | null>(null);
+  if (!canEdit) return null;
+  const block = async (kind: 'ip' | 'asn', value: string, shown: string) => {
+    if (!confirm(t('confirmBlock', { v: shown }))) return;
+    setErr(null);
+    try {
+      await api('POST', '/lists', { list: 'deny', kind, value, comment: t('blockedFromConsole') });
+      setDone([...done, shown]);
+    } catch (e) {
+      setErr(e as ApiError);
+    }
+  };
+  const asnText = asn !== null ? `AS${asn}` : null;
+  return (
+    <span class="actions block-actions" onClick={(e) => e.stopPropagation()}>
+      {ip && !done.includes(ip) ? (
+        <button type="button" class="btn tiny danger block-ip" onClick={() => void block('ip', ip, ip)}>
+          {t('blockIp')}
+        </button>
+      ) : null}
+      {asnText && !done.includes(asnText) ? (
+        <button type="button" class="btn tiny danger block-asn" onClick={() => void block('asn', String(asn), asnText)}>
+          {t('blockAsn', { asn: asnText })}
+        </button>
+      ) : null}
+      {done.length ? <span class="ok small">{t('blocked', { v: done.join(', ') })}</span> : null}
+      {err ? <span class="error small">{err.message}</span> : null}
+    </span>
+  );
 }

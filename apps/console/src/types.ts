@@ -47,6 +47,7 @@ export interface Dashboard {
   ips: Bar[];
   asns: Bar[];
   countries: Bar[];
+  review: { open: number; mine: number };
 }
 
 export interface IpRow {
@@ -66,6 +67,18 @@ export interface IpRow {
 
 // ---- logins ----
 
+/** The customer's user.email / user.name / user.label (masked for viewers). */
+export interface DisplayLabel {
+  email?: string;
+  name?: string;
+  label?: string;
+}
+
+export interface ReviewState {
+  assignee: { id: string; email: string | null } | null;
+  note: string | null;
+}
+
 /** labels the console sets; the API also accepts the challenge outcomes */
 export type LoginLabel = FeedbackLabel | 'none';
 
@@ -83,7 +96,8 @@ export interface LoginRow {
   country: string | null;
   asn: number | null;
   device: { id: string; status: DeviceStatus } | null;
-  account: { id: string; userHash: string };
+  account: { id: string; userHash: string; display: DisplayLabel | null };
+  review: ReviewState;
 }
 
 export interface Band {
@@ -116,7 +130,15 @@ export interface LoginDetail {
   reasons: RiskReason[];
   label: LoginLabel | null;
   network: { ip: string | null; country: string | null; asn: number | null; userAgent: string | null };
-  account: { id: string; userHash: string; loginCount: number; trustedLogins: number; countries: string[] | null };
+  account: {
+    id: string;
+    userHash: string;
+    display: DisplayLabel | null;
+    loginCount: number;
+    trustedLogins: number;
+    countries: string[] | null;
+  };
+  review: ReviewState;
   device: {
     id: string;
     linkStatus: DeviceStatus;
@@ -146,6 +168,7 @@ export interface AccountDevice {
 
 export interface Account {
   userHash: string;
+  display: DisplayLabel | null;
   createdAt: string;
   lastSeenAt: string | null;
   loginCount: number;

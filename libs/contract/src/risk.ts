@@ -15,6 +15,14 @@ export type DeviceStatus = (typeof DEVICE_STATUSES)[number];
 export interface RiskUser {
   /** the customer's own user id (1–256 chars); pseudonymised on arrival, never stored in clear */
   id: string;
+  /**
+   * Optional display label, so analysts can tell who the account is (the id is only a pseudonym):
+   * stored sealed with a per-tenant key, shown to admins and analysts, masked for viewers, erased
+   * with the account, searchable by exact value; not stored when the tenant switched labels off.
+   */
+  email?: string;
+  name?: string;
+  label?: string;
 }
 
 export interface RiskContext {

@@ -15,6 +15,7 @@ import { RetentionRepository } from './repositories/retention.repository';
 import { LoginStateRepository } from './repositories/login-state.repository';
 import { TenantRepository } from './repositories/tenant.repository';
 import { UserDataRepository } from './repositories/user-data.repository';
+import { DisplayLabelRepository } from './repositories/display-label.repository';
 import { DEFAULT_APP_ROLE } from './tenant-scope';
 
 const REPOSITORIES = [
@@ -30,6 +31,7 @@ const REPOSITORIES = [
   UserDataRepository,
   RetentionRepository,
   OutboxRepository,
+  DisplayLabelRepository,
 ];
 
 @Module({})

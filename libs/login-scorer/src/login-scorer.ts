@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import {
   AssessmentRepository,
+  DisplayLabelRepository,
   KeyedBatcher,
   LoginStateRepository,
   type AssessmentRow,
@@ -53,6 +54,7 @@ export class LoginScorer {
     private readonly velocity: VelocityStore,
     private readonly network: NetworkIntelService,
     private readonly webhooks: WebhookEventsService,
+    private readonly labels: DisplayLabelRepository,
   ) {
     this.loads = new KeyedBatcher((tenantId, qs) => state.loadMany(tenantId, qs));
     this.records = new KeyedBatcher((tenantId, rs) => state.recordMany(tenantId, rs));
@@ -224,6 +226,14 @@ export class LoginScorer {
       deviceStatus: recorded.deviceStatus ?? null,
       createdAt: new Date(now),
     });
+    if (d.displayLabel) {
+      // best effort: a label is for display only and must never fail or repeat the score
+      await this.labels
+        .store(d.tenantId, d.userHash, d.displayLabel.sealed, d.displayLabel.keys)
+        .catch((e: unknown) =>
+          this.logger.warn({ msg: 'display label not stored', tenantId: d.tenantId, err: String(e) }),
+        );
+    }
     // assessment.challenge / assessment.deny webhooks, once per assessment (the delivery id derives from it).
     const event = answer.decision === 'deny' ? 'assessment.deny' : 'assessment.challenge';
     if (answer.decision !== 'allow' && loaded.webhookEvents.includes(event)) {

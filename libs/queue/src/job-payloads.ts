@@ -38,6 +38,8 @@ export interface ScoreLoginJobData {
   userHash: string;
   context: { ip: string; userAgent: string | null; acceptLanguage: string | null };
   token: { state: 'valid'; bundleId: string; batchId?: string } | { state: 'missing' | 'invalid'; detail: string };
+  /** user.email/name/label, sealed by the api (never in clear in Redis), with their search keys */
+  displayLabel?: { sealed: string; keys: string[] };
 }
 
 /** Applies a trusted outcome or a fraud label to the account's profile and devices. */

@@ -42,8 +42,12 @@ export class TotpCodeDto {
 export class LoginsQueryDto {
   @IsOptional() @IsIn(DECISIONS) decision?: Decision;
   @IsOptional() @IsString() @Matches(/^[A-Z_]{2,40}$/) reason?: string;
-  /** the raw user id as the customer sends it; pseudonymised server-side */
+  /** the raw user id as the customer sends it (pseudonymised server-side), or a display label's exact value */
   @IsOptional() @IsString() @Length(1, 512) user?: string;
+  /** the review queue: unlabelled logins the policy did not allow */
+  @IsOptional() @IsIn(['1']) review?: '1';
+  /** only the logins assigned to the signed-in member */
+  @IsOptional() @IsIn(['me']) assignee?: 'me';
   @IsOptional() @IsUUID() account?: string;
   @IsOptional() @IsString() @Length(2, 64) ip?: string;
   @IsOptional() @IsUUID() device?: string;
@@ -62,6 +66,22 @@ export class RangeQueryDto {
 
 export class LabelDto {
   @IsIn(['legit', 'fraud']) label!: 'legit' | 'fraud';
+}
+
+export class PreferencesDto {
+  /** an IANA time zone (Asia/Tokyo); null returns to the UI language's default */
+  @IsOptional() @IsString() @MaxLength(64) timeZone!: string | null;
+}
+
+export class SettingsDto {
+  /** store the display labels sent with risk calls (false also wipes the stored ones) */
+  @IsBoolean() displayLabels!: boolean;
+}
+
+/** The review queue: take a login (me), give it back (none), and/or write its note (null clears it). */
+export class ReviewDto {
+  @IsOptional() @IsIn(['me', 'none']) assign?: 'me' | 'none';
+  @IsOptional() @IsString() @MaxLength(2000) note?: string | null;
 }
 
 export class ListEntryDto {

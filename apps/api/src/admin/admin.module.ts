@@ -22,6 +22,8 @@ import { InsightsService } from './insights/insights.service';
 import { LoginsController } from './logins/logins.controller';
 import { LoginsService } from './logins/logins.service';
 import { FeedbackModule } from '../feedback/feedback.module';
+import { SettingsController } from './settings/settings.controller';
+import { SettingsService } from './settings/settings.service';
 import { WebhookEndpointsService } from './webhook-endpoints.service';
 import { WebhooksController } from './webhooks.controller';
 
@@ -42,6 +44,7 @@ import { WebhooksController } from './webhooks.controller';
     TeamController,
     AuditController,
     WebhooksController,
+    SettingsController,
     ConsoleStaticController,
   ],
   providers: [
@@ -58,6 +61,7 @@ import { WebhooksController } from './webhooks.controller';
     PolicyService,
     ApiKeysService,
     TeamService,
+    SettingsService,
     WebhookEndpointsService,
   ],
 })

@@ -6,6 +6,10 @@ import { IsIn, IsObject, IsOptional, IsString, Length, MaxLength, ValidateNested
 export class RiskUserDto implements RiskUser {
   /** The customer's own user id (e-mail, login name, number as string). Pseudonymised at once, never stored. */
   @IsString() @Length(1, 256) id!: string;
+  /** Display label (optional): sealed per tenant, for the console only (docs/security.md). */
+  @IsOptional() @IsString() @MaxLength(254) email?: string;
+  @IsOptional() @IsString() @MaxLength(200) name?: string;
+  @IsOptional() @IsString() @MaxLength(200) label?: string;
 }
 
 export class RiskContextDto implements RiskContext {

@@ -1,7 +1,13 @@
 import { Injectable, Logger, Optional, type OnModuleDestroy } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { KizukiConfig } from '@kizuki/config';
-import { deterministicUuid, sha256Hex, verifyRequestToken } from '@kizuki/crypto';
+import {
+  compactDisplayLabel,
+  deterministicUuid,
+  sealDisplayLabel,
+  sha256Hex,
+  verifyRequestToken,
+} from '@kizuki/crypto';
 import { LoginScorer } from '@kizuki/login-scorer';
 import type { RiskAnswer, RiskRequest } from '@kizuki/contract';
 import { canonicalIp } from '@kizuki/scoring';
@@ -210,6 +216,7 @@ export class RiskService implements OnModuleDestroy {
     } else {
       idempotency = `r:${randomUUID()}`;
     }
+    const label = compactDisplayLabel(dto.user);
     return {
       tenantId: tenant.tenantId,
       assessmentId: deterministicUuid(`${tenant.tenantId}|${idempotency}`),
@@ -225,6 +232,15 @@ export class RiskService implements OnModuleDestroy {
         acceptLanguage: dto.context.acceptLanguage ?? null,
       },
       token,
+      ...(label
+        ? {
+            displayLabel: sealDisplayLabel(this.config.KIZUKI_SECRET, tenant.tenantId, {
+              email: label.email,
+              name: label.name,
+              label: label.label,
+            }),
+          }
+        : {}),
     };
   }
 }

@@ -119,6 +119,24 @@ export class AdminAuthRepository {
     return row ?? null;
   }
 
+  /** The member's console preferences (time zone; null: the UI language's default). */
+  async preferences(tenantId: string, adminId: string): Promise<{ timeZone: string | null }> {
+    const [row] = await this.read(
+      tenantId,
+      `SELECT time_zone AS "timeZone" FROM admins WHERE tenant_id = $1 AND id = $2`,
+      [tenantId, adminId],
+    );
+    return { timeZone: row?.timeZone ?? null };
+  }
+
+  async setTimeZone(tenantId: string, adminId: string, timeZone: string | null): Promise<void> {
+    await this.write(tenantId, `UPDATE admins SET time_zone = $3 WHERE tenant_id = $1 AND id = $2`, [
+      tenantId,
+      adminId,
+      timeZone,
+    ]);
+  }
+
   async createSession(
     tenantId: string,
     s: { adminId: string; tokenHash: string; expiresAt: Date; ip: string | null; userAgent: string | null },

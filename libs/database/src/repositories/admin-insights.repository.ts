@@ -8,8 +8,14 @@ import { withTenant } from '../tenant-scope';
 export interface LoginFilter {
   decision?: Decision;
   reason?: string;
-  /** pseudonymised user id */
+  /** pseudonymised user id; with labelKey, either matches */
   userHash?: string;
+  /** keyed hash of a display label value (exact search) */
+  labelKey?: string;
+  /** the review queue: unlabelled logins the policy did not allow */
+  review?: boolean;
+  /** logins assigned to this admin */
+  assigneeId?: string;
   accountId?: string;
   /** an IP (exact) or a CIDR (contained) */
   ip?: string;
@@ -42,6 +48,12 @@ export interface LoginListRow {
   deviceStatus: string | null;
   accountId: string;
   userHash: string;
+  /** the account's sealed display label */
+  displayLabel: string | null;
+  /** the review queue's assignee and note */
+  assigneeId: string | null;
+  assigneeEmail: string | null;
+  reviewNote: string | null;
   /** created_at with microseconds, for the keyset cursor */
   cursorAt: string;
 }
@@ -49,6 +61,8 @@ export interface LoginListRow {
 const LIST_COLUMNS = `a.id, a.created_at AS "createdAt", a.decision, a.policy_decision AS "policyDecision", a.shadow, a.status, a.score,
   ARRAY(SELECT r->>'code' FROM jsonb_array_elements(a.reasons) r) AS "reasonCodes", a.label, host(a.ip) AS ip, a.country, a.asn,
   a.device_id AS "deviceId", a.device_status AS "deviceStatus", a.account_id AS "accountId", acc.user_hash AS "userHash",
+  acc.display_label AS "displayLabel", a.assignee_id AS "assigneeId", a.review_note AS "reviewNote",
+  (SELECT email FROM admins ad WHERE ad.tenant_id = a.tenant_id AND ad.id = a.assignee_id) AS "assigneeEmail",
   to_char(a.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "cursorAt"`;
 
 /** The analyst's read side: every query starts with tenant_id and walks an index that starts with it. */
@@ -79,8 +93,18 @@ export class AdminInsightsRepository {
     if (f.decision) add((p) => `a.decision = ${p}`, f.decision);
     if (f.reason)
       add((p) => `jsonb_path_query_array(a.reasons, '$[*].code') @> ${p}::jsonb`, JSON.stringify([f.reason]));
-    if (f.userHash)
+    if (f.userHash && f.labelKey) {
+      // the typed text is the user id or a display label: either account's logins
+      params.push(f.userHash, [f.labelKey]);
+      const [h, k] = [`$${params.length - 1}`, `$${params.length}`];
+      clauses.push(
+        `a.account_id = ANY (ARRAY(SELECT id FROM accounts WHERE tenant_id = $1 AND user_hash = ${h}
+           UNION SELECT id FROM accounts WHERE tenant_id = $1 AND display_label_keys @> ${k}::text[]))`,
+      );
+    } else if (f.userHash)
       add((p) => `a.account_id = (SELECT id FROM accounts WHERE tenant_id = $1 AND user_hash = ${p})`, f.userHash);
+    if (f.assigneeId) add((p) => `a.assignee_id = ${p}::uuid`, f.assigneeId);
+    if (f.review) clauses.push(`a.label IS NULL AND (a.decision <> 'allow' OR a.policy_decision <> 'allow')`);
     if (f.accountId) add((p) => `a.account_id = ${p}::uuid`, f.accountId);
     // a block as inet, not cidr: cidr refuses host bits (fe80::1/64), inet containment ignores them
     if (f.ip) add((p) => (f.ip!.includes('/') ? `a.ip <<= ${p}::inet` : `a.ip = ${p}::inet`), f.ip);
@@ -131,12 +155,16 @@ export class AdminInsightsRepository {
       `SELECT a.id, a.created_at AS "createdAt", a.event, a.status, a.decision, a.policy_decision AS "policyDecision", a.shadow, a.score,
               a.scores, a.reasons, a.label, host(a.ip) AS ip, a.country, a.asn, a.user_agent AS "userAgent", a.device_status AS "deviceStatus",
               a.bundle_id AS "bundleId",
-              json_build_object('id', acc.id, 'userHash', acc.user_hash, 'loginCount', acc.login_count, 'trustedLogins', acc.trusted_logins,
+              json_build_object('id', acc.id, 'userHash', acc.user_hash, 'displayLabel', acc.display_label,
+                'loginCount', acc.login_count, 'trustedLogins', acc.trusted_logins,
                 'countries', acc.countries, 'languages', acc.languages, 'createdAt', acc.created_at) AS account,
               acc.typing_profile AS "typingProfile",
               CASE WHEN d.id IS NULL THEN NULL ELSE json_build_object('id', d.id, 'visitorId', d.visitor_id, 'status', d.status,
                 'components', d.components, 'firstSeenAt', d.first_seen_at, 'lastSeenAt', d.last_seen_at,
                 'accounts', (SELECT count(*)::int FROM account_devices x WHERE x.tenant_id = $1 AND x.device_id = d.id)) END AS device,
+              a.assignee_id AS "assigneeId", a.review_note AS "reviewNote",
+              (SELECT email FROM admins ad WHERE ad.tenant_id = a.tenant_id AND ad.id = a.assignee_id)
+                AS "assigneeEmail",
               b.payload AS bundle, host(b.ip) AS "bundleIp", b.origin AS "bundleOrigin",
               (SELECT coalesce(json_agg(json_build_object('label', f.label, 'source', f.source, 'createdAt', f.created_at) ORDER BY f.created_at), '[]')
                  FROM feedback f WHERE f.tenant_id = $1 AND f.assessment_id = a.id) AS feedback
@@ -239,7 +267,8 @@ export class AdminInsightsRepository {
   async account(tenantId: string, accountId: string): Promise<Record<string, any> | null> {
     const [row] = await this.read(
       tenantId,
-      `SELECT id, user_hash AS "userHash", created_at AS "createdAt", last_seen_at AS "lastSeenAt", login_count AS "loginCount",
+      `SELECT id, user_hash AS "userHash", display_label AS "displayLabel", created_at AS "createdAt",
+              last_seen_at AS "lastSeenAt", login_count AS "loginCount",
               trusted_logins AS "trustedLogins", countries, languages, networks, last_login AS "lastLogin", typing_profile AS "typingProfile",
               (pointer_profile IS NOT NULL) AS "hasPointerProfile"
          FROM accounts WHERE tenant_id = $1 AND id = $2`,
@@ -264,12 +293,51 @@ export class AdminInsightsRepository {
     return { ...row, devices, countryHistory: countries };
   }
 
-  async accountIdByHash(tenantId: string, userHash: string): Promise<string | null> {
-    const [row] = await this.read(tenantId, `SELECT id FROM accounts WHERE tenant_id = $1 AND user_hash = $2`, [
+  /** The account of a user id's pseudonym, else the most recent one whose display label has the value. */
+  async accountIdByHash(tenantId: string, userHash: string, labelKey: string): Promise<string | null> {
+    const [row] = await this.read(
       tenantId,
-      userHash,
-    ]);
+      `SELECT id FROM accounts WHERE tenant_id = $1 AND (user_hash = $2 OR display_label_keys @> $3::text[])
+        ORDER BY (user_hash = $2) DESC, last_seen_at DESC LIMIT 1`,
+      [tenantId, userHash, [labelKey]],
+    );
     return row?.id ?? null;
+  }
+
+  /** The review queue's size: unlabelled logins the policy did not allow (its partial index). */
+  async reviewCount(tenantId: string, adminId: string): Promise<{ open: number; mine: number }> {
+    const [row] = await this.read(
+      tenantId,
+      `SELECT count(*)::int AS open, count(*) FILTER (WHERE assignee_id = $2)::int AS mine
+         FROM assessments
+        WHERE tenant_id = $1 AND label IS NULL AND (decision <> 'allow' OR policy_decision <> 'allow')`,
+      [tenantId, adminId],
+    );
+    return row;
+  }
+
+  /**
+   * Assigns a login of the queue (assigneeId; null unassigns) and/or sets its note, in one
+   * statement; the values before, for the audit log, or null if the login is not the tenant's.
+   */
+  async setReview(
+    tenantId: string,
+    id: string,
+    patch: { assigneeId?: string | null; note?: string | null },
+  ): Promise<{ assigneeId: string | null; note: string | null } | null> {
+    const rows = rowsOf<{ assigneeId: string | null; note: string | null }>(
+      await this.write(
+        tenantId,
+        `UPDATE assessments a SET assignee_id = CASE WHEN $3 THEN $4::uuid ELSE a.assignee_id END,
+                review_note = CASE WHEN $5 THEN $6 ELSE a.review_note END
+           FROM (SELECT id, created_at, assignee_id, review_note FROM assessments
+                  WHERE tenant_id = $1 AND id = $2 FOR UPDATE) old
+          WHERE a.tenant_id = $1 AND a.id = old.id AND a.created_at = old.created_at
+          RETURNING old.assignee_id AS "assigneeId", old.review_note AS note`,
+        [tenantId, id, 'assigneeId' in patch, patch.assigneeId ?? null, 'note' in patch, patch.note ?? null],
+      ),
+    );
+    return rows[0] ?? null;
   }
 
   /** approve: the device is the user's (trusted, and no longer fraud); report: fraud for the account and the tenant. */

@@ -1,6 +1,9 @@
 import type { AdminInsightsRepository } from '@kizuki/database';
 import type { WebhookEventsService } from '@kizuki/webhooks';
+import type { KizukiConfig } from '@kizuki/config';
+import { sealDisplayLabel } from '@kizuki/crypto';
 import type { AuditLog } from '../../common/audit-log.service';
+import { DisplayLabels } from '../../common/display-labels.service';
 import type { PseudonymService } from '../../common/pseudonym.service';
 import type { AdminPrincipal } from '../auth/admin-session.service';
 import { AccountsService, deviceStatus } from './accounts.service';
@@ -9,11 +12,13 @@ const tenantId = '11111111-1111-4111-8111-111111111111';
 const accountId = '99999999-9999-4999-8999-999999999999';
 const deviceId = 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa';
 const p = { tenantId, adminId: 'a1', email: 'ana@example.com', role: 'analyst' } as AdminPrincipal;
+const secret = 's'.repeat(40);
 
 function make() {
   const insights = {
     accountIdByHash: jest.fn().mockResolvedValue(accountId),
     setDeviceVerdict: jest.fn().mockResolvedValue({ before: 'new' }),
+    account: jest.fn(),
     resetProfile: jest.fn().mockResolvedValue({ hadTyping: true, hadPointer: false }),
   };
   const pseudonyms = { user: jest.fn((t: string, u: string) => `h:${t}:${u}`) };
@@ -24,6 +29,7 @@ function make() {
     pseudonyms as unknown as PseudonymService,
     audit as unknown as AuditLog,
     webhooks as unknown as WebhookEventsService,
+    new DisplayLabels({ KIZUKI_SECRET: secret } as KizukiConfig),
   );
   return { insights, audit, webhooks, service };
 }
@@ -35,9 +41,23 @@ describe('AccountsService', () => {
   it("finds an account by the pseudonym of the customer's user id, in the tenant", async () => {
     const { insights, service } = make();
     expect(await service.lookup(p, 'hanako@example.jp')).toEqual({ id: accountId });
-    expect(insights.accountIdByHash).toHaveBeenCalledWith(tenantId, `h:${tenantId}:hanako@example.jp`);
+    const key = new DisplayLabels({ KIZUKI_SECRET: secret } as KizukiConfig).searchKey(tenantId, 'Hanako@Example.jp');
+    expect(insights.accountIdByHash).toHaveBeenCalledWith(tenantId, `h:${tenantId}:hanako@example.jp`, key);
     insights.accountIdByHash.mockResolvedValueOnce(null);
     await expect(service.lookup(p, 'nobody')).rejects.toMatchObject({ status: 404 });
+  });
+
+  it('opens the display label for analysts and masks it for viewers; the sealed value never leaves', async () => {
+    const { insights, service } = make();
+    const { sealed } = sealDisplayLabel(secret, tenantId, { email: 'hanako@example.jp', name: 'Hanako' });
+    const row = { userHash: 'f'.repeat(64), displayLabel: sealed, networks: [], devices: [], typingProfile: null };
+    insights.account.mockResolvedValue(row);
+    const a = await service.account(p, accountId);
+    expect(a.display).toEqual({ email: 'hanako@example.jp', name: 'Hanako' });
+    expect(JSON.stringify(a)).not.toContain(sealed);
+    const v = await service.account({ ...p, role: 'viewer' } as AdminPrincipal, accountId);
+    expect(v.display).toEqual({ email: 'h•••••@example.jp', name: 'H•••••' });
+    expect(JSON.stringify(v)).not.toContain('hanako@');
   });
 
   it('reports a device: audited with before/after and announced by device.reported', async () => {

@@ -4,6 +4,7 @@ import { AdminInsightsRepository } from '@kizuki/database';
 import { WebhookEventsService } from '@kizuki/webhooks';
 import { Errors } from '../../common/api-error';
 import { AuditLog } from '../../common/audit-log.service';
+import { DisplayLabels } from '../../common/display-labels.service';
 import { PseudonymService } from '../../common/pseudonym.service';
 import type { AdminPrincipal } from '../auth/admin-session.service';
 import { maskIp } from '../ip-mask';
@@ -19,11 +20,16 @@ export class AccountsService {
     private readonly pseudonyms: PseudonymService,
     private readonly audit: AuditLog,
     private readonly webhooks: WebhookEventsService,
+    private readonly labels: DisplayLabels,
   ) {}
 
-  /** The account of a raw user id (pseudonymised here, never stored or logged in clear). */
+  /** The account of a raw user id (pseudonymised here, never stored or logged in clear) or display label value. */
   async lookup(p: AdminPrincipal, user: string): Promise<{ id: string }> {
-    const id = await this.insights.accountIdByHash(p.tenantId, this.pseudonyms.user(p.tenantId, user));
+    const id = await this.insights.accountIdByHash(
+      p.tenantId,
+      this.pseudonyms.user(p.tenantId, user),
+      this.labels.searchKey(p.tenantId, user),
+    );
     if (!id) throw Errors.notFound('Account');
     return { id };
   }
@@ -31,9 +37,10 @@ export class AccountsService {
   async account(p: AdminPrincipal, id: string) {
     const a = isUuid(id) ? await this.insights.account(p.tenantId, id) : null;
     if (!a) throw Errors.notFound('Account');
-    const { typingProfile, ...rest } = a;
+    const { typingProfile, displayLabel, ...rest } = a;
     return {
       ...rest,
+      display: this.labels.view(p.tenantId, displayLabel as string | null, p.role),
       userHash: String(a.userHash).slice(0, 12),
       // the account's usual networks (/24, /48), truncated for viewers like every IP
       networks: ((a.networks ?? []) as string[]).map((n) => maskIp(n, p.role)),

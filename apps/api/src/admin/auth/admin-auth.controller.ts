@@ -1,10 +1,10 @@
-import { Body, Controller, Get, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Put, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiOperation } from '@nestjs/swagger';
 import { AdminApi, ApiErrors } from '../../docs/api-schemas';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { KizukiConfig } from '@kizuki/config';
 import { ClientIpResolver } from '../../common/client-ip';
-import { ChangePasswordDto, LoginDto, TotpCodeDto } from '../admin.dto';
+import { ChangePasswordDto, LoginDto, PreferencesDto, TotpCodeDto } from '../admin.dto';
 import {
   Admin,
   AdminGuard,
@@ -109,6 +109,20 @@ export class AdminAuthController {
   async changePassword(@Admin() p: AdminPrincipal, @Body() dto: ChangePasswordDto) {
     await this.self.changePassword(p, dto.currentPassword, dto.newPassword);
     return { ok: true };
+  }
+
+  @Get('me/preferences')
+  @ApiOperation({ summary: 'Your console preferences (time zone)' })
+  preferences(@Admin() p: AdminPrincipal) {
+    return this.self.preferences(p);
+  }
+
+  @Put('me/preferences')
+  @ApiOperation({ summary: 'Set your console time zone (IANA name, or null for the language default)' })
+  @ApiErrors(400)
+  @Roles(...ANY_ROLE)
+  setPreferences(@Admin() p: AdminPrincipal, @Body() dto: PreferencesDto) {
+    return this.self.setPreferences(p, dto.timeZone ?? null);
   }
 
   @Post('me/totp/setup')

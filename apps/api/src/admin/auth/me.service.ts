@@ -26,6 +26,17 @@ export class MeService {
     await this.audit.record(p, 'admin.password_change', { type: 'admin', id: p.adminId });
   }
 
+  async preferences(p: AdminPrincipal): Promise<{ timeZone: string | null }> {
+    return this.admins.preferences(p.tenantId, p.adminId);
+  }
+
+  /** The time zone the console shows dates in, an IANA name (null: the UI language's default). */
+  async setPreferences(p: AdminPrincipal, timeZone: string | null): Promise<{ timeZone: string | null }> {
+    if (timeZone !== null && !isTimeZone(timeZone)) throw AdminErrors.invalid(`Unknown time zone: ${timeZone}.`);
+    await this.admins.setTimeZone(p.tenantId, p.adminId, timeZone);
+    return { timeZone };
+  }
+
   /** A new seed, sealed at rest and pending until a first code confirms it. */
   async totpSetup(p: AdminPrincipal): Promise<{ secret: string; otpauthUrl: string }> {
     if (p.totpEnabled) throw AdminErrors.conflict('Two-factor sign-in is already on; turn it off first.');
@@ -53,5 +64,16 @@ export class MeService {
     }
     await this.admins.disableTotp(p.tenantId, p.adminId);
     await this.audit.record(p, 'admin.totp_disable', { type: 'admin', id: p.adminId }, { totp: true }, { totp: false });
+  }
+}
+
+/** Whether the runtime knows the IANA time zone (what the browser's Intl will be asked to use). */
+export function isTimeZone(name: string): boolean {
+  if (!/^[A-Za-z][A-Za-z0-9_+\-/]{0,63}$/.test(name)) return false;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -18,9 +18,12 @@ export class InsightsService {
   async dashboard(p: AdminPrincipal, range: Range) {
     const { from, to } = rangeOf(range);
     const bucket = range === '24h' ? 'hour' : 'day';
-    const d = await this.insights.dashboard(p.tenantId, from, to, bucket);
+    const [d, review] = await Promise.all([
+      this.insights.dashboard(p.tenantId, from, to, bucket),
+      this.insights.reviewCount(p.tenantId, p.adminId),
+    ]);
     const ips = (d.ips as { key: string }[]).map((r) => ({ ...r, key: maskIp(r.key, p.role) }));
-    return { range, from, to, bucket, ...d, ips };
+    return { range, from, to, bucket, ...d, ips, review };
   }
 
   async ips(p: AdminPrincipal, range: Range, sort: string) {

@@ -1,9 +1,13 @@
+import type { DisplayLabel } from '@kizuki/crypto';
 import type { AdminRole, LoginListRow } from '@kizuki/database';
 import { maskIp } from '../ip-mask';
 import { typingView } from '../typing-view';
 
-/** A row of the logins list as the console shows it (IPs truncated for viewers, user pseudonym shortened). */
-export function loginRow(r: LoginListRow, role: AdminRole) {
+/**
+ * A row of the logins list as the console shows it (IPs truncated for viewers, user pseudonym
+ * shortened, the display label already opened — and masked for viewers — by the caller).
+ */
+export function loginRow(r: LoginListRow, role: AdminRole, display: DisplayLabel | null = null) {
   return {
     id: r.id,
     createdAt: r.createdAt,
@@ -18,7 +22,8 @@ export function loginRow(r: LoginListRow, role: AdminRole) {
     country: r.country,
     asn: r.asn,
     device: r.deviceId ? { id: r.deviceId, status: r.deviceStatus } : null,
-    account: { id: r.accountId, userHash: r.userHash.slice(0, 12) },
+    account: { id: r.accountId, userHash: r.userHash.slice(0, 12), display },
+    review: { assignee: r.assigneeId ? { id: r.assigneeId, email: r.assigneeEmail } : null, note: r.reviewNote },
   };
 }
 
@@ -39,12 +44,15 @@ const CSV_COLUMNS = [
   'device_status',
   'account_id',
   'user_hash',
+  'user_email',
+  'user_name',
+  'user_label',
 ];
 export const CSV_HEADER = `${CSV_COLUMNS.join(',')}\n`;
 
 /** One CSV line of a login (the full pseudonym: exports are matched against other systems). */
-export function csvLine(row: LoginListRow, role: AdminRole): string {
-  const r = loginRow(row, role);
+export function csvLine(row: LoginListRow, role: AdminRole, display: DisplayLabel | null = null): string {
+  const r = loginRow(row, role, display);
   const cells = [
     r.id,
     new Date(r.createdAt).toISOString(),
@@ -62,6 +70,9 @@ export function csvLine(row: LoginListRow, role: AdminRole): string {
     r.device?.status ?? '',
     r.account.id,
     row.userHash,
+    display?.email ?? '',
+    display?.name ?? '',
+    display?.label ?? '',
   ];
   return cells.map(csvCell).join(',');
 }
@@ -81,7 +92,7 @@ interface StoredBundle {
 }
 
 /** One login with its reasons, scores, device, network and typing rhythm. */
-export function loginDetail(a: Record<string, unknown>, role: AdminRole) {
+export function loginDetail(a: Record<string, unknown>, role: AdminRole, display: DisplayLabel | null = null) {
   const bundle = a.bundle as StoredBundle | null;
   const account = a.account as Record<string, unknown>;
   return {
@@ -105,7 +116,11 @@ export function loginDetail(a: Record<string, unknown>, role: AdminRole) {
       collectIp: maskIp(a.bundleIp as string | null, role),
       origin: a.bundleOrigin,
     },
-    account: { ...account, userHash: String(account.userHash).slice(0, 12) },
+    account: { ...account, displayLabel: undefined, display, userHash: String(account.userHash).slice(0, 12) },
+    review: {
+      assignee: a.assigneeId ? { id: a.assigneeId, email: a.assigneeEmail } : null,
+      note: a.reviewNote ?? null,
+    },
     device: a.device ? { ...(a.device as Record<string, unknown>), linkStatus: a.deviceStatus } : null,
     behaviour: bundle
       ? {

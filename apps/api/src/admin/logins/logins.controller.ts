@@ -3,7 +3,7 @@ import { ApiOperation } from '@nestjs/swagger';
 import { Readable } from 'node:stream';
 import type { FastifyReply } from 'fastify';
 import { AdminApi, ApiErrors } from '../../docs/api-schemas';
-import { LabelDto, LoginsQueryDto } from '../admin.dto';
+import { LabelDto, LoginsQueryDto, ReviewDto } from '../admin.dto';
 import { Admin, AdminGuard, Roles } from '../auth/admin.guard';
 import type { AdminPrincipal } from '../auth/admin-session.service';
 import { LoginsService } from './logins.service';
@@ -50,5 +50,14 @@ export class LoginsController {
   @HttpCode(200)
   label(@Admin() p: AdminPrincipal, @Param('id') id: string, @Body() dto: LabelDto) {
     return this.logins.label(p, id, dto.label);
+  }
+
+  @Post(':id/review')
+  @ApiOperation({ summary: 'Review queue: assign a login to me (or nobody) and/or set its note' })
+  @ApiErrors(400, 404)
+  @Roles('admin', 'analyst')
+  @HttpCode(200)
+  review(@Admin() p: AdminPrincipal, @Param('id') id: string, @Body() dto: ReviewDto) {
+    return this.logins.review(p, id, dto);
   }
 }

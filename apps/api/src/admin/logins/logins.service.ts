@@ -1,13 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { isUuid } from '@kizuki/crypto';
-import { AdminInsightsRepository, AssessmentRepository, type LoginFilter } from '@kizuki/database';
+import { AdminInsightsRepository, AssessmentRepository, type LoginFilter, type LoginListRow } from '@kizuki/database';
 import { canonicalIp, parseCidr } from '@kizuki/scoring';
 import { Errors } from '../../common/api-error';
 import { AuditLog } from '../../common/audit-log.service';
+import { DisplayLabels } from '../../common/display-labels.service';
 import { PseudonymService } from '../../common/pseudonym.service';
 import { FeedbackService } from '../../feedback/feedback.service';
 import { AdminErrors } from '../admin-errors';
-import type { LoginsQueryDto } from '../admin.dto';
+import type { LoginsQueryDto, ReviewDto } from '../admin.dto';
 import type { AdminPrincipal } from '../auth/admin-session.service';
 import { decodeCursor, keysetPage } from '../cursor';
 import { CSV_HEADER, csvLine, loginDetail, loginRow } from './login-view';
@@ -24,6 +25,7 @@ export class LoginsService {
     private readonly feedback: FeedbackService,
     private readonly pseudonyms: PseudonymService,
     private readonly audit: AuditLog,
+    private readonly labels: DisplayLabels,
   ) {}
 
   filter(p: AdminPrincipal, q: LoginsQueryDto): LoginFilter {
@@ -40,6 +42,9 @@ export class LoginsService {
       decision: q.decision,
       reason: q.reason,
       userHash: q.user ? this.pseudonyms.user(p.tenantId, q.user) : undefined,
+      labelKey: q.user ? this.labels.searchKey(p.tenantId, q.user) : undefined,
+      review: q.review === '1',
+      assigneeId: q.assignee === 'me' ? p.adminId : undefined,
       accountId: q.account,
       ip,
       deviceId: q.device,
@@ -54,7 +59,10 @@ export class LoginsService {
     const limit = q.limit ?? DEFAULT_PAGE;
     const rows = await this.insights.listLogins(p.tenantId, this.filter(p, q), limit + 1, decodeCursor(q.cursor));
     const { items, nextCursor } = keysetPage(rows, limit, (r) => ({ at: r.cursorAt, id: r.id }));
-    return { items: items.map((r) => loginRow(r, p.role)), nextCursor };
+    return {
+      items: items.map((r) => loginRow(r, p.role, this.labels.view(p.tenantId, r.displayLabel, p.role))),
+      nextCursor,
+    };
   }
 
   /** The filtered list as CSV lines, read page by page (keyset), never held in memory; the export is audited. */
@@ -62,16 +70,34 @@ export class LoginsService {
     const pages = this.insights.streamLogins(p.tenantId, this.filter(p, q), EXPORT_MAX_ROWS);
     const filter = { ...q, user: q.user ? '(pseudonymised)' : undefined };
     await this.audit.record(p, 'logins.export', { type: 'assessments' }, undefined, { filter });
+    const view = (r: LoginListRow) => this.labels.view(p.tenantId, r.displayLabel, p.role);
     return (async function* csv(): AsyncGenerator<string> {
       yield CSV_HEADER;
-      for await (const rows of pages) yield rows.map((r) => csvLine(r, p.role)).join('\n') + '\n';
+      for await (const rows of pages) yield rows.map((r) => csvLine(r, p.role, view(r))).join('\n') + '\n';
     })();
   }
 
   async detail(p: AdminPrincipal, id: string) {
     const a = isUuid(id) ? await this.insights.loginDetail(p.tenantId, id) : null;
     if (!a) throw Errors.notFound('Login');
-    return loginDetail(a, p.role);
+    const account = a.account as { displayLabel?: string | null };
+    return loginDetail(a, p.role, this.labels.view(p.tenantId, account.displayLabel, p.role));
+  }
+
+  /** The review queue: assign a login to oneself (or give it back) and keep a note on it; audited. */
+  async review(p: AdminPrincipal, id: string, dto: ReviewDto) {
+    const patch: { assigneeId?: string | null; note?: string | null } = {};
+    if (dto.assign) patch.assigneeId = dto.assign === 'me' ? p.adminId : null;
+    if (dto.note !== undefined) patch.note = dto.note?.trim() ? dto.note.trim() : null;
+    if (!Object.keys(patch).length) throw AdminErrors.invalid('Give assign and/or note.');
+    const before = isUuid(id) ? await this.insights.setReview(p.tenantId, id, patch) : null;
+    if (!before) throw Errors.notFound('Login');
+    const after = {
+      assigneeId: patch.assigneeId ?? before.assigneeId,
+      note: 'note' in patch ? patch.note : before.note,
+    };
+    await this.audit.record(p, 'login.review', { type: 'assessment', id }, before, after);
+    return { id, ...after };
   }
 
   /** An analyst's label feeds learning exactly like POST /v1/feedback. */
