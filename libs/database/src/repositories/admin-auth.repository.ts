@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { AdminRole } from './admin.repository';
 import { rowsOf } from './rows';
-import { withTenant } from '../tenant-scope';
+import { type QueryRow, withTenant } from '../tenant-scope';
 
 export interface AdminAuthRow {
   id: string;
@@ -64,12 +64,12 @@ export class AdminAuthRepository {
   constructor(private readonly db: DataSource) {}
 
   /** One statement as the tenant (row-level security), read-only. */
-  private read<T = any>(tenantId: string, sql: string, params: unknown[]): Promise<T> {
+  private read<T = QueryRow[]>(tenantId: string, sql: string, params: unknown[]): Promise<T> {
     return withTenant(this.db, tenantId, (m) => m.query(sql, params), { readOnly: true });
   }
 
   /** One statement as the tenant (row-level security). */
-  private write<T = any>(tenantId: string, sql: string, params: unknown[]): Promise<T> {
+  private write<T = QueryRow[]>(tenantId: string, sql: string, params: unknown[]): Promise<T> {
     return withTenant(this.db, tenantId, (m) => m.query(sql, params));
   }
 
@@ -95,7 +95,10 @@ export class AdminAuthRepository {
     );
   }
 
-  /** Replaces a clear seed with its sealed form, only if it is still that clear seed (another api may have sealed it first). */
+  /**
+   * Replaces a clear seed with its sealed form, only if it is still that clear seed (another api may have sealed it
+   * first).
+   */
   async sealTotpColumn(
     tenantId: string,
     adminId: string,
@@ -112,10 +115,11 @@ export class AdminAuthRepository {
   }
 
   async findById(tenantId: string, adminId: string): Promise<AdminAuthRow | null> {
-    const [row] = await this.read(tenantId, `SELECT ${ADMIN_COLUMNS} FROM admins WHERE tenant_id = $1 AND id = $2`, [
+    const [row] = await this.read<AdminAuthRow[]>(
       tenantId,
-      adminId,
-    ]);
+      `SELECT ${ADMIN_COLUMNS} FROM admins WHERE tenant_id = $1 AND id = $2`,
+      [tenantId, adminId],
+    );
     return row ?? null;
   }
 
@@ -123,7 +127,7 @@ export class AdminAuthRepository {
     tenantId: string,
     s: { adminId: string; tokenHash: string; expiresAt: Date; ip: string | null; userAgent: string | null },
   ): Promise<{ id: string }> {
-    const [row] = await this.write(
+    const [row] = await this.write<{ id: string }[]>(
       tenantId,
       `INSERT INTO admin_sessions (tenant_id, admin_id, token_hash, expires_at, ip, user_agent) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
       [tenantId, s.adminId, s.tokenHash, s.expiresAt, s.ip, s.userAgent?.slice(0, 300) ?? null],
@@ -234,7 +238,7 @@ export class AdminAuthRepository {
     tenantId: string,
     m: { email: string; role: AdminRole; passwordHash: string },
   ): Promise<{ id: string } | null> {
-    const [row] = await this.write(
+    const [row] = await this.write<{ id: string }[]>(
       tenantId,
       `INSERT INTO admins (tenant_id, email, role, password_hash, must_change_password) VALUES ($1, lower($2), $3, $4, true)
        ON CONFLICT (tenant_id, email) DO NOTHING RETURNING id`,

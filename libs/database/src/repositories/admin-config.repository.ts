@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { ListKind, ListName } from './list.repository';
 import { rowsOf } from './rows';
-import { withTenant } from '../tenant-scope';
+import { type QueryRow, withTenant } from '../tenant-scope';
 
 export interface ListEntryRow {
   id: string;
@@ -37,12 +37,12 @@ export class AdminConfigRepository {
   constructor(private readonly db: DataSource) {}
 
   /** One statement as the tenant (row-level security), read-only. */
-  private read<T = any>(tenantId: string, sql: string, params: unknown[]): Promise<T> {
+  private read<T = QueryRow[]>(tenantId: string, sql: string, params: unknown[]): Promise<T> {
     return withTenant(this.db, tenantId, (m) => m.query(sql, params), { readOnly: true });
   }
 
   /** One statement as the tenant (row-level security). */
-  private write<T = any>(tenantId: string, sql: string, params: unknown[]): Promise<T> {
+  private write<T = QueryRow[]>(tenantId: string, sql: string, params: unknown[]): Promise<T> {
     return withTenant(this.db, tenantId, (m) => m.query(sql, params));
   }
 
@@ -67,7 +67,7 @@ export class AdminConfigRepository {
   }
 
   async findEntry(tenantId: string, id: string): Promise<ListEntryRow | null> {
-    const [row] = await this.read(
+    const [row] = await this.read<ListEntryRow[]>(
       tenantId,
       `SELECT id, list, kind, value, comment, expires_at AS "expiresAt", created_at AS "createdAt", false AS expired
          FROM list_entries WHERE tenant_id = $1 AND id = $2`,
@@ -103,10 +103,11 @@ export class AdminConfigRepository {
   }
 
   async findApiKey(tenantId: string, id: string): Promise<ApiKeyListRow | null> {
-    const [row] = await this.read(tenantId, `SELECT ${KEY_COLUMNS} FROM api_keys WHERE tenant_id = $1 AND id = $2`, [
+    const [row] = await this.read<ApiKeyListRow[]>(
       tenantId,
-      id,
-    ]);
+      `SELECT ${KEY_COLUMNS} FROM api_keys WHERE tenant_id = $1 AND id = $2`,
+      [tenantId, id],
+    );
     return row ?? null;
   }
 
@@ -114,7 +115,7 @@ export class AdminConfigRepository {
     tenantId: string,
     k: { kind: 'publishable' | 'secret'; prefix: string; hash: string; label: string | null },
   ): Promise<ApiKeyListRow> {
-    const [row] = await this.write(
+    const [row] = await this.write<ApiKeyListRow[]>(
       tenantId,
       `INSERT INTO api_keys (tenant_id, kind, prefix, hash, label) VALUES ($1, $2, $3, $4, $5) RETURNING ${KEY_COLUMNS}`,
       [tenantId, k.kind, k.prefix, k.hash, k.label],

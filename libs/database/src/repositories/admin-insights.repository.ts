@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ConsoleReads } from '../console-reads';
 import { rowsOf } from './rows';
-import { withTenant } from '../tenant-scope';
+import { type QueryRow, withTenant } from '../tenant-scope';
 
 export interface LoginFilter {
   decision?: Decision;
@@ -60,12 +60,12 @@ export class AdminInsightsRepository {
   ) {}
 
   /** One statement as the tenant (row-level security), read-only, on the read replica if there is one. */
-  private read<T = any>(tenantId: string, sql: string, params: unknown[]): Promise<T> {
+  private read<T = QueryRow[]>(tenantId: string, sql: string, params: unknown[]): Promise<T> {
     return this.reads.run((db) => withTenant(db, tenantId, (m) => m.query(sql, params), { readOnly: true }));
   }
 
   /** One statement as the tenant (row-level security). */
-  private write<T = any>(tenantId: string, sql: string, params: unknown[]): Promise<T> {
+  private write<T = QueryRow[]>(tenantId: string, sql: string, params: unknown[]): Promise<T> {
     return withTenant(this.db, tenantId, (m) => m.query(sql, params));
   }
 
@@ -83,7 +83,8 @@ export class AdminInsightsRepository {
       add((p) => `a.account_id = (SELECT id FROM accounts WHERE tenant_id = $1 AND user_hash = ${p})`, f.userHash);
     if (f.accountId) add((p) => `a.account_id = ${p}::uuid`, f.accountId);
     // a block as inet, not cidr: cidr refuses host bits (fe80::1/64), inet containment ignores them
-    if (f.ip) add((p) => (f.ip!.includes('/') ? `a.ip <<= ${p}::inet` : `a.ip = ${p}::inet`), f.ip);
+    const ip = f.ip;
+    if (ip) add((p) => (ip.includes('/') ? `a.ip <<= ${p}::inet` : `a.ip = ${p}::inet`), ip);
     if (f.deviceId) add((p) => `a.device_id = ${p}::uuid`, f.deviceId);
     if (f.country) add((p) => `a.country = ${p}`, f.country);
     if (f.label === 'none') clauses.push('a.label IS NULL');
@@ -125,7 +126,7 @@ export class AdminInsightsRepository {
     }
   }
 
-  async loginDetail(tenantId: string, id: string): Promise<Record<string, any> | null> {
+  async loginDetail(tenantId: string, id: string): Promise<QueryRow | null> {
     const [row] = await this.read(
       tenantId,
       `SELECT a.id, a.created_at AS "createdAt", a.event, a.status, a.decision, a.policy_decision AS "policyDecision", a.shadow, a.score,
@@ -236,7 +237,7 @@ export class AdminInsightsRepository {
     );
   }
 
-  async account(tenantId: string, accountId: string): Promise<Record<string, any> | null> {
+  async account(tenantId: string, accountId: string): Promise<QueryRow | null> {
     const [row] = await this.read(
       tenantId,
       `SELECT id, user_hash AS "userHash", created_at AS "createdAt", last_seen_at AS "lastSeenAt", login_count AS "loginCount",
