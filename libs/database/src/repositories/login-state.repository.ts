@@ -1,4 +1,5 @@
 import type { FeedbackLabel } from '@kizuki/contract';
+import type { AccountHistory } from '@kizuki/scoring';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { AssessmentRow } from './assessment.repository';
@@ -7,18 +8,12 @@ import type { ListMatchRow } from './list.repository';
 import { rowsOf } from './rows';
 import { assertTenantId, withTenant } from '../tenant-scope';
 
-export interface AccountState {
+/** An account as the score path loads it: the engine's history of it, with its id and learned networks. */
+export type AccountState = Omit<AccountHistory, 'isNew' | 'networks'> & {
   id: string;
-  loginCount: number;
-  trustedLogins: number;
-  typingProfile: unknown | null;
-  pointerProfile: unknown | null;
-  countries: string[];
-  languages: string[];
-  /** networks (IPv4 /24, IPv6 /48) of trusted logins, most recently used last; empty before they were learned */
+  /** empty before networks were learned */
   networks: string[];
-  lastLogin: { at: number; country: string | null; lat: number | null; lon: number | null } | null;
-}
+};
 
 export interface DeviceState {
   id: string;
@@ -164,7 +159,7 @@ export class LoginStateRepository {
    */
   /**
    * Everything each login is scored against, for several logins in one round trip
-   * (kizuki_score_load_many, migration 1764490300000; the worker batches concurrent score jobs):
+   * (libs/database/sql/kizuki_score_load_many.sql; the worker batches concurrent score jobs):
    * the account, the device (by visitor id, else storage id; with no device given, the stored
    * bundle's) and the account's recent devices, the token's use, the Tor list, an earlier answer
    * for the same idempotency key, the stored bundle, the list entries that may match and the
