@@ -54,7 +54,8 @@ export async function withTenant<T>(
   let done = false;
   try {
     await qr.query(
-      `BEGIN${options.readOnly ? ' READ ONLY' : ''}; SELECT set_config('app.tenant_id', '${tenantId.toLowerCase()}', true)`,
+      `BEGIN${options.readOnly ? ' READ ONLY' : ''};
+       SELECT set_config('app.tenant_id', '${tenantId.toLowerCase()}', true)`,
     );
     // TypeORM did not issue the BEGIN: tell it, so nothing in fn starts a second transaction.
     (qr as { isTransactionActive: boolean }).isTransactionActive = true;

@@ -51,8 +51,9 @@ export interface AuditEntry {
   ip?: string | null;
 }
 
-const ADMIN_COLUMNS = `id, tenant_id AS "tenantId", email, role, password_hash AS "passwordHash", totp_secret AS "totpSecret",
-  totp_pending AS "totpPending", totp_last_step::text AS "totpLastStep", must_change_password AS "mustChangePassword"`;
+const ADMIN_COLUMNS = `id, tenant_id AS "tenantId", email, role, password_hash AS "passwordHash",
+  totp_secret AS "totpSecret", totp_pending AS "totpPending", totp_last_step::text AS "totpLastStep",
+  must_change_password AS "mustChangePassword"`;
 
 /**
  * Console identities: admins, their server-side sessions (only a hash of the token is stored) and
@@ -77,8 +78,9 @@ export class AdminAuthRepository {
   async findByEmailForLogin(email: string): Promise<AdminAuthRow[]> {
     // Crosses tenants by design: the SECURITY DEFINER function kizuki_admin_login_lookup (row-level security).
     return this.db.query(
-      `SELECT id, tenant_id AS "tenantId", email, role, password_hash AS "passwordHash", totp_secret AS "totpSecret", totp_pending AS "totpPending",
-              totp_last_step AS "totpLastStep", must_change_password AS "mustChangePassword"
+      `SELECT id, tenant_id AS "tenantId", email, role, password_hash AS "passwordHash", totp_secret AS "totpSecret",
+              totp_pending AS "totpPending", totp_last_step AS "totpLastStep",
+              must_change_password AS "mustChangePassword"
          FROM kizuki_admin_login_lookup($1)`,
       [email],
     );
@@ -90,7 +92,8 @@ export class AdminAuthRepository {
   ): Promise<{ id: string; tenantId: string; totpSecret: string | null; totpPending: string | null }[]> {
     // Crosses tenants by design: the SECURITY DEFINER function kizuki_admin_totp_unsealed (row-level security).
     return this.db.query(
-      `SELECT id, tenant_id AS "tenantId", totp_secret AS "totpSecret", totp_pending AS "totpPending" FROM kizuki_admin_totp_unsealed($1)`,
+      `SELECT id, tenant_id AS "tenantId", totp_secret AS "totpSecret", totp_pending AS "totpPending"
+         FROM kizuki_admin_totp_unsealed($1)`,
       [limit],
     );
   }
@@ -129,7 +132,8 @@ export class AdminAuthRepository {
   ): Promise<{ id: string }> {
     const [row] = await this.write<{ id: string }[]>(
       tenantId,
-      `INSERT INTO admin_sessions (tenant_id, admin_id, token_hash, expires_at, ip, user_agent) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+      `INSERT INTO admin_sessions (tenant_id, admin_id, token_hash, expires_at, ip, user_agent)
+       VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
       [tenantId, s.adminId, s.tokenHash, s.expiresAt, s.ip, s.userAgent?.slice(0, 300) ?? null],
     );
     await this.write(tenantId, `UPDATE admins SET last_login_at = now() WHERE tenant_id = $1 AND id = $2`, [
@@ -146,9 +150,9 @@ export class AdminAuthRepository {
   async findSessionByTokenHash(tokenHash: string, idleMs: number): Promise<AdminSessionRow | null> {
     // Crosses tenants by design: the SECURITY DEFINER function kizuki_admin_session_lookup (row-level security).
     const [row] = await this.db.query(
-      `SELECT session_id AS "sessionId", tenant_id AS "tenantId", tenant_name AS "tenantName", admin_id AS "adminId", email, role,
-              totp_enabled AS "totpEnabled", must_change_password AS "mustChangePassword", created_at AS "createdAt",
-              last_seen_at AS "lastSeenAt", expires_at AS "expiresAt"
+      `SELECT session_id AS "sessionId", tenant_id AS "tenantId", tenant_name AS "tenantName", admin_id AS "adminId",
+              email, role, totp_enabled AS "totpEnabled", must_change_password AS "mustChangePassword",
+              created_at AS "createdAt", last_seen_at AS "lastSeenAt", expires_at AS "expiresAt"
          FROM kizuki_admin_session_lookup($1, $2)`,
       [tokenHash, idleMs],
     );
@@ -174,7 +178,8 @@ export class AdminAuthRepository {
   async revokeAdminSessions(tenantId: string, adminId: string, keep: string | null = null): Promise<void> {
     await this.write(
       tenantId,
-      `UPDATE admin_sessions SET revoked_at = now() WHERE tenant_id = $1 AND admin_id = $2 AND revoked_at IS NULL AND id IS DISTINCT FROM $3`,
+      `UPDATE admin_sessions SET revoked_at = now()
+        WHERE tenant_id = $1 AND admin_id = $2 AND revoked_at IS NULL AND id IS DISTINCT FROM $3`,
       [tenantId, adminId, keep],
     );
   }
@@ -206,7 +211,8 @@ export class AdminAuthRepository {
   async disableTotp(tenantId: string, adminId: string): Promise<void> {
     await this.write(
       tenantId,
-      `UPDATE admins SET totp_secret = NULL, totp_pending = NULL, totp_last_step = NULL WHERE tenant_id = $1 AND id = $2`,
+      `UPDATE admins SET totp_secret = NULL, totp_pending = NULL, totp_last_step = NULL
+        WHERE tenant_id = $1 AND id = $2`,
       [tenantId, adminId],
     );
   }
@@ -216,7 +222,9 @@ export class AdminAuthRepository {
     const rows = rowsOf(
       await this.write(
         tenantId,
-        `UPDATE admins SET totp_last_step = $3 WHERE tenant_id = $1 AND id = $2 AND (totp_last_step IS NULL OR totp_last_step < $3) RETURNING id`,
+        `UPDATE admins SET totp_last_step = $3
+          WHERE tenant_id = $1 AND id = $2 AND (totp_last_step IS NULL OR totp_last_step < $3)
+          RETURNING id`,
         [tenantId, adminId, step],
       ),
     );
@@ -240,7 +248,8 @@ export class AdminAuthRepository {
   ): Promise<{ id: string } | null> {
     const [row] = await this.write<{ id: string }[]>(
       tenantId,
-      `INSERT INTO admins (tenant_id, email, role, password_hash, must_change_password) VALUES ($1, lower($2), $3, $4, true)
+      `INSERT INTO admins (tenant_id, email, role, password_hash, must_change_password)
+       VALUES ($1, lower($2), $3, $4, true)
        ON CONFLICT (tenant_id, email) DO NOTHING RETURNING id`,
       [tenantId, m.email, m.role, m.passwordHash],
     );
@@ -251,7 +260,9 @@ export class AdminAuthRepository {
     const rows = rowsOf<{ before: AdminRole }>(
       await this.write(
         tenantId,
-        `UPDATE admins a SET role = $3 FROM admins old WHERE a.tenant_id = $1 AND a.id = $2 AND old.id = a.id RETURNING old.role AS before`,
+        `UPDATE admins a SET role = $3 FROM admins old
+          WHERE a.tenant_id = $1 AND a.id = $2 AND old.id = a.id
+          RETURNING old.role AS before`,
         [tenantId, adminId, role],
       ),
     );
@@ -280,7 +291,8 @@ export class AdminAuthRepository {
   async audit(tenantId: string, e: AuditEntry): Promise<void> {
     await this.write(
       tenantId,
-      `INSERT INTO audit_log (tenant_id, admin_id, actor, action, target_type, target_id, before, after, ip) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      `INSERT INTO audit_log (tenant_id, admin_id, actor, action, target_type, target_id, before, after, ip)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
       [
         tenantId,
         e.adminId,
@@ -298,8 +310,10 @@ export class AdminAuthRepository {
   async listAudit(tenantId: string, limit: number, before?: { createdAt: string; id: string }): Promise<unknown[]> {
     return this.read(
       tenantId,
-      `SELECT id, actor, action, target_type AS "targetType", target_id AS "targetId", before, after, host(ip) AS ip, created_at AS "createdAt"
-         FROM audit_log WHERE tenant_id = $1 AND ($2::timestamptz IS NULL OR (created_at, id) < ($2::timestamptz, $3::uuid))
+      `SELECT id, actor, action, target_type AS "targetType", target_id AS "targetId", before, after, host(ip) AS ip,
+              created_at AS "createdAt"
+         FROM audit_log
+        WHERE tenant_id = $1 AND ($2::timestamptz IS NULL OR (created_at, id) < ($2::timestamptz, $3::uuid))
         ORDER BY created_at DESC, id DESC LIMIT $4`,
       [tenantId, before?.createdAt ?? null, before?.id ?? null, limit],
     );

@@ -28,8 +28,9 @@ export interface ApiKeyListRow {
   active: boolean;
 }
 
-const KEY_COLUMNS = `id, kind, prefix, label, created_at AS "createdAt", expires_at AS "expiresAt", revoked_at AS "revokedAt",
-  last_used_at AS "lastUsedAt", replaced_by AS "replacedBy", (revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())) AS active`;
+const KEY_COLUMNS = `id, kind, prefix, label, created_at AS "createdAt", expires_at AS "expiresAt",
+  revoked_at AS "revokedAt", last_used_at AS "lastUsedAt", replaced_by AS "replacedBy",
+  (revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())) AS active`;
 
 /** What an admin configures: lists, policy, API keys. Tenant-scoped, every method. */
 @Injectable()
@@ -80,7 +81,8 @@ export class AdminConfigRepository {
     const rows = rowsOf<ListEntryRow>(
       await this.write(
         tenantId,
-        `DELETE FROM list_entries WHERE tenant_id = $1 AND id = $2 RETURNING id, list, kind, value, comment, expires_at AS "expiresAt"`,
+        `DELETE FROM list_entries WHERE tenant_id = $1 AND id = $2
+         RETURNING id, list, kind, value, comment, expires_at AS "expiresAt"`,
         [tenantId, id],
       ),
     );
@@ -117,7 +119,8 @@ export class AdminConfigRepository {
   ): Promise<ApiKeyListRow> {
     const [row] = await this.write<ApiKeyListRow[]>(
       tenantId,
-      `INSERT INTO api_keys (tenant_id, kind, prefix, hash, label) VALUES ($1, $2, $3, $4, $5) RETURNING ${KEY_COLUMNS}`,
+      `INSERT INTO api_keys (tenant_id, kind, prefix, hash, label) VALUES ($1, $2, $3, $4, $5)
+       RETURNING ${KEY_COLUMNS}`,
       [tenantId, k.kind, k.prefix, k.hash, k.label],
     );
     return row;
@@ -132,16 +135,20 @@ export class AdminConfigRepository {
   ): Promise<ApiKeyListRow | null> {
     return withTenant(this.db, tenantId, async (m) => {
       const [old] = await m.query(
-        `SELECT kind, label FROM api_keys WHERE tenant_id = $1 AND id = $2 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now()) FOR UPDATE`,
+        `SELECT kind, label FROM api_keys
+          WHERE tenant_id = $1 AND id = $2 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())
+            FOR UPDATE`,
         [tenantId, id],
       );
       if (!old) return null;
       const [created] = await m.query(
-        `INSERT INTO api_keys (tenant_id, kind, prefix, hash, label) VALUES ($1, $2, $3, $4, $5) RETURNING ${KEY_COLUMNS}`,
+        `INSERT INTO api_keys (tenant_id, kind, prefix, hash, label) VALUES ($1, $2, $3, $4, $5)
+         RETURNING ${KEY_COLUMNS}`,
         [tenantId, old.kind, k.prefix, k.hash, old.label],
       );
       await m.query(
-        `UPDATE api_keys SET expires_at = least(coalesce(expires_at, $3), $3), replaced_by = $4 WHERE tenant_id = $1 AND id = $2`,
+        `UPDATE api_keys SET expires_at = least(coalesce(expires_at, $3), $3), replaced_by = $4
+          WHERE tenant_id = $1 AND id = $2`,
         [tenantId, id, overlapUntil, created.id],
       );
       return created;

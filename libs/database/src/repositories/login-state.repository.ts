@@ -243,7 +243,9 @@ export class LoginStateRepository {
       // Two labels of one login applied at once must not both learn: the second waits here for the
       // first to commit, and its claim below then sees the first one applied.
       await m.query(
-        `SELECT 1 FROM assessments WHERE tenant_id = $1 AND id = (SELECT assessment_id FROM feedback WHERE tenant_id = $1 AND id = $2) FOR UPDATE`,
+        `SELECT 1 FROM assessments
+          WHERE tenant_id = $1 AND id = (SELECT assessment_id FROM feedback WHERE tenant_id = $1 AND id = $2)
+            FOR UPDATE`,
         [tenantId, feedbackId],
       );
       const claimed = rowsOf<{
@@ -258,11 +260,14 @@ export class LoginStateRepository {
       }>(
         await m.query(
           `UPDATE feedback f SET applied_at = now() FROM assessments a
-            WHERE f.tenant_id = $1 AND f.id = $2 AND f.applied_at IS NULL AND a.tenant_id = f.tenant_id AND a.id = f.assessment_id
+            WHERE f.tenant_id = $1 AND f.id = $2 AND f.applied_at IS NULL
+              AND a.tenant_id = f.tenant_id AND a.id = f.assessment_id
             RETURNING a.account_id AS "accountId", a.device_id AS "deviceId", a.bundle_id AS "bundleId",
                       (a.status = 'succeeded' AND a.policy_decision = 'allow'
-                       OR EXISTS (SELECT 1 FROM feedback o WHERE o.tenant_id = f.tenant_id AND o.assessment_id = f.assessment_id AND o.id <> f.id
-                                   AND o.applied_at IS NOT NULL AND o.label IN ('legit', 'challenge_passed'))) AS "trustedAtScore",
+                       OR EXISTS (SELECT 1 FROM feedback o
+                                   WHERE o.tenant_id = f.tenant_id AND o.assessment_id = f.assessment_id
+                                     AND o.id <> f.id AND o.applied_at IS NOT NULL
+                                     AND o.label IN ('legit', 'challenge_passed'))) AS "trustedAtScore",
                       host(a.ip) AS ip, a.country, a.language, a.created_at AS "createdAt"`,
           [tenantId, feedbackId],
         ),
@@ -274,8 +279,9 @@ export class LoginStateRepository {
         if (!c.trustedAtScore) {
           const [acc] = rowsOf<AccountState>(
             await m.query(
-              `SELECT id, login_count AS "loginCount", trusted_logins AS "trustedLogins", typing_profile AS "typingProfile",
-                      pointer_profile AS "pointerProfile", countries, languages, networks, last_login AS "lastLogin"
+              `SELECT id, login_count AS "loginCount", trusted_logins AS "trustedLogins",
+                      typing_profile AS "typingProfile", pointer_profile AS "pointerProfile", countries, languages,
+                      networks, last_login AS "lastLogin"
                  FROM accounts WHERE tenant_id = $1 AND id = $2 FOR UPDATE`,
               [tenantId, accountId],
             ),
@@ -325,7 +331,8 @@ export class LoginStateRepository {
         }
         if (deviceId) {
           await m.query(
-            `UPDATE account_devices SET status = 'trusted' WHERE tenant_id = $1 AND account_id = $2 AND device_id = $3 AND status <> 'fraud'`,
+            `UPDATE account_devices SET status = 'trusted'
+              WHERE tenant_id = $1 AND account_id = $2 AND device_id = $3 AND status <> 'fraud'`,
             [tenantId, accountId, deviceId],
           );
         }
