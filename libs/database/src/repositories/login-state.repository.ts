@@ -89,6 +89,8 @@ export interface RecordLogin {
     idempotencyKey: string;
     bundleId: string | null;
     event: string;
+    /** profile_update: what changed */
+    changes?: string[] | null;
     status: 'attempted' | 'succeeded' | 'failed';
     decision: string;
     policyDecision: string;
@@ -139,6 +141,16 @@ export interface LabelLearningContext {
   language: string | null;
   /** when the login happened (epoch ms) */
   at: number;
+}
+
+/** A succeeded login of an account, as an account change looks back on it. */
+export interface RecentLoginRow {
+  createdAt: Date;
+  deviceId: string | null;
+  decision: 'allow' | 'challenge' | 'deny';
+  label: FeedbackLabel | null;
+  /** the login was from a device new to the account (NEW_DEVICE among its reasons) */
+  newDevice: boolean;
 }
 
 export type RecordResult =
@@ -197,6 +209,28 @@ export class LoginStateRepository {
         webhookEvents: row.webhookEvents ?? [],
       };
     });
+  }
+
+  /**
+   * The account's succeeded logins in [from, to], newest first (at most `limit`): the sessions an
+   * account change may belong to (takeover cash-out). A second round trip, made only for profile
+   * changes; the time bounds prune the month partitions, the index on (tenant, account, time) does the rest.
+   */
+  async recentLogins(tenantId: string, userHash: string, from: Date, to: Date, limit = 5): Promise<RecentLoginRow[]> {
+    assertTenantId(tenantId);
+    return withTenant(this.db, tenantId, async (m) =>
+      rowsOf<RecentLoginRow>(
+        await m.query(
+          `SELECT s.created_at AS "createdAt", s.device_id AS "deviceId", s.decision, s.label,
+                  (s.reasons @> '[{"code":"NEW_DEVICE"}]') AS "newDevice"
+             FROM assessments s JOIN accounts a ON a.tenant_id = s.tenant_id AND a.id = s.account_id
+            WHERE a.tenant_id = $1 AND a.user_hash = $2 AND s.tenant_id = $1 AND s.event = 'login'
+              AND s.status = 'succeeded' AND s.created_at >= $3 AND s.created_at <= $4
+            ORDER BY s.created_at DESC LIMIT $5`,
+          [tenantId, userHash, from, to, limit],
+        ),
+      ),
+    );
   }
 
   /**
