@@ -2,7 +2,8 @@
 // default so a partial stored policy is always completed by resolvePolicy().
 import { DECISIONS, type Decision } from '@kizuki/contract';
 
-export type DetectorName = 'token' | 'lists' | 'device' | 'typing' | 'pointer' | 'bot' | 'network' | 'velocity';
+export type DetectorName =
+  'token' | 'lists' | 'device' | 'typing' | 'pointer' | 'bot' | 'network' | 'velocity' | 'credentials' | 'identity';
 export const DETECTOR_NAMES: readonly DetectorName[] = [
   'token',
   'lists',
@@ -12,6 +13,8 @@ export const DETECTOR_NAMES: readonly DetectorName[] = [
   'bot',
   'network',
   'velocity',
+  'credentials',
+  'identity',
 ];
 
 export interface Policy {
@@ -79,6 +82,8 @@ export const DEFAULT_POLICY: Policy = {
     bot: true,
     network: true,
     velocity: true,
+    credentials: true,
+    identity: true,
   },
   bruteForce: { accountFailures: 5, accountDeviceFailures: 3, windowMinutes: 15 },
   stuffing: {

@@ -22,6 +22,9 @@ export const REASON_CODES = [
   'TOKEN_MISSING',
   'TOKEN_INVALID',
   'TOKEN_REPLAYED',
+  'BREACHED_PASSWORD',
+  'DOCUMENT_REUSED',
+  'DOCUMENT_LEAKED',
 ] as const;
 
 export type ReasonCode = (typeof REASON_CODES)[number];

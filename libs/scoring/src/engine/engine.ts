@@ -2,7 +2,9 @@ import type { Decision } from '@kizuki/contract';
 import { decide } from '../policy';
 import type { Detector } from '../detectors/detector';
 import { botDetector } from '../detectors/bot.detector';
+import { credentialsDetector } from '../detectors/credentials.detector';
 import { deviceDetector } from '../detectors/device.detector';
+import { identityDetector } from '../detectors/identity.detector';
 import { listsDetector } from '../detectors/lists.detector';
 import { networkDetector } from '../detectors/network.detector';
 import { pointerDetector } from '../detectors/pointer.detector';
@@ -21,6 +23,8 @@ export const DETECTORS: readonly Detector[] = [
   botDetector,
   typingDetector,
   pointerDetector,
+  credentialsDetector,
+  identityDetector,
 ];
 
 /** Noisy-OR: independent pieces of evidence each have a chance to mean fraud. */
