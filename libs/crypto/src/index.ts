@@ -5,3 +5,4 @@ export * from './ids';
 export * from './passwords';
 export * from './sealed-secrets';
 export * from './display-labels';
+export * from './documents';

@@ -11,8 +11,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 //   the existing assessments.label). The partial index is the queue itself: unlabelled logins the
 //   policy did not allow (shadow mode included).
 // - admins.time_zone: the console user's IANA time zone (null: the language's default).
-export class ConsoleReview1796401500000 implements MigrationInterface {
-  name = 'ConsoleReview1796401500000';
+export class ConsoleReview1796404000000 implements MigrationInterface {
+  name = 'ConsoleReview1796404000000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`
