@@ -19,6 +19,11 @@ describe('demo login page in Chromium, against the real api, worker, PostgreSQL 
     sdkBundle();
     await env.start();
     const keys = await env.createTenant('Demo', [env.baseUrl]);
+    // low thresholds, so a first login is challenged and the one-time code can be tried
+    await env.sql(`UPDATE tenants SET policy = $2 WHERE id = $1`, [
+      keys.tenantId,
+      JSON.stringify({ thresholds: { challenge: 5, deny: 99 } }),
+    ]);
     writeFileSync(demoFile, JSON.stringify(keys));
     browser = await launchChromium();
   });
@@ -28,7 +33,11 @@ describe('demo login page in Chromium, against the real api, worker, PostgreSQL 
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function signIn(page: Page, user: string): Promise<{ decision: string; text: string; bodies: string[] }> {
+  async function signIn(
+    page: Page,
+    user: string,
+    network = 'here',
+  ): Promise<{ decision: string; text: string; bodies: string[] }> {
     const bodies: string[] = [];
     page.on('request', (r) => {
       const body = r.postData();
@@ -41,6 +50,7 @@ describe('demo login page in Chromium, against the real api, worker, PostgreSQL 
     await page.keyboard.type(user, { delay: 60 });
     await page.click('input[name=password]');
     await page.keyboard.type(PASSWORD, { delay: 110 });
+    await page.selectOption('select[name=network]', network);
     await Promise.all([page.waitForURL('**/demo/login'), page.click('button[type=submit]')]);
     return {
       decision: (await page.textContent('h1.decision'))!.trim(),
@@ -75,6 +85,39 @@ describe('demo login page in Chromium, against the real api, worker, PostgreSQL 
     await page.route('**/v1/collect', (route) => route.abort('connectionrefused'));
     const { text } = await signIn(page, 'taro@example.jp');
     expect(text).toContain('TOKEN_MISSING');
+    await page.close();
+  });
+
+  it('explains itself: the score on the scale with the thresholds, reasons in words, a challenge passed', async () => {
+    const page = await browser.newPage();
+    const { decision, text } = await signIn(page, 'sachiko@example.jp', 'datacenter');
+    expect(decision).toBe('CHALLENGE');
+    expect(text).toContain('reached the challenge threshold (5)');
+    expect(text).toContain('0–4: allow · 5–98: challenge (second factor) · 99–100: deny');
+    expect(await page.locator('svg.scale rect.mark').count()).toBe(1);
+    // the datacenter choice is sent as an AWS Tokyo address: the network signal fires, in words
+    expect(text).toContain('DATACENTER_IP');
+    expect(text).toContain('network: A datacenter (AWS Tokyo)');
+    const stored = await env.sql<{ ip: string }>(
+      `SELECT host(ip) AS ip FROM assessments ORDER BY created_at DESC LIMIT 1`,
+    );
+    expect(stored[0].ip).toBe('13.112.0.1');
+    // a wrong code fails the challenge; the code shown on the page passes it, and Kizuki is told
+    const code = (await page.textContent('#otp'))!.trim();
+    expect(code).toMatch(/^\d{6}$/);
+    const id = await page.getAttribute('#challenge input[name=assessmentId]', 'value');
+    await page.fill('#challenge input[name=code]', code === '000000' ? '111111' : '000000');
+    await Promise.all([page.waitForURL('**/demo/challenge'), page.click('#challenge button')]);
+    expect(await page.textContent('h1.decision')).toBe('WRONG CODE');
+    await page.goBack();
+    await page.fill('#challenge input[name=code]', code);
+    await Promise.all([page.waitForURL('**/demo/challenge'), page.click('#challenge button')]);
+    expect(await page.textContent('h1.decision')).toBe('CHALLENGE PASSED');
+    const labels = await env.sql<{ label: string }>(
+      `SELECT label FROM feedback WHERE assessment_id = $1 ORDER BY created_at`,
+      [id],
+    );
+    expect(labels.map((l) => l.label)).toEqual(['challenge_failed', 'challenge_passed']);
     await page.close();
   });
 

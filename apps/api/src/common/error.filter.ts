@@ -53,6 +53,20 @@ export function toErrorResponse(exception: unknown): {
     };
   }
   const e = exception as { code?: string; statusCode?: number; message?: string; name?: string };
+  // PostgreSQL cancelled a statement at statement_timeout (57014): an aggregate over a period too
+  // large for this database, not a server fault; said so, never a bare 500 (found at 1M assessments)
+  if (e?.name === 'QueryFailedError' && e.code === '57014') {
+    return {
+      status: 503,
+      body: {
+        error: {
+          code: 'QUERY_TIMEOUT',
+          message: 'This query took too long for the database. Choose a shorter period or a narrower filter.',
+        },
+      },
+      headers: { 'Retry-After': '30' },
+    };
+  }
   const known = e?.code ? FASTIFY_ERRORS[e.code] : undefined;
   if (known)
     return { status: known.status, body: { error: { code: known.code, message: known.message } }, headers: {} };
