@@ -24,6 +24,8 @@ export class ConsoleReview1796404000000 implements MigrationInterface {
         CHECK (length(review_note) <= 2000);
       CREATE INDEX assessments_review_queue ON assessments (tenant_id, created_at DESC, id DESC)
         WHERE label IS NULL AND (decision <> 'allow' OR policy_decision <> 'allow');
+      CREATE INDEX assessments_assignee_time ON assessments (tenant_id, assignee_id, created_at DESC, id DESC)
+        WHERE assignee_id IS NOT NULL;
       ALTER TABLE admins ADD COLUMN time_zone text CHECK (length(time_zone) <= 64);
     `);
   }
@@ -31,6 +33,7 @@ export class ConsoleReview1796404000000 implements MigrationInterface {
   async down(q: QueryRunner): Promise<void> {
     await q.query(`
       ALTER TABLE admins DROP COLUMN time_zone;
+      DROP INDEX assessments_assignee_time;
       DROP INDEX assessments_review_queue;
       ALTER TABLE assessments DROP COLUMN review_note, DROP COLUMN assignee_id;
       DROP INDEX accounts_display_label_keys;

@@ -243,6 +243,13 @@ describe('admin console in Chromium', () => {
     await page.waitForSelector('text=判定の推移');
     expect(await page.evaluate(() => (globalThis as any).document.documentElement.lang)).toBe('ja');
     await shot(page, '10-dashboard-ja');
+    await page.click('nav.side >> text=ログイン一覧');
+    await page.waitForSelector('table.logins tbody tr');
+    expect(await page.textContent('table.logins thead')).toContain('判定');
+    await shot(page, '10-logins-ja');
+    await page.click('nav.side >> text=アカウント設定');
+    await page.waitForSelector('select[name=timeZone]');
+    await shot(page, '10-settings-ja');
     await page.goto(`${env.baseUrl}/console/logins/${suspiciousId}`);
     await page.waitForSelector('text=この判定の理由');
     expect(await page.textContent('ul.reasons')).toContain('タイピングのリズムが普段と異なります。');

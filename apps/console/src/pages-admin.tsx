@@ -66,7 +66,7 @@ export function Account({ id }: { id: string }) {
           <ul class="plain">
             {a.typing.map((p) => (
               <li key={p.role}>
-                {p.role}: <span class={`badge p-${p.state}`}>{t(profileStateKey(p.state))}</span>{' '}
+                {t(`field_${p.role}` as Key)}: <span class={`badge p-${p.state}`}>{t(profileStateKey(p.state))}</span>{' '}
                 <span class="muted small">{t('samples', { n: p.samples })}</span>
               </li>
             ))}

@@ -16,8 +16,6 @@ import { HBars, RhythmChart, StackedBars } from './charts';
 import { REASONS, type Key, type Lang } from './i18n';
 import type { Dashboard as DashboardData, LoginDetail as LoginDetailData, LoginRow, Page } from './types';
 
-type BehaviourView = NonNullable<LoginDetailData['behaviour']>;
-
 const RANGES = [
   ['24h', 'last24h'],
   ['7d', 'last7d'],
@@ -485,7 +483,7 @@ export function LoginDetail({ id }: { id: string }) {
         <div class="scores">
           {Object.entries(a.scores ?? {}).map(([k, v]) => (
             <div key={k} class="score-item">
-              <span>{k}</span>
+              <span>{t(`score_${k}` as Key)}</span>
               <svg viewBox="0 0 100 8" preserveAspectRatio="none" class="meter">
                 <rect width="100" height="8" fill="#eceff1" />
                 {v !== null ? (
@@ -534,7 +532,7 @@ export function LoginDetail({ id }: { id: string }) {
                 .slice(0, 6)
                 .map(([k, v]) => (
                   <>
-                    <dt key={k}>{k}</dt>
+                    <dt key={k}>{COMPONENT_KEYS[k] ? t(COMPONENT_KEYS[k]) : k}</dt>
                     <dd class="small">{String(v)}</dd>
                   </>
                 ))}
@@ -568,7 +566,7 @@ export function LoginDetail({ id }: { id: string }) {
         {a.typing.map((ty) => (
           <div key={ty.role} class="rhythm-block">
             <h3>
-              {ty.role} · <span class={`badge p-${ty.state}`}>{t(profileStateKey(ty.state))}</span>{' '}
+              {t(`field_${ty.role}` as Key)} · <span class={`badge p-${ty.state}`}>{t(profileStateKey(ty.state))}</span>{' '}
               <span class="muted small">{t('samples', { n: ty.samples })}</span>
             </h3>
             {ty.login ? (
@@ -591,9 +589,23 @@ export function LoginDetail({ id }: { id: string }) {
           <h2>{t('behaviour')}</h2>
           <dl class="inline">
             <dt>{t('pointer')}</dt>
-            <dd>{pointerText(a.behaviour.pointer)}</dd>
+            <dd>
+              {a.behaviour.pointer
+                ? t('pointerSummary', {
+                    type: t(`pointer_${a.behaviour.pointer.type}` as Key),
+                    n: a.behaviour.pointer.eventCount,
+                    c: a.behaviour.pointer.clicks,
+                  })
+                : '—'}
+            </dd>
             <dt>{t('automation')}</dt>
-            <dd>{automationText(a.behaviour.automation)}</dd>
+            <dd>
+              {a.behaviour.automation
+                ? `${t('webdriver')}: ${t(a.behaviour.automation.webdriver ? 'yes' : 'no')} · ${
+                    (a.behaviour.automation.signals ?? []).join(', ') || '—'
+                  }`
+                : '—'}
+            </dd>
             <dt>{t('page')}</dt>
             <dd>{a.behaviour.page ? `${a.behaviour.page.path} · ${a.behaviour.page.loadToSubmitMs} ms` : '—'}</dd>
           </dl>
@@ -603,13 +615,14 @@ export function LoginDetail({ id }: { id: string }) {
   );
 }
 
-function pointerText(p: BehaviourView['pointer']): string {
-  return p ? `${p.type} · ${p.eventCount} events · ${p.clicks} clicks` : '—';
-}
-
-function automationText(a: BehaviourView['automation']): string {
-  return a ? `webdriver: ${a.webdriver} · ${(a.signals ?? []).join(', ') || '—'}` : '—';
-}
+/** Device fingerprint components the console names in words (others keep their technical key). */
+const COMPONENT_KEYS: Record<string, Key> = {
+  screen: 'comp_screen',
+  platform: 'comp_platform',
+  timezone: 'comp_timezone',
+  languages: 'comp_languages',
+  hardwareConcurrency: 'comp_cores',
+};
 
 /** Assign a login of the review queue to oneself (or give it back) and keep a note on it. */
 export function ReviewBox({

@@ -107,6 +107,11 @@ class DetectorsDto {
   @IsOptional() @IsBoolean() bot?: boolean;
   @IsOptional() @IsBoolean() network?: boolean;
   @IsOptional() @IsBoolean() velocity?: boolean;
+  // the detectors the lifecycle events added (libs/scoring policy.ts): the console sends the whole set
+  @IsOptional() @IsBoolean() signup?: boolean;
+  @IsOptional() @IsBoolean() accountChange?: boolean;
+  @IsOptional() @IsBoolean() credentials?: boolean;
+  @IsOptional() @IsBoolean() identity?: boolean;
 }
 
 class BruteForceDto {

@@ -14,6 +14,8 @@ export interface LoginFilter {
   labelKey?: string;
   /** the review queue: unlabelled logins the policy did not allow */
   review?: boolean;
+  /** the accounts userHash / labelKey name (set by listLogins) */
+  accountIds?: string[];
   /** logins assigned to this admin */
   assigneeId?: string;
   accountId?: string;
@@ -94,16 +96,12 @@ export class AdminInsightsRepository {
     if (f.decision) add((p) => `a.decision = ${p}`, f.decision);
     if (f.reason)
       add((p) => `jsonb_path_query_array(a.reasons, '$[*].code') @> ${p}::jsonb`, JSON.stringify([f.reason]));
-    if (f.userHash && f.labelKey) {
-      // the typed text is the user id or a display label: either account's logins
-      params.push(f.userHash, [f.labelKey]);
-      const [h, k] = [`$${params.length - 1}`, `$${params.length}`];
-      clauses.push(
-        `a.account_id = ANY (ARRAY(SELECT id FROM accounts WHERE tenant_id = $1 AND user_hash = ${h}
-           UNION SELECT id FROM accounts WHERE tenant_id = $1 AND display_label_keys @> ${k}::text[]))`,
-      );
-    } else if (f.userHash)
-      add((p) => `a.account_id = (SELECT id FROM accounts WHERE tenant_id = $1 AND user_hash = ${p})`, f.userHash);
+    // the user filter's accounts were resolved first (listLogins): a short literal list the planner
+    // walks with assessments_account_time, where a subquery made it scan the tenant's rows
+    if (f.accountIds) {
+      if (f.accountIds.length === 1) add((p) => `a.account_id = ${p}::uuid`, f.accountIds[0]);
+      else add((p) => `a.account_id = ANY (${p}::uuid[])`, f.accountIds);
+    }
     if (f.assigneeId) add((p) => `a.assignee_id = ${p}::uuid`, f.assigneeId);
     if (f.review) clauses.push(`a.label IS NULL AND (a.decision <> 'allow' OR a.policy_decision <> 'allow')`);
     if (f.accountId) add((p) => `a.account_id = ${p}::uuid`, f.accountId);
@@ -121,6 +119,18 @@ export class AdminInsightsRepository {
 
   /** Newest first, keyset-paginated on (created_at, id): page N costs the same as page 1. */
   async listLogins(tenantId: string, f: LoginFilter, limit: number, after?: LoginCursor): Promise<LoginListRow[]> {
+    if (f.userHash) {
+      // the typed text is a user id (its pseudonym) or a display label's exact value (its keyed hash)
+      const accounts = await this.read<{ id: string }[]>(
+        tenantId,
+        `SELECT id FROM accounts WHERE tenant_id = $1 AND user_hash = $2
+         UNION SELECT id FROM accounts
+          WHERE tenant_id = $1 AND $3::text IS NOT NULL AND display_label_keys @> ARRAY[$3::text] LIMIT 100`,
+        [tenantId, f.userHash, f.labelKey ?? null],
+      );
+      if (!accounts.length) return [];
+      f = { ...f, accountIds: accounts.map((a) => a.id) };
+    }
     const params: unknown[] = [];
     let where = this.where(tenantId, f, params);
     if (after) {
