@@ -58,6 +58,13 @@ export interface Policy {
     /** below this distance geo-IP error dominates: never impossible travel */
     impossibleTravelMinKm: number;
   };
+  typing: {
+    /**
+     * Share of the owner's own logins (on a device the account trusts) that the typing rhythm alone may
+     * challenge: the per-account cut on how unusual a login's rhythm is for that account (0.0001..0.2).
+     */
+    falseChallengeRate: number;
+  };
   bot: {
     /** page submitted this fast after load (ms) with typed credentials is not a person */
     minSubmitMs: number;
@@ -93,6 +100,7 @@ export const DEFAULT_POLICY: Policy = {
   },
   device: { sharedAccounts: 4, fuzzyMatch: 0.8 },
   network: { impossibleTravelKmh: 900, impossibleTravelMinKm: 500 },
+  typing: { falseChallengeRate: 0.01 },
   bot: { minSubmitMs: 800 },
   denyNeedsRisk: 0.6,
 };
@@ -126,12 +134,20 @@ export function resolvePolicy(stored: unknown): Policy {
     stuffing: section(DEFAULT_POLICY.stuffing, s.stuffing),
     device: section(DEFAULT_POLICY.device, s.device),
     network: section(DEFAULT_POLICY.network, s.network),
+    typing: typingSection(s.typing),
     bot: section(DEFAULT_POLICY.bot, s.bot),
     denyNeedsRisk:
       typeof s.denyNeedsRisk === 'number' && Number.isFinite(s.denyNeedsRisk)
         ? s.denyNeedsRisk
         : DEFAULT_POLICY.denyNeedsRisk,
   };
+}
+
+function typingSection(stored: unknown): Policy['typing'] {
+  const t = section(DEFAULT_POLICY.typing, stored);
+  // out of range (stored by hand or by an older api): the default, never "challenge everyone"
+  const ok = t.falseChallengeRate >= 0.0001 && t.falseChallengeRate <= 0.2;
+  return ok ? t : { ...DEFAULT_POLICY.typing };
 }
 
 export function decide(score: number, policy: Policy): Decision {
