@@ -37,7 +37,7 @@ if (!existsSync(csv)) {
   process.exit(0);
 }
 const split = arg('split') ?? 'odd';
-const alpha = Number(arg('alpha') ?? 0.01);
+const alphas = (arg('alpha') ?? '0.01,0.02,0.05').split(',').map(Number);
 const data = parseKeystrokeCsv(readFileSync(csv, 'utf8'));
 const subjects = [...data.keys()].filter((s) => {
   const odd = Number(s.slice(1)) % 2 === 1;
@@ -51,7 +51,7 @@ interface Tally {
 }
 const tally = (): Tally => ({ n: 0, cal: 0, fixed: 0 });
 
-function judge(t: Tally, state: TypingProfileState, sample: KeyTiming[]): void {
+function judge(t: Tally, state: TypingProfileState, sample: KeyTiming[], alpha: number): void {
   const anomaly = typingStateAnomaly(state, sample);
   const samples = typingStateSamples(state);
   const p = typingTail(typingCalibration(state.calibration, samples), anomaly);
@@ -61,35 +61,37 @@ function judge(t: Tally, state: TypingProfileState, sample: KeyTiming[]): void {
 }
 
 const pct = (x: number, n: number) => `${((100 * x) / Math.max(1, n)).toFixed(1)} %`;
-console.log(`split: ${split} (${subjects.length} subjects), alpha ${alpha}`);
+console.log(`split: ${split} (${subjects.length} subjects)`);
 console.log(
-  '| trusted logins | owner flagged (per-account) | owner (fixed 0.5) | intruder novice flagged | (fixed) | ' +
+  '| target | trusted logins | owner flagged (per-account) | owner (fixed 0.5) | intruder novice flagged | (fixed) | ' +
     'intruder fluent flagged | (fixed) |',
 );
-console.log('| --- | --- | --- | --- | --- | --- | --- |');
-for (const trusted of [5, 10, 20, 40]) {
-  const owner = tally();
-  const novice = tally();
-  const fluent = tally();
-  for (const subject of subjects) {
-    const reps = data.get(subject)!;
-    let state: TypingProfileState | null = null;
-    for (let i = 0; i < trusted; i++) state = enrolTypingSample(state, reps[50 + i]);
-    const frozen = state!;
-    for (const other of subjects) {
-      if (other === subject) continue;
-      const o = data.get(other)!;
-      for (let r = 5; r < 10; r++) judge(novice, frozen, o[r]);
-      for (let r = 200; r < 205; r++) judge(fluent, frozen, o[r]);
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+for (const alpha of alphas)
+  for (const trusted of [5, 10, 20, 40]) {
+    const owner = tally();
+    const novice = tally();
+    const fluent = tally();
+    for (const subject of subjects) {
+      const reps = data.get(subject)!;
+      let state: TypingProfileState | null = null;
+      for (let i = 0; i < trusted; i++) state = enrolTypingSample(state, reps[50 + i]);
+      const frozen = state!;
+      for (const other of subjects) {
+        if (other === subject) continue;
+        const o = data.get(other)!;
+        for (let r = 5; r < 10; r++) judge(novice, frozen, o[r], alpha);
+        for (let r = 200; r < 205; r++) judge(fluent, frozen, o[r], alpha);
+      }
+      let live = frozen;
+      for (let r = 200; r < 400; r++) {
+        judge(owner, live, reps[r], alpha);
+        live = enrolTypingSample(live, reps[r]);
+      }
     }
-    let live = frozen;
-    for (let r = 200; r < 400; r++) {
-      judge(owner, live, reps[r]);
-      live = enrolTypingSample(live, reps[r]);
-    }
+    console.log(
+      `| ${alpha} | ${trusted} | ${pct(owner.cal, owner.n)} | ${pct(owner.fixed, owner.n)} | ` +
+        `${pct(novice.cal, novice.n)} | ${pct(novice.fixed, novice.n)} | ` +
+        `${pct(fluent.cal, fluent.n)} | ${pct(fluent.fixed, fluent.n)} |`,
+    );
   }
-  console.log(
-    `| ${trusted} | ${pct(owner.cal, owner.n)} | ${pct(owner.fixed, owner.n)} | ${pct(novice.cal, novice.n)} | ` +
-      `${pct(novice.fixed, novice.n)} | ${pct(fluent.cal, fluent.n)} | ${pct(fluent.fixed, fluent.n)} |`,
-  );
-}
