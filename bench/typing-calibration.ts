@@ -95,3 +95,29 @@ for (const alpha of alphas)
         `${pct(fluent.cal, fluent.n)} | ${pct(fluent.fixed, fluent.n)} |`,
     );
   }
+
+// Cost: the calibration's share of a typing judgement (CPU time, so a loaded machine does not inflate it).
+{
+  const reps = data.get(subjects[0])!;
+  let state: TypingProfileState | null = null;
+  for (let i = 0; i < 40; i++) state = enrolTypingSample(state, reps[50 + i]);
+  const s = JSON.parse(JSON.stringify(state)) as TypingProfileState;
+  const cpuUs = (f: () => void, n: number) => {
+    const t0 = process.cpuUsage();
+    for (let i = 0; i < n; i++) f();
+    const t = process.cpuUsage(t0);
+    return (t.user + t.system) / n;
+  };
+  let sink = 0;
+  const n = 20_000;
+  const anomalyUs = cpuUs(() => (sink += typingStateAnomaly(s, reps[200 + (sink & 63)])), n);
+  const calibrationUs = cpuUs(
+    () => (sink += typingTail(typingCalibration(s.calibration, typingStateSamples(s)), 1 + (sink % 3))),
+    n,
+  );
+  console.log(
+    `cost per field (40 trusted logins, CPU): anomaly ${anomalyUs.toFixed(2)} µs, ` +
+      `calibration ${calibrationUs.toFixed(2)} µs (${((100 * calibrationUs) / anomalyUs).toFixed(0)} % of it)` +
+      (Number.isFinite(sink) ? '' : ' ?'),
+  );
+}
