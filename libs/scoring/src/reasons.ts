@@ -22,6 +22,11 @@ export const REASON_CODES = [
   'TOKEN_MISSING',
   'TOKEN_INVALID',
   'TOKEN_REPLAYED',
+  'TAKEOVER_CASHOUT',
+  'DEVICE_MANY_ACCOUNTS',
+  'SIGNUP_VELOCITY',
+  'DISPOSABLE_EMAIL',
+  'FORM_FILLED',
 ] as const;
 
 export type ReasonCode = (typeof REASON_CODES)[number];
