@@ -3,7 +3,18 @@
 import { DECISIONS, type Decision, type RiskEvent } from '@kizuki/contract';
 
 export type DetectorName =
-  'token' | 'lists' | 'device' | 'typing' | 'pointer' | 'bot' | 'network' | 'velocity' | 'signup' | 'accountChange';
+  | 'token'
+  | 'lists'
+  | 'device'
+  | 'typing'
+  | 'pointer'
+  | 'bot'
+  | 'network'
+  | 'velocity'
+  | 'signup'
+  | 'accountChange'
+  | 'credentials'
+  | 'identity';
 export const DETECTOR_NAMES: readonly DetectorName[] = [
   'token',
   'lists',
@@ -15,6 +26,8 @@ export const DETECTOR_NAMES: readonly DetectorName[] = [
   'velocity',
   'signup',
   'accountChange',
+  'credentials',
+  'identity',
 ];
 
 /** The events other than login: each has its own thresholds (login's are `thresholds`). */
@@ -127,6 +140,8 @@ export const DEFAULT_POLICY: Policy = {
     velocity: true,
     signup: true,
     accountChange: true,
+    credentials: true,
+    identity: true,
   },
   bruteForce: { accountFailures: 5, accountDeviceFailures: 3, windowMinutes: 15 },
   stuffing: {
