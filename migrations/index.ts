@@ -4,12 +4,14 @@ import {
   BreachedPasswordsDocuments1796401637707,
   DOCUMENT_TENANT_TABLES,
 } from './1796401637707-breached-passwords-documents';
+import { AppIds1796401977276 } from './1796401977276-app-ids';
 import { AssessmentEvents1796403000000 } from './1796403000000-assessment-events';
 import { ConsoleReview1796404000000 } from './1796404000000-console-review';
 
 export const MIGRATIONS = [
   Baseline1764489600000,
   BreachedPasswordsDocuments1796401637707,
+  AppIds1796401977276,
   AssessmentEvents1796403000000,
   ConsoleReview1796404000000,
 ];
