@@ -1,4 +1,4 @@
-import { DECISIONS } from '@kizuki/contract';
+import { DECISIONS, RISK_EVENTS } from '@kizuki/contract';
 import { useState } from 'preact/hooks';
 import { api, ApiError, qs } from './api';
 import { Decision, ErrorBox, fmtTime, Link, profileStateKey, useApp, useLoad } from './app';
@@ -15,6 +15,7 @@ import type {
   Me,
   Page,
   PolicyAnswer,
+  LifecycleEvent,
   PolicyFields,
   TeamInvited,
   TeamMember,
@@ -456,6 +457,41 @@ export function Policy() {
             />
             {t('shadowMode')}
           </label>
+          <h2>{t('eventThresholds')}</h2>
+          <table class="tbl event-thresholds">
+            <thead>
+              <tr>
+                <th>{t('event')}</th>
+                <th class="num">{t('challengeAt')}</th>
+                <th class="num">{t('denyAt')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {LIFECYCLE.map((ev) => (
+                <tr key={ev}>
+                  <td>{t(`ev_${ev}`)}</td>
+                  {(['challenge', 'deny'] as const).map((k) => (
+                    <td key={k} class="num">
+                      <input
+                        type="number"
+                        name={`${ev}.${k}`}
+                        min="1"
+                        max="100"
+                        value={pol.events?.[ev]?.[k] ?? pol.thresholds[k]}
+                        disabled={!isAdmin && !canEdit}
+                        onInput={(e) =>
+                          upd((c) => {
+                            c.events = { ...c.events, [ev]: { ...c.thresholds, ...c.events?.[ev] } };
+                            c.events[ev][k] = Number((e.target as HTMLInputElement).value);
+                          })
+                        }
+                      />
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
           <h2>{t('detectors')}</h2>
           <div class="detectors">
             {data.detectors.map((d) => (
@@ -535,6 +571,41 @@ export function Policy() {
                   </tr>
                 </tbody>
               </table>
+              {Object.keys(bt.byEvent ?? {}).length ? (
+                <>
+                  <h3>{t('byEvent')}</h3>
+                  <table class="tbl backtest-events">
+                    <thead>
+                      <tr>
+                        <th>{t('event')}</th>
+                        {DECISIONS.map((d) => (
+                          <th key={d} class="num">
+                            {t(d)}
+                          </th>
+                        ))}
+                        <th class="num">{t('changes')}</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {RISK_EVENTS.map((ev) => {
+                        const e = bt.byEvent[ev];
+                        if (!e) return null;
+                        return (
+                          <tr key={ev} data-event={ev}>
+                            <td>{t(`ev_${ev}`)}</td>
+                            {DECISIONS.map((d) => (
+                              <td key={d} class="num">
+                                {e.current[d]} → {e.proposed[d]}
+                              </td>
+                            ))}
+                            <td class="num">{t('changedOfTotal', { n: e.changed, t: e.total })}</td>
+                          </tr>
+                        );
+                      })}
+                    </tbody>
+                  </table>
+                </>
+              ) : null}
             </>
           ) : null}
         </div>
@@ -543,9 +614,12 @@ export function Policy() {
   );
 }
 
+const LIFECYCLE = RISK_EVENTS.filter((e): e is LifecycleEvent => e !== 'login');
+
 function strip(p: PolicyFields): PolicyFields {
   return {
     thresholds: p.thresholds,
+    events: p.events,
     fallbackDecision: p.fallbackDecision,
     shadowMode: p.shadowMode,
     detectors: p.detectors,

@@ -10,6 +10,8 @@ export function loginRow(r: LoginListRow, role: AdminRole) {
     decision: r.decision,
     policyDecision: r.policyDecision,
     shadow: r.shadow,
+    event: r.event,
+    changes: r.changes ?? [],
     status: r.status,
     score: r.score,
     reasons: r.reasonCodes,
@@ -39,6 +41,8 @@ const CSV_COLUMNS = [
   'device_status',
   'account_id',
   'user_hash',
+  'event',
+  'changes',
 ];
 export const CSV_HEADER = `${CSV_COLUMNS.join(',')}\n`;
 
@@ -62,6 +66,8 @@ export function csvLine(row: LoginListRow, role: AdminRole): string {
     r.device?.status ?? '',
     r.account.id,
     row.userHash,
+    r.event,
+    r.changes.join(' '),
   ];
   return cells.map(csvCell).join(',');
 }
@@ -88,6 +94,7 @@ export function loginDetail(a: Record<string, unknown>, role: AdminRole) {
     id: a.id,
     createdAt: a.createdAt,
     event: a.event,
+    changes: a.changes ?? [],
     status: a.status,
     decision: a.decision,
     policyDecision: a.policyDecision,
