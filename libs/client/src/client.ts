@@ -1,4 +1,7 @@
 import type { Assessment, Decision, FeedbackAnswer, FeedbackLabel, RiskAnswer, RiskRequest, UserDevice } from './types';
+import { KizukiError } from '../../contract/src/errors';
+
+export { KizukiError };
 
 export interface KizukiClientOptions {
   /** Base URL of your Kizuki, e.g. https://kizuki.example.com */
@@ -11,18 +14,6 @@ export interface KizukiClientOptions {
   fallbackDecision?: Decision;
   /** Custom fetch (tests, proxies). */
   fetch?: typeof fetch;
-}
-
-/** An error answer of the Kizuki API: { error: { code, message, details? } }. */
-export class KizukiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly details?: unknown,
-  ) {
-    super(message);
-  }
 }
 
 /**
@@ -131,13 +122,7 @@ export class KizukiClient {
         /* not JSON */
       }
       if (!res.ok) {
-        const err = (json as { error?: { code?: string; message?: string; details?: unknown } } | null)?.error;
-        throw new KizukiError(
-          res.status,
-          err?.code ?? 'HTTP_ERROR',
-          err?.message ?? `HTTP ${res.status}`,
-          err?.details,
-        );
+        throw KizukiError.fromAnswer(res.status, json, `HTTP ${res.status}`);
       }
       return json as T;
     } catch (e) {
