@@ -53,7 +53,8 @@ export interface LoginListRow {
 
 const LIST_COLUMNS = `a.id, a.created_at AS "createdAt", a.decision, a.policy_decision AS "policyDecision", a.shadow,
   a.event, a.changes, a.status, a.score,
-  ARRAY(SELECT r->>'code' FROM jsonb_array_elements(a.reasons) r) AS "reasonCodes", a.label, host(a.ip) AS ip, a.country, a.asn, a.device_id AS "deviceId", a.device_status AS "deviceStatus",
+  ARRAY(SELECT r->>'code' FROM jsonb_array_elements(a.reasons) r) AS "reasonCodes", a.label,
+  host(a.ip) AS ip, a.country, a.asn, a.device_id AS "deviceId", a.device_status AS "deviceStatus",
   a.account_id AS "accountId", acc.user_hash AS "userHash",
   to_char(a.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "cursorAt"`;
 
