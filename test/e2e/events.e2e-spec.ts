@@ -4,6 +4,7 @@
 import type { SignalBundle } from '@kizuki/contract';
 import { createDataSource } from '@kizuki/database';
 import { createAdmin } from '../../apps/cli/src/commands/admins';
+import { KizukiClient } from '../../libs/client/src';
 import { humanBundle, makePerson } from '../../libs/scoring/src/testing/scenario';
 import { makeBundle } from '../../fixtures/factories';
 import { KizukiEnv } from '../../fixtures/kizuki-env';
@@ -156,6 +157,60 @@ describe('events (real api, worker, PostgreSQL, Redis)', () => {
     );
     expect(codes(elsewhere)).toEqual([]);
     expect(elsewhere.body.decision).toBe('allow');
+  });
+
+  it('takes only the e-mail domain through @kizuki/client, never the address', async () => {
+    const sent: string[] = [];
+    const client = new KizukiClient({
+      endpoint: env.baseUrl,
+      secretKey: t.secretKey,
+      fetch: (url, init) => (sent.push(String(init?.body)), fetch(url, init)),
+    });
+    const r = await client.risk({
+      event: 'registration',
+      status: 'succeeded',
+      user: { id: 'user-8812', email: 'Aki.Tanaka@Mailinator.com' },
+      context: { ip: '192.0.2.44' },
+    });
+    expect(r.reasons.map((x) => x.code)).toContain('DISPOSABLE_EMAIL');
+    expect(sent.join()).toContain('"emailDomain":"mailinator.com"');
+    expect(sent.join().toLowerCase()).not.toContain('aki.tanaka');
+  });
+
+  it("refuses a token collected on another event's form (TOKEN_INVALID), and takes it for its own", async () => {
+    const b = makeBundle({ visitorId: 'form-event-01', seed: 450 });
+    b.page.event = 'login';
+    const c = await env.post('/v1/collect', b, { 'x-kizuki-key': t.publishableKey, origin: ORIGIN });
+    const risk = (event: string) =>
+      env.post(
+        '/v1/risk',
+        {
+          event,
+          status: 'succeeded',
+          requestToken: c.body.requestToken,
+          user: { id: 'kai@example.jp' },
+          context: { ip: '192.0.2.45' },
+        },
+        { authorization: `Bearer ${t.secretKey}` },
+      );
+    const wrong = await risk('registration');
+    expect(wrong.body.reasons[0]).toEqual({
+      code: 'TOKEN_INVALID',
+      detail: 'The request token was collected on a login form, not for registration.',
+    });
+    expect(wrong.body.device).toBeNull();
+    const right = await risk('login');
+    expect(codes(right)).not.toContain('TOKEN_INVALID');
+    expect(right.body.device).not.toBeNull();
+    const bad = await env.post(
+      '/v1/collect',
+      { ...b, page: { ...b.page, event: 'logout' } },
+      {
+        'x-kizuki-key': t.publishableKey,
+        origin: ORIGIN,
+      },
+    );
+    expect(bad.status).toBe(400);
   });
 
   it('says FORM_FILLED for a registration form nobody typed into', async () => {

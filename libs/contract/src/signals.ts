@@ -1,6 +1,7 @@
 // The signal bundle the browser SDK sends to POST /v1/collect: the SDK builds it, the api's
 // class-validator DTO implements it, the engine reads it.
 // Never any key value, field content or clipboard data: only timings, classes and traits.
+import type { RiskEvent } from './risk';
 
 export const SIGNAL_BUNDLE_VERSION = 1;
 
@@ -107,6 +108,12 @@ export interface PageSignals {
   visibilityChanges: number;
   /** path of the page (no query string, no fragment) */
   path: string;
+  /**
+   * The event the page said this form is for (LoadOptions.event, watch(form, { event }) or the
+   * form's data-kizuki-event); absent when it said none. A risk call for another event does not
+   * use this bundle (TOKEN_INVALID): a token from a login form cannot vouch for a sign-up.
+   */
+  event?: RiskEvent;
 }
 
 export interface SignalBundle {

@@ -21,6 +21,7 @@ import {
   FIELD_ROLES,
   KEY_CLASSES,
   POINTER_TYPES,
+  RISK_EVENTS,
   SIGNAL_BUNDLE_VERSION,
   SIGNAL_LIMITS as L,
   type AutomationSignals,
@@ -33,6 +34,7 @@ import {
   type PointerClick,
   type PointerSignals,
   type PointerType,
+  type RiskEvent,
   type SignalBundle,
 } from '@kizuki/contract';
 
@@ -164,6 +166,7 @@ export class PageDto implements PageSignals {
   @IsInt() @Min(0) @Max(1_000_000) blurCount!: number;
   @IsInt() @Min(0) @Max(1_000_000) visibilityChanges!: number;
   @IsString() @MaxLength(L.stringLength) path!: string;
+  @IsOptional() @IsIn(RISK_EVENTS) event?: RiskEvent;
 }
 
 export class CollectDto implements SignalBundle {
