@@ -14,6 +14,7 @@ import {
   type TimedKey,
 } from '../../../fixtures/human-input';
 import type { DetectionHarness, LoginRecord, Tenant, Typing } from './harness';
+import { lifecycle } from './lifecycle';
 
 export interface Scale {
   name: string;
@@ -41,6 +42,13 @@ export interface Scale {
   /** office users' enrolment: the first login in the browser, the rest replayed (see README of the report) */
   officeEnrolLogins: number;
   passwordManager: number;
+  /** people signing up (11), each on their own device; the owners of 12 and 13 */
+  signupPeople: number;
+  /** farm devices (10) and accounts each opens */
+  farmDevices: number;
+  farmAccountsEach: number;
+  /** takeovers followed by an e-mail change (12), ≤ signupPeople */
+  cashouts: number;
 }
 
 export const SCALES: Record<string, Scale> = {
@@ -63,6 +71,10 @@ export const SCALES: Record<string, Scale> = {
     officeUsers: 1,
     officeEnrolLogins: 5,
     passwordManager: 1,
+    signupPeople: 3,
+    farmDevices: 1,
+    farmAccountsEach: 7,
+    cashouts: 2,
   },
   small: {
     name: 'small',
@@ -82,6 +94,10 @@ export const SCALES: Record<string, Scale> = {
     officeUsers: 12,
     officeEnrolLogins: 10,
     passwordManager: 6,
+    signupPeople: 20,
+    farmDevices: 4,
+    farmAccountsEach: 12,
+    cashouts: 15,
   },
   full: {
     name: 'full',
@@ -101,6 +117,10 @@ export const SCALES: Record<string, Scale> = {
     officeUsers: 100,
     officeEnrolLogins: 10,
     passwordManager: 50,
+    signupPeople: 100,
+    farmDevices: 5,
+    farmAccountsEach: 40,
+    cashouts: 100,
   },
 };
 
@@ -120,6 +140,22 @@ export const SCENARIOS = [
   },
   { key: 'office', title: '8. Office NAT (one IP)', goal: 'allowed ≥ 98%', measure: 'allow', min: 0.98 },
   { key: 'pm', title: '9. Password manager', goal: 'allowed ≥ 95%', measure: 'allow', min: 0.95 },
+  {
+    key: 'farm',
+    title: '10. Sign-up farm (6th+ account of a device)',
+    goal: 'challenged/denied ≥ 95%',
+    measure: 'flagged',
+    min: 0.95,
+  },
+  { key: 'signup', title: '11. People signing up', goal: 'allowed ≥ 98%', measure: 'allow', min: 0.98 },
+  {
+    key: 'cashout',
+    title: '12. Takeover, then e-mail change',
+    goal: 'challenged/denied ≥ 99%',
+    measure: 'flagged',
+    min: 0.99,
+  },
+  { key: 'reset', title: '13. Password reset by owner', goal: 'allowed ≥ 98%', measure: 'allow', min: 0.98 },
 ] as const;
 export type ScenarioKey = (typeof SCENARIOS)[number]['key'];
 
@@ -511,6 +547,9 @@ export async function runScenarios(p: Plan): Promise<void> {
     () => (want('stuffing') ? stuffing(p, seededRng(20261201)) : Promise.resolve()),
     // --- 8. office NAT
     () => (want('office') && p.cmu ? office(p) : Promise.resolve()),
+    // --- 10–13. registration, account changes, password reset (lifecycle.ts)
+    () =>
+      (['farm', 'signup', 'cashout', 'reset'] as const).some(want) ? lifecycle(p, nextDeviceIndex) : Promise.resolve(),
   ];
   if (p.parallel) await Promise.all(groups.map((g) => g()));
   else for (const g of groups) await g();
