@@ -260,6 +260,8 @@ export class LoginScorer {
         score: answer.score,
         reasons: answer.reasons,
         device: answer.device,
+        event,
+        ...(d.changes ? { changes: d.changes } : {}),
         status: d.status,
         createdAt: answer.createdAt,
       });
