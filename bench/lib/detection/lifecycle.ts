@@ -1,4 +1,4 @@
-// Scenarios 10–13 of bench/detection.ts: the account's life beyond the login (issue 18). Every SDK
+// Scenarios 14–17 of bench/detection.ts: the account's life beyond the login (issue 18). Every SDK
 // bundle is recorded in the browser (a person's or a farm tool's device typing on the site's form)
 // and replayed by the customer backend as the event's risk call, like the stuffing scenario.
 import type { BrowserContext } from 'playwright-core';
@@ -73,7 +73,7 @@ export async function lifecycle(p: Plan, deviceIndex: () => number): Promise<voi
       event,
     });
 
-  // --- 11. people signing up, each on their own device and home network (some families share one)
+  // --- 15. people signing up, each on their own device and home network (some families share one)
   const subjects = cmu ? [...cmu.keys()] : [];
   const people: { account: string; device: Recorded; ip: string }[] = [];
   const n = scale.signupPeople;
@@ -89,10 +89,10 @@ export async function lifecycle(p: Plan, deviceIndex: () => number): Promise<voi
       const event: LifecycleCall = { event: 'registration', emailDomain: account.split('@')[1] };
       await replay(want('signup') ? 'signup' : 'signup-setup', account, device, ip, event);
     }
-    progress(`11. ${n} people signed up`);
+    progress(`15. ${n} people signed up`);
   }
 
-  // --- 10. a farm: a few devices, a new proxy and a disposable mailbox for every account
+  // --- 14. a farm: a few devices, a new proxy and a disposable mailbox for every account
   if (want('farm')) {
     let k = 0;
     for (let d = 0; d < scale.farmDevices; d++) {
@@ -107,7 +107,7 @@ export async function lifecycle(p: Plan, deviceIndex: () => number): Promise<voi
       }
       await device.ctx.close();
     }
-    progress(`10. ${scale.farmDevices} farm devices × ${scale.farmAccountsEach} accounts`);
+    progress(`14. ${scale.farmDevices} farm devices × ${scale.farmAccountsEach} accounts`);
   }
 
   // the people log in a few times on their device (trusted), as owners do
@@ -116,16 +116,16 @@ export async function lifecycle(p: Plan, deviceIndex: () => number): Promise<voi
       for (let j = 0; j < 3; j++) await replay('lifecycle-setup', person.account, person.device, person.ip);
   }
 
-  // --- 13. password reset by the owner on the known device, from home
+  // --- 17. password reset by the owner on the known device, from home
   if (want('reset')) {
     for (const person of people) {
       await replay('reset', person.account, person.device, person.ip, { event: 'password_reset_request' });
       await replay('reset', person.account, person.device, person.ip, { event: 'password_reset' });
     }
-    progress(`13. ${people.length} owners reset their password`);
+    progress(`17. ${people.length} owners reset their password`);
   }
 
-  // --- 12. takeover cash-out: the thief logs in with the password from a new device, then changes the e-mail
+  // --- 16. takeover cash-out: the thief logs in with the password from a new device, then changes the e-mail
   if (want('cashout')) {
     const victims = people.slice(0, scale.cashouts);
     for (const [i, victim] of victims.entries()) {
@@ -141,7 +141,7 @@ export async function lifecycle(p: Plan, deviceIndex: () => number): Promise<voi
       });
       await thief.ctx.close();
     }
-    progress(`12. ${victims.length} takeovers followed by an e-mail change`);
+    progress(`16. ${victims.length} takeovers followed by an e-mail change`);
   }
   for (const person of people) await person.device.ctx.close();
   const setup = new Set(['lifecycle-recording', 'lifecycle-setup', 'signup-setup']);

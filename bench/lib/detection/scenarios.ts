@@ -28,26 +28,44 @@ export interface Scale {
    */
   enrolMode: 'browser' | 'replay';
   ownerLoginsEach: number;
+  /**
+   * More measured owner logins on the usual device, each replaying that owner's enrolment bundle
+   * (browser path proven by ownerLoginsEach) with a later repetition's timings: enough logins for
+   * a rate with a useful confidence interval
+   */
+  ownerReplaysEach: number;
+  /**
+   * Another person on the owner's device, per owner: the first in the browser on the owner's own
+   * browser context and address, the others replaying the owner's enrolment bundle with the
+   * intruder's timings
+   */
+  sameDeviceEach: number;
   travelLogins: number;
   takeovers: number;
   naive: number;
   scripted: number;
   stealth: number;
+  /** stealth bots (each flavour) on accounts with no history: a first login */
+  stealthNew: number;
   stuffingAttempts: number;
   stuffingAccounts: number;
   stuffingIps: number;
   /** attack-tool instances (devices) recorded in the browser for the stuffing replay */
   stuffingDevices: number;
   officeUsers: number;
+  /** more measured office logins per user, replaying the user's enrolment bundle with later repetitions */
+  officeReplaysEach: number;
   /** office users' enrolment: the first login in the browser, the rest replayed (see README of the report) */
   officeEnrolLogins: number;
   passwordManager: number;
-  /** people signing up (11), each on their own device; the owners of 12 and 13 */
+  /** more password-manager logins, replaying each owner's first one (recorded in the browser) */
+  passwordManagerReplays: number;
+  /** people signing up (15), each on their own device; the owners of 16 and 17 */
   signupPeople: number;
-  /** farm devices (10) and accounts each opens */
+  /** farm devices (14) and accounts each opens */
   farmDevices: number;
   farmAccountsEach: number;
-  /** takeovers followed by an e-mail change (12), ≤ signupPeople */
+  /** takeovers followed by an e-mail change (16), ≤ signupPeople */
   cashouts: number;
 }
 
@@ -59,18 +77,23 @@ export const SCALES: Record<string, Scale> = {
     enrolLogins: 5,
     enrolMode: 'replay',
     ownerLoginsEach: 1,
+    ownerReplaysEach: 0,
+    sameDeviceEach: 1,
     travelLogins: 1,
     takeovers: 1,
     naive: 1,
     scripted: 2,
     stealth: 1,
+    stealthNew: 1,
     stuffingAttempts: 60,
     stuffingAccounts: 30,
     stuffingIps: 4,
     stuffingDevices: 1,
     officeUsers: 1,
+    officeReplaysEach: 0,
     officeEnrolLogins: 5,
     passwordManager: 1,
+    passwordManagerReplays: 0,
     signupPeople: 3,
     farmDevices: 1,
     farmAccountsEach: 7,
@@ -78,22 +101,27 @@ export const SCALES: Record<string, Scale> = {
   },
   small: {
     name: 'small',
-    owners: 6,
+    owners: 10,
     enrolLogins: 10,
     enrolMode: 'replay',
-    ownerLoginsEach: 3,
-    travelLogins: 6,
+    ownerLoginsEach: 2,
+    ownerReplaysEach: 20,
+    sameDeviceEach: 12,
+    travelLogins: 100,
     takeovers: 12,
     naive: 10,
     scripted: 10,
     stealth: 10,
+    stealthNew: 40,
     stuffingAttempts: 200,
     stuffingAccounts: 100,
     stuffingIps: 20,
     stuffingDevices: 5,
     officeUsers: 12,
+    officeReplaysEach: 8,
     officeEnrolLogins: 10,
-    passwordManager: 6,
+    passwordManager: 10,
+    passwordManagerReplays: 100,
     signupPeople: 20,
     farmDevices: 4,
     farmAccountsEach: 12,
@@ -105,18 +133,23 @@ export const SCALES: Record<string, Scale> = {
     enrolLogins: 10,
     enrolMode: 'browser',
     ownerLoginsEach: 4,
-    travelLogins: 50,
+    ownerReplaysEach: 4,
+    sameDeviceEach: 8,
+    travelLogins: 100,
     takeovers: 100,
     naive: 100,
     scripted: 100,
     stealth: 100,
+    stealthNew: 100,
     stuffingAttempts: 2000,
     stuffingAccounts: 1000,
     stuffingIps: 20,
     stuffingDevices: 5,
     officeUsers: 100,
+    officeReplaysEach: 0,
     officeEnrolLogins: 10,
     passwordManager: 50,
+    passwordManagerReplays: 100,
     signupPeople: 100,
     farmDevices: 5,
     farmAccountsEach: 40,
@@ -141,21 +174,49 @@ export const SCENARIOS = [
   { key: 'office', title: '8. Office NAT (one IP)', goal: 'allowed ≥ 98%', measure: 'allow', min: 0.98 },
   { key: 'pm', title: '9. Password manager', goal: 'allowed ≥ 95%', measure: 'allow', min: 0.95 },
   {
+    key: 'sameDevice',
+    title: "10. Another person on the owner's device",
+    goal: 'challenged/denied ≥ 90%',
+    measure: 'flagged',
+    min: 0.9,
+  },
+  {
+    key: 'stealthNew',
+    title: '11. Stealth automation, account without history',
+    goal: 'BOT_* reason ≥ 90%',
+    measure: 'botReason',
+    min: 0.9,
+  },
+  {
+    key: 'stealthHintsNew',
+    title: '12. Stealth + client hints + WebGL, no history',
+    goal: 'BOT_* reason ≥ 90%',
+    measure: 'botReason',
+    min: 0.9,
+  },
+  {
+    key: 'people',
+    title: '13. People (1, 2, 8, 9, 10 and enrolment) without a BOT_* reason',
+    goal: 'BOT_* on ≤ 0.5%: without ≥ 99.5%',
+    measure: 'noBot',
+    min: 0.995,
+  },
+  {
     key: 'farm',
-    title: '10. Sign-up farm (6th+ account of a device)',
+    title: '14. Sign-up farm (6th+ account of a device)',
     goal: 'challenged/denied ≥ 95%',
     measure: 'flagged',
     min: 0.95,
   },
-  { key: 'signup', title: '11. People signing up', goal: 'allowed ≥ 98%', measure: 'allow', min: 0.98 },
+  { key: 'signup', title: '15. People signing up', goal: 'allowed ≥ 98%', measure: 'allow', min: 0.98 },
   {
     key: 'cashout',
-    title: '12. Takeover, then e-mail change',
+    title: '16. Takeover, then e-mail change',
     goal: 'challenged/denied ≥ 99%',
     measure: 'flagged',
     min: 0.99,
   },
-  { key: 'reset', title: '13. Password reset by owner', goal: 'allowed ≥ 98%', measure: 'allow', min: 0.98 },
+  { key: 'reset', title: '17. Password reset by owner', goal: 'allowed ≥ 98%', measure: 'allow', min: 0.98 },
 ] as const;
 export type ScenarioKey = (typeof SCENARIOS)[number]['key'];
 
@@ -209,6 +270,8 @@ interface Owner {
   ip: string;
   rng: Rng;
   username: TimedKey[];
+  /** the SDK bundle of the owner's first enrolment login (their device, as recorded in the browser) */
+  bundle?: string;
 }
 
 let deviceCounter = 0;
@@ -227,7 +290,7 @@ function cmuTyping(rep: CmuRep, username: TimedKey[]): Typing {
  * person's username alike, so the username field diluted the password's evidence for owners and
  * attackers alike.)
  */
-function usernameTyping(text: string, rng: Rng, rep: CmuRep): TimedKey[] {
+export function usernameTyping(text: string, rng: Rng, rep: CmuRep): TimedKey[] {
   const k = rep.keys;
   const holds = k.map((x) => Math.max(20, x.up - x.down));
   const flights = k.slice(1).map((x, i) => x.down - k[i].up);
@@ -292,7 +355,7 @@ async function enrol(
   n: number,
   mode: 'browser' | 'replay',
   scenario: string,
-): Promise<void> {
+): Promise<string | undefined> {
   const h = p.harness;
   let bundle: string | undefined;
   for (let i = 0; i < n; i++) {
@@ -328,6 +391,7 @@ async function enrol(
     }
     await trust(p, tenant, rec, idOf(h, rec));
   }
+  return bundle;
 }
 
 async function trust(p: Plan, tenant: Tenant, rec: LoginRecord, id: string | undefined): Promise<void> {
@@ -361,7 +425,7 @@ async function shopScenarios(p: Plan): Promise<void> {
         device: await h.device('human', { index: nextDeviceIndex(), locale: 'en-US', timezoneId: HOME_TZ }),
       };
       h.setPassword(shop, account, CMU_PASSWORD);
-      await enrol(p, shop, { ...o, from: FLUENT_FROM }, scale.enrolLogins, scale.enrolMode, 'enrol');
+      o.bundle = await enrol(p, shop, { ...o, from: FLUENT_FROM }, scale.enrolLogins, scale.enrolMode, 'enrol');
       owners.push(o);
       progress(`enrolled ${account} (${scale.enrolLogins} trusted logins, ${scale.enrolMode})`);
     }
@@ -387,10 +451,73 @@ async function shopScenarios(p: Plan): Promise<void> {
         await trust(p, shop, rec, idOf(h, rec));
       }
     }
+    for (let j = scale.ownerLoginsEach; j < scale.ownerLoginsEach + scale.ownerReplaysEach; j++) {
+      for (const o of owners) {
+        if (!o.bundle) continue;
+        const rep = laterRep(o, j);
+        const rec = await h.replayLogin({
+          scenario: 'owner',
+          tenant: shop,
+          account: o.account,
+          bundle: withKeys(o.bundle, rep.keys, usernameTyping(o.account, o.rng, rep)),
+          ip: o.ip,
+          userAgent: h.chromeUa,
+          acceptLanguage: 'en-US,en;q=0.9',
+          succeeded: true,
+        });
+        await trust(p, shop, rec, idOf(h, rec));
+      }
+    }
     progress(`owner: ${count(h, 'owner')}`);
   }
 
+  // --- 10. another person on the owner's device and network: the right password, their own rhythm --
+  if (want('sameDevice') && owners.length > 1) {
+    for (let j = 0; j < scale.sameDeviceEach; j++) {
+      for (const [v, victim] of owners.entries()) {
+        // the intruder: another CMU subject (not an owner when there are enough), for whom the
+        // password is new (first session, reps 5-49), as for the takeover thieves
+        const pool =
+          subjects.length > owners.length
+            ? subjects.slice(owners.length)
+            : owners.filter((x) => x !== victim).map((x) => x.subject);
+        const intruder = pool[(v * 7 + j) % pool.length];
+        const rep = cmu!.get(intruder)![5 + ((v * 11 + j * 17) % 45)];
+        const irng = seededRng(hashSeed(`${intruder}:same:${v}:${j}`));
+        const username = usernameTyping(victim.account, irng, rep);
+        const rec =
+          j === 0 || !victim.bundle
+            ? await h.browserLogin({
+                scenario: 'sameDevice',
+                tenant: shop,
+                account: victim.account,
+                password: CMU_PASSWORD,
+                ip: victim.ip,
+                context: victim.device,
+                typing: cmuTyping(rep, username),
+                pointer: 'human',
+                rng: irng,
+                submitWithEnter: true,
+              })
+            : await h.replayLogin({
+                scenario: 'sameDevice',
+                tenant: shop,
+                account: victim.account,
+                bundle: withKeys(victim.bundle, rep.keys, username),
+                ip: victim.ip,
+                userAgent: h.chromeUa,
+                acceptLanguage: 'en-US,en;q=0.9',
+                succeeded: true,
+              });
+        const id = idOf(h, rec);
+        if (id && rec.decision === 'challenge') await h.feedback(shop, id, 'challenge_failed');
+      }
+    }
+    progress(`another person on the owner's device: ${count(h, 'sameDevice')}`);
+  }
+
   if (want('pm')) {
+    const pmBundles = new Map<Owner, string>();
     for (let j = 0; j < scale.passwordManager; j++) {
       const o = owners[j % owners.length];
       if (!o) break;
@@ -404,6 +531,23 @@ async function shopScenarios(p: Plan): Promise<void> {
         typing: { kind: 'fill' },
         pointer: 'human',
         rng: o.rng,
+        captureBundle: !pmBundles.has(o),
+      });
+      if (rec.bundle && !pmBundles.has(o)) pmBundles.set(o, rec.bundle);
+      await trust(p, shop, rec, idOf(h, rec));
+    }
+    const recorded = [...pmBundles.entries()];
+    for (let j = 0; j < scale.passwordManagerReplays && recorded.length; j++) {
+      const [o, bundle] = recorded[j % recorded.length];
+      const rec = await h.replayLogin({
+        scenario: 'pm',
+        tenant: shop,
+        account: o.account,
+        bundle,
+        ip: o.ip,
+        userAgent: h.chromeUa,
+        acceptLanguage: 'en-US,en;q=0.9',
+        succeeded: true,
       });
       await trust(p, shop, rec, idOf(h, rec));
     }
@@ -513,6 +657,37 @@ async function shopScenarios(p: Plan): Promise<void> {
     progress(`stealth automation: ${count(h, 'stealth')}`);
   }
 
+  // --- 11, 12. stealth automation on accounts without history (a sign-up's first login) ---------
+  for (const [key, flavour] of [
+    ['stealthNew', 'stealth'],
+    ['stealthHintsNew', 'stealth-hints'],
+  ] as const) {
+    if (!want(key)) continue;
+    for (let j = 0; j < scale.stealthNew; j++) {
+      const srng = seededRng(hashSeed(`${key}:${j}`));
+      const account = `new${j}.${key}@mail.example`;
+      h.setPassword(shop, account, CMU_PASSWORD);
+      const ctx = await h.device(flavour, { index: nextDeviceIndex(), locale: 'en-US', timezoneId: HOME_TZ });
+      await h.browserLogin({
+        scenario: key,
+        tenant: shop,
+        account,
+        password: CMU_PASSWORD,
+        ip: usIp(attackIp++),
+        context: ctx,
+        typing: {
+          kind: 'keys',
+          username: lognormalTyping(account, srng),
+          password: lognormalTyping(CMU_PASSWORD, srng, { gapMs: 160 + 80 * srng() }),
+        },
+        pointer: 'human',
+        rng: srng,
+      });
+      await ctx.close();
+    }
+    progress(`${key}: ${count(h, key)}`);
+  }
+
   // --- 2. the owner travelling: own rhythm, a new device, another country ------------------------
   if (want('travel') && owners.length) {
     for (let j = 0; j < scale.travelLogins; j++) {
@@ -547,7 +722,7 @@ export async function runScenarios(p: Plan): Promise<void> {
     () => (want('stuffing') ? stuffing(p, seededRng(20261201)) : Promise.resolve()),
     // --- 8. office NAT
     () => (want('office') && p.cmu ? office(p) : Promise.resolve()),
-    // --- 10–13. registration, account changes, password reset (lifecycle.ts)
+    // --- 14–17. registration, account changes, password reset (lifecycle.ts)
     () =>
       (['farm', 'signup', 'cashout', 'reset'] as const).some(want) ? lifecycle(p, nextDeviceIndex) : Promise.resolve(),
   ];
@@ -622,7 +797,14 @@ async function office(p: Plan): Promise<void> {
   const { harness: h, scale, cmu, progress } = p;
   const tenant = await h.tenant('Office app');
   const subjects = [...cmu!.keys()];
-  const users: { account: string; reps: CmuRep[]; offset: number; device: BrowserContext; rng: Rng }[] = [];
+  const users: {
+    account: string;
+    reps: CmuRep[];
+    offset: number;
+    device: BrowserContext;
+    rng: Rng;
+    bundle?: string;
+  }[] = [];
   for (let u = 0; u < scale.officeUsers; u++) {
     const subject = subjects[u % subjects.length];
     const account = `${subject}.${u}@office.example`;
@@ -635,7 +817,7 @@ async function office(p: Plan): Promise<void> {
       rng: urng,
     };
     h.setPassword(tenant, account, CMU_PASSWORD);
-    await enrol(
+    const bundle = await enrol(
       p,
       tenant,
       { account, reps: user.reps, from: FLUENT_FROM + user.offset, device: user.device, ip: OFFICE_IP, rng: urng },
@@ -643,7 +825,7 @@ async function office(p: Plan): Promise<void> {
       'replay',
       'office-enrol',
     );
-    users.push(user);
+    users.push({ ...user, bundle });
   }
   progress(`office: ${users.length} users enrolled`);
   for (const [u, user] of users.entries()) {
@@ -661,6 +843,24 @@ async function office(p: Plan): Promise<void> {
       submitWithEnter: true,
     });
     await user.device.close();
+  }
+  // the rest of the week: each user's later repetitions, replaying their enrolment bundle
+  for (let j = 1; j <= scale.officeReplaysEach; j++) {
+    for (const [u, user] of users.entries()) {
+      if (!user.bundle) continue;
+      const rep = user.reps[Math.min(user.reps.length - 1, 200 + user.offset + ((u + 7 * j) % 50))];
+      const rec = await h.replayLogin({
+        scenario: 'office',
+        tenant,
+        account: user.account,
+        bundle: withKeys(user.bundle, rep.keys, usernameTyping(user.account, user.rng, rep)),
+        ip: OFFICE_IP,
+        userAgent: h.chromeUa,
+        acceptLanguage: 'en-US,en;q=0.9',
+        succeeded: true,
+      });
+      await trust(p, tenant, rec, idOf(h, rec));
+    }
   }
   progress(`office: ${count(h, 'office')}`);
 }

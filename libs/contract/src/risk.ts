@@ -43,6 +43,26 @@ export interface RiskContext {
   acceptLanguage?: string;
 }
 
+/**
+ * What the customer's backend learnt about the password of this call (@kizuki/client isBreached():
+ * a k-anonymity range lookup, the password itself never leaves the backend).
+ */
+export interface RiskCredentials {
+  /** the password is in the breached-password corpus */
+  breached: boolean;
+  /** how often it appears in breaches (the range answer's COUNT) */
+  breachCount?: number;
+}
+
+/** The identity the customer verified for this account (registration, KYC). */
+export interface RiskIdentity {
+  /**
+   * @kizuki/client documentHash(number): a keyed hash (64 lower-case hex) of the verified ID
+   * document's number, computed with the tenant's document key. Never the number itself.
+   */
+  documentHash?: string;
+}
+
 export interface RiskRequest {
   /** The SDK's kizuki_request_token form field (optional: without it the answer says TOKEN_MISSING). */
   requestToken?: string | null;
@@ -52,6 +72,8 @@ export interface RiskRequest {
   status: LoginStatus;
   user: RiskUser;
   context: RiskContext;
+  credentials?: RiskCredentials;
+  identity?: RiskIdentity;
 }
 
 export interface RiskScores {

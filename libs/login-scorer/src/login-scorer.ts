@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import {
   AssessmentRepository,
+  IdentityDocumentRepository,
   KeyedBatcher,
   LoginStateRepository,
   type AssessmentRow,
@@ -56,6 +57,7 @@ export class LoginScorer {
     private readonly velocity: VelocityStore,
     private readonly network: NetworkIntelService,
     private readonly webhooks: WebhookEventsService,
+    private readonly documents: IdentityDocumentRepository,
   ) {
     this.loads = new KeyedBatcher((tenantId, qs) => state.loadMany(tenantId, qs));
     this.records = new KeyedBatcher((tenantId, rs) => state.recordMany(tenantId, rs));
@@ -165,6 +167,10 @@ export class LoginScorer {
     const deviceId = device?.history.id ?? dev?.id ?? null;
     const lists = loaded.lists.filter((e) => e.kind !== 'device' || e.value === deviceId);
     const account = loaded.account;
+    // Only calls that carry a document pay this round trip; a second pass re-links idempotently.
+    const identity = d.documentHash
+      ? await this.documents.sight(d.tenantId, d.documentHash, d.userHash, new Date(now))
+      : null;
     const input: ScoringInput = {
       now,
       policy,
@@ -188,6 +194,8 @@ export class LoginScorer {
       network,
       velocity,
       lists,
+      credentials: d.credentials ?? null,
+      identity,
     };
     const result = assess(input);
     const trusted = d.status === 'succeeded' && result.policyDecision === 'allow';

@@ -43,6 +43,10 @@ export interface ScoreLoginJobData {
   emailDomain?: string | null;
   context: { ip: string; userAgent: string | null; acceptLanguage: string | null };
   token: { state: 'valid'; bundleId: string; batchId?: string } | { state: 'missing' | 'invalid'; detail: string };
+  /** the risk call's credentials (breached password), when sent */
+  credentials?: { breached: boolean; breachCount: number | null };
+  /** the stored hash (documentStoredHash) of the verified ID document, when sent */
+  documentHash?: string;
 }
 
 /** Applies a trusted outcome or a fraud label to the account's profile and devices. */

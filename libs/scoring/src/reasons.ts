@@ -27,6 +27,9 @@ export const REASON_CODES = [
   'SIGNUP_VELOCITY',
   'DISPOSABLE_EMAIL',
   'FORM_FILLED',
+  'BREACHED_PASSWORD',
+  'DOCUMENT_REUSED',
+  'DOCUMENT_LEAKED',
 ] as const;
 
 export type ReasonCode = (typeof REASON_CODES)[number];

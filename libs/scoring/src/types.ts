@@ -151,6 +151,23 @@ export interface ScoringInput {
   network: NetworkInfo;
   velocity: VelocityCounts;
   lists: ListMatch[];
+  /** The customer's breached-password check of this call's password (absent: not sent). */
+  credentials?: CredentialsCheck | null;
+  /** The verified ID document behind the account, as Kizuki has seen it (absent: not sent). */
+  identity?: IdentityDocumentSeen | null;
+}
+
+export interface CredentialsCheck {
+  breached: boolean;
+  /** appearances in breaches, when the customer sent it */
+  breachCount: number | null;
+}
+
+export interface IdentityDocumentSeen {
+  /** distinct accounts of the tenant this document was sent for, this one included */
+  accounts: number;
+  /** on the tenant's watch list of leaked documents */
+  leaked: boolean;
 }
 
 export type EvidenceCategory = 'takeover' | 'bot' | 'integrity' | 'info';

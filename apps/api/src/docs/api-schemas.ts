@@ -217,10 +217,13 @@ export class DeviceStatusAnswerDto {
 }
 
 export class ErasureDto {
-  @ApiProperty({ example: { accounts: 1, assessments: 42, signalBundles: 40, devices: 2 } }) erased!: Record<
-    string,
-    number
-  >;
+  @ApiProperty({ example: { accounts: 1, assessments: 42, signalBundles: 40, devices: 2, identityDocuments: 1 } })
+  erased!: Record<string, number>;
+}
+
+export class DocumentKeyDto {
+  @ApiProperty({ description: "The tenant's document key, base64url (32 bytes)", example: 'q3J…' }) key!: string;
+  @ApiProperty({ enum: ['HMAC-SHA256'] }) algorithm!: 'HMAC-SHA256';
 }
 
 export class HealthCheckDto {

@@ -5,7 +5,9 @@ import {
   type LoginStatus,
   type ProfileChange,
   type RiskContext,
+  type RiskCredentials,
   type RiskEvent,
+  type RiskIdentity,
   type RiskRequest,
   type RiskUser,
 } from '@kizuki/contract';
@@ -16,13 +18,17 @@ import {
   ArrayMinSize,
   ArrayUnique,
   IsArray,
+  IsBoolean,
   IsIn,
+  IsInt,
   IsObject,
   IsOptional,
   IsString,
   Length,
   Matches,
+  Max,
   MaxLength,
+  Min,
   ValidateBy,
   ValidateNested,
 } from 'class-validator';
@@ -65,6 +71,18 @@ export class RiskContextDto implements RiskContext {
   @IsOptional() @IsString() @MaxLength(256) acceptLanguage?: string;
 }
 
+export class RiskCredentialsDto implements RiskCredentials {
+  /** The password is in the breached-password corpus (@kizuki/client isBreached()). */
+  @IsBoolean() breached!: boolean;
+  /** How often it appears in breaches. */
+  @IsOptional() @IsInt() @Min(0) @Max(9_999_999_999) breachCount?: number;
+}
+
+export class RiskIdentityDto implements RiskIdentity {
+  /** @kizuki/client documentHash(number): 64 lower-case hex, never the number. */
+  @IsOptional() @IsString() @Matches(/^[0-9a-f]{64}$/) documentHash?: string;
+}
+
 export class RiskDto implements RiskRequest {
   @IsOptional() @IsString() @MaxLength(2048) requestToken?: string | null;
   @IsIn(RISK_EVENTS) @ChangesMatchEvent() event!: RiskEvent;
@@ -78,4 +96,6 @@ export class RiskDto implements RiskRequest {
   @IsIn(LOGIN_STATUSES) status!: LoginStatus;
   @IsObject() @ValidateNested() @Type(() => RiskUserDto) user!: RiskUserDto;
   @IsObject() @ValidateNested() @Type(() => RiskContextDto) context!: RiskContextDto;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => RiskCredentialsDto) credentials?: RiskCredentialsDto;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => RiskIdentityDto) identity?: RiskIdentityDto;
 }

@@ -1,7 +1,7 @@
 import { Injectable, Logger, Optional, type OnModuleDestroy } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { KizukiConfig } from '@kizuki/config';
-import { deterministicUuid, sha256Hex, verifyRequestToken } from '@kizuki/crypto';
+import { deterministicUuid, documentStoredHash, sha256Hex, verifyRequestToken } from '@kizuki/crypto';
 import { LoginScorer } from '@kizuki/login-scorer';
 import type { RiskAnswer, RiskRequest } from '@kizuki/contract';
 import { canonicalIp } from '@kizuki/scoring';
@@ -230,6 +230,13 @@ export class RiskService implements OnModuleDestroy {
         acceptLanguage: dto.context.acceptLanguage ?? null,
       },
       token,
+      ...(dto.credentials
+        ? { credentials: { breached: dto.credentials.breached, breachCount: dto.credentials.breachCount ?? null } }
+        : {}),
+      // keyed again at once, like the user id: the client's hash is not stored nor queued
+      ...(dto.identity?.documentHash
+        ? { documentHash: documentStoredHash(this.config.KIZUKI_SECRET, tenant.tenantId, dto.identity.documentHash) }
+        : {}),
     };
   }
 }

@@ -17,6 +17,8 @@ export interface ErasureCounts {
   assessments: number;
   signalBundles: number;
   devices: number;
+  /** identity documents linked to the account (their stored hashes; the watch list is the tenant's) */
+  identityDocuments: number;
 }
 
 /**
@@ -116,7 +118,15 @@ export class UserDataRepository {
         WHERE f.tenant_id = $1 AND a.account_id = $2`,
       [tenantId, accountId],
     );
-    return { account, devices, assessments, signalBundles: bundles, feedback };
+    const identityDocuments = await m.query(
+      `SELECT d.document_hash AS "documentHash", d.first_seen_at AS "firstSeenAt", d.last_seen_at AS "lastSeenAt",
+              EXISTS (SELECT 1 FROM document_watchlist w
+                       WHERE w.tenant_id = d.tenant_id AND w.document_hash = d.document_hash) AS "onWatchList"
+         FROM identity_documents d JOIN accounts a ON a.tenant_id = d.tenant_id AND a.user_hash = d.user_hash
+        WHERE d.tenant_id = $1 AND a.id = $2 ORDER BY d.first_seen_at`,
+      [tenantId, accountId],
+    );
+    return { account, devices, assessments, signalBundles: bundles, feedback, identityDocuments };
   }
 
   /**
@@ -151,6 +161,14 @@ export class UserDataRepository {
           [tenantId, accountId],
         ),
       );
+      // The links only: the tenant's watch list is the tenant's incident data, not this user's.
+      const documents = rowsOf(
+        await m.query(
+          `DELETE FROM identity_documents d USING accounts a
+            WHERE d.tenant_id = $1 AND a.tenant_id = $1 AND a.id = $2 AND d.user_hash = a.user_hash RETURNING 1`,
+          [tenantId, accountId],
+        ),
+      );
       const accounts = rowsOf(
         await m.query(`DELETE FROM accounts WHERE tenant_id = $1 AND id = $2 RETURNING id`, [tenantId, accountId]),
       );
@@ -159,6 +177,7 @@ export class UserDataRepository {
         assessments: gone.assessments,
         signalBundles: gone.bundles,
         devices: devices.length,
+        identityDocuments: documents.length,
       };
     });
   }

@@ -3,7 +3,9 @@ import { decide, thresholdsFor } from '../policy';
 import { accountChangeDetector } from '../detectors/account-change.detector';
 import type { Detector } from '../detectors/detector';
 import { botDetector } from '../detectors/bot.detector';
+import { credentialsDetector } from '../detectors/credentials.detector';
 import { deviceDetector } from '../detectors/device.detector';
+import { identityDetector } from '../detectors/identity.detector';
 import { listsDetector } from '../detectors/lists.detector';
 import { networkDetector } from '../detectors/network.detector';
 import { pointerDetector } from '../detectors/pointer.detector';
@@ -25,6 +27,8 @@ export const DETECTORS: readonly Detector[] = [
   pointerDetector,
   signupDetector,
   accountChangeDetector,
+  credentialsDetector,
+  identityDetector,
 ];
 
 /** Noisy-OR: independent pieces of evidence each have a chance to mean fraud. */
