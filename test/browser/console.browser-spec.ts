@@ -281,7 +281,9 @@ describe('admin console in Chromium', () => {
     await page.selectOption('select[name=event]', 'registration');
     await page.click('form.filters button[type=submit]');
     await page.waitForURL('**/logins?event=registration');
-    await page.waitForFunction(() => document.querySelectorAll('table.logins tbody tr').length === 1);
+    await page.waitForFunction(
+      () => (globalThis as any).document.querySelectorAll('table.logins tbody tr').length === 1,
+    );
     expect(await page.locator('table.logins tbody td.event').allTextContents()).toEqual(['新規登録']);
     await shot(page, '14-logins-registration-ja');
   });
