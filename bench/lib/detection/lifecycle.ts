@@ -132,7 +132,8 @@ export async function lifecycle(p: Plan, deviceIndex: () => number): Promise<voi
       const subject = subjects[(i + 7) % Math.max(1, subjects.length)];
       const rep = cmu?.get(subject)?.[10 + i];
       const thief = await record('human', `thief-${i}`, { password: rep?.keys ?? null, text: '.tie5Roanl' }, 'human');
-      const ip = proxyIp(1000 + i);
+      // a residential proxy in the victim's country: thieves pick one near the owner
+      const ip = homeIp(500 + i);
       await replay('cashout-login', victim.account, thief, ip);
       await replay('cashout', victim.account, thief, ip, {
         event: 'profile_update',
