@@ -91,6 +91,8 @@ class DetectorsDto {
   @IsOptional() @IsBoolean() velocity?: boolean;
   @IsOptional() @IsBoolean() signup?: boolean;
   @IsOptional() @IsBoolean() accountChange?: boolean;
+  @IsOptional() @IsBoolean() credentials?: boolean;
+  @IsOptional() @IsBoolean() identity?: boolean;
 }
 
 /** Each event's own thresholds (login's are `thresholds`); an event left out keeps what it had. */
