@@ -103,6 +103,10 @@ describe('SQL function files (libs/database/sql)', () => {
   });
 
   it('adopts a database the replaced migrations built, and refuses one they left halfway', async () => {
+    // that database had nothing of the migrations that came after the baseline
+    const runner = db.createQueryRunner();
+    for (const M of MIGRATIONS.slice(1).reverse()) await new M().down(runner);
+    await runner.release();
     await db.query(`DROP TABLE kizuki_sql_functions`);
     await db.query(`DELETE FROM kizuki_migrations`);
     const recorded = `INSERT INTO kizuki_migrations ("timestamp", name) VALUES ($1, $2)`;
@@ -110,16 +114,9 @@ describe('SQL function files (libs/database/sql)', () => {
     await expect(migrateDatabase(db)).rejects.toThrow(/not PartitionLookBack1764491100000: drop it and migrate again/);
 
     await db.query(recorded, [1764491100000, 'PartitionLookBack1764491100000']);
-    // a database the replaced chain built has none of what the later migrations add: undo them
-    const names = MIGRATIONS.map((M) => new M().name);
-    const runner = db.createQueryRunner();
-    try {
-      for (const M of [...MIGRATIONS.slice(1)].reverse()) await new M().down(runner);
-    } finally {
-      await runner.release();
-    }
     const result = await migrateDatabase(db);
     // the baseline adopts the database; the migrations after it run as on any database
+    const names = MIGRATIONS.map((M) => new M().name);
     expect(result).toEqual({ migrations: names, functions: { applied: files.map((f) => f.name), dropped: [] } });
     expect(await db.query(`SELECT name FROM kizuki_migrations ORDER BY "timestamp"`)).toEqual(
       names.map((name) => ({ name })),
