@@ -179,9 +179,9 @@ const METHOD = `## How it is measured
   17. the people of 15 log in three times on their device, then each requests a password reset
      and resets it, on the same device from home (both calls measured);
   16. takeover cash-out: for some of those people a thief (another CMU subject typing the stolen
-     password as in scenario 3, a new device, a residential address in the owner's country) logs in, then changes the e-mail
-     (with the second factor or the phone for two in three) from the same device a moment later;
-     the profile update is measured.
+     password as in scenario 3, a new device, a residential address in the owner's country) logs
+     in, then changes the e-mail (with the second factor or the phone for two in three) from the
+     same device a moment later; the profile update is measured.
 - Scenarios 1–6 and 9 share one tenant (the same enrolled accounts), in the order 1, 9, 3, 4, 5,
   6, 2; 7 and 8 have their own tenants, so velocity counters of one do not leak into another.
 `;
