@@ -29,8 +29,16 @@ describe('breached passwords and identity documents (issue #18)', () => {
     user: string,
     visitorId: string,
     extra: Record<string, unknown>,
+    how: 'typed' | 'filled' = 'typed',
   ) {
-    const c = await env.post('/v1/collect', makeBundle({ visitorId, storageId: `${visitorId}-s` }), {
+    const bundle = makeBundle({ visitorId, storageId: `${visitorId}-s` });
+    if (how === 'filled') {
+      // a password manager: the field filled without key events
+      bundle.typing.fields = bundle.typing.fields.map((f) =>
+        f.role === 'password' ? { ...f, keys: [], autofilled: true, inputEvents: 1, startMs: -1 } : f,
+      );
+    }
+    const c = await env.post('/v1/collect', bundle, {
       'x-kizuki-key': t.publishableKey,
       origin: KizukiEnv.ORIGIN,
     });
@@ -118,6 +126,23 @@ describe('breached passwords and identity documents (issue #18)', () => {
         expect(r.status).toBe(400);
         expect(JSON.parse(r.text).error.code).toBe('VALIDATION_FAILED');
       }
+    });
+
+    it('a breached password typed on a new device scores above one a password manager filled on a trusted device', async () => {
+      const client = new KizukiClient({ endpoint: env.baseUrl, secretKey: a.secretKey });
+      const check = await client.isBreached(corpusPassword(300));
+      const credentials = { breached: check.breached, breachCount: check.count };
+      // the owner's device becomes trusted by allowed, succeeded logins
+      for (let i = 0; i < 2; i++) await risk(a, 'reuser@example.jp', 'visitor-owner', {}, 'filled');
+      const owner = await risk(a, 'reuser@example.jp', 'visitor-owner', { credentials }, 'filled');
+      const thief = await risk(a, 'reuser@example.jp', 'visitor-thief', { credentials }, 'typed');
+      const codes = (x: { reasons: { code: string }[] }) => x.reasons.map((r) => r.code);
+      expect(codes(owner)).toContain('BREACHED_PASSWORD');
+      expect(codes(owner)).toContain('KNOWN_DEVICE');
+      expect(codes(thief)).toEqual(expect.arrayContaining(['BREACHED_PASSWORD', 'NEW_DEVICE']));
+      expect(thief.score).toBeGreaterThan(owner.score + 20);
+      expect(owner.decision).toBe('allow');
+      expect(thief.decision).not.toBe('allow');
     });
 
     it('the risk call carries the check: BREACHED_PASSWORD', async () => {

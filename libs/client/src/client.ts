@@ -1,5 +1,8 @@
 import { createHash, createHmac } from 'node:crypto';
 import type { Assessment, Decision, FeedbackAnswer, FeedbackLabel, RiskAnswer, RiskRequest, UserDevice } from './types';
+import { KizukiError } from '../../contract/src/errors';
+
+export { KizukiError };
 
 export interface KizukiClientOptions {
   /** Base URL of your Kizuki, e.g. https://kizuki.example.com */
@@ -31,18 +34,6 @@ export function normaliseDocumentNumber(number: string): string {
     .normalize('NFKC')
     .toUpperCase()
     .replace(/[\s\-‐‑‒–—―ー]/g, '');
-}
-
-/** An error answer of the Kizuki API: { error: { code, message, details? } }. */
-export class KizukiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly details?: unknown,
-  ) {
-    super(message);
-  }
 }
 
 /**
@@ -192,13 +183,7 @@ export class KizukiClient {
         /* not JSON */
       }
       if (!res.ok) {
-        const err = (json as { error?: { code?: string; message?: string; details?: unknown } } | null)?.error;
-        throw new KizukiError(
-          res.status,
-          err?.code ?? 'HTTP_ERROR',
-          err?.message ?? `HTTP ${res.status}`,
-          err?.details,
-        );
+        throw KizukiError.fromAnswer(res.status, json, `HTTP ${res.status}`);
       }
       return json as T;
     } catch (e) {

@@ -29,7 +29,10 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 
-/** Response shapes for the OpenAPI document: each implements its @kizuki/contract type (the handlers return plain objects of it). */
+/**
+ * Response shapes for the OpenAPI document: each implements its @kizuki/contract type (the handlers return plain
+ * objects of it).
+ */
 
 export class ErrorDetailDto {
   @ApiProperty({ example: 'VALIDATION_FAILED', description: 'Stable error code; see docs/api.md' }) code!: string;
