@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { documentHash, tenantDocumentKey } from '@kizuki/crypto';
@@ -81,9 +81,24 @@ describe('breached passwords and identity documents (issue #18)', () => {
       const file = join(dir, 'corpus.txt');
       await writeBreachedCorpus(file, 20_000, [['correct horse battery staple', 1234]]);
       const first = await importBreached(env.config.DATABASE_URL, file);
-      expect(first).toMatchObject({ hashes: 20_001, lines: 20_001 });
+      expect(first).toMatchObject({ hashes: 20_001, lines: 20_001, sorted: false });
+      const ranges = async () =>
+        (
+          await env.sql<{ d: string }>(
+            `SELECT md5(string_agg(prefix || ':' || entries || ':' || body, '|' ORDER BY prefix)) AS d
+               FROM breached_password_ranges`,
+          )
+        )[0].d;
+      const unsortedRanges = await ranges();
+      // the published file's order (sorted by hash): its runs are the ranges, the same corpus
+      const sortedFile = join(dir, 'corpus-sorted.txt');
+      writeFileSync(sortedFile, readFileSync(file, 'latin1').trim().split('\r\n').sort().join('\r\n'), 'latin1');
+      const sorted = await importBreached(env.config.DATABASE_URL, sortedFile);
+      expect(sorted).toMatchObject({ hashes: 20_001, sorted: true, ranges: first.ranges, maxRange: first.maxRange });
+      expect(await ranges()).toBe(unsortedRanges);
       const again = await importBreached(env.config.DATABASE_URL, file);
-      expect({ ...again, ms: 0 }).toEqual({ ...first, ms: 0 });
+      expect({ ...again, ms: 0, copyMs: 0 }).toEqual({ ...first, ms: 0, copyMs: 0 });
+      expect(await ranges()).toBe(unsortedRanges);
       const [n] = await env.sql<{ n: number }>(`SELECT sum(entries)::int AS n FROM breached_password_ranges`);
       expect(n.n).toBe(20_001);
 
