@@ -1,15 +1,17 @@
 // Migrations are listed explicitly (not globbed) so bundled builds and tests run the same set.
 import { Baseline1764489600000, TENANT_TABLES as BASELINE_TENANT_TABLES } from './1764489600000-baseline';
-import { AssessmentEvents1796403000000 } from './1796403000000-assessment-events';
 import {
-  BreachedPasswordsDocuments1796403600000,
+  BreachedPasswordsDocuments1796401637707,
   DOCUMENT_TENANT_TABLES,
-} from './1796403600000-breached-passwords-documents';
+} from './1796401637707-breached-passwords-documents';
+import { AppIds1796401977276 } from './1796401977276-app-ids';
+import { AssessmentEvents1796403000000 } from './1796403000000-assessment-events';
 
 export const MIGRATIONS = [
   Baseline1764489600000,
+  BreachedPasswordsDocuments1796401637707,
+  AppIds1796401977276,
   AssessmentEvents1796403000000,
-  BreachedPasswordsDocuments1796403600000,
 ];
 
 /** Every table that carries tenant_id, across all migrations (row-level security binds each). */

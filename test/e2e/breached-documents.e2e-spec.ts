@@ -291,7 +291,7 @@ describe('breached passwords and identity documents (issue #18)', () => {
       expect(inB.body.identityDocuments).toHaveLength(1);
       expect(inB.body.identityDocuments[0].onWatchList).toBe(false);
       const res = await fetch(`${env.baseUrl}/v1/users/${user}`, { method: 'DELETE', headers: auth(a.secretKey) });
-      expect(((await res.json()) as { erased: Record<string, number> }).erased.identityDocuments).toBe(1);
+      expect(((await res.json()) as { erased: { identityDocuments: number } }).erased.identityDocuments).toBe(1);
       const left = await env.sql<{ t: string; n: number }>(
         `SELECT tenant_id::text AS t, count(*)::int AS n FROM identity_documents GROUP BY 1 ORDER BY 1`,
       );

@@ -13,8 +13,8 @@ const CURRENT_TENANT = `NULLIF(current_setting('app.tenant_id', true), '')::uuid
 // Identity documents: the keyed hashes (never numbers) of the documents behind each account, and
 // the tenant's watch list of leaked ones. Both are tenant data: row-level security, tenant_id first
 // in every key.
-export class BreachedPasswordsDocuments1796403600000 implements MigrationInterface {
-  name = 'BreachedPasswordsDocuments1796403600000';
+export class BreachedPasswordsDocuments1796401637707 implements MigrationInterface {
+  name = 'BreachedPasswordsDocuments1796401637707';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`
