@@ -136,11 +136,14 @@ export async function importBreached(databaseUrl: string, file: string): Promise
       await c.query(`INSERT INTO breached_password_ranges_next SELECT prefix, entries, body FROM breached_import`);
     } else {
       // a prefix in several runs (a file not sorted by hash): merge its runs' lines, sorted, one per suffix
+      // (in random order almost every run is one line: those need no splitting)
       await c.query(`
         INSERT INTO breached_password_ranges_next (prefix, entries, body)
         SELECT prefix, count(*), string_agg(suffix || ':' || n, E'\\n' ORDER BY suffix)
           FROM (SELECT prefix, split_part(line, ':', 1) AS suffix, max(split_part(line, ':', 2)::bigint) AS n
-                  FROM breached_import, unnest(string_to_array(body, E'\\n')) AS line
+                  FROM (SELECT prefix, body AS line FROM breached_import WHERE entries = 1
+                        UNION ALL
+                        SELECT prefix, unnest(string_to_array(body, E'\\n')) FROM breached_import WHERE entries > 1) l
                  GROUP BY prefix, suffix) d
          GROUP BY prefix`);
     }
