@@ -305,3 +305,26 @@ describe('breached passwords and identity documents (issue #18)', () => {
     });
   });
 });
+
+describe('the range lookup is rate-limited per secret key', () => {
+  const env = new KizukiEnv({ RATE_LIMIT_PER_KEY: '3', RATE_LIMIT_WINDOW_SECONDS: '60' });
+  afterAll(() => env.stop());
+
+  it('answers 429 with Retry-After past the per-key limit, as JSON', async () => {
+    await env.start();
+    const t = await env.createTenant('limited');
+    const statuses: number[] = [];
+    let last: Response | null = null;
+    for (let i = 0; i < 5; i++) {
+      last = await fetch(`${env.baseUrl}/v1/breached-passwords/range/21BD1`, {
+        headers: { authorization: `Bearer ${t.secretKey}` },
+      });
+      statuses.push(last.status);
+      if (i < 4) await last.text();
+    }
+    // no corpus here: 503 until the limit, then 429
+    expect(statuses).toEqual([503, 503, 503, 429, 429]);
+    expect(Number(last!.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(((await last!.json()) as { error: { code: string } }).error.code).toBe('RATE_LIMITED');
+  });
+});
