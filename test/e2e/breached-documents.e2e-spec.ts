@@ -143,7 +143,7 @@ describe('breached passwords and identity documents (issue #18)', () => {
       }
     });
 
-    it('a breached password typed on a new device scores above one a password manager filled on a trusted device', async () => {
+    it('breached: typed on a new device scores above filled by a password manager on a trusted device', async () => {
       const client = new KizukiClient({ endpoint: env.baseUrl, secretKey: a.secretKey });
       const check = await client.isBreached(corpusPassword(300));
       const credentials = { breached: check.breached, breachCount: check.count };
