@@ -539,6 +539,18 @@ export const REASONS: Record<string, { en: string; ja: string }> = {
     en: 'Nothing was typed on the form: every field was pasted or filled in.',
     ja: 'フォームに入力操作がなく、すべての項目が貼り付けまたは自動入力されました。',
   },
+  BREACHED_PASSWORD: {
+    en: 'The password is in known data breaches; typed on a new device it is likely replayed from a leak.',
+    ja: 'パスワードが既知の漏えいデータに含まれています。新しいデバイスで入力された場合は流出情報の悪用が疑われます。',
+  },
+  DOCUMENT_REUSED: {
+    en: 'The verified identity document is behind several accounts.',
+    ja: '確認済みの本人確認書類が複数のアカウントで使われています。',
+  },
+  DOCUMENT_LEAKED: {
+    en: "The identity document is on this tenant's watch list of leaked documents.",
+    ja: '本人確認書類がこのテナントの漏えい書類ウォッチリストに含まれています。',
+  },
 };
 
 export function detectLang(): Lang {
