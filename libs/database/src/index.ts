@@ -20,3 +20,4 @@ export * from './repositories/user-data.repository';
 export * from './repositories/retention.repository';
 export * from './repositories/outbox.repository';
 export * from './repositories/device-link.repository';
+export * from './distribution';
