@@ -1,5 +1,18 @@
 // Migrations are listed explicitly (not globbed) so bundled builds and tests run the same set.
-import { Baseline1764489600000 } from './1764489600000-baseline';
-import { TenantKeys1796402960139 } from './1796402960139-tenant-keys';
+import { Baseline1764489600000, TENANT_TABLES as BASELINE_TENANT_TABLES } from './1764489600000-baseline';
+import {
+  BreachedPasswordsDocuments1796401637707,
+  DOCUMENT_TENANT_TABLES,
+} from './1796401637707-breached-passwords-documents';
+import { AssessmentEvents1796403000000 } from './1796403000000-assessment-events';
+import { TenantKeys1796403708716 } from './1796403708716-tenant-keys';
 
-export const MIGRATIONS = [Baseline1764489600000, TenantKeys1796402960139];
+export const MIGRATIONS = [
+  Baseline1764489600000,
+  BreachedPasswordsDocuments1796401637707,
+  AssessmentEvents1796403000000,
+  TenantKeys1796403708716,
+];
+
+/** Every table that carries tenant_id, across all migrations (row-level security binds each). */
+export const TENANT_TABLES = [...BASELINE_TENANT_TABLES, ...DOCUMENT_TENANT_TABLES];

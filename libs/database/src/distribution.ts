@@ -11,6 +11,9 @@ export const REFERENCE_TABLES: Readonly<Record<string, string>> = {
   admins: 'a console sign-in finds the admin by email before the tenant is known',
   admin_sessions: 'a console request finds its session by token hash before the tenant is known',
   tor_exit_nodes: 'network data shared by all tenants',
+  // about 1 M rows (the imported corpus, replaced whole): a copy on each node keeps a lookup local
+  breached_password_ranges: 'the breached-password corpus shared by all tenants',
+  breached_password_corpus: 'which corpus is loaded (one row)',
 };
 
 /** Bookkeeping of the schema itself, kept on the coordinator only. */

@@ -6,8 +6,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 // security. The tables without a tenant key are the declared reference tables
 // (libs/database/src/distribution.ts); test/e2e/schema-distribution.e2e-spec.ts checks both.
 // A device deleted from under an assessment nulls only device_id (PostgreSQL 15's column list).
-export class TenantKeys1796402960139 implements MigrationInterface {
-  name = 'TenantKeys1796402960139';
+export class TenantKeys1796403708716 implements MigrationInterface {
+  name = 'TenantKeys1796403708716';
 
   async up(q: QueryRunner): Promise<void> {
     // a database adopted by the baseline after it was built with these keys already has them
