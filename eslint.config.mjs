@@ -14,6 +14,7 @@ export default tseslint.config(
       'apps/console/dist/**',
       'libs/sdk/dist/**',
       'libs/client/dist/**',
+      'libs/react-native/dist/**',
       'coverage/**',
     ],
   },
@@ -49,7 +50,7 @@ export default tseslint.config(
   },
   {
     // Tests poke at internals and build hostile inputs on purpose.
-    files: ['**/*.spec.ts', 'test/**', 'bench/**'],
+    files: ['**/*.spec.ts', '**/*.spec.tsx', 'test/**', 'bench/**'],
     languageOptions: { globals: { ...globals.node, ...globals.jest } },
     rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
   },
