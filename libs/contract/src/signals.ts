@@ -101,6 +101,11 @@ export interface AutomationSignals {
   signals: string[];
   /** Input events with isTrusted === false. */
   untrustedEvents: number;
+  /**
+   * What the browser claims against what it is (names, e.g. 'patched_webdriver', 'notification_state',
+   * 'chrome_object', 'ua_platform'); absent from SDKs before 2026-12.
+   */
+  stealth?: string[];
 }
 
 export interface PageSignals {

@@ -90,6 +90,13 @@ export interface Policy {
     /** below this distance geo-IP error dominates: never impossible travel */
     impossibleTravelMinKm: number;
   };
+  typing: {
+    /**
+     * Share of the owner's own logins (on a device the account trusts) that the typing rhythm alone may
+     * challenge: the per-account cut on how unusual a login's rhythm is for that account (0.0001..0.2).
+     */
+    falseChallengeRate: number;
+  };
   bot: {
     /** page submitted this fast after load (ms) with typed credentials is not a person */
     minSubmitMs: number;
@@ -156,6 +163,7 @@ export const DEFAULT_POLICY: Policy = {
   },
   device: { sharedAccounts: 4, fuzzyMatch: 0.8 },
   network: { impossibleTravelKmh: 900, impossibleTravelMinKm: 500 },
+  typing: { falseChallengeRate: 0.01 },
   bot: { minSubmitMs: 800 },
   signup: {
     windowMinutes: 60,
@@ -202,6 +210,7 @@ export function resolvePolicy(stored: unknown): Policy {
     stuffing: section(DEFAULT_POLICY.stuffing, s.stuffing),
     device: section(DEFAULT_POLICY.device, s.device),
     network: section(DEFAULT_POLICY.network, s.network),
+    typing: typingSection(s.typing),
     bot: section(DEFAULT_POLICY.bot, s.bot),
     signup: section(DEFAULT_POLICY.signup, s.signup),
     accountChange: section(DEFAULT_POLICY.accountChange, s.accountChange),
@@ -210,6 +219,13 @@ export function resolvePolicy(stored: unknown): Policy {
         ? s.denyNeedsRisk
         : DEFAULT_POLICY.denyNeedsRisk,
   };
+}
+
+function typingSection(stored: unknown): Policy['typing'] {
+  const t = section(DEFAULT_POLICY.typing, stored);
+  // out of range (stored by hand or by an older api): the default, never "challenge everyone"
+  const ok = t.falseChallengeRate >= 0.0001 && t.falseChallengeRate <= 0.2;
+  return ok ? t : { ...DEFAULT_POLICY.typing };
 }
 
 /** The thresholds an event is decided by. */
