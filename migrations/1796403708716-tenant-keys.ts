@@ -48,7 +48,38 @@ export class TenantKeys1796403708716 implements MigrationInterface {
     `);
   }
 
-  async down(): Promise<void> {
-    throw new Error('Not reversible: restore the database from a backup taken before this migration');
+  // Back to the baseline's keys (the SQL functions' ON CONFLICT targets need this migration's: migrate up again)
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`
+      ALTER TABLE account_devices DROP CONSTRAINT account_devices_tenant_id_account_id_fkey,
+        DROP CONSTRAINT account_devices_tenant_id_device_id_fkey, DROP CONSTRAINT account_devices_pkey;
+      ALTER TABLE assessments DROP CONSTRAINT assessments_tenant_id_account_id_fkey,
+        DROP CONSTRAINT assessments_tenant_id_device_id_fkey, DROP CONSTRAINT assessments_pkey;
+      ALTER TABLE webhook_deliveries DROP CONSTRAINT webhook_deliveries_tenant_id_endpoint_id_fkey,
+        DROP CONSTRAINT webhook_deliveries_pkey, DROP CONSTRAINT webhook_deliveries_tenant_id_endpoint_id_event_id_key;
+
+      DROP INDEX score_outbox_job;
+      ALTER TABLE score_outbox DROP CONSTRAINT score_outbox_pkey, ADD PRIMARY KEY (job_id);
+      ALTER TABLE signal_bundles DROP CONSTRAINT signal_bundles_pkey, ADD PRIMARY KEY (id, received_at);
+      ALTER TABLE device_links DROP CONSTRAINT device_links_pkey, ADD PRIMARY KEY (id);
+      ALTER TABLE audit_log DROP CONSTRAINT audit_log_pkey, ADD PRIMARY KEY (id);
+      ALTER TABLE list_entries DROP CONSTRAINT list_entries_pkey, ADD PRIMARY KEY (id);
+      ALTER TABLE feedback DROP CONSTRAINT feedback_pkey, ADD PRIMARY KEY (id);
+      ALTER TABLE webhook_endpoints DROP CONSTRAINT webhook_endpoints_pkey, ADD PRIMARY KEY (id);
+      ALTER TABLE devices DROP CONSTRAINT devices_pkey, ADD PRIMARY KEY (id);
+      ALTER TABLE accounts DROP CONSTRAINT accounts_pkey, ADD PRIMARY KEY (id);
+
+      ALTER TABLE account_devices ADD PRIMARY KEY (account_id, device_id),
+        ADD CONSTRAINT account_devices_account_id_fkey FOREIGN KEY (account_id)
+          REFERENCES accounts (id) ON DELETE CASCADE,
+        ADD CONSTRAINT account_devices_device_id_fkey FOREIGN KEY (device_id) REFERENCES devices (id) ON DELETE CASCADE;
+      ALTER TABLE assessments ADD PRIMARY KEY (id, created_at),
+        ADD CONSTRAINT assessments_account_id_fkey FOREIGN KEY (account_id) REFERENCES accounts (id) ON DELETE CASCADE,
+        ADD CONSTRAINT assessments_device_id_fkey FOREIGN KEY (device_id) REFERENCES devices (id) ON DELETE SET NULL;
+      ALTER TABLE webhook_deliveries ADD PRIMARY KEY (id),
+        ADD CONSTRAINT webhook_deliveries_endpoint_id_event_id_key UNIQUE (endpoint_id, event_id),
+        ADD CONSTRAINT webhook_deliveries_endpoint_id_fkey FOREIGN KEY (endpoint_id)
+          REFERENCES webhook_endpoints (id) ON DELETE CASCADE;
+    `);
   }
 }
