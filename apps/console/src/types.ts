@@ -93,8 +93,11 @@ export interface Band {
 }
 
 /** One field's typing on a login against the account's profile (apps/api admin/typing-view.ts). */
+export type TypingModality = 'physical_keyboard' | 'touch_keyboard';
+
 export interface TypingRoleView {
   role: 'password' | 'username';
+  modality: TypingModality;
   state: 'enrolling' | 'active' | 'none';
   samples: number;
   pasted: boolean;

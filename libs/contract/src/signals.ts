@@ -114,6 +114,8 @@ export interface PageSignals {
 }
 
 export const APP_PLATFORMS = ['ios', 'android'] as const;
+/** A bundle id / package name: reverse-DNS letters, digits, '_' and '-' (what the app stores accept). */
+export const APP_ID_PATTERN = /^[A-Za-z][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)+$/;
 export type AppPlatform = (typeof APP_PLATFORMS)[number];
 
 /**

@@ -6,6 +6,15 @@ export { assess, fuse, DETECTORS } from './engine/engine';
 export type { Detector, DetectorOutput } from './detectors/detector';
 export { fitTypingProfile, typingAnomaly, learnTypingProfile, parseTypingAccountProfile, typingState } from './typing';
 export type { KeyTiming, TypingProfile, TypingAccountProfile } from './typing';
+export {
+  inputModality,
+  learnModalTypingProfile,
+  parseModalTypingProfile,
+  typingProfileFor,
+  activeTypingModalities,
+  TYPING_MODALITIES,
+} from './modality';
+export type { InputModality, TypingModality, PointerModality, ModalTypingProfile } from './modality';
 export { learnPointerProfile, parsePointerProfile, pointerFeatures, pointerBotTraits } from './pointer';
 export type { PointerAccountProfile, PointerFeatures } from './pointer';
 export { deviceSimilarity, matchDevice, deviceStatusOf, type DeviceCandidate } from './device/device-match';

@@ -1,14 +1,12 @@
+import { inputModality, parseModalTypingProfile, typingProfileFor, type TypingModality } from '@kizuki/scoring';
 import type { TypingProfile } from '@kizuki/scoring';
-import {
-  keyTimingsFromField,
-  parseTypingAccountProfile,
-  typingState,
-  type TypingProfileState,
-} from '../../../../libs/scoring/src/typing';
-import type { FieldTyping } from '@kizuki/contract';
+import { keyTimingsFromField, typingState, type TypingProfileState } from '../../../../libs/scoring/src/typing';
+import type { FieldTyping, SignalBundle } from '@kizuki/contract';
 
 export interface TypingRoleView {
   role: 'password' | 'username';
+  /** the keyboard the login was typed on / the profile is for (each modality has its own profile) */
+  modality: TypingModality;
   /** enrolling until ENROL_SAMPLES trusted samples, then active */
   state: 'enrolling' | 'active' | 'none';
   samples: number;
@@ -49,7 +47,8 @@ function profileBands(p: TypingProfile): { holds: Band[]; flights: Band[] } {
 /** The typing rhythm of one login next to the account's profile, per field role. */
 export function typingView(bundle: unknown, storedProfile: unknown): TypingRoleView[] {
   const fields = ((bundle as { typing?: { fields?: FieldTyping[] } } | null)?.typing?.fields ?? []).filter(Boolean);
-  const profile = parseTypingAccountProfile(storedProfile);
+  const modality = inputModality(bundle as SignalBundle | null).typing ?? 'physical_keyboard';
+  const profile = typingProfileFor(storedProfile, modality);
   return (['password', 'username'] as const).map((role) => {
     const field = fields.find((f) => f.role === role);
     const keys = field ? keyTimingsFromField(field.keys) : null;
@@ -57,6 +56,7 @@ export function typingView(bundle: unknown, storedProfile: unknown): TypingRoleV
     const active = st ? typingState(st) === 'active' : false;
     return {
       role,
+      modality,
       state: st ? (active ? 'active' : 'enrolling') : 'none',
       samples: st?.count ?? 0,
       pasted: !!field?.pasted,
@@ -72,10 +72,16 @@ export function typingView(bundle: unknown, storedProfile: unknown): TypingRoleV
   });
 }
 
-export function typingStateSummary(storedProfile: unknown): { role: string; state: string; samples: number }[] {
-  const profile = parseTypingAccountProfile(storedProfile);
-  return (['password', 'username'] as const).map((role) => {
-    const st = profile[role];
-    return { role, state: st ? typingState(st) : 'none', samples: st?.count ?? 0 };
-  });
+export function typingStateSummary(
+  storedProfile: unknown,
+): { modality: TypingModality; role: string; state: string; samples: number }[] {
+  const modal = parseModalTypingProfile(storedProfile).modalities;
+  const kept = (Object.keys(modal) as TypingModality[]).sort();
+  // an account without any profile still shows what it is enrolling: the keyboard one
+  return (kept.length ? kept : (['physical_keyboard'] as TypingModality[])).flatMap((modality) =>
+    (['password', 'username'] as const).map((role) => {
+      const st = modal[modality]?.[role];
+      return { modality, role, state: st ? typingState(st) : 'none', samples: st?.count ?? 0 };
+    }),
+  );
 }

@@ -18,6 +18,7 @@ import {
   type ValidationOptions,
 } from 'class-validator';
 import {
+  APP_ID_PATTERN,
   APP_PLATFORMS,
   FIELD_ROLES,
   KEY_CLASSES,
@@ -169,9 +170,6 @@ export class PageDto implements PageSignals {
   @IsInt() @Min(0) @Max(1_000_000) visibilityChanges!: number;
   @IsString() @MaxLength(L.stringLength) path!: string;
 }
-
-/** A bundle id / package name: reverse-DNS letters, digits, '.', '_', '-' (what the stores accept). */
-export const APP_ID_PATTERN = /^[A-Za-z][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)+$/;
 
 export class AppDto implements AppSignals {
   @IsString() @MaxLength(L.appIdLength) @Matches(APP_ID_PATTERN) id!: string;

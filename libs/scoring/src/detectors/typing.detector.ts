@@ -1,8 +1,8 @@
 import type { Evidence } from '../types';
 import type { FieldTyping } from '@kizuki/contract';
+import { activeTypingModalities, holdlessAnomalyFactor, inputModality, typingProfileFor } from '../modality';
 import {
   keyTimingsFromField,
-  parseTypingAccountProfile,
   typingRisk,
   typingState,
   typingStateAnomaly,
@@ -50,7 +50,9 @@ export const typingDetector: Detector = {
       evidence.push({ code: 'NO_BEHAVIOR', category: 'info', risk: 0, detail: why });
       return { evidence, scores: { typing: null } };
     }
-    const stored = parseTypingAccountProfile(account?.typingProfile);
+    // compared only with the profile of the same typing modality (a phone's touch keyboard is not a laptop's)
+    const modality = inputModality(bundle).typing ?? 'physical_keyboard';
+    const stored = typingProfileFor(account?.typingProfile, modality);
     const parts: { role: string; risk: number; anomaly: number; keys: number }[] = [];
     let incomparable = false;
     for (const role of ['password', 'username'] as const) {
@@ -63,10 +65,23 @@ export const typingDetector: Detector = {
         if (role === 'password') incomparable = true;
         continue;
       }
-      const anomaly = typingStateAnomaly(state, sample);
+      const holdless = modality === 'touch_keyboard' && sample.every((k) => k.up <= k.down);
+      const anomaly = typingStateAnomaly(state, sample) * (holdless ? holdlessAnomalyFactor(sample.length) : 1);
       parts.push({ role, anomaly, risk: typingRisk(anomaly, typingStateSamples(state)), keys: sample.length });
     }
     if (parts.length === 0) {
+      const others = activeTypingModalities(account?.typingProfile).filter((m) => m !== modality);
+      if (!incomparable && others.length && !stored.password?.baseline) {
+        // a first login on a new modality: judged on device and network, never on a profile it cannot match
+        evidence.push({
+          code: 'NO_BEHAVIOR',
+          category: 'info',
+          risk: 0,
+          detail:
+            `Typed on a ${MODALITY_WORDS[modality]}, which this account has no profile for yet ` +
+            `(it has one for the ${others.map((m) => MODALITY_WORDS[m]).join(' and ')}): typing not compared.`,
+        });
+      }
       if (incomparable) {
         evidence.push({
           code: 'NO_BEHAVIOR',
@@ -106,6 +121,8 @@ export const typingDetector: Detector = {
     return { evidence, scores: { typing } };
   },
 };
+
+const MODALITY_WORDS = { physical_keyboard: 'physical keyboard', touch_keyboard: 'touch keyboard' } as const;
 
 function noBehaviour(field: FieldTyping | undefined): string | null {
   if (!field) return 'No password field typing was recorded.';
