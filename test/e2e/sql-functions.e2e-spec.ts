@@ -111,7 +111,8 @@ describe('SQL function files (libs/database/sql)', () => {
     await db.query(recorded, [1764491100000, 'PartitionLookBack1764491100000']);
     const result = await migrateDatabase(db);
     expect(result).toEqual({
-      migrations: ['Baseline1764489600000'],
+      // the baseline adopts the replaced chain; later migrations run as usual
+      migrations: ['Baseline1764489600000', 'AppIds1796401977276'],
       functions: { applied: files.map((f) => f.name), dropped: [] },
     });
     expect(await db.query(`SELECT name FROM kizuki_migrations`)).toEqual([{ name: 'Baseline1764489600000' }]);
