@@ -4,7 +4,7 @@
 // are measured by `npx tsx bench/detection.ts`, docs/detection-report.md). Also the unit specs of
 // the pure parts of fixtures/human-input.ts (jest's unit project only looks under apps/ and libs/).
 import { DetectionHarness, type LoginRecord } from '../../bench/lib/detection/harness';
-import { summarise, table } from '../../bench/lib/detection/report';
+import { PEOPLE_SCENARIOS, summarise, table } from '../../bench/lib/detection/report';
 import { runScenarios, SCALES, sdkKeys } from '../../bench/lib/detection/scenarios';
 import {
   CMU_CSV,
@@ -208,5 +208,38 @@ describe('detection in Chromium against the real Kizuki (tiny scale)', () => {
     expect(t.length).toBeGreaterThan(0);
     // a floor, not the goal (docs/detection-report.md): the enrolled typing profile is in use
     expect(t.every((r) => typeof r.scores.typing === 'number')).toBe(true);
+  });
+
+  (cmu ? it : it.skip)(
+    "another person on the owner's device is scored on that trusted device, against the account's calibration",
+    () => {
+      const t = of('sameDevice');
+      expect(t.length).toBeGreaterThan(0);
+      for (const r of t) {
+        // the browser path of scenario 10: the owner's own browser, so the device is known, not new
+        expect([r.reasons.includes('KNOWN_DEVICE'), r.reasons.includes('NEW_DEVICE')]).toEqual([true, false]);
+        expect(typeof r.scores.typing).toBe('number');
+      }
+    },
+  );
+
+  it('stealth automation on accounts without history gets a BOT_* reason from the SDK stealth signals', () => {
+    for (const scenario of ['stealthNew', 'stealthHintsNew']) {
+      const t = of(scenario);
+      expect([scenario, t.length > 0]).toEqual([scenario, true]);
+      for (const r of t) {
+        expect([scenario, r.reasons.includes('BOT_AUTOMATION')]).toEqual([scenario, true]);
+        // no history: the account is new, so nothing but the browser itself can tell
+        expect(r.reasons).not.toContain('TYPING_MISMATCH');
+      }
+    }
+  });
+
+  (cmu ? it : it.skip)('people never get a BOT_* reason', () => {
+    const people = log.filter((r) => PEOPLE_SCENARIOS.includes(r.scenario));
+    expect(people.length).toBeGreaterThan(0);
+    expect(
+      people.filter((r) => r.reasons.some((c) => c.startsWith('BOT_'))).map((r) => `${r.scenario}: ${r.details}`),
+    ).toEqual([]);
   });
 });

@@ -60,6 +60,8 @@ export interface LoginRecord {
   /** Kizuki could not score in time (or the worker failed): the answer was the fallback decision */
   degraded: boolean;
   ms: number;
+  /** a replayed SDK bundle (collect + risk without a browser), not a browser session */
+  replay?: boolean;
 }
 
 interface Sim {
@@ -91,7 +93,8 @@ export interface BrowserLogin {
   captureBundle?: boolean;
 }
 
-export type Flavour = 'human' | 'automation' | 'stealth';
+/** 'stealth-hints': stealth plus client hints that agree with the UA (and WebGL faked, as for every device) */
+export type Flavour = 'human' | 'automation' | 'stealth' | 'stealth-hints';
 
 export interface DeviceProfile {
   index: number;
@@ -131,6 +134,8 @@ export class DetectionHarness {
   automationBrowser!: Browser;
   chromeUa = '';
   private readonly sims = new Map<string, Sim>();
+  /** contexts whose pages get client hints that agree with the UA (Emulation.setUserAgentOverride) */
+  private readonly hinted = new WeakSet<BrowserContext>();
   private readonly passwords = new Map<string, string>();
   readonly log: LoginRecord[] = [];
 
@@ -212,7 +217,8 @@ export class DetectionHarness {
         };
       }
     })();`);
-    if (flavour === 'stealth') await ctx.addInitScript(STEALTH_SCRIPT);
+    if (flavour === 'stealth' || flavour === 'stealth-hints') await ctx.addInitScript(STEALTH_SCRIPT);
+    if (flavour === 'stealth-hints') this.hinted.add(ctx);
     return ctx;
   }
 
@@ -229,8 +235,11 @@ export class DetectionHarness {
       });
     }
     try {
+      // client hints must be in place before the page loads; every other device as before
+      const early = this.hinted.has(l.context) ? await l.context.newCDPSession(page) : null;
+      if (early) await early.send('Emulation.setUserAgentOverride', this.clientHints());
       await page.goto(`${this.site.url}/login?sim=${sim}`);
-      const cdp = await l.context.newCDPSession(page);
+      const cdp = early ?? (await l.context.newCDPSession(page));
       let at: Point = { x: 40 + 200 * l.rng(), y: 500 + 150 * l.rng() };
       if (l.pointer !== 'none') await page.mouse.move(at.x, at.y);
       // reading the page before acting
@@ -295,6 +304,34 @@ export class DetectionHarness {
       this.sims.delete(sim);
       await page.close().catch(() => undefined);
     }
+  }
+
+  /** The UA of people's contexts with the client hints a real Chrome on Linux sends with it. */
+  private clientHints() {
+    const full = this.humanBrowser.version();
+    const major = full.split('.')[0];
+    const brands = [
+      { brand: 'Chromium', version: major },
+      { brand: 'Google Chrome', version: major },
+      { brand: 'Not.A/Brand', version: '99' },
+    ];
+    return {
+      userAgent: this.chromeUa,
+      acceptLanguage: 'en-US,en',
+      platform: 'Linux x86_64',
+      userAgentMetadata: {
+        brands,
+        fullVersionList: brands.map((b) => ({ ...b, version: b.brand === 'Not.A/Brand' ? '99.0.0.0' : full })),
+        fullVersion: full,
+        platform: 'Linux',
+        platformVersion: '6.5.0',
+        architecture: 'x86',
+        model: '',
+        mobile: false,
+        bitness: '64',
+        wow64: false,
+      },
+    };
   }
 
   /** Moves the pointer to an element (human model, straight line or teleport) and clicks it. */
@@ -370,7 +407,9 @@ export class DetectionHarness {
       userAgent: o.userAgent,
       acceptLanguage: o.acceptLanguage,
     });
-    return this.record(o.scenario, o.tenant, o.account, r.body, started, o.record !== false);
+    const rec = await this.record(o.scenario, o.tenant, o.account, r.body, started, o.record !== false);
+    rec.replay = true;
+    return rec;
   }
 
   async risk(

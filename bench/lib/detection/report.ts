@@ -15,6 +15,8 @@ export interface Row {
   degraded: number;
   /** the measured rate for the goal (0..1), null without logins */
   rate: number | null;
+  /** its 95 % Wilson interval; the goal is judged by the lower bound */
+  interval: [number, number] | null;
   pass: boolean | null;
   note: string;
   /** most frequent reason codes, with counts */
@@ -23,11 +25,25 @@ export interface Row {
   meanScore: number | null;
 }
 
+/** 95 % Wilson score interval of k successes in n trials. */
+export function wilson(k: number, n: number, z = 1.96): [number, number] {
+  if (n <= 0) return [0, 1];
+  const p = k / n;
+  const d = 1 + (z * z) / n;
+  const c = (p + (z * z) / (2 * n)) / d;
+  const h = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / d;
+  return [Math.max(0, c - h), Math.min(1, c + h)];
+}
+
 const pct = (x: number, n: number) => (n ? `${((100 * x) / n).toFixed(1)}%` : '—');
+
+/** Every login of a person (not an attacker's tool): owners, travellers, office users, enrolment, intruders. */
+export const PEOPLE_SCENARIOS = ['enrol', 'office-enrol', 'owner', 'travel', 'office', 'pm', 'sameDevice', 'takeover'];
+const isBot = (code: string) => code.startsWith('BOT_');
 
 export function summarise(log: readonly LoginRecord[]): Row[] {
   return SCENARIOS.map((s) => {
-    const all = log.filter((r) => r.scenario === s.key);
+    const all = log.filter((r) => (s.key === 'people' ? PEOPLE_SCENARIOS.includes(r.scenario) : r.scenario === s.key));
     const degraded = all.filter((r) => r.degraded).length;
     const errors = all.filter((r) => r.decision === 'error').length;
     // rates over the logins Kizuki actually scored
@@ -38,23 +54,42 @@ export function summarise(log: readonly LoginRecord[]): Row[] {
     const challenge = c('challenge');
     const deny = c('deny');
     let rate: number | null = null;
+    let interval: [number, number] | null = null;
     let note = '';
     let pass: boolean | null = null;
     if (n) {
-      if (s.measure === 'allow') rate = allow / n;
-      else if (s.measure === 'notDeny') rate = (allow + challenge) / n;
-      else if (s.measure === 'flagged') rate = (challenge + deny) / n;
+      const botReason = rs.filter((r) => r.reasons.some(isBot)).length;
+      const hits =
+        s.measure === 'allow'
+          ? allow
+          : s.measure === 'notDeny'
+            ? allow + challenge
+            : s.measure === 'botReason'
+              ? botReason
+              : s.measure === 'noBot'
+                ? n - botReason
+                : challenge + deny;
+      rate = hits / n;
+      interval = wilson(hits, n);
       if (s.measure === 'stuffing') {
         const first = rs.findIndex((r) => r.decision === 'challenge' || r.decision === 'deny');
         const rest = rs.slice(50);
         const flaggedRest = rest.filter((r) => r.decision === 'challenge' || r.decision === 'deny').length;
         rate = rest.length ? flaggedRest / rest.length : null;
+        interval = rest.length ? wilson(flaggedRest, rest.length) : null;
         note = `first flagged: attempt #${first + 1 || '—'}; after #50: ${flaggedRest}/${rest.length}`;
-        pass = first >= 0 && first < 50 && (rate ?? 0) >= s.min;
+        pass = first >= 0 && first < 50 && (interval?.[0] ?? 0) >= s.min;
       } else {
-        pass = (rate ?? 0) >= s.min;
+        pass = (interval?.[0] ?? 0) >= s.min;
       }
       if (s.key === 'travel' && deny > 0) note = `${deny} denied`;
+      if (s.measure === 'noBot') {
+        // replays resend a browser session's recorded automation signals: count the sessions too
+        const sessions = rs.filter((r) => !r.replay);
+        const clean = sessions.filter((r) => !r.reasons.some(isBot)).length;
+        const [lo] = wilson(clean, sessions.length);
+        note = `browser sessions: ${clean}/${sessions.length} without (lower bound ${(100 * lo).toFixed(1)}%)`;
+      }
     } else if (all.length) {
       pass = false;
       note = 'no login was scored';
@@ -79,6 +114,7 @@ export function summarise(log: readonly LoginRecord[]): Row[] {
       errors,
       degraded,
       rate,
+      interval,
       pass,
       note,
       reasons,
@@ -88,7 +124,16 @@ export function summarise(log: readonly LoginRecord[]): Row[] {
 }
 
 export function table(rows: readonly Row[]): string {
-  const head = ['scenario', 'scored logins', 'allow', 'challenge', 'deny', 'goal', 'measured', 'result'];
+  const head = [
+    'scenario',
+    'scored logins',
+    'allow',
+    'challenge',
+    'deny',
+    'goal',
+    'measured [95 % Wilson interval]',
+    'result (lower bound ≥ goal)',
+  ];
   const body = rows.map((r) => [
     r.title,
     String(r.n),
@@ -97,6 +142,7 @@ export function table(rows: readonly Row[]): string {
     `${r.deny} (${pct(r.deny, r.n)})`,
     r.goal,
     (r.rate === null ? '—' : `${(100 * r.rate).toFixed(1)}%`) +
+      (r.interval ? ` [${(100 * r.interval[0]).toFixed(1)}–${(100 * r.interval[1]).toFixed(1)}%]` : '') +
       (r.errors ? ` (+${r.errors} errors)` : '') +
       (r.degraded ? ` (+${r.degraded} degraded)` : '') +
       (r.note ? `; ${r.note}` : ''),

@@ -27,20 +27,38 @@ export interface Scale {
    */
   enrolMode: 'browser' | 'replay';
   ownerLoginsEach: number;
+  /**
+   * More measured owner logins on the usual device, each replaying that owner's enrolment bundle
+   * (browser path proven by ownerLoginsEach) with a later repetition's timings: enough logins for
+   * a rate with a useful confidence interval
+   */
+  ownerReplaysEach: number;
+  /**
+   * Another person on the owner's device, per owner: the first in the browser on the owner's own
+   * browser context and address, the others replaying the owner's enrolment bundle with the
+   * intruder's timings
+   */
+  sameDeviceEach: number;
   travelLogins: number;
   takeovers: number;
   naive: number;
   scripted: number;
   stealth: number;
+  /** stealth bots (each flavour) on accounts with no history: a first login */
+  stealthNew: number;
   stuffingAttempts: number;
   stuffingAccounts: number;
   stuffingIps: number;
   /** attack-tool instances (devices) recorded in the browser for the stuffing replay */
   stuffingDevices: number;
   officeUsers: number;
+  /** more measured office logins per user, replaying the user's enrolment bundle with later repetitions */
+  officeReplaysEach: number;
   /** office users' enrolment: the first login in the browser, the rest replayed (see README of the report) */
   officeEnrolLogins: number;
   passwordManager: number;
+  /** more password-manager logins, replaying each owner's first one (recorded in the browser) */
+  passwordManagerReplays: number;
 }
 
 export const SCALES: Record<string, Scale> = {
@@ -51,37 +69,47 @@ export const SCALES: Record<string, Scale> = {
     enrolLogins: 5,
     enrolMode: 'replay',
     ownerLoginsEach: 1,
+    ownerReplaysEach: 0,
+    sameDeviceEach: 1,
     travelLogins: 1,
     takeovers: 1,
     naive: 1,
     scripted: 2,
     stealth: 1,
+    stealthNew: 1,
     stuffingAttempts: 60,
     stuffingAccounts: 30,
     stuffingIps: 4,
     stuffingDevices: 1,
     officeUsers: 1,
+    officeReplaysEach: 0,
     officeEnrolLogins: 5,
     passwordManager: 1,
+    passwordManagerReplays: 0,
   },
   small: {
     name: 'small',
-    owners: 6,
+    owners: 10,
     enrolLogins: 10,
     enrolMode: 'replay',
-    ownerLoginsEach: 3,
-    travelLogins: 6,
+    ownerLoginsEach: 2,
+    ownerReplaysEach: 20,
+    sameDeviceEach: 12,
+    travelLogins: 100,
     takeovers: 12,
     naive: 10,
     scripted: 10,
     stealth: 10,
+    stealthNew: 40,
     stuffingAttempts: 200,
     stuffingAccounts: 100,
     stuffingIps: 20,
     stuffingDevices: 5,
     officeUsers: 12,
+    officeReplaysEach: 8,
     officeEnrolLogins: 10,
-    passwordManager: 6,
+    passwordManager: 10,
+    passwordManagerReplays: 100,
   },
   full: {
     name: 'full',
@@ -89,18 +117,23 @@ export const SCALES: Record<string, Scale> = {
     enrolLogins: 10,
     enrolMode: 'browser',
     ownerLoginsEach: 4,
-    travelLogins: 50,
+    ownerReplaysEach: 4,
+    sameDeviceEach: 8,
+    travelLogins: 100,
     takeovers: 100,
     naive: 100,
     scripted: 100,
     stealth: 100,
+    stealthNew: 100,
     stuffingAttempts: 2000,
     stuffingAccounts: 1000,
     stuffingIps: 20,
     stuffingDevices: 5,
     officeUsers: 100,
+    officeReplaysEach: 0,
     officeEnrolLogins: 10,
     passwordManager: 50,
+    passwordManagerReplays: 100,
   },
 };
 
@@ -120,6 +153,34 @@ export const SCENARIOS = [
   },
   { key: 'office', title: '8. Office NAT (one IP)', goal: 'allowed ≥ 98%', measure: 'allow', min: 0.98 },
   { key: 'pm', title: '9. Password manager', goal: 'allowed ≥ 95%', measure: 'allow', min: 0.95 },
+  {
+    key: 'sameDevice',
+    title: "10. Another person on the owner's device",
+    goal: 'challenged/denied ≥ 90%',
+    measure: 'flagged',
+    min: 0.9,
+  },
+  {
+    key: 'stealthNew',
+    title: '11. Stealth automation, account without history',
+    goal: 'BOT_* reason ≥ 90%',
+    measure: 'botReason',
+    min: 0.9,
+  },
+  {
+    key: 'stealthHintsNew',
+    title: '12. Stealth + client hints + WebGL, no history',
+    goal: 'BOT_* reason ≥ 90%',
+    measure: 'botReason',
+    min: 0.9,
+  },
+  {
+    key: 'people',
+    title: '13. People (1, 2, 8, 9, 10 and enrolment) without a BOT_* reason',
+    goal: 'BOT_* on ≤ 0.5%: without ≥ 99.5%',
+    measure: 'noBot',
+    min: 0.995,
+  },
 ] as const;
 export type ScenarioKey = (typeof SCENARIOS)[number]['key'];
 
@@ -173,6 +234,8 @@ interface Owner {
   ip: string;
   rng: Rng;
   username: TimedKey[];
+  /** the SDK bundle of the owner's first enrolment login (their device, as recorded in the browser) */
+  bundle?: string;
 }
 
 let deviceCounter = 0;
@@ -191,7 +254,7 @@ function cmuTyping(rep: CmuRep, username: TimedKey[]): Typing {
  * person's username alike, so the username field diluted the password's evidence for owners and
  * attackers alike.)
  */
-function usernameTyping(text: string, rng: Rng, rep: CmuRep): TimedKey[] {
+export function usernameTyping(text: string, rng: Rng, rep: CmuRep): TimedKey[] {
   const k = rep.keys;
   const holds = k.map((x) => Math.max(20, x.up - x.down));
   const flights = k.slice(1).map((x, i) => x.down - k[i].up);
@@ -256,7 +319,7 @@ async function enrol(
   n: number,
   mode: 'browser' | 'replay',
   scenario: string,
-): Promise<void> {
+): Promise<string | undefined> {
   const h = p.harness;
   let bundle: string | undefined;
   for (let i = 0; i < n; i++) {
@@ -292,6 +355,7 @@ async function enrol(
     }
     await trust(p, tenant, rec, idOf(h, rec));
   }
+  return bundle;
 }
 
 async function trust(p: Plan, tenant: Tenant, rec: LoginRecord, id: string | undefined): Promise<void> {
@@ -325,7 +389,7 @@ async function shopScenarios(p: Plan): Promise<void> {
         device: await h.device('human', { index: nextDeviceIndex(), locale: 'en-US', timezoneId: HOME_TZ }),
       };
       h.setPassword(shop, account, CMU_PASSWORD);
-      await enrol(p, shop, { ...o, from: FLUENT_FROM }, scale.enrolLogins, scale.enrolMode, 'enrol');
+      o.bundle = await enrol(p, shop, { ...o, from: FLUENT_FROM }, scale.enrolLogins, scale.enrolMode, 'enrol');
       owners.push(o);
       progress(`enrolled ${account} (${scale.enrolLogins} trusted logins, ${scale.enrolMode})`);
     }
@@ -351,10 +415,73 @@ async function shopScenarios(p: Plan): Promise<void> {
         await trust(p, shop, rec, idOf(h, rec));
       }
     }
+    for (let j = scale.ownerLoginsEach; j < scale.ownerLoginsEach + scale.ownerReplaysEach; j++) {
+      for (const o of owners) {
+        if (!o.bundle) continue;
+        const rep = laterRep(o, j);
+        const rec = await h.replayLogin({
+          scenario: 'owner',
+          tenant: shop,
+          account: o.account,
+          bundle: withKeys(o.bundle, rep.keys, usernameTyping(o.account, o.rng, rep)),
+          ip: o.ip,
+          userAgent: h.chromeUa,
+          acceptLanguage: 'en-US,en;q=0.9',
+          succeeded: true,
+        });
+        await trust(p, shop, rec, idOf(h, rec));
+      }
+    }
     progress(`owner: ${count(h, 'owner')}`);
   }
 
+  // --- 10. another person on the owner's device and network: the right password, their own rhythm --
+  if (want('sameDevice') && owners.length > 1) {
+    for (let j = 0; j < scale.sameDeviceEach; j++) {
+      for (const [v, victim] of owners.entries()) {
+        // the intruder: another CMU subject (not an owner when there are enough), for whom the
+        // password is new (first session, reps 5-49), as for the takeover thieves
+        const pool =
+          subjects.length > owners.length
+            ? subjects.slice(owners.length)
+            : owners.filter((x) => x !== victim).map((x) => x.subject);
+        const intruder = pool[(v * 7 + j) % pool.length];
+        const rep = cmu!.get(intruder)![5 + ((v * 11 + j * 17) % 45)];
+        const irng = seededRng(hashSeed(`${intruder}:same:${v}:${j}`));
+        const username = usernameTyping(victim.account, irng, rep);
+        const rec =
+          j === 0 || !victim.bundle
+            ? await h.browserLogin({
+                scenario: 'sameDevice',
+                tenant: shop,
+                account: victim.account,
+                password: CMU_PASSWORD,
+                ip: victim.ip,
+                context: victim.device,
+                typing: cmuTyping(rep, username),
+                pointer: 'human',
+                rng: irng,
+                submitWithEnter: true,
+              })
+            : await h.replayLogin({
+                scenario: 'sameDevice',
+                tenant: shop,
+                account: victim.account,
+                bundle: withKeys(victim.bundle, rep.keys, username),
+                ip: victim.ip,
+                userAgent: h.chromeUa,
+                acceptLanguage: 'en-US,en;q=0.9',
+                succeeded: true,
+              });
+        const id = idOf(h, rec);
+        if (id && rec.decision === 'challenge') await h.feedback(shop, id, 'challenge_failed');
+      }
+    }
+    progress(`another person on the owner's device: ${count(h, 'sameDevice')}`);
+  }
+
   if (want('pm')) {
+    const pmBundles = new Map<Owner, string>();
     for (let j = 0; j < scale.passwordManager; j++) {
       const o = owners[j % owners.length];
       if (!o) break;
@@ -368,6 +495,23 @@ async function shopScenarios(p: Plan): Promise<void> {
         typing: { kind: 'fill' },
         pointer: 'human',
         rng: o.rng,
+        captureBundle: !pmBundles.has(o),
+      });
+      if (rec.bundle && !pmBundles.has(o)) pmBundles.set(o, rec.bundle);
+      await trust(p, shop, rec, idOf(h, rec));
+    }
+    const recorded = [...pmBundles.entries()];
+    for (let j = 0; j < scale.passwordManagerReplays && recorded.length; j++) {
+      const [o, bundle] = recorded[j % recorded.length];
+      const rec = await h.replayLogin({
+        scenario: 'pm',
+        tenant: shop,
+        account: o.account,
+        bundle,
+        ip: o.ip,
+        userAgent: h.chromeUa,
+        acceptLanguage: 'en-US,en;q=0.9',
+        succeeded: true,
       });
       await trust(p, shop, rec, idOf(h, rec));
     }
@@ -477,6 +621,37 @@ async function shopScenarios(p: Plan): Promise<void> {
     progress(`stealth automation: ${count(h, 'stealth')}`);
   }
 
+  // --- 11, 12. stealth automation on accounts without history (a sign-up's first login) ---------
+  for (const [key, flavour] of [
+    ['stealthNew', 'stealth'],
+    ['stealthHintsNew', 'stealth-hints'],
+  ] as const) {
+    if (!want(key)) continue;
+    for (let j = 0; j < scale.stealthNew; j++) {
+      const srng = seededRng(hashSeed(`${key}:${j}`));
+      const account = `new${j}.${key}@mail.example`;
+      h.setPassword(shop, account, CMU_PASSWORD);
+      const ctx = await h.device(flavour, { index: nextDeviceIndex(), locale: 'en-US', timezoneId: HOME_TZ });
+      await h.browserLogin({
+        scenario: key,
+        tenant: shop,
+        account,
+        password: CMU_PASSWORD,
+        ip: usIp(attackIp++),
+        context: ctx,
+        typing: {
+          kind: 'keys',
+          username: lognormalTyping(account, srng),
+          password: lognormalTyping(CMU_PASSWORD, srng, { gapMs: 160 + 80 * srng() }),
+        },
+        pointer: 'human',
+        rng: srng,
+      });
+      await ctx.close();
+    }
+    progress(`${key}: ${count(h, key)}`);
+  }
+
   // --- 2. the owner travelling: own rhythm, a new device, another country ------------------------
   if (want('travel') && owners.length) {
     for (let j = 0; j < scale.travelLogins; j++) {
@@ -583,7 +758,14 @@ async function office(p: Plan): Promise<void> {
   const { harness: h, scale, cmu, progress } = p;
   const tenant = await h.tenant('Office app');
   const subjects = [...cmu!.keys()];
-  const users: { account: string; reps: CmuRep[]; offset: number; device: BrowserContext; rng: Rng }[] = [];
+  const users: {
+    account: string;
+    reps: CmuRep[];
+    offset: number;
+    device: BrowserContext;
+    rng: Rng;
+    bundle?: string;
+  }[] = [];
   for (let u = 0; u < scale.officeUsers; u++) {
     const subject = subjects[u % subjects.length];
     const account = `${subject}.${u}@office.example`;
@@ -596,7 +778,7 @@ async function office(p: Plan): Promise<void> {
       rng: urng,
     };
     h.setPassword(tenant, account, CMU_PASSWORD);
-    await enrol(
+    const bundle = await enrol(
       p,
       tenant,
       { account, reps: user.reps, from: FLUENT_FROM + user.offset, device: user.device, ip: OFFICE_IP, rng: urng },
@@ -604,7 +786,7 @@ async function office(p: Plan): Promise<void> {
       'replay',
       'office-enrol',
     );
-    users.push(user);
+    users.push({ ...user, bundle });
   }
   progress(`office: ${users.length} users enrolled`);
   for (const [u, user] of users.entries()) {
@@ -622,6 +804,24 @@ async function office(p: Plan): Promise<void> {
       submitWithEnter: true,
     });
     await user.device.close();
+  }
+  // the rest of the week: each user's later repetitions, replaying their enrolment bundle
+  for (let j = 1; j <= scale.officeReplaysEach; j++) {
+    for (const [u, user] of users.entries()) {
+      if (!user.bundle) continue;
+      const rep = user.reps[Math.min(user.reps.length - 1, 200 + user.offset + ((u + 7 * j) % 50))];
+      const rec = await h.replayLogin({
+        scenario: 'office',
+        tenant,
+        account: user.account,
+        bundle: withKeys(user.bundle, rep.keys, usernameTyping(user.account, user.rng, rep)),
+        ip: OFFICE_IP,
+        userAgent: h.chromeUa,
+        acceptLanguage: 'en-US,en;q=0.9',
+        succeeded: true,
+      });
+      await trust(p, tenant, rec, idOf(h, rec));
+    }
   }
   progress(`office: ${count(h, 'office')}`);
 }

@@ -101,6 +101,11 @@ export interface AutomationSignals {
   signals: string[];
   /** Input events with isTrusted === false. */
   untrustedEvents: number;
+  /**
+   * What the browser claims against what it is (names, e.g. 'patched_webdriver', 'notification_state',
+   * 'chrome_object', 'ua_platform'); absent from SDKs before 2026-12.
+   */
+  stealth?: string[];
 }
 
 export interface PageSignals {
@@ -112,6 +117,10 @@ export interface PageSignals {
   /** path of the page (no query string, no fragment) */
   path: string;
 }
+
+/** Input modalities of typing: each has its own profile in the engine (docs/scoring.md). */
+export const TYPING_MODALITIES = ['physical_keyboard', 'touch_keyboard'] as const;
+export type TypingModality = (typeof TYPING_MODALITIES)[number];
 
 export const APP_PLATFORMS = ['ios', 'android'] as const;
 /** A bundle id / package name: reverse-DNS letters, digits, '_' and '-' (what the app stores accept). */

@@ -5,6 +5,7 @@
 // as a dependency would put the bundle over its 24 KB gzip budget next to FingerprintJS, plus a
 // few of our own (Playwright/Puppeteer/Cypress globals, chromedriver's $cdc_ key).
 import type { AutomationSignals } from '@kizuki/contract';
+import { stealthSignals } from './stealth';
 import { LIMITS, on } from './util';
 
 const UNTRUSTED_TYPES = [
@@ -142,12 +143,23 @@ export async function notificationInconsistency(win: WindowLike): Promise<boolea
 export interface BotVerdict {
   bot: boolean;
   signals: string[];
+  stealth: string[];
 }
 
 export async function detectAutomation(win: Window = window): Promise<BotVerdict> {
   const signals = automationArtifacts(win);
   if (await notificationInconsistency(win)) signals.push('notification_permissions');
-  return { bot: signals.length > 0, signals: signals.slice(0, LIMITS.automationSignals) };
+  let stealth: string[] = [];
+  try {
+    stealth = await stealthSignals(win as unknown as Parameters<typeof stealthSignals>[0]);
+  } catch {
+    /* a check must never break collection */
+  }
+  return {
+    bot: signals.length > 0,
+    signals: signals.slice(0, LIMITS.automationSignals),
+    stealth: stealth.slice(0, LIMITS.automationSignals),
+  };
 }
 
 export class AutomationSource {
@@ -177,6 +189,7 @@ export class AutomationSource {
       bot: v.bot,
       signals: v.signals,
       untrustedEvents: this.untrusted,
+      stealth: v.stealth,
     };
   }
 }

@@ -4,6 +4,7 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
+  IsNumber,
   IsISO8601,
   IsNotEmptyObject,
   IsOptional,
@@ -95,12 +96,18 @@ class BruteForceDto {
   @IsInt() @Min(1) @Max(1440) windowMinutes!: number;
 }
 
+class TypingPolicyDto {
+  /** share of owners' own logins on a trusted device the typing rhythm alone may challenge */
+  @IsNumber() @Min(0.0001) @Max(0.2) falseChallengeRate!: number;
+}
+
 export class PolicyDto {
   @ValidateNested() @Type(() => ThresholdsDto) @IsNotEmptyObject() thresholds!: ThresholdsDto;
   @IsIn(DECISIONS) fallbackDecision!: Decision;
   @IsBoolean() shadowMode!: boolean;
   @ValidateNested() @Type(() => DetectorsDto) detectors!: DetectorsDto;
   @IsOptional() @ValidateNested() @Type(() => BruteForceDto) bruteForce?: BruteForceDto;
+  @IsOptional() @ValidateNested() @Type(() => TypingPolicyDto) typing?: TypingPolicyDto;
 }
 
 export class CreateKeyDto {

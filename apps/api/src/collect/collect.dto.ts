@@ -94,6 +94,12 @@ export class AutomationDto implements AutomationSignals {
   @MaxLength(64, { each: true })
   signals!: string[];
   @IsInt() @Min(0) @Max(1_000_000) untrustedEvents!: number;
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(L.automationSignals)
+  @IsString({ each: true })
+  @MaxLength(64, { each: true })
+  stealth?: string[];
 }
 
 export class KeyEventDto implements KeyEvent {

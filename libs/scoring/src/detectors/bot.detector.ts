@@ -1,6 +1,7 @@
 import type { Evidence } from '../types';
 import type { FieldTyping } from '@kizuki/contract';
 import type { Detector } from './detector';
+import { stealthEvidence } from './stealth-signals';
 
 // Automation: what the SDK found in the browser (BOT_AUTOMATION, strong) and typing a person
 // cannot produce (BOT_BEHAVIOR): no hold time, key intervals under 15 ms, metronome-regular
@@ -88,6 +89,7 @@ export const botDetector: Detector = {
           risk: BOT_RISK.signalsOnly,
           detail: `Automation traces found: ${signals}.`,
         });
+      evidence.push(...stealthEvidence(a));
       if (a.untrustedEvents > 0) {
         evidence.push({
           code: 'BOT_BEHAVIOR',

@@ -12,6 +12,7 @@ import {
 import { rng } from '../typing/synthetic-typist';
 import * as S from '../testing/scenario';
 import { botDetector } from './bot.detector';
+import { STEALTH_RULES } from './stealth-signals';
 import { networkDetector } from './network.detector';
 import { pointerDetector } from './pointer.detector';
 import { velocityDetector } from './velocity.detector';
@@ -104,6 +105,31 @@ describe('bot', () => {
         ).evidence,
       ).toEqual([]);
     }
+  });
+});
+
+describe('stealth signals', () => {
+  it('turns each known SDK stealth signal into BOT_AUTOMATION with its own detail, without any history', () => {
+    const bundle = S.humanBundle(owner, 'd', 1);
+    bundle.automation.stealth = [
+      'patched_webdriver',
+      'notification_state',
+      'unknown_future_signal',
+      'patched_webdriver',
+    ];
+    const input = S.scoringInput({ account: S.learnedAccount(owner, 0, ['d'], 0), bundle });
+    const out = botDetector.run(input);
+    expect(out.evidence.map((e) => [e.code, e.risk])).toEqual([
+      ['BOT_AUTOMATION', STEALTH_RULES.patched_webdriver.risk],
+      ['BOT_AUTOMATION', STEALTH_RULES.notification_state.risk],
+    ]);
+    expect(out.evidence[0].detail).toMatch(/webdriver's getter[\s\S]*\(patched_webdriver\)/);
+    expect(out.evidence[1].detail).toContain('(notification_state)');
+    // older SDKs send no list; a malformed one is ignored
+    delete bundle.automation.stealth;
+    expect(botDetector.run(input).evidence).toEqual([]);
+    (bundle.automation as { stealth?: unknown }).stealth = 'patched_webdriver';
+    expect(botDetector.run(input).evidence).toEqual([]);
   });
 });
 

@@ -2,12 +2,19 @@ import { assess, DETECTORS } from '../engine/engine';
 import type { ScoringInput } from '../types';
 import { DEFAULT_POLICY } from '../policy';
 import type { FieldTyping, KeyEvent, SignalBundle } from '@kizuki/contract';
-import { enrolTypingSample, keyTimingsFromField, type KeyTiming, type TypingProfileState } from '../typing';
+import {
+  CALIBRATION_WARM_LOGINS,
+  enrolTypingSample,
+  keyTimingsFromField,
+  type KeyTiming,
+  type TypingProfileState,
+} from '../typing';
 import { makeTypist, typeSamples } from '../typing/synthetic-typist';
 import {
   TYPING_MISMATCH_MAX_RISK,
   TYPING_MISMATCH_NEW_DEVICE_MIN_RISK,
-  TYPING_MISMATCH_TRUSTED_DEVICE_MAX_RISK,
+  TYPING_UNUSUAL_RISK,
+  TYPING_UNUSUAL_TRUSTED_DEVICE_MAX_RISK,
   typingDetector,
 } from './typing.detector';
 
@@ -190,23 +197,64 @@ describe('typing detector (engine)', () => {
     expect(own.evidence.filter((e) => e.code === 'TYPING_MISMATCH')).toHaveLength(0);
   });
 
-  it(
-    'on a device the account trusts, a mismatch alone stays below a challenge; ' +
-      'on a merely seen device it does not',
-    () => {
+  describe('per-account calibration', () => {
+    const trusted = { id: 'd', knownToAccount: true, fuzzyMatch: false, status: 'trusted' as const, accountsSeen: 1 };
+    const withRate = (falseChallengeRate: number): ScoringInput['policy'] => ({
+      ...DEFAULT_POLICY,
+      typing: { falseChallengeRate },
+    });
+
+    it('challenges another person on a device the account trusts, below deny-strength evidence', () => {
       const f = field(keysOf(typeSamples(mallory, 1, 52)[0]));
-      const trusted = { id: 'd', knownToAccount: true, fuzzyMatch: false, status: 'trusted' as const, accountsSeen: 1 };
-      const pending = { ...trusted, status: 'pending' as const };
-      const t = typingDetector
-        .run({ ...input([f], active), device: trusted })
-        .evidence.find((e) => e.code === 'TYPING_MISMATCH')!;
-      const p = typingDetector
-        .run({ ...input([f], active), device: pending })
-        .evidence.find((e) => e.code === 'TYPING_MISMATCH')!;
-      expect(t.risk).toBeLessThanOrEqual(TYPING_MISMATCH_TRUSTED_DEVICE_MAX_RISK);
+      const out = typingDetector.run({ ...input([f], active), device: trusted });
+      const t = out.evidence.find((e) => e.code === 'TYPING_MISMATCH')!;
+      expect(t.risk).toBeGreaterThanOrEqual(TYPING_UNUSUAL_RISK);
+      expect(t.risk).toBeLessThanOrEqual(TYPING_UNUSUAL_TRUSTED_DEVICE_MAX_RISK);
       expect(t.detail).toContain('trusts');
-      expect(p.risk).toBeGreaterThan(t.risk);
-      expect(assess({ ...input([f], active), device: trusted }).decision).toBe('allow');
-    },
-  );
+      expect(t.detail).toMatch(/unusual for this account: about 1 in \d+/);
+      expect(assess({ ...input([f], active), device: trusted }).decision).toBe('challenge');
+    });
+
+    it("challenges the owner's own logins on that device at about the tenant's target rate, not more", () => {
+      // an erratic typist (timings vary ±30 %, not ±12 %)
+      const erratic = makeTypist(1, 11, 0.3);
+      let start: TypingProfileState | null = null;
+      for (const x of typeSamples(erratic, 10, 50)) start = enrolTypingSample(start, x);
+      const rates: Record<number, number> = {};
+      const samples = typeSamples(erratic, 300, 900);
+      for (const rate of [0.01, 0.1]) {
+        let flagged = 0;
+        let state = start!;
+        for (const x of samples) {
+          const r = assess({ ...input([field(keysOf(x))], state), device: trusted, policy: withRate(rate) });
+          if (r.decision !== 'allow') flagged++;
+          state = enrolTypingSample(state, x);
+        }
+        rates[rate] = flagged / samples.length;
+      }
+      expect(rates[0.01]).toBeLessThanOrEqual(0.02);
+      expect(rates[0.1]).toBeGreaterThan(rates[0.01]);
+    });
+
+    it('is lenient on a cold profile: the target shrinks until CALIBRATION_WARM_LOGINS trusted logins', () => {
+      const cold = profileOf(5);
+      const warm = { ...cold, count: 10 };
+      const f = field(keysOf(typeSamples(makeTypist(3, 11, 0.3), 1, 77)[0]));
+      // a lax tenant target makes the difference visible: the same sample, the same profile
+      const policy = withRate(0.2);
+      const onCold = typingDetector.run({ ...input([f], cold), device: trusted, policy });
+      const onWarm = typingDetector.run({ ...input([f], warm), device: trusted, policy });
+      const risk = (o: typeof onCold) => o.evidence.find((e) => e.code === 'TYPING_MISMATCH')?.risk ?? 0;
+      expect(risk(onWarm)).toBeGreaterThanOrEqual(risk(onCold));
+      expect(cold.count).toBeLessThan(CALIBRATION_WARM_LOGINS);
+    });
+
+    it('works for profiles stored before calibration (population prior only)', () => {
+      const legacy: TypingProfileState = { ...active };
+      delete legacy.calibration;
+      const f = field(keysOf(typeSamples(mallory, 1, 52)[0]));
+      const out = typingDetector.run({ ...input([f], legacy), device: trusted });
+      expect(out.evidence.find((e) => e.code === 'TYPING_MISMATCH')!.risk).toBeGreaterThanOrEqual(TYPING_UNUSUAL_RISK);
+    });
+  });
 });

@@ -2,7 +2,12 @@ import type { Evidence } from '../types';
 import type { FieldTyping } from '@kizuki/contract';
 import { activeTypingModalities, holdlessAnomalyFactor, inputModality, typingProfileFor } from '../modality';
 import {
+  CALIBRATION_WARM_LOGINS,
   keyTimingsFromField,
+  normalQuantile,
+  normalTail,
+  typingCalibration,
+  typingTail,
   typingRisk,
   typingState,
   typingStateAnomaly,
@@ -30,17 +35,28 @@ export const TYPING_MISMATCH_NEW_DEVICE_MIN_RISK = 0.3;
  * (docs/detection-report.md), as high as another person's.
  */
 export const TYPING_MISMATCH_TRUSTED_DEVICE_MAX_RISK = 0.35;
+/**
+ * Per-account calibration (typing-calibration.ts): a rhythm more unusual for this account than the
+ * tenant's target false-challenge rate (policy.typing.falseChallengeRate) weighs this much — a
+ * challenge on its own, on any device — growing to UNUSUAL_MAX_RISK at a hundredth of the target.
+ */
+export const TYPING_UNUSUAL_RISK = 0.45;
+export const TYPING_UNUSUAL_MAX_RISK = 0.75;
+/** On a device the account trusts the calibrated evidence stays below deny-strength evidence (0.6). */
+export const TYPING_UNUSUAL_TRUSTED_DEVICE_MAX_RISK = 0.55;
 
 // Typing rhythm against the account's stored profile (libs/scoring/src/typing, docs/scoring-typing.md).
 // scores.typing: 0..1 (typingRisk of the anomaly), null while enrolling or without typed keys.
-// TYPING_MISMATCH (takeover) when scores.typing > 0.5, its risk growing to TYPING_MISMATCH_MAX_RISK
+// TYPING_MISMATCH (takeover) when the rhythm is more unusual for this account than the tenant's target
+// false-challenge rate allows (per-account calibration: TYPING_UNUSUAL_RISK and up, a challenge on its
+// own), or when scores.typing > 0.5, its risk then growing to TYPING_MISMATCH_MAX_RISK
 // (on a device the account trusts, to TYPING_MISMATCH_TRUSTED_DEVICE_MAX_RISK; on a device new to the
 // account, at least TYPING_MISMATCH_NEW_DEVICE_MIN_RISK).
 // NO_BEHAVIOR (info, risk 0) when the password was autofilled or pasted, or had no key events:
 // a password manager is normal, so no behaviour is neutral, never evidence of fraud on its own.
 export const typingDetector: Detector = {
   name: 'typing',
-  run({ bundle, account, device }) {
+  run({ bundle, account, device, policy }) {
     const evidence: Evidence[] = [];
     const fields: FieldTyping[] = bundle && Array.isArray(bundle.typing?.fields) ? bundle.typing.fields : [];
     if (!bundle) return { evidence, scores: { typing: null } };
@@ -53,7 +69,7 @@ export const typingDetector: Detector = {
     // compared only with the profile of the same typing modality (a phone's touch keyboard is not a laptop's)
     const modality = inputModality(bundle).typing ?? 'physical_keyboard';
     const stored = typingProfileFor(account?.typingProfile, modality);
-    const parts: { role: string; risk: number; anomaly: number; keys: number }[] = [];
+    const parts: { role: string; risk: number; anomaly: number; keys: number; tail: number; logins: number }[] = [];
     let incomparable = false;
     for (const role of ['password', 'username'] as const) {
       const state: TypingProfileState | undefined = stored[role];
@@ -65,9 +81,14 @@ export const typingDetector: Detector = {
         if (role === 'password') incomparable = true;
         continue;
       }
+      const raw = typingStateAnomaly(state, sample);
+      // press-only timings: the population scale of typingRisk needs the undiluted distance; the
+      // account's own calibration was learned on raw anomalies of this very state, so it takes the raw one
       const holdless = modality === 'touch_keyboard' && sample.every((k) => k.up <= k.down);
-      const anomaly = typingStateAnomaly(state, sample) * (holdless ? holdlessAnomalyFactor(sample.length) : 1);
-      parts.push({ role, anomaly, risk: typingRisk(anomaly, typingStateSamples(state)), keys: sample.length });
+      const anomaly = raw * (holdless ? holdlessAnomalyFactor(sample.length) : 1);
+      const samples = typingStateSamples(state);
+      const tail = typingTail(typingCalibration(state.calibration, samples), raw);
+      parts.push({ role, anomaly, risk: typingRisk(anomaly, samples), keys: sample.length, tail, logins: state.count });
     }
     if (parts.length === 0) {
       const others = activeTypingModalities(account?.typingProfile).filter((m) => m !== modality);
@@ -95,27 +116,46 @@ export const typingDetector: Detector = {
     // Fields weigh by their number of keys: a longer sequence says more about the typist.
     const keys = parts.reduce((s, p) => s + p.keys, 0);
     const typing = Math.round((1000 * parts.reduce((s, p) => s + p.risk * p.keys, 0)) / keys) / 1000;
+    // a device the account never used (not fraud-flagged: that is 0.9 on its own)
+    const unfamiliar = !!device && !device.knownToAccount && device.status !== 'fraud' && !account?.isNew;
+    // a device the account trusts (not merely seen: 'pending' may be an attacker's earlier try)
+    const trustedDevice = !!device && device.knownToAccount && device.status === 'trusted';
+    let risk = 0;
     if (typing > 0.5) {
-      // a device the account never used (not fraud-flagged: that is 0.9 on its own)
-      const unfamiliar = !!device && !device.knownToAccount && device.status !== 'fraud' && !account?.isNew;
-      // a device the account trusts (not merely seen: 'pending' may be an attacker's earlier try)
-      const trustedDevice = !!device && device.knownToAccount && device.status === 'trusted';
       const share = Math.min(1, (typing - 0.5) / 0.5);
-      const raw = unfamiliar
+      risk = unfamiliar
         ? Math.max(TYPING_MISMATCH_NEW_DEVICE_MIN_RISK, TYPING_MISMATCH_MAX_RISK * share)
         : (trustedDevice ? TYPING_MISMATCH_TRUSTED_DEVICE_MAX_RISK : TYPING_MISMATCH_MAX_RISK) * share;
-      const risk = Math.round(1000 * raw) / 1000;
+    }
+    // How unusual for this account: the fields' tail probabilities as normal scores, averaged by keys
+    // (the fields are typed by one person in one mood, so not treated as independent evidence).
+    const z = parts.reduce((s, p) => s + p.keys * normalQuantile(1 - Math.max(1e-12, p.tail)), 0) / keys;
+    const tail = normalTail(z);
+    // cold profiles are lenient: the target shrinks with the trusted logins still missing
+    const logins = Math.min(...parts.map((p) => p.logins));
+    const target = policy.typing.falseChallengeRate * Math.min(1, logins / CALIBRATION_WARM_LOGINS);
+    const unusual = tail <= target;
+    if (unusual) {
+      const depth = Math.min(1, Math.log10(target / Math.max(tail, 1e-12)) / 2);
+      const max = trustedDevice ? TYPING_UNUSUAL_TRUSTED_DEVICE_MAX_RISK : TYPING_UNUSUAL_MAX_RISK;
+      risk = Math.max(risk, TYPING_UNUSUAL_RISK + (max - TYPING_UNUSUAL_RISK) * depth);
+    }
+    if (risk > 0) {
       const where = unfamiliar
         ? ', on a device new to the account'
         : trustedDevice
           ? ', on a device the account trusts'
           : '';
       const detail = parts.map((p) => `${p.role} anomaly ${p.anomaly.toFixed(2)}`).join(', ') + where;
+      const odds = tail > 0 ? `about 1 in ${formatOdds(1 / tail)}` : 'none';
+      const forAccount = unusual ? `; unusual for this account: ${odds} of its own logins departs this far` : '';
       evidence.push({
         code: 'TYPING_MISMATCH',
         category: 'takeover',
-        risk,
-        detail: `Typing rhythm departs from the account's profile (typing score ${typing.toFixed(2)}; ${detail}).`,
+        risk: Math.round(1000 * risk) / 1000,
+        detail:
+          `Typing rhythm departs from the account's profile ` +
+          `(typing score ${typing.toFixed(2)}; ${detail}${forAccount}).`,
       });
     }
     return { evidence, scores: { typing } };
@@ -123,6 +163,11 @@ export const typingDetector: Detector = {
 };
 
 const MODALITY_WORDS = { physical_keyboard: 'physical keyboard', touch_keyboard: 'touch keyboard' } as const;
+
+function formatOdds(x: number): string {
+  if (!Number.isFinite(x) || x >= 1e6) return 'a million';
+  return x >= 100 ? String(Math.round(x / 10) * 10) : String(Math.max(1, Math.round(x)));
+}
 
 function noBehaviour(field: FieldTyping | undefined): string | null {
   if (!field) return 'No password field typing was recorded.';

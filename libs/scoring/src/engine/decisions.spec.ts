@@ -258,3 +258,13 @@ describe('resolvePolicy', () => {
     expect(resolvePolicy(null)).toEqual(DEFAULT_POLICY);
   });
 });
+
+describe('policy: typing false-challenge rate', () => {
+  it('defaults to 1 % and keeps a stored rate only within 0.0001..0.2', () => {
+    expect(resolvePolicy({}).typing.falseChallengeRate).toBe(0.01);
+    expect(resolvePolicy({ typing: { falseChallengeRate: 0.02 } }).typing.falseChallengeRate).toBe(0.02);
+    expect(resolvePolicy({ typing: { falseChallengeRate: 0.9 } }).typing.falseChallengeRate).toBe(0.01);
+    expect(resolvePolicy({ typing: { falseChallengeRate: 0 } }).typing.falseChallengeRate).toBe(0.01);
+    expect(resolvePolicy({ typing: { falseChallengeRate: 'x' } }).typing.falseChallengeRate).toBe(0.01);
+  });
+});

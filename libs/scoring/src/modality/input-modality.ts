@@ -1,10 +1,9 @@
 // Which input a login was made with: a phone's touch keyboard and a laptop's keys are different
 // rhythms, a finger and a mouse different movements. Profiles are kept per modality and a login is
 // compared only with the profile of its own (docs/scoring.md, "Input modality").
-import type { SignalBundle } from '@kizuki/contract';
+import { TYPING_MODALITIES, type SignalBundle, type TypingModality } from '@kizuki/contract';
 
-export const TYPING_MODALITIES = ['physical_keyboard', 'touch_keyboard'] as const;
-export type TypingModality = (typeof TYPING_MODALITIES)[number];
+export { TYPING_MODALITIES, type TypingModality };
 export const POINTER_MODALITIES = ['mouse', 'touch', 'pen'] as const;
 export type PointerModality = (typeof POINTER_MODALITIES)[number];
 

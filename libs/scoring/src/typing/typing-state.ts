@@ -19,6 +19,7 @@ import {
   type KeyTiming,
   type TypingProfile,
 } from './typing-model';
+import { addCalibrationValue, calibrationValue, CALIBRATION_MAX } from './typing-calibration';
 
 /** Trusted samples needed before a profile is active. */
 export const ENROL_SAMPLES = 5;
@@ -53,6 +54,11 @@ export interface TypingProfileState {
   baseline: TypingProfile | null;
   /** follows the typist by bounded steps */
   adapted: TypingProfile | null;
+  /**
+   * Log anomalies of the account's own trusted logins, each scored before it was learned
+   * (leave-one-out; typing-calibration.ts), most recent last. Absent on states stored before it.
+   */
+  calibration?: number[];
 }
 
 /** What account.typingProfile holds: one state per field role. */
@@ -87,6 +93,9 @@ export function enrolTypingSample(
     return current;
   const clean = sample.map((k) => ({ down: round(k.down), up: round(k.up) }));
   if (current.adapted && current.baseline) {
+    // scored before it is learned: the profile has not seen this sample (leave-one-out)
+    const value = calibrationValue(typingStateAnomaly(current, clean), typingStateSamples(current));
+    current.calibration = addCalibrationValue(current.calibration, value);
     current.adapted = updateTypingProfile(current.adapted, clean, { baseline: current.baseline });
     current.count += 1;
     return current;
@@ -95,11 +104,23 @@ export function enrolTypingSample(
   current.count += 1;
   const profile = fitTypingProfile(current.enrolment);
   if (profile.samples >= ENROL_SAMPLES) {
+    current.calibration = enrolmentCalibration(current.enrolment, profile);
     current.baseline = profile;
     current.adapted = clone(profile);
     current.enrolment = [];
   }
   return current;
+}
+
+/** Leave-one-out anomalies of the enrolment samples: each against a profile fitted on the others. */
+function enrolmentCalibration(samples: KeyTiming[][], profile: TypingProfile): number[] {
+  let values: number[] = [];
+  const usable = samples.filter((s) => s.length === profile.length);
+  for (let i = 0; i < usable.length; i++) {
+    const others = fitTypingProfile(usable.filter((_, j) => j !== i));
+    values = addCalibrationValue(values, calibrationValue(typingAnomaly(others, usable[i]), others.samples));
+  }
+  return values;
 }
 
 /**
@@ -231,6 +252,9 @@ export function parseTypingState(x: unknown): TypingProfileState | null {
   const consistent = baseline && adapted && baseline.length === adapted.length;
   const count =
     typeof s.count === 'number' && Number.isFinite(s.count) && s.count >= 0 ? Math.floor(s.count) : enrolment.length;
+  const calibration = Array.isArray(s.calibration)
+    ? s.calibration.filter((v): v is number => typeof v === 'number' && Number.isFinite(v)).slice(-CALIBRATION_MAX)
+    : undefined;
   return {
     kind: 'kizuki.typing',
     v: 1,
@@ -238,6 +262,7 @@ export function parseTypingState(x: unknown): TypingProfileState | null {
     enrolment,
     baseline: consistent ? baseline : null,
     adapted: consistent ? adapted : null,
+    ...(consistent && calibration ? { calibration } : {}),
   };
 }
 
