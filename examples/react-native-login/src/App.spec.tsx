@@ -5,6 +5,9 @@ import { App } from './App';
 import type { SignIn } from './LoginScreen';
 import { loadKizuki } from './kizuki';
 
+// a cold run transforms React Native's own sources with Babel first (20 s on this machine)
+jest.setTimeout(60_000);
+
 const memory = () => {
   const m = new Map<string, string>();
   return { getItem: (k: string) => m.get(k) ?? null, setItem: (k: string, v: string) => void m.set(k, v) };
