@@ -24,12 +24,10 @@ export default tseslint.config(
   {
     languageOptions: { globals: { ...globals.node } },
     rules: {
-      // Prettier wraps code at 120; this catches the comments it cannot wrap. Strings and templates
-      // (SQL, HTML, CSP headers, test names) stay whole so they can be searched for.
-      'max-len': [
-        'error',
-        { code: 120, ignoreUrls: true, ignoreRegExpLiterals: true, ignoreStrings: true, ignoreTemplateLiterals: true },
-      ],
+      // Prettier wraps code at 120 but cannot wrap comments, strings or templates: this rule holds
+      // them to 120 too (issue #16), so long SQL, HTML, CSP headers and test names are split by hand.
+      // URLs and regular expressions cannot be split without harm.
+      'max-len': ['error', { code: 120, ignoreUrls: true, ignoreRegExpLiterals: true }],
       '@typescript-eslint/no-unused-vars': [
         'error',
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },

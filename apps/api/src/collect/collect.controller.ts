@@ -65,7 +65,8 @@ export class CollectController {
   @ApiOperation({
     summary: "Receive the SDK's signals (sent by the browser SDK)",
     description:
-      "Body: the signal bundle (docs/sdk.md). Answers a signed, single-use, short-lived request token for your backend's risk call.",
+      'Body: the signal bundle (docs/sdk.md). ' +
+      "Answers a signed, single-use, short-lived request token for your backend's risk call.",
   })
   @ApiSecurity('publishableKey')
   @ApiBody({ type: CollectDto })

@@ -67,7 +67,8 @@ function IsFlatRecord(maxKeys: number, options?: ValidationOptions) {
           );
         },
         defaultMessage: () =>
-          `$property must be an object of at most ${maxKeys} primitive values (strings ≤ ${L.componentValueLength} chars)`,
+          `$property must be an object of at most ${maxKeys} primitive values ` +
+          `(strings ≤ ${L.componentValueLength} chars)`,
       },
     },
     options,
