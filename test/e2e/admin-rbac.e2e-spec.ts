@@ -349,7 +349,7 @@ describe('admin console API: roles, tenant isolation, labels, lists, policy, key
     for (const l of lines.slice(1)) expect(l.split(',')[2]).toBe('allow');
   });
 
-  it("an admin sets where publishable keys work (origins and app ids); others read it; tenants don't see each other's", async () => {
+  it('sets where publishable keys work (origins, app ids): admins write, others read, per tenant', async () => {
     expect((await call('GET', '/admin/api/sources', s.viewer)).body).toEqual({ origins: [ORIGIN], appIds: [] });
     const next = { origins: [ORIGIN, 'https://m.shop.example'], appIds: ['jp.example.shop', 'jp.example.shop'] };
     expect((await call('PUT', '/admin/api/sources', s.analyst, next)).status).toBe(403);
