@@ -103,6 +103,8 @@ const en = {
   active: 'active',
   profileNone: 'no profile',
   samples: '{n} samples',
+  physical_keyboard: 'physical keyboard',
+  touch_keyboard: 'touch keyboard',
   behaviour: 'Behaviour',
   pointer: 'Pointer',
   automation: 'Automation',
@@ -162,6 +164,12 @@ const en = {
   role: 'Role',
   oneTimePassword: 'One-time password for {e} (shown once; they must change it at first sign-in):',
   confirmRevoke: 'Revoke this key? Calls with it will fail.',
+  sources: 'Where publishable keys work',
+  sourcesHelp:
+    'Login pages send their origin; mobile apps (React Native SDK) send their app id. ' +
+    'A publishable key is refused from anything not listed here. One per line.',
+  webOrigins: 'Web origins (https://shop.example)',
+  appIds: 'App ids (iOS bundle id / Android package name)',
   confirmRemove: 'Remove this member?',
   changePassword: 'Change password',
   currentPassword: 'Current password',
@@ -323,6 +331,8 @@ const ja: Record<Key, string> = {
   active: '有効',
   profileNone: 'プロファイルなし',
   samples: '{n}件のサンプル',
+  physical_keyboard: '物理キーボード',
+  touch_keyboard: 'タッチキーボード',
   behaviour: '操作',
   pointer: 'ポインター',
   automation: '自動化',
@@ -383,6 +393,12 @@ const ja: Record<Key, string> = {
   role: 'ロール',
   oneTimePassword: '{e} のワンタイムパスワード（一度だけ表示。初回ログイン時に変更が必要です）：',
   confirmRevoke: 'このキーを無効化しますか？このキーでの呼び出しは失敗します。',
+  sources: '公開キーが使える場所',
+  sourcesHelp:
+    'ログインページはオリジンを、モバイルアプリ（React Native SDK）はアプリIDを送ります。' +
+    'ここにないものからの公開キーは拒否されます。1行に1つ。',
+  webOrigins: 'Webオリジン（https://shop.example）',
+  appIds: 'アプリID（iOSバンドルID / Androidパッケージ名）',
   confirmRemove: 'このメンバーを削除しますか？',
   changePassword: 'パスワード変更',
   currentPassword: '現在のパスワード',

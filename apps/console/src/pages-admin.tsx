@@ -65,8 +65,8 @@ export function Account({ id }: { id: string }) {
           <h2>{t('profile')}</h2>
           <ul class="plain">
             {a.typing.map((p) => (
-              <li key={p.role}>
-                {p.role}: <span class={`badge p-${p.state}`}>{t(profileStateKey(p.state))}</span>{' '}
+              <li key={`${p.modality}.${p.role}`}>
+                {p.role} · {t(p.modality)}: <span class={`badge p-${p.state}`}>{t(profileStateKey(p.state))}</span>{' '}
                 <span class="muted small">{t('samples', { n: p.samples })}</span>
               </li>
             ))}
@@ -720,7 +720,66 @@ export function Keys() {
           ))}
         </tbody>
       </table>
+      <Sources />
     </section>
+  );
+}
+
+/** The web origins and app ids publishable keys are accepted from (PUT replaces both lists). */
+function Sources() {
+  const { t } = useApp();
+  const { data, error, reload } = useLoad(() => api<{ origins: string[]; appIds: string[] }>('GET', '/sources'), []);
+  const [origins, setOrigins] = useState<string | null>(null);
+  const [appIds, setAppIds] = useState<string | null>(null);
+  const [err, setErr] = useState<ApiError | null>(null);
+  const [saved, setSaved] = useState(false);
+  const lines = (v: string) =>
+    v
+      .split('\n')
+      .map((x) => x.trim())
+      .filter(Boolean);
+  const save = async () => {
+    try {
+      setErr(null);
+      setSaved(false);
+      await api('PUT', '/sources', {
+        origins: lines(origins ?? (data?.origins ?? []).join('\n')),
+        appIds: lines(appIds ?? (data?.appIds ?? []).join('\n')),
+      });
+      setOrigins(null);
+      setAppIds(null);
+      setSaved(true);
+      reload();
+    } catch (e) {
+      setErr(e as ApiError);
+    }
+  };
+  return (
+    <div class="card sources">
+      <h2>{t('sources')}</h2>
+      <p class="muted">{t('sourcesHelp')}</p>
+      <ErrorBox error={err ?? error} />
+      <label>
+        {t('webOrigins')}
+        <textarea
+          rows={3}
+          value={origins ?? (data?.origins ?? []).join('\n')}
+          onInput={(e) => setOrigins((e.target as HTMLTextAreaElement).value)}
+        />
+      </label>
+      <label>
+        {t('appIds')}
+        <textarea
+          rows={3}
+          value={appIds ?? (data?.appIds ?? []).join('\n')}
+          onInput={(e) => setAppIds((e.target as HTMLTextAreaElement).value)}
+        />
+      </label>
+      <button class="btn primary" onClick={() => void save()}>
+        {t('save')}
+      </button>
+      {saved ? <span class="muted"> {t('saved')}</span> : null}
+    </div>
   );
 }
 

@@ -527,7 +527,8 @@ export function LoginDetail({ id }: { id: string }) {
         {a.typing.map((ty) => (
           <div key={ty.role} class="rhythm-block">
             <h3>
-              {ty.role} · <span class={`badge p-${ty.state}`}>{t(profileStateKey(ty.state))}</span>{' '}
+              {`${ty.role} · ${t(ty.modality)} · `}
+              <span class={`badge p-${ty.state}`}>{t(profileStateKey(ty.state))}</span>{' '}
               <span class="muted small">{t('samples', { n: ty.samples })}</span>
             </h3>
             {ty.login ? (

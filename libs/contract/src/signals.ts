@@ -125,7 +125,13 @@ export interface PageSignals {
   event?: RiskEvent;
 }
 
+/** Input modalities of typing: each has its own profile in the engine (docs/scoring.md). */
+export const TYPING_MODALITIES = ['physical_keyboard', 'touch_keyboard'] as const;
+export type TypingModality = (typeof TYPING_MODALITIES)[number];
+
 export const APP_PLATFORMS = ['ios', 'android'] as const;
+/** A bundle id / package name: reverse-DNS letters, digits, '_' and '-' (what the app stores accept). */
+export const APP_ID_PATTERN = /^[A-Za-z][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)+$/;
 export type AppPlatform = (typeof APP_PLATFORMS)[number];
 
 /**

@@ -18,6 +18,7 @@ import {
   type ValidationOptions,
 } from 'class-validator';
 import {
+  APP_ID_PATTERN,
   APP_PLATFORMS,
   FIELD_ROLES,
   KEY_CLASSES,
@@ -179,9 +180,6 @@ export class PageDto implements PageSignals {
   @IsString() @MaxLength(L.stringLength) path!: string;
   @IsOptional() @IsIn(RISK_EVENTS) event?: RiskEvent;
 }
-
-/** A bundle id / package name: reverse-DNS letters, digits, '.', '_', '-' (what the stores accept). */
-export const APP_ID_PATTERN = /^[A-Za-z][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)+$/;
 
 export class AppDto implements AppSignals {
   @IsString() @MaxLength(L.appIdLength) @Matches(APP_ID_PATTERN) id!: string;
