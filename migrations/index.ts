@@ -6,6 +6,7 @@ import {
 } from './1796401637707-breached-passwords-documents';
 import { AppIds1796401977276 } from './1796401977276-app-ids';
 import { AssessmentEvents1796403000000 } from './1796403000000-assessment-events';
+import { TenantKeys1796403708716 } from './1796403708716-tenant-keys';
 import { ConsoleReview1796404000000 } from './1796404000000-console-review';
 
 export const MIGRATIONS = [
@@ -13,6 +14,7 @@ export const MIGRATIONS = [
   BreachedPasswordsDocuments1796401637707,
   AppIds1796401977276,
   AssessmentEvents1796403000000,
+  TenantKeys1796403708716,
   ConsoleReview1796404000000,
 ];
 

@@ -1,3 +1,4 @@
+import { RISK_EVENTS } from '@kizuki/contract';
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, qs } from './api';
 import {
@@ -153,7 +154,19 @@ function Kpi({ label, value, cls }: { label: string; value: number; cls?: string
 }
 
 type Filters = Record<string, string>;
-const FILTER_KEYS = ['decision', 'reason', 'user', 'ip', 'device', 'country', 'label', 'from', 'to', 'account'];
+const FILTER_KEYS = [
+  'event',
+  'decision',
+  'reason',
+  'user',
+  'ip',
+  'device',
+  'country',
+  'label',
+  'from',
+  'to',
+  'account',
+];
 
 function readFilters(): Filters {
   const p = new URLSearchParams(location.search);
@@ -229,6 +242,21 @@ export function Logins() {
           apply(draft);
         }}
       >
+        <label>
+          {t('event')}
+          <select
+            name="event"
+            value={draft.event ?? ''}
+            onChange={(e) => setDraft({ ...draft, event: (e.target as HTMLSelectElement).value })}
+          >
+            <option value="">{t('any')}</option>
+            {RISK_EVENTS.map((ev) => (
+              <option key={ev} value={ev}>
+                {t(`ev_${ev}`)}
+              </option>
+            ))}
+          </select>
+        </label>
         <label>
           {t('decision')}
           <select
@@ -311,6 +339,7 @@ export function Logins() {
           <thead>
             <tr>
               <th>{t('time')}</th>
+              <th>{t('event')}</th>
               <th>{t('decision')}</th>
               <th class="num">{t('score')}</th>
               <th>{t('reasons')}</th>
@@ -326,6 +355,12 @@ export function Logins() {
                 <td>
                   <Link href={`/logins/${x.id}`}>{fmtTime(x.createdAt, lang)}</Link>
                 </td>
+                <td class="event">
+                  {t(`ev_${x.event ?? 'login'}`)}
+                  {x.changes?.length ? (
+                    <span class="muted small"> ({x.changes.map((c) => t(`ch_${c}`)).join(', ')})</span>
+                  ) : null}
+                </td>
                 <td>
                   <Decision d={x.decision} shadow={x.shadow} />
                 </td>
@@ -333,7 +368,7 @@ export function Logins() {
                 <td class="codes">
                   <ReasonChips codes={x.reasons} lang={lang} />
                 </td>
-                <td class="mono">{x.ip ?? '—'}</td>
+                <td class="mono ip">{x.ip ?? '—'}</td>
                 <td>{x.country ?? '—'}</td>
                 <td>
                   <Link href={`/accounts/${x.account.id}`}>
@@ -455,7 +490,9 @@ export function LoginDetail({ id }: { id: string }) {
       </header>
       <ErrorBox error={err} />
       <p class="muted">
-        {fmtTime(a.createdAt, lang)} · {t('status')}: {t(statusKey(a.status))}
+        {fmtTime(a.createdAt, lang)} · <span class="event">{t(`ev_${a.event ?? 'login'}`)}</span>
+        {a.changes?.length ? ` (${t('changes')}: ${a.changes.map((c) => t(`ch_${c}`)).join(', ')})` : ''} ·{' '}
+        {t('status')}: {t(statusKey(a.status))}
         {a.shadow ? ` · ${t('shadow')}: ${t(a.policyDecision)}` : ''}
       </p>
       {canEdit && !a.label && (a.decision !== 'allow' || a.policyDecision !== 'allow') ? (
@@ -566,7 +603,8 @@ export function LoginDetail({ id }: { id: string }) {
         {a.typing.map((ty) => (
           <div key={ty.role} class="rhythm-block">
             <h3>
-              {t(`field_${ty.role}` as Key)} · <span class={`badge p-${ty.state}`}>{t(profileStateKey(ty.state))}</span>{' '}
+              {`${t(`field_${ty.role}` as Key)} · ${t(ty.modality)} · `}
+              <span class={`badge p-${ty.state}`}>{t(profileStateKey(ty.state))}</span>{' '}
               <span class="muted small">{t('samples', { n: ty.samples })}</span>
             </h3>
             {ty.login ? (

@@ -23,3 +23,4 @@ export * from './repositories/device-link.repository';
 export * from './repositories/display-label.repository';
 export * from './repositories/breached-password.repository';
 export * from './repositories/identity-document.repository';
+export * from './distribution';
