@@ -24,6 +24,7 @@ const row = (id: string, ip: string) =>
     userHash: 'f'.repeat(64),
     accountId: 'acc1',
     decision: 'allow',
+    event: 'login',
     label: null,
     displayLabel: sealedLabel,
     assigneeId: null,
@@ -111,7 +112,7 @@ describe('LoginsService', () => {
     for await (const l of lines) csv += l;
     expect(csv.split('\n')[0]).toMatch(/^id,created_at,decision,/);
     expect(csv).toContain(`${loginId},2026-01-01T00:30:00.000Z,allow,`);
-    expect(csv).toContain(`${'f'.repeat(64)},hanako@example.jp,,VIP`);
+    expect(csv).toContain(`${'f'.repeat(64)},login,,hanako@example.jp,,VIP`);
     expect(csv).not.toContain(sealedLabel);
   });
 
