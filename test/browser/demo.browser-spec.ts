@@ -22,7 +22,7 @@ describe('demo login page in Chromium, against the real api, worker, PostgreSQL 
     // low thresholds, so a first login is challenged and the one-time code can be tried
     await env.sql(`UPDATE tenants SET policy = $2 WHERE id = $1`, [
       keys.tenantId,
-      JSON.stringify({ thresholds: { challenge: 5, deny: 99 } }),
+      JSON.stringify({ thresholds: { challenge: 5, deny: 100 } }),
     ]);
     writeFileSync(demoFile, JSON.stringify(keys));
     browser = await launchChromium();
@@ -126,7 +126,7 @@ describe('demo login page in Chromium, against the real api, worker, PostgreSQL 
     const { decision, text } = await signIn(page, 'sachiko@example.jp', 'datacenter');
     expect(decision).toBe('CHALLENGE');
     expect(text).toContain('reached the challenge threshold (5)');
-    expect(text).toContain('0–4: allow · 5–98: challenge (second factor) · 99–100: deny');
+    expect(text).toContain('0–4: allow · 5–99: challenge (second factor) · 100–100: deny');
     expect(await page.locator('svg.scale rect.mark').count()).toBe(1);
     // the datacenter choice is sent as an AWS Tokyo address: the network signal fires, in words
     expect(text).toContain('DATACENTER_IP');
