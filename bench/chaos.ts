@@ -15,7 +15,6 @@
 //                          [--redis-signal KILL|TERM] [--drain-timeout 240]
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +22,7 @@ import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
 import { Client } from 'pg';
 import * as S from '../libs/scoring/src/testing/scenario';
+import { post as openLoopPost } from './lib/open-loop';
 import { startStack, type Stack } from './lib/stack';
 
 const arg = (name: string, fallback: string) => {
@@ -38,35 +38,9 @@ const DRAIN_TIMEOUT_S = Number(arg('drain-timeout', '240'));
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const log = (msg: string) => console.error(`[chaos ${new Date().toISOString().slice(11, 19)}] ${msg}`);
-const agent = new Agent({ keepAlive: true, maxSockets: 512 });
-
-interface Answer {
-  status: number;
-  body: string;
-}
-
-function post(url: string, headers: Record<string, string>, body: string, timeoutMs = 10_000): Promise<Answer> {
-  return new Promise((resolve) => {
-    const req = request(
-      url,
-      {
-        method: 'POST',
-        agent,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers },
-        timeout: timeoutMs,
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
-        res.on('error', () => resolve({ status: 0, body: '' }));
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', () => resolve({ status: 0, body: '' }));
-    req.end(body);
-  });
-}
+/** One request with open-loop's client, timed from when it is sent (chaos counts answers, not latency). */
+const post = (url: string, headers: Record<string, string>, body: string) =>
+  openLoopPost(url, headers, body, performance.now(), 10_000);
 
 /** `rt_<base64url JSON {t,b,e}>.<sig>` → b, the bundle id. */
 function bundleIdOf(token: string): string {

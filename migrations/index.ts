@@ -1,4 +1,16 @@
 // Migrations are listed explicitly (not globbed) so bundled builds and tests run the same set.
-import { Baseline1764489600000 } from './1764489600000-baseline';
+import { Baseline1764489600000, TENANT_TABLES as BASELINE_TENANT_TABLES } from './1764489600000-baseline';
+import {
+  BreachedPasswordsDocuments1796401637707,
+  DOCUMENT_TENANT_TABLES,
+} from './1796401637707-breached-passwords-documents';
+import { AssessmentEvents1796403000000 } from './1796403000000-assessment-events';
 
-export const MIGRATIONS = [Baseline1764489600000];
+export const MIGRATIONS = [
+  Baseline1764489600000,
+  BreachedPasswordsDocuments1796401637707,
+  AssessmentEvents1796403000000,
+];
+
+/** Every table that carries tenant_id, across all migrations (row-level security binds each). */
+export const TENANT_TABLES = [...BASELINE_TENANT_TABLES, ...DOCUMENT_TENANT_TABLES];

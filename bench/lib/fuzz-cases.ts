@@ -233,12 +233,10 @@ const bodyArb = (e: Endpoint): fc.Arbitrary<{ body: Buffer; type: string }> => {
     },
     {
       weight: 1,
-      arbitrary: fc
-        .uint8Array({ minLength: 1, maxLength: 200 })
-        .map((b) => ({
-          body: Buffer.concat([Buffer.from('{"x":"'), Buffer.from([0xff, 0xfe, 0xc3, 0x28, ...b]), Buffer.from('"}')]),
-          type: 'application/json',
-        })),
+      arbitrary: fc.uint8Array({ minLength: 1, maxLength: 200 }).map((b) => ({
+        body: Buffer.concat([Buffer.from('{"x":"'), Buffer.from([0xff, 0xfe, 0xc3, 0x28, ...b]), Buffer.from('"}')]),
+        type: 'application/json',
+      })),
     },
     ...(tpl.context
       ? [
@@ -319,14 +317,12 @@ const spelled = (path: string): fc.Arbitrary<string> =>
 
 export function endpointArbitrary(e: Endpoint, keys: FuzzKeys): fc.Arbitrary<FuzzRequest> {
   const withBody = (method: string, path: string, auth: Record<string, string>) =>
-    fc
-      .tuple(spelled(path), bodyArb(e))
-      .map(([p, { body, type }]) => ({
-        method,
-        path: p,
-        headers: { ...auth, ...(type ? { 'content-type': type } : {}) },
-        body,
-      }));
+    fc.tuple(spelled(path), bodyArb(e)).map(([p, { body, type }]) => ({
+      method,
+      path: p,
+      headers: { ...auth, ...(type ? { 'content-type': type } : {}) },
+      body,
+    }));
   const sk = { authorization: `Bearer ${keys.secretKey}` };
   switch (e) {
     case 'collect':
@@ -355,13 +351,11 @@ export function endpointArbitrary(e: Endpoint, keys: FuzzKeys): fc.Arbitrary<Fuz
         { requiredKeys: [] },
       );
       const path = fc.constantFrom('/admin/api/logins', '/admin/api/audit', '/admin/api/webhooks/deliveries');
-      return fc
-        .tuple(path, query)
-        .map(([p, q]) => ({
-          method: 'GET',
-          path: `${p}?${new URLSearchParams(q as Record<string, string>)}`,
-          headers: keys.adminCookie ? { cookie: keys.adminCookie } : ({} as Record<string, string>),
-        }));
+      return fc.tuple(path, query).map(([p, q]) => ({
+        method: 'GET',
+        path: `${p}?${new URLSearchParams(q as Record<string, string>)}`,
+        headers: keys.adminCookie ? { cookie: keys.adminCookie } : ({} as Record<string, string>),
+      }));
     }
     case 'assessments':
       return fc

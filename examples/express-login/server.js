@@ -3,7 +3,6 @@
 //   the decision; a webhook receiver verifies Kizuki's signatures.
 // Run Kizuki (`npm start` at the repo root prints demo keys into .kizuki/demo.json), build the
 // client once (`npm run build:client` at the root), then here: npm install && npm start
-/* eslint-disable @typescript-eslint/no-require-imports -- a CommonJS example, as most Express backends are */
 const fs = require('node:fs');
 const path = require('node:path');
 const express = require('express');

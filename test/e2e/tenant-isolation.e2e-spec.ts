@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { createDataSource } from '@kizuki/database';
-import { TENANT_TABLES } from '../../migrations/1764489600000-baseline';
+import { TENANT_TABLES } from '../../migrations';
 import { createAdmin } from '../../apps/cli/src/commands/admins';
 import { makeBundle } from '../../fixtures/factories';
 import { KizukiEnv } from '../../fixtures/kizuki-env';

@@ -115,7 +115,9 @@ describe('user devices, export and erasure (/v1/users/:id)', () => {
       headers: auth(a.secretKey),
     });
     expect(erased.status).toBe(200);
-    expect(await erased.json()).toEqual({ erased: { accounts: 1, assessments: 3, signalBundles: 3, devices: 2 } });
+    expect(await erased.json()).toEqual({
+      erased: { accounts: 1, assessments: 3, signalBundles: 3, devices: 2, identityDocuments: 0 },
+    });
     // what named the erased logins goes too (no foreign key cascades into the partitioned assessments)
     for (const table of ['feedback', 'assessment_keys', 'token_uses']) {
       expect(await env.sql(`SELECT 1 FROM ${table} WHERE assessment_id = $1`, [first.id])).toEqual([]);

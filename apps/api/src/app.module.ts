@@ -10,6 +10,8 @@ import { AssessmentsController } from './assessments/assessments.controller';
 import { AssessmentsService } from './assessments/assessments.service';
 import { PublishableKeyGuard, SecretKeyGuard } from './auth/api-key.guard';
 import { ApiKeyService } from './auth/api-key.service';
+import { BreachedPasswordsController } from './breached-passwords/breached-passwords.controller';
+import { BreachedPasswordsService } from './breached-passwords/breached-passwords.service';
 import { CollectController } from './collect/collect.controller';
 import { DemoController } from './demo/demo.controller';
 import { FeedbackController } from './feedback/feedback.controller';
@@ -17,6 +19,7 @@ import { FeedbackModule } from './feedback/feedback.module';
 import { DocsController } from './docs/docs.controller';
 import { OpenApiDocument } from './docs/openapi';
 import { HealthController } from './health/health.controller';
+import { IdentityController } from './identity/identity.controller';
 import { MetricsController } from './metrics/metrics.controller';
 import { MetricsService } from './metrics/metrics.service';
 import { IngestBatcher } from './queue/ingest-batcher';
@@ -65,6 +68,8 @@ export class ApiModule {
         UsersController,
         MetricsController,
         DocsController,
+        BreachedPasswordsController,
+        IdentityController,
       ],
       providers: [
         ApiKeyService,
@@ -80,6 +85,7 @@ export class ApiModule {
         UsersService,
         MetricsService,
         OpenApiDocument,
+        BreachedPasswordsService,
       ],
     };
   }

@@ -4,6 +4,8 @@ import { createDataSource, migrateDatabase } from '@kizuki/database';
 import { parseFlags, one, UsageError } from './args';
 import { createAdmin } from './commands/admins';
 import { createTenant, originsWarning } from './commands/tenants';
+import { importBreached } from './commands/breached';
+import { importDocuments } from './commands/documents';
 import { loadTorList } from './commands/tor';
 
 const USAGE = [
@@ -16,6 +18,13 @@ const USAGE = [
     'R = admin|analyst|viewer',
   '  tor load FILE                                       replace the Tor exit list (one IP per line, ' +
     'or exit-addresses format)',
+  '  breached import FILE                                replace the breached-password corpus with a ' +
+    'Pwned Passwords SHA-1 HASH:COUNT file (or a subset)',
+  '  documents import FILE --tenant ID [--hashed] [--replace]',
+  "                                                      add document numbers (or, --hashed, @kizuki/client's " +
+    'documentHash values)',
+  "                                                      to the tenant's leaked-document watch list " +
+    "(needs the api's KIZUKI_SECRET)",
 ].join('\n');
 
 async function readStdin(): Promise<string> {
@@ -68,6 +77,20 @@ async function main(argv: string[]): Promise<void> {
         break;
       }
       default:
+        if (positional[0] === 'breached' && positional[1] === 'import' && positional.length === 3) {
+          console.log(JSON.stringify(await importBreached(config.DATABASE_URL, positional[2])));
+          break;
+        }
+        if (positional[0] === 'documents' && positional[1] === 'import' && positional.length === 3) {
+          // Hashes must match what the api derives from its secret: a placeholder would match nothing.
+          if (!process.env.KIZUKI_SECRET) throw new UsageError("documents import needs KIZUKI_SECRET (the api's)");
+          const result = await importDocuments(db, config.KIZUKI_SECRET, one(flags, 'tenant'), positional[2], {
+            hashed: flags.hashed?.includes('true'),
+            replace: flags.replace?.includes('true'),
+          });
+          console.log(JSON.stringify(result));
+          break;
+        }
         if (positional[0] === 'tor' && positional[1] === 'load' && positional.length === 3) {
           console.log(JSON.stringify(await loadTorList(db, positional[2])));
           break;

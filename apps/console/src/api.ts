@@ -1,21 +1,15 @@
 // The console's only way to the server: same-origin fetch to /admin/api with the session cookie
 // (HttpOnly, sent by the browser) and the CSRF token on every mutating call.
+import { KizukiError } from '@kizuki/contract';
+
 let csrfToken = '';
 
 export function setCsrf(token: string): void {
   csrfToken = token;
 }
 
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly details?: unknown,
-  ) {
-    super(message);
-  }
-}
+/** The console's name for an error answer (status, code, message, details). */
+export { KizukiError as ApiError };
 
 export async function api<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = {};
@@ -30,9 +24,10 @@ export async function api<T = unknown>(method: string, path: string, body?: unkn
   const text = await res.text();
   const json = text ? JSON.parse(text) : null;
   if (!res.ok) {
-    const e = json?.error ?? {};
-    if (res.status === 401 && e.code === 'UNAUTHENTICATED') window.dispatchEvent(new CustomEvent('kizuki:signed-out'));
-    throw new ApiError(res.status, e.code ?? 'HTTP_ERROR', e.message ?? res.statusText, e.details);
+    const error = KizukiError.fromAnswer(res.status, json, res.statusText);
+    if (error.status === 401 && error.code === 'UNAUTHENTICATED')
+      window.dispatchEvent(new CustomEvent('kizuki:signed-out'));
+    throw error;
   }
   return json as T;
 }

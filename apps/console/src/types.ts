@@ -10,8 +10,11 @@ import type {
   PointerType,
   RiskReason,
   RiskScores,
+  TypingRoleView,
   WebhookEventType,
 } from '@kizuki/contract';
+
+export type { TypingRoleView };
 
 export type Role = 'admin' | 'analyst' | 'viewer';
 
@@ -84,23 +87,6 @@ export interface LoginRow {
   asn: number | null;
   device: { id: string; status: DeviceStatus } | null;
   account: { id: string; userHash: string };
-}
-
-export interface Band {
-  mid: number;
-  lo: number;
-  hi: number;
-}
-
-/** One field's typing on a login against the account's profile (apps/api admin/typing-view.ts). */
-export interface TypingRoleView {
-  role: 'password' | 'username';
-  state: 'enrolling' | 'active' | 'none';
-  samples: number;
-  pasted: boolean;
-  autofilled: boolean;
-  login: { holds: number[]; flights: number[] } | null;
-  profile: { holds: Band[]; flights: Band[] } | null;
 }
 
 export interface LoginDetail {

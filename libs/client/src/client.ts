@@ -1,4 +1,8 @@
+import { createHash, createHmac } from 'node:crypto';
 import type { Assessment, Decision, FeedbackAnswer, FeedbackLabel, RiskAnswer, RiskRequest, UserDevice } from './types';
+import { KizukiError } from '../../contract/src/errors';
+
+export { KizukiError };
 
 export interface KizukiClientOptions {
   /** Base URL of your Kizuki, e.g. https://kizuki.example.com */
@@ -11,18 +15,25 @@ export interface KizukiClientOptions {
   fallbackDecision?: Decision;
   /** Custom fetch (tests, proxies). */
   fetch?: typeof fetch;
+  /**
+   * The tenant's document key (GET /v1/identity/document-key, base64url) for documentHash(); fetched
+   * once with the secret key when not given.
+   */
+  documentKey?: string;
 }
 
-/** An error answer of the Kizuki API: { error: { code, message, details? } }. */
-export class KizukiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly details?: unknown,
-  ) {
-    super(message);
-  }
+/** What isBreached() found: whether the password is in the corpus, and how often it appears. */
+export interface BreachCheck {
+  breached: boolean;
+  count: number;
+}
+
+/** A document number as printed or typed: NFKC (full-width digits), upper case, no spaces or hyphens. */
+export function normaliseDocumentNumber(number: string): string {
+  return number
+    .normalize('NFKC')
+    .toUpperCase()
+    .replace(/[\s\-‐‑‒–—―ー]/g, '');
 }
 
 /**
@@ -34,6 +45,7 @@ export class KizukiClient {
   private readonly timeoutMs: number;
   private readonly fallback: Decision;
   private readonly fetchImpl: typeof fetch;
+  private documentKey?: Promise<Buffer>;
 
   constructor(private readonly options: KizukiClientOptions) {
     if (!options.endpoint) throw new Error('KizukiClient: endpoint is required');
@@ -68,6 +80,45 @@ export class KizukiClient {
         error: e instanceof KizukiError ? `${e.status} ${e.code}: ${e.message}` : String((e as Error)?.message ?? e),
       };
     }
+  }
+
+  /**
+   * Whether a password is in the breached-password corpus, by k-anonymity: the SHA-1 is computed
+   * here and only its first 5 hex characters are sent; the answer's suffixes are compared here.
+   * Send the result as credentials: { breached, breachCount: count } in risk(). Throws KizukiError
+   * (e.g. 503 BREACHED_CORPUS_MISSING) when Kizuki cannot answer: decide yourself what that means.
+   */
+  async isBreached(password: string): Promise<BreachCheck> {
+    const sha1 = createHash('sha1').update(password, 'utf8').digest('hex').toUpperCase();
+    const body = await this.call<string>('GET', `/v1/breached-passwords/range/${sha1.slice(0, 5)}`, undefined, {
+      accept: 'text/plain',
+    });
+    const suffix = sha1.slice(5);
+    for (const line of String(body ?? '').split('\n')) {
+      if (line.slice(0, 35).toUpperCase() !== suffix) continue;
+      // padding lines have count 0
+      const count = parseInt(line.slice(36), 10) || 0;
+      return { breached: count > 0, count };
+    }
+    return { breached: false, count: 0 };
+  }
+
+  /**
+   * The keyed hash to send as identity.documentHash for an ID document number you verified: HMAC-SHA256
+   * with the tenant's document key over the normalised number. The number never leaves your backend.
+   */
+  async documentHash(number: string): Promise<string> {
+    const normalised = normaliseDocumentNumber(number);
+    if (!normalised) throw new Error('documentHash: empty document number');
+    this.documentKey ??= this.options.documentKey
+      ? Promise.resolve(Buffer.from(this.options.documentKey, 'base64url'))
+      : this.call<{ key: string }>('GET', '/v1/identity/document-key').then((r) => Buffer.from(r.key, 'base64url'));
+    // a failed fetch is not cached: the next call asks again
+    const key = await this.documentKey.catch((e) => {
+      this.documentKey = undefined;
+      throw e;
+    });
+    return createHmac('sha256', key).update(normalised).digest('hex');
   }
 
   feedback(assessmentId: string, label: FeedbackLabel): Promise<FeedbackAnswer> {
@@ -124,6 +175,7 @@ export class KizukiClient {
         signal: ctrl.signal,
       });
       const text = await res.text();
+      if (res.ok && headers.accept === 'text/plain') return text as T;
       let json: unknown = null;
       try {
         json = text ? JSON.parse(text) : null;
@@ -131,13 +183,7 @@ export class KizukiClient {
         /* not JSON */
       }
       if (!res.ok) {
-        const err = (json as { error?: { code?: string; message?: string; details?: unknown } } | null)?.error;
-        throw new KizukiError(
-          res.status,
-          err?.code ?? 'HTTP_ERROR',
-          err?.message ?? `HTTP ${res.status}`,
-          err?.details,
-        );
+        throw KizukiError.fromAnswer(res.status, json, `HTTP ${res.status}`);
       }
       return json as T;
     } catch (e) {

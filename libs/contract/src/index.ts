@@ -5,3 +5,5 @@ export * from './risk';
 export * from './feedback';
 export * from './webhooks';
 export * from './users';
+export * from './errors';
+export * from './admin';

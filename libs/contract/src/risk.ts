@@ -5,6 +5,20 @@
 export const LOGIN_STATUSES = ['attempted', 'succeeded', 'failed'] as const;
 export type LoginStatus = (typeof LOGIN_STATUSES)[number];
 
+/** What the customer asks about: a login, or another step of the account's life (docs/api.md#events). */
+export const RISK_EVENTS = [
+  'login',
+  'registration',
+  'password_reset_request',
+  'password_reset',
+  'profile_update',
+] as const;
+export type RiskEvent = (typeof RISK_EVENTS)[number];
+
+/** What a profile_update changes (required with that event, refused with the others). */
+export const PROFILE_CHANGES = ['email', 'phone', 'password', 'mfa', 'address'] as const;
+export type ProfileChange = (typeof PROFILE_CHANGES)[number];
+
 export const DECISIONS = ['allow', 'challenge', 'deny'] as const;
 export type Decision = (typeof DECISIONS)[number];
 
@@ -15,6 +29,11 @@ export type DeviceStatus = (typeof DEVICE_STATUSES)[number];
 export interface RiskUser {
   /** the customer's own user id (1–256 chars); pseudonymised on arrival, never stored in clear */
   id: string;
+  /**
+   * The domain of the user's e-mail address (registration; profile_update with "email": the new
+   * one), for DISPOSABLE_EMAIL. Only the domain: Kizuki never takes the address itself.
+   */
+  emailDomain?: string;
 }
 
 export interface RiskContext {
@@ -24,13 +43,37 @@ export interface RiskContext {
   acceptLanguage?: string;
 }
 
+/**
+ * What the customer's backend learnt about the password of this call (@kizuki/client isBreached():
+ * a k-anonymity range lookup, the password itself never leaves the backend).
+ */
+export interface RiskCredentials {
+  /** the password is in the breached-password corpus */
+  breached: boolean;
+  /** how often it appears in breaches (the range answer's COUNT) */
+  breachCount?: number;
+}
+
+/** The identity the customer verified for this account (registration, KYC). */
+export interface RiskIdentity {
+  /**
+   * @kizuki/client documentHash(number): a keyed hash (64 lower-case hex) of the verified ID
+   * document's number, computed with the tenant's document key. Never the number itself.
+   */
+  documentHash?: string;
+}
+
 export interface RiskRequest {
   /** The SDK's kizuki_request_token form field (optional: without it the answer says TOKEN_MISSING). */
   requestToken?: string | null;
-  event: 'login';
+  event: RiskEvent;
+  /** profile_update only: what the user changes (1–5 of PROFILE_CHANGES). */
+  changes?: ProfileChange[];
   status: LoginStatus;
   user: RiskUser;
   context: RiskContext;
+  credentials?: RiskCredentials;
+  identity?: RiskIdentity;
 }
 
 export interface RiskScores {

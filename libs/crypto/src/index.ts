@@ -4,3 +4,4 @@ export * from './request-token';
 export * from './ids';
 export * from './passwords';
 export * from './sealed-secrets';
+export * from './documents';

@@ -88,11 +88,12 @@ AS $fn$
     END IF;
     INSERT INTO assessments (id, tenant_id, idempotency_key, account_id, device_id, bundle_id, event, status,
       decision, policy_decision, shadow, score, scores, reasons, device_status, ip, country, asn, user_agent,
-      created_at, language)
+      created_at, language, changes)
     VALUES ((a->>'id')::uuid, p_tenant, a->>'idempotencyKey', v_account, v_device, (a->>'bundleId')::uuid,
       a->>'event', a->>'status', a->>'decision', a->>'policyDecision', (a->>'shadow')::boolean,
       round((a->>'score')::numeric)::smallint, a->'scores', a->'reasons', v_status, (a->>'ip')::inet,
-      a->>'country', (a->>'asn')::integer, a->>'userAgent', (a->>'createdAt')::timestamptz, a->>'language')
+      a->>'country', (a->>'asn')::integer, a->>'userAgent', (a->>'createdAt')::timestamptz, a->>'language',
+      CASE WHEN jsonb_typeof(a->'changes') = 'array' THEN ARRAY(SELECT jsonb_array_elements_text(a->'changes')) END)
     -- the same login recorded before its key was purged (kept 2 days): a redelivery that late
     -- is a duplicate too, answered from the stored row, not a unique violation
     ON CONFLICT DO NOTHING RETURNING id INTO v_inserted;

@@ -54,7 +54,7 @@ describe('ConsoleReads', () => {
     expect(tried).toEqual(['replica', 'primary', 'primary']); // the second read did not wait on the replica
   });
 
-  it('a query the standby cancelled for recovery is answered by the primary, and the replica stays in use', async () => {
+  it('answers a query the standby cancelled for recovery from the primary, and keeps using the replica', async () => {
     const r = reads();
     const conflict = Object.assign(new Error('canceling statement due to conflict with recovery'), { code: '40001' });
     let first = true;

@@ -7,8 +7,10 @@ import { AdminAuthRepository } from './repositories/admin-auth.repository';
 import { AdminRepository } from './repositories/admin.repository';
 import { ApiKeyRepository } from './repositories/api-key.repository';
 import { AssessmentRepository } from './repositories/assessment.repository';
+import { BreachedPasswordRepository } from './repositories/breached-password.repository';
 import { BundleRepository } from './repositories/bundle.repository';
 import { FeedbackRepository } from './repositories/feedback.repository';
+import { IdentityDocumentRepository } from './repositories/identity-document.repository';
 import { ListRepository } from './repositories/list.repository';
 import { OutboxRepository } from './repositories/outbox.repository';
 import { RetentionRepository } from './repositories/retention.repository';
@@ -30,6 +32,8 @@ const REPOSITORIES = [
   UserDataRepository,
   RetentionRepository,
   OutboxRepository,
+  BreachedPasswordRepository,
+  IdentityDocumentRepository,
 ];
 
 @Module({})

@@ -20,3 +20,5 @@ export * from './repositories/user-data.repository';
 export * from './repositories/retention.repository';
 export * from './repositories/outbox.repository';
 export * from './repositories/device-link.repository';
+export * from './repositories/breached-password.repository';
+export * from './repositories/identity-document.repository';

@@ -15,7 +15,7 @@ export class KeyedBatcher<T, R = void> {
    * larger transactions (each COMMIT is a WAL flush).
    */
   constructor(
-    private readonly run: (key: string, items: T[]) => Promise<R[] | void>,
+    private readonly run: (key: string, items: T[]) => Promise<R[]> | Promise<void>,
     private readonly maxBatch = 100,
     private readonly windowMs = 0,
   ) {}

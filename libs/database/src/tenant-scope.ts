@@ -2,7 +2,9 @@ import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** The PostgreSQL role the api and worker act as (DATABASE_APP_ROLE); it owns nothing, so row-level security binds it. */
+/**
+ * The PostgreSQL role the api and worker act as (DATABASE_APP_ROLE); it owns nothing, so row-level security binds it.
+ */
 export const DEFAULT_APP_ROLE = 'kizuki_app';
 
 export class InvalidTenantId extends Error {
@@ -52,7 +54,8 @@ export async function withTenant<T>(
   let done = false;
   try {
     await qr.query(
-      `BEGIN${options.readOnly ? ' READ ONLY' : ''}; SELECT set_config('app.tenant_id', '${tenantId.toLowerCase()}', true)`,
+      `BEGIN${options.readOnly ? ' READ ONLY' : ''};
+       SELECT set_config('app.tenant_id', '${tenantId.toLowerCase()}', true)`,
     );
     // TypeORM did not issue the BEGIN: tell it, so nothing in fn starts a second transaction.
     (qr as { isTransactionActive: boolean }).isTransactionActive = true;
@@ -88,3 +91,7 @@ function release(qr: QueryRunner, err: unknown): void {
     void r.releasePostgresConnection(err instanceof Error ? err : new Error(String(err)));
   else void qr.release();
 }
+
+/** A row as pg returns it: its columns are untyped until a repository maps them. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- pg's rows are untyped by nature
+export type QueryRow = Record<string, any>;

@@ -6,3 +6,4 @@ export * from './velocity.store';
 export * from './learning';
 export * from './network/network-intel';
 export * from './network/network-intel.service';
+export * from './disposable-email';

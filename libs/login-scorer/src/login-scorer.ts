@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import {
   AssessmentRepository,
+  IdentityDocumentRepository,
   KeyedBatcher,
   LoginStateRepository,
   type AssessmentRow,
@@ -15,13 +16,16 @@ import type { DeviceStatus, RiskAnswer, SignalBundle } from '@kizuki/contract';
 import {
   assess,
   matchDevice,
+  networkPrefix,
   resolvePolicy,
+  type RecentLogin,
   type DeviceHistory,
   type NetworkInfo,
   type ScoringInput,
   type TokenState,
 } from '@kizuki/scoring';
 import { BundleResolver } from './bundle-resolver';
+import { isDisposableEmailDomain } from './disposable-email';
 import { learnFromTrustedLogin, primaryLanguage } from './learning';
 import { NetworkIntelService } from './network/network-intel.service';
 import { VelocityStore } from './velocity.store';
@@ -48,11 +52,12 @@ export class LoginScorer {
 
   constructor(
     private readonly assessments: AssessmentRepository,
-    state: LoginStateRepository,
+    private readonly state: LoginStateRepository,
     private readonly bundles: BundleResolver,
     private readonly velocity: VelocityStore,
     private readonly network: NetworkIntelService,
     private readonly webhooks: WebhookEventsService,
+    private readonly documents: IdentityDocumentRepository,
   ) {
     this.loads = new KeyedBatcher((tenantId, qs) => state.loadMany(tenantId, qs));
     this.records = new KeyedBatcher((tenantId, rs) => state.recordMany(tenantId, rs));
@@ -125,6 +130,7 @@ export class LoginScorer {
     const network = loaded.tor ? { ...geo, tor: true } : geo;
     const dev = bundle ? loaded.device : null;
     const device = bundle ? deviceHistory(bundle, loaded, policy.device.fuzzyMatch) : null;
+    const event = d.event ?? 'login';
     const velocity = await this.velocity.record({
       tenantId: d.tenantId,
       assessmentId: d.assessmentId,
@@ -136,15 +142,31 @@ export class LoginScorer {
       now,
       bruteForceWindowMs: policy.bruteForce.windowMinutes * 60_000,
       stuffingWindowMs: policy.stuffing.windowMinutes * 60_000,
+      signup:
+        event === 'registration'
+          ? {
+              network: networkPrefix(d.context.ip),
+              windowMs: policy.signup.windowMinutes * 60_000,
+              deviceWindowMs: policy.signup.deviceWindowMinutes * 60_000,
+            }
+          : undefined,
     });
+    // an account change looks back on the sessions it may belong to (takeover cash-out)
+    const recentLogins =
+      event === 'profile_update' && loaded.account ? await this.recentLogins(d, now, policy) : undefined;
     // device entries were loaded for this device and the account's: keep the one the login is on
     const deviceId = device?.history.id ?? dev?.id ?? null;
     const lists = loaded.lists.filter((e) => e.kind !== 'device' || e.value === deviceId);
     const account = loaded.account;
+    // Only calls that carry a document pay this round trip; a second pass re-links idempotently.
+    const identity = d.documentHash
+      ? await this.documents.sight(d.tenantId, d.documentHash, d.userHash, new Date(now))
+      : null;
     const input: ScoringInput = {
       now,
       policy,
-      event: { type: 'login', status: d.status },
+      event: { type: event, status: d.status, ...(d.changes ? { changes: d.changes } : {}) },
+      email: d.emailDomain ? { domain: d.emailDomain, disposable: isDisposableEmailDomain(d.emailDomain) } : null,
       token,
       bundle,
       account: {
@@ -157,11 +179,14 @@ export class LoginScorer {
         languages: account?.languages ?? [],
         networks: account?.networks ?? [],
         lastLogin: account?.lastLogin ?? null,
+        ...(recentLogins ? { recentLogins } : {}),
       },
       device: device?.history ?? null,
       network,
       velocity,
       lists,
+      credentials: d.credentials ?? null,
+      identity,
     };
     const result = assess(input);
     const trusted = d.status === 'succeeded' && result.policyDecision === 'allow';
@@ -170,7 +195,8 @@ export class LoginScorer {
         id: d.assessmentId,
         idempotencyKey: d.idempotencyKey,
         bundleId: bundle && tokenId ? tokenId : null,
-        event: d.event,
+        event,
+        changes: d.changes ?? null,
         status: d.status,
         decision: result.decision,
         policyDecision: result.policyDecision,
@@ -225,9 +251,9 @@ export class LoginScorer {
       createdAt: new Date(now),
     });
     // assessment.challenge / assessment.deny webhooks, once per assessment (the delivery id derives from it).
-    const event = answer.decision === 'deny' ? 'assessment.deny' : 'assessment.challenge';
-    if (answer.decision !== 'allow' && loaded.webhookEvents.includes(event)) {
-      await this.webhooks.emit(d.tenantId, event, d.assessmentId, {
+    const hook = answer.decision === 'deny' ? 'assessment.deny' : 'assessment.challenge';
+    if (answer.decision !== 'allow' && loaded.webhookEvents.includes(hook)) {
+      await this.webhooks.emit(d.tenantId, hook, d.assessmentId, {
         assessmentId: answer.id,
         decision: answer.decision,
         score: answer.score,
@@ -238,6 +264,22 @@ export class LoginScorer {
       });
     }
     return { answer, scoredNow: true };
+  }
+
+  private async recentLogins(
+    d: ScoreLoginJobData,
+    now: number,
+    policy: ReturnType<typeof resolvePolicy>,
+  ): Promise<RecentLogin[]> {
+    const from = new Date(now - policy.accountChange.windowMinutes * 60_000);
+    const rows = await this.state.recentLogins(d.tenantId, d.userHash, from, new Date(now));
+    return rows.map((r) => ({
+      at: new Date(r.createdAt).getTime(),
+      deviceId: r.deviceId,
+      newDevice: r.newDevice,
+      decision: r.decision,
+      label: r.label,
+    }));
   }
 }
 

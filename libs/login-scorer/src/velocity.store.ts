@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type IORedis from 'ioredis';
 import { RedisConnections } from '@kizuki/queue';
-import type { VelocityCounts } from '@kizuki/scoring';
+import type { SignupCounts, VelocityCounts } from '@kizuki/scoring';
 
 export interface VelocityEvent {
   tenantId: string;
@@ -15,6 +15,13 @@ export interface VelocityEvent {
   bruteForceWindowMs: number;
   /** credential-stuffing window (policy.stuffing.windowMinutes) */
   stuffingWindowMs: number;
+  /** a registration: also counted as an account opened from its device, IP, network and ASN */
+  signup?: {
+    /** the IP's network (networkPrefix: IPv4 /24, IPv6 /48), null if none */
+    network: string | null;
+    windowMs: number;
+    deviceWindowMs: number;
+  };
 }
 
 /**
@@ -59,7 +66,12 @@ export class VelocityStore {
   async record(e: VelocityEvent): Promise<VelocityCounts> {
     const w = e.stuffingWindowMs;
     const k = (...parts: (string | number)[]) => `${this.prefix}:${e.tenantId}:${parts.join(':')}`;
-    const counters: { key: string; member: string | null; window: number; field: keyof VelocityCounts }[] = [
+    const counters: {
+      key: string;
+      member: string | null;
+      window: number;
+      field: Exclude<keyof VelocityCounts, 'signup'>;
+    }[] = [
       {
         field: 'accountFailures',
         key: k('af', e.userHash),
@@ -85,11 +97,42 @@ export class VelocityStore {
         window: w,
       },
     ];
-    const args: (string | number)[] = [counters.length, ...counters.map((c) => c.key), e.now];
-    for (const c of counters) args.push(c.member ?? '', c.window);
+    // accounts opened, by source: only registrations are counted (and read) here
+    const su = e.signup;
+    const signups: { key: string; member: string | null; window: number; field: keyof SignupCounts }[] = su
+      ? [
+          {
+            field: 'device',
+            key: k('sud', e.deviceId ?? '-'),
+            member: e.deviceId ? e.userHash : null,
+            window: su.deviceWindowMs,
+          },
+          { field: 'ip', key: k('sui', e.ip), member: e.userHash, window: su.windowMs },
+          {
+            field: 'network',
+            key: k('sun', su.network ?? '-'),
+            member: su.network ? e.userHash : null,
+            window: su.windowMs,
+          },
+          {
+            field: 'asn',
+            key: k('sua', e.asn ?? '-'),
+            member: e.asn !== null ? e.userHash : null,
+            window: su.windowMs,
+          },
+        ]
+      : [];
+    const all = [...counters, ...signups];
+    const args: (string | number)[] = [all.length, ...all.map((c) => c.key), e.now];
+    for (const c of all) args.push(c.member ?? '', c.window);
     const values = await this.redis.kizukiVelocity(...args);
     const counts = {} as VelocityCounts;
     counters.forEach((c, i) => (counts[c.field] = Number(values[i])));
+    if (su) {
+      const signup = {} as SignupCounts;
+      signups.forEach((c, i) => (signup[c.field] = Number(values[counters.length + i])));
+      counts.signup = signup;
+    }
     return counts;
   }
 }

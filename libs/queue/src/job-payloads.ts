@@ -1,4 +1,4 @@
-import type { FeedbackLabel, LoginStatus, RiskAnswer, SignalBundle } from '@kizuki/contract';
+import type { FeedbackLabel, LoginStatus, ProfileChange, RiskAnswer, RiskEvent, SignalBundle } from '@kizuki/contract';
 import { JobName } from './queue-names';
 
 /** One SDK bundle received by POST /v1/collect. */
@@ -33,11 +33,20 @@ export interface ScoreLoginJobData {
   assessmentId: string;
   idempotencyKey: string;
   requestedAt: string;
-  event: 'login';
+  /** absent in jobs queued by an api from before events: a login */
+  event: RiskEvent;
+  /** profile_update: what changed */
+  changes?: ProfileChange[];
   status: LoginStatus;
   userHash: string;
+  /** registration / profile_update: the e-mail's domain (lower case), never the address */
+  emailDomain?: string | null;
   context: { ip: string; userAgent: string | null; acceptLanguage: string | null };
   token: { state: 'valid'; bundleId: string; batchId?: string } | { state: 'missing' | 'invalid'; detail: string };
+  /** the risk call's credentials (breached password), when sent */
+  credentials?: { breached: boolean; breachCount: number | null };
+  /** the stored hash (documentStoredHash) of the verified ID document, when sent */
+  documentHash?: string;
 }
 
 /** Applies a trusted outcome or a fraud label to the account's profile and devices. */

@@ -4,7 +4,15 @@ export * from './policy';
 export * from './types';
 export { assess, fuse, DETECTORS } from './engine/engine';
 export type { Detector, DetectorOutput } from './detectors/detector';
-export { fitTypingProfile, typingAnomaly, learnTypingProfile, parseTypingAccountProfile, typingState } from './typing';
+export {
+  fitTypingProfile,
+  keyTimingsFromField,
+  typingAnomaly,
+  learnTypingProfile,
+  parseTypingAccountProfile,
+  typingState,
+  type TypingProfileState,
+} from './typing';
 export type { KeyTiming, TypingProfile, TypingAccountProfile } from './typing';
 export { learnPointerProfile, parsePointerProfile, pointerFeatures, pointerBotTraits } from './pointer';
 export type { PointerAccountProfile, PointerFeatures } from './pointer';

@@ -1,8 +1,20 @@
 // A tenant's policy: how evidence becomes a decision. Stored per tenant as JSON; every field has a
 // default so a partial stored policy is always completed by resolvePolicy().
-import { DECISIONS, type Decision } from '@kizuki/contract';
+import { DECISIONS, type Decision, type RiskEvent } from '@kizuki/contract';
 
-export type DetectorName = 'token' | 'lists' | 'device' | 'typing' | 'pointer' | 'bot' | 'network' | 'velocity';
+export type DetectorName =
+  | 'token'
+  | 'lists'
+  | 'device'
+  | 'typing'
+  | 'pointer'
+  | 'bot'
+  | 'network'
+  | 'velocity'
+  | 'signup'
+  | 'accountChange'
+  | 'credentials'
+  | 'identity';
 export const DETECTOR_NAMES: readonly DetectorName[] = [
   'token',
   'lists',
@@ -12,11 +24,31 @@ export const DETECTOR_NAMES: readonly DetectorName[] = [
   'bot',
   'network',
   'velocity',
+  'signup',
+  'accountChange',
+  'credentials',
+  'identity',
 ];
 
+/** The events other than login: each has its own thresholds (login's are `thresholds`). */
+export type LifecycleEvent = Exclude<RiskEvent, 'login'>;
+export const LIFECYCLE_EVENTS: readonly LifecycleEvent[] = [
+  'registration',
+  'password_reset_request',
+  'password_reset',
+  'profile_update',
+];
+
+export interface Thresholds {
+  challenge: number;
+  deny: number;
+}
+
 export interface Policy {
-  /** score >= challenge → challenge; score >= deny → deny (0-100). */
-  thresholds: { challenge: number; deny: number };
+  /** Logins: score >= challenge → challenge; score >= deny → deny (0-100). */
+  thresholds: Thresholds;
+  /** The same for each other event (registration, password reset, profile update). */
+  events: Record<LifecycleEvent, Thresholds>;
   /** What the api answers when it cannot score in time. Never 'allow' by accident: default challenge. */
   fallbackDecision: Decision;
   /** Record what would have been decided, but answer 'allow' (unless allow/deny-listed). */
@@ -69,12 +101,39 @@ export interface Policy {
     /** page submitted this fast after load (ms) with typed credentials is not a person */
     minSubmitMs: number;
   };
+  /** New-account fraud at registration (signup.detector.ts). */
+  signup: {
+    /** window of the IP, network and ASN counts */
+    windowMinutes: number;
+    /** window of the device count (a farm reuses a device for hours) */
+    deviceWindowMinutes: number;
+    /** accounts opened from one device in its window: DEVICE_MANY_ACCOUNTS (challenge) */
+    deviceAccounts: number;
+    /** … strong evidence (deny with the default thresholds) */
+    deviceAccountsStrong: number;
+    /** accounts opened from one IP / network (/24, /48) / ASN in the window: SIGNUP_VELOCITY */
+    ipAccounts: number;
+    networkAccounts: number;
+    asnAccounts: number;
+  };
+  /** Takeover cash-out: a sensitive change shortly after a login from a new device. */
+  accountChange: {
+    /** how long after such a login a change is part of its session */
+    windowMinutes: number;
+  };
   /** Deny needs one piece of strong evidence (risk ≥ this); otherwise the score stops below deny. */
   denyNeedsRisk: number;
 }
 
 export const DEFAULT_POLICY: Policy = {
   thresholds: { challenge: 40, deny: 80 },
+  events: {
+    registration: { challenge: 40, deny: 80 },
+    password_reset_request: { challenge: 40, deny: 80 },
+    password_reset: { challenge: 40, deny: 80 },
+    // a recovery channel changed by an intruder loses the account for good: challenge earlier
+    profile_update: { challenge: 35, deny: 80 },
+  },
   fallbackDecision: 'challenge',
   shadowMode: false,
   detectors: {
@@ -86,6 +145,10 @@ export const DEFAULT_POLICY: Policy = {
     bot: true,
     network: true,
     velocity: true,
+    signup: true,
+    accountChange: true,
+    credentials: true,
+    identity: true,
   },
   bruteForce: { accountFailures: 5, accountDeviceFailures: 3, windowMinutes: 15 },
   stuffing: {
@@ -102,6 +165,16 @@ export const DEFAULT_POLICY: Policy = {
   network: { impossibleTravelKmh: 900, impossibleTravelMinKm: 500 },
   typing: { falseChallengeRate: 0.01 },
   bot: { minSubmitMs: 800 },
+  signup: {
+    windowMinutes: 60,
+    deviceWindowMinutes: 24 * 60,
+    deviceAccounts: 4,
+    deviceAccountsStrong: 10,
+    ipAccounts: 5,
+    networkAccounts: 10,
+    asnAccounts: 200,
+  },
+  accountChange: { windowMinutes: 30 },
   denyNeedsRisk: 0.6,
 };
 
@@ -125,6 +198,9 @@ export function resolvePolicy(stored: unknown): Policy {
   const s = obj(stored) as Partial<Record<keyof Policy, unknown>>;
   return {
     thresholds: section(DEFAULT_POLICY.thresholds, s.thresholds),
+    events: Object.fromEntries(
+      LIFECYCLE_EVENTS.map((e) => [e, section(DEFAULT_POLICY.events[e], obj(s.events)[e])]),
+    ) as Policy['events'],
     fallbackDecision: DECISIONS.includes(s.fallbackDecision as Decision)
       ? (s.fallbackDecision as Decision)
       : DEFAULT_POLICY.fallbackDecision,
@@ -136,6 +212,8 @@ export function resolvePolicy(stored: unknown): Policy {
     network: section(DEFAULT_POLICY.network, s.network),
     typing: typingSection(s.typing),
     bot: section(DEFAULT_POLICY.bot, s.bot),
+    signup: section(DEFAULT_POLICY.signup, s.signup),
+    accountChange: section(DEFAULT_POLICY.accountChange, s.accountChange),
     denyNeedsRisk:
       typeof s.denyNeedsRisk === 'number' && Number.isFinite(s.denyNeedsRisk)
         ? s.denyNeedsRisk
@@ -150,8 +228,14 @@ function typingSection(stored: unknown): Policy['typing'] {
   return ok ? t : { ...DEFAULT_POLICY.typing };
 }
 
-export function decide(score: number, policy: Policy): Decision {
-  if (score >= policy.thresholds.deny) return 'deny';
-  if (score >= policy.thresholds.challenge) return 'challenge';
+/** The thresholds an event is decided by. */
+export function thresholdsFor(policy: Policy, event: RiskEvent = 'login'): Thresholds {
+  return event === 'login' ? policy.thresholds : (policy.events[event] ?? policy.thresholds);
+}
+
+export function decide(score: number, policy: Policy, event: RiskEvent = 'login'): Decision {
+  const t = thresholdsFor(policy, event);
+  if (score >= t.deny) return 'deny';
+  if (score >= t.challenge) return 'challenge';
   return 'allow';
 }

@@ -1,6 +1,14 @@
 // What the engine is given and what it returns. The worker assembles a ScoringInput from
 // PostgreSQL and Redis; the engine itself does no I/O.
-import type { Decision, DeviceStatus, LoginStatus, SignalBundle } from '@kizuki/contract';
+import type {
+  Decision,
+  DeviceStatus,
+  FeedbackLabel,
+  LoginStatus,
+  ProfileChange,
+  RiskEvent,
+  SignalBundle,
+} from '@kizuki/contract';
 import type { Policy } from './policy';
 import type { Reason, ReasonCode } from './reasons';
 
@@ -29,6 +37,24 @@ export interface AccountHistory {
   networks?: string[];
   /** The last trusted login's place and time, for impossible travel. */
   lastLogin: { at: number; country: string | null; lat: number | null; lon: number | null } | null;
+  /**
+   * Succeeded logins of the account in the account-change window before this event, newest first.
+   * Loaded for profile_update only (absent otherwise): the session a change is made in.
+   */
+  recentLogins?: RecentLogin[];
+}
+
+/** A succeeded login shortly before an account change (takeover cash-out). */
+export interface RecentLogin {
+  /** epoch ms */
+  at: number;
+  /** Kizuki's device id, null without SDK signals */
+  deviceId: string | null;
+  /** the login came from a device new to the account (NEW_DEVICE among its reasons) */
+  newDevice: boolean;
+  decision: Decision;
+  /** feedback on the login, if any: a passed challenge vouches for the session */
+  label: FeedbackLabel | null;
 }
 
 export interface DeviceHistory {
@@ -80,6 +106,27 @@ export interface VelocityCounts {
   asnLogins: number;
   /** failed logins from this ASN in the window */
   asnFailures: number;
+  /** registrations only (absent otherwise): distinct accounts opened in the sign-up windows */
+  signup?: SignupCounts;
+}
+
+/** Accounts opened (registration events) recently, by source. */
+export interface SignupCounts {
+  /** from this device, in policy.signup.deviceWindowMinutes (this one included) */
+  device: number;
+  /** from this IP, in policy.signup.windowMinutes */
+  ip: number;
+  /** from this network (IPv4 /24, IPv6 /48) */
+  network: number;
+  /** from this ASN */
+  asn: number;
+}
+
+/** The e-mail domain the customer sent (registration, profile_update), never the address. */
+export interface EmailInfo {
+  domain: string;
+  /** on the maintained list of disposable-mail domains (or a subdomain of one) */
+  disposable: boolean;
 }
 
 export interface ListMatch {
@@ -93,7 +140,9 @@ export interface ScoringInput {
   /** epoch ms */
   now: number;
   policy: Policy;
-  event: { type: 'login'; status: LoginStatus };
+  event: { type: RiskEvent; status: LoginStatus; changes?: ProfileChange[] };
+  /** registration / profile_update with an e-mail domain: null or absent otherwise */
+  email?: EmailInfo | null;
   token: { state: TokenState; detail?: string };
   /** The SDK's bundle, or null when there was no (usable) token. */
   bundle: SignalBundle | null;
@@ -102,6 +151,23 @@ export interface ScoringInput {
   network: NetworkInfo;
   velocity: VelocityCounts;
   lists: ListMatch[];
+  /** The customer's breached-password check of this call's password (absent: not sent). */
+  credentials?: CredentialsCheck | null;
+  /** The verified ID document behind the account, as Kizuki has seen it (absent: not sent). */
+  identity?: IdentityDocumentSeen | null;
+}
+
+export interface CredentialsCheck {
+  breached: boolean;
+  /** appearances in breaches, when the customer sent it */
+  breachCount: number | null;
+}
+
+export interface IdentityDocumentSeen {
+  /** distinct accounts of the tenant this document was sent for, this one included */
+  accounts: number;
+  /** on the tenant's watch list of leaked documents */
+  leaked: boolean;
 }
 
 export type EvidenceCategory = 'takeover' | 'bot' | 'integrity' | 'info';

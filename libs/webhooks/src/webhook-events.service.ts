@@ -26,7 +26,10 @@ export class WebhookEventsService {
     return this.redis.queue(QueueName.Webhooks, 'commands');
   }
 
-  /** Never throws: an event that cannot be queued is logged; its delivery row stays 'pending' until SweepWebhooksJob re-queues it. */
+  /**
+   * Never throws: an event that cannot be queued is logged; its delivery row stays 'pending' until SweepWebhooksJob re-
+   * queues it.
+   */
   async emit(
     tenantId: string,
     type: WebhookEventType,

@@ -35,9 +35,11 @@ export interface WebhookDeliveryRow {
   deliveredAt: Date | null;
 }
 
-const ENDPOINT_COLUMNS = `id, url, description, events, secret_prefix AS "secretPrefix", enabled, created_at AS "createdAt", updated_at AS "updatedAt"`;
-const DELIVERY_COLUMNS = `d.id, d.endpoint_id AS "endpointId", e.url, d.event, d.event_id AS "eventId", d.status, d.attempts, d.last_status_code AS "lastStatusCode",
-  d.last_error AS "lastError", d.created_at AS "createdAt", d.updated_at AS "updatedAt", d.delivered_at AS "deliveredAt"`;
+const ENDPOINT_COLUMNS = `id, url, description, events, secret_prefix AS "secretPrefix", enabled,
+  created_at AS "createdAt", updated_at AS "updatedAt"`;
+const DELIVERY_COLUMNS = `d.id, d.endpoint_id AS "endpointId", e.url, d.event, d.event_id AS "eventId", d.status,
+  d.attempts, d.last_status_code AS "lastStatusCode", d.last_error AS "lastError", d.created_at AS "createdAt",
+  d.updated_at AS "updatedAt", d.delivered_at AS "deliveredAt"`;
 
 /** Webhook endpoints and their delivery log. Tenant-scoped, every method. */
 @Injectable()
@@ -70,7 +72,9 @@ export class WebhookRepository {
   ): Promise<WebhookEndpointRow> {
     const [row] = await this.q(
       tenantId,
-      `INSERT INTO webhook_endpoints (tenant_id, url, description, events, secret_enc, secret_prefix) VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${ENDPOINT_COLUMNS}`,
+      `INSERT INTO webhook_endpoints (tenant_id, url, description, events, secret_enc, secret_prefix)
+       VALUES ($1, $2, $3, $4, $5, $6)
+       RETURNING ${ENDPOINT_COLUMNS}`,
       [tenantId, e.url, e.description, e.events, e.secretEnc, e.secretPrefix],
     );
     return row;
@@ -93,7 +97,8 @@ export class WebhookRepository {
     const rows = rowsOf<WebhookEndpointRow>(
       await this.q(
         tenantId,
-        `UPDATE webhook_endpoints SET url = coalesce($3, url), description = CASE WHEN $4::boolean THEN $5 ELSE description END,
+        `UPDATE webhook_endpoints
+            SET url = coalesce($3, url), description = CASE WHEN $4::boolean THEN $5 ELSE description END,
                 events = coalesce($6, events), enabled = coalesce($7, enabled), updated_at = now()
           WHERE tenant_id = $1 AND id = $2 RETURNING ${ENDPOINT_COLUMNS}`,
         [
@@ -145,7 +150,8 @@ export class WebhookRepository {
   ): Promise<void> {
     await this.q(
       tenantId,
-      `INSERT INTO webhook_deliveries (id, tenant_id, endpoint_id, event, event_id, payload) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
+      `INSERT INTO webhook_deliveries (id, tenant_id, endpoint_id, event, event_id, payload)
+       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
       [d.id, tenantId, d.endpointId, d.event, d.eventId, JSON.stringify(d.payload)],
     );
   }
@@ -166,7 +172,8 @@ export class WebhookRepository {
   ): Promise<void> {
     await this.q(
       tenantId,
-      `UPDATE webhook_deliveries SET attempts = attempts + 1, status = $3, last_status_code = $4, last_error = $5, updated_at = now(),
+      `UPDATE webhook_deliveries
+          SET attempts = attempts + 1, status = $3, last_status_code = $4, last_error = $5, updated_at = now(),
               delivered_at = CASE WHEN $3 = 'delivered' THEN now() ELSE delivered_at END
         WHERE tenant_id = $1 AND id = $2`,
       [tenantId, id, a.status, a.statusCode, a.error?.slice(0, 500) ?? null],
@@ -195,7 +202,8 @@ export class WebhookRepository {
     const rows = rowsOf(
       await this.q(
         tenantId,
-        `UPDATE webhook_deliveries SET updated_at = now() WHERE tenant_id = $1 AND id = $2 AND status = 'pending' RETURNING id`,
+        `UPDATE webhook_deliveries SET updated_at = now()
+          WHERE tenant_id = $1 AND id = $2 AND status = 'pending' RETURNING id`,
         [tenantId, id],
       ),
     );
@@ -209,7 +217,8 @@ export class WebhookRepository {
   ): Promise<WebhookDeliveryRow[]> {
     return this.q(
       tenantId,
-      `SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries d LEFT JOIN webhook_endpoints e ON e.id = d.endpoint_id AND e.tenant_id = d.tenant_id
+      `SELECT ${DELIVERY_COLUMNS}
+         FROM webhook_deliveries d LEFT JOIN webhook_endpoints e ON e.id = d.endpoint_id AND e.tenant_id = d.tenant_id
         WHERE d.tenant_id = $1 AND ($2::uuid IS NULL OR d.endpoint_id = $2)
           AND ($3::timestamptz IS NULL OR (d.created_at, d.id) < ($3::timestamptz, $4::uuid))
         ORDER BY d.created_at DESC, d.id DESC LIMIT $5`,

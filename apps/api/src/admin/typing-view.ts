@@ -1,30 +1,11 @@
-import type { TypingProfile } from '@kizuki/scoring';
 import {
   keyTimingsFromField,
+  type TypingProfile,
   parseTypingAccountProfile,
   typingState,
   type TypingProfileState,
-} from '../../../../libs/scoring/src/typing';
-import type { FieldTyping } from '@kizuki/contract';
-
-export interface TypingRoleView {
-  role: 'password' | 'username';
-  /** enrolling until ENROL_SAMPLES trusted samples, then active */
-  state: 'enrolling' | 'active' | 'none';
-  samples: number;
-  pasted: boolean;
-  autofilled: boolean;
-  /** this login: hold time of every key and flight time to the next key, ms */
-  login: { holds: number[]; flights: number[] } | null;
-  /** the account's adapted profile: centre and typical band (centre ± one spread), ms */
-  profile: { holds: Band[]; flights: Band[] } | null;
-}
-
-export interface Band {
-  mid: number;
-  lo: number;
-  hi: number;
-}
+} from '@kizuki/scoring';
+import type { FieldTyping, TypingBand as Band, TypingRoleView } from '@kizuki/contract';
 
 const FLIGHT_TAU = 700; // TYPING_PARAMS.flightTau: flights are stored as asinh(ms / 700)
 const r1 = (x: number) => Math.round(x * 10) / 10;

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { isUuid } from '@kizuki/crypto';
 import { AssessmentRepository } from '@kizuki/database';
 import { Errors } from '../common/api-error';
+import { assessmentOutcome } from './assessment-outcome';
 
 /** A stored assessment as /v1 answers it. */
 @Injectable()
@@ -13,15 +14,7 @@ export class AssessmentsService {
     const a = isUuid(id) ? await this.assessments.findById(tenantId, id) : null;
     if (!a) throw Errors.notFound('Assessment');
     return {
-      id: a.id,
-      event: a.event,
-      status: a.status,
-      decision: a.decision,
-      policyDecision: a.policyDecision,
-      shadow: a.shadow,
-      score: a.score,
-      scores: a.scores,
-      reasons: a.reasons,
+      ...assessmentOutcome(a),
       device: a.deviceId ? { id: a.deviceId, status: a.deviceStatus } : null,
       label: a.label,
       degraded: false,

@@ -24,6 +24,7 @@ import { IngestBatcher } from '../queue/ingest-batcher';
 import { CollectDto } from './collect.dto';
 
 const ENQUEUE_TIMEOUT_MS = 1000;
+// eslint-disable-next-line no-useless-assignment -- read by @Body() below; the rule misses decorator arguments
 const COLLECT_BODY = new CompiledBodyPipe(CollectDto);
 
 @ApiTags('public')

@@ -7,9 +7,11 @@ export const MAX_BODY_DEPTH = 32;
  * Strings PostgreSQL cannot store (text and jsonb refuse U+0000; jsonb refuses lone surrogates):
  * accepted, they would turn into a job that fails forever — a 202 whose signals are never stored.
  */
+// eslint-disable-next-line no-control-regex -- U+0000 is the character PostgreSQL refuses
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** Cheap first look: a string without U+0000 or any surrogate cannot be unstorable. */
+// eslint-disable-next-line no-control-regex -- as above
 const SUSPECT = /[\u0000\ud800-\udfff]/;
 const unstorable = (s: string) => SUSPECT.test(s) && UNSTORABLE.test(s);
 
@@ -23,9 +25,8 @@ export function inspectBody(value: unknown, maxDepth: number): 'too-deep' | 'uns
   if (value === null || typeof value !== 'object') return null;
   const objects: object[] = [value];
   const depths: number[] = [1];
-  while (objects.length) {
-    const o = objects.pop()!;
-    const d = depths.pop()!;
+  for (let o = objects.pop(); o !== undefined; o = objects.pop()) {
+    const d = depths.pop() ?? 0;
     if (d > maxDepth) return 'too-deep';
     if (Array.isArray(o)) {
       for (let i = 0; i < o.length; i++) {
@@ -55,8 +56,9 @@ export function inspectBody(value: unknown, maxDepth: number): 'too-deep' | 'uns
 }
 
 /**
- * Refuses over-deep JSON bodies, and strings PostgreSQL cannot store, with 400 right after parsing, before validation: the validator and
- * transformer walk bodies recursively, so a 3,000-level array would otherwise exhaust the stack (500).
+ * Refuses over-deep JSON bodies, and strings PostgreSQL cannot store, with 400 right after parsing, before
+ * validation: the validator and transformer walk bodies recursively, so a 3,000-level array would otherwise
+ * exhaust the stack (500).
  */
 export function installBodyDepthLimit(fastify: FastifyInstance, maxDepth = MAX_BODY_DEPTH): void {
   fastify.addHook('preValidation', async (req, reply) => {
@@ -69,11 +71,9 @@ export function installBodyDepthLimit(fastify: FastifyInstance, maxDepth = MAX_B
       return;
     }
     if (problem === 'unstorable') {
-      await reply
-        .status(400)
-        .send({
-          error: { code: 'INVALID_STRING', message: 'A string in the body contains U+0000 or an unpaired surrogate.' },
-        });
+      await reply.status(400).send({
+        error: { code: 'INVALID_STRING', message: 'A string in the body contains U+0000 or an unpaired surrogate.' },
+      });
     }
   });
 }

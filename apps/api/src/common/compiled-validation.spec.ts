@@ -75,7 +75,7 @@ function mutate(base: unknown, muts: Mutation[]): unknown {
     for (const k of path.slice(0, -1)) parent = parent[k] as Record<string | number, unknown>;
     const last = path[path.length - 1];
     if (m.kind === 'set') parent[last] = structuredClone(m.value);
-    else if (m.kind === 'delete' && !Array.isArray(parent)) delete parent[last];
+    else if (m.kind === 'delete' && !Array.isArray(parent)) Reflect.deleteProperty(parent, last);
     else if (m.kind === 'extra' && parent[last] && typeof parent[last] === 'object' && !Array.isArray(parent[last]))
       (parent[last] as Record<string, unknown>)[m.key] = structuredClone(m.value);
   }

@@ -51,7 +51,8 @@ function compileObject(dto: Ctor, seen: Map<Ctor, Check>): Check {
   if (cached) return cached;
   // recursive DTOs: refer to the check being built
   let self: Check = () => undefined;
-  seen.set(dto, (v, p, o, obj) => self(v, p, o, obj));
+  const forward: Check = (v, p, o, obj) => self(v, p, o, obj);
+  seen.set(dto, forward);
   const properties = dtoProperties(dto);
   const props = properties.map((p) => [p.name, compileProperty(dto, p, seen)] as const);
   const known = new Set(properties.map((p) => p.name));
@@ -65,7 +66,7 @@ function compileObject(dto: Ctor, seen: Map<Ctor, Check>): Check {
     for (const key of Object.keys(record))
       if (!known.has(key)) out.push({ path: join(path, key), problems: [`property ${key} should not exist`] });
   };
-  return seen.get(dto)!;
+  return forward;
 }
 
 function compileProperty(
@@ -119,7 +120,10 @@ function compileProperty(
 const TYPE_RULES = new Set(['isDefined', 'isNumber', 'isInt', 'isString', 'isBoolean', 'isIn', 'isObject', 'isArray']);
 const rank = (m: Meta) => (TYPE_RULES.has(m.name ?? m.type) ? 0 : 1);
 
-/** One rule: inline for the common ones, else the class-validator constraint itself. Messages say `$property` for the path. */
+/**
+ * One rule: inline for the common ones, else the class-validator constraint itself. Messages say `$property` for the
+ * path.
+ */
 function compileRule(dto: Ctor, prop: string, m: Meta): (v: unknown, object: unknown) => string | null {
   const c = m.constraints ?? [];
   switch (m.type === 'isDefined' ? 'isDefined' : m.name) {

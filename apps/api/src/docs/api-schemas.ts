@@ -29,7 +29,10 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 
-/** Response shapes for the OpenAPI document: each implements its @kizuki/contract type (the handlers return plain objects of it). */
+/**
+ * Response shapes for the OpenAPI document: each implements its @kizuki/contract type (the handlers return plain
+ * objects of it).
+ */
 
 export class ErrorDetailDto {
   @ApiProperty({ example: 'VALIDATION_FAILED', description: 'Stable error code; see docs/api.md' }) code!: string;
@@ -214,10 +217,13 @@ export class DeviceStatusAnswerDto {
 }
 
 export class ErasureDto {
-  @ApiProperty({ example: { accounts: 1, assessments: 42, signalBundles: 40, devices: 2 } }) erased!: Record<
-    string,
-    number
-  >;
+  @ApiProperty({ example: { accounts: 1, assessments: 42, signalBundles: 40, devices: 2, identityDocuments: 1 } })
+  erased!: Record<string, number>;
+}
+
+export class DocumentKeyDto {
+  @ApiProperty({ description: "The tenant's document key, base64url (32 bytes)", example: 'q3J…' }) key!: string;
+  @ApiProperty({ enum: ['HMAC-SHA256'] }) algorithm!: 'HMAC-SHA256';
 }
 
 export class HealthCheckDto {

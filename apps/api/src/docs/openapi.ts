@@ -66,7 +66,10 @@ export class OpenApiDocument {
   document: OpenAPIObject | null = null;
 }
 
-/** Builds the document once the app's modules exist (before init); DocsController serves it at /docs-json and the UI at /docs. */
+/**
+ * Builds the document once the app's modules exist (before init); DocsController serves it at /docs-json and the UI at
+ * /docs.
+ */
 export function setupOpenApi(app: NestFastifyApplication): OpenAPIObject {
   const document = buildOpenApiDocument(app);
   app.get(OpenApiDocument).document = document;

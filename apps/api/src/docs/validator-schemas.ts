@@ -13,8 +13,7 @@ const API_MODEL_PROPERTIES = 'swagger/apiModelProperties';
  */
 export function deriveSchemasFromValidators(classes: Ctor[]): void {
   const queue = [...classes];
-  while (queue.length) {
-    const target = queue.shift()!;
+  for (let target = queue.shift(); target !== undefined; target = queue.shift()) {
     if (done.has(target)) continue;
     done.add(target);
     for (const { name: prop, rules: list, type: nested, nested: isNested, optional } of dtoProperties(target)) {
@@ -42,7 +41,7 @@ function propertyOptions(list: Meta[], nested: Ctor | undefined, optional: boole
     const get = (n: string) => own.find((m) => m.name === n)?.constraints;
     if (nested) o.type = nested;
     else if (get('isIn')) {
-      const values = get('isIn')![0] as unknown[];
+      const values = (get('isIn') ?? [])[0] as unknown[];
       o.enum = values;
       o.type = typeof values[0] === 'number' ? 'number' : 'string';
     } else if (own.some((m) => m.name === 'isInt')) o.type = 'integer';
@@ -52,12 +51,20 @@ function propertyOptions(list: Meta[], nested: Ctor | undefined, optional: boole
       o.type = 'object';
       o.additionalProperties = true;
     } else o.type = 'string';
-    if (get('min')) o.minimum = get('min')![0];
-    if (get('max')) o.maximum = get('max')![0];
-    if (get('maxLength')) o.maxLength = get('maxLength')![0];
-    if (get('minLength')) o.minLength = get('minLength')![0];
-    if (get('length')) Object.assign(o, { minLength: get('length')![0], maxLength: get('length')![1] });
-    if (get('matches')) o.pattern = (get('matches')![0] as RegExp).source;
+    const [min, max, maxLength, minLength, length, matches] = [
+      get('min'),
+      get('max'),
+      get('maxLength'),
+      get('minLength'),
+      get('length'),
+      get('matches'),
+    ];
+    if (min) o.minimum = min[0];
+    if (max) o.maximum = max[0];
+    if (maxLength) o.maxLength = maxLength[0];
+    if (minLength) o.minLength = minLength[0];
+    if (length) Object.assign(o, { minLength: length[0], maxLength: length[1] });
+    if (matches) o.pattern = (matches[0] as RegExp).source;
     if (own.some((m) => m.name === 'isUuid')) o.format = 'uuid';
     if (own.some((m) => m.name === 'isIso8601')) o.format = 'date-time';
     if (own.some((m) => m.name === 'isIp' || m.name === 'isInetAddress')) o.format = 'ip';

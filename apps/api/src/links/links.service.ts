@@ -53,7 +53,9 @@ export class LinksService {
     return { ...check.claims, deviceId: target.deviceId };
   }
 
-  /** Follows the link once: approve trusts the device for the account, report marks it fraud and sends device.reported. */
+  /**
+   * Follows the link once: approve trusts the device for the account, report marks it fraud and sends device.reported.
+   */
   async follow(token: string): Promise<{ action: LinkAction; deviceId: string; status: 'trusted' | 'fraud' }> {
     const check = verifyLink(this.config.KIZUKI_SECRET, token);
     if (check.state === 'invalid') throw Errors.notFound('Link');

@@ -6,7 +6,7 @@ import type { JobProducer } from './job-producer';
 // Bundles of one turn as ingest jobs, on a faked producer whose flush runs what the batcher hooked.
 describe('IngestBatcher', () => {
   const make = (add: jest.Mock = jest.fn().mockResolvedValue({})) => {
-    let hook = () => undefined as void;
+    let hook: () => void = () => undefined;
     let flushes = 0;
     const jobs = {
       onFlush: (h: () => void) => (hook = h),

@@ -10,6 +10,7 @@ import { CompiledBodyPipe } from '../common/compiled-validation';
 import { RiskDto } from './risk.dto';
 import { RiskService } from './risk.service';
 
+// eslint-disable-next-line no-useless-assignment -- read by @Body() below; the rule misses decorator arguments
 const RISK_BODY = new CompiledBodyPipe(RiskDto);
 
 @ApiTags('public')
@@ -40,7 +41,8 @@ export class RiskController {
   @ApiErrors(400, 401, 413, 415, 429)
   async assess(
     @Tenant() tenant: AuthenticatedTenant,
-    // a plain object checked against RiskDto's rules (the global pipe skips a non-class type): see compiled-validation.ts
+    // a plain object checked against RiskDto's rules (the global pipe skips a non-class type): see compiled-
+    // validation.ts
     @Body(RISK_BODY) dto: RiskRequest,
     @Headers('idempotency-key') idempotencyKey?: string,
   ): Promise<RiskAnswer> {

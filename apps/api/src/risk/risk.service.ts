@@ -1,7 +1,7 @@
 import { Injectable, Logger, Optional, type OnModuleDestroy } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { KizukiConfig } from '@kizuki/config';
-import { deterministicUuid, sha256Hex, verifyRequestToken } from '@kizuki/crypto';
+import { deterministicUuid, documentStoredHash, sha256Hex, verifyRequestToken } from '@kizuki/crypto';
 import { LoginScorer } from '@kizuki/login-scorer';
 import type { RiskAnswer, RiskRequest } from '@kizuki/contract';
 import { canonicalIp } from '@kizuki/scoring';
@@ -202,11 +202,14 @@ export class RiskService implements OnModuleDestroy {
           ? { state: 'valid', bundleId: check.claims.b, ...(check.claims.j ? { batchId: check.claims.j } : {}) }
           : { state: 'invalid', detail: check.detail };
     }
+    // Logins keep their key as before; another event is part of its key (the same header on a
+    // registration and on the login after it is two calls, not a retry).
+    const call = `${userHash}|${dto.status}${dto.event === 'login' ? '' : `|${dto.event}`}`;
     if (token.state === 'valid') {
       // One token is one login: the same token for the same user and outcome is a retry.
-      idempotency = `t:${sha256Hex(`${token.bundleId}|${userHash}|${dto.status}`)}`;
+      idempotency = `t:${sha256Hex(`${token.bundleId}|${call}`)}`;
     } else if (idempotencyHeader) {
-      idempotency = `h:${sha256Hex(`${idempotencyHeader}|${userHash}|${dto.status}`)}`;
+      idempotency = `h:${sha256Hex(`${idempotencyHeader}|${call}`)}`;
     } else {
       idempotency = `r:${randomUUID()}`;
     }
@@ -216,8 +219,10 @@ export class RiskService implements OnModuleDestroy {
       idempotencyKey: idempotency,
       requestedAt: new Date(now).toISOString(),
       event: dto.event,
+      ...(dto.changes ? { changes: dto.changes } : {}),
       status: dto.status,
       userHash,
+      emailDomain: dto.user.emailDomain?.toLowerCase() ?? null,
       // canonical (IsInetAddress let only addresses through): one client, one text, in the database and in Redis
       context: {
         ip: canonicalIp(dto.context.ip) ?? dto.context.ip,
@@ -225,6 +230,13 @@ export class RiskService implements OnModuleDestroy {
         acceptLanguage: dto.context.acceptLanguage ?? null,
       },
       token,
+      ...(dto.credentials
+        ? { credentials: { breached: dto.credentials.breached, breachCount: dto.credentials.breachCount ?? null } }
+        : {}),
+      // keyed again at once, like the user id: the client's hash is not stored nor queued
+      ...(dto.identity?.documentHash
+        ? { documentHash: documentStoredHash(this.config.KIZUKI_SECRET, tenant.tenantId, dto.identity.documentHash) }
+        : {}),
     };
   }
 }

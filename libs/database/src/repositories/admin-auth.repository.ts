@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { AdminRole } from './admin.repository';
 import { rowsOf } from './rows';
-import { withTenant } from '../tenant-scope';
+import { type QueryRow, withTenant } from '../tenant-scope';
 
 export interface AdminAuthRow {
   id: string;
@@ -51,8 +51,9 @@ export interface AuditEntry {
   ip?: string | null;
 }
 
-const ADMIN_COLUMNS = `id, tenant_id AS "tenantId", email, role, password_hash AS "passwordHash", totp_secret AS "totpSecret",
-  totp_pending AS "totpPending", totp_last_step::text AS "totpLastStep", must_change_password AS "mustChangePassword"`;
+const ADMIN_COLUMNS = `id, tenant_id AS "tenantId", email, role, password_hash AS "passwordHash",
+  totp_secret AS "totpSecret", totp_pending AS "totpPending", totp_last_step::text AS "totpLastStep",
+  must_change_password AS "mustChangePassword"`;
 
 /**
  * Console identities: admins, their server-side sessions (only a hash of the token is stored) and
@@ -64,12 +65,12 @@ export class AdminAuthRepository {
   constructor(private readonly db: DataSource) {}
 
   /** One statement as the tenant (row-level security), read-only. */
-  private read<T = any>(tenantId: string, sql: string, params: unknown[]): Promise<T> {
+  private read<T = QueryRow[]>(tenantId: string, sql: string, params: unknown[]): Promise<T> {
     return withTenant(this.db, tenantId, (m) => m.query(sql, params), { readOnly: true });
   }
 
   /** One statement as the tenant (row-level security). */
-  private write<T = any>(tenantId: string, sql: string, params: unknown[]): Promise<T> {
+  private write<T = QueryRow[]>(tenantId: string, sql: string, params: unknown[]): Promise<T> {
     return withTenant(this.db, tenantId, (m) => m.query(sql, params));
   }
 
@@ -77,8 +78,9 @@ export class AdminAuthRepository {
   async findByEmailForLogin(email: string): Promise<AdminAuthRow[]> {
     // Crosses tenants by design: the SECURITY DEFINER function kizuki_admin_login_lookup (row-level security).
     return this.db.query(
-      `SELECT id, tenant_id AS "tenantId", email, role, password_hash AS "passwordHash", totp_secret AS "totpSecret", totp_pending AS "totpPending",
-              totp_last_step AS "totpLastStep", must_change_password AS "mustChangePassword"
+      `SELECT id, tenant_id AS "tenantId", email, role, password_hash AS "passwordHash", totp_secret AS "totpSecret",
+              totp_pending AS "totpPending", totp_last_step AS "totpLastStep",
+              must_change_password AS "mustChangePassword"
          FROM kizuki_admin_login_lookup($1)`,
       [email],
     );
@@ -90,12 +92,16 @@ export class AdminAuthRepository {
   ): Promise<{ id: string; tenantId: string; totpSecret: string | null; totpPending: string | null }[]> {
     // Crosses tenants by design: the SECURITY DEFINER function kizuki_admin_totp_unsealed (row-level security).
     return this.db.query(
-      `SELECT id, tenant_id AS "tenantId", totp_secret AS "totpSecret", totp_pending AS "totpPending" FROM kizuki_admin_totp_unsealed($1)`,
+      `SELECT id, tenant_id AS "tenantId", totp_secret AS "totpSecret", totp_pending AS "totpPending"
+         FROM kizuki_admin_totp_unsealed($1)`,
       [limit],
     );
   }
 
-  /** Replaces a clear seed with its sealed form, only if it is still that clear seed (another api may have sealed it first). */
+  /**
+   * Replaces a clear seed with its sealed form, only if it is still that clear seed (another api may have sealed it
+   * first).
+   */
   async sealTotpColumn(
     tenantId: string,
     adminId: string,
@@ -112,10 +118,11 @@ export class AdminAuthRepository {
   }
 
   async findById(tenantId: string, adminId: string): Promise<AdminAuthRow | null> {
-    const [row] = await this.read(tenantId, `SELECT ${ADMIN_COLUMNS} FROM admins WHERE tenant_id = $1 AND id = $2`, [
+    const [row] = await this.read<AdminAuthRow[]>(
       tenantId,
-      adminId,
-    ]);
+      `SELECT ${ADMIN_COLUMNS} FROM admins WHERE tenant_id = $1 AND id = $2`,
+      [tenantId, adminId],
+    );
     return row ?? null;
   }
 
@@ -123,9 +130,10 @@ export class AdminAuthRepository {
     tenantId: string,
     s: { adminId: string; tokenHash: string; expiresAt: Date; ip: string | null; userAgent: string | null },
   ): Promise<{ id: string }> {
-    const [row] = await this.write(
+    const [row] = await this.write<{ id: string }[]>(
       tenantId,
-      `INSERT INTO admin_sessions (tenant_id, admin_id, token_hash, expires_at, ip, user_agent) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+      `INSERT INTO admin_sessions (tenant_id, admin_id, token_hash, expires_at, ip, user_agent)
+       VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
       [tenantId, s.adminId, s.tokenHash, s.expiresAt, s.ip, s.userAgent?.slice(0, 300) ?? null],
     );
     await this.write(tenantId, `UPDATE admins SET last_login_at = now() WHERE tenant_id = $1 AND id = $2`, [
@@ -142,9 +150,9 @@ export class AdminAuthRepository {
   async findSessionByTokenHash(tokenHash: string, idleMs: number): Promise<AdminSessionRow | null> {
     // Crosses tenants by design: the SECURITY DEFINER function kizuki_admin_session_lookup (row-level security).
     const [row] = await this.db.query(
-      `SELECT session_id AS "sessionId", tenant_id AS "tenantId", tenant_name AS "tenantName", admin_id AS "adminId", email, role,
-              totp_enabled AS "totpEnabled", must_change_password AS "mustChangePassword", created_at AS "createdAt",
-              last_seen_at AS "lastSeenAt", expires_at AS "expiresAt"
+      `SELECT session_id AS "sessionId", tenant_id AS "tenantId", tenant_name AS "tenantName", admin_id AS "adminId",
+              email, role, totp_enabled AS "totpEnabled", must_change_password AS "mustChangePassword",
+              created_at AS "createdAt", last_seen_at AS "lastSeenAt", expires_at AS "expiresAt"
          FROM kizuki_admin_session_lookup($1, $2)`,
       [tokenHash, idleMs],
     );
@@ -170,7 +178,8 @@ export class AdminAuthRepository {
   async revokeAdminSessions(tenantId: string, adminId: string, keep: string | null = null): Promise<void> {
     await this.write(
       tenantId,
-      `UPDATE admin_sessions SET revoked_at = now() WHERE tenant_id = $1 AND admin_id = $2 AND revoked_at IS NULL AND id IS DISTINCT FROM $3`,
+      `UPDATE admin_sessions SET revoked_at = now()
+        WHERE tenant_id = $1 AND admin_id = $2 AND revoked_at IS NULL AND id IS DISTINCT FROM $3`,
       [tenantId, adminId, keep],
     );
   }
@@ -202,7 +211,8 @@ export class AdminAuthRepository {
   async disableTotp(tenantId: string, adminId: string): Promise<void> {
     await this.write(
       tenantId,
-      `UPDATE admins SET totp_secret = NULL, totp_pending = NULL, totp_last_step = NULL WHERE tenant_id = $1 AND id = $2`,
+      `UPDATE admins SET totp_secret = NULL, totp_pending = NULL, totp_last_step = NULL
+        WHERE tenant_id = $1 AND id = $2`,
       [tenantId, adminId],
     );
   }
@@ -212,7 +222,9 @@ export class AdminAuthRepository {
     const rows = rowsOf(
       await this.write(
         tenantId,
-        `UPDATE admins SET totp_last_step = $3 WHERE tenant_id = $1 AND id = $2 AND (totp_last_step IS NULL OR totp_last_step < $3) RETURNING id`,
+        `UPDATE admins SET totp_last_step = $3
+          WHERE tenant_id = $1 AND id = $2 AND (totp_last_step IS NULL OR totp_last_step < $3)
+          RETURNING id`,
         [tenantId, adminId, step],
       ),
     );
@@ -234,9 +246,10 @@ export class AdminAuthRepository {
     tenantId: string,
     m: { email: string; role: AdminRole; passwordHash: string },
   ): Promise<{ id: string } | null> {
-    const [row] = await this.write(
+    const [row] = await this.write<{ id: string }[]>(
       tenantId,
-      `INSERT INTO admins (tenant_id, email, role, password_hash, must_change_password) VALUES ($1, lower($2), $3, $4, true)
+      `INSERT INTO admins (tenant_id, email, role, password_hash, must_change_password)
+       VALUES ($1, lower($2), $3, $4, true)
        ON CONFLICT (tenant_id, email) DO NOTHING RETURNING id`,
       [tenantId, m.email, m.role, m.passwordHash],
     );
@@ -247,7 +260,9 @@ export class AdminAuthRepository {
     const rows = rowsOf<{ before: AdminRole }>(
       await this.write(
         tenantId,
-        `UPDATE admins a SET role = $3 FROM admins old WHERE a.tenant_id = $1 AND a.id = $2 AND old.id = a.id RETURNING old.role AS before`,
+        `UPDATE admins a SET role = $3 FROM admins old
+          WHERE a.tenant_id = $1 AND a.id = $2 AND old.id = a.id
+          RETURNING old.role AS before`,
         [tenantId, adminId, role],
       ),
     );
@@ -276,7 +291,8 @@ export class AdminAuthRepository {
   async audit(tenantId: string, e: AuditEntry): Promise<void> {
     await this.write(
       tenantId,
-      `INSERT INTO audit_log (tenant_id, admin_id, actor, action, target_type, target_id, before, after, ip) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      `INSERT INTO audit_log (tenant_id, admin_id, actor, action, target_type, target_id, before, after, ip)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
       [
         tenantId,
         e.adminId,
@@ -294,8 +310,10 @@ export class AdminAuthRepository {
   async listAudit(tenantId: string, limit: number, before?: { createdAt: string; id: string }): Promise<unknown[]> {
     return this.read(
       tenantId,
-      `SELECT id, actor, action, target_type AS "targetType", target_id AS "targetId", before, after, host(ip) AS ip, created_at AS "createdAt"
-         FROM audit_log WHERE tenant_id = $1 AND ($2::timestamptz IS NULL OR (created_at, id) < ($2::timestamptz, $3::uuid))
+      `SELECT id, actor, action, target_type AS "targetType", target_id AS "targetId", before, after, host(ip) AS ip,
+              created_at AS "createdAt"
+         FROM audit_log
+        WHERE tenant_id = $1 AND ($2::timestamptz IS NULL OR (created_at, id) < ($2::timestamptz, $3::uuid))
         ORDER BY created_at DESC, id DESC LIMIT $4`,
       [tenantId, before?.createdAt ?? null, before?.id ?? null, limit],
     );

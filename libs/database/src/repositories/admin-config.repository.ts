@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { ListKind, ListName } from './list.repository';
 import { rowsOf } from './rows';
-import { withTenant } from '../tenant-scope';
+import { type QueryRow, withTenant } from '../tenant-scope';
 
 export interface ListEntryRow {
   id: string;
@@ -28,8 +28,9 @@ export interface ApiKeyListRow {
   active: boolean;
 }
 
-const KEY_COLUMNS = `id, kind, prefix, label, created_at AS "createdAt", expires_at AS "expiresAt", revoked_at AS "revokedAt",
-  last_used_at AS "lastUsedAt", replaced_by AS "replacedBy", (revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())) AS active`;
+const KEY_COLUMNS = `id, kind, prefix, label, created_at AS "createdAt", expires_at AS "expiresAt",
+  revoked_at AS "revokedAt", last_used_at AS "lastUsedAt", replaced_by AS "replacedBy",
+  (revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())) AS active`;
 
 /** What an admin configures: lists, policy, API keys. Tenant-scoped, every method. */
 @Injectable()
@@ -37,12 +38,12 @@ export class AdminConfigRepository {
   constructor(private readonly db: DataSource) {}
 
   /** One statement as the tenant (row-level security), read-only. */
-  private read<T = any>(tenantId: string, sql: string, params: unknown[]): Promise<T> {
+  private read<T = QueryRow[]>(tenantId: string, sql: string, params: unknown[]): Promise<T> {
     return withTenant(this.db, tenantId, (m) => m.query(sql, params), { readOnly: true });
   }
 
   /** One statement as the tenant (row-level security). */
-  private write<T = any>(tenantId: string, sql: string, params: unknown[]): Promise<T> {
+  private write<T = QueryRow[]>(tenantId: string, sql: string, params: unknown[]): Promise<T> {
     return withTenant(this.db, tenantId, (m) => m.query(sql, params));
   }
 
@@ -67,7 +68,7 @@ export class AdminConfigRepository {
   }
 
   async findEntry(tenantId: string, id: string): Promise<ListEntryRow | null> {
-    const [row] = await this.read(
+    const [row] = await this.read<ListEntryRow[]>(
       tenantId,
       `SELECT id, list, kind, value, comment, expires_at AS "expiresAt", created_at AS "createdAt", false AS expired
          FROM list_entries WHERE tenant_id = $1 AND id = $2`,
@@ -80,7 +81,8 @@ export class AdminConfigRepository {
     const rows = rowsOf<ListEntryRow>(
       await this.write(
         tenantId,
-        `DELETE FROM list_entries WHERE tenant_id = $1 AND id = $2 RETURNING id, list, kind, value, comment, expires_at AS "expiresAt"`,
+        `DELETE FROM list_entries WHERE tenant_id = $1 AND id = $2
+         RETURNING id, list, kind, value, comment, expires_at AS "expiresAt"`,
         [tenantId, id],
       ),
     );
@@ -103,10 +105,11 @@ export class AdminConfigRepository {
   }
 
   async findApiKey(tenantId: string, id: string): Promise<ApiKeyListRow | null> {
-    const [row] = await this.read(tenantId, `SELECT ${KEY_COLUMNS} FROM api_keys WHERE tenant_id = $1 AND id = $2`, [
+    const [row] = await this.read<ApiKeyListRow[]>(
       tenantId,
-      id,
-    ]);
+      `SELECT ${KEY_COLUMNS} FROM api_keys WHERE tenant_id = $1 AND id = $2`,
+      [tenantId, id],
+    );
     return row ?? null;
   }
 
@@ -114,9 +117,10 @@ export class AdminConfigRepository {
     tenantId: string,
     k: { kind: 'publishable' | 'secret'; prefix: string; hash: string; label: string | null },
   ): Promise<ApiKeyListRow> {
-    const [row] = await this.write(
+    const [row] = await this.write<ApiKeyListRow[]>(
       tenantId,
-      `INSERT INTO api_keys (tenant_id, kind, prefix, hash, label) VALUES ($1, $2, $3, $4, $5) RETURNING ${KEY_COLUMNS}`,
+      `INSERT INTO api_keys (tenant_id, kind, prefix, hash, label) VALUES ($1, $2, $3, $4, $5)
+       RETURNING ${KEY_COLUMNS}`,
       [tenantId, k.kind, k.prefix, k.hash, k.label],
     );
     return row;
@@ -131,16 +135,20 @@ export class AdminConfigRepository {
   ): Promise<ApiKeyListRow | null> {
     return withTenant(this.db, tenantId, async (m) => {
       const [old] = await m.query(
-        `SELECT kind, label FROM api_keys WHERE tenant_id = $1 AND id = $2 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now()) FOR UPDATE`,
+        `SELECT kind, label FROM api_keys
+          WHERE tenant_id = $1 AND id = $2 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())
+            FOR UPDATE`,
         [tenantId, id],
       );
       if (!old) return null;
       const [created] = await m.query(
-        `INSERT INTO api_keys (tenant_id, kind, prefix, hash, label) VALUES ($1, $2, $3, $4, $5) RETURNING ${KEY_COLUMNS}`,
+        `INSERT INTO api_keys (tenant_id, kind, prefix, hash, label) VALUES ($1, $2, $3, $4, $5)
+         RETURNING ${KEY_COLUMNS}`,
         [tenantId, old.kind, k.prefix, k.hash, old.label],
       );
       await m.query(
-        `UPDATE api_keys SET expires_at = least(coalesce(expires_at, $3), $3), replaced_by = $4 WHERE tenant_id = $1 AND id = $2`,
+        `UPDATE api_keys SET expires_at = least(coalesce(expires_at, $3), $3), replaced_by = $4
+          WHERE tenant_id = $1 AND id = $2`,
         [tenantId, id, overlapUntil, created.id],
       );
       return created;

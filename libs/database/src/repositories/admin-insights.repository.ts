@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ConsoleReads } from '../console-reads';
 import { rowsOf } from './rows';
-import { withTenant } from '../tenant-scope';
+import { type QueryRow, withTenant } from '../tenant-scope';
 
 export interface LoginFilter {
   decision?: Decision;
@@ -46,9 +46,10 @@ export interface LoginListRow {
   cursorAt: string;
 }
 
-const LIST_COLUMNS = `a.id, a.created_at AS "createdAt", a.decision, a.policy_decision AS "policyDecision", a.shadow, a.status, a.score,
-  ARRAY(SELECT r->>'code' FROM jsonb_array_elements(a.reasons) r) AS "reasonCodes", a.label, host(a.ip) AS ip, a.country, a.asn,
-  a.device_id AS "deviceId", a.device_status AS "deviceStatus", a.account_id AS "accountId", acc.user_hash AS "userHash",
+const LIST_COLUMNS = `a.id, a.created_at AS "createdAt", a.decision, a.policy_decision AS "policyDecision", a.shadow,
+  a.status, a.score, ARRAY(SELECT r->>'code' FROM jsonb_array_elements(a.reasons) r) AS "reasonCodes", a.label,
+  host(a.ip) AS ip, a.country, a.asn, a.device_id AS "deviceId", a.device_status AS "deviceStatus",
+  a.account_id AS "accountId", acc.user_hash AS "userHash",
   to_char(a.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "cursorAt"`;
 
 /** The analyst's read side: every query starts with tenant_id and walks an index that starts with it. */
@@ -60,12 +61,12 @@ export class AdminInsightsRepository {
   ) {}
 
   /** One statement as the tenant (row-level security), read-only, on the read replica if there is one. */
-  private read<T = any>(tenantId: string, sql: string, params: unknown[]): Promise<T> {
+  private read<T = QueryRow[]>(tenantId: string, sql: string, params: unknown[]): Promise<T> {
     return this.reads.run((db) => withTenant(db, tenantId, (m) => m.query(sql, params), { readOnly: true }));
   }
 
   /** One statement as the tenant (row-level security). */
-  private write<T = any>(tenantId: string, sql: string, params: unknown[]): Promise<T> {
+  private write<T = QueryRow[]>(tenantId: string, sql: string, params: unknown[]): Promise<T> {
     return withTenant(this.db, tenantId, (m) => m.query(sql, params));
   }
 
@@ -83,7 +84,8 @@ export class AdminInsightsRepository {
       add((p) => `a.account_id = (SELECT id FROM accounts WHERE tenant_id = $1 AND user_hash = ${p})`, f.userHash);
     if (f.accountId) add((p) => `a.account_id = ${p}::uuid`, f.accountId);
     // a block as inet, not cidr: cidr refuses host bits (fe80::1/64), inet containment ignores them
-    if (f.ip) add((p) => (f.ip!.includes('/') ? `a.ip <<= ${p}::inet` : `a.ip = ${p}::inet`), f.ip);
+    const ip = f.ip;
+    if (ip) add((p) => (ip.includes('/') ? `a.ip <<= ${p}::inet` : `a.ip = ${p}::inet`), ip);
     if (f.deviceId) add((p) => `a.device_id = ${p}::uuid`, f.deviceId);
     if (f.country) add((p) => `a.country = ${p}`, f.country);
     if (f.label === 'none') clauses.push('a.label IS NULL');
@@ -125,20 +127,26 @@ export class AdminInsightsRepository {
     }
   }
 
-  async loginDetail(tenantId: string, id: string): Promise<Record<string, any> | null> {
+  async loginDetail(tenantId: string, id: string): Promise<QueryRow | null> {
     const [row] = await this.read(
       tenantId,
-      `SELECT a.id, a.created_at AS "createdAt", a.event, a.status, a.decision, a.policy_decision AS "policyDecision", a.shadow, a.score,
-              a.scores, a.reasons, a.label, host(a.ip) AS ip, a.country, a.asn, a.user_agent AS "userAgent", a.device_status AS "deviceStatus",
-              a.bundle_id AS "bundleId",
-              json_build_object('id', acc.id, 'userHash', acc.user_hash, 'loginCount', acc.login_count, 'trustedLogins', acc.trusted_logins,
-                'countries', acc.countries, 'languages', acc.languages, 'createdAt', acc.created_at) AS account,
+      `SELECT a.id, a.created_at AS "createdAt", a.event, a.status, a.decision, a.policy_decision AS "policyDecision",
+              a.shadow, a.score, a.scores, a.reasons, a.label, host(a.ip) AS ip, a.country, a.asn,
+              a.user_agent AS "userAgent", a.device_status AS "deviceStatus", a.bundle_id AS "bundleId",
+              json_build_object('id', acc.id, 'userHash', acc.user_hash, 'loginCount', acc.login_count,
+                'trustedLogins', acc.trusted_logins, 'countries', acc.countries, 'languages', acc.languages,
+                'createdAt', acc.created_at) AS account,
               acc.typing_profile AS "typingProfile",
-              CASE WHEN d.id IS NULL THEN NULL ELSE json_build_object('id', d.id, 'visitorId', d.visitor_id, 'status', d.status,
-                'components', d.components, 'firstSeenAt', d.first_seen_at, 'lastSeenAt', d.last_seen_at,
-                'accounts', (SELECT count(*)::int FROM account_devices x WHERE x.tenant_id = $1 AND x.device_id = d.id)) END AS device,
+              CASE WHEN d.id IS NULL THEN NULL
+                   ELSE json_build_object('id', d.id, 'visitorId', d.visitor_id, 'status', d.status,
+                     'components', d.components, 'firstSeenAt', d.first_seen_at, 'lastSeenAt', d.last_seen_at,
+                     'accounts', (SELECT count(*)::int FROM account_devices x
+                                   WHERE x.tenant_id = $1 AND x.device_id = d.id))
+              END AS device,
               b.payload AS bundle, host(b.ip) AS "bundleIp", b.origin AS "bundleOrigin",
-              (SELECT coalesce(json_agg(json_build_object('label', f.label, 'source', f.source, 'createdAt', f.created_at) ORDER BY f.created_at), '[]')
+              (SELECT coalesce(json_agg(json_build_object('label', f.label, 'source', f.source,
+                                                          'createdAt', f.created_at)
+                                        ORDER BY f.created_at), '[]')
                  FROM feedback f WHERE f.tenant_id = $1 AND f.assessment_id = a.id) AS feedback
          FROM assessments a JOIN accounts acc ON acc.id = a.account_id AND acc.tenant_id = a.tenant_id
          LEFT JOIN devices d ON d.id = a.device_id AND d.tenant_id = a.tenant_id
@@ -156,9 +164,12 @@ export class AdminInsightsRepository {
       // every bucket of the range, empty ones included, so the chart's time axis is true
       this.read(
         tenantId,
-        `WITH b AS (SELECT generate_series(date_trunc('${bucket}', $2::timestamptz), $3::timestamptz, interval '1 ${bucket}') AS t),
-              c AS (SELECT date_trunc('${bucket}', created_at) AS t, count(*) FILTER (WHERE decision = 'allow')::int AS allow,
-                           count(*) FILTER (WHERE decision = 'challenge')::int AS challenge, count(*) FILTER (WHERE decision = 'deny')::int AS deny
+        `WITH b AS (SELECT generate_series(date_trunc('${bucket}', $2::timestamptz), $3::timestamptz,
+                                          interval '1 ${bucket}') AS t),
+              c AS (SELECT date_trunc('${bucket}', created_at) AS t,
+                           count(*) FILTER (WHERE decision = 'allow')::int AS allow,
+                           count(*) FILTER (WHERE decision = 'challenge')::int AS challenge,
+                           count(*) FILTER (WHERE decision = 'deny')::int AS deny
                       FROM assessments WHERE ${range} GROUP BY 1)
          SELECT b.t, coalesce(c.allow, 0) AS allow, coalesce(c.challenge, 0) AS challenge, coalesce(c.deny, 0) AS deny
            FROM b LEFT JOIN c ON c.t = b.t ORDER BY b.t`,
@@ -204,7 +215,8 @@ export class AdminInsightsRepository {
       this.read(
         tenantId,
         `SELECT count(*)::int AS total, count(*) FILTER (WHERE decision = 'allow')::int AS allow,
-                count(*) FILTER (WHERE decision = 'challenge')::int AS challenge, count(*) FILTER (WHERE decision = 'deny')::int AS deny,
+                count(*) FILTER (WHERE decision = 'challenge')::int AS challenge,
+                count(*) FILTER (WHERE decision = 'deny')::int AS deny,
                 count(*) FILTER (WHERE label = 'fraud')::int AS fraud, count(DISTINCT account_id)::int AS users
            FROM assessments WHERE ${range}`,
         p,
@@ -225,10 +237,13 @@ export class AdminInsightsRepository {
     return this.read(
       tenantId,
       `SELECT host(ip) AS ip, count(*)::int AS checks, count(DISTINCT account_id)::int AS users,
-              count(*) FILTER (WHERE status = 'failed')::int AS failures, count(*) FILTER (WHERE decision <> 'allow')::int AS flagged,
+              count(*) FILTER (WHERE status = 'failed')::int AS failures,
+              count(*) FILTER (WHERE decision <> 'allow')::int AS flagged,
               count(*) FILTER (WHERE decision = 'deny')::int AS denied,
-              ARRAY(SELECT DISTINCT c FROM unnest(array_agg(country)) c WHERE c IS NOT NULL) AS countries, max(asn) AS asn,
-              bool_or(reasons @> '[{"code":"DATACENTER_IP"}]') AS datacenter, bool_or(reasons @> '[{"code":"TOR_EXIT"}]') AS tor,
+              ARRAY(SELECT DISTINCT c FROM unnest(array_agg(country)) c WHERE c IS NOT NULL) AS countries,
+              max(asn) AS asn,
+              bool_or(reasons @> '[{"code":"DATACENTER_IP"}]') AS datacenter,
+              bool_or(reasons @> '[{"code":"TOR_EXIT"}]') AS tor,
               bool_or(reasons @> '[{"code":"FOREIGN_IP_AND_LANGUAGE"}]') AS foreign, max(created_at) AS "lastSeen"
          FROM assessments WHERE tenant_id = $1 AND created_at >= $2 AND created_at < $3 AND ip IS NOT NULL
         GROUP BY ip ORDER BY ${order[sort] ?? order.checks}, ip LIMIT $4`,
@@ -236,11 +251,12 @@ export class AdminInsightsRepository {
     );
   }
 
-  async account(tenantId: string, accountId: string): Promise<Record<string, any> | null> {
+  async account(tenantId: string, accountId: string): Promise<QueryRow | null> {
     const [row] = await this.read(
       tenantId,
-      `SELECT id, user_hash AS "userHash", created_at AS "createdAt", last_seen_at AS "lastSeenAt", login_count AS "loginCount",
-              trusted_logins AS "trustedLogins", countries, languages, networks, last_login AS "lastLogin", typing_profile AS "typingProfile",
+      `SELECT id, user_hash AS "userHash", created_at AS "createdAt", last_seen_at AS "lastSeenAt",
+              login_count AS "loginCount", trusted_logins AS "trustedLogins", countries, languages, networks,
+              last_login AS "lastLogin", typing_profile AS "typingProfile",
               (pointer_profile IS NOT NULL) AS "hasPointerProfile"
          FROM accounts WHERE tenant_id = $1 AND id = $2`,
       [tenantId, accountId],
@@ -248,9 +264,10 @@ export class AdminInsightsRepository {
     if (!row) return null;
     const devices = await this.read(
       tenantId,
-      `SELECT d.id, d.visitor_id AS "visitorId", d.components, ad.logins, ad.first_seen_at AS "firstSeenAt", ad.last_seen_at AS "lastSeenAt",
-              ad.status AS "linkStatus", d.status AS "deviceStatus",
-              (SELECT count(*)::int FROM account_devices o WHERE o.tenant_id = $1 AND o.device_id = d.id AND o.account_id <> ad.account_id) AS "otherAccounts"
+      `SELECT d.id, d.visitor_id AS "visitorId", d.components, ad.logins, ad.first_seen_at AS "firstSeenAt",
+              ad.last_seen_at AS "lastSeenAt", ad.status AS "linkStatus", d.status AS "deviceStatus",
+              (SELECT count(*)::int FROM account_devices o
+                WHERE o.tenant_id = $1 AND o.device_id = d.id AND o.account_id <> ad.account_id) AS "otherAccounts"
          FROM account_devices ad JOIN devices d ON d.id = ad.device_id AND d.tenant_id = ad.tenant_id
         WHERE ad.tenant_id = $1 AND ad.account_id = $2 ORDER BY ad.last_seen_at DESC LIMIT 100`,
       [tenantId, accountId],
@@ -281,7 +298,8 @@ export class AdminInsightsRepository {
   ): Promise<{ before: string } | null> {
     return withTenant(this.db, tenantId, async (m) => {
       const [link] = await m.query(
-        `SELECT ad.status AS link, d.status AS device FROM account_devices ad JOIN devices d ON d.id = ad.device_id AND d.tenant_id = ad.tenant_id
+        `SELECT ad.status AS link, d.status AS device
+           FROM account_devices ad JOIN devices d ON d.id = ad.device_id AND d.tenant_id = ad.tenant_id
           WHERE ad.tenant_id = $1 AND ad.account_id = $2 AND ad.device_id = $3 FOR UPDATE OF ad`,
         [tenantId, accountId, deviceId],
       );

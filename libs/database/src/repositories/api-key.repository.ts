@@ -28,7 +28,8 @@ export class ApiKeyRepository {
    */
   async findActiveByPrefix(prefix: string): Promise<ApiKeyRow | null> {
     const [row] = await this.db.query(
-      `SELECT id, tenant_id AS "tenantId", kind, hash, origins, policy, expires_at AS "expiresAt" FROM kizuki_api_key_lookup($1)`,
+      `SELECT id, tenant_id AS "tenantId", kind, hash, origins, policy, expires_at AS "expiresAt"
+         FROM kizuki_api_key_lookup($1)`,
       [prefix],
     );
     return row ?? null;

@@ -23,9 +23,9 @@ export interface AssessmentRow {
   createdAt: Date;
 }
 
-const COLUMNS = `id, account_id AS "accountId", device_id AS "deviceId", bundle_id AS "bundleId", event, status, decision,
-  policy_decision AS "policyDecision", shadow, score, scores, reasons, device_status AS "deviceStatus", host(ip) AS ip,
-  country, label, created_at AS "createdAt"`;
+const COLUMNS = `id, account_id AS "accountId", device_id AS "deviceId", bundle_id AS "bundleId", event, status,
+  decision, policy_decision AS "policyDecision", shadow, score, scores, reasons, device_status AS "deviceStatus",
+  host(ip) AS ip, country, label, created_at AS "createdAt"`;
 
 @Injectable()
 export class AssessmentRepository {

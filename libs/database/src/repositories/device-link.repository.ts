@@ -21,7 +21,9 @@ export class DeviceLinkRepository {
   async target(tenantId: string, assessmentId: string): Promise<{ accountId: string; deviceId: string } | null> {
     const [row] = await this.q(
       tenantId,
-      `SELECT account_id AS "accountId", device_id AS "deviceId" FROM assessments WHERE tenant_id = $1 AND id = $2 AND account_id IS NOT NULL AND device_id IS NOT NULL`,
+      `SELECT account_id AS "accountId", device_id AS "deviceId"
+         FROM assessments
+        WHERE tenant_id = $1 AND id = $2 AND account_id IS NOT NULL AND device_id IS NOT NULL`,
       [tenantId, assessmentId],
     );
     return row ?? null;
@@ -53,7 +55,8 @@ export class DeviceLinkRepository {
     return withTenant(this.db, tenantId, async (m) => {
       const claimed = rowsOf(
         await m.query(
-          `INSERT INTO device_links (id, tenant_id, account_id, device_id, assessment_id, expires_at, used_at, used_action)
+          `INSERT INTO device_links
+             (id, tenant_id, account_id, device_id, assessment_id, expires_at, used_at, used_action)
            VALUES ($1, $2, $3, $4, $5, $6, now(), $7) ON CONFLICT DO NOTHING RETURNING id`,
           [link.id, tenantId, link.accountId, link.deviceId, link.assessmentId, link.expiresAt, link.action],
         ),

@@ -5,7 +5,7 @@ import { withTenant } from '../tenant-scope';
 export type ListName = 'allow' | 'deny';
 export type ListKind = 'ip' | 'cidr' | 'device' | 'user' | 'asn' | 'country';
 
-/** A list entry that matches a login (found by kizuki_score_load, migration 1764490300000). */
+/** A list entry that matches a login (found by libs/database/sql/kizuki_score_load.sql). */
 export interface ListMatchRow {
   list: ListName;
   kind: ListKind;
@@ -24,8 +24,9 @@ export class ListRepository {
     const [row] = await withTenant(this.db, tenantId, (m) =>
       m.query(
         `INSERT INTO list_entries (tenant_id, list, kind, value, comment, expires_at) VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT (tenant_id, list, kind, value) DO UPDATE SET comment = EXCLUDED.comment, expires_at = EXCLUDED.expires_at
-       RETURNING id`,
+         ON CONFLICT (tenant_id, list, kind, value)
+         DO UPDATE SET comment = EXCLUDED.comment, expires_at = EXCLUDED.expires_at
+         RETURNING id`,
         [tenantId, e.list, e.kind, e.value, e.comment ?? null, e.expiresAt ?? null],
       ),
     );

@@ -1,4 +1,5 @@
 import type { FeedbackLabel } from '@kizuki/contract';
+import type { AccountHistory } from '@kizuki/scoring';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { AssessmentRow } from './assessment.repository';
@@ -7,18 +8,12 @@ import type { ListMatchRow } from './list.repository';
 import { rowsOf } from './rows';
 import { assertTenantId, withTenant } from '../tenant-scope';
 
-export interface AccountState {
+/** An account as the score path loads it: the engine's history of it, with its id and learned networks. */
+export type AccountState = Omit<AccountHistory, 'isNew' | 'networks'> & {
   id: string;
-  loginCount: number;
-  trustedLogins: number;
-  typingProfile: unknown | null;
-  pointerProfile: unknown | null;
-  countries: string[];
-  languages: string[];
-  /** networks (IPv4 /24, IPv6 /48) of trusted logins, most recently used last; empty before they were learned */
+  /** empty before networks were learned */
   networks: string[];
-  lastLogin: { at: number; country: string | null; lat: number | null; lon: number | null } | null;
-}
+};
 
 export interface DeviceState {
   id: string;
@@ -94,6 +89,8 @@ export interface RecordLogin {
     idempotencyKey: string;
     bundleId: string | null;
     event: string;
+    /** profile_update: what changed */
+    changes?: string[] | null;
     status: 'attempted' | 'succeeded' | 'failed';
     decision: string;
     policyDecision: string;
@@ -146,6 +143,16 @@ export interface LabelLearningContext {
   at: number;
 }
 
+/** A succeeded login of an account, as an account change looks back on it. */
+export interface RecentLoginRow {
+  createdAt: Date;
+  deviceId: string | null;
+  decision: 'allow' | 'challenge' | 'deny';
+  label: FeedbackLabel | null;
+  /** the login was from a device new to the account (NEW_DEVICE among its reasons) */
+  newDevice: boolean;
+}
+
 export type RecordResult =
   | { state: 'recorded'; accountId: string; deviceId: string | null; deviceStatus: AssessmentRow['deviceStatus'] }
   | { state: 'duplicate' }
@@ -164,7 +171,7 @@ export class LoginStateRepository {
    */
   /**
    * Everything each login is scored against, for several logins in one round trip
-   * (kizuki_score_load_many, migration 1764490300000; the worker batches concurrent score jobs):
+   * (libs/database/sql/kizuki_score_load_many.sql; the worker batches concurrent score jobs):
    * the account, the device (by visitor id, else storage id; with no device given, the stored
    * bundle's) and the account's recent devices, the token's use, the Tor list, an earlier answer
    * for the same idempotency key, the stored bundle, the list entries that may match and the
@@ -202,6 +209,28 @@ export class LoginStateRepository {
         webhookEvents: row.webhookEvents ?? [],
       };
     });
+  }
+
+  /**
+   * The account's succeeded logins in [from, to], newest first (at most `limit`): the sessions an
+   * account change may belong to (takeover cash-out). A second round trip, made only for profile
+   * changes; the time bounds prune the month partitions, the index on (tenant, account, time) does the rest.
+   */
+  async recentLogins(tenantId: string, userHash: string, from: Date, to: Date, limit = 5): Promise<RecentLoginRow[]> {
+    assertTenantId(tenantId);
+    return withTenant(this.db, tenantId, async (m) =>
+      rowsOf<RecentLoginRow>(
+        await m.query(
+          `SELECT s.created_at AS "createdAt", s.device_id AS "deviceId", s.decision, s.label,
+                  (s.reasons @> '[{"code":"NEW_DEVICE"}]') AS "newDevice"
+             FROM assessments s JOIN accounts a ON a.tenant_id = s.tenant_id AND a.id = s.account_id
+            WHERE a.tenant_id = $1 AND a.user_hash = $2 AND s.tenant_id = $1 AND s.event = 'login'
+              AND s.status = 'succeeded' AND s.created_at >= $3 AND s.created_at <= $4
+            ORDER BY s.created_at DESC LIMIT $5`,
+          [tenantId, userHash, from, to, limit],
+        ),
+      ),
+    );
   }
 
   /**
@@ -248,7 +277,9 @@ export class LoginStateRepository {
       // Two labels of one login applied at once must not both learn: the second waits here for the
       // first to commit, and its claim below then sees the first one applied.
       await m.query(
-        `SELECT 1 FROM assessments WHERE tenant_id = $1 AND id = (SELECT assessment_id FROM feedback WHERE tenant_id = $1 AND id = $2) FOR UPDATE`,
+        `SELECT 1 FROM assessments
+          WHERE tenant_id = $1 AND id = (SELECT assessment_id FROM feedback WHERE tenant_id = $1 AND id = $2)
+            FOR UPDATE`,
         [tenantId, feedbackId],
       );
       const claimed = rowsOf<{
@@ -263,11 +294,14 @@ export class LoginStateRepository {
       }>(
         await m.query(
           `UPDATE feedback f SET applied_at = now() FROM assessments a
-            WHERE f.tenant_id = $1 AND f.id = $2 AND f.applied_at IS NULL AND a.tenant_id = f.tenant_id AND a.id = f.assessment_id
+            WHERE f.tenant_id = $1 AND f.id = $2 AND f.applied_at IS NULL
+              AND a.tenant_id = f.tenant_id AND a.id = f.assessment_id
             RETURNING a.account_id AS "accountId", a.device_id AS "deviceId", a.bundle_id AS "bundleId",
                       (a.status = 'succeeded' AND a.policy_decision = 'allow'
-                       OR EXISTS (SELECT 1 FROM feedback o WHERE o.tenant_id = f.tenant_id AND o.assessment_id = f.assessment_id AND o.id <> f.id
-                                   AND o.applied_at IS NOT NULL AND o.label IN ('legit', 'challenge_passed'))) AS "trustedAtScore",
+                       OR EXISTS (SELECT 1 FROM feedback o
+                                   WHERE o.tenant_id = f.tenant_id AND o.assessment_id = f.assessment_id
+                                     AND o.id <> f.id AND o.applied_at IS NOT NULL
+                                     AND o.label IN ('legit', 'challenge_passed'))) AS "trustedAtScore",
                       host(a.ip) AS ip, a.country, a.language, a.created_at AS "createdAt"`,
           [tenantId, feedbackId],
         ),
@@ -279,8 +313,9 @@ export class LoginStateRepository {
         if (!c.trustedAtScore) {
           const [acc] = rowsOf<AccountState>(
             await m.query(
-              `SELECT id, login_count AS "loginCount", trusted_logins AS "trustedLogins", typing_profile AS "typingProfile",
-                      pointer_profile AS "pointerProfile", countries, languages, networks, last_login AS "lastLogin"
+              `SELECT id, login_count AS "loginCount", trusted_logins AS "trustedLogins",
+                      typing_profile AS "typingProfile", pointer_profile AS "pointerProfile", countries, languages,
+                      networks, last_login AS "lastLogin"
                  FROM accounts WHERE tenant_id = $1 AND id = $2 FOR UPDATE`,
               [tenantId, accountId],
             ),
@@ -330,7 +365,8 @@ export class LoginStateRepository {
         }
         if (deviceId) {
           await m.query(
-            `UPDATE account_devices SET status = 'trusted' WHERE tenant_id = $1 AND account_id = $2 AND device_id = $3 AND status <> 'fraud'`,
+            `UPDATE account_devices SET status = 'trusted'
+              WHERE tenant_id = $1 AND account_id = $2 AND device_id = $3 AND status <> 'fraud'`,
             [tenantId, accountId, deviceId],
           );
         }

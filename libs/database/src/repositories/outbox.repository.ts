@@ -11,7 +11,7 @@ export interface OutboxJob {
 
 /**
  * Score jobs the api could not hand to Redis, kept in PostgreSQL until a relay can
- * (kizuki_outbox_*, migration 1764490700000): durable across api restarts, unlike memory.
+ * (libs/database/sql/kizuki_outbox_*.sql): durable across api restarts, unlike memory.
  */
 @Injectable()
 export class OutboxRepository {

@@ -22,7 +22,8 @@ export class RetentionRepository {
    */
   async cutoffs(now: Date): Promise<RetentionCutoffs[]> {
     return this.db.query(
-      `SELECT tenant_id AS "tenantId", bundles_before AS "bundlesBefore", assessments_before AS "assessmentsBefore" FROM kizuki_retention_cutoffs($1)`,
+      `SELECT tenant_id AS "tenantId", bundles_before AS "bundlesBefore", assessments_before AS "assessmentsBefore"
+         FROM kizuki_retention_cutoffs($1)`,
       [now],
     );
   }
@@ -68,7 +69,10 @@ export class RetentionRepository {
         // by key and time: on a time-partitioned table each row is found in its own partition
         // (the time bound on the outer DELETE too: without it the DELETE opens every partition)
         `DELETE FROM ${t.table} WHERE tenant_id = $1 AND ${t.time} < $2 AND (${t.key}, ${t.time}) IN (
-           SELECT ${t.key}, ${t.time} FROM ${t.table} WHERE tenant_id = $1 AND ${t.time} < $2 ORDER BY ${t.time} LIMIT $3) RETURNING ${t.key}`,
+           SELECT ${t.key}, ${t.time} FROM ${t.table}
+            WHERE tenant_id = $1 AND ${t.time} < $2
+            ORDER BY ${t.time} LIMIT $3)
+         RETURNING ${t.key}`,
         [tenantId, before, limit],
       ),
     );

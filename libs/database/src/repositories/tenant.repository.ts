@@ -22,7 +22,8 @@ export class TenantRepository {
     const id = randomUUID();
     const [row] = await withTenant(this.db, id, (m) =>
       m.query(
-        `INSERT INTO tenants (id, name, origins, policy) VALUES ($1, $2, $3, $4) RETURNING id, name, origins, policy, retention`,
+        `INSERT INTO tenants (id, name, origins, policy) VALUES ($1, $2, $3, $4)
+         RETURNING id, name, origins, policy, retention`,
         [id, input.name, input.origins, JSON.stringify(input.policy ?? {})],
       ),
     );

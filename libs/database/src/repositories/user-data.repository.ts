@@ -17,6 +17,8 @@ export interface ErasureCounts {
   assessments: number;
   signalBundles: number;
   devices: number;
+  /** identity documents linked to the account (their stored hashes; the watch list is the tenant's) */
+  identityDocuments: number;
 }
 
 /**
@@ -45,8 +47,8 @@ export class UserDataRepository {
       tenantId,
       (m) =>
         m.query(
-          `SELECT d.id, CASE WHEN d.status = 'fraud' THEN 'fraud' ELSE ad.status END AS status, d.status AS "deviceStatus", ad.logins,
-              ad.first_seen_at AS "firstSeenAt", ad.last_seen_at AS "lastSeenAt"
+          `SELECT d.id, CASE WHEN d.status = 'fraud' THEN 'fraud' ELSE ad.status END AS status,
+              d.status AS "deviceStatus", ad.logins, ad.first_seen_at AS "firstSeenAt", ad.last_seen_at AS "lastSeenAt"
          FROM account_devices ad JOIN devices d ON d.id = ad.device_id AND d.tenant_id = ad.tenant_id
         WHERE ad.tenant_id = $1 AND ad.account_id = $2 ORDER BY ad.last_seen_at DESC LIMIT 500`,
           [tenantId, accountId],
@@ -65,7 +67,9 @@ export class UserDataRepository {
     return withTenant(this.db, tenantId, async (m) => {
       const updated = rowsOf(
         await m.query(
-          `UPDATE account_devices SET status = $4 WHERE tenant_id = $1 AND account_id = $2 AND device_id = $3 RETURNING device_id`,
+          `UPDATE account_devices SET status = $4
+            WHERE tenant_id = $1 AND account_id = $2 AND device_id = $3
+            RETURNING device_id`,
           [tenantId, accountId, deviceId, status],
         ),
       );
@@ -83,25 +87,29 @@ export class UserDataRepository {
 
   private async exportIn(m: EntityManager, tenantId: string, accountId: string): Promise<Record<string, unknown>> {
     const [account] = await m.query(
-      `SELECT id, created_at AS "createdAt", last_seen_at AS "lastSeenAt", login_count AS "loginCount", trusted_logins AS "trustedLogins",
-              typing_profile AS "typingProfile", pointer_profile AS "pointerProfile", countries, languages, networks, last_login AS "lastLogin"
+      `SELECT id, created_at AS "createdAt", last_seen_at AS "lastSeenAt", login_count AS "loginCount",
+              trusted_logins AS "trustedLogins", typing_profile AS "typingProfile", pointer_profile AS "pointerProfile",
+              countries, languages, networks, last_login AS "lastLogin"
          FROM accounts WHERE tenant_id = $1 AND id = $2`,
       [tenantId, accountId],
     );
     const devices = await m.query(
-      `SELECT d.id, ad.status, ad.logins, ad.first_seen_at AS "firstSeenAt", ad.last_seen_at AS "lastSeenAt", d.components
+      `SELECT d.id, ad.status, ad.logins, ad.first_seen_at AS "firstSeenAt", ad.last_seen_at AS "lastSeenAt",
+              d.components
          FROM account_devices ad JOIN devices d ON d.id = ad.device_id WHERE ad.tenant_id = $1 AND ad.account_id = $2`,
       [tenantId, accountId],
     );
     const assessments = await m.query(
-      `SELECT id, event, status, decision, score, scores, reasons, host(ip) AS ip, country, asn, user_agent AS "userAgent", label,
-              created_at AS "createdAt", bundle_id AS "bundleId"
+      `SELECT id, event, status, decision, score, scores, reasons, host(ip) AS ip, country, asn,
+              user_agent AS "userAgent", label, created_at AS "createdAt", bundle_id AS "bundleId"
          FROM assessments WHERE tenant_id = $1 AND account_id = $2 ORDER BY created_at`,
       [tenantId, accountId],
     );
     const bundles = await m.query(
       `SELECT b.id, b.received_at AS "receivedAt", host(b.ip) AS ip, b.user_agent AS "userAgent", b.origin, b.payload
-         FROM signal_bundles b WHERE b.tenant_id = $1 AND b.id IN (SELECT bundle_id FROM assessments WHERE tenant_id = $1 AND account_id = $2)`,
+         FROM signal_bundles b
+        WHERE b.tenant_id = $1
+          AND b.id IN (SELECT bundle_id FROM assessments WHERE tenant_id = $1 AND account_id = $2)`,
       [tenantId, accountId],
     );
     const feedback = await m.query(
@@ -110,7 +118,15 @@ export class UserDataRepository {
         WHERE f.tenant_id = $1 AND a.account_id = $2`,
       [tenantId, accountId],
     );
-    return { account, devices, assessments, signalBundles: bundles, feedback };
+    const identityDocuments = await m.query(
+      `SELECT d.document_hash AS "documentHash", d.first_seen_at AS "firstSeenAt", d.last_seen_at AS "lastSeenAt",
+              EXISTS (SELECT 1 FROM document_watchlist w
+                       WHERE w.tenant_id = d.tenant_id AND w.document_hash = d.document_hash) AS "onWatchList"
+         FROM identity_documents d JOIN accounts a ON a.tenant_id = d.tenant_id AND a.user_hash = d.user_hash
+        WHERE d.tenant_id = $1 AND a.id = $2 ORDER BY d.first_seen_at`,
+      [tenantId, accountId],
+    );
+    return { account, devices, assessments, signalBundles: bundles, feedback, identityDocuments };
   }
 
   /**
@@ -124,10 +140,12 @@ export class UserDataRepository {
       // which is the assessment's bundle; idempotency keys by key).
       const [gone] = rowsOf<{ assessments: number; bundles: number }>(
         await m.query(
-          `WITH a AS (DELETE FROM assessments WHERE tenant_id = $1 AND account_id = $2 RETURNING id, bundle_id, idempotency_key),
+          `WITH a AS (DELETE FROM assessments WHERE tenant_id = $1 AND account_id = $2
+                      RETURNING id, bundle_id, idempotency_key),
                 b AS (DELETE FROM signal_bundles WHERE tenant_id = $1 AND id IN (SELECT bundle_id FROM a) RETURNING id),
                 t AS (DELETE FROM token_uses WHERE tenant_id = $1 AND token_id IN (SELECT bundle_id FROM a)),
-                k AS (DELETE FROM assessment_keys WHERE tenant_id = $1 AND idempotency_key IN (SELECT idempotency_key FROM a)),
+                k AS (DELETE FROM assessment_keys
+                       WHERE tenant_id = $1 AND idempotency_key IN (SELECT idempotency_key FROM a)),
                 f AS (DELETE FROM feedback WHERE tenant_id = $1 AND assessment_id IN (SELECT id FROM a))
            SELECT (SELECT count(*) FROM a)::int AS assessments, (SELECT count(*) FROM b)::int AS bundles`,
           [tenantId, accountId],
@@ -137,8 +155,17 @@ export class UserDataRepository {
         await m.query(
           `DELETE FROM devices d WHERE d.tenant_id = $1
               AND d.id IN (SELECT device_id FROM account_devices WHERE tenant_id = $1 AND account_id = $2)
-              AND NOT EXISTS (SELECT 1 FROM account_devices o WHERE o.tenant_id = $1 AND o.device_id = d.id AND o.account_id <> $2)
+              AND NOT EXISTS (SELECT 1 FROM account_devices o
+                               WHERE o.tenant_id = $1 AND o.device_id = d.id AND o.account_id <> $2)
             RETURNING d.id`,
+          [tenantId, accountId],
+        ),
+      );
+      // The links only: the tenant's watch list is the tenant's incident data, not this user's.
+      const documents = rowsOf(
+        await m.query(
+          `DELETE FROM identity_documents d USING accounts a
+            WHERE d.tenant_id = $1 AND a.tenant_id = $1 AND a.id = $2 AND d.user_hash = a.user_hash RETURNING 1`,
           [tenantId, accountId],
         ),
       );
@@ -150,6 +177,7 @@ export class UserDataRepository {
         assessments: gone.assessments,
         signalBundles: gone.bundles,
         devices: devices.length,
+        identityDocuments: documents.length,
       };
     });
   }

@@ -13,10 +13,22 @@ export const DEVICE_RISK = {
 // Account and device familiarity: a first login is information, a new device on an existing
 // account is the classic sign of a takeover, a device reported as fraud is close to proof, and a
 // device many accounts log in from is either a shared computer or an attacker's.
+// A registration opens a new account on a device new to it by definition: only a device reported
+// as fraud counts there (accounts opened per device are DEVICE_MANY_ACCOUNTS, signup.detector.ts).
 export const deviceDetector: Detector = {
   name: 'device',
-  run({ account, device, policy }) {
+  run({ account, device, policy, event }) {
     const evidence: Evidence[] = [];
+    if (event.type === 'registration') {
+      if (device?.status === 'fraud')
+        evidence.push({
+          code: 'NEW_DEVICE',
+          category: 'takeover',
+          risk: DEVICE_RISK.fraud,
+          detail: 'This device was reported as fraudulent.',
+        });
+      return { evidence };
+    }
     if (account.isNew) {
       evidence.push({
         code: 'NEW_USER',

@@ -1,33 +1,23 @@
+import type { ListMatch } from '../types';
 import type { Detector } from './detector';
 
 // Deny entries win over allow entries: an analyst's deny is a deliberate stop.
 export const listsDetector: Detector = {
   name: 'lists',
   run({ lists }) {
+    // one deny entry is enough: allow entries then count for nothing
     const deny = lists.filter((m) => m.list === 'deny');
-    if (deny.length) {
-      return {
-        evidence: deny.map((m) => ({
-          code: 'DENYLISTED' as const,
-          category: 'integrity' as const,
-          risk: 1,
-          override: 'deny' as const,
-          detail: describe('deny', m.kind, m.value, m.comment),
-        })),
-      };
-    }
+    const matched = deny.length ? deny : lists;
     return {
-      evidence: lists.map((m) => ({
-        code: 'ALLOWLISTED' as const,
-        category: 'info' as const,
-        risk: 0,
-        override: 'allow' as const,
-        detail: describe('allow', m.kind, m.value, m.comment),
-      })),
+      evidence: matched.map((m) =>
+        m.list === 'deny'
+          ? { code: 'DENYLISTED', category: 'integrity', risk: 1, override: 'deny', detail: describe(m) }
+          : { code: 'ALLOWLISTED', category: 'info', risk: 0, override: 'allow', detail: describe(m) },
+      ),
     };
   },
 };
 
-function describe(list: string, kind: string, value: string, comment: string | null): string {
-  return `The ${kind} ${value} is on the ${list} list${comment ? ` (${comment})` : ''}.`;
+function describe(m: ListMatch): string {
+  return `The ${m.kind} ${m.value} is on the ${m.list} list${m.comment ? ` (${m.comment})` : ''}.`;
 }

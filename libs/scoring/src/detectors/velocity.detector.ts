@@ -11,8 +11,10 @@ export const STUFFING_RISK = { ip: 0.5, ipMax: 0.7, device: 0.5, deviceStrong: 0
 // must also be mostly failures.
 export const velocityDetector: Detector = {
   name: 'velocity',
-  run({ velocity, policy }) {
+  run({ velocity, policy, event }) {
     const evidence: Evidence[] = [];
+    // a new account has no password to guess; sign-up counts are signup.detector.ts's
+    if (event.type === 'registration') return { evidence };
     const { accountFailures, accountDeviceFailures, windowMinutes } = policy.bruteForce;
     if (velocity.accountDeviceFailures >= accountDeviceFailures) {
       evidence.push({

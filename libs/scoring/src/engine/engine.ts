@@ -1,11 +1,15 @@
 import type { Decision } from '@kizuki/contract';
-import { decide } from '../policy';
+import { decide, thresholdsFor } from '../policy';
+import { accountChangeDetector } from '../detectors/account-change.detector';
 import type { Detector } from '../detectors/detector';
 import { botDetector } from '../detectors/bot.detector';
+import { credentialsDetector } from '../detectors/credentials.detector';
 import { deviceDetector } from '../detectors/device.detector';
+import { identityDetector } from '../detectors/identity.detector';
 import { listsDetector } from '../detectors/lists.detector';
 import { networkDetector } from '../detectors/network.detector';
 import { pointerDetector } from '../detectors/pointer.detector';
+import { signupDetector } from '../detectors/signup.detector';
 import { tokenDetector } from '../detectors/token.detector';
 import { typingDetector } from '../detectors/typing.detector';
 import { velocityDetector } from '../detectors/velocity.detector';
@@ -21,6 +25,10 @@ export const DETECTORS: readonly Detector[] = [
   botDetector,
   typingDetector,
   pointerDetector,
+  signupDetector,
+  accountChangeDetector,
+  credentialsDetector,
+  identityDetector,
 ];
 
 /** Noisy-OR: independent pieces of evidence each have a chance to mean fraud. */
@@ -37,16 +45,17 @@ export function assess(input: ScoringInput, detectors: readonly Detector[] = DET
     evidence.push(...out.evidence);
     Object.assign(scores, out.scores);
   }
+  const thresholds = thresholdsFor(input.policy, input.event.type);
   let score = Math.round(100 * fuse(evidence.map((e) => e.risk)));
   // Deny needs strong evidence: many weak signs (new device, new country, a VPN…) add up to a
   // challenge at most, so the account owner travelling with a new laptop is never denied.
   const strongest = evidence.reduce((m, e) => Math.max(m, e.risk), 0);
-  if (strongest < input.policy.denyNeedsRisk) score = Math.min(score, input.policy.thresholds.deny - 1);
+  if (strongest < input.policy.denyNeedsRisk) score = Math.min(score, thresholds.deny - 1);
   scores.takeover ??= round(fuse(evidence.filter((e) => e.category === 'takeover').map((e) => e.risk)));
   scores.bot ??= round(fuse(evidence.filter((e) => e.category === 'bot').map((e) => e.risk)));
 
   const override = overrideOf(evidence);
-  const policyDecision = override ?? decide(score, input.policy);
+  const policyDecision = override ?? decide(score, input.policy, input.event.type);
   const shadow = input.policy.shadowMode && !override;
   const ordered = [...evidence].sort((a, b) => b.risk - a.risk);
   const d = input.device;
@@ -54,7 +63,7 @@ export function assess(input: ScoringInput, detectors: readonly Detector[] = DET
     decision: shadow ? 'allow' : policyDecision,
     policyDecision,
     shadow,
-    score: override === 'deny' ? Math.max(score, input.policy.thresholds.deny) : score,
+    score: override === 'deny' ? Math.max(score, thresholds.deny) : score,
     scores,
     deviceStatus: d
       ? deviceStatusOf(d.status, d.status === 'fraud', d.accountsSeen, input.policy.device.sharedAccounts)

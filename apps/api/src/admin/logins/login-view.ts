@@ -1,4 +1,5 @@
-import type { AdminRole, LoginListRow } from '@kizuki/database';
+import type { AdminRole, AssessmentRow, LoginListRow, QueryRow } from '@kizuki/database';
+import { assessmentOutcome } from '../../assessments/assessment-outcome';
 import { maskIp } from '../ip-mask';
 import { typingView } from '../typing-view';
 
@@ -81,20 +82,13 @@ interface StoredBundle {
 }
 
 /** One login with its reasons, scores, device, network and typing rhythm. */
-export function loginDetail(a: Record<string, unknown>, role: AdminRole) {
+export function loginDetail(a: QueryRow, role: AdminRole) {
   const bundle = a.bundle as StoredBundle | null;
   const account = a.account as Record<string, unknown>;
   return {
-    id: a.id,
+    // the detail row is the assessment's own columns joined with its account, device and bundle
+    ...assessmentOutcome(a as AssessmentRow),
     createdAt: a.createdAt,
-    event: a.event,
-    status: a.status,
-    decision: a.decision,
-    policyDecision: a.policyDecision,
-    shadow: a.shadow,
-    score: a.score,
-    scores: a.scores,
-    reasons: a.reasons,
     label: a.label,
     feedback: a.feedback,
     network: {
