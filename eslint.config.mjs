@@ -14,6 +14,7 @@ export default tseslint.config(
       'apps/console/dist/**',
       'libs/sdk/dist/**',
       'libs/client/dist/**',
+      'libs/react-native/dist/**',
       'coverage/**',
     ],
   },
@@ -23,12 +24,10 @@ export default tseslint.config(
   {
     languageOptions: { globals: { ...globals.node } },
     rules: {
-      // Prettier wraps code at 120; this catches the comments it cannot wrap. Strings and templates
-      // (SQL, HTML, CSP headers, test names) stay whole so they can be searched for.
-      'max-len': [
-        'error',
-        { code: 120, ignoreUrls: true, ignoreRegExpLiterals: true, ignoreStrings: true, ignoreTemplateLiterals: true },
-      ],
+      // Prettier wraps code at 120 but cannot wrap comments, strings or templates: this rule holds
+      // them to 120 too (issue #16), so long SQL, HTML, CSP headers and test names are split by hand.
+      // URLs and regular expressions cannot be split without harm.
+      'max-len': ['error', { code: 120, ignoreUrls: true, ignoreRegExpLiterals: true }],
       '@typescript-eslint/no-unused-vars': [
         'error',
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
@@ -49,7 +48,7 @@ export default tseslint.config(
   },
   {
     // Tests poke at internals and build hostile inputs on purpose.
-    files: ['**/*.spec.ts', 'test/**', 'bench/**'],
+    files: ['**/*.spec.ts', '**/*.spec.tsx', 'test/**', 'bench/**'],
     languageOptions: { globals: { ...globals.node, ...globals.jest } },
     rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
   },

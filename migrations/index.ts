@@ -4,11 +4,13 @@ import {
   BreachedPasswordsDocuments1796401637707,
   DOCUMENT_TENANT_TABLES,
 } from './1796401637707-breached-passwords-documents';
+import { AppIds1796401977276 } from './1796401977276-app-ids';
 import { AssessmentEvents1796403000000 } from './1796403000000-assessment-events';
 
 export const MIGRATIONS = [
   Baseline1764489600000,
   BreachedPasswordsDocuments1796401637707,
+  AppIds1796401977276,
   AssessmentEvents1796403000000,
 ];
 

@@ -254,9 +254,8 @@ async function stop(code = 0) {
   process.exit(code);
 }
 onSignal = () => void stop(0);
-log(
-  `api      http://localhost:${port}   (health: /health/ready; listening on ${env.HOST}${env.HOST === '127.0.0.1' ? ' only: HOST=0.0.0.0 opens it to the network' : ''})`,
-);
+const localOnly = env.HOST === '127.0.0.1' ? ' only: HOST=0.0.0.0 opens it to the network' : '';
+log(`api      http://localhost:${port}   (health: /health/ready; listening on ${env.HOST}${localOnly})`);
 log(`demo     http://localhost:${port}/demo`);
 log(`console  http://localhost:${port}/console`);
 log(`sdk      http://localhost:${port}/sdk/kizuki.js`);

@@ -76,7 +76,7 @@ describe('IP addresses: one client, one address; console input refused with 400,
   });
   afterAll(() => env.stop());
 
-  it('a deny-listed address matches the same client in every spelling (IPv4-mapped, uncompressed IPv6, CIDR)', async () => {
+  it('a deny-listed address matches its client in every spelling (IPv4-mapped, uncompressed IPv6, CIDR)', async () => {
     for (const [kind, value] of [
       ['ip', '203.0.113.50'],
       ['ip', '2001:4860::8888'],

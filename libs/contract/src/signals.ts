@@ -17,6 +17,10 @@ export const SIGNAL_LIMITS = {
   automationSignals: 32,
   pageEvents: 64,
   stringLength: 512,
+  /** touch.force: one quantised force per kept trajectory point */
+  touchForceValues: 2000,
+  /** app.id: a bundle id / package name */
+  appIdLength: 155,
 } as const;
 
 /** A key's class: the only thing said about which key it was. */
@@ -114,6 +118,36 @@ export interface PageSignals {
   path: string;
 }
 
+export const APP_PLATFORMS = ['ios', 'android'] as const;
+export type AppPlatform = (typeof APP_PLATFORMS)[number];
+
+/**
+ * Sent by the React Native SDK (libs/react-native) only: the app the bundle comes from. Apps send no
+ * Origin; the api checks the X-Kizuki-App header (which must equal `id`) against the tenant's app ids.
+ */
+export interface AppSignals {
+  /** bundle id (iOS) / package name (Android), e.g. 'jp.example.shop' */
+  id: string;
+  platform: AppPlatform;
+  /** the app's version ('2.4.1 (318)'), null when no device-info library gave it */
+  version: string | null;
+  /** operating system version ('17.5', '14') */
+  osVersion: string;
+  /** running on a simulator / emulator, null when unknown (no device-info library) */
+  emulator: boolean | null;
+  /** rooted (Android) / jailbroken (iOS), null when unknown (no integrity library given) */
+  rooted: boolean | null;
+}
+
+/**
+ * React Native SDK only: contact force of the kept touch-trajectory points (the same sampling as
+ * pointer.moves: index i is the force at point i), quantised to 0..1000; empty where the platform
+ * reports none. RN core exposes no contact size, so none is sent.
+ */
+export interface TouchForceSignals {
+  force: number[];
+}
+
 export interface SignalBundle {
   v: number;
   sdk: { version: string };
@@ -122,4 +156,8 @@ export interface SignalBundle {
   typing: { fields: FieldTyping[] };
   pointer: PointerSignals;
   page: PageSignals;
+  /** present when the bundle comes from the React Native SDK */
+  app?: AppSignals;
+  /** present when the bundle comes from the React Native SDK */
+  touch?: TouchForceSignals;
 }

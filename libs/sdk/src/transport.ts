@@ -9,6 +9,8 @@ export interface PostOptions {
   timeoutMs: number;
   retries: number;
   fetch?: typeof fetch;
+  /** extra request headers (the React Native SDK's X-Kizuki-App) */
+  headers?: Record<string, string>;
 }
 
 export function collectUrl(endpoint: string): string {
@@ -21,6 +23,7 @@ async function attempt(
   body: string,
   timeoutMs: number,
   f: typeof fetch,
+  extra: Record<string, string> | undefined,
 ): Promise<CollectAnswer | 'retry' | null> {
   const ctrl = typeof AbortController !== 'undefined' ? new AbortController() : null;
   const timer = setTimeout(() => ctrl && ctrl.abort(), timeoutMs);
@@ -30,7 +33,7 @@ async function attempt(
       keepalive: true,
       credentials: 'omit',
       mode: 'cors',
-      headers: { 'Content-Type': 'application/json', 'X-Kizuki-Key': key },
+      headers: { ...extra, 'Content-Type': 'application/json', 'X-Kizuki-Key': key },
       body,
       signal: ctrl ? ctrl.signal : undefined,
     });
@@ -58,7 +61,7 @@ export async function postBundle(
   if (!f) return null;
   const url = collectUrl(endpoint);
   for (let i = 0; i <= opts.retries; i++) {
-    const r = await attempt(url, key, body, opts.timeoutMs, f);
+    const r = await attempt(url, key, body, opts.timeoutMs, f, opts.headers);
     if (r !== 'retry') return r;
   }
   return null;

@@ -9,6 +9,8 @@ export interface AuthenticatedTenant {
   /** the key's public prefix (sk_live_…/pk_live_…): rate-limit bucket and audit actor, never the secret */
   keyPrefix?: string;
   origins: string[];
+  /** mobile apps (bundle id / package name) whose X-Kizuki-App the publishable key is accepted from */
+  appIds: string[];
   policy: Policy;
 }
 
@@ -42,6 +44,7 @@ export class ApiKeyService {
       tenantId: row.tenantId,
       keyPrefix: parsed.prefix,
       origins: row.origins,
+      appIds: row.appIds ?? [],
       policy: resolvePolicy(row.policy),
     };
     return entry.tenant;

@@ -24,7 +24,8 @@ import { IngestBatcher } from '../queue/ingest-batcher';
 import { CollectDto } from './collect.dto';
 
 const ENQUEUE_TIMEOUT_MS = 1000;
-// eslint-disable-next-line no-useless-assignment -- read by @Body() below; the rule misses decorator arguments
+/** how an app's bundle is stored in signal_bundles.origin: 'app:jp.example.shop' */
+const APP_SOURCE = 'app:';
 const COLLECT_BODY = new CompiledBodyPipe(CollectDto);
 
 @ApiTags('public')
@@ -64,7 +65,8 @@ export class CollectController {
   @ApiOperation({
     summary: "Receive the SDK's signals (sent by the browser SDK)",
     description:
-      "Body: the signal bundle (docs/sdk.md). Answers a signed, single-use, short-lived request token for your backend's risk call.",
+      'Body: the signal bundle (docs/sdk.md). ' +
+      "Answers a signed, single-use, short-lived request token for your backend's risk call.",
   })
   @ApiSecurity('publishableKey')
   @ApiBody({ type: CollectDto })
@@ -78,10 +80,8 @@ export class CollectController {
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<{ requestToken: string; expiresAt: string }> {
-    const origin = req.headers.origin ?? null;
-    // no origin registered means no page may collect (a key copied anywhere would otherwise work)
-    if (!origin || !tenant.origins.includes(origin)) throw Errors.originNotAllowed(origin);
-    if (origin) reply.header('Access-Control-Allow-Origin', origin).header('Vary', 'Origin');
+    const origin = this.source(tenant, bundle, req);
+    if (!origin.startsWith(APP_SOURCE)) reply.header('Access-Control-Allow-Origin', origin).header('Vary', 'Origin');
 
     const bundleId = randomUUID();
     const now = Date.now();
@@ -111,5 +111,27 @@ export class CollectController {
       }),
       expiresAt: new Date(expires * 1000).toISOString(),
     };
+  }
+
+  /**
+   * Where the bundle comes from, checked against the tenant: a page's Origin among its origins, or,
+   * from an app (which sends no Origin), X-Kizuki-App among its app ids and equal to the bundle's
+   * app.id. Nothing registered means nothing may collect (a copied key would otherwise work anywhere).
+   */
+  private source(tenant: AuthenticatedTenant, bundle: SignalBundle, req: FastifyRequest): string {
+    const origin = req.headers.origin;
+    if (origin) {
+      if (!tenant.origins.includes(origin)) throw Errors.originNotAllowed(origin);
+      // a page cannot speak for an app: its bundle would pass for a phone's
+      if (bundle.app) throw Errors.validation([{ path: 'app', problems: ['app is sent only by the mobile SDK'] }]);
+      return origin;
+    }
+    const header = req.headers['x-kizuki-app'];
+    const appId = typeof header === 'string' ? header : null;
+    if (!appId) throw Errors.originNotAllowed(null);
+    if (!tenant.appIds.includes(appId)) throw Errors.appNotAllowed(appId.slice(0, 155));
+    if (!bundle.app || bundle.app.id !== appId)
+      throw Errors.validation([{ path: 'app.id', problems: ['app.id must equal the X-Kizuki-App header'] }]);
+    return APP_SOURCE + appId;
   }
 }

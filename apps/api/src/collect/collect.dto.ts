@@ -18,11 +18,14 @@ import {
   type ValidationOptions,
 } from 'class-validator';
 import {
+  APP_PLATFORMS,
   FIELD_ROLES,
   KEY_CLASSES,
   POINTER_TYPES,
   SIGNAL_BUNDLE_VERSION,
   SIGNAL_LIMITS as L,
+  type AppPlatform,
+  type AppSignals,
   type AutomationSignals,
   type DeviceSignals,
   type FieldRole,
@@ -34,6 +37,7 @@ import {
   type PointerSignals,
   type PointerType,
   type SignalBundle,
+  type TouchForceSignals,
 } from '@kizuki/contract';
 
 // Implements SignalBundle (@kizuki/contract) part by part, with the caps of SIGNAL_LIMITS.
@@ -62,7 +66,8 @@ function IsFlatRecord(maxKeys: number, options?: ValidationOptions) {
           );
         },
         defaultMessage: () =>
-          `$property must be an object of at most ${maxKeys} primitive values (strings ≤ ${L.componentValueLength} chars)`,
+          `$property must be an object of at most ${maxKeys} primitive values ` +
+          `(strings ≤ ${L.componentValueLength} chars)`,
       },
     },
     options,
@@ -172,6 +177,27 @@ export class PageDto implements PageSignals {
   @IsString() @MaxLength(L.stringLength) path!: string;
 }
 
+/** A bundle id / package name: reverse-DNS letters, digits, '.', '_', '-' (what the stores accept). */
+export const APP_ID_PATTERN = /^[A-Za-z][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)+$/;
+
+export class AppDto implements AppSignals {
+  @IsString() @MaxLength(L.appIdLength) @Matches(APP_ID_PATTERN) id!: string;
+  @IsIn(APP_PLATFORMS) platform!: AppPlatform;
+  @IsOptional() @IsString() @MaxLength(64) version!: string | null;
+  @IsString() @MaxLength(32) osVersion!: string;
+  @IsOptional() @IsBoolean() emulator!: boolean | null;
+  @IsOptional() @IsBoolean() rooted!: boolean | null;
+}
+
+export class TouchForceDto implements TouchForceSignals {
+  @IsArray()
+  @ArrayMaxSize(L.touchForceValues)
+  @IsInt({ each: true })
+  @Min(0, { each: true })
+  @Max(1000, { each: true })
+  force!: number[];
+}
+
 export class CollectDto implements SignalBundle {
   @IsInt() @Min(SIGNAL_BUNDLE_VERSION) @Max(SIGNAL_BUNDLE_VERSION) v!: number;
   @IsObject() @ValidateNested() @Type(() => SdkInfoDto) sdk!: SdkInfoDto;
@@ -180,4 +206,6 @@ export class CollectDto implements SignalBundle {
   @IsObject() @ValidateNested() @Type(() => TypingDto) typing!: TypingDto;
   @IsObject() @ValidateNested() @Type(() => PointerDto) pointer!: PointerDto;
   @IsObject() @ValidateNested() @Type(() => PageDto) page!: PageDto;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => AppDto) app?: AppDto;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => TouchForceDto) touch?: TouchForceDto;
 }

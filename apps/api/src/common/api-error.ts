@@ -28,6 +28,12 @@ export const Errors = {
       'ORIGIN_NOT_ALLOWED',
       `Origin ${origin ?? '(none)'} is not allowed for this publishable key.`,
     ),
+  appNotAllowed: (appId: string) =>
+    new ApiError(
+      HttpStatus.FORBIDDEN,
+      'APP_NOT_ALLOWED',
+      `App ${appId} is not registered for this publishable key's tenant.`,
+    ),
   notFound: (what: string) => new ApiError(HttpStatus.NOT_FOUND, 'NOT_FOUND', `${what} not found.`),
   validation: (details: unknown) =>
     new ApiError(HttpStatus.BAD_REQUEST, 'VALIDATION_FAILED', 'The request body is not valid.', details),

@@ -7,8 +7,16 @@ import { Errors } from '../common/api-error';
 import { ClientIpResolver } from '../common/client-ip';
 import { DEMO_CSS, DEMO_JS, DEMO_PASSWORD, loginPage, resultPage } from './demo-page';
 
-const CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+const CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
 
 interface DemoKeys {
   tenantId: string;

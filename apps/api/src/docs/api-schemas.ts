@@ -174,7 +174,8 @@ export class RiskAnswerDto implements RiskAnswer {
   @ApiPropertyOptional({
     type: () => DeviceLinksDto,
     description:
-      '"Was this you?" links — present only when the device is new to this account (device.status new or pending), the login was not denied and the answer is not degraded. See docs/api.md.',
+      '"Was this you?" links — present only when the device is new to this account (device.status new or pending), ' +
+      'the login was not denied and the answer is not degraded. See docs/api.md.',
   })
   links?: DeviceLinksDto;
 }

@@ -13,11 +13,15 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
     .setTitle('Kizuki API')
     .setDescription(
       [
-        'Login-fraud detection. The browser SDK posts signals to `/v1/collect` (publishable key); your backend asks `/v1/risk` (secret key) during each login and gets allow / challenge / deny with reasons.',
+        'Login-fraud detection. The browser SDK posts signals to `/v1/collect` (publishable key); ' +
+          'your backend asks `/v1/risk` (secret key) during each login and gets allow / challenge / deny with reasons.',
         '',
-        'Every error has the shape `{"error":{"code","message","details"?}}`. Another tenant\'s id answers 404, like an unknown one.',
-        'The admin console API (`/admin/api`) uses the console session cookie and, on every non-GET call, the `X-CSRF-Token` header from the login answer.',
-        'Webhooks are signed with HMAC-SHA256 over `timestamp.body` in the `Kizuki-Signature: t=…,v1=…` header (docs/api.md).',
+        'Every error has the shape `{"error":{"code","message","details"?}}`. ' +
+          "Another tenant's id answers 404, like an unknown one.",
+        'The admin console API (`/admin/api`) uses the console session cookie and, on every non-GET call, ' +
+          'the `X-CSRF-Token` header from the login answer.',
+        'Webhooks are signed with HMAC-SHA256 over `timestamp.body` in the `Kizuki-Signature: t=…,v1=…` header ' +
+          '(docs/api.md).',
       ].join('\n'),
     )
     .setVersion('1')

@@ -5,8 +5,13 @@ import { ApiError } from '../common/api-error';
 import { ApiErrors } from '../docs/api-schemas';
 import { LinksService } from './links.service';
 
-const CSP =
-  "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+const CSP = [
+  "default-src 'none'",
+  "style-src 'unsafe-inline'",
+  "form-action 'self'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
 
 const TEXT = {
   approve: {
@@ -24,8 +29,11 @@ const TEXT = {
 };
 
 function page(title: string, body: string): string {
-  return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><meta name="referrer" content="no-referrer"><title>${title}</title>
-<style>body{font:16px system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;color:#1d2330}button{font:inherit;padding:.6rem 1.2rem;border-radius:6px;border:0;background:#2b59c3;color:#fff;cursor:pointer}</style>
+  return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width"><meta name="referrer" content="no-referrer"><title>${title}</title>
+<style>body{font:16px system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;color:#1d2330}
+button{font:inherit;padding:.6rem 1.2rem;border-radius:6px;border:0;background:#2b59c3;color:#fff;cursor:pointer}
+</style>
 </head><body><h1>${title}</h1>${body}</body></html>`;
 }
 
@@ -77,7 +85,8 @@ export class LinksController {
   @ApiOperation({
     summary: 'Follow an approve/report link once',
     description:
-      'approve trusts the device for the user; report marks it fraud (future logins from it are denied) and sends the device.reported webhook. HTML for browsers, JSON with Accept: application/json.',
+      'approve trusts the device for the user; report marks it fraud (future logins from it are denied) and sends ' +
+      'the device.reported webhook. HTML for browsers, JSON with Accept: application/json.',
   })
   @ApiParam({ name: 'token', description: 'The signed link token (lk_…)' })
   @ApiOkResponse({

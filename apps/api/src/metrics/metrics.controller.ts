@@ -25,7 +25,8 @@ export class MetricsController {
   @ApiOperation({
     summary: 'Prometheus metrics of this api process',
     description:
-      'HTTP latency per route, decisions and reason codes, queue depth (read from Redis at scrape time), process metrics. The worker exposes its own on METRICS_PORT.',
+      'HTTP latency per route, decisions and reason codes, queue depth (read from Redis at scrape time), ' +
+      'process metrics. The worker exposes its own on METRICS_PORT.',
   })
   @ApiProduces('text/plain')
   @ApiOkResponse({

@@ -34,13 +34,18 @@ export class MetricsService {
 
   readonly riskShed = new Counter({
     name: 'kizuki_risk_shed_total',
-    help: 'Risk calls answered degraded at once because RISK_MAX_IN_FLIGHT calls were already waiting or (inline) the api was saturated (event loop past RISK_INLINE_MAX_LOOP_UTILIZATION and scores slower than RISK_INLINE_TARGET_MS); scored later by a worker',
+    help:
+      'Risk calls answered degraded at once because RISK_MAX_IN_FLIGHT calls were already waiting ' +
+      'or (inline) the api was saturated (event loop past RISK_INLINE_MAX_LOOP_UTILIZATION ' +
+      'and scores slower than RISK_INLINE_TARGET_MS); scored later by a worker',
     registers: [this.registry],
   });
 
   readonly eventLoopUtilization = new Gauge({
     name: 'kizuki_api_event_loop_utilization',
-    help: 'Share of time the event loop was busy, smoothed over about 400 ms; sampled only when RISK_SCORING=inline (shedding starts at RISK_INLINE_MAX_LOOP_UTILIZATION), else 0',
+    help:
+      'Share of time the event loop was busy, smoothed over about 400 ms; sampled only when RISK_SCORING=inline ' +
+      '(shedding starts at RISK_INLINE_MAX_LOOP_UTILIZATION), else 0',
     registers: [this.registry],
   });
 
@@ -48,7 +53,9 @@ export class MetricsService {
 
   readonly outboxDepth = new Gauge({
     name: 'kizuki_score_outbox_jobs',
-    help: 'Score jobs waiting in PostgreSQL for Redis (answered during a Redis outage, not yet queued; read at scrape time)',
+    help:
+      'Score jobs waiting in PostgreSQL for Redis ' +
+      '(answered during a Redis outage, not yet queued; read at scrape time)',
     registers: [this.registry],
   });
 

@@ -31,7 +31,7 @@ describe('IngestBatcher', () => {
     bundle: { v: 1 } as never,
   });
 
-  it('puts the bundles of one turn in jobs of at most MAX_BUNDLES_PER_JOB, each resolving with its batch id', async () => {
+  it("puts one turn's bundles in jobs of at most MAX_BUNDLES_PER_JOB, each resolving with its batch id", async () => {
     const { batcher, add } = make();
     const n = IngestBatcher.MAX_BUNDLES_PER_JOB + 3;
     const bundles = Array.from({ length: n }, (_, i) => received(i));

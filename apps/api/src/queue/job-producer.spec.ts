@@ -28,7 +28,7 @@ describe('JobProducer', () => {
     expect([...queues.keys()].sort()).toEqual(Object.values(QueueName).sort());
   });
 
-  it('sends the adds of one turn in one pipeline per queue, each with the default options, its own and its priority', async () => {
+  it("pipelines one turn's adds per queue, each with the default options, its own and its priority", async () => {
     const { producer, addBulk } = make();
     const adds = [
       producer.add(JobName.ScoreLogin, data, 'score:a1'),

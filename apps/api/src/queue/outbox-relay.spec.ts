@@ -41,7 +41,7 @@ describe('OutboxRelay', () => {
     jest.restoreAllMocks();
   });
 
-  it('keeps its priority in memory, and moves to the outbox once PostgreSQL answers while Redis still does not', async () => {
+  it('keeps its priority in memory and moves to the outbox once PostgreSQL answers while Redis does not', async () => {
     const put = jest.fn().mockRejectedValueOnce(new Error('PostgreSQL down')).mockResolvedValue(undefined);
     const { relay, add } = make(put);
     relay.addLater(JobName.ScoreLogin, data, 'score:a1', 10);
@@ -83,7 +83,7 @@ describe('OutboxRelay', () => {
     expect(relay.deferredCount).toBe(1);
   });
 
-  it('writes the jobs of one moment per tenant in one outbox write, and only a job PostgreSQL refuses waits in memory', async () => {
+  it("writes a moment's jobs in one outbox write per tenant; only jobs PostgreSQL refuses wait in memory", async () => {
     const other = '22222222-2222-4222-8222-222222222222';
     const put = jest.fn(async (_t: string, job: { jobId: string }) => {
       if (job.jobId === 'score:bad') throw new Error('row refused');

@@ -5,7 +5,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe('inlineShedShare', () => {
   const at = (utilization: number, recentMs: number) => inlineShedShare({ utilization, recentMs }, 0.85, 25);
 
-  it('sheds nothing while the loop has room, however slow scores are (a slow dependency is not relieved by shedding)', () => {
+  it("sheds nothing while the loop has room, however slow scores are: shedding can't relieve a slow dependency", () => {
     expect(at(0.5, 200)).toBe(0);
     expect(at(0.85, 200)).toBe(0);
   });

@@ -29,7 +29,8 @@ export class RiskController {
   @ApiOperation({
     summary: 'Assess a login (your backend, during the login)',
     description:
-      "Scored by the worker within RISK_TIMEOUT_MS; otherwise the tenant's fallback decision with degraded: true (never a 500). Retrying the same call returns the same assessment.",
+      "Scored by the worker within RISK_TIMEOUT_MS; otherwise the tenant's fallback decision with degraded: true " +
+      '(never a 500). Retrying the same call returns the same assessment.',
   })
   @ApiHeader({
     name: 'Idempotency-Key',

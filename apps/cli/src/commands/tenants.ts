@@ -11,7 +11,12 @@ export interface CreatedTenant {
 /** What `tenants create` says on stderr about the origins given, or null when there is nothing to say. */
 export function originsWarning(origins: string[]): string | null {
   if (origins.length) return null;
-  return "warning: no --origin given: the publishable key works from no page (every POST /v1/collect answers 403 ORIGIN_NOT_ALLOWED); only server-side risk calls without a request token will work. Give the login page's origin, e.g. --origin https://shop.example";
+  return (
+    'warning: no --origin given: the publishable key works from no page ' +
+    '(every POST /v1/collect answers 403 ORIGIN_NOT_ALLOWED); ' +
+    'only server-side risk calls without a request token will work. ' +
+    "Give the login page's origin, e.g. --origin https://shop.example"
+  );
 }
 
 /** Creates a tenant with one publishable and one secret key; the keys exist in clear only in the result. */

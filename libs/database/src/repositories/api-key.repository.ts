@@ -9,6 +9,8 @@ export interface ApiKeyRow {
   hash: string;
   /** the tenant's allowed origins, for publishable keys */
   origins: string[];
+  /** the tenant's registered mobile app ids (bundle id / package name), for publishable keys */
+  appIds: string[];
   /** the tenant's stored policy (JSON), so a cached key carries its fallback decision */
   policy: Record<string, unknown>;
   /** end of a rotation overlap; the key stops working then, even from the api's cache */
@@ -28,7 +30,7 @@ export class ApiKeyRepository {
    */
   async findActiveByPrefix(prefix: string): Promise<ApiKeyRow | null> {
     const [row] = await this.db.query(
-      `SELECT id, tenant_id AS "tenantId", kind, hash, origins, policy, expires_at AS "expiresAt"
+      `SELECT id, tenant_id AS "tenantId", kind, hash, origins, app_ids AS "appIds", policy, expires_at AS "expiresAt"
          FROM kizuki_api_key_lookup($1)`,
       [prefix],
     );

@@ -31,6 +31,8 @@ function stats(xs: number[]): { mean: number; median: number; cv: number } {
 /** Inhuman typing traits of one field (6+ typed keys), as details. */
 export function typingBotTraits(
   f: FieldTyping,
+  /** false for app bundles: React Native reports key presses, never key-ups (u = d) */
+  holdsKnown = true,
 ): { trait: 'zeroHold' | 'instantTyping' | 'metronome'; detail: string }[] {
   const keys = Array.isArray(f?.keys) ? f.keys.filter((k) => k && Number.isFinite(k.d) && Number.isFinite(k.u)) : [];
   if (f.pasted || f.autofilled || keys.length < 6) return [];
@@ -38,7 +40,7 @@ export function typingBotTraits(
   const holds = keys.map((k) => k.u - k.d);
   const gaps = keys.slice(1).map((k, i) => k.d - keys[i].d);
   // IME fallback timings come from input events: holds are not real there.
-  if (!f.imeFallback && holds.every((h) => h <= 1))
+  if (holdsKnown && !f.imeFallback && holds.every((h) => h <= 1))
     out.push({
       trait: 'zeroHold',
       detail: `${f.role} keys were released the instant they were pressed (hold ≤ 1 ms).`,
@@ -49,7 +51,7 @@ export function typingBotTraits(
       trait: 'instantTyping',
       detail: `${f.role} typed at ${g.median.toFixed(0)} ms per key (a person needs far more than 15 ms).`,
     });
-  else if (g.cv < 0.05 && (f.imeFallback || stats(holds).cv < 0.1)) {
+  else if (g.cv < 0.05 && (f.imeFallback || !holdsKnown || stats(holds).cv < 0.1)) {
     out.push({
       trait: 'metronome',
       detail: `${f.role} key intervals are machine-regular (variation ${(100 * g.cv).toFixed(1)}%).`,
@@ -101,7 +103,7 @@ export const botDetector: Detector = {
     const seen = new Set<string>();
     for (const f of fields) {
       if (!f) continue;
-      for (const t of typingBotTraits(f)) {
+      for (const t of typingBotTraits(f, !bundle.app)) {
         if (seen.has(t.trait)) continue;
         seen.add(t.trait);
         evidence.push({ code: 'BOT_BEHAVIOR', category: 'bot', risk: BOT_RISK[t.trait], detail: t.detail });

@@ -43,7 +43,7 @@ describe('TOTP (RFC 6238)', () => {
     expect(verifyTotp(s, 'abcdef', now)).toBeNull();
   });
 
-  it('verifies against a sealed seed or a clear one stored before sealing; a seed sealed under another master secret matches nothing', () => {
+  it('verifies a sealed seed or a clear one stored before sealing; one sealed under another master key fails', () => {
     const master = 'm'.repeat(40);
     const s = generateTotpSecret();
     const now = Date.UTC(2026, 11, 31, 23, 59, 45);

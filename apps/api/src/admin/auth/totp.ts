@@ -108,5 +108,12 @@ export function verifyStoredTotp(
 
 export function otpauthUrl(secretBase32: string, account: string, issuer = 'Kizuki'): string {
   const label = encodeURIComponent(`${issuer}:${account}`);
-  return `otpauth://totp/${label}?secret=${secretBase32}&issuer=${encodeURIComponent(issuer)}&algorithm=SHA1&digits=${TOTP_DIGITS}&period=${TOTP_STEP_SECONDS}`;
+  const query = [
+    `secret=${secretBase32}`,
+    `issuer=${encodeURIComponent(issuer)}`,
+    'algorithm=SHA1',
+    `digits=${TOTP_DIGITS}`,
+    `period=${TOTP_STEP_SECONDS}`,
+  ].join('&');
+  return `otpauth://totp/${label}?${query}`;
 }

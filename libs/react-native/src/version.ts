@@ -1,0 +1,1 @@
+export const RN_SDK_VERSION = 'rn-0.1.0';
