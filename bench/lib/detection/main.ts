@@ -191,7 +191,7 @@ const METHOD = `## How it is measured
       never seen), the stealth bot of scenario 6;
   12. the same with client hints that agree with the UA (CDP \`Emulation.setUserAgentOverride\` with
       \`userAgentMetadata\`) and a faked WebGL renderer (every harness device fakes one);
-  13. people: every login of 1, 2, 8, 9, 10, 3 (the thieves are people too) and the enrolment
+  13. people: every login of 1, 2, 3 (the thieves are people too), 8, 9, 10 and the enrolment
       logins, for the share carrying a BOT_* reason; replays resend one recorded browser session's
       automation signals, so the note also counts browser sessions alone.
 - Scenarios 1–6, 9–12 share one tenant (the same enrolled accounts), in the order 1, 10, 9, 3, 4,
