@@ -103,6 +103,10 @@ describe('SQL function files (libs/database/sql)', () => {
   });
 
   it('adopts a database the replaced migrations built, and refuses one they left halfway', async () => {
+    // that database had nothing of the migrations that came after the baseline
+    const runner = db.createQueryRunner();
+    for (const M of MIGRATIONS.slice(1).reverse()) await new M().down(runner);
+    await runner.release();
     await db.query(`DROP TABLE kizuki_sql_functions`);
     await db.query(`DELETE FROM kizuki_migrations`);
     const recorded = `INSERT INTO kizuki_migrations ("timestamp", name) VALUES ($1, $2)`;

@@ -96,7 +96,9 @@ export class UserDataRepository {
     const devices = await m.query(
       `SELECT d.id, ad.status, ad.logins, ad.first_seen_at AS "firstSeenAt", ad.last_seen_at AS "lastSeenAt",
               d.components
-         FROM account_devices ad JOIN devices d ON d.id = ad.device_id WHERE ad.tenant_id = $1 AND ad.account_id = $2`,
+         FROM account_devices ad
+         JOIN devices d ON d.id = ad.device_id AND d.tenant_id = ad.tenant_id
+        WHERE ad.tenant_id = $1 AND ad.account_id = $2`,
       [tenantId, accountId],
     );
     const assessments = await m.query(
