@@ -8,6 +8,8 @@
 //   npx tsx bench/load.ts --apis 2 --workers 2  # scale-out run
 //   npx tsx bench/load.ts --soak 600 --rates 250 --collect-rates ''   # memory over 10 minutes
 //   RISK_SCORING=inline npx tsx bench/load.ts   # the api scores risk calls itself (no queue hop)
+//   npx tsx bench/load.ts --cost                # CPU and statements per login against a floor (lib/cost.ts)
+//   npx tsx bench/load.ts --cost --rate 200 --duration 60 --modes worker,inline
 import { readFileSync } from 'node:fs';
 import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
@@ -18,6 +20,7 @@ import { percentile, startStack, type Stack } from './lib/stack';
 import { openLoop, post, summarise, type Answer } from './lib/open-loop';
 import { ADMIN_URL } from './lib/scratch-db';
 import { describeYardstick, measureYardstick } from './lib/yardstick';
+import { runCost } from './lib/cost';
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -370,7 +373,17 @@ async function main(): Promise<void> {
   );
 }
 
-main().catch((e) => {
+const run = process.argv.includes('--cost')
+  ? () =>
+      runCost({
+        rate: Number(arg('rate', '200')),
+        seconds: DURATION,
+        accounts: ACCOUNTS,
+        enrol: ENROL,
+        modes: arg('modes', 'worker,inline').split(',').filter(Boolean),
+      })
+  : main;
+run().catch((e) => {
   console.error(e);
   process.exit(1);
 });

@@ -6,12 +6,14 @@ import {
 } from './1796401637707-breached-passwords-documents';
 import { AppIds1796401977276 } from './1796401977276-app-ids';
 import { AssessmentEvents1796403000000 } from './1796403000000-assessment-events';
+import { TenantKeys1796403708716 } from './1796403708716-tenant-keys';
 
 export const MIGRATIONS = [
   Baseline1764489600000,
   BreachedPasswordsDocuments1796401637707,
   AppIds1796401977276,
   AssessmentEvents1796403000000,
+  TenantKeys1796403708716,
 ];
 
 /** Every table that carries tenant_id, across all migrations (row-level security binds each). */

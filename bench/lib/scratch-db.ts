@@ -5,9 +5,9 @@ import { createDataSource, migrateDatabase } from '@kizuki/database';
 
 export const ADMIN_URL = process.env.KIZUKI_BENCH_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
-/** One statement on the admin database (CREATE/DROP DATABASE). */
-export async function admin(sql: string): Promise<void> {
-  const c = new Client({ connectionString: ADMIN_URL });
+/** One statement on the admin database (CREATE/DROP DATABASE), by default the machine's server. */
+export async function admin(sql: string, adminUrl = ADMIN_URL): Promise<void> {
+  const c = new Client({ connectionString: adminUrl });
   await c.connect();
   await c.query(sql).finally(() => c.end());
 }

@@ -16,6 +16,8 @@ export const BENCH_ORIGIN = 'https://shop.example';
 
 export interface Stack {
   baseUrl: string;
+  /** the scratch database's name */
+  database: string;
   env: Record<string, string>;
   tenant: { tenantId: string; publishableKey: string; secretKey: string; origin: string };
   processes: ChildProcess[];
@@ -24,24 +26,33 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-export async function startStack(
-  options: { apis?: number; workers?: number; env?: Record<string, string> } = {},
-): Promise<Stack> {
+export interface StackOptions {
+  apis?: number;
+  workers?: number;
+  env?: Record<string, string>;
+  /** the PostgreSQL server to make the scratch database on (default: the machine's, scratch-db.ts) */
+  adminUrl?: string;
+  /** default: REDIS_URL, else the machine's Redis */
+  redisUrl?: string;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
   if (!['api', 'worker', 'cli'].every((a) => existsSync(join(ROOT, `dist/apps/${a}/main.js`)))) {
     if (spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' }).status !== 0)
       throw new Error('build failed');
   }
   const id = randomBytes(4).toString('hex');
   const db = `kizuki_bench_${id}`;
-  await admin(`CREATE DATABASE ${db}`);
-  const dbUrl = new URL(ADMIN_URL);
+  const adminUrl = options.adminUrl ?? ADMIN_URL;
+  await admin(`CREATE DATABASE ${db}`, adminUrl);
+  const dbUrl = new URL(adminUrl);
   dbUrl.pathname = `/${db}`;
   const port = 3900 + Math.floor(Math.random() * 50);
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),
     NODE_ENV: 'production',
     DATABASE_URL: dbUrl.toString(),
-    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    REDIS_URL: options.redisUrl ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     KIZUKI_SECRET: randomBytes(32).toString('hex'),
     KIZUKI_REDIS_PREFIX: `{kzbench-${id}}`,
     LOG_LEVEL: 'warn',
@@ -78,7 +89,8 @@ export async function startStack(
   };
   for (let i = 0; i < (options.workers ?? 1); i++) startWorker();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const until = Date.now() + 30_000;
+  // a minute: on a host shared with other builds an api has taken over 30 s to start
+  const until = Date.now() + 60_000;
   for (;;) {
     const ready = await fetch(`${baseUrl}/health/ready`).then(
       (r) => r.ok,
@@ -91,6 +103,7 @@ export async function startStack(
   await new Promise((r) => setTimeout(r, 500)); // let the worker connect
   return {
     baseUrl,
+    database: db,
     env,
     tenant,
     processes,
@@ -109,7 +122,7 @@ export async function startStack(
       );
       // KIZUKI_BENCH_KEEP_DB=1 leaves the database for a look afterwards (EXPLAIN, pgbench)
       if (process.env.KIZUKI_BENCH_KEEP_DB === '1') console.error(`[bench] database kept: ${db}`);
-      else await admin(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
+      else await admin(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`, adminUrl);
       await deleteRedisPrefix(env.REDIS_URL, env.KIZUKI_REDIS_PREFIX);
     },
   };

@@ -87,14 +87,15 @@ AS $fn$
 
     SELECT coalesce(json_agg(x), '[]'::json), array_agg(x.id::text) INTO v_account_devices, v_device_ids FROM (
       SELECT d.id, d.components, a.status, (d.status = 'fraud') AS "deviceFraud"
-        FROM account_devices a JOIN devices d ON d.id = a.device_id
-       WHERE a.account_id = v_account_id ORDER BY a.last_seen_at DESC LIMIT 20) x;
+        FROM account_devices a JOIN devices d ON d.tenant_id = a.tenant_id AND d.id = a.device_id
+       WHERE a.tenant_id = p_tenant AND a.account_id = v_account_id ORDER BY a.last_seen_at DESC LIMIT 20) x;
 
     RETURN (SELECT json_build_object(
       'policy', t.policy,
       'account', v_account,
       'device', v_device,
-      'linkStatus', (SELECT status FROM account_devices WHERE account_id = v_account_id AND device_id = v_device_id),
+      'linkStatus', (SELECT status FROM account_devices
+                      WHERE tenant_id = p_tenant AND account_id = v_account_id AND device_id = v_device_id),
       -- other accounts seen on the device, counted up to 1,000 (DEVICE_SHARED needs a handful;
       -- an attack tool's device must not make every login count its victims)
       'otherAccounts', (SELECT count(*)::int FROM (

@@ -68,7 +68,8 @@ AS $fn$
       END IF;
       INSERT INTO account_devices (tenant_id, account_id, device_id, status, logins)
       VALUES (p_tenant, v_account, v_device, r->>'linkStatus', 1)
-      ON CONFLICT (account_id, device_id) DO UPDATE SET last_seen_at = now(), logins = account_devices.logins + 1,
+      ON CONFLICT (tenant_id, account_id, device_id) DO UPDATE
+        SET last_seen_at = now(), logins = account_devices.logins + 1,
         status = CASE WHEN account_devices.status IN ('fraud', 'trusted') THEN account_devices.status
                       WHEN EXCLUDED.status = 'trusted' THEN 'trusted'
                       ELSE account_devices.status END

@@ -13,7 +13,7 @@ AS $fn$
                         AS (id uuid, received_at timestamptz, ip inet, user_agent text, origin text, payload jsonb))
            WITH ORDINALITY AS b(id, received_at, ip, user_agent, origin, payload, n)
      ORDER BY b.n
-    ON CONFLICT (id, received_at) DO NOTHING;
+    ON CONFLICT (tenant_id, id, received_at) DO NOTHING;
   END
 $fn$;
 GRANT EXECUTE ON FUNCTION kizuki_store_bundles(uuid, jsonb) TO kizuki_app;

@@ -22,3 +22,4 @@ export * from './repositories/outbox.repository';
 export * from './repositories/device-link.repository';
 export * from './repositories/breached-password.repository';
 export * from './repositories/identity-document.repository';
+export * from './distribution';

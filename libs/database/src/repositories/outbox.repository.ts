@@ -29,7 +29,7 @@ export class OutboxRepository {
       m.query(
         `INSERT INTO score_outbox (job_id, tenant_id, name, data, priority)
          SELECT j->>'jobId', $1, j->>'name', j->'data', (j->>'priority')::integer FROM jsonb_array_elements($2::jsonb) j
-         ON CONFLICT (job_id) DO NOTHING`,
+         ON CONFLICT (tenant_id, job_id) DO NOTHING`,
         [tenantId, JSON.stringify(jobs)],
       ),
     );
