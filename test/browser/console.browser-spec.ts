@@ -26,7 +26,14 @@ describe('admin console in Chromium', () => {
   let suspiciousId = '';
   let bLoginId = '';
 
-  async function risk(t: Tenant, user: string, ip: string, bundle: SignalBundle | null, status = 'succeeded') {
+  async function risk(
+    t: Tenant,
+    user: string,
+    ip: string,
+    bundle: SignalBundle | null,
+    status = 'succeeded',
+    event = 'login',
+  ) {
     let requestToken: string | undefined;
     if (bundle)
       requestToken = (await env.post('/v1/collect', bundle, { 'x-kizuki-key': t.publishableKey, origin: ORIGIN })).body
@@ -35,7 +42,7 @@ describe('admin console in Chromium', () => {
       '/v1/risk',
       {
         requestToken,
-        event: 'login',
+        event,
         status,
         user: { id: user },
         context: { ip, userAgent: 'Mozilla/5.0 (X11; Linux x86_64) Chrome/126', acceptLanguage: 'ja-JP,ja;q=0.9' },
@@ -102,6 +109,15 @@ describe('admin console in Chromium', () => {
         `203.0.113.${20 + i}`,
         makeBundle({ seed: 200 + i, visitorId: `visitor-user-${i}xx`, storageId: `st-${i}` }),
       );
+    // a sign-up, for the event filter
+    await risk(
+      a,
+      'newbie@example.jp',
+      '203.0.113.30',
+      makeBundle({ seed: 300, visitorId: 'visitor-newbie-01' }),
+      'succeeded',
+      'registration',
+    );
     // …then an attacker: a new device, a slower rhythm, from another network, and a burst of failures.
     const attacker = makeBundle({ seed: 999, visitorId: 'visitor-attacker-01', storageId: null });
     attacker.device.components = {
@@ -247,6 +263,31 @@ describe('admin console in Chromium', () => {
     await shot(page, '11-login-detail-ja');
   });
 
+  it('filters the logins by event, with the events named in Japanese', async () => {
+    const page = await open('ja-JP');
+    await page.goto(`${env.baseUrl}/console/`);
+    await signIn(page, 'analyst@a.example');
+    await page.goto(`${env.baseUrl}/console/logins`);
+    await page.waitForSelector('select[name=event]');
+    const options = await page.locator('select[name=event] option').allTextContents();
+    expect(options).toEqual([
+      'すべて',
+      'ログイン',
+      '新規登録',
+      'パスワード再設定の依頼',
+      'パスワード再設定',
+      '登録情報の変更',
+    ]);
+    await page.selectOption('select[name=event]', 'registration');
+    await page.click('form.filters button[type=submit]');
+    await page.waitForURL('**/logins?event=registration');
+    await page.waitForFunction(
+      () => (globalThis as any).document.querySelectorAll('table.logins tbody tr').length === 1,
+    );
+    expect(await page.locator('table.logins tbody td.event').allTextContents()).toEqual(['新規登録']);
+    await shot(page, '14-logins-registration-ja');
+  });
+
   it('defaults to Japanese in a Japanese browser', async () => {
     const page = await open('ja-JP');
     await page.goto(`${env.baseUrl}/console/`);
@@ -260,7 +301,7 @@ describe('admin console in Chromium', () => {
     await signIn(page, 'viewer@a.example');
     await page.click('nav.side >> text=Logins');
     await page.waitForSelector('table.logins tbody tr');
-    const ips = await page.locator('table.logins tbody tr td:nth-child(5)').allTextContents();
+    const ips = await page.locator('table.logins tbody tr td.ip').allTextContents();
     expect(ips.length).toBeGreaterThan(0);
     for (const ip of ips) expect(ip).toMatch(/^(\d+\.\d+\.\d+\.x|—)$/);
     expect(await page.locator('table.logins button').count()).toBe(0);

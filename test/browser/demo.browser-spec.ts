@@ -70,6 +70,39 @@ describe('demo login page in Chromium, against the real api, worker, PostgreSQL 
     },
   );
 
+  it('a sign-up on the registration form is scored as a registration with only the e-mail domain', async () => {
+    const page = await browser.newPage();
+    const bodies: string[] = [];
+    page.on('request', (r) => {
+      const body = r.postData();
+      if (body) bodies.push(body);
+    });
+    await page.goto(`${env.baseUrl}/demo`);
+    await Promise.all([page.waitForURL('**/demo/register'), page.click('a[href="/demo/register"]')]);
+    await page.mouse.move(120, 140);
+    await page.mouse.move(320, 240, { steps: 10 });
+    await page.click('input[name=email]');
+    await page.keyboard.type('sakura.kimura@yopmail.com', { delay: 55 });
+    await page.click('input[name=password]');
+    await page.keyboard.type('a new secret 2026', { delay: 95 });
+    await Promise.all([page.waitForURL('**/demo/register'), page.click('button[type=submit]')]);
+    const text = (await page.textContent('main'))!;
+    expect(['ALLOW', 'CHALLENGE', 'DENY']).toContain((await page.textContent('h1.decision'))!.trim());
+    expect(text).toContain('DISPOSABLE_EMAIL');
+    expect(text).toContain('"emailDomain": "yopmail.com"');
+    expect(text).not.toMatch(/TOKEN_(MISSING|INVALID)/);
+    expect(text).not.toContain('NEW_USER');
+    const collect = bodies.filter((b) => b.includes('"typing"'));
+    expect(collect).toHaveLength(1);
+    expect(JSON.parse(collect[0]).page.event).toBe('registration');
+    expect(collect[0]).not.toContain('sakura');
+    const [row] = await env.sql<{ event: string; reasons: { code: string }[] }>(
+      `SELECT event, reasons FROM assessments WHERE event = 'registration'`,
+    );
+    expect(row.event).toBe('registration');
+    await page.close();
+  });
+
   it('with the collect endpoint down the form still submits and the risk call reports TOKEN_MISSING', async () => {
     const page = await browser.newPage();
     await page.route('**/v1/collect', (route) => route.abort('connectionrefused'));

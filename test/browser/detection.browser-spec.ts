@@ -128,7 +128,7 @@ describe('human input model (pure)', () => {
   });
 });
 
-jest.setTimeout(170_000);
+jest.setTimeout(260_000);
 
 describe('detection in Chromium against the real Kizuki (tiny scale)', () => {
   const env = new KizukiEnv({ LOG_LEVEL: 'error' });
@@ -175,6 +175,20 @@ describe('detection in Chromium against the real Kizuki (tiny scale)', () => {
     expect(of('naive').every((r) => r.reasons.includes('BOT_AUTOMATION'))).toBe(true);
     expect(of('scripted').filter((r) => r.decision === 'allow')).toEqual([]);
     expect(of('stealth').length).toBeGreaterThan(0);
+  });
+
+  it('beyond the login: sign-ups by people allowed, a farm device past its 5th account and a cash-out flagged', () => {
+    expect(of('signup').length).toBe(SCALES.tiny.signupPeople);
+    expect(
+      of('signup')
+        .filter((r) => r.decision !== 'allow')
+        .map((r) => r.details.join('; ')),
+    ).toEqual([]);
+    expect(of('farm').length).toBe(SCALES.tiny.farmAccountsEach - 5);
+    expect(of('farm').every((r) => r.decision !== 'allow' && r.reasons.includes('DEVICE_MANY_ACCOUNTS'))).toBe(true);
+    expect(of('cashout').length).toBe(SCALES.tiny.cashouts);
+    expect(of('cashout').every((r) => r.decision !== 'allow' && r.reasons.includes('TAKEOVER_CASHOUT'))).toBe(true);
+    expect(of('reset').filter((r) => r.decision === 'deny')).toEqual([]);
   });
 
   it('credential stuffing is flagged within the first 50 attempts and most of the rest', () => {

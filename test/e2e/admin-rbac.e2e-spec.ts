@@ -348,4 +348,31 @@ describe('admin console API: roles, tenant isolation, labels, lists, policy, key
     expect(lines.length).toBeGreaterThan(1);
     for (const l of lines.slice(1)) expect(l.split(',')[2]).toBe('allow');
   });
+
+  it('sets where publishable keys work (origins, app ids): admins write, others read, per tenant', async () => {
+    expect((await call('GET', '/admin/api/sources', s.viewer)).body).toEqual({ origins: [ORIGIN], appIds: [] });
+    const next = { origins: [ORIGIN, 'https://m.shop.example'], appIds: ['jp.example.shop', 'jp.example.shop'] };
+    expect((await call('PUT', '/admin/api/sources', s.analyst, next)).status).toBe(403);
+    const saved = await call('PUT', '/admin/api/sources', s.admin, next);
+    expect(saved.status).toBe(200);
+    expect(saved.body).toEqual({ origins: [ORIGIN, 'https://m.shop.example'], appIds: ['jp.example.shop'] });
+    expect((await call('GET', '/admin/api/sources', s.adminB)).body).toEqual({ origins: [ORIGIN], appIds: [] });
+    const [row] = await env.sql<{ app_ids: string[] }>(`SELECT app_ids FROM tenants WHERE id = $1`, [a.tenantId]);
+    expect(row.app_ids).toEqual(['jp.example.shop']);
+    for (const bad of [
+      { origins: ['https://shop.example/login'], appIds: [] },
+      { origins: ['HTTPS://Shop.example'], appIds: [] },
+      { origins: [], appIds: ['not an app id'] },
+      { origins: [], appIds: ['nodots'] },
+      { origins: [], appIds: Array.from({ length: 51 }, (_, i) => `jp.example.a${i}`) },
+      { origins: [] },
+    ]) {
+      const r = await call('PUT', '/admin/api/sources', s.admin, bad);
+      expect(r.status).toBe(400);
+      expect(r.body.error.code).toBe('VALIDATION_FAILED');
+    }
+    const audit = await call('GET', '/admin/api/audit', s.admin);
+    const entry = audit.body.items.find((e: { action: string }) => e.action === 'sources.update');
+    expect(entry).toBeDefined();
+  });
 });

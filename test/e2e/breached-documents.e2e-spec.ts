@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { documentHash, tenantDocumentKey } from '@kizuki/crypto';
@@ -29,8 +29,16 @@ describe('breached passwords and identity documents (issue #18)', () => {
     user: string,
     visitorId: string,
     extra: Record<string, unknown>,
+    how: 'typed' | 'filled' = 'typed',
   ) {
-    const c = await env.post('/v1/collect', makeBundle({ visitorId, storageId: `${visitorId}-s` }), {
+    const bundle = makeBundle({ visitorId, storageId: `${visitorId}-s` });
+    if (how === 'filled') {
+      // a password manager: the field filled without key events
+      bundle.typing.fields = bundle.typing.fields.map((f) =>
+        f.role === 'password' ? { ...f, keys: [], autofilled: true, inputEvents: 1, startMs: -1 } : f,
+      );
+    }
+    const c = await env.post('/v1/collect', bundle, {
       'x-kizuki-key': t.publishableKey,
       origin: KizukiEnv.ORIGIN,
     });
@@ -73,9 +81,24 @@ describe('breached passwords and identity documents (issue #18)', () => {
       const file = join(dir, 'corpus.txt');
       await writeBreachedCorpus(file, 20_000, [['correct horse battery staple', 1234]]);
       const first = await importBreached(env.config.DATABASE_URL, file);
-      expect(first).toMatchObject({ hashes: 20_001, lines: 20_001 });
+      expect(first).toMatchObject({ hashes: 20_001, lines: 20_001, sorted: false });
+      const ranges = async () =>
+        (
+          await env.sql<{ d: string }>(
+            `SELECT md5(string_agg(prefix || ':' || entries || ':' || body, '|' ORDER BY prefix)) AS d
+               FROM breached_password_ranges`,
+          )
+        )[0].d;
+      const unsortedRanges = await ranges();
+      // the published file's order (sorted by hash): its runs are the ranges, the same corpus
+      const sortedFile = join(dir, 'corpus-sorted.txt');
+      writeFileSync(sortedFile, readFileSync(file, 'latin1').trim().split('\r\n').sort().join('\r\n'), 'latin1');
+      const sorted = await importBreached(env.config.DATABASE_URL, sortedFile);
+      expect(sorted).toMatchObject({ hashes: 20_001, sorted: true, ranges: first.ranges, maxRange: first.maxRange });
+      expect(await ranges()).toBe(unsortedRanges);
       const again = await importBreached(env.config.DATABASE_URL, file);
-      expect({ ...again, ms: 0 }).toEqual({ ...first, ms: 0 });
+      expect({ ...again, ms: 0, copyMs: 0 }).toEqual({ ...first, ms: 0, copyMs: 0 });
+      expect(await ranges()).toBe(unsortedRanges);
       const [n] = await env.sql<{ n: number }>(`SELECT sum(entries)::int AS n FROM breached_password_ranges`);
       expect(n.n).toBe(20_001);
 
@@ -118,6 +141,23 @@ describe('breached passwords and identity documents (issue #18)', () => {
         expect(r.status).toBe(400);
         expect(JSON.parse(r.text).error.code).toBe('VALIDATION_FAILED');
       }
+    });
+
+    it('breached: typed on a new device scores above filled by a password manager on a trusted device', async () => {
+      const client = new KizukiClient({ endpoint: env.baseUrl, secretKey: a.secretKey });
+      const check = await client.isBreached(corpusPassword(300));
+      const credentials = { breached: check.breached, breachCount: check.count };
+      // the owner's device becomes trusted by allowed, succeeded logins
+      for (let i = 0; i < 2; i++) await risk(a, 'reuser@example.jp', 'visitor-owner', {}, 'filled');
+      const owner = await risk(a, 'reuser@example.jp', 'visitor-owner', { credentials }, 'filled');
+      const thief = await risk(a, 'reuser@example.jp', 'visitor-thief', { credentials }, 'typed');
+      const codes = (x: { reasons: { code: string }[] }) => x.reasons.map((r) => r.code);
+      expect(codes(owner)).toContain('BREACHED_PASSWORD');
+      expect(codes(owner)).toContain('KNOWN_DEVICE');
+      expect(codes(thief)).toEqual(expect.arrayContaining(['BREACHED_PASSWORD', 'NEW_DEVICE']));
+      expect(thief.score).toBeGreaterThan(owner.score + 20);
+      expect(owner.decision).toBe('allow');
+      expect(thief.decision).not.toBe('allow');
     });
 
     it('the risk call carries the check: BREACHED_PASSWORD', async () => {
@@ -263,5 +303,28 @@ describe('breached passwords and identity documents (issue #18)', () => {
       // B's kenji is untouched
       expect((await env.get(`/v1/users/${user}/export`, auth(b.secretKey))).body.identityDocuments).toHaveLength(1);
     });
+  });
+});
+
+describe('the range lookup is rate-limited per secret key', () => {
+  const env = new KizukiEnv({ RATE_LIMIT_PER_KEY: '3', RATE_LIMIT_WINDOW_SECONDS: '60' });
+  afterAll(() => env.stop());
+
+  it('answers 429 with Retry-After past the per-key limit, as JSON', async () => {
+    await env.start();
+    const t = await env.createTenant('limited');
+    const statuses: number[] = [];
+    let last: Response | null = null;
+    for (let i = 0; i < 5; i++) {
+      last = await fetch(`${env.baseUrl}/v1/breached-passwords/range/21BD1`, {
+        headers: { authorization: `Bearer ${t.secretKey}` },
+      });
+      statuses.push(last.status);
+      if (i < 4) await last.text();
+    }
+    // no corpus here: 503 until the limit, then 429
+    expect(statuses).toEqual([503, 503, 503, 429, 429]);
+    expect(Number(last!.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(((await last!.json()) as { error: { code: string } }).error.code).toBe('RATE_LIMITED');
   });
 });

@@ -2,6 +2,9 @@
 // its validation, its stored record, its reasons (registration farms, takeover cash-out), its own
 // thresholds, and tenants apart.
 import type { SignalBundle } from '@kizuki/contract';
+import { createDataSource } from '@kizuki/database';
+import { createAdmin } from '../../apps/cli/src/commands/admins';
+import { KizukiClient } from '../../libs/client/src';
 import { humanBundle, makePerson } from '../../libs/scoring/src/testing/scenario';
 import { makeBundle } from '../../fixtures/factories';
 import { KizukiEnv } from '../../fixtures/kizuki-env';
@@ -156,6 +159,60 @@ describe('events (real api, worker, PostgreSQL, Redis)', () => {
     expect(elsewhere.body.decision).toBe('allow');
   });
 
+  it('takes only the e-mail domain through @kizuki/client, never the address', async () => {
+    const sent: string[] = [];
+    const client = new KizukiClient({
+      endpoint: env.baseUrl,
+      secretKey: t.secretKey,
+      fetch: (url, init) => (sent.push(String(init?.body)), fetch(url, init)),
+    });
+    const r = await client.risk({
+      event: 'registration',
+      status: 'succeeded',
+      user: { id: 'user-8812', email: 'Aki.Tanaka@Mailinator.com' },
+      context: { ip: '192.0.2.44' },
+    });
+    expect(r.reasons.map((x) => x.code)).toContain('DISPOSABLE_EMAIL');
+    expect(sent.join()).toContain('"emailDomain":"mailinator.com"');
+    expect(sent.join().toLowerCase()).not.toContain('aki.tanaka');
+  });
+
+  it("refuses a token collected on another event's form (TOKEN_INVALID), and takes it for its own", async () => {
+    const b = makeBundle({ visitorId: 'form-event-01', seed: 450 });
+    b.page.event = 'login';
+    const c = await env.post('/v1/collect', b, { 'x-kizuki-key': t.publishableKey, origin: ORIGIN });
+    const risk = (event: string) =>
+      env.post(
+        '/v1/risk',
+        {
+          event,
+          status: 'succeeded',
+          requestToken: c.body.requestToken,
+          user: { id: 'kai@example.jp' },
+          context: { ip: '192.0.2.45' },
+        },
+        { authorization: `Bearer ${t.secretKey}` },
+      );
+    const wrong = await risk('registration');
+    expect(wrong.body.reasons[0]).toEqual({
+      code: 'TOKEN_INVALID',
+      detail: 'The request token was collected on a login form, not for registration.',
+    });
+    expect(wrong.body.device).toBeNull();
+    const right = await risk('login');
+    expect(codes(right)).not.toContain('TOKEN_INVALID');
+    expect(right.body.device).not.toBeNull();
+    const bad = await env.post(
+      '/v1/collect',
+      { ...b, page: { ...b.page, event: 'logout' } },
+      {
+        'x-kizuki-key': t.publishableKey,
+        origin: ORIGIN,
+      },
+    );
+    expect(bad.status).toBe(400);
+  });
+
   it('says FORM_FILLED for a registration form nobody typed into', async () => {
     const b = makeBundle({ visitorId: 'filled-form-01', seed: 400 });
     b.typing.fields = b.typing.fields.map((f) => ({ ...f, keys: [], pasted: true, inputEvents: 1 }));
@@ -211,6 +268,75 @@ describe('events (real api, worker, PostgreSQL, Redis)', () => {
     expect(reset.body.decision).toBe('challenge');
     const login = await ok(call(t, { event: 'login', user }, makeBundle({ visitorId: 'sora-device-01', seed: 501 })));
     expect(login.body.decision).toBe('allow');
+    await env.sql(`UPDATE tenants SET policy = '{}' WHERE id = $1`, [t.tenantId]);
+  });
+
+  it('console: filters by event, shows what changed, saves and replays per-event thresholds', async () => {
+    const db = createDataSource({ url: env.config.DATABASE_URL, poolSize: 1 });
+    await db.initialize();
+    const PASSWORD = 'correct horse battery staple';
+    try {
+      await createAdmin(db, t.tenantId, 'admin@events.example', 'admin', PASSWORD);
+    } finally {
+      await db.destroy();
+    }
+    const signIn = await fetch(`${env.baseUrl}/admin/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'admin@events.example', password: PASSWORD }),
+    });
+    const session = {
+      cookie: (signIn.headers.get('set-cookie') ?? '').split(';')[0],
+      'x-csrf-token': ((await signIn.json()) as { csrfToken: string }).csrfToken,
+    };
+    const admin = async (method: string, path: string, body?: unknown) => {
+      const r = await fetch(`${env.baseUrl}/admin/api${path}`, {
+        method,
+        headers: { ...session, ...(body ? { 'content-type': 'application/json' } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      const text = await r.text();
+      return { status: r.status, body: text.startsWith('{') ? JSON.parse(text) : text };
+    };
+    const regs = await admin('GET', '/logins?event=registration&limit=200');
+    expect(regs.status).toBe(200);
+    expect(regs.body.items.length).toBeGreaterThanOrEqual(12);
+    expect(new Set(regs.body.items.map((x: { event: string }) => x.event))).toEqual(new Set(['registration']));
+    // this tenant's registrations, all of them, and not the other tenant's
+    const ownRegs = await env.sql<{ n: number }>(
+      `SELECT count(*)::int AS n FROM assessments WHERE tenant_id = $1 AND event = 'registration'`,
+      [t.tenantId],
+    );
+    expect(regs.body.items).toHaveLength(ownRegs[0].n);
+    expect((await admin('GET', '/logins?event=logout')).status).toBe(400);
+    const updates = await admin('GET', '/logins?event=profile_update&limit=200');
+    const withChanges = updates.body.items.find((x: { changes: string[] }) => x.changes.includes('mfa'));
+    expect(withChanges.changes).toEqual(['email', 'mfa']);
+    const detail = await admin('GET', `/logins/${withChanges.id}`);
+    expect(detail.body).toMatchObject({ event: 'profile_update', changes: ['email', 'mfa'] });
+    const csv = await admin('GET', '/logins/export.csv?event=profile_update');
+    expect(csv.body.split('\n')[0]).toMatch(/,event,changes$/);
+    expect(csv.body).toContain(',profile_update,email mfa');
+
+    const current = await admin('GET', '/policy');
+    const form = {
+      thresholds: current.body.policy.thresholds,
+      events: { registration: { challenge: 20, deny: 60 } },
+      fallbackDecision: current.body.policy.fallbackDecision,
+      shadowMode: false,
+      detectors: current.body.policy.detectors,
+    };
+    const bt = await admin('POST', '/policy/backtest', form);
+    expect([bt.status, bt.body.error]).toEqual([200, undefined]);
+    expect(bt.body.byEvent.registration.total).toBe(ownRegs[0].n);
+    expect(bt.body.byEvent.registration.changed).toBeGreaterThan(0);
+    expect(bt.body.byEvent.login.changed).toBe(0);
+    const bad = await admin('PUT', '/policy', { ...form, events: { registration: { challenge: 70, deny: 60 } } });
+    expect(bad.status).toBe(400);
+    expect((await admin('PUT', '/policy', form)).status).toBe(200);
+    const saved = await admin('GET', '/policy');
+    expect(saved.body.policy.events.registration).toEqual({ challenge: 20, deny: 60 });
+    expect(saved.body.policy.events.profile_update).toEqual({ challenge: 35, deny: 80 });
     await env.sql(`UPDATE tenants SET policy = '{}' WHERE id = $1`, [t.tenantId]);
   });
 });

@@ -318,6 +318,7 @@ describe('integrations: server client, webhooks, "was this you?" links, metrics'
       expect(ev).toMatchObject({
         type: 'assessment.challenge',
         data: {
+          event: 'login',
           decision: 'challenge',
           reasons: expect.arrayContaining([expect.objectContaining({ code: 'TOKEN_MISSING' })]),
         },

@@ -72,7 +72,7 @@ describe('scoring (real api, worker, PostgreSQL, Redis)', () => {
         expect(r.body.scores.typing).toBeNull();
       }
       const p = await profileOf();
-      expect(p.typing_profile.password.baseline).not.toBeNull();
+      expect(p.typing_profile.modalities.physical_keyboard.password.baseline).not.toBeNull();
       expect(p.pointer_profile.types.mouse.baseline).not.toBeNull();
 
       const own = await login('hana@example.com', humanBundle(owner, 'visitor-hana-0001', 200));
@@ -85,7 +85,7 @@ describe('scoring (real api, worker, PostgreSQL, Redis)', () => {
       expect(other.body.scores.typing).toBeGreaterThan(0.5);
       expect(other.body.decision).not.toBe('allow');
       // the attacker's login was not trusted: the profile did not learn from it
-      expect((await profileOf()).typing_profile.password.count).toBe(6);
+      expect((await profileOf()).typing_profile.modalities.physical_keyboard.password.count).toBe(6);
     },
   );
 
@@ -124,7 +124,9 @@ describe('scoring (real api, worker, PostgreSQL, Redis)', () => {
     await new Promise((res) => setTimeout(res, 300));
     const after = await profileOf();
     expect(after.trusted_logins).toBe(before.trusted_logins + 1);
-    expect(after.typing_profile.password.count).toBe(before.typing_profile.password.count + 1);
+    expect(after.typing_profile.modalities.physical_keyboard.password.count).toBe(
+      before.typing_profile.modalities.physical_keyboard.password.count + 1,
+    );
     expect(after.pointer_profile.types.mouse.count).toBe(before.pointer_profile.types.mouse.count + 1);
     const [acc] = await env.sql<{ countries: string[]; languages: string[]; networks: string[] }>(
       `SELECT countries, languages, networks FROM accounts ORDER BY created_at DESC LIMIT 1`,

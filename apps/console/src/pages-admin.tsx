@@ -1,4 +1,4 @@
-import { DECISIONS } from '@kizuki/contract';
+import { DECISIONS, RISK_EVENTS } from '@kizuki/contract';
 import { useState } from 'preact/hooks';
 import { api, ApiError, qs } from './api';
 import { Decision, ErrorBox, fmtTime, Link, profileStateKey, useApp, useLoad } from './app';
@@ -15,6 +15,7 @@ import type {
   Me,
   Page,
   PolicyAnswer,
+  LifecycleEvent,
   PolicyFields,
   TeamInvited,
   TeamMember,
@@ -64,8 +65,8 @@ export function Account({ id }: { id: string }) {
           <h2>{t('profile')}</h2>
           <ul class="plain">
             {a.typing.map((p) => (
-              <li key={p.role}>
-                {p.role}: <span class={`badge p-${p.state}`}>{t(profileStateKey(p.state))}</span>{' '}
+              <li key={`${p.modality}.${p.role}`}>
+                {p.role} · {t(p.modality)}: <span class={`badge p-${p.state}`}>{t(profileStateKey(p.state))}</span>{' '}
                 <span class="muted small">{t('samples', { n: p.samples })}</span>
               </li>
             ))}
@@ -456,6 +457,41 @@ export function Policy() {
             />
             {t('shadowMode')}
           </label>
+          <h2>{t('eventThresholds')}</h2>
+          <table class="tbl event-thresholds">
+            <thead>
+              <tr>
+                <th>{t('event')}</th>
+                <th class="num">{t('challengeAt')}</th>
+                <th class="num">{t('denyAt')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {LIFECYCLE.map((ev) => (
+                <tr key={ev}>
+                  <td>{t(`ev_${ev}`)}</td>
+                  {(['challenge', 'deny'] as const).map((k) => (
+                    <td key={k} class="num">
+                      <input
+                        type="number"
+                        name={`${ev}.${k}`}
+                        min="1"
+                        max="100"
+                        value={pol.events?.[ev]?.[k] ?? pol.thresholds[k]}
+                        disabled={!isAdmin && !canEdit}
+                        onInput={(e) =>
+                          upd((c) => {
+                            c.events = { ...c.events, [ev]: { ...c.thresholds, ...c.events?.[ev] } };
+                            c.events[ev][k] = Number((e.target as HTMLInputElement).value);
+                          })
+                        }
+                      />
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
           <h2>{t('detectors')}</h2>
           <div class="detectors">
             {data.detectors.map((d) => (
@@ -535,6 +571,41 @@ export function Policy() {
                   </tr>
                 </tbody>
               </table>
+              {Object.keys(bt.byEvent ?? {}).length ? (
+                <>
+                  <h3>{t('byEvent')}</h3>
+                  <table class="tbl backtest-events">
+                    <thead>
+                      <tr>
+                        <th>{t('event')}</th>
+                        {DECISIONS.map((d) => (
+                          <th key={d} class="num">
+                            {t(d)}
+                          </th>
+                        ))}
+                        <th class="num">{t('changes')}</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {RISK_EVENTS.map((ev) => {
+                        const e = bt.byEvent[ev];
+                        if (!e) return null;
+                        return (
+                          <tr key={ev} data-event={ev}>
+                            <td>{t(`ev_${ev}`)}</td>
+                            {DECISIONS.map((d) => (
+                              <td key={d} class="num">
+                                {e.current[d]} → {e.proposed[d]}
+                              </td>
+                            ))}
+                            <td class="num">{t('changedOfTotal', { n: e.changed, t: e.total })}</td>
+                          </tr>
+                        );
+                      })}
+                    </tbody>
+                  </table>
+                </>
+              ) : null}
             </>
           ) : null}
         </div>
@@ -543,9 +614,12 @@ export function Policy() {
   );
 }
 
+const LIFECYCLE = RISK_EVENTS.filter((e): e is LifecycleEvent => e !== 'login');
+
 function strip(p: PolicyFields): PolicyFields {
   return {
     thresholds: p.thresholds,
+    events: p.events,
     fallbackDecision: p.fallbackDecision,
     shadowMode: p.shadowMode,
     detectors: p.detectors,
@@ -646,7 +720,66 @@ export function Keys() {
           ))}
         </tbody>
       </table>
+      <Sources />
     </section>
+  );
+}
+
+/** The web origins and app ids publishable keys are accepted from (PUT replaces both lists). */
+function Sources() {
+  const { t } = useApp();
+  const { data, error, reload } = useLoad(() => api<{ origins: string[]; appIds: string[] }>('GET', '/sources'), []);
+  const [origins, setOrigins] = useState<string | null>(null);
+  const [appIds, setAppIds] = useState<string | null>(null);
+  const [err, setErr] = useState<ApiError | null>(null);
+  const [saved, setSaved] = useState(false);
+  const lines = (v: string) =>
+    v
+      .split('\n')
+      .map((x) => x.trim())
+      .filter(Boolean);
+  const save = async () => {
+    try {
+      setErr(null);
+      setSaved(false);
+      await api('PUT', '/sources', {
+        origins: lines(origins ?? (data?.origins ?? []).join('\n')),
+        appIds: lines(appIds ?? (data?.appIds ?? []).join('\n')),
+      });
+      setOrigins(null);
+      setAppIds(null);
+      setSaved(true);
+      reload();
+    } catch (e) {
+      setErr(e as ApiError);
+    }
+  };
+  return (
+    <div class="card sources">
+      <h2>{t('sources')}</h2>
+      <p class="muted">{t('sourcesHelp')}</p>
+      <ErrorBox error={err ?? error} />
+      <label>
+        {t('webOrigins')}
+        <textarea
+          rows={3}
+          value={origins ?? (data?.origins ?? []).join('\n')}
+          onInput={(e) => setOrigins((e.target as HTMLTextAreaElement).value)}
+        />
+      </label>
+      <label>
+        {t('appIds')}
+        <textarea
+          rows={3}
+          value={appIds ?? (data?.appIds ?? []).join('\n')}
+          onInput={(e) => setAppIds((e.target as HTMLTextAreaElement).value)}
+        />
+      </label>
+      <button class="btn primary" onClick={() => void save()}>
+        {t('save')}
+      </button>
+      {saved ? <span class="muted"> {t('saved')}</span> : null}
+    </div>
   );
 }
 

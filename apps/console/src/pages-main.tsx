@@ -1,3 +1,4 @@
+import { RISK_EVENTS } from '@kizuki/contract';
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, qs } from './api';
 import { Decision, ErrorBox, fmtTime, Link, profileStateKey, useApp, useLoad } from './app';
@@ -138,7 +139,19 @@ function Kpi({ label, value, cls }: { label: string; value: number; cls?: string
 }
 
 type Filters = Record<string, string>;
-const FILTER_KEYS = ['decision', 'reason', 'user', 'ip', 'device', 'country', 'label', 'from', 'to', 'account'];
+const FILTER_KEYS = [
+  'event',
+  'decision',
+  'reason',
+  'user',
+  'ip',
+  'device',
+  'country',
+  'label',
+  'from',
+  'to',
+  'account',
+];
 
 function readFilters(): Filters {
   const p = new URLSearchParams(location.search);
@@ -201,6 +214,21 @@ export function Logins() {
           apply(draft);
         }}
       >
+        <label>
+          {t('event')}
+          <select
+            name="event"
+            value={draft.event ?? ''}
+            onChange={(e) => setDraft({ ...draft, event: (e.target as HTMLSelectElement).value })}
+          >
+            <option value="">{t('any')}</option>
+            {RISK_EVENTS.map((ev) => (
+              <option key={ev} value={ev}>
+                {t(`ev_${ev}`)}
+              </option>
+            ))}
+          </select>
+        </label>
         <label>
           {t('decision')}
           <select
@@ -282,6 +310,7 @@ export function Logins() {
         <thead>
           <tr>
             <th>{t('time')}</th>
+            <th>{t('event')}</th>
             <th>{t('decision')}</th>
             <th class="num">{t('score')}</th>
             <th>{t('reasons')}</th>
@@ -297,6 +326,12 @@ export function Logins() {
               <td>
                 <Link href={`/logins/${x.id}`}>{fmtTime(x.createdAt, lang)}</Link>
               </td>
+              <td class="event">
+                {t(`ev_${x.event ?? 'login'}`)}
+                {x.changes?.length ? (
+                  <span class="muted small"> ({x.changes.map((c) => t(`ch_${c}`)).join(', ')})</span>
+                ) : null}
+              </td>
               <td>
                 <Decision d={x.decision} shadow={x.shadow} />
               </td>
@@ -308,7 +343,7 @@ export function Logins() {
                   </span>
                 ))}
               </td>
-              <td class="mono">{x.ip ?? '—'}</td>
+              <td class="mono ip">{x.ip ?? '—'}</td>
               <td>{x.country ?? '—'}</td>
               <td class="mono">
                 <Link href={`/accounts/${x.account.id}`}>{x.account.userHash}</Link>
@@ -391,7 +426,9 @@ export function LoginDetail({ id }: { id: string }) {
       </header>
       <ErrorBox error={err} />
       <p class="muted">
-        {fmtTime(a.createdAt, lang)} · {a.event} · {t('status')}: {a.status}
+        {fmtTime(a.createdAt, lang)} · <span class="event">{t(`ev_${a.event ?? 'login'}`)}</span>
+        {a.changes?.length ? ` (${t('changes')}: ${a.changes.map((c) => t(`ch_${c}`)).join(', ')})` : ''} ·{' '}
+        {t('status')}: {a.status}
         {a.shadow ? ` · ${t('shadow')}: ${a.policyDecision}` : ''}
       </p>
       <div class="card">
@@ -490,7 +527,8 @@ export function LoginDetail({ id }: { id: string }) {
         {a.typing.map((ty) => (
           <div key={ty.role} class="rhythm-block">
             <h3>
-              {ty.role} · <span class={`badge p-${ty.state}`}>{t(profileStateKey(ty.state))}</span>{' '}
+              {`${ty.role} · ${t(ty.modality)} · `}
+              <span class={`badge p-${ty.state}`}>{t(profileStateKey(ty.state))}</span>{' '}
               <span class="muted small">{t('samples', { n: ty.samples })}</span>
             </h3>
             {ty.login ? (

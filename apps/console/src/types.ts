@@ -8,6 +8,8 @@ import type {
   LoginStatus,
   PageSignals,
   PointerType,
+  ProfileChange,
+  RiskEvent,
   RiskReason,
   RiskScores,
   TypingRoleView,
@@ -78,6 +80,8 @@ export interface LoginRow {
   decision: Decision;
   policyDecision: Decision;
   shadow: boolean;
+  event: RiskEvent;
+  changes: ProfileChange[];
   status: LoginStatus;
   score: number;
   reasons: string[];
@@ -92,7 +96,8 @@ export interface LoginRow {
 export interface LoginDetail {
   id: string;
   createdAt: string;
-  event: string;
+  event: RiskEvent;
+  changes: ProfileChange[];
   status: LoginStatus;
   decision: Decision;
   policyDecision: Decision;
@@ -157,8 +162,12 @@ export interface ListEntry {
 }
 
 /** The fields of a tenant's policy the console edits and sends back. */
+export type LifecycleEvent = Exclude<RiskEvent, 'login'>;
+
 export interface PolicyFields {
   thresholds: { challenge: number; deny: number };
+  /** each event's own thresholds (login's are `thresholds`) */
+  events: Record<LifecycleEvent, { challenge: number; deny: number }>;
   fallbackDecision: Decision;
   shadowMode: boolean;
   detectors: Record<string, boolean>;
@@ -170,13 +179,18 @@ export interface PolicyAnswer {
   detectors: string[];
 }
 
-export interface Backtest {
+export interface BacktestSummary {
   total: number;
   changed: number;
   current: Record<Decision, number>;
   proposed: Record<Decision, number>;
   fraudAllowed: { current: number; proposed: number };
   legitBlocked: { current: number; proposed: number };
+}
+
+export interface Backtest extends BacktestSummary {
+  /** the same per event (events with assessments in the period only) */
+  byEvent: Partial<Record<RiskEvent, BacktestSummary>>;
 }
 
 export interface ApiKeyRow {

@@ -64,6 +64,13 @@ export interface LoginRecord {
   replay?: boolean;
 }
 
+/** A risk call for another event than a login (see docs/api.md#events). */
+export interface LifecycleCall {
+  event: 'registration' | 'password_reset_request' | 'password_reset' | 'profile_update';
+  changes?: ('email' | 'phone' | 'password' | 'mfa' | 'address')[];
+  emailDomain?: string;
+}
+
 interface Sim {
   tenant: Tenant;
   ip: string;
@@ -391,6 +398,8 @@ export class DetectionHarness {
     acceptLanguage: string;
     succeeded: boolean;
     record?: boolean;
+    /** another event than a login (registration, profile_update with changes, …) */
+    event?: LifecycleCall;
   }): Promise<LoginRecord> {
     const started = performance.now();
     const c = await this.env.post('/v1/collect', o.bundle, {
@@ -406,6 +415,7 @@ export class DetectionHarness {
       ip: o.ip,
       userAgent: o.userAgent,
       acceptLanguage: o.acceptLanguage,
+      event: o.event,
     });
     const rec = await this.record(o.scenario, o.tenant, o.account, r.body, started, o.record !== false);
     rec.replay = true;
@@ -421,15 +431,18 @@ export class DetectionHarness {
       ip: string;
       userAgent: string;
       acceptLanguage?: string;
+      event?: LifecycleCall;
     },
   ): Promise<{ status: number; body: Assessment }> {
+    const e = o.event;
     const r = await this.env.post(
       '/v1/risk',
       {
         ...(o.requestToken ? { requestToken: o.requestToken } : {}),
-        event: 'login',
+        event: e?.event ?? 'login',
+        ...(e?.changes ? { changes: e.changes } : {}),
         status: o.succeeded ? 'succeeded' : 'failed',
-        user: { id: o.account },
+        user: { id: o.account, ...(e?.emailDomain ? { emailDomain: e.emailDomain } : {}) },
         context: {
           ip: o.ip,
           userAgent: o.userAgent.slice(0, 1024),

@@ -166,6 +166,22 @@ const METHOD = `## How it is measured
      one browser login each, in turn, in one morning;
   9. password manager: the owner's usual device, both fields filled without key events
      (\`page.fill\`), the submit button clicked with the human pointer.
+  14.–17. the account's life beyond the login (\`bench/lib/detection/lifecycle.ts\`), on a tenant of
+     their own; every SDK bundle is recorded in Chromium on the site's form (on a recording tenant)
+     and replayed by the backend as the event's risk call, like the stuffing scenario:
+  15. people signing up: each a CMU subject typing the password (session 2+ repetitions) and the
+     human pointer, on their own device, from a Japanese residential address (one home in ten has
+     two people signing up), with a common mail provider's domain;
+  14. a sign-up farm: a few stealth-automation devices (lognormal typing, straight pointer), each
+     opening accounts one after another, each account from a new proxy (a new /24) with a
+     disposable mailbox's domain from the \`disposable-email-domains\` list; the goal counts each
+     device's 6th account on (the first five are kept apart);
+  17. the people of 15 log in three times on their device, then each requests a password reset
+     and resets it, on the same device from home (both calls measured);
+  16. takeover cash-out: for some of those people a thief (another CMU subject typing the stolen
+     password as in scenario 3, a new device, a residential address in the owner's country) logs
+     in, then changes the e-mail (with the second factor or the phone for two in three) from the
+     same device a moment later; the profile update is measured.
 - Scenarios 1–6 and 9 share one tenant (the same enrolled accounts), in the order 1, 9, 3, 4, 5,
   6, 2; 7 and 8 have their own tenants, so velocity counters of one do not leak into another.
 `;

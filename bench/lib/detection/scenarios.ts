@@ -14,6 +14,7 @@ import {
   type TimedKey,
 } from '../../../fixtures/human-input';
 import type { DetectionHarness, LoginRecord, Tenant, Typing } from './harness';
+import { lifecycle } from './lifecycle';
 
 export interface Scale {
   name: string;
@@ -59,6 +60,13 @@ export interface Scale {
   passwordManager: number;
   /** more password-manager logins, replaying each owner's first one (recorded in the browser) */
   passwordManagerReplays: number;
+  /** people signing up (15), each on their own device; the owners of 16 and 17 */
+  signupPeople: number;
+  /** farm devices (14) and accounts each opens */
+  farmDevices: number;
+  farmAccountsEach: number;
+  /** takeovers followed by an e-mail change (16), ≤ signupPeople */
+  cashouts: number;
 }
 
 export const SCALES: Record<string, Scale> = {
@@ -86,6 +94,10 @@ export const SCALES: Record<string, Scale> = {
     officeEnrolLogins: 5,
     passwordManager: 1,
     passwordManagerReplays: 0,
+    signupPeople: 3,
+    farmDevices: 1,
+    farmAccountsEach: 7,
+    cashouts: 2,
   },
   small: {
     name: 'small',
@@ -110,6 +122,10 @@ export const SCALES: Record<string, Scale> = {
     officeEnrolLogins: 10,
     passwordManager: 10,
     passwordManagerReplays: 100,
+    signupPeople: 20,
+    farmDevices: 4,
+    farmAccountsEach: 12,
+    cashouts: 15,
   },
   full: {
     name: 'full',
@@ -134,6 +150,10 @@ export const SCALES: Record<string, Scale> = {
     officeEnrolLogins: 10,
     passwordManager: 50,
     passwordManagerReplays: 100,
+    signupPeople: 100,
+    farmDevices: 5,
+    farmAccountsEach: 40,
+    cashouts: 100,
   },
 };
 
@@ -181,6 +201,22 @@ export const SCENARIOS = [
     measure: 'noBot',
     min: 0.995,
   },
+  {
+    key: 'farm',
+    title: '14. Sign-up farm (6th+ account of a device)',
+    goal: 'challenged/denied ≥ 95%',
+    measure: 'flagged',
+    min: 0.95,
+  },
+  { key: 'signup', title: '15. People signing up', goal: 'allowed ≥ 98%', measure: 'allow', min: 0.98 },
+  {
+    key: 'cashout',
+    title: '16. Takeover, then e-mail change',
+    goal: 'challenged/denied ≥ 99%',
+    measure: 'flagged',
+    min: 0.99,
+  },
+  { key: 'reset', title: '17. Password reset by owner', goal: 'allowed ≥ 98%', measure: 'allow', min: 0.98 },
 ] as const;
 export type ScenarioKey = (typeof SCENARIOS)[number]['key'];
 
@@ -686,6 +722,9 @@ export async function runScenarios(p: Plan): Promise<void> {
     () => (want('stuffing') ? stuffing(p, seededRng(20261201)) : Promise.resolve()),
     // --- 8. office NAT
     () => (want('office') && p.cmu ? office(p) : Promise.resolve()),
+    // --- 14–17. registration, account changes, password reset (lifecycle.ts)
+    () =>
+      (['farm', 'signup', 'cashout', 'reset'] as const).some(want) ? lifecycle(p, nextDeviceIndex) : Promise.resolve(),
   ];
   if (p.parallel) await Promise.all(groups.map((g) => g()));
   else for (const g of groups) await g();

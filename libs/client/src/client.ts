@@ -58,7 +58,20 @@ export class KizukiClient {
 
   /** Asks for a decision during a login. Never throws for outages, timeouts or 5xx: falls back, degraded. */
   async risk(req: RiskRequest, opts: { idempotencyKey?: string } = {}): Promise<RiskAnswer> {
-    const body = { event: 'login' as const, ...req, requestToken: req.requestToken || undefined };
+    const { email, ...user } = req.user;
+    const domain = email?.includes('@')
+      ? email
+          .slice(email.lastIndexOf('@') + 1)
+          .trim()
+          .toLowerCase()
+      : '';
+    const body = {
+      event: 'login' as const,
+      ...req,
+      // the address never leaves this process: only its domain, for DISPOSABLE_EMAIL
+      user: domain && !user.emailDomain ? { ...user, emailDomain: domain } : user,
+      requestToken: req.requestToken || undefined,
+    };
     try {
       return await this.call<RiskAnswer>(
         'POST',

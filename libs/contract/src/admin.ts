@@ -1,3 +1,5 @@
+import type { TypingModality } from './signals';
+
 // Answers of the admin console API (/admin/api) that the console draws as they come.
 
 /** One key's typical band in a typing profile: centre and centre ± one spread, ms. */
@@ -10,6 +12,8 @@ export interface TypingBand {
 /** One field's typing on a login against the account's profile. */
 export interface TypingRoleView {
   role: 'password' | 'username';
+  /** the keyboard the login was typed on, and so the profile it is shown against (one per modality) */
+  modality: TypingModality;
   /** enrolling until enough trusted samples, then active */
   state: 'enrolling' | 'active' | 'none';
   samples: number;

@@ -1,6 +1,7 @@
 // The signal bundle the browser SDK sends to POST /v1/collect: the SDK builds it, the api's
 // class-validator DTO implements it, the engine reads it.
 // Never any key value, field content or clipboard data: only timings, classes and traits.
+import type { RiskEvent } from './risk';
 
 export const SIGNAL_BUNDLE_VERSION = 1;
 
@@ -116,9 +117,21 @@ export interface PageSignals {
   visibilityChanges: number;
   /** path of the page (no query string, no fragment) */
   path: string;
+  /**
+   * The event the page said this form is for (LoadOptions.event, watch(form, { event }) or the
+   * form's data-kizuki-event); absent when it said none. A risk call for another event does not
+   * use this bundle (TOKEN_INVALID): a token from a login form cannot vouch for a sign-up.
+   */
+  event?: RiskEvent;
 }
 
+/** Input modalities of typing: each has its own profile in the engine (docs/scoring.md). */
+export const TYPING_MODALITIES = ['physical_keyboard', 'touch_keyboard'] as const;
+export type TypingModality = (typeof TYPING_MODALITIES)[number];
+
 export const APP_PLATFORMS = ['ios', 'android'] as const;
+/** A bundle id / package name: reverse-DNS letters, digits, '_' and '-' (what the app stores accept). */
+export const APP_ID_PATTERN = /^[A-Za-z][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)+$/;
 export type AppPlatform = (typeof APP_PLATFORMS)[number];
 
 /**

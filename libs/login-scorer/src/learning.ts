@@ -1,6 +1,6 @@
 import type { AccountState, RecordLogin } from '@kizuki/database';
 import type { SignalBundle } from '@kizuki/contract';
-import { learnPointerProfile, learnTypingProfile, networkPrefix, type NetworkInfo } from '@kizuki/scoring';
+import { learnModalTypingProfile, learnPointerProfile, networkPrefix, type NetworkInfo } from '@kizuki/scoring';
 
 const MAX_COUNTRIES = 20;
 const MAX_LANGUAGES = 10;
@@ -47,7 +47,8 @@ export function learnFromTrustedLogin(
     learned.networks = [...(account?.networks ?? []).filter((n) => n !== prefix), prefix].slice(-MAX_NETWORKS);
   if (bundle && typeof bundle === 'object') {
     const fields = Array.isArray(bundle.typing?.fields) ? bundle.typing.fields : null;
-    if (fields) learned.typingProfile = learnTypingProfile(account?.typingProfile ?? null, fields);
+    // each typing modality (physical / touch keyboard) learns only from its own logins
+    if (fields) learned.typingProfile = learnModalTypingProfile(account?.typingProfile ?? null, bundle);
     if (bundle.pointer) learned.pointerProfile = learnPointerProfile(account?.pointerProfile ?? null, bundle.pointer);
   }
   return learned;

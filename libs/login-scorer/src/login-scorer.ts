@@ -97,7 +97,16 @@ export class LoginScorer {
           detail: 'The request token is valid but its signals are gone (expired or purged).',
         };
     }
-    const storedBundle = token.state === 'valid' && stored ? (stored.payload as SignalBundle) : null;
+    let storedBundle = token.state === 'valid' && stored ? (stored.payload as SignalBundle) : null;
+    // a bundle collected for another event (the page said so) does not vouch for this one
+    const formEvent = storedBundle?.page?.event;
+    if (storedBundle && formEvent && formEvent !== (d.event ?? 'login')) {
+      token = {
+        state: 'invalid',
+        detail: `The request token was collected on a ${formEvent} form, not for ${d.event ?? 'login'}.`,
+      };
+      storedBundle = null;
+    }
     // The load found the device through the stored bundle; a bundle from the queue needs a second look.
     if (storedBundle && !loaded.bundle)
       loaded = await load({ visitorId: storedBundle.device.visitorId, storageId: storedBundle.device.storageId }, true);
@@ -259,6 +268,8 @@ export class LoginScorer {
         score: answer.score,
         reasons: answer.reasons,
         device: answer.device,
+        event,
+        ...(d.changes ? { changes: d.changes } : {}),
         status: d.status,
         createdAt: answer.createdAt,
       });

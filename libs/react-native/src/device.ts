@@ -138,6 +138,8 @@ export async function readDevice(s: DeviceSources): Promise<DeviceSnapshot> {
   const version = str(await safe(di?.getVersion));
   const build = str(await safe(di?.getBuildNumber));
   const components: DeviceSignals['components'] = {
+    // the engine never fuzzy-matches app devices: the vendor / install id is the device
+    kind: 'app',
     platform,
     osVersion,
     model,

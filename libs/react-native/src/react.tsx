@@ -7,8 +7,10 @@ import {
   type GestureResponderEvent,
   type LayoutChangeEvent,
   type NativeSyntheticEvent,
-  type TextInputFocusEventData,
+  type PressableProps,
   type TextInputKeyPressEventData,
+  type TextInputProps,
+  type ViewProps,
 } from 'react-native';
 import type { FieldRole } from '@kizuki/contract';
 import type { KizukiClient, LoginSession } from './client';
@@ -33,26 +35,15 @@ export function KizukiProvider({ client, screen = 'login', children }: KizukiPro
   return <SessionContext.Provider value={session}>{children}</SessionContext.Provider>;
 }
 
-type Handler<E> = ((e: E) => void) | undefined;
+type Handler<E> = ((e: E) => void) | null | undefined;
 
-export interface ContainerHandlers {
-  onTouchStart?: (e: GestureResponderEvent) => void;
-  onTouchMove?: (e: GestureResponderEvent) => void;
-}
-
-export interface FieldHandlers {
-  onFocus?: (e: NativeSyntheticEvent<TextInputFocusEventData>) => void;
-  onBlur?: (e: NativeSyntheticEvent<TextInputFocusEventData>) => void;
-  onKeyPress?: (e: NativeSyntheticEvent<TextInputKeyPressEventData>) => void;
-  onChangeText?: (text: string) => void;
-  onPressIn?: (e: GestureResponderEvent) => void;
-  onLayout?: (e: LayoutChangeEvent) => void;
-}
-
-export interface SubmitHandlers {
-  onPressIn?: (e: GestureResponderEvent) => void;
-  onLayout?: (e: LayoutChangeEvent) => void;
-}
+// React Native's own prop types, so the getters fit whatever event types the installed version uses
+export type ContainerHandlers = Pick<ViewProps, 'onTouchStart' | 'onTouchMove'>;
+export type FieldHandlers = Pick<
+  TextInputProps,
+  'onFocus' | 'onBlur' | 'onKeyPress' | 'onChangeText' | 'onPressIn' | 'onLayout'
+>;
+export type SubmitHandlers = Pick<PressableProps, 'onPressIn' | 'onLayout'>;
 
 export interface UseKizuki {
   /** spread on the screen's container View; `own` props are passed through, its handlers still called */

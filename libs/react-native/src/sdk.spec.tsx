@@ -5,6 +5,9 @@ import type { SignalBundle } from '@kizuki/contract';
 import { KizukiProvider, load, useKizuki, type KizukiOptions } from './index';
 import { INSTALL_ID_KEY } from './device';
 
+// a cold run transforms React Native's own sources with Babel first (20 s on this machine)
+jest.setTimeout(60_000);
+
 const SECRET = 'hunter2-秘密';
 
 class ManualClock {

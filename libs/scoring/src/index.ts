@@ -14,6 +14,15 @@ export {
   type TypingProfileState,
 } from './typing';
 export type { KeyTiming, TypingProfile, TypingAccountProfile } from './typing';
+export {
+  inputModality,
+  learnModalTypingProfile,
+  parseModalTypingProfile,
+  typingProfileFor,
+  activeTypingModalities,
+  TYPING_MODALITIES,
+} from './modality';
+export type { InputModality, TypingModality, PointerModality, ModalTypingProfile } from './modality';
 export { learnPointerProfile, parsePointerProfile, pointerFeatures, pointerBotTraits } from './pointer';
 export type { PointerAccountProfile, PointerFeatures } from './pointer';
 export { deviceSimilarity, matchDevice, deviceStatusOf, type DeviceCandidate } from './device/device-match';

@@ -142,6 +142,30 @@ describe('forms', () => {
     expect(await k.collect()).toBe('rt_ok');
   });
 
+  it("says which event a form is for: watch's option, else data-kizuki-event, else LoadOptions.event", async () => {
+    const k = new Kizuki({ publishableKey: 'pk_e', endpoint: 'https://k.test', deviceWaitMs: 10, event: 'login' });
+    const form = document.getElementById('f') as HTMLFormElement;
+    const sentEvent = async () => {
+      fetchMock.mockClear();
+      form.dispatchEvent(submitEvent(null));
+      await flush();
+      return JSON.parse(fetchMock.mock.calls[0][1].body).page.event;
+    };
+    form.setAttribute('data-kizuki-event', 'registration');
+    const unwatch = k.watch(form);
+    expect(await sentEvent()).toBe('registration');
+    unwatch();
+    k.watch(form, { event: 'profile_update' });
+    expect(await sentEvent()).toBe('profile_update');
+    // an unknown value is never sent; the page default applies
+    form.setAttribute('data-kizuki-event', 'logout');
+    k.watch(form, {});
+    expect(await sentEvent()).toBe('login');
+    expect((await k.signals({ event: 'password_reset' })).page.event).toBe('password_reset');
+    const plain = new Kizuki({ publishableKey: 'pk_e', endpoint: 'https://k.test', deviceWaitMs: 10 });
+    expect('event' in (await plain.signals()).page).toBe(false);
+  });
+
   it('setToken creates one hidden input and updates it', () => {
     const form = document.getElementById('f') as HTMLFormElement;
     setToken(form, 'a');

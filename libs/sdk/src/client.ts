@@ -1,6 +1,12 @@
 // The Kizuki client: owns the signal sources, builds the SignalBundle, posts it, and puts the
 // request token into watched forms on submit.
-import { SIGNAL_BUNDLE_VERSION, type DeviceSignals, type SignalBundle } from '@kizuki/contract';
+import {
+  RISK_EVENTS,
+  SIGNAL_BUNDLE_VERSION,
+  type DeviceSignals,
+  type RiskEvent,
+  type SignalBundle,
+} from '@kizuki/contract';
 import { AutomationSource } from './automation';
 import { collectDevice, emptyDevice, storageId } from './device';
 import { targetRole } from './fields';
@@ -24,6 +30,17 @@ export interface LoadOptions {
   submitTimeoutMs?: number;
   /** Longest collect() waits for the device fingerprint before sending without it, in ms. Default 1000. */
   deviceWaitMs?: number;
+  /**
+   * Which event the watched forms are for ('login', 'registration', 'password_reset_request',
+   * 'password_reset', 'profile_update'), sent with the signals: a risk call for another event then
+   * does not accept the token. Per form: watch(form, { event }) or data-kizuki-event="…" on the form.
+   */
+  event?: RiskEvent;
+}
+
+/** One of RISK_EVENTS, or undefined (anything else a page wrote is ignored, never sent). */
+export function riskEvent(v: unknown): RiskEvent | undefined {
+  return (RISK_EVENTS as readonly unknown[]).includes(v) ? (v as RiskEvent) : undefined;
 }
 
 function within<T, F>(p: Promise<T>, ms: number, fallback: F): Promise<T | F> {
@@ -50,16 +67,18 @@ export function serialise(b: SignalBundle, maxBytes: number = LIMITS.bodyBytes):
 }
 
 export class Kizuki {
-  readonly options: Required<LoadOptions>;
   private readonly typing = new TypingSource();
   private readonly pointer = new PointerSource((el) => targetRole(el));
   private readonly page = new PageSource();
   private readonly automation = new AutomationSource();
   private device: Promise<DeviceSignals> | null = null;
-  private readonly forms = new Set<HTMLFormElement>();
+  /** watched forms, and the event each was watched for */
+  private readonly forms = new Map<HTMLFormElement, RiskEvent | undefined>();
   private readonly pending = new Set<HTMLFormElement>();
   private submitOff: (() => void) | null = null;
   private started = false;
+
+  readonly options: Required<Omit<LoadOptions, 'event'>> & { event?: RiskEvent };
 
   constructor(options: LoadOptions) {
     this.options = {
@@ -68,6 +87,7 @@ export class Kizuki {
       submitTimeoutMs: 2500,
       deviceWaitMs: 1000,
       ...options,
+      event: riskEvent(options.event),
     };
   }
 
@@ -91,15 +111,16 @@ export class Kizuki {
   /**
    * Observe the username/password fields inside `target` (a form, any container or a selector).
    * A watched form gets a hidden `kizuki_request_token` input on submit. Returns an unwatch function.
+   * `event`: what the form is for (else its data-kizuki-event attribute, else LoadOptions.event).
    */
-  watch(target: Element | string): () => void {
+  watch(target: Element | string, opts: { event?: RiskEvent } = {}): () => void {
     this.start();
     const el = typeof target === 'string' ? document.querySelector(target) : target;
     if (!el) return () => undefined;
     const unwatch = this.typing.watch(el);
     const form = el.tagName === 'FORM' ? (el as HTMLFormElement) : null;
     if (form) {
-      this.forms.add(form);
+      this.forms.set(form, riskEvent(opts.event) ?? riskEvent(form.getAttribute('data-kizuki-event')));
       // on window, bubbling: runs after the page's own submit handlers, so a page that handles
       // the submission itself (preventDefault + fetch) is left alone
       if (!this.submitOff) {
@@ -114,8 +135,8 @@ export class Kizuki {
     };
   }
 
-  /** The bundle as it would be sent now. */
-  async signals(): Promise<SignalBundle> {
+  /** The bundle as it would be sent now (`event`: what it is for, else LoadOptions.event). */
+  async signals(opts: { event?: RiskEvent } = {}): Promise<SignalBundle> {
     this.start();
     const wait = this.options.deviceWaitMs;
     const [device, automation] = await Promise.all([
@@ -135,14 +156,17 @@ export class Kizuki {
       },
       typing: { fields: this.typing.snapshot() },
       pointer: this.pointer.snapshot(),
-      page: this.page.snapshot(),
+      page: this.page.snapshot(undefined, riskEvent(opts.event) ?? this.options.event),
     };
   }
 
-  /** Send the signals; resolves to the request token, or null if that failed (never rejects). */
-  async collect(): Promise<string | null> {
+  /**
+   * Send the signals; resolves to the request token, or null if that failed (never rejects).
+   * `event`: what the token is for (a single-page app's registration: collect({ event: 'registration' })).
+   */
+  async collect(opts: { event?: RiskEvent } = {}): Promise<string | null> {
     try {
-      const body = serialise(await this.signals());
+      const body = serialise(await this.signals(opts));
       const answer = await postBundle(this.options.endpoint, this.options.publishableKey, body, {
         timeoutMs: this.options.timeoutMs,
         retries: 1,
@@ -162,7 +186,8 @@ export class Kizuki {
     if (this.pending.has(form)) return; // a second click while collecting
     this.pending.add(form);
     const submitter = e.submitter as HTMLButtonElement | HTMLInputElement | null;
-    within(this.collect(), this.options.submitTimeoutMs, null).then((token) => {
+    const event = this.forms.get(form) ?? riskEvent(form.getAttribute('data-kizuki-event'));
+    within(this.collect({ event }), this.options.submitTimeoutMs, null).then((token) => {
       this.pending.delete(form);
       setToken(form, token);
       submitForReal(form, submitter);

@@ -1,5 +1,5 @@
 // Page context signal source: time on page, focus/blur/visibility changes, path.
-import type { PageSignals } from '@kizuki/contract';
+import type { PageSignals, RiskEvent } from '@kizuki/contract';
 import { LIMITS, clampStr, now, on } from './util';
 
 /** Path only: no query string, no fragment (they can carry tokens or e-mail addresses). */
@@ -27,7 +27,7 @@ export class PageSource {
     this.off = [];
   }
 
-  snapshot(win: Window = window): PageSignals {
+  snapshot(win: Window = window, event?: RiskEvent): PageSignals {
     const cap = (n: number) => Math.min(n, LIMITS.pageEvents);
     return {
       loadToSubmitMs: Math.round(now()),
@@ -35,6 +35,7 @@ export class PageSource {
       blurCount: cap(this.blur),
       visibilityChanges: cap(this.visibility),
       path: cleanPath(win.location.pathname),
+      ...(event ? { event } : {}),
     };
   }
 }

@@ -1,4 +1,4 @@
-import { DECISIONS, FEEDBACK_LABELS, type Decision } from '@kizuki/contract';
+import { DECISIONS, FEEDBACK_LABELS, RISK_EVENTS, type Decision, type RiskEvent } from '@kizuki/contract';
 import { Type } from 'class-transformer';
 import {
   IsBoolean,
@@ -41,6 +41,7 @@ export class TotpCodeDto {
 }
 
 export class LoginsQueryDto {
+  @IsOptional() @IsIn(RISK_EVENTS) event?: RiskEvent;
   @IsOptional() @IsIn(DECISIONS) decision?: Decision;
   @IsOptional() @IsString() @Matches(/^[A-Z_]{2,40}$/) reason?: string;
   /** the raw user id as the customer sends it; pseudonymised server-side */
@@ -88,6 +89,18 @@ class DetectorsDto {
   @IsOptional() @IsBoolean() bot?: boolean;
   @IsOptional() @IsBoolean() network?: boolean;
   @IsOptional() @IsBoolean() velocity?: boolean;
+  @IsOptional() @IsBoolean() signup?: boolean;
+  @IsOptional() @IsBoolean() accountChange?: boolean;
+  @IsOptional() @IsBoolean() credentials?: boolean;
+  @IsOptional() @IsBoolean() identity?: boolean;
+}
+
+/** Each event's own thresholds (login's are `thresholds`); an event left out keeps what it had. */
+class EventThresholdsDto {
+  @IsOptional() @ValidateNested() @Type(() => ThresholdsDto) registration?: ThresholdsDto;
+  @IsOptional() @ValidateNested() @Type(() => ThresholdsDto) password_reset_request?: ThresholdsDto;
+  @IsOptional() @ValidateNested() @Type(() => ThresholdsDto) password_reset?: ThresholdsDto;
+  @IsOptional() @ValidateNested() @Type(() => ThresholdsDto) profile_update?: ThresholdsDto;
 }
 
 class BruteForceDto {
@@ -103,6 +116,7 @@ class TypingPolicyDto {
 
 export class PolicyDto {
   @ValidateNested() @Type(() => ThresholdsDto) @IsNotEmptyObject() thresholds!: ThresholdsDto;
+  @IsOptional() @ValidateNested() @Type(() => EventThresholdsDto) events?: EventThresholdsDto;
   @IsIn(DECISIONS) fallbackDecision!: Decision;
   @IsBoolean() shadowMode!: boolean;
   @ValidateNested() @Type(() => DetectorsDto) detectors!: DetectorsDto;

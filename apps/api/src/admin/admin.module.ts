@@ -7,6 +7,8 @@ import { ListsController } from './lists/lists.controller';
 import { ListsService } from './lists/lists.service';
 import { PolicyController } from './policy/policy.controller';
 import { PolicyService } from './policy/policy.service';
+import { SourcesController } from './sources/sources.controller';
+import { SourcesService } from './sources/sources.service';
 import { TeamController } from './team/team.controller';
 import { TeamService } from './team/team.service';
 import { AdminAuthRepository, AdminConfigRepository, AdminInsightsRepository } from '@kizuki/database';
@@ -39,6 +41,7 @@ import { WebhooksController } from './webhooks.controller';
     ListsController,
     PolicyController,
     ApiKeysController,
+    SourcesController,
     TeamController,
     AuditController,
     WebhooksController,
@@ -57,6 +60,7 @@ import { WebhooksController } from './webhooks.controller';
     ListsService,
     PolicyService,
     ApiKeysService,
+    SourcesService,
     TeamService,
     WebhookEndpointsService,
   ],

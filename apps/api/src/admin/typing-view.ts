@@ -1,11 +1,14 @@
 import {
+  inputModality,
   keyTimingsFromField,
+  parseModalTypingProfile,
   type TypingProfile,
-  parseTypingAccountProfile,
+  typingProfileFor,
   typingState,
+  type TypingModality,
   type TypingProfileState,
 } from '@kizuki/scoring';
-import type { FieldTyping, TypingBand as Band, TypingRoleView } from '@kizuki/contract';
+import type { FieldTyping, SignalBundle, TypingBand as Band, TypingRoleView } from '@kizuki/contract';
 
 const FLIGHT_TAU = 700; // TYPING_PARAMS.flightTau: flights are stored as asinh(ms / 700)
 const r1 = (x: number) => Math.round(x * 10) / 10;
@@ -30,7 +33,8 @@ function profileBands(p: TypingProfile): { holds: Band[]; flights: Band[] } {
 /** The typing rhythm of one login next to the account's profile, per field role. */
 export function typingView(bundle: unknown, storedProfile: unknown): TypingRoleView[] {
   const fields = ((bundle as { typing?: { fields?: FieldTyping[] } } | null)?.typing?.fields ?? []).filter(Boolean);
-  const profile = parseTypingAccountProfile(storedProfile);
+  const modality = inputModality(bundle as SignalBundle | null).typing ?? 'physical_keyboard';
+  const profile = typingProfileFor(storedProfile, modality);
   return (['password', 'username'] as const).map((role) => {
     const field = fields.find((f) => f.role === role);
     const keys = field ? keyTimingsFromField(field.keys) : null;
@@ -38,6 +42,7 @@ export function typingView(bundle: unknown, storedProfile: unknown): TypingRoleV
     const active = st ? typingState(st) === 'active' : false;
     return {
       role,
+      modality,
       state: st ? (active ? 'active' : 'enrolling') : 'none',
       samples: st?.count ?? 0,
       pasted: !!field?.pasted,
@@ -53,10 +58,16 @@ export function typingView(bundle: unknown, storedProfile: unknown): TypingRoleV
   });
 }
 
-export function typingStateSummary(storedProfile: unknown): { role: string; state: string; samples: number }[] {
-  const profile = parseTypingAccountProfile(storedProfile);
-  return (['password', 'username'] as const).map((role) => {
-    const st = profile[role];
-    return { role, state: st ? typingState(st) : 'none', samples: st?.count ?? 0 };
-  });
+export function typingStateSummary(
+  storedProfile: unknown,
+): { modality: TypingModality; role: string; state: string; samples: number }[] {
+  const modal = parseModalTypingProfile(storedProfile).modalities;
+  const kept = (Object.keys(modal) as TypingModality[]).sort();
+  // an account without any profile still shows what it is enrolling: the keyboard one
+  return (kept.length ? kept : (['physical_keyboard'] as TypingModality[])).flatMap((modality) =>
+    (['password', 'username'] as const).map((role) => {
+      const st = modal[modality]?.[role];
+      return { modality, role, state: st ? typingState(st) : 'none', samples: st?.count ?? 0 };
+    }),
+  );
 }

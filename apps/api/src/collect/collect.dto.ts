@@ -18,10 +18,12 @@ import {
   type ValidationOptions,
 } from 'class-validator';
 import {
+  APP_ID_PATTERN,
   APP_PLATFORMS,
   FIELD_ROLES,
   KEY_CLASSES,
   POINTER_TYPES,
+  RISK_EVENTS,
   SIGNAL_BUNDLE_VERSION,
   SIGNAL_LIMITS as L,
   type AppPlatform,
@@ -36,6 +38,7 @@ import {
   type PointerClick,
   type PointerSignals,
   type PointerType,
+  type RiskEvent,
   type SignalBundle,
   type TouchForceSignals,
 } from '@kizuki/contract';
@@ -175,10 +178,8 @@ export class PageDto implements PageSignals {
   @IsInt() @Min(0) @Max(1_000_000) blurCount!: number;
   @IsInt() @Min(0) @Max(1_000_000) visibilityChanges!: number;
   @IsString() @MaxLength(L.stringLength) path!: string;
+  @IsOptional() @IsIn(RISK_EVENTS) event?: RiskEvent;
 }
-
-/** A bundle id / package name: reverse-DNS letters, digits, '.', '_', '-' (what the stores accept). */
-export const APP_ID_PATTERN = /^[A-Za-z][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)+$/;
 
 export class AppDto implements AppSignals {
   @IsString() @MaxLength(L.appIdLength) @Matches(APP_ID_PATTERN) id!: string;

@@ -28,6 +28,7 @@ and Kizuki learns your rhythm.</p>
   <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
   <button type="submit">Sign in</button>
 </form>
+<p class="small">New here? <a href="/demo/register">Create an account</a> (a registration, scored the same way).</p>
 <p class="small">This page loads <code>/sdk/kizuki.js</code>. The demo backend (<code>POST /demo/login</code>)
 checks the password and calls <code>POST /v1/risk</code> with the request token exactly as your backend would.</p>
 <script src="/sdk/kizuki.js"></script>
@@ -36,7 +37,29 @@ checks the password and calls <code>POST /v1/risk</code> with the request token 
   );
 }
 
+/** The sign-up form: the SDK watches it for the registration event (data-kizuki-event). */
+export function registerPage(publishableKey: string): string {
+  return layout(
+    'Create an account — Kizuki demo shop',
+    `<h1>Create an account</h1>
+<p class="hint">Any e-mail works (only its domain is sent to Kizuki). Choose a password of 8 characters or more.</p>
+<form id="register" method="post" action="/demo/register" data-kizuki-event="registration" autocomplete="on">
+  <label>E-mail <input name="email" type="email" autocomplete="email" required></label>
+  <label>Password <input name="password" type="password" autocomplete="new-password" minlength="8" required></label>
+  <button type="submit">Create account</button>
+</form>
+<p class="small">The demo backend (<code>POST /demo/register</code>) calls <code>POST /v1/risk</code> with
+<code>event: "registration"</code>, the request token and the e-mail's domain, as your backend would.
+<a href="/demo">Sign in instead</a></p>
+<script src="/sdk/kizuki.js"></script>
+<script src="/demo/demo.js"></script>`,
+    `<meta name="kizuki-key" content="${escapeHtml(publishableKey)}">`,
+  );
+}
+
 export interface DemoOutcome {
+  /** what was done: a login (default) or a registration */
+  event?: 'login' | 'registration';
   user: string;
   passwordOk: boolean;
   risk: { status: number; body: unknown };
@@ -52,12 +75,20 @@ export function resultPage(o: DemoOutcome): string {
     id?: string;
   };
   const decision = body.decision ?? 'error';
-  const verdict: Record<string, string> = {
-    allow: 'Signed in: Kizuki saw nothing unusual.',
-    challenge: 'Kizuki asks for a second factor before letting this login in.',
-    deny: 'Kizuki blocked this login.',
-    error: 'The risk call failed.',
-  };
+  const signup = o.event === 'registration';
+  const verdict: Record<string, string> = signup
+    ? {
+        allow: 'Account created: Kizuki saw nothing unusual.',
+        challenge: 'Kizuki asks to verify this sign-up (e.g. a code by e-mail or SMS) before opening the account.',
+        deny: 'Kizuki refused this sign-up.',
+        error: 'The risk call failed.',
+      }
+    : {
+        allow: 'Signed in: Kizuki saw nothing unusual.',
+        challenge: 'Kizuki asks for a second factor before letting this login in.',
+        deny: 'Kizuki blocked this login.',
+        error: 'The risk call failed.',
+      };
   const message = o.passwordOk ? (verdict[decision] ?? '') : 'Wrong password (reported to Kizuki as a failed login).';
   const degraded = body.degraded ? ' · <b>degraded</b> (fallback decision)' : '';
   const sent = escapeHtml(JSON.stringify(o.request, null, 2));
@@ -73,17 +104,19 @@ export function resultPage(o: DemoOutcome): string {
 <ul class="reasons">${reasons || '<li>No reasons.</li>'}</ul>
 <details><summary>What the demo backend sent to <code>POST /v1/risk</code></summary><pre>${sent}</pre></details>
 <details><summary>What Kizuki answered (HTTP ${o.risk.status})</summary><pre>${answered}</pre></details>
-<p><a href="/demo">Sign in again</a></p>`,
+<p><a href="/demo">Sign in</a> · <a href="/demo/register">Create another account</a></p>`,
   );
 }
 
-export const DEMO_JS = `// Kizuki demo: load the SDK and watch the login form (what a customer adds to its page).
+export const DEMO_JS = `// Kizuki demo: load the SDK and watch the form (what a customer adds to its page). The sign-up
+// form says which event it is for with data-kizuki-event="registration".
 (function () {
   var k = Kizuki.load({
     publishableKey: document.querySelector('meta[name="kizuki-key"]').content,
     endpoint: location.origin,
   });
-  k.watch(document.getElementById('login'));
+  var form = document.getElementById('login') || document.getElementById('register');
+  if (form) k.watch(form);
 })();
 `;
 

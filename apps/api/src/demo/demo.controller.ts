@@ -5,7 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { KizukiConfig } from '@kizuki/config';
 import { Errors } from '../common/api-error';
 import { ClientIpResolver } from '../common/client-ip';
-import { DEMO_CSS, DEMO_JS, DEMO_PASSWORD, loginPage, resultPage } from './demo-page';
+import { DEMO_CSS, DEMO_JS, DEMO_PASSWORD, loginPage, registerPage, resultPage } from './demo-page';
 
 const CSP = [
   "default-src 'self'",
@@ -72,6 +72,13 @@ export class DemoController {
     return loginPage(this.demoKeys().publishableKey);
   }
 
+  @Get('register')
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  @Header('Content-Security-Policy', CSP)
+  registerForm(): string {
+    return registerPage(this.demoKeys().publishableKey);
+  }
+
   @Get('demo.js')
   @Header('Content-Type', 'application/javascript; charset=utf-8')
   script(): string {
@@ -108,7 +115,51 @@ export class DemoController {
         acceptLanguage: String(req.headers['accept-language'] ?? '').slice(0, 256) || undefined,
       },
     };
-    const res = await fetch(`http://127.0.0.1:${req.socket.localPort}/v1/risk`, {
+    const res = await this.risk(req, keys, request);
+    reply.status(passwordOk ? 200 : 401);
+    return resultPage({
+      user,
+      passwordOk,
+      risk: res,
+      request: { ...request, requestToken: token ? `${token.slice(0, 12)}…` : undefined },
+    });
+  }
+
+  /** A sign-up: what a customer's backend does before creating the account. */
+  @Post('register')
+  @HttpCode(200)
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  @Header('Content-Security-Policy', CSP)
+  async register(@Body() form: Record<string, unknown>, @Req() req: FastifyRequest): Promise<string> {
+    const keys = this.demoKeys();
+    const email = String(form?.email ?? '').slice(0, 200);
+    const token = String(form?.kizuki_request_token ?? '');
+    const passwordOk = String(form?.password ?? '').length >= 8;
+    // only the domain goes to Kizuki (DISPOSABLE_EMAIL); the address stays with the shop
+    const domain = email.includes('@') ? email.slice(email.lastIndexOf('@') + 1).toLowerCase() : '';
+    const request = {
+      ...(token ? { requestToken: token } : {}),
+      event: 'registration',
+      status: passwordOk ? 'succeeded' : 'failed',
+      user: { id: email || 'anonymous', ...(/^[a-z0-9.-]+\.[a-z]{2,}$/.test(domain) ? { emailDomain: domain } : {}) },
+      context: {
+        ip: this.ips.resolve(req.socket.remoteAddress, req.headers['x-forwarded-for']) ?? '127.0.0.1',
+        userAgent: String(req.headers['user-agent'] ?? '').slice(0, 1024),
+        acceptLanguage: String(req.headers['accept-language'] ?? '').slice(0, 256) || undefined,
+      },
+    };
+    const res = await this.risk(req, keys, request);
+    return resultPage({
+      event: 'registration',
+      user: email,
+      passwordOk,
+      risk: res,
+      request: { ...request, requestToken: token ? `${token.slice(0, 12)}…` : undefined },
+    });
+  }
+
+  private risk(req: FastifyRequest, keys: DemoKeys, request: unknown): Promise<{ status: number; body: unknown }> {
+    return fetch(`http://127.0.0.1:${req.socket.localPort}/v1/risk`, {
       method: 'POST',
       headers: { authorization: `Bearer ${keys.secretKey}`, 'content-type': 'application/json' },
       body: JSON.stringify(request),
@@ -117,12 +168,5 @@ export class DemoController {
       async (r) => ({ status: r.status, body: withoutLinks(await r.json()) }),
       (e: unknown) => ({ status: 0, body: { error: String(e) } }),
     );
-    reply.status(passwordOk ? 200 : 401);
-    return resultPage({
-      user,
-      passwordOk,
-      risk: res,
-      request: { ...request, requestToken: token ? `${token.slice(0, 12)}…` : undefined },
-    });
   }
 }

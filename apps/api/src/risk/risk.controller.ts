@@ -27,7 +27,7 @@ export class RiskController {
   @Post()
   @HttpCode(200)
   @ApiOperation({
-    summary: 'Assess a login (your backend, during the login)',
+    summary: 'Assess a login, registration, password reset or profile change (your backend, as it happens)',
     description:
       "Scored by the worker within RISK_TIMEOUT_MS; otherwise the tenant's fallback decision with degraded: true " +
       '(never a 500). Retrying the same call returns the same assessment.',

@@ -98,6 +98,22 @@ export class AdminConfigRepository {
     await this.write(tenantId, `UPDATE tenants SET policy = $2 WHERE id = $1`, [tenantId, JSON.stringify(policy)]);
   }
 
+  /** Where the tenant's publishable keys may collect from: web origins and mobile app ids. */
+  async sources(tenantId: string): Promise<{ origins: string[]; appIds: string[] }> {
+    const [row] = await this.read(tenantId, `SELECT origins, app_ids AS "appIds" FROM tenants WHERE id = $1`, [
+      tenantId,
+    ]);
+    return { origins: row?.origins ?? [], appIds: row?.appIds ?? [] };
+  }
+
+  async setSources(tenantId: string, sources: { origins: string[]; appIds: string[] }): Promise<void> {
+    await this.write(tenantId, `UPDATE tenants SET origins = $2, app_ids = $3 WHERE id = $1`, [
+      tenantId,
+      sources.origins,
+      sources.appIds,
+    ]);
+  }
+
   async apiKeys(tenantId: string): Promise<ApiKeyListRow[]> {
     return this.read(tenantId, `SELECT ${KEY_COLUMNS} FROM api_keys WHERE tenant_id = $1 ORDER BY created_at DESC`, [
       tenantId,

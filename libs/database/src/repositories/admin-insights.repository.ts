@@ -6,6 +6,8 @@ import { rowsOf } from './rows';
 import { type QueryRow, withTenant } from '../tenant-scope';
 
 export interface LoginFilter {
+  /** login, registration, password_reset_request, password_reset, profile_update */
+  event?: string;
   decision?: Decision;
   reason?: string;
   /** pseudonymised user id */
@@ -31,6 +33,9 @@ export interface LoginListRow {
   decision: Decision;
   policyDecision: Decision;
   shadow: boolean;
+  event: string;
+  /** profile_update: what changed */
+  changes: string[] | null;
   status: string;
   score: number;
   reasonCodes: string[];
@@ -47,7 +52,8 @@ export interface LoginListRow {
 }
 
 const LIST_COLUMNS = `a.id, a.created_at AS "createdAt", a.decision, a.policy_decision AS "policyDecision", a.shadow,
-  a.status, a.score, ARRAY(SELECT r->>'code' FROM jsonb_array_elements(a.reasons) r) AS "reasonCodes", a.label,
+  a.event, a.changes, a.status, a.score,
+  ARRAY(SELECT r->>'code' FROM jsonb_array_elements(a.reasons) r) AS "reasonCodes", a.label,
   host(a.ip) AS ip, a.country, a.asn, a.device_id AS "deviceId", a.device_status AS "deviceStatus",
   a.account_id AS "accountId", acc.user_hash AS "userHash",
   to_char(a.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "cursorAt"`;
@@ -77,6 +83,7 @@ export class AdminInsightsRepository {
       params.push(v);
       clauses.push(sql(`$${params.length}`));
     };
+    if (f.event) add((p) => `a.event = ${p}`, f.event);
     if (f.decision) add((p) => `a.decision = ${p}`, f.decision);
     if (f.reason)
       add((p) => `jsonb_path_query_array(a.reasons, '$[*].code') @> ${p}::jsonb`, JSON.stringify([f.reason]));
@@ -130,7 +137,8 @@ export class AdminInsightsRepository {
   async loginDetail(tenantId: string, id: string): Promise<QueryRow | null> {
     const [row] = await this.read(
       tenantId,
-      `SELECT a.id, a.created_at AS "createdAt", a.event, a.status, a.decision, a.policy_decision AS "policyDecision",
+      `SELECT a.id, a.created_at AS "createdAt", a.event, a.changes, a.status, a.decision,
+              a.policy_decision AS "policyDecision",
               a.shadow, a.score, a.scores, a.reasons, a.label, host(a.ip) AS ip, a.country, a.asn,
               a.user_agent AS "userAgent", a.device_status AS "deviceStatus", a.bundle_id AS "bundleId",
               json_build_object('id', acc.id, 'userHash', acc.user_hash, 'loginCount', acc.login_count,
@@ -332,25 +340,29 @@ export class AdminInsightsRepository {
   }
 
   /**
-   * How stored logins since `from` would have been decided under other thresholds: allow/deny-list
-   * overrides kept, shadow mode answers allow. Grouped by (stored decision, new decision, label).
+   * How stored assessments since `from` would have been decided under other thresholds, each event
+   * by its own (`events`; login and any event without an entry: `t`): allow/deny-list overrides
+   * kept, shadow mode answers allow. Grouped by (event, stored decision, new decision, label).
    */
   async backtest(
     tenantId: string,
     from: Date,
     t: { challenge: number; deny: number; shadow: boolean },
-  ): Promise<{ before: string; after: string; label: string | null; n: number }[]> {
+    events: Record<string, { challenge: number; deny: number }> = {},
+  ): Promise<{ event: string; before: string; after: string; label: string | null; n: number }[]> {
     return this.read(
       tenantId,
       `WITH d AS (
-         SELECT decision AS before, label,
+         SELECT event, decision AS before, label,
                 CASE WHEN reasons @> '[{"code":"DENYLISTED"}]' THEN 'deny'
                      WHEN reasons @> '[{"code":"ALLOWLISTED"}]' THEN 'allow'
                      WHEN $5 THEN 'allow'
-                     WHEN score >= $4 THEN 'deny' WHEN score >= $3 THEN 'challenge' ELSE 'allow' END AS after
+                     WHEN score >= coalesce(($6::jsonb -> event ->> 'deny')::int, $4) THEN 'deny'
+                     WHEN score >= coalesce(($6::jsonb -> event ->> 'challenge')::int, $3) THEN 'challenge'
+                     ELSE 'allow' END AS after
            FROM assessments WHERE tenant_id = $1 AND created_at >= $2)
-       SELECT before, after, label, count(*)::int AS n FROM d GROUP BY 1, 2, 3`,
-      [tenantId, from, t.challenge, t.deny, t.shadow],
+       SELECT event, before, after, label, count(*)::int AS n FROM d GROUP BY 1, 2, 3, 4`,
+      [tenantId, from, t.challenge, t.deny, t.shadow, JSON.stringify(events)],
     );
   }
 }

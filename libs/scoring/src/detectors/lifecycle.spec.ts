@@ -122,6 +122,7 @@ describe('takeover cash-out (account-change detector)', () => {
     expect(ev(login())).toEqual([expect.objectContaining({ code: 'TAKEOVER_CASHOUT', risk: 0.5 })]);
     expect(ev(login({ decision: 'challenge' }))[0].risk).toBe(0.65);
     expect(ev(login({ decision: 'challenge' }))[0].detail).toMatch(/^phone changed 4 min after a challenged login/);
+    expect(ev(login({ decision: 'deny' }))[0].detail).toMatch(/^phone changed 4 min after a denied login/);
   });
 
   it('stays quiet for the owner: known device, old or vouched-for login, no recovery change', () => {

@@ -1,5 +1,6 @@
 import type { Evidence } from '../types';
 import type { FieldTyping } from '@kizuki/contract';
+import { activeTypingModalities, holdlessAnomalyFactor, inputModality, typingProfileFor } from '../modality';
 import {
   CALIBRATION_WARM_LOGINS,
   keyTimingsFromField,
@@ -7,7 +8,6 @@ import {
   normalTail,
   typingCalibration,
   typingTail,
-  parseTypingAccountProfile,
   typingRisk,
   typingState,
   typingStateAnomaly,
@@ -66,7 +66,9 @@ export const typingDetector: Detector = {
       evidence.push({ code: 'NO_BEHAVIOR', category: 'info', risk: 0, detail: why });
       return { evidence, scores: { typing: null } };
     }
-    const stored = parseTypingAccountProfile(account?.typingProfile);
+    // compared only with the profile of the same typing modality (a phone's touch keyboard is not a laptop's)
+    const modality = inputModality(bundle).typing ?? 'physical_keyboard';
+    const stored = typingProfileFor(account?.typingProfile, modality);
     const parts: { role: string; risk: number; anomaly: number; keys: number; tail: number; logins: number }[] = [];
     let incomparable = false;
     for (const role of ['password', 'username'] as const) {
@@ -79,12 +81,28 @@ export const typingDetector: Detector = {
         if (role === 'password') incomparable = true;
         continue;
       }
-      const anomaly = typingStateAnomaly(state, sample);
+      const raw = typingStateAnomaly(state, sample);
+      // press-only timings: the population scale of typingRisk needs the undiluted distance; the
+      // account's own calibration was learned on raw anomalies of this very state, so it takes the raw one
+      const holdless = modality === 'touch_keyboard' && sample.every((k) => k.up <= k.down);
+      const anomaly = raw * (holdless ? holdlessAnomalyFactor(sample.length) : 1);
       const samples = typingStateSamples(state);
-      const tail = typingTail(typingCalibration(state.calibration, samples), anomaly);
+      const tail = typingTail(typingCalibration(state.calibration, samples), raw);
       parts.push({ role, anomaly, risk: typingRisk(anomaly, samples), keys: sample.length, tail, logins: state.count });
     }
     if (parts.length === 0) {
+      const others = activeTypingModalities(account?.typingProfile).filter((m) => m !== modality);
+      if (!incomparable && others.length && !stored.password?.baseline) {
+        // a first login on a new modality: judged on device and network, never on a profile it cannot match
+        evidence.push({
+          code: 'NO_BEHAVIOR',
+          category: 'info',
+          risk: 0,
+          detail:
+            `Typed on a ${MODALITY_WORDS[modality]}, which this account has no profile for yet ` +
+            `(it has one for the ${others.map((m) => MODALITY_WORDS[m]).join(' and ')}): typing not compared.`,
+        });
+      }
       if (incomparable) {
         evidence.push({
           code: 'NO_BEHAVIOR',
@@ -143,6 +161,8 @@ export const typingDetector: Detector = {
     return { evidence, scores: { typing } };
   },
 };
+
+const MODALITY_WORDS = { physical_keyboard: 'physical keyboard', touch_keyboard: 'touch keyboard' } as const;
 
 function formatOdds(x: number): string {
   if (!Number.isFinite(x) || x >= 1e6) return 'a million';

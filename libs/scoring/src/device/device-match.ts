@@ -108,10 +108,14 @@ export function matchDevice(
   candidates: readonly DeviceCandidate[],
   threshold: number,
 ): { id: string; similarity: number; status: DeviceStatus } | null {
+  // An app's device is its vendor / install id: an app has no fingerprint drift to bridge, and two
+  // phones of one model, OS and locale report the same traits (a thief's phone would inherit trust).
+  if (isAppDevice(components)) return null;
   let best: { id: string; similarity: number; status: DeviceStatus } | null = null;
   let tie = false;
   for (const c of candidates) {
     if (c.status === 'fraud' || !c.components || typeof c.components !== 'object') continue;
+    if (isAppDevice(c.components)) continue;
     if (!sameMachine(components, c.components)) continue;
     const s = deviceSimilarity(components, c.components);
     if (s === null || s < threshold) continue;
@@ -121,6 +125,11 @@ export function matchDevice(
     } else if (s === best.similarity) tie = true;
   }
   return best && !tie ? best : null;
+}
+
+/** Components sent by the React Native SDK (libs/react-native device.ts) carry kind: 'app'. */
+export function isAppDevice(components: Components | null | undefined): boolean {
+  return !!components && components.kind === 'app';
 }
 
 /**

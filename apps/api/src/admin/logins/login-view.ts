@@ -11,6 +11,8 @@ export function loginRow(r: LoginListRow, role: AdminRole) {
     decision: r.decision,
     policyDecision: r.policyDecision,
     shadow: r.shadow,
+    event: r.event,
+    changes: r.changes ?? [],
     status: r.status,
     score: r.score,
     reasons: r.reasonCodes,
@@ -40,6 +42,8 @@ const CSV_COLUMNS = [
   'device_status',
   'account_id',
   'user_hash',
+  'event',
+  'changes',
 ];
 export const CSV_HEADER = `${CSV_COLUMNS.join(',')}\n`;
 
@@ -63,6 +67,8 @@ export function csvLine(row: LoginListRow, role: AdminRole): string {
     r.device?.status ?? '',
     r.account.id,
     row.userHash,
+    r.event,
+    r.changes.join(' '),
   ];
   return cells.map(csvCell).join(',');
 }
@@ -89,6 +95,7 @@ export function loginDetail(a: QueryRow, role: AdminRole) {
     // the detail row is the assessment's own columns joined with its account, device and bundle
     ...assessmentOutcome(a as AssessmentRow),
     createdAt: a.createdAt,
+    changes: a.changes ?? [],
     label: a.label,
     feedback: a.feedback,
     network: {

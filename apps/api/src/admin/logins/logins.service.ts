@@ -37,6 +37,7 @@ export class LoginsService {
       if (!ip) throw AdminErrors.invalid('ip must be an IP address or a CIDR block.');
     }
     return {
+      event: q.event,
       decision: q.decision,
       reason: q.reason,
       userHash: q.user ? this.pseudonyms.user(p.tenantId, q.user) : undefined,

@@ -54,18 +54,20 @@ describe('PolicyService', () => {
     jest.useFakeTimers().setSystemTime(new Date('2026-03-01T00:30:00Z'));
     const { insights, service } = make();
     insights.backtest.mockResolvedValue([
-      { before: 'allow', after: 'allow', label: null, n: 10 },
-      { before: 'allow', after: 'challenge', label: 'fraud', n: 3 },
-      { before: 'challenge', after: 'allow', label: 'legit', n: 2 },
-      { before: 'deny', after: 'deny', label: 'legit', n: 1 },
+      { event: 'login', before: 'allow', after: 'allow', label: null, n: 10 },
+      { event: 'login', before: 'allow', after: 'challenge', label: 'fraud', n: 3 },
+      { event: 'login', before: 'challenge', after: 'allow', label: 'legit', n: 2 },
+      { event: 'registration', before: 'deny', after: 'deny', label: 'legit', n: 1 },
     ]);
-    const r = await service.backtest(tenantId, proposed(30, 70, true));
-    expect(insights.backtest).toHaveBeenCalledWith(tenantId, new Date('2026-02-22T00:30:00Z'), {
-      challenge: 30,
-      deny: 70,
-      shadow: true,
-    });
-    expect(r).toEqual({
+    const dto = { ...proposed(30, 70, true), events: { registration: { challenge: 20, deny: 60 } } } as PolicyDto;
+    const r = await service.backtest(tenantId, dto);
+    expect(insights.backtest).toHaveBeenCalledWith(
+      tenantId,
+      new Date('2026-02-22T00:30:00Z'),
+      { challenge: 30, deny: 70, shadow: true },
+      { ...DEFAULT_POLICY.events, registration: { challenge: 20, deny: 60 } },
+    );
+    expect(r).toMatchObject({
       days: 7,
       total: 16,
       current: { allow: 13, challenge: 2, deny: 1 },
@@ -75,5 +77,22 @@ describe('PolicyService', () => {
       legitBlocked: { current: 3, proposed: 1 },
       matrix: { 'allow->allow': 10, 'allow->challenge': 3, 'challenge->allow': 2, 'deny->deny': 1 },
     });
+    expect(r.byEvent.login).toMatchObject({ total: 15, changed: 5, current: { allow: 13, challenge: 2, deny: 0 } });
+    expect(r.byEvent.registration).toMatchObject({ total: 1, changed: 0, legitBlocked: { current: 1, proposed: 1 } });
+  });
+
+  it('refuses an event threshold pair out of order, and keeps what the form does not send', async () => {
+    const { repo, service } = make();
+    const bad = { ...proposed(40, 80), events: { profile_update: { challenge: 70, deny: 60 } } } as PolicyDto;
+    await expect(service.save(p, bad)).rejects.toMatchObject({ status: 400 });
+    repo.policy.mockResolvedValue({
+      signup: { deviceAccounts: 7 },
+      events: { password_reset: { challenge: 10, deny: 50 } },
+    });
+    const { thresholds, fallbackDecision, shadowMode, detectors } = DEFAULT_POLICY;
+    const form = { thresholds, fallbackDecision, shadowMode, detectors } as PolicyDto; // what PolicyDto lets through
+    const { policy } = await service.save(p, form);
+    expect(policy.signup.deviceAccounts).toBe(7);
+    expect(policy.events.password_reset).toEqual({ challenge: 10, deny: 50 });
   });
 });

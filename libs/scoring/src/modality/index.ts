@@ -1,0 +1,2 @@
+export * from './input-modality';
+export * from './modal-typing-profile';
