@@ -831,7 +831,7 @@ function Sources() {
     }
   };
   return (
-    <div class="card sources">
+    <div class="card inline-form sources">
       <h2>{t('sources')}</h2>
       <p class="muted">{t('sourcesHelp')}</p>
       <ErrorBox error={err ?? error} />

@@ -196,7 +196,7 @@ export const SCENARIOS = [
   },
   {
     key: 'people',
-    title: '13. People (1, 2, 8, 9, 10 and enrolment) without a BOT_* reason',
+    title: '13. People (1-3, 8-10 and enrolment) without a BOT_* reason',
     goal: 'BOT_* on ≤ 0.5%: without ≥ 99.5%',
     measure: 'noBot',
     min: 0.995,
