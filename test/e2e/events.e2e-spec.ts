@@ -315,7 +315,7 @@ describe('events (real api, worker, PostgreSQL, Redis)', () => {
     const detail = await admin('GET', `/logins/${withChanges.id}`);
     expect(detail.body).toMatchObject({ event: 'profile_update', changes: ['email', 'mfa'] });
     const csv = await admin('GET', '/logins/export.csv?event=profile_update');
-    expect(csv.body.split('\n')[0]).toMatch(/,event,changes$/);
+    expect(csv.body.split('\n')[0]).toMatch(/,event,changes,user_email,user_name,user_label$/);
     expect(csv.body).toContain(',profile_update,email mfa');
 
     const current = await admin('GET', '/policy');
