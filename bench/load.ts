@@ -17,7 +17,7 @@ import { Client } from 'pg';
 import type { SignalBundle } from '@kizuki/contract';
 import * as S from '../libs/scoring/src/testing/scenario';
 import { percentile, startStack, type Stack } from './lib/stack';
-import { openLoop, post, summarise, type Answer } from './lib/open-loop';
+import { openLoop, pool, post, summarise, type Answer } from './lib/open-loop';
 import { ADMIN_URL } from './lib/scratch-db';
 import { describeYardstick, measureYardstick } from './lib/yardstick';
 import { runCost } from './lib/cost';
@@ -45,21 +45,6 @@ const APIS = Number(arg('apis', '1'));
 const WORKERS = Number(arg('workers', '1'));
 // passed to the api and worker processes through the environment (bench/lib/stack.ts)
 const SCORING = process.env.RISK_SCORING ?? 'worker';
-
-/** Runs `count` requests with at most `concurrency` in flight (for setup, not measured). */
-async function pool<T>(count: number, concurrency: number, fn: (i: number) => Promise<T>): Promise<T[]> {
-  const out: T[] = new Array(count);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < count) {
-        const i = next++;
-        out[i] = await fn(i);
-      }
-    }),
-  );
-  return out;
-}
 
 function rssMb(pid: number | undefined): number {
   try {

@@ -16,7 +16,7 @@ import { Client } from 'pg';
 import type { SignalBundle } from '@kizuki/contract';
 import * as S from '../../libs/scoring/src/testing/scenario';
 import { deleteRedisPrefix } from '../../fixtures/redis-prefix';
-import { openLoop, post, type Answer } from './open-loop';
+import { openLoop, pool, post, type Answer } from './open-loop';
 import { startPrivateStores, type PrivateStores } from './private-stores';
 import { processCpuMs, treeCpuMs } from './proc-cpu';
 import { percentile, startStack } from './stack';
@@ -54,20 +54,6 @@ interface CostRow {
   degraded: number;
   topStatements: { calls: number; query: string; toplevel: boolean }[];
 }
-
-const pool = async <T>(count: number, concurrency: number, fn: (i: number) => Promise<T>): Promise<T[]> => {
-  const out: T[] = new Array(count);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < count) {
-        const i = next++;
-        out[i] = await fn(i);
-      }
-    }),
-  );
-  return out;
-};
 
 const ipOf = (u: number) => `203.0.${(u >> 8) & 255}.${u & 255}`;
 const riskBody = (t: string | undefined, user: number, status: string) =>

@@ -103,3 +103,18 @@ export function summarise(name: string, rate: number, seconds: number, answers: 
     max: +(ms[ms.length - 1] ?? NaN).toFixed(1),
   };
 }
+
+/** Runs `count` requests with at most `concurrency` in flight (for setup, not measured). */
+export async function pool<T>(count: number, concurrency: number, fn: (i: number) => Promise<T>): Promise<T[]> {
+  const out: T[] = new Array(count);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        const i = next++;
+        out[i] = await fn(i);
+      }
+    }),
+  );
+  return out;
+}

@@ -256,7 +256,9 @@ describe('console for a fraud team (issue #17) in Chromium', () => {
     expect(await page.textContent('header.top .who')).toContain('分析担当者');
     // every <dt> shows its whole label
     const cut = await page.evaluate(() =>
-      Array.from((globalThis as any).document.querySelectorAll('dt'))
+      Array.from<{ scrollWidth: number; clientWidth: number; textContent: string | null }>(
+        (globalThis as any).document.querySelectorAll('dt'),
+      )
         .filter((d) => d.scrollWidth > d.clientWidth + 1)
         .map((d) => d.textContent),
     );
