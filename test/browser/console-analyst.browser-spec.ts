@@ -251,6 +251,9 @@ describe('console for a fraud team (issue #17) in Chromium', () => {
     for (const english of ['succeeded', 'attempted', 'trusted', 'pending', 'The request token', 'login ·', 'takeover'])
       expect(main).not.toContain(english);
     expect(main).toContain('成功');
+    expect(main).toContain('判定理由');
+    // the role badge is a word, not the raw enum
+    expect(await page.textContent('header.top .who')).toContain('分析担当者');
     // every <dt> shows its whole label
     const cut = await page.evaluate(() =>
       Array.from<{ scrollWidth: number; clientWidth: number; textContent: string | null }>(
@@ -263,10 +266,30 @@ describe('console for a fraud team (issue #17) in Chromium', () => {
     expect(main).toContain('ユーザーエージェント');
     await shot(page, '22-login-detail-ja');
     await page.goto(`${env.baseUrl}/console/accounts/${aliceAccount}`);
-    await page.waitForSelector('h2 >> text=デバイス');
+    await page.waitForSelector('h2 >> text=端末');
     const account = (await page.textContent('main')) ?? '';
     expect(account).toContain('よく使うネットワーク');
     expect(account).not.toMatch(/\btrusted\b|\bnew\b/);
+    // raw API values are labelled too: list names and kinds, detectors
+    await page.goto(`${env.baseUrl}/console/lists`);
+    await page.waitForSelector('#list-form');
+    expect(await page.locator('#list-form select[name=list] option').allTextContents()).toEqual([
+      '拒否リスト',
+      '許可リスト',
+    ]);
+    expect(await page.locator('#list-form select[name=kind] option').allTextContents()).toEqual([
+      'IP',
+      'CIDR',
+      '端末',
+      'ユーザー',
+      'ASN',
+      '国',
+    ]);
+    await page.goto(`${env.baseUrl}/console/policy`);
+    await page.waitForSelector('.detectors label');
+    const detectors = await page.locator('.detectors label').allTextContents();
+    expect(detectors).toEqual(expect.arrayContaining(['タイピング', '端末', 'ネットワーク']));
+    expect(detectors.join(' ')).not.toMatch(/[a-z]/);
   });
 
   it('acting: block an IP (confirmed), keyboard bars, no Approve on a trusted device, readable audit', async () => {

@@ -263,11 +263,11 @@ describe('admin console in Chromium', () => {
     await page.waitForSelector('table.logins tbody tr');
     expect(await page.textContent('table.logins thead')).toContain('判定');
     await shot(page, '10-logins-ja');
-    await page.click('nav.side >> text=アカウント設定');
+    await page.click('nav.side >> text=個人設定');
     await page.waitForSelector('select[name=timeZone]');
     await shot(page, '10-settings-ja');
     await page.goto(`${env.baseUrl}/console/logins/${suspiciousId}`);
-    await page.waitForSelector('text=この判定の理由');
+    await page.waitForSelector('text=判定理由');
     expect(await page.textContent('ul.reasons')).toContain('タイピングのリズムが普段と異なります。');
     await shot(page, '11-login-detail-ja');
   });

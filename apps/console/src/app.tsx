@@ -18,11 +18,15 @@ export interface Ctx {
   setTimeZone: (tz: string | null) => void;
 }
 
+/** Prefixes of the i18n keys that label raw API values: list names, list kinds, roles, detectors. */
+export type EnumKind = 'list' | 'kind' | 'role' | 'det';
+
 export const AppCtx = createContext<Ctx>(null as unknown as Ctx);
 
 export function useApp(): Ctx & {
   t: (k: Key, vars?: Record<string, string | number>) => string;
   reason: (code: string) => string;
+  name: (kind: EnumKind, value: string) => string;
   canEdit: boolean;
   isAdmin: boolean;
 } {
@@ -30,10 +34,14 @@ export function useApp(): Ctx & {
   const t = (k: Key, vars: Record<string, string | number> = {}) =>
     DICTS[c.lang][k].replace(/\{(\w+)\}/g, (_, v) => String(vars[v] ?? ''));
   const reason = (code: string) => REASONS[code]?.[c.lang] ?? code;
+  // A value the console has no label for yet (a newer server) shows raw rather than crashing the page.
+  const name = (kind: EnumKind, value: string) =>
+    (DICTS[c.lang] as Record<string, string | undefined>)[`${kind}_${value}`] ?? value;
   return {
     ...c,
     t,
     reason,
+    name,
     canEdit: c.me?.role === 'admin' || c.me?.role === 'analyst',
     isAdmin: c.me?.role === 'admin',
   };

@@ -179,7 +179,7 @@ const NAV: [string, Key, ('admin' | 'analyst' | 'viewer')[]][] = [
 ];
 
 function Shell() {
-  const { t, me, setMe, path, go, lang } = useApp();
+  const { t, name, me, setMe, path, go, lang } = useApp();
   // App renders the shell only once signed in
   if (!me) return null;
   const route = path.split('?')[0];
@@ -227,7 +227,7 @@ function Shell() {
       <div class="main">
         <header class="top">
           <span class="who">
-            {me.email} · <span class={`badge r-${me.role}`}>{me.role}</span>
+            {me.email} · <span class={`badge r-${me.role}`}>{name('role', me.role)}</span>
             {me.role === 'viewer' ? <span class="muted small"> · {t('readOnly')}</span> : null}
           </span>
           <span class="muted small tz" id="tz" title={t('timeZone')}>

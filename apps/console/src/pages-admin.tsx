@@ -282,7 +282,7 @@ export function Ips() {
 }
 
 export function Lists() {
-  const { t, lang, canEdit } = useApp();
+  const { t, name, lang, canEdit } = useApp();
   const { data, error, reload } = useLoad(() => api<Page<ListEntry>>('GET', '/lists'), []);
   const [form, setForm] = useState({ list: 'deny', kind: 'ip', value: '', comment: '', expiresAt: '' });
   const [err, setErr] = useState<ApiError | null>(null);
@@ -314,8 +314,8 @@ export function Lists() {
           <label>
             {t('list')}
             <select name="list" value={form.list} onChange={set('list')}>
-              <option value="deny">deny</option>
-              <option value="allow">allow</option>
+              <option value="deny">{t('list_deny')}</option>
+              <option value="allow">{t('list_allow')}</option>
             </select>
           </label>
           <label>
@@ -323,7 +323,7 @@ export function Lists() {
             <select name="kind" value={form.kind} onChange={set('kind')}>
               {['ip', 'cidr', 'device', 'user', 'asn', 'country'].map((k) => (
                 <option key={k} value={k}>
-                  {k}
+                  {name('kind', k)}
                 </option>
               ))}
             </select>
@@ -339,8 +339,8 @@ export function Lists() {
                 {
                   ip: '203.0.113.7',
                   cidr: '203.0.113.0/24',
-                  device: 'uuid',
-                  user: 'user id',
+                  device: t('deviceIdPlaceholder'),
+                  user: t('userIdShort'),
                   asn: 'AS64500',
                   country: 'JP',
                 }[form.kind]
@@ -377,9 +377,9 @@ export function Lists() {
           {(data?.items ?? []).map((r) => (
             <tr key={r.id} class={r.expired ? 'muted' : ''}>
               <td>
-                <span class={`badge ${r.list === 'deny' ? 'd-deny' : 'd-allow'}`}>{r.list}</span>
+                <span class={`badge ${r.list === 'deny' ? 'd-deny' : 'd-allow'}`}>{name('list', r.list)}</span>
               </td>
-              <td>{r.kind}</td>
+              <td>{name('kind', r.kind)}</td>
               <td class="mono">{r.kind === 'user' ? `${r.value.slice(0, 12)}…` : r.value}</td>
               <td>{r.comment ?? ''}</td>
               <td>
@@ -448,7 +448,7 @@ function DisplayLabelsCard() {
 }
 
 export function Policy() {
-  const { t, isAdmin, canEdit } = useApp();
+  const { t, name, isAdmin, canEdit } = useApp();
   const { data, error } = useLoad(() => api<PolicyAnswer>('GET', '/policy'), []);
   const [p, setP] = useState<PolicyFields | null>(null);
   const [bt, setBt] = useState<Backtest | null>(null);
@@ -577,7 +577,7 @@ export function Policy() {
                   disabled={!isAdmin}
                   onChange={(e) => upd((c) => (c.detectors[d] = (e.target as HTMLInputElement).checked))}
                 />
-                {d}
+                {name('det', d)}
               </label>
             ))}
           </div>
@@ -860,7 +860,7 @@ function Sources() {
 }
 
 export function Team() {
-  const { t, lang, me } = useApp();
+  const { t, name, lang, me } = useApp();
   const { data, error, reload } = useLoad(() => api<Page<TeamMember>>('GET', '/team'), []);
   const { data: audit } = useLoad(() => api<Page<AuditRow>>('GET', '/audit'), [data]);
   const [email, setEmail] = useState('');
@@ -905,7 +905,7 @@ export function Team() {
           <select value={role} onChange={(e) => setRole((e.target as HTMLSelectElement).value)}>
             {['admin', 'analyst', 'viewer'].map((r) => (
               <option key={r} value={r}>
-                {r}
+                {name('role', r)}
               </option>
             ))}
           </select>
@@ -930,7 +930,7 @@ export function Team() {
               <td>{m.email}</td>
               <td>
                 {m.email === me?.email ? (
-                  m.role
+                  name('role', m.role)
                 ) : (
                   <select
                     value={m.role}
@@ -942,7 +942,7 @@ export function Team() {
                   >
                     {['admin', 'analyst', 'viewer'].map((r) => (
                       <option key={r} value={r}>
-                        {r}
+                        {name('role', r)}
                       </option>
                     ))}
                   </select>

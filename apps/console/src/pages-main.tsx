@@ -94,7 +94,7 @@ export function Dashboard() {
                       <th>{t('flagged')}</th>
                       <th>{t('checks')}</th>
                       <th>{t('users')}</th>
-                      <th>{t('ip')}</th>
+                      <th>{t('ipCount')}</th>
                     </tr>
                   </thead>
                   <tbody>
@@ -297,7 +297,7 @@ export function Logins() {
         ) : null}
         <label>
           {t('device')}
-          {field('device', 'uuid')}
+          {field('device', t('deviceIdPlaceholder'))}
         </label>
         <label>
           {t('country')}
@@ -563,7 +563,7 @@ export function LoginDetail({ id }: { id: string }) {
               </dd>
               <dt>{t('firstSeen')}</dt>
               <dd>{fmtTime(a.device.firstSeenAt, lang)}</dd>
-              <dt>{t('account')}</dt>
+              <dt>{t('deviceAccounts')}</dt>
               <dd>{a.device.accounts}</dd>
               {Object.entries(comps)
                 .slice(0, 6)
