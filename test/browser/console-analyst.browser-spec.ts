@@ -204,8 +204,11 @@ describe('console for a fraud team (issue #17) in Chromium', () => {
     await signIn(page, 'admin@a.example');
     expect(await page.textContent('#tz')).toBe('Asia/Tokyo');
     // axis ticks: hourly buckets carry the date (M/D HH:00)
-    const ticks = await page.locator('svg.chart text.axis').allTextContents();
-    expect(ticks.some((x) => /^\d{1,2}\/\d{1,2} \d{2}:00$/.test(x))).toBe(true);
+    // (waits for the chart's data: right after sign-in only the y axis may be drawn)
+    await page
+      .locator('svg.chart text.axis', { hasText: /^\d{1,2}\/\d{1,2} \d{2}:00$/ })
+      .first()
+      .waitFor();
     await page.goto(`${env.baseUrl}/console/logins`);
     await page.waitForSelector(`tr[data-id="${deniedId}"]`);
     const t = inZone('Asia/Tokyo');
