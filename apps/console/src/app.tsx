@@ -186,3 +186,18 @@ export function UserLabel({ account }: { account: { userHash: string; display?: 
     </span>
   );
 }
+
+/** A login's Fraud / Legit buttons. Fraud asks first: it denies the device's future logins. */
+export function LabelButtons({ onLabel }: { onLabel: (l: 'fraud' | 'legit') => void }) {
+  const { t } = useApp();
+  return (
+    <span class="actions">
+      <button class="btn tiny danger" onClick={() => confirm(t('confirmFraud')) && onLabel('fraud')}>
+        {t('markFraud')}
+      </button>
+      <button class="btn tiny" onClick={() => onLabel('legit')}>
+        {t('markLegit')}
+      </button>
+    </span>
+  );
+}

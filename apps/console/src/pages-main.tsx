@@ -6,6 +6,7 @@ import {
   ErrorBox,
   fmtTime,
   fromLocalInput,
+  LabelButtons,
   Link,
   profileStateKey,
   toLocalInput,
@@ -199,7 +200,6 @@ export function Logins() {
     setCursor(r.nextCursor ?? null);
   };
   const label = async (id: string, l: 'fraud' | 'legit') => {
-    if (l === 'fraud' && !confirm(t('confirmFraud'))) return;
     await api('POST', `/logins/${id}/label`, { label: l });
     const patch = (x: LoginRow): LoginRow => (x.id === id ? { ...x, label: l } : x);
     setExtra(extra.map(patch));
@@ -381,16 +381,7 @@ export function Logins() {
                       {t(x.label === 'fraud' ? 'fraud' : x.label === 'legit' ? 'legit' : 'none')}
                     </span>
                   ) : null}
-                  {canEdit && !x.label ? (
-                    <span class="actions">
-                      <button class="btn tiny danger" onClick={() => label(x.id, 'fraud')}>
-                        {t('markFraud')}
-                      </button>
-                      <button class="btn tiny" onClick={() => label(x.id, 'legit')}>
-                        {t('markLegit')}
-                      </button>
-                    </span>
-                  ) : null}
+                  {canEdit && !x.label ? <LabelButtons onLabel={(l) => void label(x.id, l)} /> : null}
                 </td>
               </tr>
             ))}

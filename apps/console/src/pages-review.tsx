@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api, ApiError, qs } from './api';
-import { Decision, ErrorBox, fmtTime, Link, UserLabel, useApp, useLoad } from './app';
+import { Decision, ErrorBox, fmtTime, LabelButtons, Link, UserLabel, useApp, useLoad } from './app';
 import { ReasonChips } from './pages-main';
 import type { LoginRow, Page } from './types';
 
@@ -27,7 +27,6 @@ export function Review() {
     }
   };
   const label = (id: string, l: 'fraud' | 'legit') => {
-    if (l === 'fraud' && !confirm(t('confirmFraud'))) return;
     void act(() => api('POST', `/logins/${id}/label`, { label: l }));
   };
   const review = (id: string, body: Record<string, unknown>) =>
@@ -121,18 +120,7 @@ export function Review() {
                       (x.review.note ?? '—')
                     )}
                   </td>
-                  <td>
-                    {canEdit ? (
-                      <span class="actions">
-                        <button class="btn tiny danger" onClick={() => label(x.id, 'fraud')}>
-                          {t('markFraud')}
-                        </button>
-                        <button class="btn tiny" onClick={() => label(x.id, 'legit')}>
-                          {t('markLegit')}
-                        </button>
-                      </span>
-                    ) : null}
-                  </td>
+                  <td>{canEdit ? <LabelButtons onLabel={(l) => label(x.id, l)} /> : null}</td>
                 </tr>
               ))}
             </tbody>
