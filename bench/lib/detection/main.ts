@@ -75,7 +75,8 @@ export async function main(): Promise<number> {
   console.log(`\n${text}\n\n${reasonsTable(rows)}\n\n${command}: ${seconds.toFixed(0)} s on ${machine}`);
   const failing = rows.filter((r) => r.pass === false);
   console.log(failing.length ? `Goals not met: ${failing.map((r) => r.title).join('; ')}` : 'All goals met.');
-  const raw = join(tmpdir(), `kizuki-detection-${scaleName}.json`);
+  // --raw FILE: where every login's record goes (runs by several people on one host would share tmpdir's)
+  const raw = arg('raw') ?? join(tmpdir(), `kizuki-detection-${scaleName}.json`);
   writeFileSync(
     raw,
     JSON.stringify({ command, seconds, machine, date: new Date().toISOString(), rows, log: h.log }, null, 1),

@@ -277,9 +277,12 @@ interface Owner {
 let deviceCounter = 0;
 const nextDeviceIndex = () => deviceCounter++;
 
-/** The password keys of a CMU repetition (ends with Enter, which submits the form). */
+/**
+ * The password keys of a CMU repetition (ends with Enter, which submits the form), stamped with their
+ * planned times: a person's keyboard events carry the hardware's time, not the host's dispatch delay.
+ */
 function cmuTyping(rep: CmuRep, username: TimedKey[]): Typing {
-  return { kind: 'keys', password: rep.keys, username };
+  return { kind: 'keys', password: rep.keys, username, stamped: true };
 }
 
 /**

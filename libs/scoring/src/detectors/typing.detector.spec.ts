@@ -225,7 +225,8 @@ describe('typing detector (engine)', () => {
     expect(r.reasons.map((x) => x.code)).toEqual(expect.arrayContaining(['IMPOSSIBLE_TRAVEL', 'NEW_COUNTRY']));
     expect(r.decision).toBe('challenge');
     // bot evidence still denies: a webdriver on the same login
-    const bot = { ...abroad, bundle: { ...abroad.bundle!, automation: { webdriver: true } } as unknown as SignalBundle };
+    const automation = { webdriver: true };
+    const bot = { ...abroad, bundle: { ...abroad.bundle!, automation } as unknown as SignalBundle };
     expect(assess(bot).decision).toBe('deny');
   });
 
