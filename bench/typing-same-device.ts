@@ -46,8 +46,7 @@ if (!existsSync(csv)) {
   process.exit(0);
 }
 const data = parseKeystrokeCsv(readFileSync(csv, 'utf8'));
-const half = (parity: string) =>
-  [...data.keys()].filter((s) => (Number(s.slice(1)) % 2 === 1) === (parity === 'odd'));
+const half = (parity: string) => [...data.keys()].filter((s) => (Number(s.slice(1)) % 2 === 1) === (parity === 'odd'));
 const tuneHalf = half(arg('tune') ?? 'even');
 const reportHalf = half(arg('report') ?? 'odd');
 const TRUSTED = [10, 20, 50];
@@ -132,7 +131,9 @@ const rate = (xs: number[], cut: number) => {
 /** The cut that flags `share` of the values (the tuning half's owners). */
 const cutFor = (xs: number[], share: number) => [...xs].sort((a, b) => a - b)[Math.floor(share * xs.length)] ?? 0;
 
-console.log(`tuned on: ${tuneHalf.length} subjects (${tuneHalf[0]}…); reported on: ${reportHalf.length} (${reportHalf[0]}…)`);
+console.log(
+  `tuned on: ${tuneHalf.length} subjects (${tuneHalf[0]}…); ` + `reported on: ${reportHalf.length} (${reportHalf[0]}…)`,
+);
 console.log(
   '| trusted logins | decision | owner challenged | intruder novice caught | intruder fluent caught | ' +
     'password only: owner / novice caught |',
