@@ -179,7 +179,10 @@ const METHOD = `## How it is measured
 - **Typing:** real people's key timings from the CMU keystroke data set (Killourhy & Maxion 2009;
   51 subjects × 400 repetitions of \`.tie5Roanl\` + Return), read in place, each repetition's
   absolute key-down/up times rebuilt like \`typing-eer.ts\` and dispatched with CDP
-  \`Input.dispatchKeyEvent\` at those times (Shift around the R; the Return submits the form).
+  \`Input.dispatchKeyEvent\` at those times (Shift around the R; the Return submits the form), each
+  event stamped with its planned time (CDP \`timestamp\`): the page's \`event.timeStamp\`, which the
+  SDK records, is then the CMU timing to 0.1 ms however loaded the host (unstamped, a loaded host
+  shifted holds and flights by 15–19 ms at the median, \`bench/key-dispatch-fidelity.ts\`).
   Each subject is one account whose password is \`.tie5Roanl\`. Enrolment uses the subject's
   repetitions from session 2 (rep 50 on): in session 1 CMU subjects were still learning a password
   they had never typed, while a product's users enrol on a password they already type fluently;
