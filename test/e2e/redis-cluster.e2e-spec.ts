@@ -56,7 +56,10 @@ if (!available) console.warn('redis-cluster.e2e-spec skipped: redis-server or re
     collectRetries: number;
   }
 
-  /** One login as a shop's page and backend make it: the SDK retries a refused collect, as it does. */
+  /**
+   * One login as a shop's page and backend make it. A collect Redis refused (503) was never
+   * acknowledged; it is sent again until taken (the SDK tries twice), so every login has a bundle.
+   */
   async function login(i: number): Promise<Answered> {
     let collectRetries = 0;
     let c = await collect(`198.51.${Math.floor(i / 200)}.${(i % 200) + 1}`, 1000 + i);
