@@ -2,6 +2,7 @@
 // velocity counters, rate limits and the outbox relay, while the primary holding Kizuki's slot is
 // killed mid-run. Every login is answered, scored once under the id it was given, with its bundle.
 import { Cluster } from 'ioredis';
+import { jobIds, QueueName, RedisConnections } from '@kizuki/queue';
 import { makeBundle } from '../../fixtures/factories';
 import { KizukiEnv } from '../../fixtures/kizuki-env';
 import { LocalRedisCluster, redisServerAvailable } from '../helpers/redis-cluster';
@@ -110,6 +111,17 @@ if (!available) console.warn('redis-cluster.e2e-spec skipped: redis-server or re
     stop = true;
     await Promise.all(callers);
     expect(takenOver).not.toBe(primary);
+
+    // the api's reader of the score queue's events found the new primary (answers come by events,
+    // not only by the look-up a waiting call makes when it hears nothing)
+    const events = env.api.get(RedisConnections).queueEvents(QueueName.Score);
+    const heard: string[] = [];
+    const listener = ({ jobId }: { jobId: string }) => heard.push(jobId);
+    events.on('completed', listener);
+    const last = await login(next++);
+    answered.push(last);
+    await until(async () => heard.includes(jobIds.score(last.id)), 20_000, 'the completed event after the failover');
+    events.off('completed', listener);
 
     // every login is answered; those answered degraded (Redis unreachable for the api meanwhile)
     // waited in the outbox or the queue and are scored later, under the id they were given

@@ -26,21 +26,23 @@ export function createRedis(config: Pick<KizukiConfig, 'REDIS_URL' | 'REDIS_CLUS
         enableAutoPipelining: true,
       }
     : { maxRetriesPerRequest: null, enableReadyCheck: true };
-  const retry = (times: number) => Math.min(times * 200, 2000);
   const redis = config.REDIS_CLUSTER
     ? new Cluster(parseRedisUrl(config.REDIS_URL, true).nodes, clusterOptions(config.REDIS_URL, options, failFast))
-    : new IORedis(config.REDIS_URL, { ...options, retryStrategy: retry });
+    : new IORedis(config.REDIS_URL, { ...options, retryStrategy: reconnectDelay });
   // Connection errors are reported by health checks; an unhandled 'error' event would crash the process.
   redis.on('error', () => undefined);
   return redis;
 }
 
+/** Reconnecting to a lost server (or to a whole cluster lost at once): soon, then every 2 s. */
+const reconnectDelay = (times: number) => Math.min(times * 200, 2000);
+
 /**
  * A cluster's client: the seed nodes' credentials and TLS for every node it discovers. While a
  * primary fails over (cluster-node-timeout, then the election) its slots answer nothing or
- * CLUSTERDOWN: a fail-fast command gives up after about a second (the api answers degraded and
- * keeps the score job in the outbox); the retrying roles wait about 30 s per command, and then
- * their callers retry (BullMQ's loops, the score job's attempts).
+ * CLUSTERDOWN: a fail-fast command gives up within about 1.5 s (the api answers degraded and
+ * keeps the score job in the outbox); the retrying roles try each command for up to about 30 s,
+ * and then their callers retry (BullMQ's loops, the score job's attempts).
  */
 function clusterOptions(url: string, node: RedisOptions, failFast: boolean): ClusterOptions {
   const target = parseRedisUrl(url, true);
@@ -55,7 +57,7 @@ function clusterOptions(url: string, node: RedisOptions, failFast: boolean): Clu
     ...(enableOfflineQueue === false ? { enableOfflineQueue } : {}),
     ...(enableAutoPipelining ? { enableAutoPipelining } : {}),
     ...(enableReadyCheck ? { enableReadyCheck } : {}),
-    clusterRetryStrategy: (times) => Math.min(times * 200, 2000),
+    clusterRetryStrategy: reconnectDelay,
     retryDelayOnFailover: failFast ? 100 : 300,
     retryDelayOnClusterDown: failFast ? 100 : 300,
     retryDelayOnTryAgain: 100,
