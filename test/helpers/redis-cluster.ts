@@ -64,9 +64,7 @@ export class LocalRedisCluster {
         for (const port of this.ports) {
           if (!/cluster_state:ok/.test(await this.ask(port, (r) => r.cluster('INFO') as Promise<string>))) return false;
         }
-        const linked = await Promise.all(
-          this.ports.map((p) => this.ask(p, (r) => r.info('replication'))),
-        );
+        const linked = await Promise.all(this.ports.map((p) => this.ask(p, (r) => r.info('replication'))));
         return linked.filter((info) => /master_link_status:up/.test(info)).length === this.primaryCount;
       },
       30_000,
