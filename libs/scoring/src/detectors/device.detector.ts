@@ -25,7 +25,7 @@ export const deviceDetector: Detector = {
           code: 'NEW_DEVICE',
           category: 'takeover',
           risk: DEVICE_RISK.fraud,
-          detail: 'This device was reported as fraudulent.',
+          detail: { key: 'device.fraud' },
         });
       return { evidence };
     }
@@ -34,7 +34,7 @@ export const deviceDetector: Detector = {
         code: 'NEW_USER',
         category: 'info',
         risk: DEVICE_RISK.newUser,
-        detail: 'First login seen for this account.',
+        detail: { key: 'device.firstLogin' },
       });
     }
     if (!device) return { evidence };
@@ -43,23 +43,26 @@ export const deviceDetector: Detector = {
         code: 'NEW_DEVICE',
         category: 'takeover',
         risk: DEVICE_RISK.fraud,
-        detail: 'This device was reported as fraudulent.',
+        detail: { key: 'device.fraud' },
       });
     } else if (device.knownToAccount) {
-      const alike = device.similarity ? ` (${Math.round(100 * device.similarity)}% of components alike)` : '';
-      const how = device.fuzzyMatch ? `, matched after a browser change${alike}` : '';
+      const fuzzy = !device.fuzzyMatch
+        ? ''
+        : device.similarity
+          ? { key: 'device.fuzzyAlike' as const, params: { percent: Math.round(100 * device.similarity) } }
+          : { key: 'device.fuzzy' as const };
       evidence.push({
         code: 'KNOWN_DEVICE',
         category: 'info',
         risk: 0,
-        detail: `Device seen on this account before (${device.status}${how}).`,
+        detail: { key: 'device.known', params: { status: { key: `deviceStatus.${device.status}` }, fuzzy } },
       });
     } else if (!account.isNew) {
       evidence.push({
         code: 'NEW_DEVICE',
         category: 'takeover',
         risk: DEVICE_RISK.newDevice,
-        detail: 'This account has never logged in from this device.',
+        detail: { key: 'device.new' },
       });
     }
     const n = device.accountsSeen;
@@ -74,7 +77,7 @@ export const deviceDetector: Detector = {
         code: 'DEVICE_SHARED',
         category: 'takeover',
         risk,
-        detail: `${n} accounts have logged in from this device.`,
+        detail: { key: 'device.shared', params: { accounts: n } },
       });
     }
     return { evidence };

@@ -1,3 +1,4 @@
+import { reasonDetailText } from '@kizuki/contract';
 import type { SignalBundle } from '@kizuki/contract';
 import { typingDetector } from '../detectors/typing.detector';
 import { learnTypingProfile } from '../typing';
@@ -84,7 +85,7 @@ describe('input modality', () => {
     const r = typingDetector.run(scoringInput({ account, bundle: phoneBundle(p, 77), device: newDevice('phone-1') }));
     expect(r.scores?.typing).toBeNull();
     expect(r.evidence.map((e) => e.code)).toEqual(['NO_BEHAVIOR']);
-    expect(r.evidence[0].detail).toMatch(/touch keyboard.*physical keyboard/);
+    expect(reasonDetailText(r.evidence[0].detail)).toMatch(/touch keyboard.*physical keyboard/);
   });
 
   it('keeps both rhythms of an alternating owner allowed, and flags another person on a new phone', () => {
