@@ -9,10 +9,11 @@ import {
   LabelButtons,
   Link,
   profileStateKey,
+  TableHead,
   toLocalInput,
-  UserLabel,
   useApp,
   useLoad,
+  UserLabel,
 } from './app';
 import { HBars, RhythmChart, StackedBars } from './charts';
 import { REASONS, reasonDetail, type Key, type Lang } from './i18n';
@@ -89,15 +90,7 @@ export function Dashboard() {
                 <p class="muted">{t('noBursts')}</p>
               ) : (
                 <table class="tbl">
-                  <thead>
-                    <tr>
-                      <th>{t('time')}</th>
-                      <th>{t('flagged')}</th>
-                      <th>{t('checks')}</th>
-                      <th>{t('users')}</th>
-                      <th>{t('ipCount')}</th>
-                    </tr>
-                  </thead>
+                  <TableHead cols={['time', 'flagged', 'checks', 'users', 'ipCount']} />
                   <tbody>
                     {data.bursts.map((b) => (
                       <tr key={b.t}>
@@ -336,19 +329,7 @@ export function Logins() {
       <ErrorBox error={error} />
       <div class="tbl-wrap">
         <table class="tbl logins">
-          <thead>
-            <tr>
-              <th>{t('time')}</th>
-              <th>{t('event')}</th>
-              <th>{t('decision')}</th>
-              <th class="num">{t('score')}</th>
-              <th>{t('reasons')}</th>
-              <th>{t('ip')}</th>
-              <th>{t('country')}</th>
-              <th>{t('user')}</th>
-              <th>{t('label')}</th>
-            </tr>
-          </thead>
+          <TableHead cols={['time', 'event', 'decision', 'num:score', 'reasons', 'ip', 'country', 'user', 'label']} />
           <tbody>
             {items.map((x) => (
               <tr key={x.id} class="row-link" data-id={x.id}>
