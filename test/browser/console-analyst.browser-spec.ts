@@ -349,7 +349,7 @@ describe('console for a fraud team (issue #17) in Chromium', () => {
     await shot(admin, '23-audit');
   });
 
-  it('one chip per reason code, its details in the UI language; block an ASN from a login and from the IP view', async () => {
+  it('one chip per reason code, details in the UI language; block an ASN from a login and the IP view', async () => {
     // two BOT_BEHAVIOR findings on one login (as the engine gives them), and a row from before detail keys
     const dup = (await risk({ id: 'cust-0003' }, '198.51.100.77', null)).id;
     const other = (await risk({ id: 'cust-0004' }, '198.51.100.78', null)).id;
