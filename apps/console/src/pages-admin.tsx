@@ -1,7 +1,7 @@
 import { DECISIONS, RISK_EVENTS } from '@kizuki/contract';
 import { useState } from 'preact/hooks';
 import { api, ApiError, qs } from './api';
-import { Decision, ErrorBox, fmtTime, Link, profileStateKey, UserLabel, useApp, useLoad } from './app';
+import { Decision, ErrorBox, fmtTime, Link, profileStateKey, TableHead, useApp, useLoad, UserLabel } from './app';
 import { AUDIT_ACTIONS, type Key } from './i18n';
 import { BlockButtons, RangePicker, ReasonChips } from './pages-main';
 import type {
@@ -90,13 +90,7 @@ export function Account({ id }: { id: string }) {
           <h2>{t('countries')}</h2>
           {a.countryHistory.length === 0 ? <p class="muted">{t('noCountryData')}</p> : null}
           <table class="tbl">
-            <thead>
-              <tr>
-                <th>{t('country')}</th>
-                <th class="num">{t('loginsCount')}</th>
-                <th>{t('lastSeen')}</th>
-              </tr>
-            </thead>
+            <TableHead cols={['country', 'num:loginsCount', 'lastSeen']} />
             <tbody>
               {a.countryHistory.map((c) => (
                 <tr key={c.country}>
@@ -112,16 +106,7 @@ export function Account({ id }: { id: string }) {
       <div class="card">
         <h2>{t('devices')}</h2>
         <table class="tbl">
-          <thead>
-            <tr>
-              <th>{t('device')}</th>
-              <th>{t('status')}</th>
-              <th class="num">{t('loginsCount')}</th>
-              <th>{t('firstSeen')}</th>
-              <th>{t('lastSeen')}</th>
-              <th>{t('action')}</th>
-            </tr>
-          </thead>
+          <TableHead cols={['device', 'status', 'num:loginsCount', 'firstSeen', 'lastSeen', 'action']} />
           <tbody>
             {a.devices.map((d) => (
               <tr key={d.id}>
@@ -171,16 +156,7 @@ export function Account({ id }: { id: string }) {
       <div class="card">
         <h2>{t('history')}</h2>
         <table class="tbl">
-          <thead>
-            <tr>
-              <th>{t('time')}</th>
-              <th>{t('decision')}</th>
-              <th class="num">{t('score')}</th>
-              <th>{t('ip')}</th>
-              <th>{t('country')}</th>
-              <th>{t('reasons')}</th>
-            </tr>
-          </thead>
+          <TableHead cols={['time', 'decision', 'num:score', 'ip', 'country', 'reasons']} />
           <tbody>
             {(hist?.items ?? []).map((x) => (
               <tr key={x.id}>
@@ -362,17 +338,7 @@ export function Lists() {
       ) : null}
       <ErrorBox error={err ?? error} />
       <table class="tbl" id="list-table">
-        <thead>
-          <tr>
-            <th>{t('list')}</th>
-            <th>{t('kind')}</th>
-            <th>{t('value')}</th>
-            <th>{t('comment')}</th>
-            <th>{t('expires')}</th>
-            <th>{t('created')}</th>
-            <th />
-          </tr>
-        </thead>
+        <TableHead cols={['list', 'kind', 'value', 'comment', 'expires', 'created', '']} />
         <tbody>
           {(data?.items ?? []).map((r) => (
             <tr key={r.id} class={r.expired ? 'muted' : ''}>
@@ -558,13 +524,7 @@ export function Policy() {
           <p class="muted small">{t('typingFalseChallengeNote')}</p>
           <h2>{t('eventThresholds')}</h2>
           <table class="tbl event-thresholds">
-            <thead>
-              <tr>
-                <th>{t('event')}</th>
-                <th class="num">{t('challengeAt')}</th>
-                <th class="num">{t('denyAt')}</th>
-              </tr>
-            </thead>
+            <TableHead cols={['event', 'num:challengeAt', 'num:denyAt']} />
             <tbody>
               {LIFECYCLE.map((ev) => (
                 <tr key={ev}>
@@ -643,13 +603,7 @@ export function Policy() {
                 <strong>{t('changedDecisions', { n: bt.changed, t: bt.total })}</strong>
               </p>
               <table class="tbl">
-                <thead>
-                  <tr>
-                    <th />
-                    <th class="num">{t('current')}</th>
-                    <th class="num">{t('proposed')}</th>
-                  </tr>
-                </thead>
+                <TableHead cols={['', 'num:current', 'num:proposed']} />
                 <tbody>
                   {DECISIONS.map((d) => (
                     <tr key={d}>
@@ -787,17 +741,7 @@ export function Keys() {
         </button>
       </div>
       <table class="tbl">
-        <thead>
-          <tr>
-            <th>{t('prefix')}</th>
-            <th>{t('kind')}</th>
-            <th>{t('label')}</th>
-            <th>{t('created')}</th>
-            <th>{t('expires')}</th>
-            <th>{t('status')}</th>
-            <th />
-          </tr>
-        </thead>
+        <TableHead cols={['prefix', 'kind', 'label', 'created', 'expires', 'status', '']} />
         <tbody>
           {(data?.items ?? []).map((k) => (
             <tr key={k.id} class={k.active ? '' : 'muted'}>
@@ -950,15 +894,7 @@ export function Team() {
         </button>
       </form>
       <table class="tbl">
-        <thead>
-          <tr>
-            <th>{t('email')}</th>
-            <th>{t('role')}</th>
-            <th>{t('twoFactor')}</th>
-            <th>{t('lastSeen')}</th>
-            <th />
-          </tr>
-        </thead>
+        <TableHead cols={['email', 'role', 'twoFactor', 'lastSeen', '']} />
         <tbody>
           {(data?.items ?? []).map((m) => (
             <tr key={m.id}>
@@ -1002,14 +938,7 @@ export function Team() {
       <div class="card">
         <h2>{t('audit')}</h2>
         <table class="tbl small">
-          <thead>
-            <tr>
-              <th>{t('time')}</th>
-              <th>{t('actor')}</th>
-              <th>{t('action')}</th>
-              <th>{t('change')}</th>
-            </tr>
-          </thead>
+          <TableHead cols={['time', 'actor', 'action', 'change']} />
           <tbody>
             {(audit?.items ?? []).slice(0, 50).map((e) => (
               <tr key={e.id}>

@@ -1,4 +1,4 @@
-import { MODALITY_WORDS, inputModality, typedModalities } from '../modality';
+import { inputModality, typedModalities } from '../modality';
 import type { Evidence } from '../types';
 import type { Detector } from './detector';
 
@@ -34,7 +34,7 @@ export const deviceDetector: Detector = {
           code: 'NEW_DEVICE',
           category: 'takeover',
           risk: DEVICE_RISK.fraud,
-          detail: 'This device was reported as fraudulent.',
+          detail: { key: 'device.fraud' },
         });
       return { evidence };
     }
@@ -43,7 +43,7 @@ export const deviceDetector: Detector = {
         code: 'NEW_USER',
         category: 'info',
         risk: DEVICE_RISK.newUser,
-        detail: 'First login seen for this account.',
+        detail: { key: 'device.firstLogin' },
       });
     }
     if (!device) return { evidence };
@@ -52,16 +52,19 @@ export const deviceDetector: Detector = {
         code: 'NEW_DEVICE',
         category: 'takeover',
         risk: DEVICE_RISK.fraud,
-        detail: 'This device was reported as fraudulent.',
+        detail: { key: 'device.fraud' },
       });
     } else if (device.knownToAccount) {
-      const alike = device.similarity ? ` (${Math.round(100 * device.similarity)}% of components alike)` : '';
-      const how = device.fuzzyMatch ? `, matched after a browser change${alike}` : '';
+      const fuzzy = !device.fuzzyMatch
+        ? ''
+        : device.similarity
+          ? { key: 'device.fuzzyAlike' as const, params: { percent: Math.round(100 * device.similarity) } }
+          : { key: 'device.fuzzy' as const };
       evidence.push({
         code: 'KNOWN_DEVICE',
         category: 'info',
         risk: 0,
-        detail: `Device seen on this account before (${device.status}${how}).`,
+        detail: { key: 'device.known', params: { status: { key: `deviceStatus.${device.status}` }, fuzzy } },
       });
     } else if (!account.isNew) {
       const modality = inputModality(bundle).typing;
@@ -72,9 +75,14 @@ export const deviceDetector: Detector = {
         category: 'takeover',
         risk: firstOfKind ? DEVICE_RISK.newDeviceNewModality : DEVICE_RISK.newDevice,
         detail: firstOfKind
-          ? `This account has never logged in from this device, nor typed on a ${MODALITY_WORDS[modality]} ` +
-            `before (only on a ${typed.map((m) => MODALITY_WORDS[m]).join(' and ')}): nothing vouches for it.`
-          : 'This account has never logged in from this device.',
+          ? {
+              key: 'device.newModality',
+              params: {
+                modality: { key: `modality.${modality}` },
+                others: typed.map((m) => ({ key: `modality.${m}` as const })),
+              },
+            }
+          : { key: 'device.new' },
       });
     }
     const n = device.accountsSeen;
@@ -89,7 +97,7 @@ export const deviceDetector: Detector = {
         code: 'DEVICE_SHARED',
         category: 'takeover',
         risk,
-        detail: `${n} accounts have logged in from this device.`,
+        detail: { key: 'device.shared', params: { accounts: n } },
       });
     }
     return { evidence };

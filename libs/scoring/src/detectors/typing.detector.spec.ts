@@ -1,3 +1,4 @@
+import { reasonDetailText } from '@kizuki/contract';
 import { assess, DETECTORS } from '../engine/engine';
 import type { ScoringInput } from '../types';
 import { DEFAULT_POLICY } from '../policy';
@@ -189,7 +190,7 @@ describe('typing detector (engine)', () => {
       .evidence.find((e) => e.code === 'TYPING_MISMATCH')!;
     expect(onNew.risk).toBeGreaterThanOrEqual(TYPING_MISMATCH_NEW_DEVICE_MIN_RISK);
     expect(onNew.risk).toBeGreaterThanOrEqual(onKnown.risk);
-    expect(onNew.detail).toContain('new to the account');
+    expect(reasonDetailText(onNew.detail)).toContain('new to the account');
     // with NEW_DEVICE (0.25) that is a challenge on the default policy
     const r = assess({ ...input([weak.f], active), device: fresh });
     expect(r.decision).toBe('challenge');
@@ -243,8 +244,8 @@ describe('typing detector (engine)', () => {
       const t = out.evidence.find((e) => e.code === 'TYPING_MISMATCH')!;
       expect(t.risk).toBeGreaterThanOrEqual(TYPING_UNUSUAL_RISK);
       expect(t.risk).toBeLessThanOrEqual(TYPING_UNUSUAL_TRUSTED_DEVICE_MAX_RISK);
-      expect(t.detail).toContain('trusts');
-      expect(t.detail).toMatch(/unusual for this account: about 1 in \d+/);
+      expect(reasonDetailText(t.detail)).toContain('trusts');
+      expect(reasonDetailText(t.detail)).toMatch(/unusual for this account: about 1 in \d+/);
       expect(assess({ ...input([f], active), device: trusted }).decision).toBe('challenge');
     });
 

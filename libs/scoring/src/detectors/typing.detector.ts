@@ -1,12 +1,6 @@
 import type { Evidence } from '../types';
-import type { FieldTyping } from '@kizuki/contract';
-import {
-  MODALITY_WORDS,
-  activeTypingModalities,
-  holdlessAnomalyFactor,
-  inputModality,
-  typingProfileFor,
-} from '../modality';
+import type { FieldTyping, ReasonDetail } from '@kizuki/contract';
+import { activeTypingModalities, holdlessAnomalyFactor, inputModality, typingProfileFor } from '../modality';
 import {
   CALIBRATION_WARM_LOGINS,
   keyTimingsFromField,
@@ -82,7 +76,14 @@ export const typingDetector: Detector = {
     // compared only with the profile of the same typing modality (a phone's touch keyboard is not a laptop's)
     const modality = inputModality(bundle).typing ?? 'physical_keyboard';
     const stored = typingProfileFor(account?.typingProfile, modality);
-    const parts: { role: string; risk: number; anomaly: number; keys: number; tail: number; logins: number }[] = [];
+    const parts: {
+      role: 'password' | 'username';
+      risk: number;
+      anomaly: number;
+      keys: number;
+      tail: number;
+      logins: number;
+    }[] = [];
     let incomparable = false;
     for (const role of ['password', 'username'] as const) {
       const state: TypingProfileState | undefined = stored[role];
@@ -111,9 +112,13 @@ export const typingDetector: Detector = {
           code: 'NO_BEHAVIOR',
           category: 'info',
           risk: 0,
-          detail:
-            `Typed on a ${MODALITY_WORDS[modality]}, which this account has no profile for yet ` +
-            `(it has one for the ${others.map((m) => MODALITY_WORDS[m]).join(' and ')}): typing not compared.`,
+          detail: {
+            key: 'typing.newModality',
+            params: {
+              modality: { key: `modality.${modality}` },
+              others: others.map((m) => ({ key: `modality.${m}` as const })),
+            },
+          },
         });
       }
       if (incomparable) {
@@ -121,7 +126,7 @@ export const typingDetector: Detector = {
           code: 'NO_BEHAVIOR',
           category: 'info',
           risk: 0,
-          detail: 'Password typing cannot be compared with the profile (different length: password changed?).',
+          detail: { key: 'typing.incomparable' },
         });
       }
       return { evidence, scores: { typing: null } };
@@ -156,37 +161,45 @@ export const typingDetector: Detector = {
     risk = Math.min(risk, TYPING_EVIDENCE_MAX_RISK);
     if (risk > 0) {
       const where = unfamiliar
-        ? ', on a device new to the account'
+        ? { key: 'where.onNewDevice' as const }
         : trustedDevice
-          ? ', on a device the account trusts'
+          ? { key: 'where.onTrustedDevice' as const }
           : '';
-      const detail = parts.map((p) => `${p.role} anomaly ${p.anomaly.toFixed(2)}`).join(', ') + where;
-      const odds = tail > 0 ? `about 1 in ${formatOdds(1 / tail)}` : 'none';
-      const forAccount = unusual ? `; unusual for this account: ${odds} of its own logins departs this far` : '';
+      const fields = parts.map((p) => ({
+        key: 'typing.field' as const,
+        params: { role: { key: `role.${p.role}` as const }, anomaly: p.anomaly.toFixed(2) },
+      }));
+      const odds: ReasonDetail = tail > 0 ? formatOdds(1 / tail) : { key: 'typing.oddsNone' };
       evidence.push({
         code: 'TYPING_MISMATCH',
         category: 'takeover',
         risk: Math.round(1000 * risk) / 1000,
-        detail:
-          `Typing rhythm departs from the account's profile ` +
-          `(typing score ${typing.toFixed(2)}; ${detail}${forAccount}).`,
+        detail: {
+          key: 'typing.mismatch',
+          params: {
+            score: typing.toFixed(2),
+            fields,
+            where,
+            unusual: unusual ? { key: 'typing.unusual', params: { odds } } : '',
+          },
+        },
       });
     }
     return { evidence, scores: { typing } };
   },
 };
 
-function formatOdds(x: number): string {
-  if (!Number.isFinite(x) || x >= 1e6) return 'a million';
-  return x >= 100 ? String(Math.round(x / 10) * 10) : String(Math.max(1, Math.round(x)));
+function formatOdds(x: number): ReasonDetail {
+  if (!Number.isFinite(x) || x >= 1e6) return { key: 'typing.oddsMillion' };
+  return { key: 'typing.odds', params: { n: x >= 100 ? Math.round(x / 10) * 10 : Math.max(1, Math.round(x)) } };
 }
 
-function noBehaviour(field: FieldTyping | undefined): string | null {
-  if (!field) return 'No password field typing was recorded.';
-  if (field.autofilled) return 'Password was autofilled (password manager or browser): no typing rhythm.';
-  if (field.pasted) return 'Password was pasted: no typing rhythm.';
+function noBehaviour(field: FieldTyping | undefined): ReasonDetail | null {
+  if (!field) return { key: 'typing.noPasswordField' };
+  if (field.autofilled) return { key: 'typing.autofilled' };
+  if (field.pasted) return { key: 'typing.pasted' };
   if (!Array.isArray(field.keys) || field.keys.length === 0 || !keyTimingsFromField(field.keys)) {
-    return 'Password field has no usable key events.';
+    return { key: 'typing.noKeys' };
   }
   return null;
 }
