@@ -62,6 +62,8 @@ export interface LoginRecord {
   ms: number;
   /** a replayed SDK bundle (collect + risk without a browser), not a browser session */
   replay?: boolean;
+  /** the case a record belongs to, when a scenario compares several calls (16: login, change, control) */
+  case?: string;
 }
 
 /** A risk call for another event than a login (see docs/api.md#events). */
