@@ -118,9 +118,12 @@ const titleOf = (line: string) => line.slice(2).split(' | ')[0];
  * keeps what the earlier run measured, with that run's command in the header.
  */
 function writeReport(o: RunInfo): void {
-  const partial = o.command.includes('--only');
-  const previous = partial && existsSync(REPORT) ? readFileSync(REPORT, 'utf8') : undefined;
-  writeFileSync(REPORT, report(o, previous));
+  const existing = existsSync(REPORT) ? readFileSync(REPORT, 'utf8') : '';
+  // what the generator writes ends with the method; the findings after it are written by hand and stay
+  const generated = existing.split(/^## How it is measured$/m)[0];
+  const findings = /^## Findings[^]*$/m.exec(existing)?.[0];
+  const text = report(o, o.command.includes('--only') ? generated : undefined);
+  writeFileSync(REPORT, findings ? `${text}\n${findings}` : text);
 }
 
 function report(o: RunInfo, previous?: string): string {
@@ -147,14 +150,13 @@ function report(o: RunInfo, previous?: string): string {
       if (reasons) reasonLines.set(r.title, reasons);
       kept.add(rowNumber(r.title));
     });
-    for (const run of old.runs) {
-      const rows = run.rows.filter((n) => kept.has(n));
-      if (rows.length) runs.unshift({ ...run, rows });
-    }
+    const earlier = old.runs.map((run) => ({ ...run, rows: run.rows.filter((n) => kept.has(n)) }));
+    runs.unshift(...earlier.filter((run) => run.rows.length));
   }
   const reasons = o.rows.map((r) => reasonLines.get(r.title)).filter((l): l is string => !!l);
   const runText = runs
-    .map((r) => `- **Run:** \`${r.command}\` (${Math.round(r.seconds)} s, ${r.date}, scale ${r.scale}): rows ${r.rows.join(', ')}`)
+    .map((r) => `- **Run:** \`${r.command}\` (${Math.round(r.seconds)} s, ${r.date}, scale ${r.scale})`)
+    .map((line, i) => `${line}: rows ${runs[i].rows.join(', ')}`)
     .join('\n');
   return `# Detection report
 
@@ -175,7 +177,7 @@ ${METHOD}
 `;
 }
 
-/** The table lines (by title) and the runs of a report written by report() or by its earlier format. */
+/** The table lines (by title) and the runs of the generated part of a report (this format or the earlier one). */
 function parseReport(text: string): { table: Map<string, string>; reasons: Map<string, string>; runs: RunLine[] } {
   const tableLines = new Map<string, string>();
   const reasons = new Map<string, string>();
