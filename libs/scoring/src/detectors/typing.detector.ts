@@ -1,6 +1,12 @@
 import type { Evidence } from '../types';
 import type { FieldTyping } from '@kizuki/contract';
-import { activeTypingModalities, holdlessAnomalyFactor, inputModality, typingProfileFor } from '../modality';
+import {
+  MODALITY_WORDS,
+  activeTypingModalities,
+  holdlessAnomalyFactor,
+  inputModality,
+  typingProfileFor,
+} from '../modality';
 import {
   CALIBRATION_WARM_LOGINS,
   keyTimingsFromField,
@@ -161,8 +167,6 @@ export const typingDetector: Detector = {
     return { evidence, scores: { typing } };
   },
 };
-
-const MODALITY_WORDS = { physical_keyboard: 'physical keyboard', touch_keyboard: 'touch keyboard' } as const;
 
 function formatOdds(x: number): string {
   if (!Number.isFinite(x) || x >= 1e6) return 'a million';
