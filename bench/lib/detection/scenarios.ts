@@ -60,12 +60,21 @@ export interface Scale {
   passwordManager: number;
   /** more password-manager logins, replaying each owner's first one (recorded in the browser) */
   passwordManagerReplays: number;
-  /** people signing up (15), each on their own device; the owners of 16 and 17 */
+  /** people signing up (15), each on their own device recorded in the browser; the owners of 16 and 17 */
   signupPeople: number;
+  /**
+   * Shops (tenants) the people of 14–17 sign up at, each sign-up replaying the person's recorded
+   * browser session with another repetition's timings: one more shop is signupPeople more measured
+   * sign-ups and 2 × signupPeople more resets without another browser session
+   */
+  lifecycleShops: number;
   /** farm devices (14) and accounts each opens */
   farmDevices: number;
   farmAccountsEach: number;
-  /** takeovers followed by an e-mail change (16), ≤ signupPeople */
+  /**
+   * Takeovers followed by an e-mail change (16) per shop, ≤ signupPeople: one thief device each, recorded
+   * in the browser once and used once per shop (another victim and timings in each)
+   */
   cashouts: number;
 }
 
@@ -95,6 +104,7 @@ export const SCALES: Record<string, Scale> = {
     passwordManager: 1,
     passwordManagerReplays: 0,
     signupPeople: 3,
+    lifecycleShops: 1,
     farmDevices: 1,
     farmAccountsEach: 7,
     cashouts: 2,
@@ -123,6 +133,7 @@ export const SCALES: Record<string, Scale> = {
     passwordManager: 10,
     passwordManagerReplays: 100,
     signupPeople: 20,
+    lifecycleShops: 1,
     farmDevices: 4,
     farmAccountsEach: 12,
     cashouts: 15,
@@ -150,10 +161,11 @@ export const SCALES: Record<string, Scale> = {
     officeEnrolLogins: 10,
     passwordManager: 50,
     passwordManagerReplays: 100,
-    signupPeople: 100,
+    signupPeople: 50,
+    lifecycleShops: 12,
     farmDevices: 5,
     farmAccountsEach: 40,
-    cashouts: 100,
+    cashouts: 50,
   },
 };
 
@@ -301,7 +313,7 @@ export function sdkKeys(keys: readonly TimedKey[]): { d: number; u: number; c: s
 }
 
 /** A recorded bundle with the password and username keys replaced (for replayed enrolment logins). */
-function withKeys(bundle: string, password: readonly TimedKey[], username: readonly TimedKey[]): string {
+export function withKeys(bundle: string, password: readonly TimedKey[], username: readonly TimedKey[]): string {
   const b = JSON.parse(bundle);
   for (const [role, keys] of [
     ['password', password],
