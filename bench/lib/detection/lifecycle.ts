@@ -4,9 +4,16 @@
 // people and thieves recorded once sign up and attack at several shops (tenants, which share
 // nothing), each time with another repetition's timings: enough calls for a useful interval.
 import type { BrowserContext } from 'playwright-core';
-import { hashSeed, lognormalTyping, seededRng, type CmuRep, type Rng } from '../../../fixtures/human-input';
+import {
+  hashSeed,
+  lognormalTyping,
+  seededRng,
+  usernameTyping,
+  type CmuRep,
+  type Rng,
+} from '../../../fixtures/human-input';
 import type { LifecycleCall, LoginRecord, Tenant } from './harness';
-import { usernameTyping, withKeys, type Plan } from './scenarios';
+import { withKeys, type Plan } from './scenarios';
 
 /** Mail providers people sign up with, and disposable ones on the disposable-email-domains list. */
 const PEOPLE_MAIL = ['gmail.com', 'yahoo.co.jp', 'outlook.com', 'icloud.com', 'docomo.ne.jp', 'ezweb.ne.jp'];
