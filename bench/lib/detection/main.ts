@@ -191,6 +191,10 @@ const METHOD = `## How it is measured
       never seen), the stealth bot of scenario 6;
   12. the same with client hints that agree with the UA (CDP \`Emulation.setUserAgentOverride\` with
       \`userAgentMetadata\`) and a faked WebGL renderer (every harness device fakes one);
+  18. stealth, patched: scenario 12's bot that also hides the four claim checks (getters and
+      window.chrome's functions print as native code through a proxied \`Function.prototype.toString\`,
+      the Permissions API agrees with \`Notification.permission\`), as puppeteer-extra's stealth plugin
+      does: only the signals of the browser itself (DevTools protocol, window, GPU) or behaviour can tell;
   13. people: every login of 1, 2, 3 (the thieves are people too), 8, 9, 10 and the enrolment
       logins, for the share carrying a BOT_* reason; replays resend one recorded browser session's
       automation signals, so the note also counts browser sessions alone.
