@@ -140,6 +140,12 @@ const en = {
   denyAt: 'Deny at score ≥',
   fallback: 'Fallback decision (when scoring is unavailable)',
   shadowMode: 'Shadow mode (record decisions, always answer allow)',
+  typingFalseChallenge: "Owners' logins challenged by typing alone (%)",
+  typingFalseChallengeRange: 'Enter a percentage from 0.01 to 20.',
+  typingFalseChallengeNote:
+    "Per-account typing calibration: the share of an owner's own logins on their device that a departing " +
+    "rhythm may challenge (0.01–20 %, default 1 %). Higher catches more people typing on the owner's " +
+    'device (about 70 % at 1 %, 80 % at 2 %, 90 % at 5 % with 10–20 trusted logins) and challenges owners more.',
   detectors: 'Detectors',
   backtest: 'Preview on the last 7 days',
   save: 'Save',
@@ -453,6 +459,12 @@ const ja: Record<Key, string> = {
   denyAt: '拒否：スコア ≥',
   fallback: 'フォールバック判定（スコアを算出できない場合）',
   shadowMode: 'シャドーモード（判定を記録し、常に許可を返す）',
+  typingFalseChallenge: 'タイピングだけで本人にチャレンジする割合（%）',
+  typingFalseChallengeRange: '0.01〜20 の割合（%）を入力してください。',
+  typingFalseChallengeNote:
+    'アカウントごとのタイピング較正：本人が自分の端末でログインしたときに、リズムの違いだけでチャレンジしてよい割合' +
+    '（0.01〜20 %、既定 1 %）。高くすると本人の端末で他人が入力した場合をより多く検出し（信頼済みログイン 10〜20 回で' +
+    '1 % なら約 70 %、2 % なら約 80 %、5 % なら約 90 %）、本人へのチャレンジも増えます。',
   detectors: '検知ロジック',
   backtest: '過去7日間でプレビュー',
   save: '保存',

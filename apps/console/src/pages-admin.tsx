@@ -457,6 +457,9 @@ export function Policy() {
   if (error) return <ErrorBox error={error} />;
   if (!data) return <p class="muted">{t('loading')}</p>;
   const pol = p ?? data.policy;
+  const rate = pol.typing?.falseChallengeRate ?? TYPING_FALSE_CHALLENGE_DEFAULT;
+  // the range the api accepts (PolicyDto): refused here, before a save or a backtest is sent
+  const typingOk = Number.isFinite(rate) && rate >= 0.0001 && rate <= 0.2;
   const upd = (f: (x: PolicyFields) => void) => {
     const c = JSON.parse(JSON.stringify(pol)) as PolicyFields;
     f(c);
@@ -532,6 +535,27 @@ export function Policy() {
             />
             {t('shadowMode')}
           </label>
+          <label class="row">
+            {t('typingFalseChallenge')}
+            <input
+              type="number"
+              name="typing-false-challenge"
+              min="0.01"
+              max="20"
+              step="0.1"
+              value={percentOf(rate)}
+              disabled={!isAdmin}
+              onInput={(e) =>
+                upd((c) => (c.typing = { falseChallengeRate: Number((e.target as HTMLInputElement).value) / 100 }))
+              }
+            />
+          </label>
+          {typingOk ? null : (
+            <div class="error" role="alert" id="typing-false-challenge-error">
+              {t('typingFalseChallengeRange')}
+            </div>
+          )}
+          <p class="muted small">{t('typingFalseChallengeNote')}</p>
           <h2>{t('eventThresholds')}</h2>
           <table class="tbl event-thresholds">
             <thead>
@@ -586,6 +610,7 @@ export function Policy() {
               <button
                 class="btn"
                 id="backtest"
+                disabled={!typingOk}
                 onClick={() => run(async () => setBt(await api<Backtest>('POST', '/policy/backtest', strip(pol))))}
               >
                 {t('backtest')}
@@ -595,6 +620,7 @@ export function Policy() {
               <button
                 class="btn primary"
                 id="save-policy"
+                disabled={!typingOk}
                 onClick={() =>
                   run(async () => {
                     await api('PUT', '/policy', strip(pol));
@@ -700,7 +726,16 @@ function strip(p: PolicyFields): PolicyFields {
     shadowMode: p.shadowMode,
     detectors: p.detectors,
     bruteForce: p.bruteForce,
+    ...(p.typing ? { typing: p.typing } : {}),
   };
+}
+
+/** The engine's default (libs/scoring DEFAULT_POLICY.typing), shown for a policy stored before the setting. */
+const TYPING_FALSE_CHALLENGE_DEFAULT = 0.01;
+
+/** A rate as the percentage the field shows, without float noise (0.02 → 2, 0.0015 → 0.15). */
+function percentOf(rate: number): number {
+  return Math.round(rate * 100 * 10000) / 10000;
 }
 
 export function Keys() {

@@ -78,7 +78,9 @@ interface Sim {
 
 /** How the password (and username) gets into the form. */
 export type Typing =
-  | { kind: 'keys'; password: TimedKey[]; username: TimedKey[] } // timed CDP key events
+  // timed CDP key events; `stamped`: each carries its planned time as the event's timestamp, so the page
+  // records the plan exactly however late a loaded host dispatches it (bench/key-dispatch-fidelity.ts)
+  | { kind: 'keys'; password: TimedKey[]; username: TimedKey[]; stamped?: boolean }
   | { kind: 'fill' } // page.fill of both fields: no key events (password manager / naive bot)
   | { kind: 'playwright-type'; delayMs: number }; // page.keyboard.type with a fixed delay
 
@@ -269,7 +271,7 @@ export class DetectionHarness {
       }
       const nav = page.waitForURL('**/session**', { timeout: 15_000 });
       if (l.typing.kind === 'keys' && l.submitWithEnter) {
-        await dispatchKeyEvents(cdp, keyEventsOf(l.typing.password));
+        await dispatchKeyEvents(cdp, keyEventsOf(l.typing.password), { stamp: l.typing.stamped });
       } else {
         if (l.typing.kind !== 'fill')
           await this.type(
@@ -386,7 +388,7 @@ export class DetectionHarness {
   ): Promise<void> {
     if (pointer === 'none') await page.focus(selector);
     if (typing.kind === 'playwright-type') await page.keyboard.type(text, { delay: typing.delayMs });
-    else if (keys) await dispatchKeyEvents(cdp, keyEventsOf(keys));
+    else if (keys) await dispatchKeyEvents(cdp, keyEventsOf(keys), { stamp: typing.kind === 'keys' && typing.stamped });
   }
 
   /**

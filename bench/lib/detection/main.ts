@@ -1,5 +1,5 @@
 // bench/detection.ts, after the swc hook is in place (see swc-register.ts).
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, hostname, platform, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../../../fixtures/browser';
@@ -32,7 +32,7 @@ export async function main(): Promise<number> {
     };
     const name = /--scale (\w+)/.exec(raw.command)?.[1] ?? 'small';
     const rows = summarise(raw.log);
-    writeFileSync(join(ROOT, 'docs/detection-report.md'), report({ ...raw, rows, scaleName: name }));
+    writeFileSync(REPORT, withPrevious(report({ ...raw, rows, scaleName: name }), rows));
     console.log(`${table(rows)}\n\nwrote docs/detection-report.md from ${from}`);
     return 0;
   }
@@ -75,17 +75,57 @@ export async function main(): Promise<number> {
   console.log(`\n${text}\n\n${reasonsTable(rows)}\n\n${command}: ${seconds.toFixed(0)} s on ${machine}`);
   const failing = rows.filter((r) => r.pass === false);
   console.log(failing.length ? `Goals not met: ${failing.map((r) => r.title).join('; ')}` : 'All goals met.');
-  const raw = join(tmpdir(), `kizuki-detection-${scaleName}.json`);
+  // --raw FILE: where every login's record goes (runs by several people on one host would share tmpdir's)
+  const raw = arg('raw') ?? join(tmpdir(), `kizuki-detection-${scaleName}.json`);
   writeFileSync(
     raw,
     JSON.stringify({ command, seconds, machine, date: new Date().toISOString(), rows, log: h.log }, null, 1),
   );
   log(`every login with its reasons: ${raw}`);
   if (write) {
-    writeFileSync(join(ROOT, 'docs/detection-report.md'), report({ rows, command, seconds, machine, scaleName }));
+    writeFileSync(REPORT, withPrevious(report({ rows, command, seconds, machine, scaleName }), rows));
     log('wrote docs/detection-report.md');
   }
   return 0;
+}
+
+const REPORT = join(ROOT, 'docs/detection-report.md');
+
+/**
+ * A partial run (--only) keeps what the previous report says of the scenarios it did not play: their
+ * rows in both tables (matched by title), and the hand-written findings below the generated text.
+ */
+function withPrevious(text: string, rows: ReturnType<typeof summarise>): string {
+  const previous = existsSync(REPORT) ? readFileSync(REPORT, 'utf8') : '';
+  const findings = previous.indexOf('\n## Findings');
+  const lines = previous.split('\n');
+  const old = (title: string, table: 'main' | 'reasons') =>
+    lines.find((l) => l.startsWith(`| ${title} |`) && l.split(' | ').length > 4 === (table === 'main'));
+  const kept = new Set(rows.filter((r) => !r.n && old(r.title, 'main')).map((r) => r.title));
+  let out = text
+    .split('\n')
+    .map((l) => {
+      const row = rows.find((r) => kept.has(r.title) && l.startsWith(`| ${r.title} |`));
+      return row ? old(row.title, 'main')! : l;
+    })
+    .join('\n');
+  // the reasons table lists only scenarios with logins: put the kept ones back, in scenario order
+  const head = '| scenario | mean score | reason codes (logins carrying each) |\n| --- | --- | --- |\n';
+  const at = out.indexOf(head);
+  if (at >= 0 && kept.size) {
+    const end = out.indexOf('\n\n', at + head.length);
+    const body = rows
+      .map((r) => (kept.has(r.title) ? old(r.title, 'reasons') : reasonsTable([r]).split('\n')[2]))
+      .filter((l): l is string => !!l);
+    out = out.slice(0, at) + head + body.join('\n') + out.slice(end < 0 ? out.length : end);
+  }
+  if (kept.size)
+    out = out.replace(
+      /(- \*\*Command:\*\* [^\n]*)/,
+      `$1; rows of scenarios it did not play (${[...kept].map((t) => t.split('.')[0]).join(', ')}) ` +
+        'are kept from the previous report',
+    );
+  return findings >= 0 ? out.trimEnd() + '\n' + previous.slice(findings) : out;
 }
 
 function report(o: {
@@ -139,7 +179,10 @@ const METHOD = `## How it is measured
 - **Typing:** real people's key timings from the CMU keystroke data set (Killourhy & Maxion 2009;
   51 subjects × 400 repetitions of \`.tie5Roanl\` + Return), read in place, each repetition's
   absolute key-down/up times rebuilt like \`typing-eer.ts\` and dispatched with CDP
-  \`Input.dispatchKeyEvent\` at those times (Shift around the R; the Return submits the form).
+  \`Input.dispatchKeyEvent\` at those times (Shift around the R; the Return submits the form), each
+  event stamped with its planned time (CDP \`timestamp\`): the page's \`event.timeStamp\`, which the
+  SDK records, is then the CMU timing to 0.1 ms however loaded the host (unstamped, a loaded host
+  shifted holds and flights by 15–19 ms at the median, \`bench/key-dispatch-fidelity.ts\`).
   Each subject is one account whose password is \`.tie5Roanl\`. Enrolment uses the subject's
   repetitions from session 2 (rep 50 on): in session 1 CMU subjects were still learning a password
   they had never typed, while a product's users enrol on a password they already type fluently;

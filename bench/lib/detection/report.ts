@@ -1,6 +1,9 @@
 // Rates per scenario, goals, and the table (console and docs/detection-report.md).
 import type { LoginRecord } from './harness';
 import { SCENARIOS, type ScenarioKey } from './scenarios';
+import { wilson } from '../wilson';
+
+export { wilson };
 
 export interface Row {
   key: ScenarioKey;
@@ -23,16 +26,6 @@ export interface Row {
   reasons: string;
   /** mean score and mean per-detector scores */
   meanScore: number | null;
-}
-
-/** 95 % Wilson score interval of k successes in n trials. */
-export function wilson(k: number, n: number, z = 1.96): [number, number] {
-  if (n <= 0) return [0, 1];
-  const p = k / n;
-  const d = 1 + (z * z) / n;
-  const c = (p + (z * z) / (2 * n)) / d;
-  const h = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / d;
-  return [Math.max(0, c - h), Math.min(1, c + h)];
 }
 
 const pct = (x: number, n: number) => (n ? `${((100 * x) / n).toFixed(1)}%` : '—');

@@ -5,13 +5,13 @@ import {
   CMU_PASSWORD,
   hashSeed,
   keyEventsOf,
-  gaussian,
   lognormalTyping,
   scriptedTyping,
   seededRng,
   type CmuRep,
   type Rng,
   type TimedKey,
+  usernameTyping,
 } from '../../../fixtures/human-input';
 import type { DetectionHarness, LoginRecord, Tenant, Typing } from './harness';
 import { lifecycle } from './lifecycle';
@@ -284,39 +284,12 @@ interface Owner {
 let deviceCounter = 0;
 const nextDeviceIndex = () => deviceCounter++;
 
-/** The password keys of a CMU repetition (ends with Enter, which submits the form). */
-function cmuTyping(rep: CmuRep, username: TimedKey[]): Typing {
-  return { kind: 'keys', password: rep.keys, username };
-}
-
 /**
- * A person's typing of a username (the data set has none): the typist's own hold and flight times,
- * taken in order from the CMU repetition they type the password with and cycled over the
- * username's characters, with ±8 % log-normal jitter. A person's key habits carry over to what they
- * type daily. (The earlier model, one speed per person and i.i.d. log-normal gaps, made every
- * person's username alike, so the username field diluted the password's evidence for owners and
- * attackers alike.)
+ * The password keys of a CMU repetition (ends with Enter, which submits the form), stamped with their
+ * planned times: a person's keyboard events carry the hardware's time, not the host's dispatch delay.
  */
-export function usernameTyping(text: string, rng: Rng, rep: CmuRep): TimedKey[] {
-  const k = rep.keys;
-  const holds = k.map((x) => Math.max(20, x.up - x.down));
-  const flights = k.slice(1).map((x, i) => x.down - k[i].up);
-  const jitter = () => Math.exp(0.08 * gaussian(rng));
-  const out: TimedKey[] = [];
-  let prevDown = 0;
-  let prevUp = 0;
-  [...text].forEach((key, i) => {
-    let down = 0;
-    if (i > 0) {
-      const f = flights[(i - 1) % flights.length];
-      down = Math.max(prevDown + 25, prevUp + f * jitter());
-    }
-    const up = down + holds[i % holds.length] * jitter();
-    out.push({ key, down, up });
-    prevDown = down;
-    prevUp = up;
-  });
-  return out;
+function cmuTyping(rep: CmuRep, username: TimedKey[]): Typing {
+  return { kind: 'keys', password: rep.keys, username, stamped: true };
 }
 
 /** SDK key records ({d,u,c}) of a timed key plan, as the SDK would have recorded them. */

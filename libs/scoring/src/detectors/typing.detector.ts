@@ -1,6 +1,12 @@
 import type { Evidence } from '../types';
 import type { FieldTyping } from '@kizuki/contract';
-import { activeTypingModalities, holdlessAnomalyFactor, inputModality, typingProfileFor } from '../modality';
+import {
+  MODALITY_WORDS,
+  activeTypingModalities,
+  holdlessAnomalyFactor,
+  inputModality,
+  typingProfileFor,
+} from '../modality';
 import {
   CALIBRATION_WARM_LOGINS,
   keyTimingsFromField,
@@ -44,6 +50,13 @@ export const TYPING_UNUSUAL_RISK = 0.45;
 export const TYPING_UNUSUAL_MAX_RISK = 0.75;
 /** On a device the account trusts the calibrated evidence stays below deny-strength evidence (0.6). */
 export const TYPING_UNUSUAL_TRUSTED_DEVICE_MAX_RISK = 0.55;
+/**
+ * Typing evidence never reaches deny strength (DEFAULT_POLICY.denyNeedsRisk 0.6) on any device: the
+ * owner abroad on a new laptop can type as unlike their profile as another person (6 of 100
+ * travellers were denied by a typing score >= 0.9 on a new device, docs/detection-report.md). A
+ * departing rhythm challenges; a deny needs bot, integrity or fraud-device evidence.
+ */
+export const TYPING_EVIDENCE_MAX_RISK = 0.55;
 
 // Typing rhythm against the account's stored profile (libs/scoring/src/typing, docs/scoring-typing.md).
 // scores.typing: 0..1 (typingRisk of the anomaly), null while enrolling or without typed keys.
@@ -51,7 +64,7 @@ export const TYPING_UNUSUAL_TRUSTED_DEVICE_MAX_RISK = 0.55;
 // false-challenge rate allows (per-account calibration: TYPING_UNUSUAL_RISK and up, a challenge on its
 // own), or when scores.typing > 0.5, its risk then growing to TYPING_MISMATCH_MAX_RISK
 // (on a device the account trusts, to TYPING_MISMATCH_TRUSTED_DEVICE_MAX_RISK; on a device new to the
-// account, at least TYPING_MISMATCH_NEW_DEVICE_MIN_RISK).
+// account, at least TYPING_MISMATCH_NEW_DEVICE_MIN_RISK); never past TYPING_EVIDENCE_MAX_RISK (no deny alone).
 // NO_BEHAVIOR (info, risk 0) when the password was autofilled or pasted, or had no key events:
 // a password manager is normal, so no behaviour is neutral, never evidence of fraud on its own.
 export const typingDetector: Detector = {
@@ -140,6 +153,7 @@ export const typingDetector: Detector = {
       const max = trustedDevice ? TYPING_UNUSUAL_TRUSTED_DEVICE_MAX_RISK : TYPING_UNUSUAL_MAX_RISK;
       risk = Math.max(risk, TYPING_UNUSUAL_RISK + (max - TYPING_UNUSUAL_RISK) * depth);
     }
+    risk = Math.min(risk, TYPING_EVIDENCE_MAX_RISK);
     if (risk > 0) {
       const where = unfamiliar
         ? ', on a device new to the account'
@@ -161,8 +175,6 @@ export const typingDetector: Detector = {
     return { evidence, scores: { typing } };
   },
 };
-
-const MODALITY_WORDS = { physical_keyboard: 'physical keyboard', touch_keyboard: 'touch keyboard' } as const;
 
 function formatOdds(x: number): string {
   if (!Number.isFinite(x) || x >= 1e6) return 'a million';

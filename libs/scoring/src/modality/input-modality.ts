@@ -31,3 +31,9 @@ export function inputModality(bundle: SignalBundle | null | undefined): InputMod
   const typing: TypingModality = bundle.app || ime || touchOnly ? 'touch_keyboard' : 'physical_keyboard';
   return { typing, pointer };
 }
+
+/** How evidence details name a typing modality. */
+export const MODALITY_WORDS: Record<TypingModality, string> = {
+  physical_keyboard: 'physical keyboard',
+  touch_keyboard: 'touch keyboard',
+};
