@@ -258,6 +258,17 @@ describe('detection in Chromium against the real Kizuki (tiny scale)', () => {
     }
   });
 
+  it('the patched stealth bot hides the four claim checks and is caught by what the browser does', () => {
+    const t = of('stealthPatchedNew');
+    expect(t.length).toBeGreaterThan(0);
+    for (const r of t) {
+      const names = r.details.map((d) => /\((\w+)\)$/.exec(d)?.[1] ?? '');
+      // patched away: getters, notification state, window.chrome, UA vs platform vs client hints
+      expect(names.filter((n) => /^(patched_|notification_state|chrome_object|ua_)/.test(n))).toEqual([]);
+      expect(names).toEqual(expect.arrayContaining(['cdp_runtime', 'window_geometry']));
+    }
+  });
+
   (cmu ? it : it.skip)('people never get a BOT_* reason', () => {
     const people = log.filter((r) => PEOPLE_SCENARIOS.includes(r.scenario));
     expect(people.length).toBeGreaterThan(0);

@@ -911,6 +911,17 @@ export const REASON_DETAIL_JA: Record<ReasonDetailKey, string> = {
   'stealth.platformMismatch':
     'User-Agent、navigator.platform、クライアントヒントが示すOSがそれぞれ異なります。（{signal}）',
   'stealth.versionMismatch': 'User-AgentのChromeのバージョンがクライアントヒントのバージョンと異なります。（{signal}）',
+  'stealth.cdpRuntime':
+    'DevToolsプロトコルのクライアントがページを読み取っています（コンソール出力がシリアライズされました）。外部から操作されているブラウザです。（{signal}）',
+  'stealth.windowGeometry':
+    '全画面表示ではないのにブラウザの枠がない、または利用可能な画面領域が画面より大きくなっています。（{signal}）',
+  'stealth.webglPlatform': 'WebGLのレンダラーがUser-Agentとは別のOSのものです（Direct3D、Metal）。（{signal}）',
+  'stealth.webglSoftware':
+    'ヘッドレスサーバーのように、WebGLがソフトウェアで描画されています（SwiftShader、llvmpipe）。他の兆候と併せて判断しています。（{signal}）',
+  'stealth.firstInputFast':
+    'ページの読み込み開始から400ms未満で最初のキー入力またはボタン操作がありました。（{signal}）',
+  'stealth.pointerWhileTyping':
+    'キー入力の半分以上でマウスが動いています。カーソルを人間らしく見せるスクリプトの特徴です。（{signal}）',
   'pointer.untrustedClicks': '{count}回のクリックが合成されたものです（isTrusted false）。',
   'pointer.noMovementClick': 'ポインターを動かさずにマウスがクリックされています。',
   'pointer.centreClick': 'すべてのクリックが対象のちょうど中心に当たっています（自動操作ツールの特徴です）。',

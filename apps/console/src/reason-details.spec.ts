@@ -3,7 +3,7 @@ import { REASON_DETAIL_JA, reasonDetail } from './i18n';
 
 // Technical names a Japanese analyst reads as they are (APIs, protocols, products).
 const NAMES_KEPT_IN_JA =
-  /navigator\.(webdriver|languages|plugins|platform)|Notification\.permission|Permissions API|window\.chrome|User-Agent|isTrusted false|getter|Chrome|Kizuki|Tor|SDK|OS|IP|ASN|AS|CIDR|km|ms/g;
+  /navigator\.(webdriver|languages|plugins|platform)|Notification\.permission|Permissions API|window\.chrome|User-Agent|isTrusted false|getter|WebGL|Direct3D|Metal|SwiftShader|llvmpipe|DevTools|Chrome|Kizuki|Tor|SDK|OS|IP|ASN|AS|CIDR|km|ms/g;
 
 describe('reason details in English and Japanese', () => {
   const keys = Object.keys(REASON_DETAIL_EN) as (keyof typeof REASON_DETAIL_EN)[];

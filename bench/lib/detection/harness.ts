@@ -107,8 +107,11 @@ export interface BrowserLogin {
   captureBundle?: boolean;
 }
 
-/** 'stealth-hints': stealth plus client hints that agree with the UA (and WebGL faked, as for every device) */
-export type Flavour = 'human' | 'automation' | 'stealth' | 'stealth-hints';
+/**
+ * 'stealth-hints': stealth plus client hints that agree with the UA (and WebGL faked, as for every device);
+ * 'stealth-patched': that, and the four claim checks of libs/sdk/src/stealth patched away (PATCHED_SCRIPT)
+ */
+export type Flavour = 'human' | 'automation' | 'stealth' | 'stealth-hints' | 'stealth-patched';
 
 export interface DeviceProfile {
   index: number;
@@ -232,7 +235,9 @@ export class DetectionHarness {
       }
     })();`);
     if (flavour === 'stealth' || flavour === 'stealth-hints') await ctx.addInitScript(STEALTH_SCRIPT);
-    if (flavour === 'stealth-hints') this.hinted.add(ctx);
+    if (flavour === 'stealth-patched') await ctx.addInitScript(PATCHED_SCRIPT);
+    if (flavour === 'stealth-hints' || flavour === 'stealth-patched') this.hinted.add(ctx);
+    if (flavour === 'human') await ctx.addInitScript(PERSON_SCRIPT);
     return ctx;
   }
 
@@ -612,6 +617,54 @@ export const STEALTH_SCRIPT =
   window.chrome = window.chrome || { runtime: {}, app: { isInstalled: false } };
   for (const k of Object.getOwnPropertyNames(window)) if (/^(cdc_|__playwright|__pw|__webdriver)/.test(k)) ` +
   `try { delete window[k]; } catch (e) {}
+})();`;
+
+/**
+ * A stronger stealth framework (as puppeteer-extra's stealth plugin): every getter it replaces, and
+ * window.chrome's functions, print as native code (Function.prototype.toString proxied), the
+ * Permissions API agrees with Notification.permission, and no automation global is left. Only
+ * what the browser does (the DevTools protocol, the window, the GPU, behaviour) can still show it.
+ */
+export const PATCHED_SCRIPT = `(() => {
+  const looks = new WeakMap();
+  const toString = Function.prototype.toString;
+  const proxy = new Proxy(toString, {
+    apply: (t, self, args) => (looks.has(self) ? looks.get(self) : Reflect.apply(t, self, args)),
+  });
+  const native = (fn, name) => (looks.set(fn, 'function ' + name + '() { [native code] }'), fn);
+  Function.prototype.toString = native(proxy, 'toString');
+  const getter = (o, k, v) => Object.defineProperty(o, k, { get: native(() => v, 'get ' + k), configurable: true });
+  try { delete Object.getPrototypeOf(navigator).webdriver; } catch (e) {}
+  getter(Navigator.prototype, 'webdriver', false);
+  getter(Navigator.prototype, 'languages', ['en-US', 'en']);
+  if (window.Notification) getter(Notification, 'permission', 'default');
+  const query = Permissions.prototype.query;
+  Permissions.prototype.query = native(function query(d) {
+    return d && d.name === 'notifications' ? Promise.resolve({ state: 'prompt' }) : query.call(this, d);
+  }, 'query');
+  const now = Date.now() / 1000;
+  window.chrome = {
+    app: { isInstalled: false },
+    runtime: {},
+    loadTimes: native(() => ({ requestTime: now, startLoadTime: now, commitLoadTime: now }), 'loadTimes'),
+    csi: native(() => ({ startE: now * 1000, onloadT: now * 1000, pageT: 1, tran: 15 }), 'csi'),
+  };
+  for (const k of Object.getOwnPropertyNames(window))
+    if (/^(cdc_|__playwright|__pw|__webdriver)/.test(k)) try { delete window[k]; } catch (e) {}
+})();`;
+
+/**
+ * The harness's people run in the same headless Chromium, driven over the DevTools protocol, as
+ * the bots. A person's own browser has no protocol client and a frame around the page: this models
+ * both (console.debug as a page's logger wraps it, and outerHeight with a tab strip and address bar)
+ * so that people's rows measure people, not the harness. See the report's "Limitations".
+ */
+export const PERSON_SCRIPT = `(() => {
+  const debug = console.debug;
+  console.debug = function debug_(...args) {
+    if (!args.some((a) => a instanceof Error)) return debug.apply(console, args);
+  };
+  Object.defineProperty(window, 'outerHeight', { get: () => window.innerHeight + 87, configurable: true });
 })();`;
 
 const APP_JS = `(function () {

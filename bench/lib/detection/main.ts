@@ -282,6 +282,10 @@ const METHOD = `## How it is measured
       never seen), the stealth bot of scenario 6;
   12. the same with client hints that agree with the UA (CDP \`Emulation.setUserAgentOverride\` with
       \`userAgentMetadata\`) and a faked WebGL renderer (every harness device fakes one);
+  18. stealth, patched: scenario 12's bot that also hides the four claim checks (getters and
+      window.chrome's functions print as native code through a proxied \`Function.prototype.toString\`,
+      the Permissions API agrees with \`Notification.permission\`), as puppeteer-extra's stealth plugin
+      does: only the signals of the browser itself (DevTools protocol, window, GPU) or behaviour can tell;
   13. people: every login of 1, 2, 3 (the thieves are people too), 8, 9, 10 and the enrolment
       logins, for the share carrying a BOT_* reason; replays resend one recorded browser session's
       automation signals, so the note also counts browser sessions alone.
@@ -316,6 +320,14 @@ const METHOD = `## How it is measured
   repetitions' timings (the browser path is proven by the browser logins of the same scenario, and
   by \`test/browser/detection.browser-spec.ts\`); travellers (2) are 100 browser logins (each a new
   device).
+- **People's browsers in the harness.** People run in the same headless Chromium, driven over
+  the DevTools protocol, as the bots; their contexts model what a person's own browser has and the
+  harness's cannot (\`PERSON_SCRIPT\` in \`harness.ts\`): no protocol client (\`console.debug\` wrapped
+  as a page's logger would, so \`cdp_runtime\` is not judged), a window frame (\`outerHeight\` 87 px
+  above the page) and a desktop GPU (every device fakes one). So row 13 measures the behaviour
+  signals (\`first_input_fast\`, \`pointer_while_typing\`) on people, not \`cdp_runtime\`,
+  \`window_geometry\` or \`webgl_*\`: their false positives are argued in docs/scoring.md (an open
+  DevTools, F11 full screen is exempt, VMs weigh only beside other signs).
 - **Whose data, and what was tuned on it.** All people's typing is CMU subjects' (owners: the first
   10 subjects in file order, s002–s013, five even- and five odd-numbered; thieves, intruders and
   office users: the others and reused ones). The typing model's constants (docs/scoring-typing.md)

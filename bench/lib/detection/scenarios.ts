@@ -207,6 +207,13 @@ export const SCENARIOS = [
     min: 0.9,
   },
   {
+    key: 'stealthPatchedNew',
+    title: '18. Stealth, patched (the four claim checks hidden), no history',
+    goal: 'BOT_* reason ≥ 90%',
+    measure: 'botReason',
+    min: 0.9,
+  },
+  {
     key: 'people',
     title: '13. People (1-3, 8-10 and enrolment) without a BOT_* reason',
     goal: 'BOT_* on ≤ 0.5%: without ≥ 99.5%',
@@ -646,6 +653,7 @@ async function shopScenarios(p: Plan): Promise<void> {
   for (const [key, flavour] of [
     ['stealthNew', 'stealth'],
     ['stealthHintsNew', 'stealth-hints'],
+    ['stealthPatchedNew', 'stealth-patched'],
   ] as const) {
     if (!want(key)) continue;
     for (let j = 0; j < scale.stealthNew; j++) {

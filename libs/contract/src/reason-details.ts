@@ -145,6 +145,18 @@ export const REASON_DETAIL_EN = {
   'stealth.platformMismatch':
     'The User-Agent, navigator.platform and the client hints name different operating systems. ({signal})',
   'stealth.versionMismatch': "The User-Agent's Chrome version differs from the client hints' version. ({signal})",
+  'stealth.cdpRuntime':
+    'A DevTools-protocol client was reading the page (console messages serialised): a driven browser. ({signal})',
+  'stealth.windowGeometry':
+    'The window has no browser frame though not full screen, or the usable screen exceeds the screen. ({signal})',
+  'stealth.webglPlatform':
+    "The WebGL renderer belongs to another operating system than the User-Agent's (Direct3D, Metal). ({signal})",
+  'stealth.webglSoftware':
+    'WebGL renders in software (SwiftShader, llvmpipe) as on a headless server, beside other signs. ({signal})',
+  'stealth.firstInputFast':
+    'The first key or button press came under 400 ms after the page started loading. ({signal})',
+  'stealth.pointerWhileTyping':
+    'The mouse moved during at least half of the key presses, as cursor-humanising scripts do. ({signal})',
   // pointer
   'pointer.untrustedClicks': '{count} click(s) were synthetic (isTrusted false).',
   'pointer.noMovementClick': 'The mouse clicked without any pointer movement before it.',

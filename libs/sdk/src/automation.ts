@@ -5,7 +5,7 @@
 // as a dependency would put the bundle over its 24 KB gzip budget next to FingerprintJS, plus a
 // few of our own (Playwright/Puppeteer/Cypress globals, chromedriver's $cdc_ key).
 import type { AutomationSignals } from '@kizuki/contract';
-import { stealthSignals } from './stealth';
+import { FirstInput, PointerWhileTyping, stealthSignals } from './stealth';
 import { LIMITS, on } from './util';
 
 const UNTRUSTED_TYPES = [
@@ -166,13 +166,20 @@ export class AutomationSource {
   private untrusted = 0;
   private verdict: Promise<BotVerdict> | null = null;
   private off: Array<() => void> = [];
+  private readonly firstInput = new FirstInput();
+  private readonly overlap = new PointerWhileTyping();
 
   start(win: Window = window): void {
     if (this.off.length) return;
     const count = (e: Event) => {
       if (!e.isTrusted) this.untrusted++;
+      else {
+        this.firstInput.see(e);
+        this.overlap.see(e);
+      }
     };
     this.off = UNTRUSTED_TYPES.map((t) => on(win.document, t, count));
+    this.off.push(on(win.document, 'pointermove', (e) => e.isTrusted && this.overlap.see(e)));
     // after the current task: load() stays cheap on the page's critical path
     this.verdict = new Promise((r) => setTimeout(r, 0)).then(() => detectAutomation(win));
   }
@@ -189,7 +196,10 @@ export class AutomationSource {
       bot: v.bot,
       signals: v.signals,
       untrustedEvents: this.untrusted,
-      stealth: v.stealth,
+      // behaviour until now (collect time), after what the browser itself showed at start
+      stealth: v.stealth
+        .concat([this.firstInput.signal(), this.overlap.signal()].filter((s): s is string => !!s))
+        .slice(0, LIMITS.automationSignals),
     };
   }
 }

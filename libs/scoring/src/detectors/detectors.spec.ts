@@ -138,6 +138,33 @@ describe('stealth signals', () => {
   });
 });
 
+describe('stealth signals without history (DevTools protocol, geometry, WebGL, behaviour)', () => {
+  const run = (stealth: string[]) => {
+    const bundle = S.humanBundle(owner, 'd', 1);
+    bundle.automation.stealth = stealth;
+    return botDetector.run(S.scoringInput({ account: S.learnedAccount(owner, 0, ['d'], 0), bundle })).evidence;
+  };
+  it('gives each its own detail; behaviour is BOT_BEHAVIOR', () => {
+    const out = run(['cdp_runtime', 'window_geometry', 'webgl_platform', 'first_input_fast', 'pointer_while_typing']);
+    expect(out.map((e) => [e.code, e.risk])).toEqual([
+      ['BOT_AUTOMATION', STEALTH_RULES.cdp_runtime.risk],
+      ['BOT_AUTOMATION', STEALTH_RULES.window_geometry.risk],
+      ['BOT_AUTOMATION', STEALTH_RULES.webgl_platform.risk],
+      ['BOT_BEHAVIOR', STEALTH_RULES.first_input_fast.risk],
+      ['BOT_BEHAVIOR', STEALTH_RULES.pointer_while_typing.risk],
+    ]);
+    expect(reasonDetailText(out[0].detail)).toMatch(/DevTools-protocol[\s\S]*\(cdp_runtime\)$/);
+    expect(reasonDetailText(out[3].detail)).toContain('(first_input_fast)');
+  });
+  it('counts a software GPU only beside another signal (VMs and remote desktops have one)', () => {
+    expect(run(['webgl_software'])).toEqual([]);
+    expect(run(['webgl_software', 'cdp_runtime']).map((e) => e.detail.params?.signal)).toEqual([
+      'webgl_software',
+      'cdp_runtime',
+    ]);
+  });
+});
+
 describe('device matching', () => {
   const a = S.deviceComponents('laptop-1');
   it('matches the same device after a browser update changed a few components', () => {
