@@ -14,7 +14,7 @@ import { createTenant } from '../../apps/cli/src/commands/tenants';
 jest.setTimeout(180_000);
 
 const ADMIN_URL = process.env.KIZUKI_TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-/** The test's clock: 02:43 UTC on the first of a month, so the ranges cross an hour, midnight UTC and a month's turn. */
+/** The test's clock: 02:43 UTC on the first of a month: the ranges cross an hour, midnight UTC and a month's turn. */
 const NOW = new Date('2031-02-01T02:43:00Z');
 const GRACE_MS = 2 * 60_000;
 /** HyperLogLog log2m = 11: ~2.3 % standard error; 3 standard errors */
@@ -91,7 +91,8 @@ describe('console roll-up', () => {
     const series = await sql(
       `WITH b AS (SELECT generate_series(date_trunc('${bucket}', $2::timestamptz), $3::timestamptz,
                                          interval '1 ${bucket}') AS t),
-            c AS (SELECT date_trunc('${bucket}', created_at) AS t, count(*) FILTER (WHERE decision = 'allow')::int AS allow,
+            c AS (SELECT date_trunc('${bucket}', created_at) AS t,
+                         count(*) FILTER (WHERE decision = 'allow')::int AS allow,
                          count(*) FILTER (WHERE decision = 'challenge')::int AS challenge,
                          count(*) FILTER (WHERE decision = 'deny')::int AS deny,
                          count(DISTINCT account_id)::int AS users, count(DISTINCT ip)::int AS ips
@@ -217,7 +218,7 @@ describe('console roll-up', () => {
     }
   });
 
-  it('the roll-up job rolls up to the last closed 10-minute window (backfilling from the oldest row), answers the same', async () => {
+  it('the roll-up job rolls up to the last closed 10-minute window (backfilling from the oldest row)', async () => {
     const rollup = new ConsoleRollupRepository(app);
     const first = await rollup.catchUp(NOW, GRACE_MS);
     expect(first.tenants).toBe(2);
@@ -226,7 +227,10 @@ describe('console roll-up', () => {
       '2031-02-01T02:40:00.000Z',
       '2031-02-01T02:40:00.000Z',
     ]);
-    const [hours] = await sql(`SELECT count(*)::int AS n, min(hour) AS first FROM console_hours WHERE tenant_id = $1`, [a]);
+    const [hours] = await sql(
+      `SELECT count(*)::int AS n, min(hour) AS first FROM console_hours WHERE tenant_id = $1`,
+      [a],
+    );
     // 7 days, then 00:00, 01:00 and 02:00 to 02:40 (the hour under way, up to its last closed 10-minute window)
     expect(hours).toEqual({ n: 7 * 24 + 3, first: new Date('2031-01-25T00:00:00Z') });
     // again: nothing pending

@@ -15,7 +15,15 @@ import { RetentionJob } from './retention/retention.job';
 import { ConsoleRollupJob } from './console-rollup/console-rollup.job';
 import { ScoreLoginJob } from './score/score-login.job';
 
-const JOBS = [IngestBundleJob, ScoreLoginJob, ApplyFeedbackJob, RetentionJob, ConsoleRollupJob, DeliverWebhookJob, SweepWebhooksJob];
+const JOBS = [
+  IngestBundleJob,
+  ScoreLoginJob,
+  ApplyFeedbackJob,
+  RetentionJob,
+  ConsoleRollupJob,
+  DeliverWebhookJob,
+  SweepWebhooksJob,
+];
 
 @Module({})
 export class WorkerModule {

@@ -9,7 +9,9 @@ export const HLL_REGISTERS = 2048;
 /** Merges `sketch` into `into` (register-wise maximum); a missing sketch changes nothing. */
 export function mergeRegisters(into: Uint8Array, sketch: Uint8Array | null | undefined): Uint8Array {
   if (!sketch) return into;
-  if (sketch.length !== into.length) throw new Error(`an HLL sketch has ${sketch.length} registers, not ${into.length}`);
+  if (sketch.length !== into.length) {
+    throw new Error(`an HLL sketch has ${sketch.length} registers, not ${into.length}`);
+  }
   for (let i = 0; i < into.length; i++) if (sketch[i] > into[i]) into[i] = sketch[i];
   return into;
 }

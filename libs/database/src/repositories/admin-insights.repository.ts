@@ -68,6 +68,23 @@ export interface LoginListRow {
 
 const HOUR_MS = 3_600_000;
 
+/** The dashboard statement's one row (the registers path's sketches, when there is no hll extension). */
+interface DashboardRow {
+  series: { t: string; allow: number; challenge: number; deny: number; users?: number; ips?: number }[];
+  reasons: { code: string; n: number }[];
+  countries: unknown[];
+  asns: unknown[];
+  ips: { key: string; n: number; flagged: number }[];
+  totals: Record<string, number>;
+  weeks?: unknown;
+  distinctUsers?: number;
+  distinctIps?: number;
+  hourBuckets?: string[] | null;
+  hourWeeks?: string[] | null;
+  userSketches?: (Buffer | null)[] | null;
+  ipSketches?: (Buffer | null)[] | null;
+}
+
 const LIST_COLUMNS = `a.id, a.created_at AS "createdAt", a.decision, a.policy_decision AS "policyDecision", a.shadow,
   a.event, a.changes, a.status, a.score,
   ARRAY(SELECT r->>'code' FROM jsonb_array_elements(a.reasons) r) AS "reasonCodes", a.label,
@@ -209,11 +226,12 @@ export class AdminInsightsRepository {
   /**
    * The dashboard over [from, to) from the hourly roll-up (console_hours, console_bursts): its
    * hours up to the tenant's watermark (the last one may be partial), and the raw rows of a partial
-   * first hour (none when `from` is on the hour, as the console asks) and of the minutes after the watermark (kizuki_console_hours, kizuki_console_bursts: the roll-up's own
-   * functions), so counts are exact. Distinct users and IPs (per bucket, per UTC week, for the range)
-   * are HyperLogLog estimates, ~2.3 % standard error; the top IPs are ranked by the sums of each
-   * hour's 50 IPs with most non-allowed logins, their users counted exactly; the fraud count is live
-   * (a label comes after its hour closed).
+   * first hour (none when `from` is on the hour, as the console asks) and of the minutes after the
+   * watermark (kizuki_console_hours, kizuki_console_bursts: the roll-up's own functions), so counts
+   * are exact. Distinct users and IPs (per bucket, per UTC week, for the range) are HyperLogLog
+   * estimates, ~2.3 % standard error; the top IPs are ranked by the sums of each hour's 50 IPs with
+   * most non-allowed logins, their users counted exactly; the fraud count is live (a label comes
+   * after its hour closed).
    */
   async dashboard(tenantId: string, from: Date, to: Date, bucket: 'hour' | 'day'): Promise<Record<string, unknown>> {
     const [[state], kind] = await Promise.all([
@@ -230,12 +248,13 @@ export class AdminInsightsRepository {
     if (rolledEnd <= headEnd) headEnd = rolledEnd = to; // nothing rolled up in the range: all of it raw
     const p = [tenantId, from, headEnd, rolledEnd, to];
     const hours = `SELECT * FROM kizuki_console_hours($1, $2, $3)
-      UNION ALL SELECT hour, total, allow, challenge, deny, failed, events, reasons, countries, asns, top_ips, users, ips
-                  FROM console_hours WHERE tenant_id = $1 AND hour >= $3 AND hour < $4
+      UNION ALL SELECT hour, total, allow, challenge, deny, failed, events, reasons, countries, asns, top_ips,
+                       users, ips FROM console_hours WHERE tenant_id = $1 AND hour >= $3 AND hour < $4
       UNION ALL SELECT * FROM kizuki_console_hours($1, $4, $5)`;
     const distinct =
       kind === 'hll'
         ? {
+            series: `, 'users', coalesce(s.users, 0), 'ips', coalesce(s.ips, 0)`,
             bucket: `, coalesce(hll_cardinality(hll_union_agg(users::hll)), 0)::int AS users,
                        coalesce(hll_cardinality(hll_union_agg(ips::hll)), 0)::int AS ips`,
             select: `(SELECT coalesce(json_agg(json_build_object('from', w, 'users', u, 'ips', i) ORDER BY w), '[]')
@@ -247,9 +266,12 @@ export class AdminInsightsRepository {
                      (SELECT coalesce(hll_cardinality(hll_union_agg(ips::hll)), 0)::int FROM h) AS "distinctIps"`,
           }
         : {
+            series: '',
             bucket: '',
-            select: `(SELECT array_agg((extract(epoch FROM date_trunc('${bucket}', hour)) * 1000)::bigint::text ORDER BY hour) FROM h) AS "hourBuckets",
-                     (SELECT array_agg((extract(epoch FROM date_trunc('week', hour, 'UTC')) * 1000)::bigint::text ORDER BY hour) FROM h) AS "hourWeeks",
+            select: `(SELECT array_agg((extract(epoch FROM date_trunc('${bucket}', hour)) * 1000)::bigint::text
+                                ORDER BY hour) FROM h) AS "hourBuckets",
+                     (SELECT array_agg((extract(epoch FROM date_trunc('week', hour, 'UTC')) * 1000)::bigint::text
+                                ORDER BY hour) FROM h) AS "hourWeeks",
                      (SELECT array_agg(users ORDER BY hour) FROM h) AS "userSketches",
                      (SELECT array_agg(ips ORDER BY hour) FROM h) AS "ipSketches"`,
           };
@@ -258,7 +280,7 @@ export class AdminInsightsRepository {
           SELECT e.key, sum((e.value->>0)::int)::int AS n, sum((e.value->>1)::int)::int AS flagged
             FROM h, jsonb_each(h.${col}) e GROUP BY e.key ORDER BY ${order}, e.key LIMIT 10) x)`;
     const [[d], bursts, [fraud]] = await Promise.all([
-      this.read<Record<string, any>[]>(
+      this.read<DashboardRow[]>(
         tenantId,
         `WITH h AS MATERIALIZED (${hours}),
               b AS (SELECT generate_series(date_trunc('${bucket}', $2::timestamptz), $5::timestamptz,
@@ -268,7 +290,7 @@ export class AdminInsightsRepository {
                       FROM h GROUP BY 1)
          SELECT (SELECT json_agg(json_build_object('t', b.t, 'allow', coalesce(s.allow, 0),
                                    'challenge', coalesce(s.challenge, 0), 'deny', coalesce(s.deny, 0)
-                                   ${kind === 'hll' ? `, 'users', coalesce(s.users, 0), 'ips', coalesce(s.ips, 0)` : ''})
+                                   ${distinct.series})
                                  ORDER BY b.t)
                    FROM b LEFT JOIN s ON s.t = b.t) AS series,
                 (SELECT coalesce(json_agg(x), '[]') FROM (
@@ -278,7 +300,8 @@ export class AdminInsightsRepository {
                 ${top('asns', 'n DESC')} AS asns,
                 (SELECT coalesce(json_agg(x), '[]') FROM (
                    SELECT e->>0 AS key, sum((e->>1)::int)::int AS n, sum((e->>2)::int)::int AS flagged
-                     FROM h, jsonb_array_elements(h.top_ips) e GROUP BY 1 ORDER BY 3 DESC, 2 DESC, 1 LIMIT 10) x) AS ips,
+                     FROM h, jsonb_array_elements(h.top_ips) e
+                    GROUP BY 1 ORDER BY 3 DESC, 2 DESC, 1 LIMIT 10) x) AS ips,
                 (SELECT json_build_object('total', coalesce(sum(total), 0)::int, 'allow', coalesce(sum(allow), 0)::int,
                           'challenge', coalesce(sum(challenge), 0)::int, 'deny', coalesce(sum(deny), 0)::int) FROM h)
                   AS totals,
@@ -304,7 +327,7 @@ export class AdminInsightsRepository {
         [tenantId, from, to],
       ),
     ]);
-    const ips = d.ips as { key: string; n: number; flagged: number }[];
+    const ips = d.ips;
     const ipUsers = new Map(
       (
         await this.read<{ ip: string; users: number }[]>(
@@ -315,19 +338,14 @@ export class AdminInsightsRepository {
         )
       ).map((r) => [r.ip, r.users]),
     );
-    let { series, weeks, distinctUsers: users, distinctIps: ipCount } = d as {
-      series: any[];
-      weeks: unknown;
-      distinctUsers: number;
-      distinctIps: number;
-    };
+    let { series, weeks, distinctUsers: users, distinctIps: ipCount } = d;
     if (kind !== 'hll') {
       // Kizuki's own registers: merged here, per bucket, per week and for the range (keys: epoch ms)
-      const sk = (xs: (Buffer | null)[] | null) => (xs ?? []).map((b) => (b ? new Uint8Array(b) : null));
+      const sk = (xs?: (Buffer | null)[] | null) => (xs ?? []).map((b) => (b ? new Uint8Array(b) : null));
       const [userSk, ipSk] = [sk(d.userSketches), sk(d.ipSketches)];
       const buckets: string[] = d.hourBuckets ?? [];
       const [bu, bi] = [distinctByKey(buckets, userSk), distinctByKey(buckets, ipSk)];
-      series = series.map((r: { t: string }) => {
+      series = series.map((r) => {
         const k = String(new Date(r.t).getTime());
         return { ...r, users: bu.get(k) ?? 0, ips: bi.get(k) ?? 0 };
       });
