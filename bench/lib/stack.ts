@@ -8,6 +8,9 @@ import { deleteRedisPrefix } from '../../fixtures/redis-prefix';
 import { ADMIN_URL, admin } from './scratch-db';
 
 export const ROOT = resolve(__dirname, '../..');
+// The checkout whose build the stack runs: this one, or another (KIZUKI_BENCH_BUILD=/path/to/checkout) to compare two
+// builds with the same load generator, e.g. before and after a refactor.
+const BUILD = resolve(process.env.KIZUKI_BENCH_BUILD ?? ROOT);
 // Extra node flags for the api/worker processes, e.g. KIZUKI_BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'.
 const NODE_ARGS = (process.env.KIZUKI_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
@@ -37,8 +40,8 @@ export interface StackOptions {
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  if (!['api', 'worker', 'cli'].every((a) => existsSync(join(ROOT, `dist/apps/${a}/main.js`)))) {
-    if (spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' }).status !== 0)
+  if (!['api', 'worker', 'cli'].every((a) => existsSync(join(BUILD, `dist/apps/${a}/main.js`)))) {
+    if (spawnSync('npm', ['run', 'build'], { cwd: BUILD, stdio: 'inherit' }).status !== 0)
       throw new Error('build failed');
   }
   const id = randomBytes(4).toString('hex');
@@ -63,7 +66,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ...options.env,
   };
   const cli = (...args: string[]) =>
-    spawnSync(process.execPath, [join(ROOT, 'dist/apps/cli/main.js'), ...args], { env, encoding: 'utf8' });
+    spawnSync(process.execPath, [join(BUILD, 'dist/apps/cli/main.js'), ...args], { env, encoding: 'utf8' });
   const migrated = cli('migrate');
   if (migrated.status !== 0) throw new Error(migrated.stderr);
   const created = cli('tenants', 'create', '--name', 'Bench', '--origin', BENCH_ORIGIN);
@@ -73,14 +76,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const apis = options.apis ?? 1;
   for (let i = 0; i < apis; i++) {
     processes.push(
-      spawn(process.execPath, [...NODE_ARGS, join(ROOT, 'dist/apps/api/main.js')], {
+      spawn(process.execPath, [...NODE_ARGS, join(BUILD, 'dist/apps/api/main.js')], {
         env: { ...env, PORT: String(port + i) },
         stdio: ['ignore', 'inherit', 'inherit'],
       }),
     );
   }
   const startWorker = () => {
-    const p = spawn(process.execPath, [...NODE_ARGS, join(ROOT, 'dist/apps/worker/main.js')], {
+    const p = spawn(process.execPath, [...NODE_ARGS, join(BUILD, 'dist/apps/worker/main.js')], {
       env,
       stdio: ['ignore', 'inherit', 'inherit'],
     });
