@@ -267,7 +267,9 @@ async function main(): Promise<void> {
       `seeded ${ROWS.toLocaleString()} + ${Math.round(ROWS / 20).toLocaleString()} assessments in ` +
         `${seedS.toFixed(1)} s; roll-up backfill ${rolledHours} hours in ${rollupS.toFixed(1)} s ` +
         `(sketches: ${kind}); ` +
-        `${N} requests per query (after 3 warm-up); load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`,
+        `${N} requests per query (after 3 warm-up); load average ${loadavg()
+          .map((x) => x.toFixed(1))
+          .join(' ')}`,
     );
     console.table(results);
     console.log(`aggregate screens, 20 requests each [${((performance.now() - t) / 1000).toFixed(1)} s]:`);

@@ -236,10 +236,9 @@ describe('console roll-up', () => {
       '2031-02-01T02:40:00.000Z',
       '2031-02-01T02:40:00.000Z',
     ]);
-    const [hours] = await sql(
-      `SELECT count(*)::int AS n, min(hour) AS first FROM console_hours WHERE tenant_id = $1`,
-      [a],
-    );
+    const [hours] = await sql(`SELECT count(*)::int AS n, min(hour) AS first FROM console_hours WHERE tenant_id = $1`, [
+      a,
+    ]);
     // 7 days, then 00:00, 01:00 and 02:00 to 02:40 (the hour under way, up to its last closed 10-minute window)
     expect(hours).toEqual({ n: 7 * 24 + 3, first: new Date('2031-01-25T00:00:00Z') });
     // again: nothing pending
