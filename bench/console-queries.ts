@@ -89,7 +89,7 @@ async function main(): Promise<void> {
          INSERT INTO assessments (id, tenant_id, idempotency_key, account_id, device_id, event, status,
            decision, policy_decision,
                                   score, scores, reasons, device_status, ip, country, asn, user_agent, created_at)
-         SELECT gen_random_uuid(), $2, 'bench-' || g, acc.ids[(1 + (g::bigint * 7919) % array_length(acc.ids, 1))::int],
+         SELECT gen_random_uuid(), $1, 'bench-' || g, acc.ids[(1 + (g::bigint * 7919) % array_length(acc.ids, 1))::int],
                 dev.ids[(1 + (g::bigint * 104729) % array_length(dev.ids, 1))::int], 'login',
                 CASE WHEN r < 0.08 THEN 'failed' ELSE 'succeeded' END,
                 CASE WHEN r < 0.02 THEN 'deny' WHEN r < 0.12 THEN 'challenge' ELSE 'allow' END,
@@ -107,11 +107,21 @@ async function main(): Promise<void> {
                 'trusted',
                 ('10.' || (g % 200) || '.' || ((g / 200) % 250) || '.' || (g % 97))::inet,
                 (ARRAY['JP','JP','JP','JP','US','KR','CN','DE'])[1 + g % 8], 2500 + g % 300, 'Mozilla/5.0',
-                date_trunc('milliseconds', now() - (g::double precision / $3) * interval '30 days')
-           FROM generate_series(1, $3) g, acc, dev, LATERAL (SELECT ((g * 2654435761::bigint) %
+                date_trunc('milliseconds', now() - (g::double precision / $2) * interval '30 days')
+           FROM generate_series(1, $2) g, acc, dev, LATERAL (SELECT ((g * 2654435761::bigint) %
              1000000)::double precision / 1000000 AS r) x`,
-        [a.tenantId, tenant, rows],
+        [tenant, rows],
       );
+    // tenant B's rows reference its own accounts and devices (the keys hold the tenant id)
+    await env.sql(
+      `INSERT INTO accounts (tenant_id, user_hash, login_count) SELECT $1, md5('b-user' || g), 20
+        FROM generate_series(1, 2500) g`,
+      [other.tenantId],
+    );
+    await env.sql(
+      `INSERT INTO devices (tenant_id, visitor_id) SELECT $1, 'b-visitor-' || g FROM generate_series(1, 1000) g`,
+      [other.tenantId],
+    );
     await seed(a.tenantId, ROWS);
     await seed(other.tenantId, Math.round(ROWS / 20));
     await env.sql(`VACUUM ANALYZE assessments`);
