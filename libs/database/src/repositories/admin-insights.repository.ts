@@ -67,6 +67,8 @@ export interface LoginListRow {
 }
 
 const HOUR_MS = 3_600_000;
+/** The dashboard's review-queue count stops here (then shown as 10,000+). */
+export const REVIEW_COUNT_CAP = 10_000;
 
 /** The dashboard statement's one row (the registers path's sketches, when there is no hll extension). */
 interface DashboardRow {
@@ -450,16 +452,27 @@ export class AdminInsightsRepository {
     return row?.id ?? null;
   }
 
-  /** The review queue's size: unlabelled logins the policy did not allow (its partial index). */
-  async reviewCount(tenantId: string, adminId: string): Promise<{ open: number; mine: number }> {
+  /**
+   * The review queue's size: unlabelled logins the policy did not allow (its partial index), counted
+   * up to REVIEW_COUNT_CAP (`capped`: there are more). Counting a queue of a million rows took longer
+   * than the whole dashboard it sits on; past ten thousand the exact number changes no one's work.
+   */
+  async reviewCount(tenantId: string, adminId: string): Promise<{ open: number; mine: number; capped: boolean }> {
     const [row] = await this.read<{ open: number; mine: number }[]>(
       tenantId,
-      `SELECT count(*)::int AS open, count(*) FILTER (WHERE assignee_id = $2)::int AS mine
-         FROM assessments
-        WHERE tenant_id = $1 AND label IS NULL AND (decision <> 'allow' OR policy_decision <> 'allow')`,
-      [tenantId, adminId],
+      `SELECT (SELECT count(*) FROM (SELECT 1 FROM assessments
+                WHERE tenant_id = $1 AND label IS NULL AND (decision <> 'allow' OR policy_decision <> 'allow')
+                LIMIT $3) q)::int AS open,
+              (SELECT count(*) FROM (SELECT 1 FROM assessments
+                WHERE tenant_id = $1 AND assignee_id = $2 AND label IS NULL
+                  AND (decision <> 'allow' OR policy_decision <> 'allow') LIMIT $3) q)::int AS mine`,
+      [tenantId, adminId, REVIEW_COUNT_CAP + 1],
     );
-    return row;
+    return {
+      open: Math.min(row.open, REVIEW_COUNT_CAP),
+      mine: Math.min(row.mine, REVIEW_COUNT_CAP),
+      capped: row.open > REVIEW_COUNT_CAP,
+    };
   }
 
   /**
