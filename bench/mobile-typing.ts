@@ -1,16 +1,24 @@
 // Alternating laptop / phone owners and phone takeovers, through the engine's typing detector with
-// per-modality profiles (libs/scoring modality/), on the CMU keystroke data.
+// per-modality profiles (libs/scoring modality/) and through the whole engine (decisions), on the
+// CMU keystroke data.
 //   npx tsx bench/mobile-typing.ts [--csv FILE] [--enrol 8] [--flight 1.5]
 // Each CMU subject is an owner: its repetitions alternate laptop (browser key-down/up times) and
 // phone (the same person on a touch keyboard: key presses only, flights stretched by --flight).
 // Measured after `--enrol` trusted logins of each modality: the share of the owner's next 20
 // logins (10 per modality) that get TYPING_MISMATCH, and, for a phone takeover, the share of other
-// subjects' phone logins on a device new to the account that do. A bench, not a test: it prints.
+// subjects' phone logins on a device new to the account that do. Then the engine's decisions
+// (assess, default policy, the owner's usual network) for the owner's alternating logins on its
+// own devices, its logins on a new phone, its first phone login when it had typed only on a
+// laptop, and other subjects' takeovers on new phones of an account with and without phone
+// history. Thieves are also reported from the odd-numbered subjects only: the typing calibration
+// prior was chosen on the even ones (docs/detection-report.md). A bench, not a test: it prints.
 import type { KeyClass, SignalBundle } from '@kizuki/contract';
 import { typingDetector } from '../libs/scoring/src/detectors/typing.detector';
+import { assess } from '../libs/scoring/src/engine/engine';
 import { learnModalTypingProfile } from '../libs/scoring/src/modality';
 import { humanBundle, makePerson, newDevice, knownDevice, scoringInput } from '../libs/scoring/src/testing/scenario';
 import { CMU_CSV, cmuAvailable, readCmuReps, type CmuRep } from '../fixtures/human-input';
+import { wilson } from './lib/detection/report';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -45,6 +53,7 @@ function bundle(rep: CmuRep, on: 'laptop' | 'phone', seed: number): SignalBundle
 
 const reps = readCmuReps(csv);
 const subjects = [...reps.keys()];
+const heldOut = (s: string) => Number(s.replace(/\D/g, '')) % 2 === 1;
 let ownerLogins = 0;
 let ownerFlagged = 0;
 const ownerByModality = { laptop: [0, 0], phone: [0, 0] };
@@ -52,27 +61,45 @@ let takeovers = 0;
 let takeoversFlagged = 0;
 let laptopTakeovers = 0;
 let laptopTakeoversFlagged = 0;
-for (const s of subjects) {
-  const mine = reps.get(s)!;
-  let stored: unknown = null;
-  let i = 0;
-  for (; i < 2 * ENROL; i++) stored = learnModalTypingProfile(stored, bundle(mine[i], i % 2 ? 'phone' : 'laptop', i));
-  const acct = {
+/** decisions through the engine: [logins, allowed] per situation */
+const decided: Record<string, [number, number]> = {};
+function decide(situation: string, account: AccountShape, b: SignalBundle, device: ReturnType<typeof newDevice>) {
+  const r = assess(scoringInput({ account, bundle: b, device }));
+  const d = (decided[situation] ??= [0, 0]);
+  d[0]++;
+  if (r.decision === 'allow') d[1]++;
+}
+type AccountShape = ReturnType<typeof account>;
+function account(stored: unknown, logins: number) {
+  return {
     isNew: false,
-    loginCount: i,
-    trustedLogins: i,
+    loginCount: logins,
+    trustedLogins: logins,
     typingProfile: stored,
     pointerProfile: null,
     countries: ['JP'],
     languages: ['ja'],
-    networks: [],
+    // the owner's usual network: scoringInput's default network (203.0.113.10) is in it
+    networks: ['203.0.113.0/24'],
     lastLogin: null,
   };
+}
+for (const s of subjects) {
+  const mine = reps.get(s)!;
+  let stored: unknown = null;
+  let laptopOnly: unknown = null;
+  let i = 0;
+  for (; i < 2 * ENROL; i++) {
+    const b = bundle(mine[i], i % 2 ? 'phone' : 'laptop', i);
+    stored = learnModalTypingProfile(stored, b);
+    if (i % 2 === 0) laptopOnly = learnModalTypingProfile(laptopOnly, b);
+  }
+  const acct = account(stored, i);
+  const laptopAcct = account(laptopOnly, ENROL);
   for (let k = 0; k < 20; k++, i++) {
     const on = k % 2 ? 'phone' : 'laptop';
-    const r = typingDetector.run(
-      scoringInput({ account: acct, bundle: bundle(mine[i], on, i), device: knownDevice(on) }),
-    );
+    const b = bundle(mine[i], on, i);
+    const r = typingDetector.run(scoringInput({ account: acct, bundle: b, device: knownDevice(on) }));
     const flagged = r.evidence.some((e) => e.code === 'TYPING_MISMATCH');
     ownerLogins++;
     ownerByModality[on][0]++;
@@ -80,12 +107,14 @@ for (const s of subjects) {
       ownerFlagged++;
       ownerByModality[on][1]++;
     }
+    decide('owner alternating laptop / phone, own devices', acct, b, knownDevice(on));
+    if (on === 'phone') decide('owner on a new phone (phone history)', acct, b, newDevice('owner-new-phone'));
   }
+  decide('owner first phone login (laptop history only)', laptopAcct, bundle(mine[i], 'phone', i), newDevice('p1'));
   for (const other of subjects) {
     if (other === s) continue;
-    const r = typingDetector.run(
-      scoringInput({ account: acct, bundle: bundle(reps.get(other)![0], 'phone', 7), device: newDevice('thief') }),
-    );
+    const theirs = bundle(reps.get(other)![0], 'phone', 7);
+    const r = typingDetector.run(scoringInput({ account: acct, bundle: theirs, device: newDevice('thief') }));
     takeovers++;
     if (r.evidence.some((e) => e.code === 'TYPING_MISMATCH')) takeoversFlagged++;
     const l = typingDetector.run(
@@ -93,9 +122,18 @@ for (const s of subjects) {
     );
     laptopTakeovers++;
     if (l.evidence.some((e) => e.code === 'TYPING_MISMATCH')) laptopTakeoversFlagged++;
+    for (const [who, sample] of [['', true] as const, [', held-out thieves', heldOut(other)] as const]) {
+      if (!sample) continue;
+      decide(`takeover on a new phone (phone history${who})`, acct, theirs, newDevice('thief'));
+      decide(`takeover on a new phone (laptop history only${who})`, laptopAcct, theirs, newDevice('thief'));
+    }
   }
 }
 const pct = (a: number, b: number) => `${((100 * a) / b).toFixed(1)} %`;
+const withCi = (k: number, n: number) => {
+  const [lo, hi] = wilson(k, n);
+  return `${pct(k, n)} of ${n} (95 % CI ${(100 * lo).toFixed(1)}–${(100 * hi).toFixed(1)} %)`;
+};
 console.log(
   `CMU subjects: ${subjects.length}; enrolment ${ENROL} laptop + ${ENROL} phone logins; phone flights ×${FLIGHT}`,
 );
@@ -106,3 +144,10 @@ const phoneRate = pct(takeoversFlagged, takeovers);
 const laptopRate = pct(laptopTakeoversFlagged, laptopTakeovers);
 console.log(`phone takeovers (another subject, new device) with TYPING_MISMATCH: ${phoneRate} of ${takeovers}`);
 console.log(`laptop takeovers (the same pairs, for comparison): ${laptopRate} of ${laptopTakeovers}`);
+console.log("engine decisions (default policy, the owner's usual network):");
+for (const [situation, [n, allowed]] of Object.entries(decided)) {
+  const owner = situation.startsWith('owner');
+  console.log(
+    `  ${situation}: ${owner ? 'allowed' : 'challenged or denied'} ${withCi(owner ? allowed : n - allowed, n)}`,
+  );
+}

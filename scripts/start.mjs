@@ -141,9 +141,10 @@ if (!env.DATABASE_URL) {
   log(`embedded PostgreSQL on 127.0.0.1:${pgPort} (data in ${dataDir})`);
 }
 
-// 4. Redis must be running: say how to start one rather than failing obscurely.
+// 4. Redis must be running: say how to start one rather than failing obscurely. A Redis Cluster's
+// seed nodes (REDIS_CLUSTER=true) are checked by the api and the worker themselves.
 env.REDIS_URL ||= 'redis://127.0.0.1:6379';
-{
+if (!['true', '1'].includes(env.REDIS_CLUSTER ?? '')) {
   const { default: IORedis } = await import('ioredis');
   const redis = new IORedis(env.REDIS_URL, {
     lazyConnect: true,

@@ -255,6 +255,8 @@ describe('console for a fraud team (issue #17) in Chromium', () => {
       expect(main).not.toContain(english);
     expect(main).toContain('成功');
     expect(main).toContain('判定理由');
+    // the engine's detail, worded in Japanese from its key and parameters
+    expect(main).toContain('リクエストトークンがありません。SDKが実行されなかったか');
     // the role badge is a word, not the raw enum
     expect(await page.textContent('header.top .who')).toContain('分析担当者');
     // every <dt> shows its whole label
@@ -345,6 +347,77 @@ describe('console for a fraud team (issue #17) in Chromium', () => {
     expect(await admin.textContent('main')).not.toContain('{"');
     expect(await noHorizontalScroll(admin)).toBe(true);
     await shot(admin, '23-audit');
+  });
+
+  it('one chip per reason code, details in the UI language; block an ASN from a login and the IP view', async () => {
+    // two BOT_BEHAVIOR findings on one login (as the engine gives them), and a row from before detail keys
+    const dup = (await risk({ id: 'cust-0003' }, '198.51.100.77', null)).id;
+    const other = (await risk({ id: 'cust-0004' }, '198.51.100.78', null)).id;
+    const reasons = [
+      {
+        code: 'BOT_BEHAVIOR',
+        detail: 'Credentials were typed and submitted 120 ms after the page loaded.',
+        detailKey: 'bot.fastSubmit',
+        params: { ms: 120 },
+      },
+      {
+        code: 'BOT_BEHAVIOR',
+        detail: 'Every click hit the exact centre of its target, as automation tools do.',
+        detailKey: 'pointer.centreClick',
+        params: {},
+      },
+      { code: 'TOKEN_MISSING', detail: 'No request token: the SDK did not run or was blocked.' },
+    ];
+    await env.sql(`UPDATE assessments SET asn = 4713, reasons = $2::jsonb WHERE id = $1`, [
+      dup,
+      JSON.stringify(reasons),
+    ]);
+    await env.sql(`UPDATE assessments SET asn = 2516 WHERE id = $1`, [other]);
+    const page = await open('en-US');
+    page.on('dialog', (d) => void d.accept());
+    await signIn(page, 'analyst@a.example');
+    await page.goto(`${env.baseUrl}/console/logins?reason=BOT_BEHAVIOR`);
+    await page.waitForSelector('table.logins tbody tr');
+    expect(await page.locator('table.logins tbody tr').count()).toBe(1);
+    expect(await page.locator('table.logins tbody .code', { hasText: 'BOT_BEHAVIOR' }).count()).toBe(1);
+    await page.goto(`${env.baseUrl}/console/logins/${dup}`);
+    await page.waitForSelector('ul.reasons li');
+    const bot = page.locator('ul.reasons li', { has: page.locator('.code', { hasText: 'BOT_BEHAVIOR' }) });
+    expect(await bot.count()).toBe(1);
+    expect(await bot.locator('.muted.small').allTextContents()).toEqual([reasons[0].detail, reasons[1].detail]);
+    // an old row without a key shows its English detail in English
+    expect(await page.textContent('ul.reasons')).toContain(reasons[2].detail);
+    // block the login's network (ASN) from its detail, confirmed
+    await page.click('.block-asn');
+    await page.waitForSelector('text=Deny-listed: AS4713');
+    const ja = await open('ja-JP');
+    await signIn(ja, 'analyst@a.example');
+    await ja.goto(`${env.baseUrl}/console/logins/${dup}`);
+    await ja.waitForSelector('ul.reasons li');
+    const jaBot = ja.locator('ul.reasons li', { has: ja.locator('.code', { hasText: 'BOT_BEHAVIOR' }) });
+    expect(await jaBot.locator('.muted.small').allTextContents()).toEqual([
+      'ページの読み込みから120msでログイン情報が入力・送信されました。',
+      'すべてのクリックが対象のちょうど中心に当たっています（自動操作ツールの特徴です）。',
+    ]);
+    // the old row's English detail is not shown in Japanese: the code's Japanese name stands for it
+    const jaReasons = (await ja.textContent('ul.reasons')) ?? '';
+    expect(jaReasons).not.toContain('No request token');
+    expect(jaReasons).toContain('SDKのリクエストトークンが送信されていません');
+    await shot(ja, '24-login-detail-reasons-ja');
+    // the IP view: block another login's ASN from its row
+    await page.goto(`${env.baseUrl}/console/ips`);
+    const row = 'table.ips tr:has-text("198.51.100.78")';
+    await page.waitForSelector(row);
+    await page.click(`${row} .block-asn`);
+    await page.waitForSelector(`${row} >> text=Deny-listed: AS2516`);
+    const entries = await env.sql<{ kind: string; value: string }>(
+      `SELECT kind, value FROM list_entries WHERE tenant_id = $1 AND list = 'deny' AND kind = 'asn' ORDER BY value`,
+      [a.tenantId],
+    );
+    expect(entries).toEqual([
+      { kind: 'asn', value: '2516' },
+      { kind: 'asn', value: '4713' },
+    ]);
   });
 
   it('usable at 390 px: no sideways scrolling on the main screens', async () => {

@@ -242,6 +242,26 @@ describe('admin console in Chromium', () => {
     await page.click('#backtest');
     await page.waitForSelector('text=would be decided differently');
     await shot(page, '07-policy');
+    // the per-account typing calibration's target: saved as a rate, shown as a percentage after a reload
+    await page.fill('input[name=challenge]', '40');
+    await page.fill('input[name=typing-false-challenge]', '2.5');
+    await page.click('#save-policy');
+    await page.waitForSelector('.filter-actions >> text=Saved.');
+    const saved = await api(page, 'GET', '/policy');
+    expect(saved.body.policy.typing.falseChallengeRate).toBeCloseTo(0.025, 6);
+    expect(saved.body.policy.thresholds.challenge).toBe(40);
+    await page.click('nav.side >> text=Logins');
+    await page.click('nav.side >> text=Policy');
+    await page.waitForSelector('input[name=typing-false-challenge]');
+    expect(await page.inputValue('input[name=typing-false-challenge]')).toBe('2.5');
+    // out of range (the API accepts 0.01–20 %): said next to the field, nothing can be saved
+    await page.fill('input[name=typing-false-challenge]', '25');
+    await page.waitForSelector('#typing-false-challenge-error >> text=0.01 to 20');
+    expect(await page.isDisabled('#save-policy')).toBe(true);
+    expect((await api(page, 'GET', '/policy')).body.policy.typing.falseChallengeRate).toBeCloseTo(0.025, 6);
+    await page.fill('input[name=typing-false-challenge]', '1');
+    await page.click('#save-policy');
+    await page.waitForSelector('.filter-actions >> text=Saved.');
 
     await page.click('nav.side >> text=API keys');
     await page.waitForSelector('main table tbody tr');

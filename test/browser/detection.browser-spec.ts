@@ -179,7 +179,8 @@ describe('detection in Chromium against the real Kizuki (tiny scale)', () => {
   });
 
   it('beyond the login: sign-ups by people allowed, a farm device past its 5th account and a cash-out flagged', () => {
-    expect(of('signup').length).toBe(SCALES.tiny.signupPeople);
+    const { signupPeople, lifecycleShops, cashouts } = SCALES.tiny;
+    expect(of('signup').length).toBe(signupPeople * lifecycleShops);
     expect(
       of('signup')
         .filter((r) => r.decision !== 'allow')
@@ -187,8 +188,15 @@ describe('detection in Chromium against the real Kizuki (tiny scale)', () => {
     ).toEqual([]);
     expect(of('farm').length).toBe(SCALES.tiny.farmAccountsEach - 5);
     expect(of('farm').every((r) => r.decision !== 'allow' && r.reasons.includes('DEVICE_MANY_ACCOUNTS'))).toBe(true);
-    expect(of('cashout').length).toBe(SCALES.tiny.cashouts);
+    expect(of('cashout').length).toBe(cashouts * lifecycleShops);
     expect(of('cashout').every((r) => r.decision !== 'allow' && r.reasons.includes('TAKEOVER_CASHOUT'))).toBe(true);
+    // the change after the takeover login scores above the same change alone (the control shop) and
+    // at least the login alone (a login denied at 100 cannot be exceeded)
+    for (const change of of('cashout')) {
+      const alone = (scenario: string) => log.find((r) => r.scenario === scenario && r.case === change.case)?.score;
+      expect(change.score).toBeGreaterThan(alone('cashout-control') ?? 100);
+      expect(change.score).toBeGreaterThanOrEqual(alone('cashout-login') ?? 101);
+    }
     expect(of('reset').filter((r) => r.decision === 'deny')).toEqual([]);
   });
 

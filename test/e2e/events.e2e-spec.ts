@@ -128,6 +128,8 @@ describe('events (real api, worker, PostgreSQL, Redis)', () => {
     expect(results[4].body.reasons[0]).toEqual({
       code: 'DEVICE_MANY_ACCOUNTS',
       detail: '5 accounts opened from this device in 1 d.',
+      detailKey: 'signup.device',
+      params: { accounts: 5, window: { key: 'duration.days', params: { n: 1 } } },
     });
     // many sign-ups from one IP, each from its own device
     let last: Risk | null = null;
@@ -197,6 +199,8 @@ describe('events (real api, worker, PostgreSQL, Redis)', () => {
     expect(wrong.body.reasons[0]).toEqual({
       code: 'TOKEN_INVALID',
       detail: 'The request token was collected on a login form, not for registration.',
+      detailKey: 'token.otherForm',
+      params: { form: { key: 'event.login' }, event: { key: 'event.registration' } },
     });
     expect(wrong.body.device).toBeNull();
     const right = await risk('login');

@@ -213,6 +213,25 @@ describe('integrations: server client, webhooks, "was this you?" links, metrics'
         const page = await fetch(env.baseUrl + path(answer.links!.approve));
         expect(page.status).toBe(200);
         expect(await page.text()).toContain('<form method="post">');
+        // in Japanese by Accept-Language, or by ?lang=ja (kept when the form posts back)
+        const visibleText = (html: string) =>
+          html
+            .replace(/<style[\s\S]*?<\/style>/g, '')
+            .replace(/<[^>]+>/g, ' ')
+            .trim();
+        const ja = await (
+          await fetch(env.baseUrl + path(answer.links!.report), {
+            headers: { 'accept-language': 'ja-JP,ja;q=0.9,en;q=0.5' },
+          })
+        ).text();
+        expect(ja).toContain('<html lang="ja">');
+        expect(visibleText(ja)).toContain('お心当たりのないログインですか？');
+        expect(visibleText(ja)).not.toMatch(/[A-Za-z]{2,}/);
+        const asked = await (
+          await fetch(env.baseUrl + path(answer.links!.approve) + '?lang=ja', { headers: { 'accept-language': 'en' } })
+        ).text();
+        expect(visibleText(asked)).toContain('このログインはご本人ですか？');
+        expect(asked).toContain('<form method="post" action="?lang=ja">');
         expect((await client.devices.list('jiro@example.jp'))[0].status).toBe('pending');
         const ok = await fetch(env.baseUrl + path(answer.links!.approve), {
           method: 'POST',

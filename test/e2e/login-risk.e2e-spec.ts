@@ -110,7 +110,14 @@ describe('login risk path (real PostgreSQL, Redis, BullMQ, api and worker)', () 
     const c2 = await collect(makeBundle({ visitorId: 'visitor-cross-001' }));
     const cross = await risk({ requestToken: c2.body.requestToken, user: { id: 'carol' } }, b.secretKey);
     expect(cross.body.reasons).toEqual(
-      expect.arrayContaining([{ code: 'TOKEN_INVALID', detail: expect.stringMatching(/another tenant/) }]),
+      expect.arrayContaining([
+        {
+          code: 'TOKEN_INVALID',
+          detail: expect.stringMatching(/another tenant/),
+          detailKey: 'token.otherTenant',
+          params: {},
+        },
+      ]),
     );
   });
 

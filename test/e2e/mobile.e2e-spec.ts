@@ -86,7 +86,9 @@ function laptopBundle(rep: CmuRep, seed: number): SignalBundle {
 }
 
 describe('mobile apps (React Native SDK) through /v1/collect and /v1/risk', () => {
-  const env = new KizukiEnv();
+  // a fallback answer (the score not in time, on a loaded machine) is a challenge: it must not pass for
+  // the engine's decision, so the api waits long, and each takeover asserts it was scored
+  const env = new KizukiEnv({ RISK_TIMEOUT_MS: '10000' });
   let a: { tenantId: string; publishableKey: string; secretKey: string };
   let b: { tenantId: string; publishableKey: string; secretKey: string };
 
@@ -110,6 +112,38 @@ describe('mobile apps (React Native SDK) through /v1/collect and /v1/risk', () =
       },
       { authorization: `Bearer ${key}` },
     );
+
+  type Answer = { id: string; decision: string; score: number; reasons: { code: string; detail: string }[] };
+
+  /** The app challenged the login and its owner passed: the device is trusted and the login learned. */
+  const passChallenge = async (assessmentId: string) => {
+    const f = await env.post(
+      '/v1/feedback',
+      { assessmentId, label: 'challenge_passed' },
+      { authorization: `Bearer ${a.secretKey}` },
+    );
+    expect(f.status).toBe(200);
+    for (let i = 0; i < 200; i++) {
+      const rows = await env.sql(`SELECT 1 FROM feedback WHERE assessment_id = $1 AND applied_at IS NOT NULL`, [
+        assessmentId,
+      ]);
+      if (rows.length) return;
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    throw new Error(`challenge_passed for ${assessmentId} was not applied`);
+  };
+
+  /** Laptop logins of `user` with a CMU subject's rhythm (reps `from`..`from + n - 1`), passing any challenge. */
+  const laptopLogins = async (user: string, reps: CmuRep[], from: number, n: number) => {
+    for (let i = from; i < from + n; i++) {
+      const t = await env.post('/v1/collect', laptopBundle(reps[i], i + 1), {
+        'x-kizuki-key': a.publishableKey,
+        origin: ORIGIN,
+      });
+      const r = (await risk(t.body.requestToken, user)).body as Answer;
+      if (r.decision !== 'allow') await passChallenge(r.id);
+    }
+  };
 
   it('accepts a bundle only from a registered app id of the key’s own tenant, and scores it', async () => {
     const rep: CmuRep = {
@@ -165,10 +199,19 @@ describe('mobile apps (React Native SDK) through /v1/collect and /v1/risk', () =
               })
             ).body.requestToken;
       const res = await risk(token, user);
-      return res.body as { decision: string; score: number; reasons: { code: string }[] };
+      return res.body as Answer;
     };
-    // enrolment: trusted logins of each modality
-    for (let i = 0; i < 12; i++) await login(i % 2 ? 'phone' : 'laptop');
+    // enrolment: trusted logins of each modality. The first phone login is a new device of a kind
+    // the account never typed on: challenged (NEW_DEVICE), and the owner passes the app's challenge.
+    const challenged: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      const d = await login(i % 2 ? 'phone' : 'laptop');
+      if (d.decision === 'allow') continue;
+      challenged.push(i);
+      if (i === 1) expect(d.reasons.find((x) => x.code === 'NEW_DEVICE')?.detail).toMatch(/touch keyboard/);
+      await passChallenge(d.id);
+    }
+    expect(challenged).toEqual([1]);
     const decisions: string[] = [];
     for (let i = 0; i < 20; i++) {
       const d = await login(i % 2 ? 'phone' : 'laptop');
@@ -180,27 +223,60 @@ describe('mobile apps (React Native SDK) through /v1/collect and /v1/risk', () =
     expect(allowed / 20).toBeGreaterThanOrEqual(0.98);
   });
 
-  // after the owner's history above: the same account, other people, each on a phone of the same
-  // model as the owner's. Press times alone (no key-up on a touch keyboard) tell people apart less
-  // well than keys with holds: bench/mobile-typing.ts flags 85 % of phone takeovers over all CMU pairs
-  // (docs/mobile.md); against this owner's broad early-session profile 3 of these 5 are, and the
-  // test holds that line.
-  (CMU ? it : it.skip)("challenges takeovers on new phones with other people's rhythm", async () => {
+  // The thieves are the first five odd-numbered CMU subjects other than the owner, in file order:
+  // the typing calibration prior was chosen on the even ones (docs/detection-report.md).
+  const thieves = () =>
+    [...readCmuReps().keys()].filter((s) => s !== 's002' && Number(s.replace(/\D/g, '')) % 2 === 1).slice(0, 5);
+
+  /** Each thief's first repetition on a new phone of the owner's model, OS, locale and screen. */
+  const takeovers = async (user: string, tag: string) => {
     const reps = readCmuReps();
-    const user = 'hana@example.jp';
-    const outcomes: string[] = [];
-    for (const [n, subject] of ['s003', 's004', 's005', 's007', 's008'].entries()) {
-      // same model, OS, locale and screen as the owner's: only the vendor id tells them apart
-      const thief = phone(env, a.publishableKey, APP, 'iPhone15,2', `thief-idfv-${n}`);
-      const t = await phoneLogin(thief, reps.get(subject)![0]);
-      const r = (await risk(t, user)).body as {
-        decision: string;
-        scores: { typing: number };
-        reasons: { code: string }[];
+    const out: Answer[] = [];
+    for (const subject of thieves()) {
+      // only the vendor id tells these phones apart from the owner's
+      const thief = phone(env, a.publishableKey, APP, 'iPhone15,2', `thief-idfv-${tag}-${subject}`);
+      const r = (await risk(await phoneLogin(thief, reps.get(subject)![0]), user)).body as Answer & {
+        scores: { typing: number | null };
       };
-      console.log(`takeover by ${subject}: ${r.decision} (typing ${r.scores.typing}; ${r.reasons.map((x) => x.code)})`);
-      outcomes.push(r.decision);
+      console.log(
+        `${tag}: takeover by ${subject}: ${r.decision} (typing ${r.scores.typing}; ${r.reasons.map((x) => x.code)})`,
+      );
+      out.push(r);
     }
-    expect(outcomes.filter((d) => d === 'challenge' || d === 'deny').length).toBeGreaterThanOrEqual(3);
+    return out;
+  };
+
+  (CMU ? it : it.skip)(
+    'challenges every takeover on a new phone of an account that never typed on one, whatever the rhythm',
+    async () => {
+      const owner = readCmuReps().get('s002')!;
+      const user = 'ken@example.jp';
+      await laptopLogins(user, owner, 0, 6);
+      const outcomes = await takeovers(user, 'laptop-only account');
+      for (const r of outcomes) {
+        expect(r.decision).toBe('challenge');
+        expect(r.reasons.find((x) => x.code === 'NEW_DEVICE')?.detail).toMatch(/nor typed on a touch keyboard/);
+      }
+      // the owner's own first phone login is the same situation, and is challenged the same way
+      const own = await risk(
+        await phoneLogin(phone(env, a.publishableKey, APP, 'iPhone15,2', 'ken-idfv'), owner[6]),
+        user,
+      );
+      expect(own.body.decision).toBe('challenge');
+      expect(own.body.reasons.map((x: { code: string }) => x.code)).toContain('NEW_DEVICE');
+    },
+  );
+
+  // After the owner's history above (hana has a trusted phone and a touch-keyboard profile): the
+  // rhythm is what can tell the thief on a new phone from the owner on a new phone. Press times alone
+  // separate people as well as a laptop's keys here (bench/mobile-typing.ts: 85 % of phone takeovers
+  // challenged over all CMU pairs, 84 % with held-out thieves; docs/mobile.md), not always: s003 and
+  // s011 type close enough to s002 on a touch keyboard to pass on typing, the new device alone is 25.
+  (CMU ? it : it.skip)("challenges takeovers on new phones with other people's rhythm (phone history)", async () => {
+    const outcomes = await takeovers('hana@example.jp', 'phone-history account');
+    for (const r of outcomes) expect(r.reasons.map((x) => x.code)).toContain('NEW_DEVICE');
+    expect(outcomes.filter((r) => r.decision === 'challenge' || r.decision === 'deny').length).toBeGreaterThanOrEqual(
+      3,
+    );
   });
 });

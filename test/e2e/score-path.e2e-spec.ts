@@ -1,4 +1,4 @@
-// The score job's two round trips (kizuki_score_load / kizuki_score_record, libs/database/sql)
+// The score job's two round trips (kizuki_score_load_many / kizuki_score_record_many, libs/database/sql)
 // on a real PostgreSQL, as the worker's role: atomic, idempotent, tenant-bound.
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
@@ -245,6 +245,194 @@ describe('score path functions (real PostgreSQL, row-level security)', () => {
     expect(s.bundle?.id).toBe(bundleId);
     expect(s.device?.visitorId).toBe('visitor-abcdefgh');
     expect(s.lists.map((l) => `${l.kind}:${l.value}`)).toEqual(['cidr:203.0.113.0/24']);
+  });
+
+  describe('a batch records what its logins recorded one by one would (set-based record)', () => {
+    // Two fresh tenants, the same history before, the same logins: one records them as one batch, the
+    // other one by one in the order the batch takes (by account). Answers and stored rows must match.
+    const at = new Date('2031-05-14T12:00:00Z');
+    const ids = Array.from({ length: 16 }, () => randomUUID());
+    const tokens = Array.from({ length: 4 }, () => randomUUID());
+    const learned = (extra: Partial<NonNullable<RecordLogin['learned']>> = {}): RecordLogin['learned'] => ({
+      countries: ['JP'],
+      languages: ['ja'],
+      lastLogin: { at: at.getTime(), country: 'JP', lat: null, lon: null },
+      ...extra,
+    });
+    const entry = (
+      n: number,
+      userHash: string,
+      o: {
+        key?: string;
+        token?: string | null;
+        visitor?: string | null;
+        storage?: string | null;
+        matched?: string | null;
+        link?: RecordLogin['linkStatus'];
+        learned?: RecordLogin['learned'];
+        shared?: boolean;
+      } = {},
+    ): RecordLogin => {
+      const r = login(ids[n], { key: o.key ?? `batch-${n}`, tokenId: o.token ?? null, userHash, at });
+      r.assessment.createdAt = new Date(at.getTime() + n * 1000);
+      r.device =
+        o.visitor === null
+          ? null
+          : {
+              visitorId: o.visitor ?? `visitor-${userHash}`,
+              storageId: o.storage ?? null,
+              components: { n },
+              matchedDeviceId: o.matched ?? null,
+            };
+      r.linkStatus = o.link ?? 'new';
+      r.learned = o.learned === undefined ? null : o.learned;
+      r.sharedDevice = o.shared ?? false;
+      return r;
+    };
+    // the history both tenants start from
+    const before = async (t: string) => {
+      await record(t, entry(0, 'u-old', { visitor: 'v-old', link: 'pending', token: tokens[0] }));
+      await record(t, entry(1, 'u-fuzzy', { visitor: 'v-fuzzy-1', link: 'trusted', learned: learned() }));
+      await record(t, entry(2, 'u-fraud', { visitor: 'v-fraud', link: 'trusted', learned: learned() }));
+      await record(t, entry(3, 'u-late', { visitor: null }));
+      await env.sql(`DELETE FROM assessment_keys WHERE tenant_id = $1 AND idempotency_key = 'batch-3'`, [t]);
+      await env.sql(`UPDATE devices SET status = 'fraud' WHERE tenant_id = $1 AND visitor_id = 'v-fraud'`, [t]);
+    };
+    const batch = async (t: string): Promise<RecordLogin[]> => {
+      const [{ id: fuzzy }] = await env.sql<{ id: string }>(
+        `SELECT id FROM devices WHERE tenant_id = $1 AND visitor_id = 'v-fuzzy-1'`,
+        [t],
+      );
+      return [
+        // three logins of a new account: attempted on a new device, trusted on it, then another device
+        entry(4, 'u-new', { link: 'pending', token: tokens[1] }),
+        entry(5, 'u-new', { link: 'trusted', storage: 's-new', learned: learned({ typingProfile: { n: 5 } }) }),
+        entry(6, 'u-new', { visitor: 'v-new-2', link: 'trusted', learned: learned({ networks: ['198.51.100.0/24'] }) }),
+        // the same job twice in the batch (its redelivery), and a login reusing a token of the batch
+        entry(5, 'u-new', { link: 'trusted', storage: 's-new', learned: learned({ typingProfile: { n: 5 } }) }),
+        entry(7, 'u-new', { token: tokens[1] }),
+        // a token used before the batch, a key recorded before, an assessment recorded before its key was purged
+        entry(8, 'u-old', { token: tokens[0] }),
+        entry(9, 'u-old', { key: 'batch-0' }),
+        entry(3, 'u-late', { visitor: null }),
+        // the known account on its pending device: trusted now; then a login with no device at all
+        entry(10, 'u-old', { visitor: 'v-old', link: 'trusted', learned: learned({ countries: ['US'] }) }),
+        entry(11, 'u-old', { visitor: null, learned: learned({ pointerProfile: { n: 11 } }) }),
+        // a browser update: the account's device takes the new fingerprint, and a later login on it
+        entry(12, 'u-fuzzy', { visitor: 'v-fuzzy-2', matched: fuzzy, link: 'trusted', storage: 's-fuzzy' }),
+        entry(13, 'u-fuzzy', { visitor: 'v-fuzzy-2', link: 'pending' }),
+        // a device shared by many accounts, and a device marked as fraud
+        entry(14, 'u-shared', { visitor: 'v-old', shared: true, token: tokens[2] }),
+        entry(15, 'u-fraud', { visitor: 'v-fraud', link: 'trusted', learned: learned() }),
+      ];
+    };
+    // what a tenant stored, with its generated ids named by what they stand for
+    const stored = async (t: string) => {
+      const accounts = await env.sql<Record<string, unknown>>(
+        `SELECT user_hash, login_count, trusted_logins, typing_profile, pointer_profile, countries, languages,
+                last_login, networks FROM accounts WHERE tenant_id = $1 ORDER BY user_hash`,
+        [t],
+      );
+      const devices = await env.sql(
+        `SELECT visitor_id, storage_id, components, status FROM devices WHERE tenant_id = $1 ORDER BY visitor_id`,
+        [t],
+      );
+      const links = await env.sql(
+        `SELECT a.user_hash, d.visitor_id, l.status, l.logins FROM account_devices l
+           JOIN accounts a ON a.tenant_id = l.tenant_id AND a.id = l.account_id
+           JOIN devices d ON d.tenant_id = l.tenant_id AND d.id = l.device_id
+          WHERE l.tenant_id = $1 ORDER BY 1, 2`,
+        [t],
+      );
+      const assessments = await env.sql(
+        `SELECT s.id, s.idempotency_key, a.user_hash, d.visitor_id, s.device_status, s.created_at
+           FROM assessments s JOIN accounts a ON a.tenant_id = s.tenant_id AND a.id = s.account_id
+           LEFT JOIN devices d ON d.tenant_id = s.tenant_id AND d.id = s.device_id
+          WHERE s.tenant_id = $1 ORDER BY s.created_at`,
+        [t],
+      );
+      const keys = await env.sql(
+        `SELECT idempotency_key, assessment_id FROM assessment_keys WHERE tenant_id = $1 ORDER BY 1`,
+        [t],
+      );
+      const tokenUses = await env.sql(
+        `SELECT token_id, assessment_id FROM token_uses WHERE tenant_id = $1 ORDER BY 1`,
+        [t],
+      );
+      const names = new Map<string, string>();
+      for (const r of await env.sql<{ id: string; name: string }>(
+        `SELECT id, 'account ' || user_hash AS name FROM accounts WHERE tenant_id = $1
+         UNION ALL SELECT id, 'device ' || visitor_id FROM devices WHERE tenant_id = $1`,
+        [t],
+      ))
+        names.set(r.id, r.name);
+      return { accounts, devices, links, assessments, keys, tokenUses, names };
+    };
+    const named = (answers: unknown[], names: Map<string, string>) =>
+      JSON.parse(JSON.stringify(answers), (_k, v: unknown) => (typeof v === 'string' ? (names.get(v) ?? v) : v));
+
+    it('duplicates, reused tokens, several logins of one account, fuzzy device: same answers, same rows', async () => {
+      const inBatch = (await env.createTenant('Batch')).tenantId;
+      const oneByOne = (await env.createTenant('One by one')).tenantId;
+      await before(inBatch);
+      await before(oneByOne);
+      const batchAnswers = await repo.recordMany(inBatch, await batch(inBatch));
+      // one by one, in the order the batch takes: by account, then as given
+      const logins = await batch(oneByOne);
+      const order = logins
+        .map((_r, i) => i)
+        .sort((i, j) =>
+          logins[i].userHash < logins[j].userHash ? -1 : logins[i].userHash > logins[j].userHash ? 1 : i - j,
+        );
+      const singleAnswers = new Array<unknown>(logins.length);
+      for (const i of order) singleAnswers[i] = await record(oneByOne, logins[i]);
+
+      const [x, y] = [await stored(inBatch), await stored(oneByOne)];
+      expect(named(batchAnswers, x.names)).toEqual(named(singleAnswers, y.names));
+      for (const k of ['accounts', 'devices', 'links', 'assessments', 'keys', 'tokenUses'] as const)
+        expect({ [k]: x[k] }).toEqual({ [k]: y[k] });
+
+      // and what the rules say, so that both paths cannot be wrong alike
+      expect(named(batchAnswers, x.names)).toEqual([
+        { state: 'recorded', accountId: 'account u-new', deviceId: 'device visitor-u-new', deviceStatus: 'pending' },
+        { state: 'recorded', accountId: 'account u-new', deviceId: 'device visitor-u-new', deviceStatus: 'trusted' },
+        { state: 'recorded', accountId: 'account u-new', deviceId: 'device v-new-2', deviceStatus: 'trusted' },
+        { state: 'duplicate' },
+        { state: 'token-used', by: ids[4] },
+        { state: 'token-used', by: ids[0] },
+        { state: 'duplicate' },
+        { state: 'duplicate' },
+        { state: 'recorded', accountId: 'account u-old', deviceId: 'device v-old', deviceStatus: 'trusted' },
+        { state: 'recorded', accountId: 'account u-old', deviceId: null, deviceStatus: null },
+        { state: 'recorded', accountId: 'account u-fuzzy', deviceId: 'device v-fuzzy-2', deviceStatus: 'trusted' },
+        { state: 'recorded', accountId: 'account u-fuzzy', deviceId: 'device v-fuzzy-2', deviceStatus: 'trusted' },
+        { state: 'recorded', accountId: 'account u-shared', deviceId: 'device v-old', deviceStatus: 'shared' },
+        { state: 'recorded', accountId: 'account u-fraud', deviceId: 'device v-fraud', deviceStatus: 'fraud' },
+      ]);
+      const account = (h: string) => x.accounts.find((r) => r.user_hash === h);
+      expect(account('u-new')).toMatchObject({
+        login_count: 3,
+        trusted_logins: 2,
+        typing_profile: { n: 5 },
+        networks: ['198.51.100.0/24'],
+      });
+      expect(account('u-old')).toMatchObject({
+        login_count: 3,
+        trusted_logins: 2,
+        countries: ['JP'],
+        pointer_profile: { n: 11 },
+      });
+      expect(x.devices.map((d) => d.visitor_id)).not.toContain('v-fuzzy-1'); // renamed, not added
+      expect(x.devices.find((d) => d.visitor_id === 'v-fuzzy-2')).toMatchObject({
+        storage_id: 's-fuzzy',
+        components: { n: 13 },
+      });
+      expect(x.devices.find((d) => d.visitor_id === 'visitor-u-new')).toMatchObject({ storage_id: 's-new' });
+      expect(x.links).toContainEqual({ user_hash: 'u-new', visitor_id: 'visitor-u-new', status: 'trusted', logins: 2 });
+      expect(x.links).toContainEqual({ user_hash: 'u-old', visitor_id: 'v-old', status: 'trusted', logins: 2 });
+      expect(x.assessments).toHaveLength(4 + 9);
+      await env.sql(`DELETE FROM tenants WHERE id = ANY($1)`, [[inBatch, oneByOne]]);
+    });
   });
 
   it('another tenant sees none of it, even with the same user hash and key', async () => {

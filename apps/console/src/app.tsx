@@ -201,3 +201,28 @@ export function LabelButtons({ onLabel }: { onLabel: (l: 'fraud' | 'legit') => v
     </span>
   );
 }
+
+/** A column of TableHead: a label key, `num:` before it for a right-aligned number, '' for an unlabelled one. */
+export type Column = Key | `num:${Key}` | '';
+
+/** A table's header row, one <th> per column (every table has column headers). */
+export function TableHead({ cols }: { cols: Column[] }) {
+  const { t } = useApp();
+  return (
+    <thead>
+      <tr>
+        {cols.map((c, i) =>
+          c === '' ? (
+            <th key={i} />
+          ) : c.startsWith('num:') ? (
+            <th key={i} class="num">
+              {t(c.slice(4) as Key)}
+            </th>
+          ) : (
+            <th key={i}>{t(c as Key)}</th>
+          ),
+        )}
+      </tr>
+    </thead>
+  );
+}

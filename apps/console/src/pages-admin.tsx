@@ -1,7 +1,7 @@
 import { DECISIONS, RISK_EVENTS } from '@kizuki/contract';
 import { useState } from 'preact/hooks';
 import { api, ApiError, qs } from './api';
-import { Decision, ErrorBox, fmtTime, Link, profileStateKey, UserLabel, useApp, useLoad } from './app';
+import { Decision, ErrorBox, fmtTime, Link, profileStateKey, TableHead, useApp, useLoad, UserLabel } from './app';
 import { AUDIT_ACTIONS, type Key } from './i18n';
 import { BlockButtons, RangePicker, ReasonChips } from './pages-main';
 import type {
@@ -90,13 +90,7 @@ export function Account({ id }: { id: string }) {
           <h2>{t('countries')}</h2>
           {a.countryHistory.length === 0 ? <p class="muted">{t('noCountryData')}</p> : null}
           <table class="tbl">
-            <thead>
-              <tr>
-                <th>{t('country')}</th>
-                <th class="num">{t('loginsCount')}</th>
-                <th>{t('lastSeen')}</th>
-              </tr>
-            </thead>
+            <TableHead cols={['country', 'num:loginsCount', 'lastSeen']} />
             <tbody>
               {a.countryHistory.map((c) => (
                 <tr key={c.country}>
@@ -112,16 +106,7 @@ export function Account({ id }: { id: string }) {
       <div class="card">
         <h2>{t('devices')}</h2>
         <table class="tbl">
-          <thead>
-            <tr>
-              <th>{t('device')}</th>
-              <th>{t('status')}</th>
-              <th class="num">{t('loginsCount')}</th>
-              <th>{t('firstSeen')}</th>
-              <th>{t('lastSeen')}</th>
-              <th>{t('action')}</th>
-            </tr>
-          </thead>
+          <TableHead cols={['device', 'status', 'num:loginsCount', 'firstSeen', 'lastSeen', 'action']} />
           <tbody>
             {a.devices.map((d) => (
               <tr key={d.id}>
@@ -171,16 +156,7 @@ export function Account({ id }: { id: string }) {
       <div class="card">
         <h2>{t('history')}</h2>
         <table class="tbl">
-          <thead>
-            <tr>
-              <th>{t('time')}</th>
-              <th>{t('decision')}</th>
-              <th class="num">{t('score')}</th>
-              <th>{t('ip')}</th>
-              <th>{t('country')}</th>
-              <th>{t('reasons')}</th>
-            </tr>
-          </thead>
+          <TableHead cols={['time', 'decision', 'num:score', 'ip', 'country', 'reasons']} />
           <tbody>
             {(hist?.items ?? []).map((x) => (
               <tr key={x.id}>
@@ -362,17 +338,7 @@ export function Lists() {
       ) : null}
       <ErrorBox error={err ?? error} />
       <table class="tbl" id="list-table">
-        <thead>
-          <tr>
-            <th>{t('list')}</th>
-            <th>{t('kind')}</th>
-            <th>{t('value')}</th>
-            <th>{t('comment')}</th>
-            <th>{t('expires')}</th>
-            <th>{t('created')}</th>
-            <th />
-          </tr>
-        </thead>
+        <TableHead cols={['list', 'kind', 'value', 'comment', 'expires', 'created', '']} />
         <tbody>
           {(data?.items ?? []).map((r) => (
             <tr key={r.id} class={r.expired ? 'muted' : ''}>
@@ -457,6 +423,9 @@ export function Policy() {
   if (error) return <ErrorBox error={error} />;
   if (!data) return <p class="muted">{t('loading')}</p>;
   const pol = p ?? data.policy;
+  const rate = pol.typing?.falseChallengeRate ?? TYPING_FALSE_CHALLENGE_DEFAULT;
+  // the range the api accepts (PolicyDto): refused here, before a save or a backtest is sent
+  const typingOk = Number.isFinite(rate) && rate >= 0.0001 && rate <= 0.2;
   const upd = (f: (x: PolicyFields) => void) => {
     const c = JSON.parse(JSON.stringify(pol)) as PolicyFields;
     f(c);
@@ -532,15 +501,30 @@ export function Policy() {
             />
             {t('shadowMode')}
           </label>
+          <label class="row">
+            {t('typingFalseChallenge')}
+            <input
+              type="number"
+              name="typing-false-challenge"
+              min="0.01"
+              max="20"
+              step="0.1"
+              value={percentOf(rate)}
+              disabled={!isAdmin}
+              onInput={(e) =>
+                upd((c) => (c.typing = { falseChallengeRate: Number((e.target as HTMLInputElement).value) / 100 }))
+              }
+            />
+          </label>
+          {typingOk ? null : (
+            <div class="error" role="alert" id="typing-false-challenge-error">
+              {t('typingFalseChallengeRange')}
+            </div>
+          )}
+          <p class="muted small">{t('typingFalseChallengeNote')}</p>
           <h2>{t('eventThresholds')}</h2>
           <table class="tbl event-thresholds">
-            <thead>
-              <tr>
-                <th>{t('event')}</th>
-                <th class="num">{t('challengeAt')}</th>
-                <th class="num">{t('denyAt')}</th>
-              </tr>
-            </thead>
+            <TableHead cols={['event', 'num:challengeAt', 'num:denyAt']} />
             <tbody>
               {LIFECYCLE.map((ev) => (
                 <tr key={ev}>
@@ -586,6 +570,7 @@ export function Policy() {
               <button
                 class="btn"
                 id="backtest"
+                disabled={!typingOk}
                 onClick={() => run(async () => setBt(await api<Backtest>('POST', '/policy/backtest', strip(pol))))}
               >
                 {t('backtest')}
@@ -595,6 +580,7 @@ export function Policy() {
               <button
                 class="btn primary"
                 id="save-policy"
+                disabled={!typingOk}
                 onClick={() =>
                   run(async () => {
                     await api('PUT', '/policy', strip(pol));
@@ -617,13 +603,7 @@ export function Policy() {
                 <strong>{t('changedDecisions', { n: bt.changed, t: bt.total })}</strong>
               </p>
               <table class="tbl">
-                <thead>
-                  <tr>
-                    <th />
-                    <th class="num">{t('current')}</th>
-                    <th class="num">{t('proposed')}</th>
-                  </tr>
-                </thead>
+                <TableHead cols={['', 'num:current', 'num:proposed']} />
                 <tbody>
                   {DECISIONS.map((d) => (
                     <tr key={d}>
@@ -700,7 +680,16 @@ function strip(p: PolicyFields): PolicyFields {
     shadowMode: p.shadowMode,
     detectors: p.detectors,
     bruteForce: p.bruteForce,
+    ...(p.typing ? { typing: p.typing } : {}),
   };
+}
+
+/** The engine's default (libs/scoring DEFAULT_POLICY.typing), shown for a policy stored before the setting. */
+const TYPING_FALSE_CHALLENGE_DEFAULT = 0.01;
+
+/** A rate as the percentage the field shows, without float noise (0.02 → 2, 0.0015 → 0.15). */
+function percentOf(rate: number): number {
+  return Math.round(rate * 100 * 10000) / 10000;
 }
 
 export function Keys() {
@@ -752,17 +741,7 @@ export function Keys() {
         </button>
       </div>
       <table class="tbl">
-        <thead>
-          <tr>
-            <th>{t('prefix')}</th>
-            <th>{t('kind')}</th>
-            <th>{t('label')}</th>
-            <th>{t('created')}</th>
-            <th>{t('expires')}</th>
-            <th>{t('status')}</th>
-            <th />
-          </tr>
-        </thead>
+        <TableHead cols={['prefix', 'kind', 'label', 'created', 'expires', 'status', '']} />
         <tbody>
           {(data?.items ?? []).map((k) => (
             <tr key={k.id} class={k.active ? '' : 'muted'}>
@@ -915,15 +894,7 @@ export function Team() {
         </button>
       </form>
       <table class="tbl">
-        <thead>
-          <tr>
-            <th>{t('email')}</th>
-            <th>{t('role')}</th>
-            <th>{t('twoFactor')}</th>
-            <th>{t('lastSeen')}</th>
-            <th />
-          </tr>
-        </thead>
+        <TableHead cols={['email', 'role', 'twoFactor', 'lastSeen', '']} />
         <tbody>
           {(data?.items ?? []).map((m) => (
             <tr key={m.id}>
@@ -967,14 +938,7 @@ export function Team() {
       <div class="card">
         <h2>{t('audit')}</h2>
         <table class="tbl small">
-          <thead>
-            <tr>
-              <th>{t('time')}</th>
-              <th>{t('actor')}</th>
-              <th>{t('action')}</th>
-              <th>{t('change')}</th>
-            </tr>
-          </thead>
+          <TableHead cols={['time', 'actor', 'action', 'change']} />
           <tbody>
             {(audit?.items ?? []).slice(0, 50).map((e) => (
               <tr key={e.id}>

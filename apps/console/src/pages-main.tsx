@@ -1,4 +1,4 @@
-import { RISK_EVENTS } from '@kizuki/contract';
+import { RISK_EVENTS, type RiskReason } from '@kizuki/contract';
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, qs } from './api';
 import {
@@ -9,13 +9,14 @@ import {
   LabelButtons,
   Link,
   profileStateKey,
+  TableHead,
   toLocalInput,
-  UserLabel,
   useApp,
   useLoad,
+  UserLabel,
 } from './app';
 import { HBars, RhythmChart, StackedBars } from './charts';
-import { REASONS, type Key, type Lang } from './i18n';
+import { REASONS, reasonDetail, type Key, type Lang } from './i18n';
 import type { Dashboard as DashboardData, LoginDetail as LoginDetailData, LoginRow, Page } from './types';
 
 const RANGES = [
@@ -93,15 +94,7 @@ export function Dashboard() {
                 <p class="muted">{t('noBursts')}</p>
               ) : (
                 <table class="tbl">
-                  <thead>
-                    <tr>
-                      <th>{t('time')}</th>
-                      <th>{t('flagged')}</th>
-                      <th>{t('checks')}</th>
-                      <th>{t('users')}</th>
-                      <th>{t('ipCount')}</th>
-                    </tr>
-                  </thead>
+                  <TableHead cols={['time', 'flagged', 'checks', 'users', 'ipCount']} />
                   <tbody>
                     {data.bursts.map((b) => (
                       <tr key={b.t}>
@@ -340,19 +333,7 @@ export function Logins() {
       <ErrorBox error={error} />
       <div class="tbl-wrap">
         <table class="tbl logins">
-          <thead>
-            <tr>
-              <th>{t('time')}</th>
-              <th>{t('event')}</th>
-              <th>{t('decision')}</th>
-              <th class="num">{t('score')}</th>
-              <th>{t('reasons')}</th>
-              <th>{t('ip')}</th>
-              <th>{t('country')}</th>
-              <th>{t('user')}</th>
-              <th>{t('label')}</th>
-            </tr>
-          </thead>
+          <TableHead cols={['time', 'event', 'decision', 'num:score', 'reasons', 'ip', 'country', 'user', 'label']} />
           <tbody>
             {items.map((x) => (
               <tr key={x.id} class="row-link" data-id={x.id}>
@@ -424,12 +405,13 @@ export function ReasonChips({ codes, lang }: { codes: string[]; lang: Lang }) {
   );
 }
 
-/** The reasons of a login grouped by code, each code once with all its details. */
-export function groupReasons(reasons: { code: string; detail: string }[]): { code: string; details: string[] }[] {
+/** The reasons of a login grouped by code, each code once with all its details in the UI language. */
+export function groupReasons(reasons: RiskReason[], lang: Lang): { code: string; details: string[] }[] {
   const out = new Map<string, string[]>();
   for (const r of reasons) {
     const d = out.get(r.code) ?? [];
-    if (r.detail && !d.includes(r.detail)) d.push(r.detail);
+    const text = reasonDetail(r, lang);
+    if (text && !d.includes(text)) d.push(text);
     out.set(r.code, d);
   }
   return [...out].map(([code, details]) => ({ code, details }));
@@ -496,18 +478,16 @@ export function LoginDetail({ id }: { id: string }) {
       <div class="card">
         <h2>{t('whyThisDecision')}</h2>
         <ul class="reasons">
-          {groupReasons(a.reasons).map((r) => (
+          {groupReasons(a.reasons, lang).map((r) => (
             <li key={r.code}>
               <span class="code">{r.code}</span>
               <div>
                 <div>{reason(r.code)}</div>
-                {lang === 'en'
-                  ? r.details.map((d) => (
-                      <div key={d} class="muted small">
-                        {d}
-                      </div>
-                    ))
-                  : null}
+                {r.details.map((d) => (
+                  <div key={d} class="muted small">
+                    {d}
+                  </div>
+                ))}
               </div>
             </li>
           ))}

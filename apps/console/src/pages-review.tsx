@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api, ApiError, qs } from './api';
-import { Decision, ErrorBox, fmtTime, LabelButtons, Link, UserLabel, useApp, useLoad } from './app';
+import { Decision, ErrorBox, fmtTime, LabelButtons, Link, TableHead, useApp, useLoad, UserLabel } from './app';
 import { ReasonChips } from './pages-main';
 import type { LoginRow, Page } from './types';
 
@@ -52,18 +52,7 @@ export function Review() {
       {items.length ? (
         <div class="tbl-wrap">
           <table class="tbl review">
-            <thead>
-              <tr>
-                <th>{t('time')}</th>
-                <th>{t('decision')}</th>
-                <th class="num">{t('score')}</th>
-                <th>{t('reasons')}</th>
-                <th>{t('user')}</th>
-                <th>{t('assignee')}</th>
-                <th>{t('note')}</th>
-                <th>{t('label')}</th>
-              </tr>
-            </thead>
+            <TableHead cols={['time', 'decision', 'num:score', 'reasons', 'user', 'assignee', 'note', 'label']} />
             <tbody>
               {items.map((x) => (
                 <tr key={x.id} data-id={x.id}>

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, qs } from './api';
-import { ErrorBox, fmtTime, useApp, useLoad } from './app';
+import { ErrorBox, fmtTime, TableHead, useApp, useLoad } from './app';
 import { WEBHOOK_EVENTS, type WebhookEventType } from '@kizuki/contract';
 import type { Key } from './i18n';
 import type { Page, WebhookCreated, WebhookDelivery, WebhookEndpoint } from './types';
@@ -124,15 +124,7 @@ export function Webhooks() {
         </button>
       </form>
       <table class="tbl" id="webhook-table">
-        <thead>
-          <tr>
-            <th>{t('whUrl')}</th>
-            <th>{t('whEvents')}</th>
-            <th>{t('status')}</th>
-            <th>{t('created')}</th>
-            <th />
-          </tr>
-        </thead>
+        <TableHead cols={['whUrl', 'whEvents', 'status', 'created', '']} />
         <tbody>
           {items.map((e) => (
             <tr key={e.id} data-id={e.id} class={e.enabled ? '' : 'muted'}>
@@ -228,17 +220,9 @@ function Deliveries({ endpoint }: { endpoint: { id: string; url: string } }) {
       </div>
       <ErrorBox error={error} />
       <table class="tbl small">
-        <thead>
-          <tr>
-            <th>{t('time')}</th>
-            <th>{t('whEvent')}</th>
-            <th>{t('status')}</th>
-            <th class="num">{t('whAttempts')}</th>
-            <th class="num">{t('whResponse')}</th>
-            <th>{t('whLastError')}</th>
-            <th>{t('whDeliveryId')}</th>
-          </tr>
-        </thead>
+        <TableHead
+          cols={['time', 'whEvent', 'status', 'num:whAttempts', 'num:whResponse', 'whLastError', 'whDeliveryId']}
+        />
         <tbody>
           {rows.map((d) => {
             const [k, cls] = STATUS[d.status] ?? ['whPending', ''];

@@ -195,6 +195,8 @@ export interface PolicyFields {
   shadowMode: boolean;
   detectors: Record<string, boolean>;
   bruteForce: unknown;
+  /** per-account typing calibration: share of owners' own logins the rhythm alone may challenge (0.0001–0.2) */
+  typing?: { falseChallengeRate: number };
 }
 
 export interface PolicyAnswer {

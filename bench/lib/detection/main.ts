@@ -1,5 +1,5 @@
 // bench/detection.ts, after the swc hook is in place (see swc-register.ts).
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, hostname, platform, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../../../fixtures/browser';
@@ -29,10 +29,11 @@ export async function main(): Promise<number> {
       seconds: number;
       machine: string;
       log: LoginRecord[];
+      date?: string;
     };
     const name = /--scale (\w+)/.exec(raw.command)?.[1] ?? 'small';
     const rows = summarise(raw.log);
-    writeFileSync(join(ROOT, 'docs/detection-report.md'), report({ ...raw, rows, scaleName: name }));
+    writeReport({ ...raw, rows, scaleName: name, date: raw.date?.slice(0, 10) });
     console.log(`${table(rows)}\n\nwrote docs/detection-report.md from ${from}`);
     return 0;
   }
@@ -75,45 +76,132 @@ export async function main(): Promise<number> {
   console.log(`\n${text}\n\n${reasonsTable(rows)}\n\n${command}: ${seconds.toFixed(0)} s on ${machine}`);
   const failing = rows.filter((r) => r.pass === false);
   console.log(failing.length ? `Goals not met: ${failing.map((r) => r.title).join('; ')}` : 'All goals met.');
-  const raw = join(tmpdir(), `kizuki-detection-${scaleName}.json`);
+  // --raw FILE: where every login's record goes (runs by several people on one host would share tmpdir's)
+  const raw = arg('raw') ?? join(tmpdir(), `kizuki-detection-${scaleName}.json`);
   writeFileSync(
     raw,
     JSON.stringify({ command, seconds, machine, date: new Date().toISOString(), rows, log: h.log }, null, 1),
   );
   log(`every login with its reasons: ${raw}`);
   if (write) {
-    writeFileSync(join(ROOT, 'docs/detection-report.md'), report({ rows, command, seconds, machine, scaleName }));
+    writeReport({ rows, command, seconds, machine, scaleName });
     log('wrote docs/detection-report.md');
   }
   return 0;
 }
 
-function report(o: {
+interface RunInfo {
   rows: ReturnType<typeof summarise>;
   command: string;
   seconds: number;
   machine: string;
   scaleName: string;
-}): string {
-  const date = new Date().toISOString().slice(0, 10);
+  /** YYYY-MM-DD of the run (today when absent) */
+  date?: string;
+}
+
+/** One run behind the report's rows: its command, duration, date, scale and the rows it produced. */
+interface RunLine {
+  command: string;
+  seconds: number;
+  date: string;
+  scale: string;
+  rows: string[];
+}
+
+const REPORT = join(ROOT, 'docs/detection-report.md');
+const rowNumber = (title: string) => title.split('.')[0];
+/** The first cell of a markdown table line: the scenario's title. */
+const titleOf = (line: string) => line.slice(2).split(' | ')[0];
+
+/**
+ * A run with --only measures some scenarios: their rows replace the report's, and every other row
+ * keeps what the earlier run measured, with that run's command in the header.
+ */
+function writeReport(o: RunInfo): void {
+  const existing = existsSync(REPORT) ? readFileSync(REPORT, 'utf8') : '';
+  // what the generator writes ends with the method; the findings after it are written by hand and stay
+  const generated = existing.split(/^## How it is measured$/m)[0];
+  const findings = /^## Findings[^]*$/m.exec(existing)?.[0];
+  const text = report(o, o.command.includes('--only') ? generated : undefined);
+  writeFileSync(REPORT, findings ? `${text}\n${findings}` : text);
+}
+
+function report(o: RunInfo, previous?: string): string {
+  const date = o.date ?? new Date().toISOString().slice(0, 10);
+  const measured = o.rows.filter((r) => r.n > 0);
+  const runs: RunLine[] = [
+    { command: o.command, seconds: o.seconds, date, scale: o.scaleName, rows: measured.map((r) => rowNumber(r.title)) },
+  ];
+  const tableLines = table(o.rows).split('\n');
+  const reasonLines = new Map(
+    reasonsTable(o.rows)
+      .split('\n')
+      .slice(2)
+      .map((l) => [titleOf(l), l]),
+  );
+  if (previous) {
+    const old = parseReport(previous);
+    const kept = new Set<string>();
+    o.rows.forEach((r, i) => {
+      const line = old.table.get(r.title);
+      if (r.n > 0 || !line || / skipped \|$/.test(line)) return;
+      tableLines[i + 2] = line;
+      const reasons = old.reasons.get(r.title);
+      if (reasons) reasonLines.set(r.title, reasons);
+      kept.add(rowNumber(r.title));
+    });
+    const earlier = old.runs.map((run) => ({ ...run, rows: run.rows.filter((n) => kept.has(n)) }));
+    runs.unshift(...earlier.filter((run) => run.rows.length));
+  }
+  const reasons = o.rows.map((r) => reasonLines.get(r.title)).filter((l): l is string => !!l);
+  const runText = runs
+    .map((r) => `- **Run:** \`${r.command}\` (${Math.round(r.seconds)} s, ${r.date}, scale ${r.scale})`)
+    .map((line, i) => `${line}: rows ${runs[i].rows.join(', ')}`)
+    .join('\n');
   return `# Detection report
 
 What Kizuki decides, today, for people and attacks played in a real browser. Generated by
-\`bench/detection.ts\`; rerun it to regenerate this file.
+\`bench/detection.ts\`; rerun it to regenerate this file (a run with \`--only\` replaces its rows and
+keeps the others, with the run that measured them).
 
-- **Date:** ${date}
-- **Command:** \`${o.command}\` (${Math.round(o.seconds)} s)
-- **Scale:** ${o.scaleName}
+${runText}
 - **Machine:** ${o.machine}
 
-${table(o.rows)}
+${tableLines.join('\n')}
 
 Per scenario, the mean score and the reason codes the engine gave (number of logins carrying each):
 
-${reasonsTable(o.rows)}
+${['| scenario | mean score | reason codes (logins carrying each) |', '| --- | --- | --- |', ...reasons].join('\n')}
 
 ${METHOD}
 `;
+}
+
+/** The table lines (by title) and the runs of the generated part of a report (this format or the earlier one). */
+function parseReport(text: string): { table: Map<string, string>; reasons: Map<string, string>; runs: RunLine[] } {
+  const tableLines = new Map<string, string>();
+  const reasons = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('| ') || line.startsWith('| ---') || line.startsWith('| scenario |')) continue;
+    (tableLines.has(titleOf(line)) ? reasons : tableLines).set(titleOf(line), line);
+  }
+  const runs: RunLine[] = [];
+  for (const m of text.matchAll(/^- \*\*Run:\*\* `([^`]+)` \((\d+) s, ([\d-]+), scale (\w+)\): rows (.+)$/gm))
+    runs.push({ command: m[1], seconds: Number(m[2]), date: m[3], scale: m[4], rows: m[5].split(', ') });
+  // the earlier header: one command for every row the report measured
+  const legacy = /^- \*\*Command:\*\* `([^`]+)` \((\d+) s\)$/m.exec(text);
+  if (legacy) {
+    const measured = [...tableLines.entries()].filter(([, l]) => !/ skipped \|$/.test(l)).map(([t]) => rowNumber(t));
+    runs.push({
+      command: legacy[1],
+      seconds: Number(legacy[2]),
+      date: /^- \*\*Date:\*\* (\S+)$/m.exec(text)?.[1] ?? '',
+      scale: /^- \*\*Scale:\*\* (\w+)$/m.exec(text)?.[1] ?? '',
+      rows: measured,
+    });
+  }
+  return { table: tableLines, reasons, runs };
 }
 
 const METHOD = `## How it is measured
@@ -139,7 +227,10 @@ const METHOD = `## How it is measured
 - **Typing:** real people's key timings from the CMU keystroke data set (Killourhy & Maxion 2009;
   51 subjects × 400 repetitions of \`.tie5Roanl\` + Return), read in place, each repetition's
   absolute key-down/up times rebuilt like \`typing-eer.ts\` and dispatched with CDP
-  \`Input.dispatchKeyEvent\` at those times (Shift around the R; the Return submits the form).
+  \`Input.dispatchKeyEvent\` at those times (Shift around the R; the Return submits the form), each
+  event stamped with its planned time (CDP \`timestamp\`): the page's \`event.timeStamp\`, which the
+  SDK records, is then the CMU timing to 0.1 ms however loaded the host (unstamped, a loaded host
+  shifted holds and flights by 15–19 ms at the median, \`bench/key-dispatch-fidelity.ts\`).
   Each subject is one account whose password is \`.tie5Roanl\`. Enrolment uses the subject's
   repetitions from session 2 (rep 50 on): in session 1 CMU subjects were still learning a password
   they had never typed, while a product's users enrol on a password they already type fluently;
@@ -194,22 +285,28 @@ const METHOD = `## How it is measured
   13. people: every login of 1, 2, 3 (the thieves are people too), 8, 9, 10 and the enrolment
       logins, for the share carrying a BOT_* reason; replays resend one recorded browser session's
       automation signals, so the note also counts browser sessions alone.
-  14.–17. the account's life beyond the login (\`bench/lib/detection/lifecycle.ts\`), on a tenant of
+  14.–17. the account's life beyond the login (\`bench/lib/detection/lifecycle.ts\`), on tenants of
      their own; every SDK bundle is recorded in Chromium on the site's form (on a recording tenant)
-     and replayed by the backend as the event's risk call, like the stuffing scenario:
+     and replayed by the backend as the event's risk call, like the stuffing scenario. The people
+     and thieves recorded once act at several shops (tenants, which share nothing), each time with
+     another CMU repetition's timings, so that a rate has enough calls for its interval; their calls
+     are not independent draws (one device per person), which the interval does not account for:
   15. people signing up: each a CMU subject typing the password (session 2+ repetitions) and the
      human pointer, on their own device, from a Japanese residential address (one home in ten has
-     two people signing up), with a common mail provider's domain;
+     two people signing up), with a common mail provider's domain; the same people at every shop;
   14. a sign-up farm: a few stealth-automation devices (lognormal typing, straight pointer), each
-     opening accounts one after another, each account from a new proxy (a new /24) with a
-     disposable mailbox's domain from the \`disposable-email-domains\` list; the goal counts each
-     device's 6th account on (the first five are kept apart);
+     opening accounts one after another at the first shop, each account from a new proxy (a new
+     /24) with a disposable mailbox's domain from the \`disposable-email-domains\` list; the goal
+     counts each device's 6th account on (the first five are kept apart);
   17. the people of 15 log in three times on their device, then each requests a password reset
      and resets it, on the same device from home (both calls measured);
-  16. takeover cash-out: for some of those people a thief (another CMU subject typing the stolen
-     password as in scenario 3, a new device, a residential address in the owner's country) logs
-     in, then changes the e-mail (with the second factor or the phone for two in three) from the
-     same device a moment later; the profile update is measured.
+  16. takeover cash-out: at each shop every thief device (recorded once) attacks one of the people
+     of 15: another CMU subject typing the stolen password as in scenario 3, a new device, a
+     residential address in the owner's country; it logs in, then changes the e-mail (with the
+     second factor or the phone for two in three) from the same device a moment later. The change
+     is the measured call; per case the note compares its score with the login alone (the same
+     login's own score) and with the change alone: the same call on the same account at a twin
+     shop (a control tenant with the same sign-up and logins) where no thief logged in first.
 - Scenarios 1–6, 9–12 share one tenant (the same enrolled accounts), in the order 1, 10, 9, 3, 4,
   5, 6, 11, 12, 2; 7, 8 and 14–17 have their own tenants, so velocity counters of one do not leak
   into another.

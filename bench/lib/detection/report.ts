@@ -1,6 +1,9 @@
 // Rates per scenario, goals, and the table (console and docs/detection-report.md).
 import type { LoginRecord } from './harness';
 import { SCENARIOS, type ScenarioKey } from './scenarios';
+import { wilson } from '../wilson';
+
+export { wilson };
 
 export interface Row {
   key: ScenarioKey;
@@ -23,16 +26,6 @@ export interface Row {
   reasons: string;
   /** mean score and mean per-detector scores */
   meanScore: number | null;
-}
-
-/** 95 % Wilson score interval of k successes in n trials. */
-export function wilson(k: number, n: number, z = 1.96): [number, number] {
-  if (n <= 0) return [0, 1];
-  const p = k / n;
-  const d = 1 + (z * z) / n;
-  const c = (p + (z * z) / (2 * n)) / d;
-  const h = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / d;
-  return [Math.max(0, c - h), Math.min(1, c + h)];
 }
 
 const pct = (x: number, n: number) => (n ? `${((100 * x) / n).toFixed(1)}%` : '—');
@@ -83,6 +76,7 @@ export function summarise(log: readonly LoginRecord[]): Row[] {
         pass = (interval?.[0] ?? 0) >= s.min;
       }
       if (s.key === 'travel' && deny > 0) note = `${deny} denied`;
+      if (s.key === 'cashout') note = cashoutNote(log, rs);
       if (s.measure === 'noBot') {
         // replays resend a browser session's recorded automation signals: count the sessions too
         const sessions = rs.filter((r) => !r.replay);
@@ -156,4 +150,37 @@ export function reasonsTable(rows: readonly Row[]): string {
     .filter((r) => r.n)
     .map((r) => `| ${r.title} | ${r.meanScore === null ? '—' : r.meanScore.toFixed(0)} | ${r.reasons || '—'} |`);
   return ['| scenario | mean score | reason codes (logins carrying each) |', '| --- | --- | --- |', ...body].join('\n');
+}
+
+/**
+ * Scenario 16 per case: the change after the takeover login against the login alone and the same
+ * change without the login (the control shop). A score of 100 cannot rise: ties at 100 are counted apart.
+ */
+export function cashoutNote(log: readonly LoginRecord[], changes: readonly LoginRecord[]): string {
+  const byCase = (scenario: string) =>
+    new Map(log.filter((r) => r.scenario === scenario && r.case).map((r) => [r.case as string, r]));
+  const logins = byCase('cashout-login');
+  const controls = byCase('cashout-control');
+  const cases = changes.filter((r) => r.case && logins.has(r.case) && controls.has(r.case));
+  if (!cases.length) return '';
+  const score = (r: LoginRecord | undefined) => r?.score ?? 0;
+  const above = (r: LoginRecord, alone: LoginRecord | undefined) => score(r) > score(alone);
+  const capped = (r: LoginRecord, alone: LoginRecord | undefined) => score(r) === 100 && score(alone) === 100;
+  const n = cases.length;
+  const overLogin = cases.filter((r) => above(r, logins.get(r.case!))).length;
+  const tiedLogin = cases.filter((r) => capped(r, logins.get(r.case!))).length;
+  const overControl = cases.filter((r) => above(r, controls.get(r.case!))).length;
+  const overBoth = cases.filter((r) => above(r, logins.get(r.case!)) && above(r, controls.get(r.case!))).length;
+  const carried = cases.filter((r) => r.reasons.includes('TAKEOVER_CASHOUT')).length;
+  const mean = (rs: (LoginRecord | undefined)[]) => (rs.reduce((t, r) => t + score(r), 0) / rs.length).toFixed(0);
+  const flagged = (rs: (LoginRecord | undefined)[]) => rs.filter((r) => r && r.decision !== 'allow').length;
+  const ls = cases.map((r) => logins.get(r.case!));
+  const cs = cases.map((r) => controls.get(r.case!));
+  return (
+    `per case (${n}): above both alone ${overBoth}/${n}; above the login alone ${overLogin}/${n}` +
+    (tiedLogin ? ` (+${tiedLogin} both at 100)` : '') +
+    `, above the change alone ${overControl}/${n}; TAKEOVER_CASHOUT on ${carried}/${n}; ` +
+    `mean score login alone ${mean(ls)} (${flagged(ls)} flagged), change alone ${mean(cs)} (${flagged(cs)} flagged), ` +
+    `change after the login ${mean(cases)}`
+  );
 }

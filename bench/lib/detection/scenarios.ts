@@ -5,13 +5,13 @@ import {
   CMU_PASSWORD,
   hashSeed,
   keyEventsOf,
-  gaussian,
   lognormalTyping,
   scriptedTyping,
   seededRng,
   type CmuRep,
   type Rng,
   type TimedKey,
+  usernameTyping,
 } from '../../../fixtures/human-input';
 import type { DetectionHarness, LoginRecord, Tenant, Typing } from './harness';
 import { lifecycle } from './lifecycle';
@@ -60,12 +60,21 @@ export interface Scale {
   passwordManager: number;
   /** more password-manager logins, replaying each owner's first one (recorded in the browser) */
   passwordManagerReplays: number;
-  /** people signing up (15), each on their own device; the owners of 16 and 17 */
+  /** people signing up (15), each on their own device recorded in the browser; the owners of 16 and 17 */
   signupPeople: number;
+  /**
+   * Shops (tenants) the people of 14–17 sign up at, each sign-up replaying the person's recorded
+   * browser session with another repetition's timings: one more shop is signupPeople more measured
+   * sign-ups and 2 × signupPeople more resets without another browser session
+   */
+  lifecycleShops: number;
   /** farm devices (14) and accounts each opens */
   farmDevices: number;
   farmAccountsEach: number;
-  /** takeovers followed by an e-mail change (16), ≤ signupPeople */
+  /**
+   * Takeovers followed by an e-mail change (16) per shop, ≤ signupPeople: one thief device each, recorded
+   * in the browser once and used once per shop (another victim and timings in each)
+   */
   cashouts: number;
 }
 
@@ -95,6 +104,7 @@ export const SCALES: Record<string, Scale> = {
     passwordManager: 1,
     passwordManagerReplays: 0,
     signupPeople: 3,
+    lifecycleShops: 1,
     farmDevices: 1,
     farmAccountsEach: 7,
     cashouts: 2,
@@ -123,6 +133,7 @@ export const SCALES: Record<string, Scale> = {
     passwordManager: 10,
     passwordManagerReplays: 100,
     signupPeople: 20,
+    lifecycleShops: 1,
     farmDevices: 4,
     farmAccountsEach: 12,
     cashouts: 15,
@@ -150,10 +161,11 @@ export const SCALES: Record<string, Scale> = {
     officeEnrolLogins: 10,
     passwordManager: 50,
     passwordManagerReplays: 100,
-    signupPeople: 100,
+    signupPeople: 50,
+    lifecycleShops: 12,
     farmDevices: 5,
     farmAccountsEach: 40,
-    cashouts: 100,
+    cashouts: 50,
   },
 };
 
@@ -277,39 +289,12 @@ interface Owner {
 let deviceCounter = 0;
 const nextDeviceIndex = () => deviceCounter++;
 
-/** The password keys of a CMU repetition (ends with Enter, which submits the form). */
-function cmuTyping(rep: CmuRep, username: TimedKey[]): Typing {
-  return { kind: 'keys', password: rep.keys, username };
-}
-
 /**
- * A person's typing of a username (the data set has none): the typist's own hold and flight times,
- * taken in order from the CMU repetition they type the password with and cycled over the
- * username's characters, with ±8 % log-normal jitter. A person's key habits carry over to what they
- * type daily. (The earlier model, one speed per person and i.i.d. log-normal gaps, made every
- * person's username alike, so the username field diluted the password's evidence for owners and
- * attackers alike.)
+ * The password keys of a CMU repetition (ends with Enter, which submits the form), stamped with their
+ * planned times: a person's keyboard events carry the hardware's time, not the host's dispatch delay.
  */
-export function usernameTyping(text: string, rng: Rng, rep: CmuRep): TimedKey[] {
-  const k = rep.keys;
-  const holds = k.map((x) => Math.max(20, x.up - x.down));
-  const flights = k.slice(1).map((x, i) => x.down - k[i].up);
-  const jitter = () => Math.exp(0.08 * gaussian(rng));
-  const out: TimedKey[] = [];
-  let prevDown = 0;
-  let prevUp = 0;
-  [...text].forEach((key, i) => {
-    let down = 0;
-    if (i > 0) {
-      const f = flights[(i - 1) % flights.length];
-      down = Math.max(prevDown + 25, prevUp + f * jitter());
-    }
-    const up = down + holds[i % holds.length] * jitter();
-    out.push({ key, down, up });
-    prevDown = down;
-    prevUp = up;
-  });
-  return out;
+function cmuTyping(rep: CmuRep, username: TimedKey[]): Typing {
+  return { kind: 'keys', password: rep.keys, username, stamped: true };
 }
 
 /** SDK key records ({d,u,c}) of a timed key plan, as the SDK would have recorded them. */
@@ -328,7 +313,7 @@ export function sdkKeys(keys: readonly TimedKey[]): { d: number; u: number; c: s
 }
 
 /** A recorded bundle with the password and username keys replaced (for replayed enrolment logins). */
-function withKeys(bundle: string, password: readonly TimedKey[], username: readonly TimedKey[]): string {
+export function withKeys(bundle: string, password: readonly TimedKey[], username: readonly TimedKey[]): string {
   const b = JSON.parse(bundle);
   for (const [role, keys] of [
     ['password', password],

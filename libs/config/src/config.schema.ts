@@ -13,6 +13,7 @@ import {
   ValidateIf,
   validateSync,
 } from 'class-validator';
+import { parseRedisUrl } from './redis-url';
 
 /** Environment strings to numbers; unset or empty keeps the default. @IsInt/@IsNumber then judge them. */
 const toNumber = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
@@ -36,8 +37,17 @@ export class KizukiConfig {
   @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_READ_URL must be a postgres:// URL' })
   DATABASE_READ_URL = '';
 
-  @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  /**
+   * One Redis server, or with REDIS_CLUSTER=true some seed nodes of a Redis Cluster:
+   * `redis://[[user]:password@]h1:p1,h2:p2,h3:p3` (parseRedisUrl; checked in loadConfig).
+   */
+  @IsString()
   REDIS_URL = 'redis://127.0.0.1:6379';
+
+  /** REDIS_URL names a Redis Cluster (its seed nodes) instead of one server. */
+  @Transform(({ value }: { value: unknown }) => value === true || value === 'true' || value === '1')
+  @IsBoolean()
+  REDIS_CLUSTER = false;
 
   @Transform(toNumber)
   @IsInt()
@@ -245,8 +255,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const config = plainToInstance(KizukiConfig, picked, { exposeDefaultValues: true });
   const errors = validateSync(config, { whitelist: true, forbidNonWhitelisted: true });
-  if (errors.length) {
-    const lines = errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+  const lines = errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+  if (typeof config.REDIS_URL === 'string') {
+    try {
+      parseRedisUrl(config.REDIS_URL, config.REDIS_CLUSTER === true);
+    } catch (e) {
+      lines.push(`REDIS_URL: ${(e as Error).message}`);
+    }
+  }
+  if (lines.length) {
     throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
   }
   return config;

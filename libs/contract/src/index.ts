@@ -2,6 +2,7 @@
 // browser SDK, the console and the standalone client can compile them in.
 export * from './signals';
 export * from './risk';
+export * from './reason-details';
 export * from './feedback';
 export * from './webhooks';
 export * from './users';

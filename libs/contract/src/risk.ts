@@ -2,6 +2,8 @@
 // and the user device routes answer the same shapes. The api validates against a DTO that
 // implements these, the score job returns RiskAnswer, the client and the OpenAPI document use them.
 
+import type { ReasonDetailKey, ReasonDetailParam } from './reason-details';
+
 export const LOGIN_STATUSES = ['attempted', 'succeeded', 'failed'] as const;
 export type LoginStatus = (typeof LOGIN_STATUSES)[number];
 
@@ -94,7 +96,11 @@ export interface RiskScores {
 
 export interface RiskReason {
   code: string;
+  /** the detail in English, rendered from detailKey and params */
   detail: string;
+  /** the detail as a template key and its parameters, for wording it in another language (absent on old rows) */
+  detailKey?: ReasonDetailKey;
+  params?: Record<string, ReasonDetailParam>;
 }
 
 export interface DeviceRef {

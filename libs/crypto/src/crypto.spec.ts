@@ -44,21 +44,21 @@ describe('request tokens', () => {
     const token = signRequestToken(secret, { ...claims, j: 42 } as unknown as typeof claims);
     expect(verifyRequestToken(secret, token, 'tenant-a')).toMatchObject({
       state: 'invalid',
-      detail: expect.stringMatching(/malformed/),
+      detail: { key: 'token.malformed' },
     });
   });
   it('rejects another tenant, expiry, tampering and a foreign secret', () => {
     const token = signRequestToken(secret, claims);
     expect(verifyRequestToken(secret, token, 'tenant-b')).toMatchObject({
       state: 'invalid',
-      detail: expect.stringMatching(/another tenant/),
+      detail: { key: 'token.otherTenant' },
     });
     expect(verifyRequestToken(secret, token, 'tenant-a', Date.now() + 120_000)).toMatchObject({
-      detail: expect.stringMatching(/expired/),
+      detail: { key: 'token.expired' },
     });
     const forged = signRequestToken('x'.repeat(40), claims);
     expect(verifyRequestToken(secret, forged, 'tenant-a')).toMatchObject({
-      detail: expect.stringMatching(/signature/),
+      detail: { key: 'token.signature' },
     });
     const [p, s] = token.slice(3).split('.');
     const altered = `rt_${Buffer.from(JSON.stringify({ ...claims, t: 'tenant-b' })).toString('base64url')}.${s}`;

@@ -1,3 +1,4 @@
+import type { ReasonDetail } from '@kizuki/contract';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 // The SDK's request token: `rt_<payload>.<signature>`, base64url JSON signed with HMAC-SHA256
@@ -15,7 +16,7 @@ export interface RequestTokenClaims {
   j?: string;
 }
 
-export type TokenCheck = { state: 'valid'; claims: RequestTokenClaims } | { state: 'invalid'; detail: string };
+export type TokenCheck = { state: 'valid'; claims: RequestTokenClaims } | { state: 'invalid'; detail: ReasonDetail };
 
 // derived once per secret, not per token (an HMAC per collect and per risk call)
 let derived: { secret: string; key: Buffer } | null = null;
@@ -41,17 +42,17 @@ export function verifyRequestToken(
   nowMs = Date.now(),
 ): TokenCheck {
   const m = /^rt_([A-Za-z0-9_-]{1,1024})\.([A-Za-z0-9_-]{43})$/.exec(token);
-  if (!m) return { state: 'invalid', detail: 'The request token is malformed.' };
+  if (!m) return { state: 'invalid', detail: { key: 'token.malformed' } };
   const expected = createHmac('sha256', tokenKey(masterSecret)).update(m[1]).digest();
   const given = Buffer.from(m[2], 'base64url');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-    return { state: 'invalid', detail: 'The request token signature is not valid (forged or altered).' };
+    return { state: 'invalid', detail: { key: 'token.signature' } };
   }
   let claims: RequestTokenClaims;
   try {
     claims = JSON.parse(Buffer.from(m[1], 'base64url').toString('utf8')) as RequestTokenClaims;
   } catch {
-    return { state: 'invalid', detail: 'The request token is malformed.' };
+    return { state: 'invalid', detail: { key: 'token.malformed' } };
   }
   if (
     typeof claims.t !== 'string' ||
@@ -59,9 +60,9 @@ export function verifyRequestToken(
     typeof claims.e !== 'number' ||
     (claims.j !== undefined && typeof claims.j !== 'string')
   ) {
-    return { state: 'invalid', detail: 'The request token is malformed.' };
+    return { state: 'invalid', detail: { key: 'token.malformed' } };
   }
-  if (claims.t !== tenantId) return { state: 'invalid', detail: 'The request token was issued to another tenant.' };
-  if (claims.e * 1000 < nowMs) return { state: 'invalid', detail: 'The request token has expired.' };
+  if (claims.t !== tenantId) return { state: 'invalid', detail: { key: 'token.otherTenant' } };
+  if (claims.e * 1000 < nowMs) return { state: 'invalid', detail: { key: 'token.expired' } };
   return { state: 'valid', claims };
 }

@@ -34,7 +34,11 @@ AS $fn$
     -- the client as one inet (list entries and Tor exits are compared as inet, not as text)
     v_ip inet := kizuki_ip_canonical(p_ip::inet);
   BEGIN
-    PERFORM set_config('app.tenant_id', p_tenant::text, true);
+    -- once per transaction: the logins of a batch (kizuki_score_load_many) share their tenant, and a
+    -- statement per login to set what is set already would be one in seven of those a load runs
+    IF current_setting('app.tenant_id', true) IS DISTINCT FROM p_tenant::text THEN
+      PERFORM set_config('app.tenant_id', p_tenant::text, true);
+    END IF;
     -- the stored bundle, read once: returned, and (no device given) the device it names
     IF p_bundle IS NOT NULL THEN
       -- EXECUTE: planned with these values, so only the one or two day partitions they name are

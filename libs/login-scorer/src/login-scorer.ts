@@ -13,7 +13,7 @@ import {
 } from '@kizuki/database';
 import type { ScoreLoginJobData } from '@kizuki/queue';
 import { WebhookEventsService } from '@kizuki/webhooks';
-import type { DeviceStatus, RiskAnswer, SignalBundle } from '@kizuki/contract';
+import type { DeviceStatus, ReasonDetail, RiskAnswer, SignalBundle } from '@kizuki/contract';
 import {
   assess,
   matchDevice,
@@ -68,7 +68,10 @@ export class LoginScorer {
   async score(d: ScoreLoginJobData): Promise<ScoredLogin> {
     // Geo and ASN first (in memory): the load matches asn and country list entries with them.
     const geo = this.network.info(d.context.ip, primaryLanguage(d.context.acceptLanguage), false);
-    let token: { state: TokenState; detail?: string } = d.token.state === 'valid' ? { state: 'valid' } : d.token;
+    let token: { state: TokenState; detail?: ReasonDetail } =
+      d.token.state === 'valid'
+        ? { state: 'valid' }
+        : { state: d.token.state, ...(typeof d.token.detail === 'object' ? { detail: d.token.detail } : {}) };
     const tokenId = d.token.state === 'valid' ? d.token.bundleId : null;
     // One load: the stored bundle comes with it, and the device it names. When the risk call
     // overtook its bundle's ingest job, the bundle comes from the ingest queue (a second load, rare).
@@ -96,7 +99,7 @@ export class LoginScorer {
       if (!stored)
         token = {
           state: 'invalid',
-          detail: 'The request token is valid but its signals are gone (expired or purged).',
+          detail: { key: 'token.signalsGone' },
         };
     }
     let storedBundle = token.state === 'valid' && stored ? (stored.payload as SignalBundle) : null;
@@ -105,7 +108,10 @@ export class LoginScorer {
     if (storedBundle && formEvent && formEvent !== (d.event ?? 'login')) {
       token = {
         state: 'invalid',
-        detail: `The request token was collected on a ${formEvent} form, not for ${d.event ?? 'login'}.`,
+        detail: {
+          key: 'token.otherForm',
+          params: { form: { key: `event.${formEvent}` }, event: { key: `event.${d.event ?? 'login'}` } },
+        },
       };
       storedBundle = null;
     }
@@ -130,7 +136,7 @@ export class LoginScorer {
 
   private async scoreAndRecord(
     d: ScoreLoginJobData,
-    token: { state: TokenState; detail?: string },
+    token: { state: TokenState; detail?: ReasonDetail },
     bundle: SignalBundle | null,
     loaded: LoginState,
     tokenId: string | null,

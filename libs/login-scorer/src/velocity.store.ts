@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type IORedis from 'ioredis';
-import { RedisConnections } from '@kizuki/queue';
+import { RedisConnections, type RedisClient } from '@kizuki/queue';
 import type { SignupCounts, VelocityCounts } from '@kizuki/scoring';
 
 export interface VelocityEvent {
@@ -44,7 +43,7 @@ for i, key in ipairs(KEYS) do
 end
 return out`;
 
-type RedisWithVelocity = IORedis & { kizukiVelocity(...args: (string | number)[]): Promise<number[]> };
+type RedisWithVelocity = RedisClient & { kizukiVelocity(...args: (string | number)[]): Promise<number[]> };
 
 /**
  * Sliding-window counters shared by every worker, in one Redis round trip (one script). Members

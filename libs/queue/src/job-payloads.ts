@@ -1,4 +1,12 @@
-import type { FeedbackLabel, LoginStatus, ProfileChange, RiskAnswer, RiskEvent, SignalBundle } from '@kizuki/contract';
+import type {
+  FeedbackLabel,
+  LoginStatus,
+  ProfileChange,
+  ReasonDetail,
+  RiskAnswer,
+  RiskEvent,
+  SignalBundle,
+} from '@kizuki/contract';
 import { JobName } from './queue-names';
 
 /** One SDK bundle received by POST /v1/collect. */
@@ -42,7 +50,10 @@ export interface ScoreLoginJobData {
   /** registration / profile_update: the e-mail's domain (lower case), never the address */
   emailDomain?: string | null;
   context: { ip: string; userAgent: string | null; acceptLanguage: string | null };
-  token: { state: 'valid'; bundleId: string; batchId?: string } | { state: 'missing' | 'invalid'; detail: string };
+  token:
+    | { state: 'valid'; bundleId: string; batchId?: string }
+    /** a string in jobs queued by an api from before reason-detail keys: the state's own detail then */
+    | { state: 'missing' | 'invalid'; detail: ReasonDetail | string };
   /** the risk call's credentials (breached password), when sent */
   credentials?: { breached: boolean; breachCount: number | null };
   /** the stored hash (documentStoredHash) of the verified ID document, when sent */

@@ -7,7 +7,7 @@ import { RedisConnections } from './redis-connections';
 
 // Faked connections and BullMQ handles: who opens what, and that shutdown closes each once.
 jest.mock('./redis', () => ({
-  createRedis: jest.fn((_url: string, role: string) => ({ role, disconnect: jest.fn() })),
+  createRedis: jest.fn((_config: unknown, role: string) => ({ role, disconnect: jest.fn() })),
 }));
 jest.mock('bullmq', () => {
   const handle = (kind: string) =>
@@ -34,8 +34,8 @@ describe('RedisConnections', () => {
     expect(redis.bullmq).toBe(redis.bullmq);
     expect(redis.commands).not.toBe(redis.bullmq);
     expect(opened.mock.calls).toEqual([
-      [config.REDIS_URL, 'commands'],
-      [config.REDIS_URL, 'bullmq'],
+      [config, 'commands'],
+      [config, 'bullmq'],
     ]);
   });
 
@@ -56,7 +56,7 @@ describe('RedisConnections', () => {
     const events = redis.queueEvents(QueueName.Score);
     expect(redis.queueEvents(QueueName.Score)).toBe(events);
     expect(QueueEvents).toHaveBeenCalledTimes(1);
-    expect(opened.mock.calls).toEqual([[config.REDIS_URL, 'events']]);
+    expect(opened.mock.calls).toEqual([[config, 'events']]);
   });
 
   it('closes every handle, then every connection, once; nothing opens after', async () => {

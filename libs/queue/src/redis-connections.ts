@@ -1,9 +1,8 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { Queue, QueueEvents } from 'bullmq';
-import type IORedis from 'ioredis';
 import { KizukiConfig } from '@kizuki/config';
 import type { QueueName } from './queue-names';
-import { createRedis, type RedisRole } from './redis';
+import { createRedis, type RedisClient, type RedisRole } from './redis';
 
 /** How long a shutdown waits for BullMQ to close its handles: during a Redis outage it would wait forever. */
 const CLOSE_TIMEOUT_MS = 2000;
@@ -19,7 +18,7 @@ const CLOSE_TIMEOUT_MS = 2000;
 @Injectable()
 export class RedisConnections implements OnApplicationShutdown {
   private readonly logger = new Logger(RedisConnections.name);
-  private readonly connections = new Map<RedisRole, IORedis>();
+  private readonly connections = new Map<RedisRole, RedisClient>();
   private readonly queues = new Map<string, Queue>();
   private readonly events = new Map<QueueName, QueueEvents>();
   private closed = false;
@@ -27,12 +26,12 @@ export class RedisConnections implements OnApplicationShutdown {
   constructor(private readonly config: KizukiConfig) {}
 
   /** The fail-fast connection (opened at once by whoever asks: the api asks while it starts). */
-  get commands(): IORedis {
+  get commands(): RedisClient {
     return this.connection('commands');
   }
 
   /** The retry-forever connection BullMQ's workers and the worker's own commands share. */
-  get bullmq(): IORedis {
+  get bullmq(): RedisClient {
     return this.connection('bullmq');
   }
 
@@ -66,11 +65,11 @@ export class RedisConnections implements OnApplicationShutdown {
     return events;
   }
 
-  private connection(role: RedisRole): IORedis {
+  private connection(role: RedisRole): RedisClient {
     if (this.closed) throw new Error('Redis connections are closed');
     let redis = this.connections.get(role);
     if (!redis) {
-      redis = createRedis(this.config.REDIS_URL, role);
+      redis = createRedis(this.config, role);
       this.connections.set(role, redis);
     }
     return redis;

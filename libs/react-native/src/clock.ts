@@ -4,10 +4,10 @@
 /** ms on a monotonic timeline when the runtime has one (Hermes and JSC give performance.now). */
 export type Clock = () => number;
 
-export const systemClock: Clock = () =>
-  typeof performance !== 'undefined' && typeof performance.now === 'function' ? performance.now() : Date.now();
+/** Read from globalThis: React Native's types, unlike the DOM's, do not declare `performance`. */
+const runtime = globalThis as { performance?: { now?: () => number } };
 
-/** Round to 0.1 ms, like the browser SDK: it keeps the payload short and hides nothing real. */
-export function r1(n: number): number {
-  return Math.round(n * 10) / 10;
-}
+export const systemClock: Clock = () => {
+  const p = runtime.performance;
+  return p && typeof p.now === 'function' ? p.now() : Date.now();
+};

@@ -3,7 +3,7 @@
 // the contact force of the kept points where the platform reports it, and taps on the fields and
 // the submit button with their position inside the tapped element.
 import { SIGNAL_LIMITS, type PointerClick, type PointerSignals, type TouchForceSignals } from '@kizuki/contract';
-import { TrajectorySampler, relativePosition } from '../../sdk/src/pointer';
+import { TrajectorySampler, relativePosition } from '../../sdk/src/core/trajectory';
 
 /** The parts of a React Native touch event that are read (GestureResponderEvent.nativeEvent). */
 export interface TouchPoint {

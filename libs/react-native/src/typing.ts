@@ -3,8 +3,8 @@
 // React Native has no key-up: every key event is a press (d) with u = d, and the engine compares
 // touch-keyboard logins only with touch-keyboard profiles (docs/scoring.md, input modality).
 import { SIGNAL_LIMITS, type FieldRole, type FieldTyping, type KeyClass, type KeyEvent } from '@kizuki/contract';
-import { keyClass } from '../../sdk/src/typing';
-import { r1 } from './clock';
+import { keyClass } from '../../sdk/src/core/key-class';
+import { r1 } from '../../sdk/src/core/round';
 
 /** A key press whose text change arrives within this many ms belongs to it (RN fires the key first). */
 const KEY_TO_CHANGE_MS = 250;

@@ -1,3 +1,5 @@
+import type { ReasonDetailKey, ReasonDetailParam } from '@kizuki/contract';
+
 // Reason codes. Each is documented in docs/scoring.md; add with care.
 export const REASON_CODES = [
   'NEW_USER',
@@ -34,7 +36,10 @@ export const REASON_CODES = [
 
 export type ReasonCode = (typeof REASON_CODES)[number];
 
+/** A reason as answered: the English detail, and the key and parameters it was worded from. */
 export interface Reason {
   code: ReasonCode;
   detail: string;
+  detailKey: ReasonDetailKey;
+  params: Record<string, ReasonDetailParam>;
 }

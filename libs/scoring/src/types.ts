@@ -6,6 +6,7 @@ import type {
   FeedbackLabel,
   LoginStatus,
   ProfileChange,
+  ReasonDetail,
   RiskEvent,
   SignalBundle,
 } from '@kizuki/contract';
@@ -143,7 +144,7 @@ export interface ScoringInput {
   event: { type: RiskEvent; status: LoginStatus; changes?: ProfileChange[] };
   /** registration / profile_update with an e-mail domain: null or absent otherwise */
   email?: EmailInfo | null;
-  token: { state: TokenState; detail?: string };
+  token: { state: TokenState; detail?: ReasonDetail };
   /** The SDK's bundle, or null when there was no (usable) token. */
   bundle: SignalBundle | null;
   account: AccountHistory;
@@ -175,7 +176,8 @@ export type EvidenceCategory = 'takeover' | 'bot' | 'integrity' | 'info';
 /** One detector's finding. risk is a probability-like weight 0..1, fused by noisy-OR. */
 export interface Evidence {
   code: ReasonCode;
-  detail: string;
+  /** what was found, as a template key and parameters (worded by reasonDetailText and the console) */
+  detail: ReasonDetail;
   category: EvidenceCategory;
   risk: number;
   /** A list hit forces the decision regardless of score. */

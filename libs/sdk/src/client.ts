@@ -8,10 +8,11 @@ import {
   type SignalBundle,
 } from '@kizuki/contract';
 import { AutomationSource } from './automation';
+import { halveMoves } from './core/trajectory';
 import { collectDevice, emptyDevice, storageId } from './device';
 import { targetRole } from './fields';
 import { PageSource } from './page';
-import { PointerSource, halveMoves } from './pointer';
+import { PointerSource } from './pointer';
 import { postBundle } from './transport';
 import { TypingSource } from './typing';
 import { LIMITS } from './util';

@@ -39,7 +39,8 @@ async function attempt(
     });
     if (res.status >= 500) return 'retry';
     if (!res.ok) return null; // 4xx: a retry would get the same answer
-    const json = await res.json();
+    // typed here: the DOM lib says `any`, Node's (root tsconfig, React Native) `unknown`
+    const json = (await res.json()) as { requestToken?: unknown; expiresAt?: unknown } | null;
     return json && typeof json.requestToken === 'string' && json.requestToken
       ? { requestToken: json.requestToken, expiresAt: String(json.expiresAt || '') }
       : null;

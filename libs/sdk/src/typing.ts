@@ -1,31 +1,11 @@
 // Typing signal source: key-down/key-up times and a key class per watched text field.
 // NEVER the key value and never the field's content: `e.code` is only held, in memory, to pair a
 // key-up with its key-down while the key is pressed, and dropped at key-up.
-import type { FieldRole, FieldTyping, KeyClass, KeyEvent } from '@kizuki/contract';
+import type { FieldRole, FieldTyping, KeyEvent } from '@kizuki/contract';
+import { inputTypeClass, keyClass } from './core/key-class';
+import { r1 } from './core/round';
 import { fieldRole, isTextField, type TextField } from './fields';
-import { LIMITS, eventTime, on, r1 } from './util';
-
-const MODIFIERS =
-  /^(Shift|Control|Alt|AltGraph|Meta|CapsLock|Fn|FnLock|Hyper|Super|OS|NumLock|ScrollLock|Symbol|SymbolLock)$/;
-
-/** The class of a key, or null when the browser did not identify it (IME, Android keyCode 229). */
-export function keyClass(key: string | undefined, keyCode?: number): KeyClass | null {
-  if (!key || key === 'Unidentified' || key === 'Process' || keyCode === 229) return null;
-  if (key === 'Backspace' || key === 'Delete') return 'backspace';
-  if (key === 'Enter') return 'enter';
-  if (MODIFIERS.test(key)) return 'modifier';
-  // one printable character (a surrogate pair counts as one)
-  if (key.length === 1 || (key.length === 2 && /^[\uD800-\uDBFF][\uDC00-\uDFFF]$/.test(key))) return 'char';
-  return 'other';
-}
-
-/** Key class of an input that arrived without an identified key (IME / virtual keyboards). */
-export function inputTypeClass(inputType: string): KeyClass {
-  if (/^insert(Text|CompositionText|FromComposition)$/.test(inputType)) return 'char';
-  if (/^delete/.test(inputType)) return 'backspace';
-  if (/^insert(LineBreak|Paragraph)$/.test(inputType)) return 'enter';
-  return 'other';
-}
+import { LIMITS, eventTime, on } from './util';
 
 interface FieldState {
   el: TextField;

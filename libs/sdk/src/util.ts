@@ -18,16 +18,9 @@ export function eventTime(e: Event): number {
   return typeof ts === 'number' && ts > 0 && ts <= t + 1 && ts > t - 60_000 ? ts : t;
 }
 
-/** Round to 0.1 ms: browsers clamp timers to ~0.1 ms anyway, and it keeps the payload short. */
-export function r1(n: number): number {
-  return Math.round(n * 10) / 10;
-}
-
 export function clampStr(s: string, max: number = LIMITS.stringLength): string {
   return s.length > max ? s.slice(0, max) : s;
 }
-
-export const clamp01 = (n: number): number => (n < 0 ? 0 : n > 1 ? 1 : Number.isFinite(n) ? n : 0);
 
 /** Subscribe and return the unsubscribe function. */
 export function on<E extends Event = Event>(

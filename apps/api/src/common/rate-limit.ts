@@ -1,6 +1,6 @@
 import { Injectable, Logger, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import type IORedis from 'ioredis';
+import type { RedisClient } from '@kizuki/queue';
 import type { Observable } from 'rxjs';
 import { KizukiConfig } from '@kizuki/config';
 import type { AuthenticatedTenant } from '../auth/api-key.service';
@@ -52,7 +52,7 @@ export const Errors429 = {
     ),
 };
 
-type RedisWithScript = IORedis & {
+type RedisWithScript = RedisClient & {
   kizukiRateLimit(numKeys: number, ...args: (string | number)[]): Promise<number>;
   kizukiRateRefund(numKeys: number, ...keys: string[]): Promise<number>;
 };
@@ -86,7 +86,7 @@ export class RateLimiter {
   /** `redis` null: count in memory only (an app without a queue connection). */
   constructor(
     private readonly config: KizukiConfig,
-    private readonly redis: IORedis | null,
+    private readonly redis: RedisClient | null,
   ) {}
 
   /**

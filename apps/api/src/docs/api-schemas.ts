@@ -13,6 +13,8 @@ import {
   type FeedbackLabel,
   type LoginStatus,
   type RiskAnswer,
+  type ReasonDetailKey,
+  type ReasonDetailParam,
   type RiskReason,
   type RiskScores,
   type UserDevice,
@@ -127,7 +129,20 @@ export class ScoresDto implements RiskScores {
 
 export class ReasonDto implements RiskReason {
   @ApiProperty({ example: 'NEW_DEVICE', description: 'Reason code (docs/scoring.md)' }) code!: string;
-  @ApiProperty({ example: 'This account has never logged in from this device.' }) detail!: string;
+  @ApiProperty({ example: '3 accounts have logged in from this device.', description: 'The detail in English' })
+  detail!: string;
+  @ApiPropertyOptional({
+    example: 'device.shared',
+    description: 'Template key of the detail, to word it in another language (absent on assessments from before it)',
+  })
+  detailKey?: ReasonDetailKey;
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    example: { accounts: 3 },
+    description: "The template's parameters: numbers, strings, or nested { key, params } parts and lists of them",
+  })
+  params?: Record<string, ReasonDetailParam>;
 }
 
 export class DeviceRefDto implements DeviceRef {

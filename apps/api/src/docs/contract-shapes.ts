@@ -15,7 +15,12 @@ export const RISK_SCORES: Flags<RiskScores> = {
   typing: f(true, true),
   pointer: f(true, true),
 };
-export const RISK_REASON: Flags<RiskReason> = { code: f(true, false), detail: f(true, false) };
+export const RISK_REASON: Flags<RiskReason> = {
+  code: f(true, false),
+  detail: f(true, false),
+  detailKey: f(false, false),
+  params: f(false, false),
+};
 export const DEVICE_REF: Flags<DeviceRef> = { id: f(true, false), status: f(true, false) };
 export const DEVICE_LINKS: Flags<DeviceLinks> = {
   approve: f(true, false),

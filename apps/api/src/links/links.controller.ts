@@ -3,6 +3,8 @@ import { ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@ne
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../common/api-error';
 import { ApiErrors } from '../docs/api-schemas';
+import { pageLanguage } from '../common/page-language';
+import { linkConfirmPage, linkDonePage, linkErrorPage } from './links-page';
 import { LinksService } from './links.service';
 
 const CSP = [
@@ -12,30 +14,6 @@ const CSP = [
   "base-uri 'none'",
   "frame-ancestors 'none'",
 ].join('; ');
-
-const TEXT = {
-  approve: {
-    title: 'Was this you?',
-    ask: 'Confirm that this sign-in was you. The device will be remembered.',
-    button: 'Yes, it was me',
-    done: 'Thank you — this device is now trusted.',
-  },
-  report: {
-    title: 'Not you?',
-    ask: 'Report this sign-in. Sign-ins from that device will be refused; change your password.',
-    button: 'Report this device',
-    done: 'Thank you — the device was reported and will be refused.',
-  },
-};
-
-function page(title: string, body: string): string {
-  return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width"><meta name="referrer" content="no-referrer"><title>${title}</title>
-<style>body{font:16px system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;color:#1d2330}
-button{font:inherit;padding:.6rem 1.2rem;border-radius:6px;border:0;background:#2b59c3;color:#fff;cursor:pointer}
-</style>
-</head><body><h1>${title}</h1>${body}</body></html>`;
-}
 
 const wantsJson = (req: FastifyRequest) => String(req.headers.accept ?? '').includes('application/json');
 
@@ -62,16 +40,14 @@ export class LinksController {
   async show(@Param('token') token: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     try {
       const c = await this.links.inspect(token);
-      const t = TEXT[c.x];
       if (wantsJson(req))
         return void (await reply.send({
           action: c.x,
           deviceId: c.deviceId,
           expiresAt: new Date(c.e * 1000).toISOString(),
         }));
-      await reply
-        .type('text/html; charset=utf-8')
-        .send(page(t.title, `<p>${t.ask}</p><form method="post"><button type="submit">${t.button}</button></form>`));
+      const { lang, explicit } = pageLanguage(req.query, req.headers['accept-language']);
+      await reply.type('text/html; charset=utf-8').send(linkConfirmPage(lang, c.x, explicit));
     } catch (e) {
       await this.fail(e, req, reply);
     }
@@ -104,7 +80,8 @@ export class LinksController {
     try {
       const r = await this.links.follow(token);
       if (wantsJson(req)) return void (await reply.send(r));
-      await reply.type('text/html; charset=utf-8').send(page(TEXT[r.action].title, `<p>${TEXT[r.action].done}</p>`));
+      const { lang } = pageLanguage(req.query, req.headers['accept-language']);
+      await reply.type('text/html; charset=utf-8').send(linkDonePage(lang, r.action));
     } catch (e) {
       await this.fail(e, req, reply);
     }
@@ -113,10 +90,7 @@ export class LinksController {
   private async fail(e: unknown, req: FastifyRequest, reply: FastifyReply): Promise<void> {
     if (!(e instanceof ApiError)) throw e;
     if (wantsJson(req)) return void (await reply.status(e.getStatus()).send(e.getResponse()));
-    const text = e.getStatus() === 410 ? 'This link has expired or was already used.' : 'This link is not valid.';
-    await reply
-      .status(e.getStatus())
-      .type('text/html; charset=utf-8')
-      .send(page('Link', `<p>${text}</p>`));
+    const { lang } = pageLanguage(req.query, req.headers['accept-language']);
+    await reply.status(e.getStatus()).type('text/html; charset=utf-8').send(linkErrorPage(lang, e.getStatus()));
   }
 }

@@ -200,7 +200,7 @@ export class RiskService implements OnModuleDestroy {
     if (!dto.requestToken) {
       token = {
         state: 'missing',
-        detail: 'No request token: the SDK did not run, was blocked, or the token was not forwarded.',
+        detail: { key: 'token.notForwarded' },
       };
     } else {
       const check = verifyRequestToken(this.config.KIZUKI_SECRET, dto.requestToken, tenant.tenantId, now);

@@ -7,8 +7,6 @@ export const RECOVERY_CHANGES: readonly ProfileChange[] = ['email', 'phone', 'mf
 
 export const ACCOUNT_CHANGE_RISK = { cashout: 0.5, flaggedLogin: 0.65 } as const;
 
-const FLAGGED: Record<string, string> = { challenge: 'challenged', deny: 'denied' };
-
 // Takeover cash-out: an intruder who got in changes the e-mail, phone or second factor at once, so
 // that the owner cannot recover the account. A recovery change within the policy's window after a
 // succeeded login from a device new to the account, made from that device (or another the account
@@ -31,9 +29,14 @@ export const accountChangeDetector: Detector = {
       code: 'TAKEOVER_CASHOUT',
       category: 'takeover',
       risk: flagged ? ACCOUNT_CHANGE_RISK.flaggedLogin : ACCOUNT_CHANGE_RISK.cashout,
-      detail:
-        `${recovery.join(', ')} changed ${minutes} min after a ${flagged ? `${FLAGGED[login.decision]} ` : ''}` +
-        `login from a device new to this account.`,
+      detail: {
+        key: 'accountChange.cashout',
+        params: {
+          changes: recovery.map((c) => ({ key: `change.${c}` as const })),
+          minutes,
+          flag: login.decision === 'allow' ? '' : { key: `flag.${login.decision}` },
+        },
+      },
     });
     return { evidence };
   },

@@ -1,5 +1,5 @@
 import type { Evidence } from '../types';
-import type { FieldTyping } from '@kizuki/contract';
+import type { FieldTyping, ReasonDetail } from '@kizuki/contract';
 import type { Detector } from './detector';
 import { stealthEvidence } from './stealth-signals';
 
@@ -33,28 +33,29 @@ export function typingBotTraits(
   f: FieldTyping,
   /** false for app bundles: React Native reports key presses, never key-ups (u = d) */
   holdsKnown = true,
-): { trait: 'zeroHold' | 'instantTyping' | 'metronome'; detail: string }[] {
+): { trait: 'zeroHold' | 'instantTyping' | 'metronome'; detail: ReasonDetail }[] {
   const keys = Array.isArray(f?.keys) ? f.keys.filter((k) => k && Number.isFinite(k.d) && Number.isFinite(k.u)) : [];
   if (f.pasted || f.autofilled || keys.length < 6) return [];
-  const out: { trait: 'zeroHold' | 'instantTyping' | 'metronome'; detail: string }[] = [];
+  const out: { trait: 'zeroHold' | 'instantTyping' | 'metronome'; detail: ReasonDetail }[] = [];
+  const role = { key: `role.${f.role}` as const };
   const holds = keys.map((k) => k.u - k.d);
   const gaps = keys.slice(1).map((k, i) => k.d - keys[i].d);
   // IME fallback timings come from input events: holds are not real there.
   if (holdsKnown && !f.imeFallback && holds.every((h) => h <= 1))
     out.push({
       trait: 'zeroHold',
-      detail: `${f.role} keys were released the instant they were pressed (hold ≤ 1 ms).`,
+      detail: { key: 'bot.zeroHold', params: { role } },
     });
   const g = stats(gaps);
   if (g.median < 15)
     out.push({
       trait: 'instantTyping',
-      detail: `${f.role} typed at ${g.median.toFixed(0)} ms per key (a person needs far more than 15 ms).`,
+      detail: { key: 'bot.instantTyping', params: { role, ms: g.median.toFixed(0) } },
     });
   else if (g.cv < 0.05 && (f.imeFallback || !holdsKnown || stats(holds).cv < 0.1)) {
     out.push({
       trait: 'metronome',
-      detail: `${f.role} key intervals are machine-regular (variation ${(100 * g.cv).toFixed(1)}%).`,
+      detail: { key: 'bot.metronome', params: { role, percent: (100 * g.cv).toFixed(1) } },
     });
   }
   return out;
@@ -68,26 +69,27 @@ export const botDetector: Detector = {
     const a = bundle.automation;
     if (a) {
       const signals = Array.isArray(a.signals) ? a.signals.slice(0, 8).join(', ') : '';
+      const listed = signals ? { key: 'bot.signals' as const, params: { signals } } : '';
       if (a.webdriver)
         evidence.push({
           code: 'BOT_AUTOMATION',
           category: 'bot',
           risk: BOT_RISK.webdriver,
-          detail: `navigator.webdriver is set: the browser is driven by automation${signals ? ` (${signals})` : ''}.`,
+          detail: { key: 'bot.webdriver', params: { signals: listed } },
         });
       else if (a.bot)
         evidence.push({
           code: 'BOT_AUTOMATION',
           category: 'bot',
           risk: BOT_RISK.botVerdict,
-          detail: `Automation framework or headless browser detected${signals ? ` (${signals})` : ''}.`,
+          detail: { key: 'bot.framework', params: { signals: listed } },
         });
       else if (signals)
         evidence.push({
           code: 'BOT_AUTOMATION',
           category: 'bot',
           risk: BOT_RISK.signalsOnly,
-          detail: `Automation traces found: ${signals}.`,
+          detail: { key: 'bot.traces', params: { signals } },
         });
       evidence.push(...stealthEvidence(a));
       if (a.untrustedEvents > 0) {
@@ -95,7 +97,7 @@ export const botDetector: Detector = {
           code: 'BOT_BEHAVIOR',
           category: 'bot',
           risk: BOT_RISK.untrusted,
-          detail: `${a.untrustedEvents} input event(s) were synthetic (isTrusted false).`,
+          detail: { key: 'bot.untrustedEvents', params: { count: a.untrustedEvents } },
         });
       }
     }
@@ -116,7 +118,7 @@ export const botDetector: Detector = {
         code: 'BOT_BEHAVIOR',
         category: 'bot',
         risk: BOT_RISK.fastSubmit,
-        detail: `Credentials were typed and submitted ${Math.round(ms)} ms after the page loaded.`,
+        detail: { key: 'bot.fastSubmit', params: { ms: Math.round(ms) } },
       });
     }
     return { evidence };

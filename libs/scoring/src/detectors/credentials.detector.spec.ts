@@ -1,3 +1,4 @@
+import { reasonDetailText } from '@kizuki/contract';
 import type { SignalBundle } from '@kizuki/contract';
 import { assess } from '../engine/engine';
 import * as S from '../testing/scenario';
@@ -46,10 +47,10 @@ describe('BREACHED_PASSWORD', () => {
     const [a] = credentialsDetector.run(typedNew).evidence;
     const [b] = credentialsDetector.run(filledKnown).evidence;
     expect(a).toMatchObject({ code: 'BREACHED_PASSWORD', category: 'takeover' });
-    expect(a.detail).toBe(
+    expect(reasonDetailText(a.detail)).toBe(
       'The password appears 3,861,493 times in known data breaches; typed on a device new to this account.',
     );
-    expect(b.detail).toContain('filled or pasted on a trusted device');
+    expect(reasonDetailText(b.detail)).toContain('filled or pasted on a trusted device');
     expect(a.risk).toBeGreaterThan(3 * b.risk);
     // whole scores: the attacker's login is challenged, the owner's stays allowed
     const attack = assess(typedNew);

@@ -54,22 +54,24 @@ export const credentialsDetector: Detector = {
     if (entry === 'filled') risk *= BREACHED_RISK.filledFactor;
     if (trusted) risk *= BREACHED_RISK.trustedFactor;
     risk = Math.round(1000 * Math.min(BREACHED_RISK.max, risk)) / 1000;
-    const times = count !== null ? ` ${count.toLocaleString('en-US')} times` : '';
-    const how = entry === 'typed' ? 'typed' : entry === 'filled' ? 'filled or pasted' : 'entered';
-    const where = !device
-      ? 'a device Kizuki did not see'
-      : trusted
-        ? 'a trusted device'
-        : newDevice
-          ? 'a device new to this account'
-          : 'this device';
+    // the count as written in both languages (1,234): thousands separators read the same in Japanese
+    const times =
+      count !== null ? { key: 'credentials.times' as const, params: { count: count.toLocaleString('en-US') } } : '';
+    const where = !device ? 'unseenDevice' : trusted ? 'trustedDevice' : newDevice ? 'newDevice' : 'thisDevice';
     return {
       evidence: [
         {
           code: 'BREACHED_PASSWORD',
           category: 'takeover',
           risk,
-          detail: `The password appears${times} in known data breaches; ${how} on ${where}.`,
+          detail: {
+            key: 'credentials.breached',
+            params: {
+              times,
+              how: { key: entry === 'unknown' ? 'entry.entered' : `entry.${entry}` },
+              where: { key: `where.${where}` },
+            },
+          },
         },
       ],
     };

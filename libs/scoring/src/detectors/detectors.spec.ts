@@ -1,3 +1,4 @@
+import { reasonDetailText } from '@kizuki/contract';
 import { DEFAULT_POLICY } from '../policy';
 import { deviceSimilarity, matchDevice, sameMachine } from '../device/device-match';
 import { distanceKm, isHostingNetwork } from '../network/geo';
@@ -84,7 +85,9 @@ describe('bot', () => {
       S.scoringInput({ account: S.learnedAccount(owner, 0, ['d'], 0), bundle: S.botBundle() }),
     );
     expect(bot.evidence.map((e) => e.code)).toEqual(expect.arrayContaining(['BOT_AUTOMATION', 'BOT_BEHAVIOR']));
-    expect(bot.evidence.map((e) => e.detail).join(' ')).toMatch(/hold ≤ 1 ms[\s\S]*15 ms[\s\S]*after the page loaded/);
+    expect(bot.evidence.map((e) => reasonDetailText(e.detail)).join(' ')).toMatch(
+      /hold ≤ 1 ms[\s\S]*15 ms[\s\S]*after the page loaded/,
+    );
     const metro = S.humanBundle(owner, 'd', 1);
     metro.typing.fields[0].keys = Array.from({ length: 10 }, (_, i) => ({
       d: i * 120,
@@ -92,8 +95,10 @@ describe('bot', () => {
       c: 'char' as const,
     }));
     expect(
-      botDetector.run(S.scoringInput({ account: S.learnedAccount(owner, 0, ['d'], 0), bundle: metro })).evidence[0]
-        .detail,
+      reasonDetailText(
+        botDetector.run(S.scoringInput({ account: S.learnedAccount(owner, 0, ['d'], 0), bundle: metro })).evidence[0]
+          .detail,
+      ),
     ).toMatch(/machine-regular/);
     for (let i = 0; i < 20; i++) {
       expect(
@@ -123,8 +128,8 @@ describe('stealth signals', () => {
       ['BOT_AUTOMATION', STEALTH_RULES.patched_webdriver.risk],
       ['BOT_AUTOMATION', STEALTH_RULES.notification_state.risk],
     ]);
-    expect(out.evidence[0].detail).toMatch(/webdriver's getter[\s\S]*\(patched_webdriver\)/);
-    expect(out.evidence[1].detail).toContain('(notification_state)');
+    expect(reasonDetailText(out.evidence[0].detail)).toMatch(/webdriver's getter[\s\S]*\(patched_webdriver\)/);
+    expect(reasonDetailText(out.evidence[1].detail)).toContain('(notification_state)');
     // older SDKs send no list; a malformed one is ignored
     delete bundle.automation.stealth;
     expect(botDetector.run(input).evidence).toEqual([]);
@@ -248,7 +253,7 @@ describe('network', () => {
     // a device new to the account on a network the account never used
     const both = input('198.51.100.7', S.newDevice('n'));
     expect(both).toEqual([expect.objectContaining({ risk: 0.25, category: 'takeover' })]);
-    expect(both[0].detail).toContain('198.51.100.0/24');
+    expect(reasonDetailText(both[0].detail)).toContain('198.51.100.0/24');
     // no learned networks yet (enrolled before networks were learned) or a first login: unknown, not new
     expect(input('198.51.100.7', S.newDevice('n'), { ...account, networks: [] })).toEqual([]);
     expect(input('198.51.100.7', S.newDevice('n'), { ...account, networks: undefined })).toEqual([]);

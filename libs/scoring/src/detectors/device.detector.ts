@@ -1,9 +1,17 @@
+import { inputModality, typedModalities } from '../modality';
 import type { Evidence } from '../types';
 import type { Detector } from './detector';
 
 export const DEVICE_RISK = {
   newUser: 0.1,
   newDevice: 0.25,
+  /**
+   * A device new to the account that is also its first of a kind: typed on a touch keyboard when
+   * the account has only ever typed on a physical one (or the reverse). No typing profile of that
+   * modality can vouch for it and another person's phone looks the same, so it is a challenge on
+   * its own — paid once by the owner on a first phone (bench/mobile-typing.ts, docs/mobile.md).
+   */
+  newDeviceNewModality: 0.45,
   fraud: 0.9,
   sharedBase: 0.15,
   sharedStep: 0.03,
@@ -12,12 +20,13 @@ export const DEVICE_RISK = {
 
 // Account and device familiarity: a first login is information, a new device on an existing
 // account is the classic sign of a takeover, a device reported as fraud is close to proof, and a
-// device many accounts log in from is either a shared computer or an attacker's.
+// device many accounts log in from is either a shared computer or an attacker's. A new device that
+// is also the account's first of its typing modality (a first phone) has nothing to vouch for it.
 // A registration opens a new account on a device new to it by definition: only a device reported
 // as fraud counts there (accounts opened per device are DEVICE_MANY_ACCOUNTS, signup.detector.ts).
 export const deviceDetector: Detector = {
   name: 'device',
-  run({ account, device, policy, event }) {
+  run({ account, device, policy, event, bundle }) {
     const evidence: Evidence[] = [];
     if (event.type === 'registration') {
       if (device?.status === 'fraud')
@@ -25,7 +34,7 @@ export const deviceDetector: Detector = {
           code: 'NEW_DEVICE',
           category: 'takeover',
           risk: DEVICE_RISK.fraud,
-          detail: 'This device was reported as fraudulent.',
+          detail: { key: 'device.fraud' },
         });
       return { evidence };
     }
@@ -34,7 +43,7 @@ export const deviceDetector: Detector = {
         code: 'NEW_USER',
         category: 'info',
         risk: DEVICE_RISK.newUser,
-        detail: 'First login seen for this account.',
+        detail: { key: 'device.firstLogin' },
       });
     }
     if (!device) return { evidence };
@@ -43,23 +52,37 @@ export const deviceDetector: Detector = {
         code: 'NEW_DEVICE',
         category: 'takeover',
         risk: DEVICE_RISK.fraud,
-        detail: 'This device was reported as fraudulent.',
+        detail: { key: 'device.fraud' },
       });
     } else if (device.knownToAccount) {
-      const alike = device.similarity ? ` (${Math.round(100 * device.similarity)}% of components alike)` : '';
-      const how = device.fuzzyMatch ? `, matched after a browser change${alike}` : '';
+      const fuzzy = !device.fuzzyMatch
+        ? ''
+        : device.similarity
+          ? { key: 'device.fuzzyAlike' as const, params: { percent: Math.round(100 * device.similarity) } }
+          : { key: 'device.fuzzy' as const };
       evidence.push({
         code: 'KNOWN_DEVICE',
         category: 'info',
         risk: 0,
-        detail: `Device seen on this account before (${device.status}${how}).`,
+        detail: { key: 'device.known', params: { status: { key: `deviceStatus.${device.status}` }, fuzzy } },
       });
     } else if (!account.isNew) {
+      const modality = inputModality(bundle).typing;
+      const typed = typedModalities(account.typingProfile);
+      const firstOfKind = !!modality && typed.length > 0 && !typed.includes(modality);
       evidence.push({
         code: 'NEW_DEVICE',
         category: 'takeover',
-        risk: DEVICE_RISK.newDevice,
-        detail: 'This account has never logged in from this device.',
+        risk: firstOfKind ? DEVICE_RISK.newDeviceNewModality : DEVICE_RISK.newDevice,
+        detail: firstOfKind
+          ? {
+              key: 'device.newModality',
+              params: {
+                modality: { key: `modality.${modality}` },
+                others: typed.map((m) => ({ key: `modality.${m}` as const })),
+              },
+            }
+          : { key: 'device.new' },
       });
     }
     const n = device.accountsSeen;
@@ -74,7 +97,7 @@ export const deviceDetector: Detector = {
         code: 'DEVICE_SHARED',
         category: 'takeover',
         risk,
-        detail: `${n} accounts have logged in from this device.`,
+        detail: { key: 'device.shared', params: { accounts: n } },
       });
     }
     return { evidence };

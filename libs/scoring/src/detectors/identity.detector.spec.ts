@@ -1,3 +1,4 @@
+import { reasonDetailText } from '@kizuki/contract';
 import { assess } from '../engine/engine';
 import * as S from '../testing/scenario';
 import { identityDetector } from './identity.detector';
@@ -19,7 +20,9 @@ describe('identity documents', () => {
     expect(risk(3)).toBeGreaterThan(risk(2));
     expect(risk(100)).toBe(0.75);
     expect(
-      identityDetector.run(S.scoringInput({ account, identity: { accounts: 3, leaked: false } })).evidence[0].detail,
+      reasonDetailText(
+        identityDetector.run(S.scoringInput({ account, identity: { accounts: 3, leaked: false } })).evidence[0].detail,
+      ),
     ).toBe('The identity document is behind 3 accounts.');
   });
 

@@ -25,7 +25,7 @@ export const identityDetector: Detector = {
         code: 'DOCUMENT_LEAKED',
         category: 'integrity',
         risk: DOCUMENT_RISK.leaked,
-        detail: "The identity document is on this tenant's watch list of leaked documents.",
+        detail: { key: 'identity.leaked' },
       });
     }
     if (identity.accounts >= 2) {
@@ -37,7 +37,7 @@ export const identityDetector: Detector = {
         code: 'DOCUMENT_REUSED',
         category: 'integrity',
         risk: Math.round(1000 * risk) / 1000,
-        detail: `The identity document is behind ${identity.accounts} accounts.`,
+        detail: { key: 'identity.reused', params: { accounts: identity.accounts } },
       });
     }
     return { evidence };

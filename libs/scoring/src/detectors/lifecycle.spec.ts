@@ -1,3 +1,4 @@
+import { reasonDetailText } from '@kizuki/contract';
 // The account's life beyond the login: registration (new-account fraud), takeover cash-out on a
 // profile change, per-event thresholds.
 import { assess } from '../engine/engine';
@@ -38,6 +39,8 @@ describe('registration (signup detector)', () => {
     expect(fourth.reasons[0]).toEqual({
       code: 'DEVICE_MANY_ACCOUNTS',
       detail: '4 accounts opened from this device in 1 d.',
+      detailKey: 'signup.device',
+      params: { accounts: 4, window: { key: 'duration.days', params: { n: 1 } } },
     });
     expect(assess(registration({ device: 10 })).decision).toBe('deny');
   });
@@ -52,8 +55,10 @@ describe('registration (signup detector)', () => {
     const both = assess(registration({ ip: 6 }, { email: { domain: 'mailinator.com', disposable: true } }));
     expect(both.decision).toBe('challenge');
     // the /24 and the ASN count when the IP does not
-    expect(signupDetector.run(registration({ network: 10 })).evidence[0].detail).toMatch(/network \(\/24\)/);
-    expect(signupDetector.run(registration({ asn: 200 })).evidence[0].detail).toMatch(/ASN/);
+    expect(reasonDetailText(signupDetector.run(registration({ network: 10 })).evidence[0].detail)).toMatch(
+      /network \(\/24\)/,
+    );
+    expect(reasonDetailText(signupDetector.run(registration({ asn: 200 })).evidence[0].detail)).toMatch(/ASN/);
   });
 
   it('says FORM_FILLED when nothing was typed, more so without any pointer', () => {
@@ -121,8 +126,12 @@ describe('takeover cash-out (account-change detector)', () => {
       accountChangeDetector.run(change(['phone', 'address'], { account: { ...account, recentLogins: [l] } })).evidence;
     expect(ev(login())).toEqual([expect.objectContaining({ code: 'TAKEOVER_CASHOUT', risk: 0.5 })]);
     expect(ev(login({ decision: 'challenge' }))[0].risk).toBe(0.65);
-    expect(ev(login({ decision: 'challenge' }))[0].detail).toMatch(/^phone changed 4 min after a challenged login/);
-    expect(ev(login({ decision: 'deny' }))[0].detail).toMatch(/^phone changed 4 min after a denied login/);
+    expect(reasonDetailText(ev(login({ decision: 'challenge' }))[0].detail)).toMatch(
+      /^phone changed 4 min after a challenged login/,
+    );
+    expect(reasonDetailText(ev(login({ decision: 'deny' }))[0].detail)).toMatch(
+      /^phone changed 4 min after a denied login/,
+    );
   });
 
   it('stays quiet for the owner: known device, old or vouched-for login, no recovery change', () => {

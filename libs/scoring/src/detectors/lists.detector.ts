@@ -1,3 +1,4 @@
+import type { ReasonDetail } from '@kizuki/contract';
 import type { ListMatch } from '../types';
 import type { Detector } from './detector';
 
@@ -18,6 +19,13 @@ export const listsDetector: Detector = {
   },
 };
 
-function describe(m: ListMatch): string {
-  return `The ${m.kind} ${m.value} is on the ${m.list} list${m.comment ? ` (${m.comment})` : ''}.`;
+function describe(m: ListMatch): ReasonDetail {
+  return {
+    key: m.list === 'deny' ? 'list.deny' : 'list.allow',
+    params: {
+      kind: { key: `listKind.${m.kind}` },
+      value: m.value,
+      comment: m.comment ? { key: 'list.comment', params: { text: m.comment } } : '',
+    },
+  };
 }

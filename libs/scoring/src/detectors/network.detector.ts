@@ -1,3 +1,4 @@
+import type { ReasonDetail } from '@kizuki/contract';
 import type { Evidence } from '../types';
 import { distanceKm, isHostingNetwork } from '../network/geo';
 import { networkPrefix } from '../network/prefix';
@@ -29,37 +30,45 @@ export const networkDetector: Detector = {
         code: 'TOR_EXIT',
         category: 'integrity',
         risk: NETWORK_RISK.tor,
-        detail: `${network.ip} is a Tor exit node.`,
+        detail: { key: 'network.tor', params: { ip: network.ip } },
       });
     if (network.datacenter || isHostingNetwork(network.asn, network.asnOrg)) {
       evidence.push({
         code: 'DATACENTER_IP',
         category: 'bot',
         risk: NETWORK_RISK.datacenter,
-        detail:
-          `The IP belongs to a hosting/cloud network` +
-          (network.asn !== null ? ` (AS${network.asn}${network.asnOrg ? ` ${network.asnOrg}` : ''})` : '') +
-          `, not an access provider.`,
+        detail: {
+          key: 'network.hosting',
+          params: {
+            as:
+              network.asn === null
+                ? ''
+                : network.asnOrg
+                  ? { key: 'network.asOrg', params: { asn: network.asn, org: network.asnOrg } }
+                  : { key: 'network.as', params: { asn: network.asn } },
+          },
+        },
       });
     }
     const countries = account?.countries ?? [];
     const languages = account?.languages ?? [];
-    const foreign = !!network.country && countries.length > 0 && !countries.includes(network.country);
-    if (foreign) {
+    const country = network.country;
+    if (country && countries.length > 0 && !countries.includes(country)) {
       evidence.push({
         code: 'NEW_COUNTRY',
         category: 'takeover',
         risk: NETWORK_RISK.newCountry,
-        detail: `First login from ${network.country} (trusted logins came from ${countries.join(', ')}).`,
+        detail: { key: 'network.newCountry', params: { country, countries: countries.join(', ') } },
       });
       if (network.language && languages.length > 0 && !languages.includes(network.language)) {
         evidence.push({
           code: 'FOREIGN_IP_AND_LANGUAGE',
           category: 'takeover',
           risk: NETWORK_RISK.foreignLanguage,
-          detail:
-            `Foreign IP (${network.country}) and a browser language (${network.language}) ` +
-            `the account never used (${languages.join(', ')}).`,
+          detail: {
+            key: 'network.foreignLanguage',
+            params: { country, language: network.language, languages: languages.join(', ') },
+          },
         });
       }
     }
@@ -73,10 +82,17 @@ export const networkDetector: Detector = {
         code: 'NEW_NETWORK',
         category: 'takeover',
         risk: unfamiliarDevice ? NETWORK_RISK.newNetworkNewDevice : NETWORK_RISK.newNetwork,
-        detail:
-          `First login from the network ${prefix} ` +
-          `(trusted logins came from ${usual.length === 1 ? 'one other network' : `${usual.length} other networks`})` +
-          `${unfamiliarDevice ? ', on a device new to the account' : ''}.`,
+        detail: {
+          key: 'network.new',
+          params: {
+            prefix,
+            others:
+              usual.length === 1
+                ? { key: 'network.oneOther' }
+                : { key: 'network.otherCount', params: { count: usual.length } },
+            where: unfamiliarDevice ? { key: 'where.onNewDevice' } : '',
+          },
+        },
       });
     }
     const last = account?.lastLogin;
@@ -96,9 +112,15 @@ export const networkDetector: Detector = {
           code: 'IMPOSSIBLE_TRAVEL',
           category: 'takeover',
           risk: NETWORK_RISK.impossibleTravel,
-          detail:
-            `${Math.round(km)} km from the last trusted login${last.country ? ` (${last.country})` : ''}` +
-            ` in ${formatHours(hours)}: ${Math.round(kmh)} km/h.`,
+          detail: {
+            key: 'network.travel',
+            params: {
+              km: Math.round(km),
+              from: last.country ? { key: 'network.travelFrom', params: { country: last.country } } : '',
+              duration: formatHours(hours),
+              kmh: Math.round(kmh),
+            },
+          },
         });
       }
     }
@@ -106,6 +128,8 @@ export const networkDetector: Detector = {
   },
 };
 
-function formatHours(h: number): string {
-  return h < 1 ? `${Math.round(h * 60)} min` : `${h.toFixed(1)} h`;
+function formatHours(h: number): ReasonDetail {
+  return h < 1
+    ? { key: 'duration.minutes', params: { n: Math.round(h * 60) } }
+    : { key: 'duration.hours', params: { n: h.toFixed(1) } };
 }

@@ -1,5 +1,6 @@
+import type { ReasonDetailKey } from '@kizuki/contract';
 import type { Evidence } from '../types';
-import { POINTER_VECTOR_NAMES, comparePointer, pointerBotTraits, pointerFeatures } from '../pointer';
+import { POINTER_FEATURE_KEYS, comparePointer, pointerBotTraits, pointerFeatures } from '../pointer';
 import type { Detector } from './detector';
 
 /** Evidence risk of the strongest pointer mismatch (scores.pointer 1). Pointer habits vary more than typing. */
@@ -29,14 +30,11 @@ export const pointerDetector: Detector = {
         code: 'NO_BEHAVIOR',
         category: 'info',
         risk: 0,
-        detail:
-          p.type === 'touch' || p.touches > 0
-            ? 'Touch device: too little pointer movement to compare.'
-            : 'Too little pointer movement to judge.',
+        detail: { key: p.type === 'touch' || p.touches > 0 ? 'pointer.tooLittleTouch' : 'pointer.tooLittle' },
       });
       return { evidence, scores: { pointer: null } };
     }
-    const c = comparePointer(account?.pointerProfile, p, POINTER_VECTOR_NAMES);
+    const c = comparePointer(account?.pointerProfile, p, POINTER_FEATURE_KEYS);
     if (!c) return { evidence, scores: { pointer: null } };
     if (c.score > POINTER_MISMATCH_FROM) {
       const risk =
@@ -49,11 +47,21 @@ export const pointerDetector: Detector = {
         code: 'POINTER_MISMATCH',
         category: 'takeover',
         risk,
-        detail:
-          `${c.type === 'mouse' ? 'Mouse' : c.type === 'touch' ? 'Touch' : 'Pen'} movement departs ` +
-          `from the account's profile ` +
-          `(pointer score ${c.score.toFixed(2)}, anomaly ${c.anomaly.toFixed(2)}` +
-          `${c.furthest.length ? `; ${c.furthest.join(', ')}` : ''}).`,
+        detail: {
+          key: 'pointer.mismatch',
+          params: {
+            type: { key: `pointerType.${c.type}` },
+            score: c.score.toFixed(2),
+            anomaly: c.anomaly.toFixed(2),
+            // the names comparePointer gave back are POINTER_FEATURE_KEYS
+            furthest: c.furthest.length
+              ? {
+                  key: 'pointer.furthest',
+                  params: { features: c.furthest.map((k) => ({ key: k as ReasonDetailKey })) },
+                }
+              : '',
+          },
+        },
       });
     }
     return { evidence, scores: { pointer: c.score } };

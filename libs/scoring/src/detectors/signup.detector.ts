@@ -1,4 +1,4 @@
-import type { FieldTyping } from '@kizuki/contract';
+import type { FieldTyping, ReasonDetail } from '@kizuki/contract';
 import type { Evidence } from '../types';
 import type { Detector } from './detector';
 
@@ -31,8 +31,10 @@ export const signupDetector: Detector = {
     if (event.type === 'registration') {
       const p = policy.signup;
       const s = velocity.signup;
-      const days = p.deviceWindowMinutes % 1440 === 0 ? `${p.deviceWindowMinutes / 1440} d` : null;
-      const deviceWin = days ?? `${p.deviceWindowMinutes} min`;
+      const deviceWin: ReasonDetail =
+        p.deviceWindowMinutes % 1440 === 0
+          ? { key: 'duration.days', params: { n: p.deviceWindowMinutes / 1440 } }
+          : { key: 'duration.minutes', params: { n: p.deviceWindowMinutes } };
       if (s && s.device >= p.deviceAccounts) {
         const strong = s.device >= p.deviceAccountsStrong;
         const risk = strong
@@ -42,7 +44,7 @@ export const signupDetector: Detector = {
           code: 'DEVICE_MANY_ACCOUNTS',
           category: 'bot',
           risk: Math.round(1000 * risk) / 1000,
-          detail: `${s.device} accounts opened from this device in ${deviceWin}.`,
+          detail: { key: 'signup.device', params: { accounts: s.device, window: deviceWin } },
         });
       }
       const velocityEvidence = s ? signupVelocity(s, p) : null;
@@ -57,7 +59,7 @@ export const signupDetector: Detector = {
         code: 'DISPOSABLE_EMAIL',
         category: 'bot',
         risk: SIGNUP_RISK.disposable,
-        detail: `The e-mail domain ${email.domain} gives out disposable mailboxes.`,
+        detail: { key: 'signup.disposable', params: { domain: email.domain } },
       });
     }
     return { evidence };
@@ -69,14 +71,14 @@ function signupVelocity(
   s: NonNullable<Parameters<Detector['run']>[0]['velocity']['signup']>,
   p: Parameters<Detector['run']>[0]['policy']['signup'],
 ): Evidence | null {
-  const win = `${p.windowMinutes} min`;
+  const minutes = p.windowMinutes;
   if (s.ip >= p.ipAccounts) {
     const risk = Math.min(SIGNUP_RISK.ipMax, SIGNUP_RISK.ip + SIGNUP_RISK.ipStep * (s.ip - p.ipAccounts));
     return {
       code: 'SIGNUP_VELOCITY',
       category: 'bot',
       risk: Math.round(1000 * risk) / 1000,
-      detail: `${s.ip} accounts opened from this IP in ${win}.`,
+      detail: { key: 'signup.ip', params: { accounts: s.ip, minutes } },
     };
   }
   if (s.network >= p.networkAccounts)
@@ -84,14 +86,14 @@ function signupVelocity(
       code: 'SIGNUP_VELOCITY',
       category: 'bot',
       risk: SIGNUP_RISK.network,
-      detail: `${s.network} accounts opened from this network (/24) in ${win}.`,
+      detail: { key: 'signup.network', params: { accounts: s.network, minutes } },
     };
   if (s.asn >= p.asnAccounts)
     return {
       code: 'SIGNUP_VELOCITY',
       category: 'bot',
       risk: SIGNUP_RISK.asn,
-      detail: `${s.asn} accounts opened from this provider (ASN) in ${win}.`,
+      detail: { key: 'signup.asn', params: { accounts: s.asn, minutes } },
     };
   return null;
 }
@@ -106,13 +108,11 @@ function formFilled(
   const typed = (f: FieldTyping) => Array.isArray(f.keys) && f.keys.some((k) => k && k.c === 'char');
   if (list.some(typed)) return null;
   const moved = (pointer?.eventCount ?? 0) > 0 || (pointer?.touches ?? 0) > 0;
-  const how = list.every((f) => f.pasted) ? 'pasted' : 'pasted or filled in';
+  const how = { key: list.every((f) => f.pasted) ? 'filled.pasted' : 'filled.pastedOrFilled' } as const;
   return {
     code: 'FORM_FILLED',
     category: 'bot',
     risk: moved ? SIGNUP_RISK.filled : SIGNUP_RISK.filledNoPointer,
-    detail: moved
-      ? `No key was typed on the form: every field was ${how}.`
-      : `No key was typed on the form (every field was ${how}) and no pointer or touch moved.`,
+    detail: { key: moved ? 'signup.filled' : 'signup.filledNoPointer', params: { how } },
   };
 }

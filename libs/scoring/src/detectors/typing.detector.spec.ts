@@ -1,3 +1,4 @@
+import { reasonDetailText } from '@kizuki/contract';
 import { assess, DETECTORS } from '../engine/engine';
 import type { ScoringInput } from '../types';
 import { DEFAULT_POLICY } from '../policy';
@@ -11,6 +12,7 @@ import {
 } from '../typing';
 import { makeTypist, typeSamples } from '../typing/synthetic-typist';
 import {
+  TYPING_EVIDENCE_MAX_RISK,
   TYPING_MISMATCH_MAX_RISK,
   TYPING_MISMATCH_NEW_DEVICE_MIN_RISK,
   TYPING_UNUSUAL_RISK,
@@ -188,13 +190,45 @@ describe('typing detector (engine)', () => {
       .evidence.find((e) => e.code === 'TYPING_MISMATCH')!;
     expect(onNew.risk).toBeGreaterThanOrEqual(TYPING_MISMATCH_NEW_DEVICE_MIN_RISK);
     expect(onNew.risk).toBeGreaterThanOrEqual(onKnown.risk);
-    expect(onNew.detail).toContain('new to the account');
+    expect(reasonDetailText(onNew.detail)).toContain('new to the account');
     // with NEW_DEVICE (0.25) that is a challenge on the default policy
     const r = assess({ ...input([weak.f], active), device: fresh });
     expect(r.decision).toBe('challenge');
     // the owner's own rhythm on a new device adds nothing
     const own = typingDetector.run({ ...input([field(keysOf(typeSamples(alice, 1, 51)[0]))], active), device: fresh });
     expect(own.evidence.filter((e) => e.code === 'TYPING_MISMATCH')).toHaveLength(0);
+  });
+
+  it('challenges, never denies, the owner abroad on a new device whose rhythm departs completely', () => {
+    // the strongest departure there is: another typist's rhythm, scored against a warm profile
+    const f = field(keysOf(typeSamples(mallory, 1, 52)[0]));
+    const fresh = { id: 'n', knownToAccount: false, fuzzyMatch: false, status: 'new' as const, accountsSeen: 1 };
+    const base = input([f], active);
+    const now = Date.UTC(2026, 11, 4, 12);
+    const abroad: ScoringInput = {
+      ...base,
+      now,
+      device: fresh,
+      account: {
+        ...base.account!,
+        countries: ['US'],
+        languages: ['en'],
+        lastLogin: { at: now - 3600_000, country: 'US', lat: 40.7, lon: -74 },
+      },
+      network: { ...base.network, ip: '198.51.100.7', country: 'FR', lat: 48.85, lon: 2.35, language: 'en' },
+    };
+    const typing = typingDetector.run(abroad);
+    expect(typing.scores!.typing!).toBeGreaterThan(0.9);
+    const t = typing.evidence.find((e) => e.code === 'TYPING_MISMATCH')!;
+    expect(t.risk).toBe(TYPING_EVIDENCE_MAX_RISK);
+    expect(t.risk).toBeLessThan(DEFAULT_POLICY.denyNeedsRisk);
+    const r = assess(abroad);
+    expect(r.reasons.map((x) => x.code)).toEqual(expect.arrayContaining(['IMPOSSIBLE_TRAVEL', 'NEW_COUNTRY']));
+    expect(r.decision).toBe('challenge');
+    // bot evidence still denies: a webdriver on the same login
+    const automation = { webdriver: true };
+    const bot = { ...abroad, bundle: { ...abroad.bundle!, automation } as unknown as SignalBundle };
+    expect(assess(bot).decision).toBe('deny');
   });
 
   describe('per-account calibration', () => {
@@ -210,8 +244,8 @@ describe('typing detector (engine)', () => {
       const t = out.evidence.find((e) => e.code === 'TYPING_MISMATCH')!;
       expect(t.risk).toBeGreaterThanOrEqual(TYPING_UNUSUAL_RISK);
       expect(t.risk).toBeLessThanOrEqual(TYPING_UNUSUAL_TRUSTED_DEVICE_MAX_RISK);
-      expect(t.detail).toContain('trusts');
-      expect(t.detail).toMatch(/unusual for this account: about 1 in \d+/);
+      expect(reasonDetailText(t.detail)).toContain('trusts');
+      expect(reasonDetailText(t.detail)).toMatch(/unusual for this account: about 1 in \d+/);
       expect(assess({ ...input([f], active), device: trusted }).decision).toBe('challenge');
     });
 

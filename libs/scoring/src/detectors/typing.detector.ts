@@ -1,5 +1,5 @@
 import type { Evidence } from '../types';
-import type { FieldTyping } from '@kizuki/contract';
+import type { FieldTyping, ReasonDetail } from '@kizuki/contract';
 import { activeTypingModalities, holdlessAnomalyFactor, inputModality, typingProfileFor } from '../modality';
 import {
   CALIBRATION_WARM_LOGINS,
@@ -44,6 +44,13 @@ export const TYPING_UNUSUAL_RISK = 0.45;
 export const TYPING_UNUSUAL_MAX_RISK = 0.75;
 /** On a device the account trusts the calibrated evidence stays below deny-strength evidence (0.6). */
 export const TYPING_UNUSUAL_TRUSTED_DEVICE_MAX_RISK = 0.55;
+/**
+ * Typing evidence never reaches deny strength (DEFAULT_POLICY.denyNeedsRisk 0.6) on any device: the
+ * owner abroad on a new laptop can type as unlike their profile as another person (6 of 100
+ * travellers were denied by a typing score >= 0.9 on a new device, docs/detection-report.md). A
+ * departing rhythm challenges; a deny needs bot, integrity or fraud-device evidence.
+ */
+export const TYPING_EVIDENCE_MAX_RISK = 0.55;
 
 // Typing rhythm against the account's stored profile (libs/scoring/src/typing, docs/scoring-typing.md).
 // scores.typing: 0..1 (typingRisk of the anomaly), null while enrolling or without typed keys.
@@ -51,7 +58,7 @@ export const TYPING_UNUSUAL_TRUSTED_DEVICE_MAX_RISK = 0.55;
 // false-challenge rate allows (per-account calibration: TYPING_UNUSUAL_RISK and up, a challenge on its
 // own), or when scores.typing > 0.5, its risk then growing to TYPING_MISMATCH_MAX_RISK
 // (on a device the account trusts, to TYPING_MISMATCH_TRUSTED_DEVICE_MAX_RISK; on a device new to the
-// account, at least TYPING_MISMATCH_NEW_DEVICE_MIN_RISK).
+// account, at least TYPING_MISMATCH_NEW_DEVICE_MIN_RISK); never past TYPING_EVIDENCE_MAX_RISK (no deny alone).
 // NO_BEHAVIOR (info, risk 0) when the password was autofilled or pasted, or had no key events:
 // a password manager is normal, so no behaviour is neutral, never evidence of fraud on its own.
 export const typingDetector: Detector = {
@@ -69,7 +76,14 @@ export const typingDetector: Detector = {
     // compared only with the profile of the same typing modality (a phone's touch keyboard is not a laptop's)
     const modality = inputModality(bundle).typing ?? 'physical_keyboard';
     const stored = typingProfileFor(account?.typingProfile, modality);
-    const parts: { role: string; risk: number; anomaly: number; keys: number; tail: number; logins: number }[] = [];
+    const parts: {
+      role: 'password' | 'username';
+      risk: number;
+      anomaly: number;
+      keys: number;
+      tail: number;
+      logins: number;
+    }[] = [];
     let incomparable = false;
     for (const role of ['password', 'username'] as const) {
       const state: TypingProfileState | undefined = stored[role];
@@ -98,9 +112,13 @@ export const typingDetector: Detector = {
           code: 'NO_BEHAVIOR',
           category: 'info',
           risk: 0,
-          detail:
-            `Typed on a ${MODALITY_WORDS[modality]}, which this account has no profile for yet ` +
-            `(it has one for the ${others.map((m) => MODALITY_WORDS[m]).join(' and ')}): typing not compared.`,
+          detail: {
+            key: 'typing.newModality',
+            params: {
+              modality: { key: `modality.${modality}` },
+              others: others.map((m) => ({ key: `modality.${m}` as const })),
+            },
+          },
         });
       }
       if (incomparable) {
@@ -108,7 +126,7 @@ export const typingDetector: Detector = {
           code: 'NO_BEHAVIOR',
           category: 'info',
           risk: 0,
-          detail: 'Password typing cannot be compared with the profile (different length: password changed?).',
+          detail: { key: 'typing.incomparable' },
         });
       }
       return { evidence, scores: { typing: null } };
@@ -140,41 +158,48 @@ export const typingDetector: Detector = {
       const max = trustedDevice ? TYPING_UNUSUAL_TRUSTED_DEVICE_MAX_RISK : TYPING_UNUSUAL_MAX_RISK;
       risk = Math.max(risk, TYPING_UNUSUAL_RISK + (max - TYPING_UNUSUAL_RISK) * depth);
     }
+    risk = Math.min(risk, TYPING_EVIDENCE_MAX_RISK);
     if (risk > 0) {
       const where = unfamiliar
-        ? ', on a device new to the account'
+        ? { key: 'where.onNewDevice' as const }
         : trustedDevice
-          ? ', on a device the account trusts'
+          ? { key: 'where.onTrustedDevice' as const }
           : '';
-      const detail = parts.map((p) => `${p.role} anomaly ${p.anomaly.toFixed(2)}`).join(', ') + where;
-      const odds = tail > 0 ? `about 1 in ${formatOdds(1 / tail)}` : 'none';
-      const forAccount = unusual ? `; unusual for this account: ${odds} of its own logins departs this far` : '';
+      const fields = parts.map((p) => ({
+        key: 'typing.field' as const,
+        params: { role: { key: `role.${p.role}` as const }, anomaly: p.anomaly.toFixed(2) },
+      }));
+      const odds: ReasonDetail = tail > 0 ? formatOdds(1 / tail) : { key: 'typing.oddsNone' };
       evidence.push({
         code: 'TYPING_MISMATCH',
         category: 'takeover',
         risk: Math.round(1000 * risk) / 1000,
-        detail:
-          `Typing rhythm departs from the account's profile ` +
-          `(typing score ${typing.toFixed(2)}; ${detail}${forAccount}).`,
+        detail: {
+          key: 'typing.mismatch',
+          params: {
+            score: typing.toFixed(2),
+            fields,
+            where,
+            unusual: unusual ? { key: 'typing.unusual', params: { odds } } : '',
+          },
+        },
       });
     }
     return { evidence, scores: { typing } };
   },
 };
 
-const MODALITY_WORDS = { physical_keyboard: 'physical keyboard', touch_keyboard: 'touch keyboard' } as const;
-
-function formatOdds(x: number): string {
-  if (!Number.isFinite(x) || x >= 1e6) return 'a million';
-  return x >= 100 ? String(Math.round(x / 10) * 10) : String(Math.max(1, Math.round(x)));
+function formatOdds(x: number): ReasonDetail {
+  if (!Number.isFinite(x) || x >= 1e6) return { key: 'typing.oddsMillion' };
+  return { key: 'typing.odds', params: { n: x >= 100 ? Math.round(x / 10) * 10 : Math.max(1, Math.round(x)) } };
 }
 
-function noBehaviour(field: FieldTyping | undefined): string | null {
-  if (!field) return 'No password field typing was recorded.';
-  if (field.autofilled) return 'Password was autofilled (password manager or browser): no typing rhythm.';
-  if (field.pasted) return 'Password was pasted: no typing rhythm.';
+function noBehaviour(field: FieldTyping | undefined): ReasonDetail | null {
+  if (!field) return { key: 'typing.noPasswordField' };
+  if (field.autofilled) return { key: 'typing.autofilled' };
+  if (field.pasted) return { key: 'typing.pasted' };
   if (!Array.isArray(field.keys) || field.keys.length === 0 || !keyTimingsFromField(field.keys)) {
-    return 'Password field has no usable key events.';
+    return { key: 'typing.noKeys' };
   }
   return null;
 }

@@ -21,33 +21,34 @@ export const velocityDetector: Detector = {
         code: 'BRUTE_FORCE',
         category: 'takeover',
         risk: Math.min(0.75, 0.45 + 0.05 * (velocity.accountDeviceFailures - accountDeviceFailures)),
-        detail:
-          `${velocity.accountDeviceFailures} failed logins on this account from this device ` +
-          `in ${windowMinutes} min.`,
+        detail: {
+          key: 'velocity.bruteForceDevice',
+          params: { failures: velocity.accountDeviceFailures, minutes: windowMinutes },
+        },
       });
     } else if (velocity.accountFailures >= accountFailures) {
       evidence.push({
         code: 'BRUTE_FORCE',
         category: 'takeover',
         risk: Math.min(0.6, 0.45 + 0.02 * (velocity.accountFailures - accountFailures)),
-        detail: `${velocity.accountFailures} failed logins on this account in ${windowMinutes} min.`,
+        detail: { key: 'velocity.bruteForce', params: { failures: velocity.accountFailures, minutes: windowMinutes } },
       });
     }
     const s = policy.stuffing;
-    const win = `${s.windowMinutes} min`;
+    const minutes = s.windowMinutes;
     if (velocity.deviceAccounts >= s.deviceAccountsStrong) {
       evidence.push({
         code: 'CREDENTIAL_STUFFING',
         category: 'bot',
         risk: STUFFING_RISK.deviceStrong,
-        detail: `${velocity.deviceAccounts} accounts tried from this device in ${win}.`,
+        detail: { key: 'velocity.stuffingDevice', params: { accounts: velocity.deviceAccounts, minutes } },
       });
     } else if (velocity.deviceAccounts >= s.deviceAccounts) {
       evidence.push({
         code: 'CREDENTIAL_STUFFING',
         category: 'bot',
         risk: STUFFING_RISK.device,
-        detail: `${velocity.deviceAccounts} accounts tried from this device in ${win}.`,
+        detail: { key: 'velocity.stuffingDevice', params: { accounts: velocity.deviceAccounts, minutes } },
       });
     }
     const ipLogins = Math.max(velocity.ipLogins ?? 0, velocity.ipFailures, 1);
@@ -58,9 +59,10 @@ export const velocityDetector: Detector = {
         code: 'CREDENTIAL_STUFFING',
         category: 'bot',
         risk: Math.round(1000 * risk) / 1000,
-        detail:
-          `${velocity.ipAccounts} accounts tried from this IP in ${win}, ` +
-          `${Math.round(100 * ipRatio)}% of ${ipLogins} logins failed.`,
+        detail: {
+          key: 'velocity.stuffingIp',
+          params: { accounts: velocity.ipAccounts, minutes, percent: Math.round(100 * ipRatio), logins: ipLogins },
+        },
       });
     }
     const asnLogins = Math.max(velocity.asnLogins ?? 0, velocity.asnFailures ?? 0, 1);
@@ -70,9 +72,10 @@ export const velocityDetector: Detector = {
         code: 'CREDENTIAL_STUFFING',
         category: 'bot',
         risk: STUFFING_RISK.asn,
-        detail:
-          `${velocity.asnAccounts} accounts tried from this network (ASN) in ${win}, ` +
-          `${Math.round(100 * asnRatio)}% of logins failed.`,
+        detail: {
+          key: 'velocity.stuffingAsn',
+          params: { accounts: velocity.asnAccounts, minutes, percent: Math.round(100 * asnRatio) },
+        },
       });
     }
     return { evidence };

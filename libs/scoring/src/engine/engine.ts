@@ -1,4 +1,4 @@
-import type { Decision } from '@kizuki/contract';
+import { reasonDetailText, type Decision } from '@kizuki/contract';
 import { decide, thresholdsFor } from '../policy';
 import { accountChangeDetector } from '../detectors/account-change.detector';
 import type { Detector } from '../detectors/detector';
@@ -68,7 +68,12 @@ export function assess(input: ScoringInput, detectors: readonly Detector[] = DET
     deviceStatus: d
       ? deviceStatusOf(d.status, d.status === 'fraud', d.accountsSeen, input.policy.device.sharedAccounts)
       : null,
-    reasons: ordered.map(({ code, detail }) => ({ code, detail })),
+    reasons: ordered.map(({ code, detail }) => ({
+      code,
+      detail: reasonDetailText(detail),
+      detailKey: detail.key,
+      params: detail.params ?? {},
+    })),
     evidence: ordered,
   };
 }

@@ -48,6 +48,12 @@ export function activeTypingModalities(stored: unknown): TypingModality[] {
   });
 }
 
+/** Modalities the account has typed on in a trusted login (enrolling or active). */
+export function typedModalities(stored: unknown): TypingModality[] {
+  const p = parseModalTypingProfile(stored);
+  return TYPING_MODALITIES.filter((k) => !!(p.modalities[k]?.password?.count || p.modalities[k]?.username?.count));
+}
+
 /** After a trusted outcome only: teaches the profile of the bundle's own typing modality. */
 export function learnModalTypingProfile(stored: unknown, bundle: SignalBundle): ModalTypingProfile {
   const profile = parseModalTypingProfile(stored);

@@ -1,3 +1,4 @@
+import { reasonDetailText } from '@kizuki/contract';
 import type { SignalBundle } from '@kizuki/contract';
 import { typingDetector } from '../detectors/typing.detector';
 import { learnTypingProfile } from '../typing';
@@ -11,7 +12,14 @@ import {
   scoringInput,
   type Person,
 } from '../testing/scenario';
-import { activeTypingModalities, inputModality, learnModalTypingProfile, parseModalTypingProfile } from './index';
+import { assess } from '../engine/engine';
+import {
+  activeTypingModalities,
+  inputModality,
+  learnModalTypingProfile,
+  parseModalTypingProfile,
+  typedModalities,
+} from './index';
 
 /** The person's phone: touch keyboard (no holds), slower flights, a touch trajectory, the app part. */
 function phoneBundle(p: Person, seed: number, typist = shifted(p.typist, 1, 1.6)): SignalBundle {
@@ -84,7 +92,35 @@ describe('input modality', () => {
     const r = typingDetector.run(scoringInput({ account, bundle: phoneBundle(p, 77), device: newDevice('phone-1') }));
     expect(r.scores?.typing).toBeNull();
     expect(r.evidence.map((e) => e.code)).toEqual(['NO_BEHAVIOR']);
-    expect(r.evidence[0].detail).toMatch(/touch keyboard.*physical keyboard/);
+    expect(reasonDetailText(r.evidence[0].detail)).toMatch(/touch keyboard.*physical keyboard/);
+  });
+
+  it('challenges a new device that is the account’s first of its kind, on the owner’s network alone', () => {
+    let keyboardOnly: unknown = null;
+    for (let i = 0; i < 10; i++)
+      keyboardOnly = learnModalTypingProfile(keyboardOnly, humanBundle(p, 'laptop-1', 10 + i));
+    expect(typedModalities(keyboardOnly)).toEqual(['physical_keyboard']);
+    const account = { ...learnedAccountShape(), typingProfile: keyboardOnly };
+    const firstPhone = assess(scoringInput({ account, bundle: phoneBundle(p, 78), device: newDevice('phone-1') }));
+    expect(firstPhone.decision).toBe('challenge');
+    const newDevice0 = firstPhone.evidence.find((e) => e.code === 'NEW_DEVICE');
+    expect(newDevice0?.risk).toBe(0.45);
+    expect(reasonDetailText(newDevice0!.detail)).toMatch(
+      /nor typed on a touch keyboard before \(only on a physical keyboard\)/,
+    );
+    // the same phone once trusted, a new laptop, and a new phone of an account with phone history: 0.25
+    const known = assess(scoringInput({ account, bundle: phoneBundle(p, 79), device: knownDevice('phone-1') }));
+    expect(known.evidence.find((e) => e.code === 'NEW_DEVICE')).toBeUndefined();
+    const laptop = assess(scoringInput({ account, bundle: humanBundle(p, 'l2', 80), device: newDevice('laptop-2') }));
+    expect(laptop.evidence.find((e) => e.code === 'NEW_DEVICE')?.risk).toBe(0.25);
+    const both = { ...account, typingProfile: learnAlternating(p, 20) };
+    const second = assess(scoringInput({ account: both, bundle: phoneBundle(p, 902), device: newDevice('phone-2') }));
+    expect(second.evidence.find((e) => e.code === 'NEW_DEVICE')?.risk).toBe(0.25);
+    // no typing history at all (password manager, or before the SDK): nothing to be new against
+    const none = assess(
+      scoringInput({ account: learnedAccountShape(), bundle: phoneBundle(p, 81), device: newDevice('phone-3') }),
+    );
+    expect(none.evidence.find((e) => e.code === 'NEW_DEVICE')?.risk).toBe(0.25);
   });
 
   it('keeps both rhythms of an alternating owner allowed, and flags another person on a new phone', () => {

@@ -1,6 +1,6 @@
 // Pointer trajectory features (pure). bundle.pointer.moves is a flat, sampled, quantised
 // [dx, dy, dt, ...] list (px, px, ms); see libs/sdk/src/pointer.ts.
-import type { PointerSignals } from '@kizuki/contract';
+import type { PointerSignals, ReasonDetail, ReasonDetailKey } from '@kizuki/contract';
 
 /** A gap longer than this (ms) between two samples is a pause: it splits strokes. */
 export const PAUSE_MS = 300;
@@ -135,6 +135,17 @@ export function pointerVector(f: PointerFeatures): number[] {
   ];
 }
 
+/** The vector's features as reason-detail keys, in POINTER_VECTOR_NAMES order. */
+export const POINTER_FEATURE_KEYS = [
+  'pointerFeature.logSpeed',
+  'pointerFeature.speedVariation',
+  'pointerFeature.acceleration',
+  'pointerFeature.straightness',
+  'pointerFeature.jitter',
+  'pointerFeature.pauses',
+  'pointerFeature.clickX',
+  'pointerFeature.clickY',
+] as const satisfies readonly ReasonDetailKey[];
 export const POINTER_VECTOR_NAMES = [
   'log speed',
   'speed variation',
@@ -151,7 +162,7 @@ export const POINTER_SCALE_FLOOR = [0.15, 0.06, 0.06, 0.03, 0.05, 0.3, 0.06, 0.0
 export interface PointerBotTrait {
   trait: 'teleport' | 'ruler' | 'no-movement-click' | 'centre-click' | 'untrusted-click';
   risk: number;
-  detail: string;
+  detail: ReasonDetail;
 }
 
 /**
@@ -167,7 +178,7 @@ export function pointerBotTraits(p: PointerSignals | null | undefined): PointerB
     out.push({
       trait: 'untrusted-click',
       risk: 0.6,
-      detail: `${untrusted} click(s) were synthetic (isTrusted false).`,
+      detail: { key: 'pointer.untrustedClicks', params: { count: untrusted } },
     });
   const mouseClicks = clicks.filter((c) => c && c.pointerType === 'mouse' && c.isTrusted !== false);
   const moveCount = Array.isArray(p.moves) ? p.moves.length / 3 : 0;
@@ -175,14 +186,14 @@ export function pointerBotTraits(p: PointerSignals | null | undefined): PointerB
     out.push({
       trait: 'no-movement-click',
       risk: 0.35,
-      detail: 'The mouse clicked without any pointer movement before it.',
+      detail: { key: 'pointer.noMovementClick' },
     });
   }
   if (mouseClicks.length && mouseClicks.every((c) => Math.abs(c.rx - 0.5) < 0.003 && Math.abs(c.ry - 0.5) < 0.003)) {
     out.push({
       trait: 'centre-click',
       risk: 0.3,
-      detail: 'Every click hit the exact centre of its target, as automation tools do.',
+      detail: { key: 'pointer.centreClick' },
     });
   }
   const f = pointerFeatures(p);
@@ -191,15 +202,16 @@ export function pointerBotTraits(p: PointerSignals | null | undefined): PointerB
       out.push({
         trait: 'teleport',
         risk: 0.4,
-        detail: `The pointer jumped ${f.teleports} time(s) across the page in a single step.`,
+        detail: { key: 'pointer.teleport', params: { count: f.teleports } },
       });
     if (f.moves >= 15 && f.straightness > 0.995 && f.speedCV < 0.05 && f.jitter < 0.02) {
       out.push({
         trait: 'ruler',
         risk: 0.5,
-        detail:
-          `Pointer moved in ruler-straight lines at constant speed ` +
-          `(straightness ${f.straightness.toFixed(3)}, speed variation ${f.speedCV.toFixed(3)}).`,
+        detail: {
+          key: 'pointer.ruler',
+          params: { straightness: f.straightness.toFixed(3), cv: f.speedCV.toFixed(3) },
+        },
       });
     }
   }
