@@ -8,6 +8,7 @@ import { AppIds1796401977276 } from './1796401977276-app-ids';
 import { AssessmentEvents1796403000000 } from './1796403000000-assessment-events';
 import { TenantKeys1796403708716 } from './1796403708716-tenant-keys';
 import { ConsoleReview1796404000000 } from './1796404000000-console-review';
+import { CONSOLE_ROLLUP_TABLES, ConsoleRollup1796405000000 } from './1796405000000-console-rollup';
 
 export const MIGRATIONS = [
   Baseline1764489600000,
@@ -16,7 +17,8 @@ export const MIGRATIONS = [
   AssessmentEvents1796403000000,
   TenantKeys1796403708716,
   ConsoleReview1796404000000,
+  ConsoleRollup1796405000000,
 ];
 
 /** Every table that carries tenant_id, across all migrations (row-level security binds each). */
-export const TENANT_TABLES = [...BASELINE_TENANT_TABLES, ...DOCUMENT_TENANT_TABLES];
+export const TENANT_TABLES = [...BASELINE_TENANT_TABLES, ...DOCUMENT_TENANT_TABLES, ...CONSOLE_ROLLUP_TABLES];

@@ -191,7 +191,11 @@ describe('console: display labels, review queue, time zone', () => {
     expect(queue.map((x) => x.id)).toEqual(flagged);
     expect(queue[0].id).toBe(denied.id);
     const open = flagged.length;
-    expect((await call('GET', '/admin/api/dashboard', s.analyst)).body.review).toEqual({ open, mine: 0 });
+    expect((await call('GET', '/admin/api/dashboard', s.analyst)).body.review).toEqual({
+      open,
+      mine: 0,
+      capped: false,
+    });
     // viewers read, cannot act; another tenant's admin gets the same 404 as for an unknown login
     expect((await call('POST', `/admin/api/logins/${denied.id}/review`, s.viewer, { assign: 'me' })).status).toBe(403);
     expect((await call('POST', `/admin/api/logins/${denied.id}/review`, s.adminB, { assign: 'me' })).status).toBe(404);
@@ -207,12 +211,20 @@ describe('console: display labels, review queue, time zone', () => {
       note: 'asked the customer',
     });
     expect(await logins(s.admin, '?review=1&assignee=me')).toEqual([]);
-    expect((await call('GET', '/admin/api/dashboard', s.analyst)).body.review).toEqual({ open, mine: 1 });
+    expect((await call('GET', '/admin/api/dashboard', s.analyst)).body.review).toEqual({
+      open,
+      mine: 1,
+      capped: false,
+    });
     const detail = await call('GET', `/admin/api/logins/${denied.id}`, s.viewer);
     expect(detail.body.review.note).toBe('asked the customer');
     await call('POST', `/admin/api/logins/${denied.id}/label`, s.analyst, { label: 'fraud' });
     expect((await logins(s.analyst, '?review=1')).map((x) => x.id)).toEqual(flagged.slice(1));
-    expect((await call('GET', '/admin/api/dashboard', s.analyst)).body.review).toEqual({ open: open - 1, mine: 0 });
+    expect((await call('GET', '/admin/api/dashboard', s.analyst)).body.review).toEqual({
+      open: open - 1,
+      mine: 0,
+      capped: false,
+    });
   });
 
   it('time zone per console user: any role sets its own, validated, default null', async () => {

@@ -2,6 +2,7 @@ import { Queue, QueueEvents } from 'bullmq';
 import IORedis from 'ioredis';
 import { JobName, JOB_QUEUE } from '@kizuki/queue';
 import { RETENTION_SCHEDULER_ID } from '../../apps/worker/src/retention/retention.job';
+import { CONSOLE_ROLLUP_SCHEDULER_ID } from '../../apps/worker/src/console-rollup/console-rollup.job';
 import { KizukiEnv } from '../../fixtures/kizuki-env';
 
 jest.setTimeout(120_000);
@@ -73,7 +74,11 @@ describe('retention job', () => {
     expect(schedulers.filter((s) => s.key === RETENTION_SCHEDULER_ID || s.id === RETENTION_SCHEDULER_ID)).toHaveLength(
       1,
     );
-    expect(schedulers).toHaveLength(1);
+    // and the console roll-up's, on the same queue
+    expect(
+      schedulers.filter((s) => s.key === CONSOLE_ROLLUP_SCHEDULER_ID || s.id === CONSOLE_ROLLUP_SCHEDULER_ID),
+    ).toHaveLength(1);
+    expect(schedulers).toHaveLength(2);
   });
 
   it(
@@ -92,6 +97,11 @@ describe('retention job', () => {
         await seed(t, 5, 1); // fresh
         await seed(t, 3, 200); // assessments 200 days old: but 2030-09-01T12:00, in the month that 180 days reaches
       }
+      // the console roll-up of every seeded hour (one hour per seed call: its rows share a time)
+      for (const t of [a.tenantId, b.tenantId]) {
+        await env.sql(`SELECT kizuki_console_rollup($1, $2::timestamptz - interval '260 days', $2)`, [t, NOW]);
+      }
+      expect(await count('console_hours', a.tenantId)).toBe(5);
       const events = new QueueEvents(JOB_QUEUE[JobName.Retention], {
         connection: new IORedis(env.config.REDIS_URL, { maxRetriesPerRequest: null }),
         prefix: env.config.KIZUKI_REDIS_PREFIX,
@@ -121,6 +131,13 @@ describe('retention job', () => {
         feedback: 1 + 3,
         assessmentKeys: 2 * (25 + 12 + 8 + 3),
       });
+      // the roll-up's hours and 10-minute windows go with the assessments they were made of:
+      // a keeps 200, 40, 10 and 1 days ago; b keeps 10 and 1 days ago
+      expect(await count('console_hours', a.tenantId)).toBe(4);
+      expect(await count('console_bursts', a.tenantId)).toBe(4);
+      expect(await count('console_hours', b.tenantId)).toBe(2);
+      expect(await count('console_bursts', b.tenantId)).toBe(2);
+      expect(result.consoleRollup).toBe(2 * (1 + 3));
       // profiles (accounts) keep their aggregates
       expect(await count('accounts', a.tenantId)).toBe(5);
     },

@@ -60,8 +60,12 @@ export function Dashboard() {
             <Kpi label={t('deny')} value={data.totals.deny} cls="d-deny" />
             <Kpi label={t('fraudLabels')} value={data.totals.fraud} />
             <Kpi label={t('users')} value={data.totals.users} />
+            <Kpi label={t('distinctIps')} value={data.totals.ips} />
             <button type="button" class="kpi kpi-link" id="kpi-review" onClick={() => go('/review')}>
-              <div class="kpi-v">{data.review.open.toLocaleString()}</div>
+              <div class="kpi-v">
+                {data.review.open.toLocaleString()}
+                {data.review.capped ? '+' : ''}
+              </div>
               <div class="kpi-l">{t('toReview')}</div>
             </button>
           </div>

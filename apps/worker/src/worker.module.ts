@@ -12,9 +12,18 @@ import { WorkerMetricsService } from './metrics/worker-metrics.service';
 import { DeliverWebhookJob } from './webhooks/deliver-webhook.job';
 import { SweepWebhooksJob } from './webhooks/sweep-webhooks.job';
 import { RetentionJob } from './retention/retention.job';
+import { ConsoleRollupJob } from './console-rollup/console-rollup.job';
 import { ScoreLoginJob } from './score/score-login.job';
 
-const JOBS = [IngestBundleJob, ScoreLoginJob, ApplyFeedbackJob, RetentionJob, DeliverWebhookJob, SweepWebhooksJob];
+const JOBS = [
+  IngestBundleJob,
+  ScoreLoginJob,
+  ApplyFeedbackJob,
+  RetentionJob,
+  ConsoleRollupJob,
+  DeliverWebhookJob,
+  SweepWebhooksJob,
+];
 
 @Module({})
 export class WorkerModule {

@@ -14,6 +14,7 @@ import { IdentityDocumentRepository } from './repositories/identity-document.rep
 import { ListRepository } from './repositories/list.repository';
 import { OutboxRepository } from './repositories/outbox.repository';
 import { RetentionRepository } from './repositories/retention.repository';
+import { ConsoleRollupRepository } from './repositories/console-rollup.repository';
 import { LoginStateRepository } from './repositories/login-state.repository';
 import { TenantRepository } from './repositories/tenant.repository';
 import { UserDataRepository } from './repositories/user-data.repository';
@@ -32,6 +33,7 @@ const REPOSITORIES = [
   LoginStateRepository,
   UserDataRepository,
   RetentionRepository,
+  ConsoleRollupRepository,
   OutboxRepository,
   DisplayLabelRepository,
   BreachedPasswordRepository,

@@ -15,6 +15,8 @@ export * from './repositories/list.repository';
 export * from './repositories/login-state.repository';
 export * from './repositories/admin-auth.repository';
 export * from './repositories/admin-insights.repository';
+export * from './repositories/console-rollup.repository';
+export * from './hll-registers';
 export * from './repositories/admin-config.repository';
 export * from './repositories/user-data.repository';
 export * from './repositories/retention.repository';

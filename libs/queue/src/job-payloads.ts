@@ -114,10 +114,25 @@ export interface RetentionJobResult {
   signalBundles: number;
   assessments: number;
   feedback: number;
+  /** console roll-up hours and 10-minute windows (console_hours, console_bursts) */
+  consoleRollup: number;
   tokenUses: number;
   assessmentKeys: number;
   /** time partitions made ahead, and dropped whole once every tenant's period passed them */
   partitions: { created: string[]; dropped: string[]; busy: string[] };
+}
+
+/** Rolls up the console's closed hours (ConsoleRollupJob); scheduled with an empty payload. */
+export interface ConsoleRollupJobData {
+  /** the roll-up's notion of now, ISO 8601 (default: the time it runs) */
+  now?: string;
+}
+
+export interface ConsoleRollupJobResult {
+  /** tenants that had closed hours to roll up */
+  tenants: number;
+  /** hours with assessments rolled up */
+  hours: number;
 }
 
 export interface JobPayloads {
@@ -125,6 +140,7 @@ export interface JobPayloads {
   [JobName.ScoreLogin]: ScoreLoginJobData;
   [JobName.ApplyFeedback]: ApplyFeedbackJobData;
   [JobName.Retention]: RetentionJobData;
+  [JobName.ConsoleRollup]: ConsoleRollupJobData;
   [JobName.DeliverWebhook]: DeliverWebhookJobData;
   [JobName.SweepWebhooks]: SweepWebhooksJobData;
 }
@@ -135,6 +151,7 @@ export interface JobResults {
   [JobName.ScoreLogin]: RiskAnswer;
   [JobName.ApplyFeedback]: { applied: boolean };
   [JobName.Retention]: RetentionJobResult;
+  [JobName.ConsoleRollup]: ConsoleRollupJobResult;
   [JobName.DeliverWebhook]: { status: 'delivered' | 'skipped'; statusCode?: number };
   [JobName.SweepWebhooks]: SweepWebhooksJobResult;
 }

@@ -10,6 +10,7 @@ export enum JobName {
   ScoreLogin = 'ScoreLoginJob',
   ApplyFeedback = 'ApplyFeedbackJob',
   Retention = 'RetentionJob',
+  ConsoleRollup = 'ConsoleRollupJob',
   DeliverWebhook = 'DeliverWebhookJob',
   SweepWebhooks = 'SweepWebhooksJob',
 }
@@ -21,6 +22,7 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.ApplyFeedback]: QueueName.Score,
   // maintenance rides on the ingest queue: signals arrive there and leave through it
   [JobName.Retention]: QueueName.Ingest,
+  [JobName.ConsoleRollup]: QueueName.Ingest,
   [JobName.DeliverWebhook]: QueueName.Webhooks,
   [JobName.SweepWebhooks]: QueueName.Webhooks,
 };

@@ -66,6 +66,7 @@ export class RetentionJob implements JobHandler<JobName.Retention>, OnApplicatio
       signalBundles: 0,
       assessments: 0,
       feedback: 0,
+      consoleRollup: 0,
       tokenUses: 0,
       assessmentKeys: 0,
       partitions,
@@ -79,6 +80,10 @@ export class RetentionJob implements JobHandler<JobName.Retention>, OnApplicatio
       result.signalBundles += await this.drain((n) => this.repo.purgeBundles(tenantId, bundlesBefore, n), batch);
       result.assessments += await this.drain((n) => this.repo.purgeAssessments(tenantId, assessmentsBefore, n), batch);
       result.feedback += await this.drain((n) => this.repo.purgeFeedback(tenantId, assessmentsBefore, n), batch);
+      result.consoleRollup += await this.drain(
+        (n) => this.repo.purgeConsoleRollup(tenantId, assessmentsBefore, n),
+        batch,
+      );
       result.tokenUses += await this.drain((n) => this.repo.purgeTokenUses(tenantId, tokensBefore, n), batch);
       result.assessmentKeys += await this.drain((n) => this.repo.purgeAssessmentKeys(tenantId, tokensBefore, n), batch);
     }
@@ -86,6 +91,7 @@ export class RetentionJob implements JobHandler<JobName.Retention>, OnApplicatio
       result.signalBundles ||
       result.assessments ||
       result.feedback ||
+      result.consoleRollup ||
       result.tokenUses ||
       result.assessmentKeys ||
       partitions.created.length ||

@@ -2,6 +2,7 @@ import type { Decision } from '@kizuki/contract';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ConsoleReads } from '../console-reads';
+import { distinctByKey } from '../hll-registers';
 import { rowsOf } from './rows';
 import { type QueryRow, withTenant } from '../tenant-scope';
 
@@ -63,6 +64,27 @@ export interface LoginListRow {
   reviewNote: string | null;
   /** created_at with microseconds, for the keyset cursor */
   cursorAt: string;
+}
+
+const HOUR_MS = 3_600_000;
+/** The dashboard's review-queue count stops here (then shown as 10,000+). */
+export const REVIEW_COUNT_CAP = 10_000;
+
+/** The dashboard statement's one row (the registers path's sketches, when there is no hll extension). */
+interface DashboardRow {
+  series: { t: string; allow: number; challenge: number; deny: number; users?: number; ips?: number }[];
+  reasons: { code: string; n: number }[];
+  countries: unknown[];
+  asns: unknown[];
+  ips: { key: string; n: number; flagged: number }[];
+  totals: Record<string, number>;
+  weeks?: unknown;
+  distinctUsers?: number;
+  distinctIps?: number;
+  hourBuckets?: string[] | null;
+  hourWeeks?: string[] | null;
+  userSketches?: (Buffer | null)[] | null;
+  ipSketches?: (Buffer | null)[] | null;
 }
 
 const LIST_COLUMNS = `a.id, a.created_at AS "createdAt", a.decision, a.policy_decision AS "policyDecision", a.shadow,
@@ -203,72 +225,163 @@ export class AdminInsightsRepository {
     return row ?? null;
   }
 
+  /**
+   * The dashboard over [from, to) from the hourly roll-up (console_hours, console_bursts): its
+   * hours up to the tenant's watermark (the last one may be partial), and the raw rows of a partial
+   * first hour (none when `from` is on the hour, as the console asks) and of the minutes after the
+   * watermark (kizuki_console_hours, kizuki_console_bursts: the roll-up's own functions), so counts
+   * are exact. Distinct users and IPs (per bucket, per UTC week, for the range) are HyperLogLog
+   * estimates, ~2.3 % standard error; the top IPs are ranked by the sums of each hour's 50 IPs with
+   * most non-allowed logins, their users counted exactly; the fraud count is live (a label comes
+   * after its hour closed).
+   */
   async dashboard(tenantId: string, from: Date, to: Date, bucket: 'hour' | 'day'): Promise<Record<string, unknown>> {
-    const p = [tenantId, from, to];
-    const range = `tenant_id = $1 AND created_at >= $2 AND created_at < $3`;
-    const [series, reasons, bursts, ips, asns, countries, totals] = await Promise.all([
-      // every bucket of the range, empty ones included, so the chart's time axis is true
-      this.read(
+    const [[state], kind] = await Promise.all([
+      this.read<{ until: Date }[]>(
         tenantId,
-        `WITH b AS (SELECT generate_series(date_trunc('${bucket}', $2::timestamptz), $3::timestamptz,
-                                          interval '1 ${bucket}') AS t),
-              c AS (SELECT date_trunc('${bucket}', created_at) AS t,
-                           count(*) FILTER (WHERE decision = 'allow')::int AS allow,
-                           count(*) FILTER (WHERE decision = 'challenge')::int AS challenge,
-                           count(*) FILTER (WHERE decision = 'deny')::int AS deny
-                      FROM assessments WHERE ${range} GROUP BY 1)
-         SELECT b.t, coalesce(c.allow, 0) AS allow, coalesce(c.challenge, 0) AS challenge, coalesce(c.deny, 0) AS deny
-           FROM b LEFT JOIN c ON c.t = b.t ORDER BY b.t`,
-        p,
+        `SELECT rolled_until AS until FROM console_rollup_state WHERE tenant_id = $1`,
+        [tenantId],
       ),
-      this.read(
+      this.sketchKind(),
+    ]);
+    let headEnd = new Date(Math.ceil(from.getTime() / HOUR_MS) * HOUR_MS);
+    // the watermark is 10-minute aligned; the roll-up's last hour may be partial, the raw rows after it complete it
+    let rolledEnd = new Date(Math.min(state?.until.getTime() ?? 0, to.getTime()));
+    if (rolledEnd <= headEnd) headEnd = rolledEnd = to; // nothing rolled up in the range: all of it raw
+    const p = [tenantId, from, headEnd, rolledEnd, to];
+    const hours = `SELECT * FROM kizuki_console_hours($1, $2, $3)
+      UNION ALL SELECT hour, total, allow, challenge, deny, failed, events, reasons, countries, asns, top_ips,
+                       users, ips FROM console_hours WHERE tenant_id = $1 AND hour >= $3 AND hour < $4
+      UNION ALL SELECT * FROM kizuki_console_hours($1, $4, $5)`;
+    const distinct =
+      kind === 'hll'
+        ? {
+            series: `, 'users', coalesce(s.users, 0), 'ips', coalesce(s.ips, 0)`,
+            bucket: `, coalesce(hll_cardinality(hll_union_agg(users::hll)), 0)::int AS users,
+                       coalesce(hll_cardinality(hll_union_agg(ips::hll)), 0)::int AS ips`,
+            select: `(SELECT coalesce(json_agg(json_build_object('from', w, 'users', u, 'ips', i) ORDER BY w), '[]')
+                        FROM (SELECT date_trunc('week', hour, 'UTC') AS w,
+                                     coalesce(hll_cardinality(hll_union_agg(users::hll)), 0)::int AS u,
+                                     coalesce(hll_cardinality(hll_union_agg(ips::hll)), 0)::int AS i
+                                FROM h GROUP BY 1) x) AS weeks,
+                     (SELECT coalesce(hll_cardinality(hll_union_agg(users::hll)), 0)::int FROM h) AS "distinctUsers",
+                     (SELECT coalesce(hll_cardinality(hll_union_agg(ips::hll)), 0)::int FROM h) AS "distinctIps"`,
+          }
+        : {
+            series: '',
+            bucket: '',
+            select: `(SELECT array_agg((extract(epoch FROM date_trunc('${bucket}', hour)) * 1000)::bigint::text
+                                ORDER BY hour) FROM h) AS "hourBuckets",
+                     (SELECT array_agg((extract(epoch FROM date_trunc('week', hour, 'UTC')) * 1000)::bigint::text
+                                ORDER BY hour) FROM h) AS "hourWeeks",
+                     (SELECT array_agg(users ORDER BY hour) FROM h) AS "userSketches",
+                     (SELECT array_agg(ips ORDER BY hour) FROM h) AS "ipSketches"`,
+          };
+    const top = (col: string, order: string) =>
+      `(SELECT coalesce(json_agg(x), '[]') FROM (
+          SELECT e.key, sum((e.value->>0)::int)::int AS n, sum((e.value->>1)::int)::int AS flagged
+            FROM h, jsonb_each(h.${col}) e GROUP BY e.key ORDER BY ${order}, e.key LIMIT 10) x)`;
+    const [[d], bursts, [fraud]] = await Promise.all([
+      this.read<DashboardRow[]>(
         tenantId,
-        `SELECT r->>'code' AS code, count(*)::int AS n FROM assessments, jsonb_array_elements(reasons) r
-          WHERE ${range} GROUP BY 1 ORDER BY 2 DESC LIMIT 12`,
+        `WITH h AS MATERIALIZED (${hours}),
+              b AS (SELECT generate_series(date_trunc('${bucket}', $2::timestamptz), $5::timestamptz,
+                                           interval '1 ${bucket}') AS t),
+              s AS (SELECT date_trunc('${bucket}', hour) AS t, sum(allow)::int AS allow,
+                           sum(challenge)::int AS challenge, sum(deny)::int AS deny ${distinct.bucket}
+                      FROM h GROUP BY 1)
+         SELECT (SELECT json_agg(json_build_object('t', b.t, 'allow', coalesce(s.allow, 0),
+                                   'challenge', coalesce(s.challenge, 0), 'deny', coalesce(s.deny, 0)
+                                   ${distinct.series})
+                                 ORDER BY b.t)
+                   FROM b LEFT JOIN s ON s.t = b.t) AS series,
+                (SELECT coalesce(json_agg(x), '[]') FROM (
+                   SELECT e.key AS code, sum(e.value::int)::int AS n FROM h, jsonb_each_text(h.reasons) e
+                    GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 12) x) AS reasons,
+                ${top('countries', 'n DESC')} AS countries,
+                ${top('asns', 'n DESC')} AS asns,
+                (SELECT coalesce(json_agg(x), '[]') FROM (
+                   SELECT e->>0 AS key, sum((e->>1)::int)::int AS n, sum((e->>2)::int)::int AS flagged
+                     FROM h, jsonb_array_elements(h.top_ips) e
+                    GROUP BY 1 ORDER BY 3 DESC, 2 DESC, 1 LIMIT 10) x) AS ips,
+                (SELECT json_build_object('total', coalesce(sum(total), 0)::int, 'allow', coalesce(sum(allow), 0)::int,
+                          'challenge', coalesce(sum(challenge), 0)::int, 'deny', coalesce(sum(deny), 0)::int) FROM h)
+                  AS totals,
+                ${distinct.select}`,
         p,
       ),
       // Attack bursts: 10-minute windows with an unusual number of failed or non-allowed logins.
       this.read(
         tenantId,
-        `WITH w AS (
-           SELECT to_timestamp(floor(extract(epoch FROM created_at) / 600) * 600) AS t, count(*)::int AS n,
-                  count(*) FILTER (WHERE status = 'failed' OR decision <> 'allow')::int AS bad,
-                  count(DISTINCT account_id)::int AS users, count(DISTINCT ip)::int AS ips
-             FROM assessments WHERE ${range} GROUP BY 1)
-         SELECT * FROM w WHERE bad >= greatest(5, 3 * (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY bad) FROM w))
-          ORDER BY bad DESC LIMIT 8`,
+        `WITH w AS (SELECT * FROM kizuki_console_bursts($1, $2, $3)
+                    UNION ALL SELECT window_start, n, bad, users, ips FROM console_bursts
+                               WHERE tenant_id = $1 AND window_start >= $3 AND window_start < $4
+                    UNION ALL SELECT * FROM kizuki_console_bursts($1, $4, $5))
+         SELECT window_start AS t, n, bad, users, ips FROM w
+          WHERE bad >= greatest(5, 3 * (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY bad) FROM w))
+          ORDER BY bad DESC, t LIMIT 8`,
         p,
       ),
-      this.read(
+      this.read<{ n: number }[]>(
         tenantId,
-        `SELECT host(ip) AS key, count(*)::int AS n, count(*) FILTER (WHERE decision <> 'allow')::int AS flagged,
-                count(DISTINCT account_id)::int AS users
-           FROM assessments WHERE ${range} AND ip IS NOT NULL GROUP BY ip ORDER BY flagged DESC, n DESC LIMIT 10`,
-        p,
-      ),
-      this.read(
-        tenantId,
-        `SELECT asn::text AS key, count(*)::int AS n, count(*) FILTER (WHERE decision <> 'allow')::int AS flagged
-           FROM assessments WHERE ${range} AND asn IS NOT NULL GROUP BY asn ORDER BY n DESC LIMIT 10`,
-        p,
-      ),
-      this.read(
-        tenantId,
-        `SELECT country AS key, count(*)::int AS n, count(*) FILTER (WHERE decision <> 'allow')::int AS flagged
-           FROM assessments WHERE ${range} AND country IS NOT NULL GROUP BY country ORDER BY n DESC LIMIT 10`,
-        p,
-      ),
-      this.read(
-        tenantId,
-        `SELECT count(*)::int AS total, count(*) FILTER (WHERE decision = 'allow')::int AS allow,
-                count(*) FILTER (WHERE decision = 'challenge')::int AS challenge,
-                count(*) FILTER (WHERE decision = 'deny')::int AS deny,
-                count(*) FILTER (WHERE label = 'fraud')::int AS fraud, count(DISTINCT account_id)::int AS users
-           FROM assessments WHERE ${range}`,
-        p,
+        `SELECT count(*)::int AS n FROM assessments
+          WHERE tenant_id = $1 AND label = 'fraud' AND created_at >= $2 AND created_at < $3`,
+        [tenantId, from, to],
       ),
     ]);
-    return { series, reasons, bursts, ips, asns, countries, totals: totals[0] };
+    const ips = d.ips;
+    const ipUsers = new Map(
+      (
+        await this.read<{ ip: string; users: number }[]>(
+          tenantId,
+          `SELECT host(ip) AS ip, count(DISTINCT account_id)::int AS users FROM assessments
+            WHERE tenant_id = $1 AND ip = ANY ($2::inet[]) AND created_at >= $3 AND created_at < $4 GROUP BY ip`,
+          [tenantId, ips.map((r) => r.key), from, to],
+        )
+      ).map((r) => [r.ip, r.users]),
+    );
+    let { series, weeks, distinctUsers: users, distinctIps: ipCount } = d;
+    if (kind !== 'hll') {
+      // Kizuki's own registers: merged here, per bucket, per week and for the range (keys: epoch ms)
+      const sk = (xs?: (Buffer | null)[] | null) => (xs ?? []).map((b) => (b ? new Uint8Array(b) : null));
+      const [userSk, ipSk] = [sk(d.userSketches), sk(d.ipSketches)];
+      const buckets: string[] = d.hourBuckets ?? [];
+      const [bu, bi] = [distinctByKey(buckets, userSk), distinctByKey(buckets, ipSk)];
+      series = series.map((r) => {
+        const k = String(new Date(r.t).getTime());
+        return { ...r, users: bu.get(k) ?? 0, ips: bi.get(k) ?? 0 };
+      });
+      const weekKeys: string[] = d.hourWeeks ?? [];
+      const [wu, wi] = [distinctByKey(weekKeys, userSk), distinctByKey(weekKeys, ipSk)];
+      weeks = [...wu.keys()].map((w) => ({ from: new Date(Number(w)), users: wu.get(w), ips: wi.get(w) }));
+      const all = buckets.map(() => 'range');
+      users = distinctByKey(all, userSk).get('range') ?? 0;
+      ipCount = distinctByKey(all, ipSk).get('range') ?? 0;
+    }
+    return {
+      series,
+      reasons: d.reasons,
+      bursts,
+      ips: ips.map((r) => ({ ...r, users: ipUsers.get(r.key) ?? 0 })),
+      asns: d.asns,
+      countries: d.countries,
+      totals: { ...d.totals, fraud: fraud.n, users, ips: ipCount },
+      weeks,
+    };
+  }
+
+  private sketchKindCache?: Promise<string>;
+
+  /** 'hll' or 'registers' (kizuki_console_sketch_kind: the one place the format is chosen), asked once. */
+  private sketchKind(): Promise<string> {
+    this.sketchKindCache ??= this.db
+      .query(`SELECT kizuki_console_sketch_kind() AS kind`)
+      .then((r: { kind: string }[]) => r[0].kind)
+      .catch((e: unknown) => {
+        this.sketchKindCache = undefined;
+        throw e;
+      });
+    return this.sketchKindCache;
   }
 
   /** O-MOTION's IP集計: per IP over a period. */
@@ -339,16 +452,27 @@ export class AdminInsightsRepository {
     return row?.id ?? null;
   }
 
-  /** The review queue's size: unlabelled logins the policy did not allow (its partial index). */
-  async reviewCount(tenantId: string, adminId: string): Promise<{ open: number; mine: number }> {
+  /**
+   * The review queue's size: unlabelled logins the policy did not allow (its partial index), counted
+   * up to REVIEW_COUNT_CAP (`capped`: there are more). Counting a queue of a million rows took longer
+   * than the whole dashboard it sits on; past ten thousand the exact number changes no one's work.
+   */
+  async reviewCount(tenantId: string, adminId: string): Promise<{ open: number; mine: number; capped: boolean }> {
     const [row] = await this.read<{ open: number; mine: number }[]>(
       tenantId,
-      `SELECT count(*)::int AS open, count(*) FILTER (WHERE assignee_id = $2)::int AS mine
-         FROM assessments
-        WHERE tenant_id = $1 AND label IS NULL AND (decision <> 'allow' OR policy_decision <> 'allow')`,
-      [tenantId, adminId],
+      `SELECT (SELECT count(*) FROM (SELECT 1 FROM assessments
+                WHERE tenant_id = $1 AND label IS NULL AND (decision <> 'allow' OR policy_decision <> 'allow')
+                LIMIT $3) q)::int AS open,
+              (SELECT count(*) FROM (SELECT 1 FROM assessments
+                WHERE tenant_id = $1 AND assignee_id = $2 AND label IS NULL
+                  AND (decision <> 'allow' OR policy_decision <> 'allow') LIMIT $3) q)::int AS mine`,
+      [tenantId, adminId, REVIEW_COUNT_CAP + 1],
     );
-    return row;
+    return {
+      open: Math.min(row.open, REVIEW_COUNT_CAP),
+      mine: Math.min(row.mine, REVIEW_COUNT_CAP),
+      capped: row.open > REVIEW_COUNT_CAP,
+    };
   }
 
   /**

@@ -52,6 +52,17 @@ export class RetentionRepository {
     return this.purgeOldest(tenantId, PURGEABLE.feedback, before, limit);
   }
 
+  /**
+   * The console roll-up's hours and 10-minute windows that hold any assessment made before `before`
+   * (the hour it falls in too): the roll-up leaves with the rows it was made of.
+   */
+  async purgeConsoleRollup(tenantId: string, before: Date, limit: number): Promise<number> {
+    return (
+      (await this.purgeOldest(tenantId, PURGEABLE.consoleHours, before, limit)) +
+      (await this.purgeOldest(tenantId, PURGEABLE.consoleBursts, before, limit))
+    );
+  }
+
   /** Idempotency keys only matter while a login can be retried or its job redelivered. */
   purgeAssessmentKeys(tenantId: string, before: Date, limit: number): Promise<number> {
     return this.purgeOldest(tenantId, PURGEABLE.assessmentKeys, before, limit);
@@ -93,4 +104,6 @@ const PURGEABLE = {
   feedback: { table: 'feedback', key: 'id', time: 'created_at' },
   assessmentKeys: { table: 'assessment_keys', key: 'idempotency_key', time: 'created_at' },
   tokenUses: { table: 'token_uses', key: 'token_id', time: 'created_at' },
+  consoleHours: { table: 'console_hours', key: 'hour', time: 'hour' },
+  consoleBursts: { table: 'console_bursts', key: 'window_start', time: 'window_start' },
 } as const satisfies Record<string, Purgeable>;

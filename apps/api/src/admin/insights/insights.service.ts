@@ -16,7 +16,9 @@ export class InsightsService {
   constructor(private readonly insights: AdminInsightsRepository) {}
 
   async dashboard(p: AdminPrincipal, range: Range) {
-    const { from, to } = rangeOf(range);
+    // on the hour: the first bucket is a whole hour, read from the roll-up (24 h: 24 whole hours and the one under way)
+    const { from: exact, to } = rangeOf(range);
+    const from = new Date(Math.floor(exact.getTime() / 3_600_000) * 3_600_000);
     const bucket = range === '24h' ? 'hour' : 'day';
     const [d, review] = await Promise.all([
       this.insights.dashboard(p.tenantId, from, to, bucket),
