@@ -798,6 +798,8 @@ export const REASON_DETAIL_JA: Record<ReasonDetailKey, string> = {
   'device.fuzzy': '、ブラウザ更新後に照合',
   'device.fuzzyAlike': '、ブラウザ更新後に照合、構成要素の{percent}%が一致',
   'device.new': 'このアカウントでこの端末からのログインは初めてです。',
+  'device.seenNotTrusted':
+    'この端末からこのアカウントへのログインは以前にもありましたが、信頼されたものはありません（拒否、または追加認証が未完了）。',
   'device.newModality':
     'このアカウントでこの端末からのログインは初めてで、{modality}での入力もこれまでありません（{others}のみ）。この端末を裏付けるものがありません。',
   'deviceStatus.new': '新規',

@@ -23,6 +23,8 @@ export const REASON_DETAIL_EN = {
   'device.fuzzy': ', matched after a browser change',
   'device.fuzzyAlike': ', matched after a browser change ({percent}% of components alike)',
   'device.new': 'This account has never logged in from this device.',
+  'device.seenNotTrusted':
+    'This device tried this account before, but none of its logins was trusted (denied, challenge not passed).',
   'device.newModality':
     'This account has never logged in from this device, nor typed on a {modality} before (only on a {others}): ' +
     'nothing vouches for it.',

@@ -13,6 +13,7 @@ import {
 import { rng } from '../typing/synthetic-typist';
 import * as S from '../testing/scenario';
 import { botDetector } from './bot.detector';
+import { DEVICE_RISK, deviceDetector } from './device.detector';
 import { STEALTH_RULES } from './stealth-signals';
 import { networkDetector } from './network.detector';
 import { pointerDetector } from './pointer.detector';
@@ -161,6 +162,24 @@ describe('stealth signals without history (DevTools protocol, geometry, WebGL, b
     expect(run(['webgl_software', 'cdp_runtime']).map((e) => e.detail.params?.signal)).toEqual([
       'webgl_software',
       'cdp_runtime',
+    ]);
+  });
+});
+
+describe('device familiarity', () => {
+  const account = S.learnedAccount(owner, 0, ['d'], 0);
+  const run = (device: ReturnType<typeof S.knownDevice>) =>
+    deviceDetector.run(S.scoringInput({ account, device, bundle: S.humanBundle(owner, 'd', 1) })).evidence;
+  it('reads a device the account trusts as known, and one whose logins were never trusted as new', () => {
+    expect(run(S.knownDevice('d')).map((e) => [e.code, e.risk])).toEqual([['KNOWN_DEVICE', 0]]);
+    // a thief's second try from the device whose first login was denied or not passed its challenge
+    for (const status of ['new', 'pending'] as const) {
+      const out = run({ ...S.knownDevice('d'), status });
+      expect(out.map((e) => [e.code, e.risk])).toEqual([['NEW_DEVICE', DEVICE_RISK.newDevice]]);
+      expect(reasonDetailText(out[0].detail)).toContain('none of its logins was trusted');
+    }
+    expect(run(S.newDevice('x')).map((e) => [e.code, reasonDetailText(e.detail)])).toEqual([
+      ['NEW_DEVICE', 'This account has never logged in from this device.'],
     ]);
   });
 });
