@@ -1,3 +1,4 @@
+import { familiarToAccount } from '../device/familiarity';
 import { inputModality, typedModalities } from '../modality';
 import type { Evidence } from '../types';
 import type { Detector } from './detector';
@@ -24,8 +25,6 @@ export const DEVICE_RISK = {
 // is also the account's first of its typing modality (a first phone) has nothing to vouch for it.
 // A registration opens a new account on a device new to it by definition: only a device reported
 // as fraud counts there (accounts opened per device are DEVICE_MANY_ACCOUNTS, signup.detector.ts).
-// A device whose logins on the account were never trusted (denied, challenged and not passed, a
-// wrong password) is still new: else a thief's second try from the same device would read as known.
 export const deviceDetector: Detector = {
   name: 'device',
   run({ account, device, policy, event, bundle }) {
@@ -56,7 +55,7 @@ export const deviceDetector: Detector = {
         risk: DEVICE_RISK.fraud,
         detail: { key: 'device.fraud' },
       });
-    } else if (device.knownToAccount && device.status !== 'new' && device.status !== 'pending') {
+    } else if (familiarToAccount(device)) {
       const fuzzy = !device.fuzzyMatch
         ? ''
         : device.similarity

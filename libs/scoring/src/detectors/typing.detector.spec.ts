@@ -191,6 +191,12 @@ describe('typing detector (engine)', () => {
     expect(onNew.risk).toBeGreaterThanOrEqual(TYPING_MISMATCH_NEW_DEVICE_MIN_RISK);
     expect(onNew.risk).toBeGreaterThanOrEqual(onKnown.risk);
     expect(reasonDetailText(onNew.detail)).toContain('new to the account');
+    // a device the account saw but never trusted (a thief's earlier, denied try) is weighed as new
+    const seen = { ...known, status: 'new' as const };
+    const onSeen = typingDetector
+      .run({ ...input([weak.f], active), device: seen })
+      .evidence.find((e) => e.code === 'TYPING_MISMATCH')!;
+    expect(onSeen.risk).toBe(onNew.risk);
     // with NEW_DEVICE (0.25) that is a challenge on the default policy
     const r = assess({ ...input([weak.f], active), device: fresh });
     expect(r.decision).toBe('challenge');

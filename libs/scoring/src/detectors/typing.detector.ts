@@ -1,4 +1,5 @@
 import type { Evidence } from '../types';
+import { familiarToAccount } from '../device/familiarity';
 import type { FieldTyping, ReasonDetail } from '@kizuki/contract';
 import { activeTypingModalities, holdlessAnomalyFactor, inputModality, typingProfileFor } from '../modality';
 import {
@@ -135,7 +136,7 @@ export const typingDetector: Detector = {
     const keys = parts.reduce((s, p) => s + p.keys, 0);
     const typing = Math.round((1000 * parts.reduce((s, p) => s + p.risk * p.keys, 0)) / keys) / 1000;
     // a device the account never used (not fraud-flagged: that is 0.9 on its own)
-    const unfamiliar = !!device && !device.knownToAccount && device.status !== 'fraud' && !account?.isNew;
+    const unfamiliar = !!device && !familiarToAccount(device) && device.status !== 'fraud' && !account?.isNew;
     // a device the account trusts (not merely seen: 'pending' may be an attacker's earlier try)
     const trustedDevice = !!device && device.knownToAccount && device.status === 'trusted';
     let risk = 0;
