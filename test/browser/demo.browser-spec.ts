@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, sdkBundle } from '../../fixtures/browser';
+import { launchChromium, personPage, sdkBundle } from '../../fixtures/browser';
 import { KizukiEnv } from '../../fixtures/kizuki-env';
 
 jest.setTimeout(60_000);
@@ -62,7 +62,7 @@ describe('demo login page in Chromium, against the real api, worker, PostgreSQL 
   it(
     'a login through the SDK gets a decision from /v1/risk, and the password never leaves in the ' + 'signals',
     async () => {
-      const page = await browser.newPage();
+      const page = await personPage(browser);
       const { decision, text, bodies } = await signIn(page, 'hanako@example.jp');
       expect(['ALLOW', 'CHALLENGE', 'DENY']).toContain(decision);
       expect(text).not.toContain('TOKEN_MISSING');
@@ -81,7 +81,7 @@ describe('demo login page in Chromium, against the real api, worker, PostgreSQL 
   );
 
   it('a sign-up on the registration form is scored as a registration with only the e-mail domain', async () => {
-    const page = await browser.newPage();
+    const page = await personPage(browser);
     const bodies: string[] = [];
     page.on('request', (r) => {
       const body = r.postData();
@@ -115,7 +115,7 @@ describe('demo login page in Chromium, against the real api, worker, PostgreSQL 
   });
 
   it('with the collect endpoint down the form still submits and the risk call reports TOKEN_MISSING', async () => {
-    const page = await browser.newPage();
+    const page = await personPage(browser);
     await page.route('**/v1/collect', (route) => route.abort('connectionrefused'));
     const { text } = await signIn(page, 'taro@example.jp');
     expect(text).toContain('TOKEN_MISSING');
@@ -123,7 +123,7 @@ describe('demo login page in Chromium, against the real api, worker, PostgreSQL 
   });
 
   it('explains itself: the score on the scale with the thresholds, reasons in words, a challenge passed', async () => {
-    const page = await browser.newPage();
+    const page = await personPage(browser);
     const { decision, text } = await signIn(page, 'sachiko@example.jp', 'datacenter');
     expect(decision).toBe('CHALLENGE');
     expect(text).toContain('reached the challenge threshold (5)');

@@ -13,7 +13,14 @@
 // GET /v1/assessments/:id and the tenant's secret key.
 import { randomBytes } from 'node:crypto';
 import type { Browser, BrowserContext, BrowserContextOptions, CDPSession, Page } from 'playwright-core';
-import { launchChromium, parseForm, sdkBundle, startServer, type TestServer } from '../../../fixtures/browser';
+import {
+  launchChromium,
+  parseForm,
+  PERSON_SCRIPT,
+  sdkBundle,
+  startServer,
+  type TestServer,
+} from '../../../fixtures/browser';
 import {
   aimPoint,
   dispatchKeyEvents,
@@ -651,20 +658,6 @@ export const PATCHED_SCRIPT = `(() => {
   };
   for (const k of Object.getOwnPropertyNames(window))
     if (/^(cdc_|__playwright|__pw|__webdriver)/.test(k)) try { delete window[k]; } catch (e) {}
-})();`;
-
-/**
- * The harness's people run in the same headless Chromium, driven over the DevTools protocol, as
- * the bots. A person's own browser has no protocol client and a frame around the page: this models
- * both (console.debug as a page's logger wraps it, and outerHeight with a tab strip and address bar)
- * so that people's rows measure people, not the harness. See the report's "Limitations".
- */
-export const PERSON_SCRIPT = `(() => {
-  const debug = console.debug;
-  console.debug = function debug_(...args) {
-    if (!args.some((a) => a instanceof Error)) return debug.apply(console, args);
-  };
-  Object.defineProperty(window, 'outerHeight', { get: () => window.innerHeight + 87, configurable: true });
 })();`;
 
 const APP_JS = `(function () {

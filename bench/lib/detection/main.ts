@@ -322,7 +322,7 @@ const METHOD = `## How it is measured
   device).
 - **People's browsers in the harness.** People run in the same headless Chromium, driven over
   the DevTools protocol, as the bots; their contexts model what a person's own browser has and the
-  harness's cannot (\`PERSON_SCRIPT\` in \`harness.ts\`): no protocol client (\`console.debug\` wrapped
+  harness's cannot (\`PERSON_SCRIPT\` in \`fixtures/browser.ts\`): no protocol client (\`console.debug\` wrapped
   as a page's logger would, so \`cdp_runtime\` is not judged), a window frame (\`outerHeight\` 87 px
   above the page) and a desktop GPU (every device fakes one). So row 13 measures the behaviour
   signals (\`first_input_fast\`, \`pointer_while_typing\`) on people, not \`cdp_runtime\`,
