@@ -21,17 +21,14 @@ import {
   type TypingProfileState,
 } from '../libs/scoring/src/typing';
 import { parseKeystrokeCsv } from '../libs/scoring/src/typing/typing-eval';
+import { CMU_CSV } from '../fixtures/human-input';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-const csv = resolve(
-  arg('csv') ??
-    process.env.KIZUKI_CMU_CSV ??
-    resolve(__dirname, '..', '..', 'shared/data/keystroke/DSL-StrongPasswordData.csv'),
-);
+const csv = resolve(arg('csv') ?? CMU_CSV);
 if (!existsSync(csv)) {
   console.log(`typing-calibration: keystroke data not found at ${csv}; nothing to measure (pass --csv FILE).`);
   process.exit(0);

@@ -1,11 +1,12 @@
 // Typing detector accuracy on the CMU keystroke benchmark (Killourhy & Maxion 2009 data).
 //   npx tsx bench/typing-eer.ts [--csv FILE] [--few 20] [--subjects N]
-// Default CSV: ../shared/data/keystroke/DSL-StrongPasswordData.csv relative to the repository.
+// Default CSV: KIZUKI_CMU_CSV, else ../shared/data/keystroke/DSL-StrongPasswordData.csv beside the repository.
 // The data is research data and is not part of the repository: without it this prints a note
 // and exits 0. Protocols: see libs/scoring/src/typing/typing-eval.ts (they agree with the
 // project's independent yardstick, /work/shared/tools/typing-eer.ts, to the 4th decimal).
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { CMU_CSV } from '../fixtures/human-input';
 import { fitTypingProfile, typingAnomaly } from '../libs/scoring/src/typing';
 import {
   manhattanScaled,
@@ -21,7 +22,7 @@ function arg(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-const csv = resolve(arg('csv') ?? resolve(__dirname, '..', '..', 'shared/data/keystroke/DSL-StrongPasswordData.csv'));
+const csv = resolve(arg('csv') ?? CMU_CSV);
 if (!existsSync(csv)) {
   console.log(`typing-eer: keystroke data not found at ${csv}; nothing to measure (pass --csv FILE). Skipping.`);
   process.exit(0);

@@ -28,7 +28,7 @@ import {
   type TypingProfileState,
 } from '../libs/scoring/src/typing';
 import { parseKeystrokeCsv } from '../libs/scoring/src/typing/typing-eval';
-import { hashSeed, seededRng, usernameTyping, type CmuRep, type TimedKey } from '../fixtures/human-input';
+import { CMU_CSV, hashSeed, seededRng, usernameTyping, type CmuRep, type TimedKey } from '../fixtures/human-input';
 import { wilson } from './lib/wilson';
 
 function arg(name: string): string | undefined {
@@ -36,11 +36,7 @@ function arg(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-const csv = resolve(
-  arg('csv') ??
-    process.env.KIZUKI_CMU_CSV ??
-    resolve(__dirname, '..', '..', 'shared/data/keystroke/DSL-StrongPasswordData.csv'),
-);
+const csv = resolve(arg('csv') ?? CMU_CSV);
 if (!existsSync(csv)) {
   console.log(`typing-same-device: keystroke data not found at ${csv}; nothing to measure (pass --csv FILE).`);
   process.exit(0);
