@@ -1,6 +1,6 @@
 import IORedis, { Cluster, type ClusterOptions, type RedisOptions } from 'ioredis';
 import type { DefaultJobOptions } from 'bullmq';
-import { parseRedisUrl, type KizukiConfig } from '@kizuki/config';
+import { parseRedisUrl, type KizukiConfig, type RedisTarget } from '@kizuki/config';
 import { JobName } from './queue-names';
 
 export type RedisRole = 'commands' | 'bullmq' | 'events';
@@ -27,7 +27,7 @@ export function createRedis(config: Pick<KizukiConfig, 'REDIS_URL' | 'REDIS_CLUS
       }
     : { maxRetriesPerRequest: null, enableReadyCheck: true };
   const redis = config.REDIS_CLUSTER
-    ? new Cluster(parseRedisUrl(config.REDIS_URL, true).nodes, clusterOptions(config.REDIS_URL, options, failFast))
+    ? clusterClient(parseRedisUrl(config.REDIS_URL, true), options, failFast)
     : new IORedis(config.REDIS_URL, { ...options, retryStrategy: reconnectDelay });
   // Connection errors are reported by health checks; an unhandled 'error' event would crash the process.
   redis.on('error', () => undefined);
@@ -44,8 +44,11 @@ const reconnectDelay = (times: number) => Math.min(times * 200, 2000);
  * keeps the score job in the outbox); the retrying roles try each command for up to about 30 s,
  * and then their callers retry (BullMQ's loops, the score job's attempts).
  */
-function clusterOptions(url: string, node: RedisOptions, failFast: boolean): ClusterOptions {
-  const target = parseRedisUrl(url, true);
+function clusterClient(target: RedisTarget, node: RedisOptions, failFast: boolean): Cluster {
+  return new Cluster(target.nodes, clusterOptions(target, node, failFast));
+}
+
+function clusterOptions(target: RedisTarget, node: RedisOptions, failFast: boolean): ClusterOptions {
   const { enableOfflineQueue, enableAutoPipelining, enableReadyCheck, ...redisOptions } = node;
   return {
     redisOptions: {
