@@ -202,13 +202,18 @@ async function kizuki(mode: string, stores: PrivateStores, admin: Client, o: Cos
     const queues = ['score', 'ingest'].map(
       (q) => new Queue(q, { connection: redis, prefix: stack.env.KIZUKI_REDIS_PREFIX }),
     );
+    // the worker's scheduled jobs (roll-up, retention: ids `repeat:…`) always wait in `delayed`; only
+    // the logins' own jobs count, or every drain would sit out its whole timeout
+    const pending = async (q: Queue) => {
+      const c = await q.getJobCounts('waiting', 'active', 'prioritized');
+      const delayed = (await q.getDelayed()).filter((j) => !String(j.id).startsWith('repeat:'));
+      return Object.values(c).reduce((a, n) => a + n, 0) + delayed.length;
+    };
     const drain = async () => {
       const end = Date.now() + 120_000;
       for (;;) {
-        const counts = await Promise.all(
-          queues.map((q) => q.getJobCounts('waiting', 'active', 'prioritized', 'delayed')),
-        );
-        if (counts.every((c) => Object.values(c).every((n) => n === 0)) || Date.now() > end) return;
+        const counts = await Promise.all(queues.map(pending));
+        if (counts.every((n) => n === 0) || Date.now() > end) return;
         await new Promise((r) => setTimeout(r, 100));
       }
     };
