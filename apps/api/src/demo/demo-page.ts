@@ -247,5 +247,5 @@ select{display:block;width:100%;margin-top:6px;padding:9px;border:1px solid #c8c
 h2{font-size:1rem;margin:18px 0 6px}.code{font-size:.75rem;color:#4a5565}.warn{color:#8a5300}
 .scale{display:block;width:100%;height:22px;margin:10px 0 4px}.zone.allow{fill:#bfe3c9}.zone.challenge{fill:#f6dca3}
 .zone.deny{fill:#f2b8bd}.mark{fill:#1c2430}
-.challenge{background:#f7f9fc;border:1px solid #d8dee8;border-radius:10px;padding:12px 16px;margin:14px 0}
+form.challenge{background:#f7f9fc;border:1px solid #d8dee8;border-radius:10px;padding:12px 16px;margin:14px 0}
 #otp{font-size:1.1rem;letter-spacing:.15em}.lang{text-align:right;font-size:.85rem;margin:-4px 0 8px}`;
