@@ -169,9 +169,9 @@ describe('demo login page in Chromium, against the real api, worker, PostgreSQL 
   });
 
   /** What a person sees: the rendered text (closed <details>, the JSON as sent, left out). */
-  const visible = (page: Page) => page.evaluate(() => document.body.innerText);
+  const visible = (page: Page) => page.innerText('body');
 
-  it('speaks Japanese from /demo?lang=ja through a sign-up, a challenged sign-in and its code, with no English sentence left', async () => {
+  it('speaks Japanese from ?lang=ja: a sign-up, a challenged sign-in and its code, no English left', async () => {
     const page = await personPage(browser);
     await page.goto(`${env.baseUrl}/demo?lang=ja`);
     expect(await page.getAttribute('html', 'lang')).toBe('ja');

@@ -44,7 +44,7 @@ describe('demo pages in English and Japanese', () => {
     expect(englishLeft(words(DEMO_TEXT.en.note)).length).toBeGreaterThan(0);
   });
 
-  it('words the result in Japanese, reasons from their key and parameters, and keeps the language in every link and form', () => {
+  it('words the result and its reasons in Japanese, and keeps the language in every link and form', () => {
     const html = resultPage({ ...outcome, lang: 'ja' });
     expect(html).toContain('<html lang="ja">');
     expect(html).toContain('<h1 class="decision challenge">追加認証</h1>');

@@ -19,7 +19,8 @@ const q = (lang: PageLanguage) => `?lang=${lang}`;
 const langField = (lang: PageLanguage) => `<input type="hidden" name="lang" value="${lang}">`;
 
 const layout = (lang: PageLanguage, title: string, body: string, head = '') => `<!doctype html>
-<html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">${head}
+<html lang="${lang}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">${head}
 <title>${escapeHtml(title)}</title><link rel="stylesheet" href="/demo/demo.css"></head>
 <body><main class="card">
 <p class="demo-note" role="note">${DEMO_TEXT[lang].note}</p>
@@ -44,7 +45,8 @@ export function loginPage(publishableKey: string, lang: PageLanguage = 'en'): st
 <p class="hint">${t.signInHint.replace('{password}', DEMO_PASSWORD)}</p>
 <form id="login" method="post" action="/demo/login" autocomplete="on">${langField(lang)}
   <label>${escapeHtml(t.email)} <input name="username" type="email" autocomplete="username" required></label>
-  <label>${escapeHtml(t.password)} <input name="password" type="password" autocomplete="current-password" required></label>
+  <label>${escapeHtml(t.password)}
+    <input name="password" type="password" autocomplete="current-password" required></label>
   <label>${escapeHtml(t.network)} <select name="network">${(Object.keys(DEMO_NETWORKS) as DemoNetwork[])
     .map((k) => `<option value="${k}">${escapeHtml(t.networks[k])}</option>`)
     .join('')}</select></label>
@@ -62,7 +64,7 @@ export function loginPage(publishableKey: string, lang: PageLanguage = 'en'): st
   );
 }
 
-/** The demo's network selector: addresses that the bundled geo-IP/ASN data classify as described (words in demo-text.ts). */
+/** The demo's network selector: addresses the bundled geo-IP/ASN data classify as described (words in demo-text.ts). */
 export const DEMO_NETWORKS = {
   here: { ip: null },
   home: { ip: '153.156.10.20' },
@@ -81,9 +83,11 @@ export function registerPage(publishableKey: string, lang: PageLanguage = 'en'):
     `${languageSwitch(lang, '/demo/register')}
 <h1>${escapeHtml(t.registerTitle)}</h1>
 <p class="hint">${escapeHtml(t.registerHint)}</p>
-<form id="register" method="post" action="/demo/register" data-kizuki-event="registration" autocomplete="on">${langField(lang)}
+<form id="register" method="post" action="/demo/register" data-kizuki-event="registration" autocomplete="on">
+  ${langField(lang)}
   <label>${escapeHtml(t.email)} <input name="email" type="email" autocomplete="email" required></label>
-  <label>${escapeHtml(t.password)} <input name="password" type="password" autocomplete="new-password" minlength="8" required></label>
+  <label>${escapeHtml(t.password)}
+    <input name="password" type="password" autocomplete="new-password" minlength="8" required></label>
   <button type="submit">${escapeHtml(t.createAccount)}</button>
 </form>
 <p class="small">${t.registerNote}
@@ -168,7 +172,8 @@ export function resultPage(o: DemoOutcome): string {
       ? `<form id="challenge" method="post" action="/demo/challenge" class="challenge">${langField(lang)}
 <p>${text.secondFactor(`<code id="otp">${escapeHtml(o.challengeCode)}</code>`)}</p>
 <input type="hidden" name="assessmentId" value="${escapeHtml(body.id)}">
-<label>${escapeHtml(text.oneTimeCode)} <input name="code" inputmode="numeric" autocomplete="one-time-code" required></label>
+<label>${escapeHtml(text.oneTimeCode)}
+  <input name="code" inputmode="numeric" autocomplete="one-time-code" required></label>
 <button type="submit">${escapeHtml(text.verify)}</button>
 <p class="small">${text.challengeNote}</p></form>`
       : '';

@@ -227,7 +227,7 @@ const ja: DemoText = {
     'このアドレスは取り込み済みの Tor 出口ノード一覧にないため、TOR_EXIT は検知されません。' +
     '<code>npm run kizuki -- tor load FILE</code> で出口ノード一覧を読み込んでください（docs/operations.md）。',
   secondFactor: (code) =>
-    `<b>追加認証</b>　実際のサイトでは、このワンタイムコードをメールや SMS で送ります。デモではここに表示します：${code}`,
+    `<b>追加認証</b> 実際のサイトでは、このワンタイムコードをメールや SMS で送ります。デモではここに表示します：${code}`,
   oneTimeCode: 'ワンタイムコード',
   verify: '確認する',
   challengeNote:
