@@ -323,9 +323,11 @@ const METHOD = `## How it is measured
 - **People's browsers in the harness.** People run in the same headless Chromium, driven over
   the DevTools protocol, as the bots; their contexts model what a person's own browser has and the
   harness's cannot (\`PERSON_SCRIPT\` in \`fixtures/browser.ts\`): no protocol client (\`console.debug\` wrapped
-  as a page's logger would, so \`cdp_runtime\` is not judged), a window frame (\`outerHeight\` 87 px
-  above the page) and a desktop GPU (every device fakes one). So row 13 measures the behaviour
-  signals (\`first_input_fast\`, \`pointer_while_typing\`) on people, not \`cdp_runtime\`,
+  as a page's logger would, so \`cdp_runtime\` is not judged), a window around the page (as wide
+  as the page, \`outerHeight\` 87 px taller for the tab strip and address bar; a starved headless
+  Chromium reports 0 × 0 before its window is sized, which the SDK reads as \`no_window\`) and a
+  desktop GPU (every device fakes one). So row 13 measures the behaviour signals
+  (\`first_input_fast\`, \`pointer_while_typing\`) on people, not \`cdp_runtime\`, \`no_window\`,
   \`window_geometry\` or \`webgl_*\`: their false positives are argued in docs/scoring.md (an open
   DevTools, F11 full screen is exempt, VMs weigh only beside other signs).
 - **Whose data, and what was tuned on it.** All people's typing is CMU subjects' (owners: the first
