@@ -422,7 +422,7 @@ describe('SDK edge cases (Chromium)', () => {
     await ctx.close();
   });
 
-  it("a person's page in the harness (PERSON_SCRIPT) has a window around it, even when a starved headless reports none", async () => {
+  it("a person's page (PERSON_SCRIPT) has a window, even when a starved headless reports none", async () => {
     const ctx = await browser.newContext({
       viewport: { width: 1024, height: 768 },
       screen: { width: 1920, height: 1080 },
