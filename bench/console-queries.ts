@@ -128,8 +128,10 @@ async function main(): Promise<void> {
       await c.query(`SET session_replication_role = replica`);
       await c.query(`SET maintenance_work_mem = '256MB'`);
     }
+    // pg_get_indexdef names a partitioned table's index ON ONLY the parent: without ONLY it is built on each partition
     const indexes = await env.sql<{ name: string; def: string }>(
-      `SELECT i.relname AS name, pg_get_indexdef(i.oid) AS def FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
+      `SELECT i.relname AS name, replace(pg_get_indexdef(i.oid), ' ON ONLY ', ' ON ') AS def
+         FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
         WHERE x.indrelid = 'assessments'::regclass AND NOT x.indisprimary`,
     );
     const [pk] = await env.sql<{ name: string; def: string }>(
