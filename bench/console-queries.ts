@@ -173,6 +173,14 @@ async function main(): Promise<void> {
       }),
     );
     for (const c of loaders) await c.end();
+    // every partition has the parent's indexes again (a missing one turns the list queries into scans)
+    const [{ short }] = await env.sql<{ short: number }>(
+      `SELECT count(*)::int AS short FROM pg_inherits p
+        WHERE p.inhparent = 'assessments'::regclass
+          AND (SELECT count(*) FROM pg_index x WHERE x.indrelid = p.inhrelid) < $1`,
+      [indexes.length + 1],
+    );
+    if (short) throw new Error(`${short} assessments partitions lack indexes after the load`);
     const indexedS = (performance.now() - t) / 1000 - loadedS;
     await env.sql(`VACUUM ANALYZE assessments`);
     await env.sql(`VACUUM ANALYZE accounts`);
