@@ -23,10 +23,11 @@ const DISTINCT_TOLERANCE = 0.07;
 type Dashboard = Record<string, any>;
 
 /**
- * The console roll-up (issue #19): the dashboard read from console_hours / console_bursts (closed
- * hours) plus the raw rows of its open edges gives the raw queries' exact counts, and distinct
- * users and IPs within the sketch's error, with the hll extension and without it (Kizuki's own
- * registers), for two tenants that never see each other's rows.
+ * The console roll-up (issue #19): the dashboard read from console_days / console_hours /
+ * console_bursts (closed days and hours) plus the raw rows of its open edges gives the raw queries'
+ * exact counts, and distinct users and IPs within the sketch's error, with the hll extension and
+ * without it (Kizuki's own registers), for two tenants that never see each other's rows; the days
+ * give the hours' answer exactly.
  */
 describe('console roll-up', () => {
   const dbName = `kizuki_test_rollup_${randomBytes(4).toString('hex')}`;
@@ -196,7 +197,17 @@ describe('console roll-up', () => {
     ['7d', new Date(NOW.getTime() - 7 * 24 * 3600_000), 'day'],
     // on the hour, as the console asks: no raw first hour
     ['7d on the hour', new Date('2031-01-25T02:00:00Z'), 'day'],
+    // 30 d by day: a partial first hour, the rest of 2 January by hour, whole days to 31 January, then 1 February
+    ['30d', new Date(NOW.getTime() - 30 * 24 * 3600_000), 'day'],
+    // from December on the hour: days across the year's and the month's turn
+    ['36d on the hour', new Date('2030-12-27T06:00:00Z'), 'day'],
   ];
+  /** The dashboard each range gives as the tenant's analyst would see it. */
+  const dashboards = async (tenant: string): Promise<Dashboard[]> => {
+    const out: Dashboard[] = [];
+    for (const [, from, bucket] of ranges) out.push(await insights().dashboard(tenant, from, NOW, bucket));
+    return out;
+  };
 
   beforeAll(async () => {
     await admin(`CREATE DATABASE ${dbName}`);
@@ -207,7 +218,9 @@ describe('console roll-up', () => {
     await app.initialize();
     a = (await createTenant(owner, 'Rollup A', ['https://a.example'])).tenantId;
     b = (await createTenant(owner, 'Rollup B', ['https://b.example'])).tenantId;
-    // A: every 20 s from the 25th to past the clock (rows after NOW are not in any range); B: its own country
+    // A: every 150 s from 27 December to 23 January, then every 20 s from the 25th to past the clock (rows after
+    // NOW are not in any range); B: its own country
+    await seed(a, '2030-12-27T05:00:11Z', 16_000, 150, 'JP');
     await seed(a, '2031-01-25T00:00:07Z', 7 * 24 * 180 + 600, 20, 'JP');
     await seed(b, '2031-01-31T12:00:00Z', 1500, 37, 'KR');
   });
@@ -231,16 +244,24 @@ describe('console roll-up', () => {
     const rollup = new ConsoleRollupRepository(app);
     const first = await rollup.catchUp(NOW, GRACE_MS);
     expect(first.tenants).toBe(2);
-    const state = await sql(`SELECT tenant_id, rolled_until FROM console_rollup_state ORDER BY rolled_until`);
-    expect(state.map((s) => s.rolled_until.toISOString())).toEqual([
-      '2031-02-01T02:40:00.000Z',
-      '2031-02-01T02:40:00.000Z',
+    const state = await sql(`SELECT tenant_id, rolled_until, days_until FROM console_rollup_state`);
+    expect(state.map((s) => [s.rolled_until.toISOString(), s.days_until.toISOString()])).toEqual([
+      ['2031-02-01T02:40:00.000Z', '2031-02-01T00:00:00.000Z'],
+      ['2031-02-01T02:40:00.000Z', '2031-02-01T00:00:00.000Z'],
     ]);
-    const [hours] = await sql(`SELECT count(*)::int AS n, min(hour) AS first FROM console_hours WHERE tenant_id = $1`, [
-      a,
-    ]);
+    const [hours] = await sql(
+      `SELECT count(*)::int AS n, min(hour) AS first FROM console_hours WHERE tenant_id = $1 AND hour >= $2`,
+      [a, '2031-01-25T00:00:00Z'],
+    );
     // 7 days, then 00:00, 01:00 and 02:00 to 02:40 (the hour under way, up to its last closed 10-minute window)
     expect(hours).toEqual({ n: 7 * 24 + 3, first: new Date('2031-01-25T00:00:00Z') });
+    // the closed UTC days, 27 December to 31 January except the 24th (no assessment): not 1 February (open)
+    const days = await sql<{ day: Date }>(`SELECT day FROM console_days WHERE tenant_id = $1 ORDER BY day`, [a]);
+    expect(days.map((d) => d.day.toISOString().slice(0, 10))).toEqual(
+      Array.from({ length: 36 }, (_, i) => new Date(Date.UTC(2030, 11, 27 + i)).toISOString().slice(0, 10)).filter(
+        (d) => d !== '2031-01-24',
+      ),
+    );
     // again: nothing pending
     expect(await rollup.catchUp(NOW, GRACE_MS)).toEqual({ tenants: 0, hours: 0 });
     for (const [, from, bucket] of ranges) {
@@ -257,26 +278,80 @@ describe('console roll-up', () => {
       await m.query(`SELECT set_config('app.tenant_id', $1, true)`, [b]);
       return m.query(
         `SELECT (SELECT count(*) FROM console_hours WHERE tenant_id = $1)::int AS hours,
+                (SELECT count(*) FROM console_days WHERE tenant_id = $1)::int AS days,
                 (SELECT count(*) FROM console_bursts WHERE tenant_id = $1)::int AS bursts,
                 (SELECT count(*) FROM console_rollup_state WHERE tenant_id = $1)::int AS state`,
         [a],
       );
     });
-    expect(rows[0]).toEqual({ hours: 0, bursts: 0, state: 0 });
+    expect(rows[0]).toEqual({ hours: 0, days: 0, bursts: 0, state: 0 });
     await expect(app.query(`UPDATE console_rollup_state SET rolled_until = now()`)).rejects.toThrow(/permission/);
   });
 
+  it('the days give the answer of their hours, and are merged again when their hours are', async () => {
+    await daysEqualHours('2031-01-03T10:00Z');
+  });
+
+  /**
+   * Each range's dashboard with the daily rows equals the one from the hours alone, to the last
+   * distinct count (a day's sketch is the union of its hours'); a tenant with hours and no days (a
+   * deployment from before the daily roll-up) gets them on the job's next run; a past hour rolled up
+   * again makes its day (and the later ones) merged again.
+   */
+  async function daysEqualHours(lateHour: string): Promise<void> {
+    const countDays = async () =>
+      (await sql(`SELECT count(*)::int AS n FROM console_days WHERE tenant_id = $1`, [a]))[0].n;
+    expect(await countDays()).toBe(35);
+    const withDays = await dashboards(a);
+    await sql(`DELETE FROM console_days WHERE tenant_id = $1`, [a]);
+    await sql(`UPDATE console_rollup_state SET days_until = NULL WHERE tenant_id = $1`, [a]);
+    expect(await dashboards(a)).toEqual(withDays);
+    // the job's runs in the hour under way merge them again, a week per run (the hours answer for the rest)
+    const jobRun = () =>
+      new ConsoleRollupRepository(app).rollup(a, new Date('2031-02-01T02:00:00Z'), new Date(NOW.getTime() - GRACE_MS));
+    await jobRun();
+    expect(await countDays()).toBe(7);
+    expect(await dashboards(a)).toEqual(withDays);
+    for (let run = 2; run <= 6; run++) await jobRun(); // 36 calendar days, one without an assessment
+    expect(await countDays()).toBe(35);
+    expect(await dashboards(a)).toEqual(withDays);
+    // logins of an hour of 3 January denied late and the hour rolled up again by hand: its day follows
+    const day3 = `SELECT deny, total FROM console_days WHERE tenant_id = $1 AND day = '2031-01-03Z'`;
+    const [before] = await sql(day3, [a]);
+    await sql(
+      `UPDATE assessments SET decision = 'deny' WHERE tenant_id = $1 AND created_at >= $2::timestamptz
+          AND created_at < $2::timestamptz + interval '1 hour' AND decision = 'allow'`,
+      [a, lateHour],
+    );
+    await sql(`SELECT kizuki_console_rollup($1, $2::timestamptz, $2::timestamptz + interval '1 hour')`, [a, lateHour]);
+    const dayCounts = `SELECT count(*) FILTER (WHERE decision = 'deny')::int AS deny, count(*)::int AS total
+      FROM assessments WHERE tenant_id = $1 AND created_at >= '2031-01-03Z' AND created_at < '2031-01-04Z'`;
+    const [raw] = await sql(dayCounts, [a]);
+    expect(raw.deny).toBeGreaterThan(before.deny);
+    expect(await sql(day3, [a])).toEqual([raw]);
+    expect(await countDays()).toBe(35);
+    const [state] = await sql(`SELECT days_until FROM console_rollup_state WHERE tenant_id = $1`, [a]);
+    expect(state.days_until).toEqual(new Date('2031-02-01T00:00:00Z'));
+    for (const [, from, bucket] of ranges) {
+      expectSame(await insights().dashboard(a, from, NOW, bucket), await rawDashboard(a, from, NOW, bucket));
+    }
+  }
+
   it('without the extension (Kizuki keeps its own HyperLogLog registers) the answers are the same', async () => {
-    const withHll: Dashboard[] = [];
-    for (const [, from, bucket] of ranges) withHll.push(await insights().dashboard(a, from, NOW, bucket));
+    const withHll = await dashboards(a);
     await sql(`DROP EXTENSION hll`);
     try {
       expect((await sql(`SELECT kizuki_console_sketch_kind() AS k`))[0].k).toBe('registers');
       // the documented rebuild after the extension comes or goes
-      for (const t of ['console_rollup_state', 'console_hours', 'console_bursts']) await sql(`DELETE FROM ${t}`);
+      for (const t of ['console_rollup_state', 'console_hours', 'console_days', 'console_bursts']) {
+        await sql(`DELETE FROM ${t}`);
+      }
       await new ConsoleRollupRepository(app).catchUp(NOW, GRACE_MS);
-      const [{ len }] = await sql(`SELECT min(length(users))::int AS len FROM console_hours`);
-      expect(len).toBe(2048);
+      const [{ len, dayLen }] = await sql(
+        `SELECT (SELECT min(length(users)) FROM console_hours)::int AS len,
+                (SELECT min(length(users)) FROM console_days)::int AS "dayLen"`,
+      );
+      expect([len, dayLen]).toEqual([2048, 2048]);
       for (const [i, [, from, bucket]] of ranges.entries()) {
         const got: Dashboard = await insights().dashboard(a, from, NOW, bucket);
         expectSame(got, await rawDashboard(a, from, NOW, bucket));
@@ -284,6 +359,7 @@ describe('console roll-up', () => {
         near(got.totals.users, withHll[i].totals.users);
         near(got.totals.ips, withHll[i].totals.ips);
       }
+      await daysEqualHours('2031-01-03T14:00Z');
     } finally {
       await sql(`CREATE EXTENSION IF NOT EXISTS hll`);
     }

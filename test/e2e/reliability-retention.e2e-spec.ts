@@ -102,6 +102,8 @@ describe('retention job', () => {
         await env.sql(`SELECT kizuki_console_rollup($1, $2::timestamptz - interval '260 days', $2)`, [t, NOW]);
       }
       expect(await count('console_hours', a.tenantId)).toBe(5);
+      // and of every seeded day (each closed before NOW's day)
+      expect(await count('console_days', a.tenantId)).toBe(5);
       const events = new QueueEvents(JOB_QUEUE[JobName.Retention], {
         connection: new IORedis(env.config.REDIS_URL, { maxRetriesPerRequest: null }),
         prefix: env.config.KIZUKI_REDIS_PREFIX,
@@ -131,13 +133,13 @@ describe('retention job', () => {
         feedback: 1 + 3,
         assessmentKeys: 2 * (25 + 12 + 8 + 3),
       });
-      // the roll-up's hours and 10-minute windows go with the assessments they were made of:
+      // the roll-up's hours, 10-minute windows and days go with the assessments they were made of:
       // a keeps 200, 40, 10 and 1 days ago; b keeps 10 and 1 days ago
-      expect(await count('console_hours', a.tenantId)).toBe(4);
-      expect(await count('console_bursts', a.tenantId)).toBe(4);
-      expect(await count('console_hours', b.tenantId)).toBe(2);
-      expect(await count('console_bursts', b.tenantId)).toBe(2);
-      expect(result.consoleRollup).toBe(2 * (1 + 3));
+      for (const table of ['console_hours', 'console_bursts', 'console_days']) {
+        expect(await count(table, a.tenantId)).toBe(4);
+        expect(await count(table, b.tenantId)).toBe(2);
+      }
+      expect(result.consoleRollup).toBe(3 * (1 + 3));
       // profiles (accounts) keep their aggregates
       expect(await count('accounts', a.tenantId)).toBe(5);
     },

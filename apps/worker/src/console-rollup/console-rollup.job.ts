@@ -18,8 +18,9 @@ export const CONSOLE_ROLLUP_GRACE_MS = 2 * 60_000;
 
 /**
  * The console's hourly roll-up (issue #19): every minute, each tenant's closed 10-minute windows
- * are rolled up into console_hours (the hour under way again from its start) and console_bursts
- * (kizuki_console_rollup, a day per statement); a tenant never rolled up is backfilled from its
+ * are rolled up into console_hours (the hour under way again from its start) and console_bursts,
+ * and each UTC day the watermark passed into console_days (kizuki_console_rollup, a day per
+ * statement); a tenant never rolled up is backfilled from its
  * oldest assessment. Nothing on the score path: the console reads the minutes after the
  * watermark (≤ 13) from the raw rows.
  */

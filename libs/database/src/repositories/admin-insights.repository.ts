@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ConsoleReads } from '../console-reads';
 import { distinctByKey } from '../hll-registers';
+import { consoleRangeSql } from './console-range';
 import { rowsOf } from './rows';
 import { type QueryRow, withTenant } from '../tenant-scope';
 
@@ -226,10 +227,11 @@ export class AdminInsightsRepository {
   }
 
   /**
-   * The dashboard over [from, to) from the hourly roll-up (console_hours, console_bursts): its
-   * hours up to the tenant's watermark (the last one may be partial), and the raw rows of a partial
-   * first hour (none when `from` is on the hour, as the console asks) and of the minutes after the
-   * watermark (kizuki_console_hours, kizuki_console_bursts: the roll-up's own functions), so counts
+   * The dashboard over [from, to) from the roll-up (console_hours, console_bursts, and console_days
+   * for whole UTC days when the buckets are days: consoleRangeSql): its hours up to the tenant's
+   * watermark (the last one may be partial), and the raw rows of a partial first hour (none when
+   * `from` is on the hour, as the console asks) and of the minutes after the watermark
+   * (kizuki_console_hours, kizuki_console_bursts: the roll-up's own functions), so counts
    * are exact. Distinct users and IPs (per bucket, per UTC week, for the range) are HyperLogLog
    * estimates, ~2.3 % standard error; the top IPs are ranked by the sums of each hour's 50 IPs with
    * most non-allowed logins, their users counted exactly; the fraud count is live (a label comes
@@ -249,10 +251,7 @@ export class AdminInsightsRepository {
     let rolledEnd = new Date(Math.min(state?.until.getTime() ?? 0, to.getTime()));
     if (rolledEnd <= headEnd) headEnd = rolledEnd = to; // nothing rolled up in the range: all of it raw
     const p = [tenantId, from, headEnd, rolledEnd, to];
-    const hours = `SELECT * FROM kizuki_console_hours($1, $2, $3)
-      UNION ALL SELECT hour, total, allow, challenge, deny, failed, events, reasons, countries, asns, top_ips,
-                       users, ips FROM console_hours WHERE tenant_id = $1 AND hour >= $3 AND hour < $4
-      UNION ALL SELECT * FROM kizuki_console_hours($1, $4, $5)`;
+    const hours = consoleRangeSql(bucket);
     const distinct =
       kind === 'hll'
         ? {

@@ -12,7 +12,8 @@ const HOUR_MS = 3_600_000;
 
 /**
  * The console roll-up's write side (the worker's roll-up job, the backfill): hourly rows of each
- * tenant's closed hours (kizuki_console_rollup), a bounded range per statement.
+ * tenant's closed hours and daily rows of its closed UTC days (kizuki_console_rollup), a bounded
+ * range per statement.
  */
 @Injectable()
 export class ConsoleRollupRepository {

@@ -53,13 +53,14 @@ export class RetentionRepository {
   }
 
   /**
-   * The console roll-up's hours and 10-minute windows that hold any assessment made before `before`
-   * (the hour it falls in too): the roll-up leaves with the rows it was made of.
+   * The console roll-up's hours, 10-minute windows and days that hold any assessment made before
+   * `before` (the hour and the day it falls in too): the roll-up leaves with the rows it was made of.
    */
   async purgeConsoleRollup(tenantId: string, before: Date, limit: number): Promise<number> {
     return (
       (await this.purgeOldest(tenantId, PURGEABLE.consoleHours, before, limit)) +
-      (await this.purgeOldest(tenantId, PURGEABLE.consoleBursts, before, limit))
+      (await this.purgeOldest(tenantId, PURGEABLE.consoleBursts, before, limit)) +
+      (await this.purgeOldest(tenantId, PURGEABLE.consoleDays, before, limit))
     );
   }
 
@@ -106,4 +107,5 @@ const PURGEABLE = {
   tokenUses: { table: 'token_uses', key: 'token_id', time: 'created_at' },
   consoleHours: { table: 'console_hours', key: 'hour', time: 'hour' },
   consoleBursts: { table: 'console_bursts', key: 'window_start', time: 'window_start' },
+  consoleDays: { table: 'console_days', key: 'day', time: 'day' },
 } as const satisfies Record<string, Purgeable>;
