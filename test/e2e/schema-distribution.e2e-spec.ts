@@ -10,6 +10,8 @@ import {
   tenantKeyViolations,
 } from '@kizuki/database';
 
+jest.setTimeout(60_000); // a fresh database migrated, on a shared host
+
 const ADMIN_URL = process.env.KIZUKI_TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 async function admin(sql: string): Promise<void> {
