@@ -1,7 +1,8 @@
 // What time partitions (kizuki_partitions_run) cost and buy, on this machine, in a fresh database:
 // `--days` days of signal bundles, `--per-day` a day (≈ 2 KB of hex-ish JSON each, like an SDK
 // bundle), in the partitioned table and in a plain copy of it (what the table was before).
-//   1. The score path's load (kizuki_score_load_many, a batch of one login, server-side time per call, `--n` random bundles):
+//   1. The score path's load (kizuki_score_load_many, a batch of one login; server-side time per call,
+//      `--n` random bundles):
 //      with the risk call's time (the bundle looked for in the day partitions around it: what the
 //      worker sends) and without it (every day partition's index probed).
 //   2. The bare bundle lookup by id: partitioned with the time bounds, and the plain table.

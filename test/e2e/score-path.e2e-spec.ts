@@ -181,8 +181,8 @@ describe('score path functions (real PostgreSQL, row-level security)', () => {
           },
         ] = (
           await c.query(
-            `SELECT kizuki_score_load_many($1, '{hash-locks}', '{NULL}', '{NULL}', ARRAY[$2::uuid], '{203.0.113.7}',
-                                           ARRAY[$3], ARRAY[$2::uuid], ARRAY[$4::timestamptz], '{NULL}', '{NULL}') AS s`,
+            `SELECT kizuki_score_load_many($1, '{hash-locks}', '{NULL}', '{NULL}', ARRAY[$2::uuid],
+               '{203.0.113.7}', ARRAY[$3], ARRAY[$2::uuid], ARRAY[$4::timestamptz], '{NULL}', '{NULL}') AS s`,
             [a, bundleId, key, now],
           )
         ).rows;

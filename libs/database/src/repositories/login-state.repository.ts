@@ -43,7 +43,7 @@ export interface LoginStateQuery {
   device: { visitorId: string; storageId: string | null } | null;
   /** the request token's id (= its bundle id), to see whether another login used it */
   tokenId: string | null;
-  /** canonical (libs/scoring canonicalIp), as list entries and the Tor list store addresses; null: none or not an address */
+  /** canonical (libs/scoring canonicalIp), as list entries and the Tor list store them; null: none or not an address */
   ip: string | null;
   idempotencyKey: string;
   /** the bundle to load (null: none) */
