@@ -1,7 +1,8 @@
 // What time partitions (kizuki_partitions_run) cost and buy, on this machine, in a fresh database:
 // `--days` days of signal bundles, `--per-day` a day (≈ 2 KB of hex-ish JSON each, like an SDK
 // bundle), in the partitioned table and in a plain copy of it (what the table was before).
-//   1. The score path's load (kizuki_score_load, server-side time per call, `--n` random bundles):
+//   1. The score path's load (kizuki_score_load_many, a batch of one login; server-side time per call,
+//      `--n` random bundles):
 //      with the risk call's time (the bundle looked for in the day partitions around it: what the
 //      worker sends) and without it (every day partition's index probed).
 //   2. The bare bundle lookup by id: partitioned with the time bounds, and the plain table.
@@ -77,7 +78,8 @@ async function main(): Promise<void> {
         return (await q<{ us: number }>(`SELECT current_setting('bench.us')::float AS us`))[0].us;
       };
       const load = (near: string) =>
-        `kizuki_score_load('${tenant}', 'user', NULL, NULL, r.id, '203.0.113.7', 'k', r.id, NULL, NULL, ${near})`;
+        `kizuki_score_load_many('${tenant}', '{user}', '{NULL}', '{NULL}', ARRAY[r.id], '{203.0.113.7}', '{k}',
+          ARRAY[r.id], ARRAY[${near}]::timestamptz[], '{NULL}', '{NULL}')`;
       const variants: [string, string][] = [
         ["load, with the risk call's time (what the worker sends)", load(`r.received_at + interval '10 minutes'`)],
         ['load, without a time (every partition probed)', load('NULL')],

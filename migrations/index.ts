@@ -10,6 +10,7 @@ import { TenantKeys1796403708716 } from './1796403708716-tenant-keys';
 import { ConsoleReview1796404000000 } from './1796404000000-console-review';
 import { CONSOLE_ROLLUP_TABLES, ConsoleRollup1796405000000 } from './1796405000000-console-rollup';
 import { CONSOLE_DAYS_TABLES, ConsoleDays1796406000000 } from './1796406000000-console-days';
+import { ScoreRedundantFks1796408000000 } from './1796408000000-score-redundant-fks';
 
 export const MIGRATIONS = [
   Baseline1764489600000,
@@ -20,6 +21,7 @@ export const MIGRATIONS = [
   ConsoleReview1796404000000,
   ConsoleRollup1796405000000,
   ConsoleDays1796406000000,
+  ScoreRedundantFks1796408000000,
 ];
 
 /** Every table that carries tenant_id, across all migrations (row-level security binds each). */

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import {
@@ -9,6 +9,8 @@ import {
   REFERENCE_TABLES,
   tenantKeyViolations,
 } from '@kizuki/database';
+
+jest.setTimeout(60_000); // a fresh database migrated, on a shared host
 
 const ADMIN_URL = process.env.KIZUKI_TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -99,5 +101,55 @@ describe('schema: every key holds tenant_id (distribution by tenant)', () => {
         DROP TABLE IF EXISTS zz_bad_fk, zz_bad_keys, zz_no_tenant;
       `);
     }
+  });
+  it("deleting a tenant deletes its assessments and account-device links through their account's keys", async () => {
+    // assessments and account_devices have no key to tenants of their own (their keys to the tenant's
+    // accounts and devices prove and cascade it): the tenant's deletion must still remove them, and only its own
+    const [x, y] = [randomUUID(), randomUUID()];
+    const seed = async (t: string) => {
+      await db.query(`INSERT INTO tenants (id, name) VALUES ($1, 'cascade')`, [t]);
+      const [{ id: account }] = await db.query(
+        `INSERT INTO accounts (tenant_id, user_hash) VALUES ($1, 'u') RETURNING id`,
+        [t],
+      );
+      const [{ id: device }] = await db.query(
+        `INSERT INTO devices (tenant_id, visitor_id) VALUES ($1, 'v') RETURNING id`,
+        [t],
+      );
+      await db.query(`INSERT INTO account_devices (tenant_id, account_id, device_id) VALUES ($1, $2, $3)`, [
+        t,
+        account,
+        device,
+      ]);
+      await db.query(
+        `INSERT INTO assessments (id, tenant_id, idempotency_key, account_id, device_id, event, status, decision,
+                                  policy_decision, score, scores, reasons, created_at)
+         VALUES ($1, $2, 'k', $3, $4, 'login', 'succeeded', 'allow', 'allow', 0, '{}', '[]', now())`,
+        [randomUUID(), t, account, device],
+      );
+    };
+    await seed(x);
+    await seed(y);
+    const counts = async (t: string) =>
+      (
+        await db.query(
+          `SELECT (SELECT count(*)::int FROM assessments WHERE tenant_id = $1) AS assessments,
+                  (SELECT count(*)::int FROM account_devices WHERE tenant_id = $1) AS links,
+                  (SELECT count(*)::int FROM accounts WHERE tenant_id = $1) AS accounts,
+                  (SELECT count(*)::int FROM devices WHERE tenant_id = $1) AS devices`,
+          [t],
+        )
+      )[0];
+    expect(await counts(x)).toEqual({ assessments: 1, links: 1, accounts: 1, devices: 1 });
+    const direct: { tbl: string }[] = await db.query(
+      `SELECT conrelid::regclass::text AS tbl FROM pg_constraint
+        WHERE contype = 'f' AND confrelid = 'tenants'::regclass
+          AND conrelid IN ('assessments'::regclass, 'account_devices'::regclass)`,
+    );
+    expect(direct).toEqual([]);
+    await db.query(`DELETE FROM tenants WHERE id = $1`, [x]);
+    expect(await counts(x)).toEqual({ assessments: 0, links: 0, accounts: 0, devices: 0 });
+    expect(await counts(y)).toEqual({ assessments: 1, links: 1, accounts: 1, devices: 1 });
+    await db.query(`DELETE FROM tenants WHERE id = $1`, [y]);
   });
 });

@@ -2,7 +2,15 @@
 // on a real PostgreSQL, as the worker's role: atomic, idempotent, tenant-bound.
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { BundleRepository, LoginStateRepository, type LoginStateQuery, type RecordLogin } from '@kizuki/database';
+import {
+  BundleRepository,
+  LoginStateRepository,
+  type LoginState,
+  type LoginStateQuery,
+  type RecordLogin,
+} from '@kizuki/database';
+import { LoginScorer } from '@kizuki/login-scorer';
+import type { ScoreLoginJobData } from '@kizuki/queue';
 import { KizukiEnv } from '../../fixtures/kizuki-env';
 
 jest.setTimeout(60_000);
@@ -167,9 +175,14 @@ describe('score path functions (real PostgreSQL, row-level security)', () => {
       await c.connect();
       try {
         await c.query('BEGIN');
-        const [{ s }] = (
+        const [
+          {
+            s: [s],
+          },
+        ] = (
           await c.query(
-            `SELECT kizuki_score_load($1, 'hash-locks', NULL, NULL, $2, '203.0.113.7', $3, $2, NULL, NULL, $4) AS s`,
+            `SELECT kizuki_score_load_many($1, '{hash-locks}', '{NULL}', '{NULL}', ARRAY[$2::uuid],
+               '{203.0.113.7}', ARRAY[$3], ARRAY[$2::uuid], ARRAY[$4::timestamptz], '{NULL}', '{NULL}') AS s`,
             [a, bundleId, key, now],
           )
         ).rows;
@@ -432,6 +445,148 @@ describe('score path functions (real PostgreSQL, row-level security)', () => {
       expect(x.links).toContainEqual({ user_hash: 'u-old', visitor_id: 'v-old', status: 'trusted', logins: 2 });
       expect(x.assessments).toHaveLength(4 + 9);
       await env.sql(`DELETE FROM tenants WHERE id = ANY($1)`, [[inBatch, oneByOne]]);
+    });
+  });
+
+  describe('a batch loads what its logins loaded one by one would (set-based load)', () => {
+    // One tenant, one history; the same queries loaded as one batch and one at a time must answer alike,
+    // and each answer must say what the rules say (so that both paths cannot be wrong alike).
+    it('two logins of one account, a duplicate, a used token, a missing bundle, a device by storage id', async () => {
+      const t = (await env.createTenant('Load batch')).tenantId;
+      const earlier = randomUUID();
+      const usedToken = randomUUID();
+      // history: the account on its device (trusted, token used), another account on the same device
+      expect(
+        (await record(t, login(earlier, { key: 'lb-earlier', tokenId: usedToken, userHash: 'lb-alice' }))).state,
+      ).toBe('recorded');
+      expect((await record(t, login(randomUUID(), { userHash: 'lb-bob' }))).state).toBe('recorded');
+      await env.sql(
+        `UPDATE devices SET storage_id = 'lb-storage' WHERE tenant_id = $1 AND visitor_id = 'visitor-abcdefgh'`,
+        [t],
+      );
+      await env.sql(
+        `INSERT INTO list_entries (tenant_id, list, kind, value) VALUES ($1, 'deny', 'user', 'lb-bob'),
+           ($1, 'allow', 'ip', '198.51.100.9')`,
+        [t],
+      );
+      const bundleId = randomUUID();
+      await env.sql(`INSERT INTO signal_bundles (id, tenant_id, received_at, payload) VALUES ($1, $2, now(), $3)`, [
+        bundleId,
+        t,
+        JSON.stringify({ device: { visitorId: 'visitor-abcdefgh', storageId: null } }),
+      ]);
+      const missing = randomUUID();
+      const queries: LoginStateQuery[] = [
+        // two logins of one account, the first through its stored bundle
+        query('lb-alice', 'lb-1', { device: null, bundleId, tokenId: bundleId, bundleNear: new Date() }),
+        query('lb-alice', 'lb-2', { ip: '198.51.100.9' }),
+        // a redelivery of the earlier job (its key), twice in the batch
+        query('lb-alice', 'lb-earlier'),
+        query('lb-alice', 'lb-earlier'),
+        // a token another login used, and the same token twice in the batch
+        query('lb-carol', 'lb-3', { tokenId: usedToken }),
+        query('lb-carol', 'lb-4', { tokenId: usedToken }),
+        // a bundle not stored (yet): no bundle and no device, the rest as always
+        query('lb-bob', 'lb-5', { device: null, bundleId: missing, tokenId: missing, bundleNear: new Date() }),
+        // a cleared fingerprint, the same storage id
+        query('lb-dave', 'lb-6', { device: { visitorId: 'visitor-cleared', storageId: 'lb-storage' } }),
+        // a new account on a new device
+        query('lb-erin', 'lb-7', { device: { visitorId: 'visitor-new', storageId: null } }),
+      ];
+      const batch = await repo.loadMany(t, queries);
+      const single: LoginState[] = [];
+      for (const q of queries) single.push((await repo.loadMany(t, [q]))[0]);
+      expect(batch).toEqual(single);
+
+      const [alice1, alice2, dup1, dup2, carol1, carol2, bob, dave, erin] = batch;
+      // both logins of the account see it as stored before the batch, on its (trusted) device
+      for (const s of [alice1, alice2]) {
+        expect(s.account).toMatchObject({ loginCount: 1, trustedLogins: 1 });
+        expect(s.device).toMatchObject({ visitorId: 'visitor-abcdefgh', linkStatus: 'trusted', otherAccounts: 1 });
+        expect(s.existing).toBeNull();
+        expect(s.accountDevices).toHaveLength(1);
+      }
+      expect(alice1.bundle?.id).toBe(bundleId);
+      expect(alice2.bundle).toBeNull();
+      expect(alice1.lists).toEqual([]);
+      expect(alice2.lists.map((l) => `${l.list}:${l.kind}:${l.value}`)).toEqual(['allow:ip:198.51.100.9']);
+      expect(dup1.existing?.id).toBe(earlier);
+      expect(dup2.existing?.id).toBe(earlier);
+      expect([carol1.tokenUsedBy, carol2.tokenUsedBy]).toEqual([earlier, earlier]);
+      expect(carol1.account).toBeNull();
+      expect(bob).toMatchObject({ bundle: null, device: null, tokenUsedBy: null, existing: null });
+      expect(bob.account).toMatchObject({ loginCount: 1 });
+      expect(bob.lists.map((l) => `${l.kind}:${l.value}`)).toEqual(['user:lb-bob']);
+      expect(dave.device).toMatchObject({ visitorId: 'visitor-abcdefgh', matchedByStorage: true, linkStatus: null });
+      expect(dave.device?.otherAccounts).toBe(2);
+      expect(erin).toMatchObject({ account: null, device: null, accountDevices: [], tor: false });
+      for (const s of batch) expect(s.policy).toEqual(batch[0].policy);
+      await env.sql(`DELETE FROM tenants WHERE id = $1`, [t]);
+    });
+
+    it('scores a batch through the scorer: one account twice, a job twice, a token twice, a bundle gone', async () => {
+      const t = (await env.createTenant('Score batch')).tenantId;
+      const scorer = env.worker!.get(LoginScorer);
+      const bundles = env.worker!.get(BundleRepository);
+      const now = new Date();
+      const tokens = [randomUUID(), randomUUID(), randomUUID()];
+      await bundles.insertMany(
+        t,
+        tokens.slice(0, 2).map((id) => ({
+          id,
+          receivedAt: now,
+          ip: '203.0.113.7',
+          userAgent: null,
+          origin: null,
+          payload: { device: { visitorId: 'visitor-batch', storageId: null, components: { platform: 'Win32' } } },
+        })),
+      );
+      const job = (n: number, userHash: string, token: string): ScoreLoginJobData => ({
+        tenantId: t,
+        assessmentId: randomUUID(),
+        idempotencyKey: `sb-${n}`,
+        requestedAt: now.toISOString(),
+        event: 'login',
+        status: 'succeeded',
+        userHash,
+        context: { ip: '::ffff:203.0.113.7', userAgent: null, acceptLanguage: 'ja' },
+        token: { state: 'valid', bundleId: token },
+      });
+      const first = job(1, 'sb-alice', tokens[0]);
+      const jobs = [
+        first,
+        job(2, 'sb-alice', tokens[1]),
+        { ...first }, // the same job delivered twice
+        job(3, 'sb-bob', tokens[0]), // the first login's token again
+        job(4, 'sb-carol', tokens[2]), // its bundle is neither stored nor queued
+      ];
+      // started in one event-loop turn: their loads and records travel as batches
+      const [a1, a2, again, replay, gone] = await Promise.all(jobs.map((j) => scorer.score(j)));
+      expect(again.answer.id).toBe(a1.answer.id);
+      expect([a1.scoredNow, again.scoredNow].filter(Boolean)).toHaveLength(1);
+      expect(a2.answer.id).not.toBe(a1.answer.id);
+      expect(replay.answer.reasons.map((r) => r.code)).toContain('TOKEN_REPLAYED');
+      expect(gone.answer.reasons.map((r) => r.code)).toContain('TOKEN_INVALID');
+      const rows = await env.sql<{ user_hash: string; login_count: number; n: number }>(
+        `SELECT a.user_hash, a.login_count, (SELECT count(*)::int FROM assessments s
+            WHERE s.tenant_id = a.tenant_id AND s.account_id = a.id) AS n
+           FROM accounts a WHERE a.tenant_id = $1 ORDER BY a.user_hash`,
+        [t],
+      );
+      expect(rows).toEqual([
+        { user_hash: 'sb-alice', login_count: 2, n: 2 },
+        { user_hash: 'sb-bob', login_count: 1, n: 1 },
+        { user_hash: 'sb-carol', login_count: 1, n: 1 },
+      ]);
+      expect(
+        await env.sql(`SELECT token_id, assessment_id FROM token_uses WHERE tenant_id = $1 ORDER BY 1`, [t]),
+      ).toEqual(
+        [
+          { token_id: tokens[0], assessment_id: first.assessmentId },
+          { token_id: tokens[1], assessment_id: jobs[1].assessmentId },
+        ].sort((x, y) => (x.token_id < y.token_id ? -1 : 1)),
+      );
+      await env.sql(`DELETE FROM tenants WHERE id = $1`, [t]);
     });
   });
 

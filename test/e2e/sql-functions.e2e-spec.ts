@@ -61,7 +61,7 @@ describe('SQL function files (libs/database/sql)', () => {
   });
 
   it('applies a changed file and skips the unchanged ones', async () => {
-    const before = await appliedAt('kizuki_score_load');
+    const before = await appliedAt('kizuki_score_load_many');
     const original = files.find((f) => f.name === 'kizuki_retention_days');
     if (!original) throw new Error('kizuki_retention_days.sql is missing');
     const sql = original.sql.replace('ELSE p_fallback END', 'ELSE p_fallback + 1 END');
@@ -69,7 +69,7 @@ describe('SQL function files (libs/database/sql)', () => {
     const result = await applySqlFunctions(db, withFile({ ...original, sql, checksum: 'changed' }));
     expect(result).toEqual({ applied: ['kizuki_retention_days'], dropped: [] });
     expect((await db.query(`SELECT kizuki_retention_days('{}', 'x', 30) AS d`))[0].d).toBe(31);
-    expect(await appliedAt('kizuki_score_load')).toBe(before);
+    expect(await appliedAt('kizuki_score_load_many')).toBe(before);
     // and back: the recorded checksum differs from the file's again
     expect(await applySqlFunctions(db, files)).toEqual({ applied: ['kizuki_retention_days'], dropped: [] });
     expect((await db.query(`SELECT kizuki_retention_days('{}', 'x', 30) AS d`))[0].d).toBe(30);

@@ -6,7 +6,7 @@
 -- when an earlier delivery (or an earlier login of the batch) recorded its idempotency key (nothing of it written),
 -- else {state: 'recorded', accountId, deviceId, deviceStatus}. A single login is a batch of one. Rows are locked
 -- in key order per table, so two batches wait for each other rather than deadlock; an error fails the batch,
--- which the worker then retries one by one. SECURITY INVOKER and generic plans, like kizuki_score_load.
+-- which the worker then retries one by one. SECURITY INVOKER and generic plans, like kizuki_score_load_many.
 CREATE OR REPLACE FUNCTION kizuki_score_record_many(p_tenant uuid, p jsonb)
 RETURNS json
 LANGUAGE plpgsql

@@ -6,7 +6,7 @@
 
 /** Small tables replicated to every node: read before the tenant is known, or shared by all tenants. */
 export const REFERENCE_TABLES: Readonly<Record<string, string>> = {
-  tenants: 'the distribution key itself; every tenant table refers to it',
+  tenants: 'the distribution key itself; every tenant table refers to it, or to an account or device of it',
   api_keys: 'each request finds its key by prefix before the tenant is known',
   admins: 'a console sign-in finds the admin by email before the tenant is known',
   admin_sessions: 'a console request finds its session by token hash before the tenant is known',

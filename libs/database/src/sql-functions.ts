@@ -21,7 +21,7 @@ export interface SqlFunctionsApplied {
  */
 export function sqlFunctionsDir(): string {
   const candidates = [join(__dirname, '..', 'sql'), join(__dirname, '..', '..', 'sql')];
-  const found = candidates.find((dir) => existsSync(join(dir, 'kizuki_score_load.sql')));
+  const found = candidates.find((dir) => existsSync(join(dir, 'kizuki_score_load_many.sql')));
   if (!found) throw new Error(`SQL function files not found (looked in ${candidates.join(', ')})`);
   return found;
 }

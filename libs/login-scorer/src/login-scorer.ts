@@ -16,6 +16,7 @@ import { WebhookEventsService } from '@kizuki/webhooks';
 import type { DeviceStatus, ReasonDetail, RiskAnswer, SignalBundle } from '@kizuki/contract';
 import {
   assess,
+  canonicalIp,
   matchDevice,
   networkPrefix,
   resolvePolicy,
@@ -74,16 +75,19 @@ export class LoginScorer {
         : { state: d.token.state, ...(typeof d.token.detail === 'object' ? { detail: d.token.detail } : {}) };
     const tokenId = d.token.state === 'valid' ? d.token.bundleId : null;
     // One load: the stored bundle comes with it, and the device it names. When the risk call
-    // overtook its bundle's ingest job, the bundle comes from the ingest queue (a second load, rare).
+    // overtook its bundle's ingest job, the bundle comes from the ingest queue and a second load
+    // looks up the device it names (given then: that load needs no bundle).
+    // A job queued with another spelling of the address still matches lists and Tor exits.
+    const ip = canonicalIp(d.context.ip);
     const load = (device: { visitorId: string; storageId: string | null } | null, withToken: boolean) =>
       this.loads.add(d.tenantId, {
         userHash: d.userHash,
         device,
         tokenId: withToken ? tokenId : null,
-        ip: d.context.ip,
+        ip,
         idempotencyKey: d.idempotencyKey,
-        bundleId: withToken ? tokenId : null,
-        bundleNear: withToken ? new Date(d.requestedAt) : null,
+        bundleId: withToken && !device ? tokenId : null,
+        bundleNear: withToken && !device ? new Date(d.requestedAt) : null,
         asn: geo.asn,
         country: geo.country,
       });

@@ -4,7 +4,7 @@ import { canonicalIp, parseCidr } from '@kizuki/scoring';
 export type ListKindName = 'ip' | 'cidr' | 'device' | 'user' | 'asn' | 'country';
 
 /**
- * A list value as the scoring side compares it (kizuki_score_load), or an error message.
+ * A list value as the scoring side compares it (kizuki_score_load_many), or an error message.
  * Addresses and blocks are canonical like client IPs (canonicalIp: IPv4-mapped unwrapped, RFC 5952
  * IPv6); a CIDR must name its network address, in either family (PostgreSQL's cidr refuses host
  * bits, and a bad value there would break every match).

@@ -5,7 +5,7 @@ import { withTenant } from '../tenant-scope';
 export type ListName = 'allow' | 'deny';
 export type ListKind = 'ip' | 'cidr' | 'device' | 'user' | 'asn' | 'country';
 
-/** A list entry that matches a login (found by libs/database/sql/kizuki_score_load.sql). */
+/** A list entry that matches a login (found by libs/database/sql/kizuki_score_load_many.sql). */
 export interface ListMatchRow {
   list: ListName;
   kind: ListKind;

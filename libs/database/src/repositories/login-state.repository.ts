@@ -43,6 +43,7 @@ export interface LoginStateQuery {
   device: { visitorId: string; storageId: string | null } | null;
   /** the request token's id (= its bundle id), to see whether another login used it */
   tokenId: string | null;
+  /** canonical (libs/scoring canonicalIp), as list entries and the Tor list store them; null: none or not an address */
   ip: string | null;
   idempotencyKey: string;
   /** the bundle to load (null: none) */
@@ -164,35 +165,35 @@ export class LoginStateRepository {
   constructor(private readonly db: DataSource) {}
 
   /**
-   * Everything a login is scored against, in one round trip (kizuki_score_load, migration
-   * 1764490300000): the account, the device (by visitor id, else storage id) and the account's
-   * recent devices, the token's use, the Tor list, an earlier answer for the same idempotency key,
-   * the stored bundle, the list entries that may match and the tenant's webhook subscriptions.
-   */
-  /**
-   * Everything each login is scored against, for several logins in one round trip
-   * (libs/database/sql/kizuki_score_load_many.sql; the worker batches concurrent score jobs):
-   * the account, the device (by visitor id, else storage id; with no device given, the stored
-   * bundle's) and the account's recent devices, the token's use, the Tor list, an earlier answer
-   * for the same idempotency key, the stored bundle, the list entries that may match and the
-   * tenant's webhook subscriptions.
+   * Everything each login is scored against, for a batch of logins of one tenant in one round trip
+   * (libs/database/sql/kizuki_score_load_many.sql, one lookup per table for the batch; the scorer
+   * batches concurrent scores): the account, the device (by visitor id, else storage id; with no
+   * device given, the stored bundle's) and the account's recent devices, the token's use, the Tor
+   * list, an earlier answer for the same idempotency key, the stored bundle, the list entries that
+   * may match and the tenant's webhook subscriptions. Each login sees the state as stored before the
+   * batch (two logins of one account in one batch load the same account).
    */
   async loadMany(tenantId: string, queries: LoginStateQuery[]): Promise<LoginState[]> {
     assertTenantId(tenantId);
-    const args = queries.map((q) => ({
-      userHash: q.userHash,
-      visitorId: q.device?.visitorId ?? null,
-      storageId: q.device?.storageId ?? null,
-      tokenId: q.tokenId,
-      ip: q.ip,
-      idempotencyKey: q.idempotencyKey,
-      bundleId: q.bundleId,
-      bundleNear: q.bundleNear?.toISOString() ?? null,
-      asn: q.asn === null ? null : String(q.asn),
-      country: q.country,
-    }));
+    // parallel arrays, one element per login (the function's parameters)
     const [{ s: rows }] = rowsOf<{ s: (LoadRow | null)[] }>(
-      await this.db.query(`SELECT kizuki_score_load_many($1, $2::jsonb) AS s`, [tenantId, JSON.stringify(args)]),
+      await this.db.query(
+        `SELECT kizuki_score_load_many($1, $2::text[], $3::text[], $4::text[], $5::uuid[], $6::inet[], $7::text[],
+                                       $8::uuid[], $9::timestamptz[], $10::text[], $11::text[]) AS s`,
+        [
+          tenantId,
+          queries.map((q) => q.userHash),
+          queries.map((q) => q.device?.visitorId ?? null),
+          queries.map((q) => q.device?.storageId ?? null),
+          queries.map((q) => q.tokenId),
+          queries.map((q) => q.ip),
+          queries.map((q) => q.idempotencyKey),
+          queries.map((q) => q.bundleId),
+          queries.map((q) => q.bundleNear?.toISOString() ?? null),
+          queries.map((q) => (q.asn === null ? null : String(q.asn))),
+          queries.map((q) => q.country),
+        ],
+      ),
     );
     return rows.map((row) => {
       if (!row) throw new Error(`tenant ${tenantId} does not exist`);
