@@ -54,7 +54,8 @@ export function keyTimingsFromField(keys: readonly FieldKey[] | null | undefined
   if (!result || result.length === 0) return null;
   // rebase on the first key-down so that stored samples carry no page timing
   const t0 = result[0].down;
-  const hold = medianHold(result);
+  // the median only when a key-up is missing (no sort on the common path)
+  const hold = result.every((k) => k.up > k.down) ? 0 : medianHold(result);
   return result.map((k) => ({ down: k.down - t0, up: (k.up > k.down ? k.up : k.down + hold) - t0 }));
 }
 
