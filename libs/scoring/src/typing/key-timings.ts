@@ -17,11 +17,7 @@ export interface FieldKey {
  *  - an Enter ends an attempt: if more characters follow (the page cleared the field and the user
  *    typed again), the last attempt wins;
  *  - modifiers (Shift…) and other keys (Tab, arrows…) are ignored;
- *  - a key-up that is missing, before its key-down or not finite (the SDK sends those as equal to the
- *    key-down) is unknown, not a zero hold: typically the Enter that submitted the form, whose key-up
- *    comes after the page took the bundle. It gets the median hold of the sample's keys that have one
- *    (a zero hold would be the furthest value a person can type, every time they submit with Enter);
- *    when no key has one (a touch keyboard's press-only timings) it stays equal to the key-down.
+ *  - a key-up that is missing, before its key-down or not finite is taken as equal to the key-down.
  * Returns null when nothing usable remains (no character key, or bad timings).
  */
 export function keyTimingsFromField(keys: readonly FieldKey[] | null | undefined): KeyTiming[] | null {
@@ -54,18 +50,5 @@ export function keyTimingsFromField(keys: readonly FieldKey[] | null | undefined
   if (!result || result.length === 0) return null;
   // rebase on the first key-down so that stored samples carry no page timing
   const t0 = result[0].down;
-  // the median only when a key-up is missing (no sort on the common path)
-  const hold = result.every((k) => k.up > k.down) ? 0 : medianHold(result);
-  return result.map((k) => ({ down: k.down - t0, up: (k.up > k.down ? k.up : k.down + hold) - t0 }));
-}
-
-/** Median of the holds that were seen (key-up after key-down); 0 when none was. */
-function medianHold(keys: readonly KeyTiming[]): number {
-  const holds = keys
-    .filter((k) => k.up > k.down)
-    .map((k) => k.up - k.down)
-    .sort((a, b) => a - b);
-  if (holds.length === 0) return 0;
-  const m = holds.length >> 1;
-  return holds.length % 2 ? holds[m] : (holds[m - 1] + holds[m]) / 2;
+  return result.map((k) => ({ down: k.down - t0, up: k.up - t0 }));
 }
