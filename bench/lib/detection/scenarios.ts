@@ -939,7 +939,8 @@ async function office(p: Plan): Promise<void> {
 
 /** The assessment id of a record (kept in the harness log by account and order). */
 function idOf(_h: DetectionHarness, rec: LoginRecord): string | undefined {
-  return rec.id ?? undefined;
+  // no stored assessment (scoring failed): nothing the customer's feedback could refer to
+  return (rec.ok && rec.id) || undefined;
 }
 
 function count(h: DetectionHarness, scenario: string): string {

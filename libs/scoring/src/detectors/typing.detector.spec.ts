@@ -7,6 +7,7 @@ import {
   CALIBRATION_WARM_LOGINS,
   enrolTypingSample,
   keyTimingsFromField,
+  typingStateAnomaly,
   type KeyTiming,
   type TypingProfileState,
 } from '../typing';
@@ -104,6 +105,18 @@ describe('typing detector (engine)', () => {
     expect(out.scores!.typing).not.toBeNull();
     expect(out.scores!.typing!).toBeLessThan(0.5);
     expect(out.evidence.filter((e) => e.code === 'TYPING_MISMATCH')).toHaveLength(0);
+  });
+
+  it("judges the owner's login submitted with Enter (its key-up not in the bundle) like the same login with it", () => {
+    // the page submits on Enter's key-down; the SDK sends the missing key-up as equal to the key-down,
+    // which read as a zero hold is the furthest Enter hold there is (its z clipped at the maximum)
+    const gaps = typeSamples(alice, 10, 60).map((x) => {
+      const keys = keysOf(x);
+      const missing = keys.map((k) => (k.c === 'enter' ? { ...k, u: k.d } : k));
+      const anomaly = (ks: KeyEvent[]) => typingStateAnomaly(active, keyTimingsFromField(ks)!);
+      return Math.abs(anomaly(missing) - anomaly(keys));
+    });
+    expect(gaps.reduce((s, g) => s + g, 0) / gaps.length).toBeLessThan(0.15);
   });
 
   it('flags another typist with TYPING_MISMATCH (takeover) and a high typing score', () => {

@@ -3,6 +3,7 @@ import {
   fitTypingProfile,
   typingAnomaly,
   typingComparable,
+  typingFeatureSeen,
   typingFeatures,
   type KeyTiming,
 } from './typing-model';
@@ -44,6 +45,33 @@ describe('typing detector', () => {
     const f = typingFeatures(keys);
     expect(f).toHaveLength(5);
     expect(f.every(Number.isFinite)).toBe(true);
+  });
+
+  describe('a key-up the SDK did not see (sent as equal to the key-down: the Enter that submits the form)', () => {
+    const noEnterUp = (x: KeyTiming[]) => x.map((k, i) => (i === x.length - 1 ? { down: k.down, up: k.down } : k));
+    const gap = (p: ReturnType<typeof fitTypingProfile>, xs: KeyTiming[][]) =>
+      mean(xs.map((x) => Math.abs(typingAnomaly(p, noEnterUp(x)) - typingAnomaly(p, x))));
+
+    it('is a hold not compared, on either side; flights always are', () => {
+      expect(typingFeatureSeen(0, 0, Math.log(80))).toBe(false);
+      expect(typingFeatureSeen(0, Math.log(80), 0)).toBe(false);
+      expect(typingFeatureSeen(0, Math.log(80), Math.log(90))).toBe(true);
+      expect(typingFeatureSeen(1, 0, 0)).toBe(true);
+    });
+
+    it('scores a login without it like the same login with it, against a profile that saw it', () => {
+      // read as a zero hold, it was the furthest Enter hold there is: +0.3-0.4 on every such login
+      expect(gap(profile, typeSamples(alice, 10, 15))).toBeLessThan(0.15);
+    });
+
+    it('scores a login with it like one without, against a profile fitted on logins without it', () => {
+      // profiles stored from Enter-submitted logins hold zero Enter holds: they keep working
+      const stored = fitTypingProfile(typeSamples(alice, 20, 10).map(noEnterUp));
+      expect(gap(stored, typeSamples(alice, 10, 16))).toBeLessThan(0.15);
+      expect(typingAnomaly(stored, typeSamples(bob, 1, 17)[0])).toBeGreaterThan(
+        mean(typeSamples(alice, 10, 16).map((x) => typingAnomaly(stored, x))),
+      );
+    });
   });
 
   it('aligns a sample with one extra or one missing key instead of giving up', () => {

@@ -168,10 +168,27 @@ function clipped(z: number): number {
   return z > P.clip ? P.clip : z;
 }
 
-/** Clipped weighted distance of an equal-length feature row to a reference row, per feature. */
+/**
+ * A hold feature below this (2 ms) is a key-up the SDK did not see, not a hold: it sends a missing
+ * key-up as equal to the key-down, typically the Enter that submitted the form (its key-up comes after
+ * the page took the bundle). A person's key is held far longer (0.01 % of CMU holds are under 2 ms).
+ */
+const UNSEEN_HOLD = Math.log(2);
+
+/** Whether feature j of two rows can be compared: not a hold that either side did not see. */
+export function typingFeatureSeen(j: number, a: number, b: number): boolean {
+  return !isHold(j) || (a >= UNSEEN_HOLD && b >= UNSEEN_HOLD);
+}
+
+/**
+ * Clipped weighted distance of an equal-length feature row to a reference row, per feature. A hold
+ * that either side did not see counts as matching (unknown, not the furthest possible hold).
+ */
 function rowDistance(f: number[], ref: number[], scale: number[]): number {
   let d = 0;
-  for (let j = 0; j < f.length; j++) d += weight(j) * clipped(Math.abs(f[j] - ref[j]) / scale[j]);
+  for (let j = 0; j < f.length; j++) {
+    if (typingFeatureSeen(j, f[j], ref[j])) d += weight(j) * clipped(Math.abs(f[j] - ref[j]) / scale[j]);
+  }
   return d;
 }
 
@@ -250,7 +267,7 @@ function alignedDistance(sample: readonly KeyTiming[], ref: number[], scale: num
     const h = holdFeature(sample[i]);
     const f = i + 1 < m ? flightFeature(sample[i], sample[i + 1]) : 0;
     for (let j = 0; j < n; j++) {
-      const zh = Math.abs(h - ref[2 * j]) / scale[2 * j];
+      const zh = typingFeatureSeen(0, h, ref[2 * j]) ? Math.abs(h - ref[2 * j]) / scale[2 * j] : 0;
       hold[i * n + j] = hw * (zh > clip ? clip : zh);
       if (j + 1 < n) {
         const zf = Math.abs(f - ref[2 * j + 1]) / scale[2 * j + 1];

@@ -79,6 +79,20 @@ describe('typing enrolment and learning', () => {
     expect(mean(genuine.map((g) => typingStateAnomaly(s, g)))).toBeLessThan(mean(before) * 1.1);
   });
 
+  it('updateTypingProfile learns nothing from a hold the SDK did not see (key-up equal to the key-down)', () => {
+    const profile = fitTypingProfile(typeSamples(alice, 10, 40));
+    const [x] = typeSamples(alice, 1, 41);
+    const last = 2 * (x.length - 1);
+    const next = updateTypingProfile(profile, [
+      ...x.slice(0, -1),
+      { down: x[x.length - 1].down, up: x[x.length - 1].down },
+    ]);
+    expect(next.center[last]).toBe(profile.center[last]);
+    expect(next.scale[last]).toBe(profile.scale[last]);
+    // the rest of the login is learned as usual
+    expect(next.center.some((c, j) => j !== last && c !== profile.center[j])).toBe(true);
+  });
+
   it('updateTypingProfile ignores samples of another length', () => {
     const p = fitTypingProfile(typeSamples(alice, 10, 38));
     const q = updateTypingProfile(p, typeSamples(makeTypist(9, 8), 1, 39)[0]);

@@ -15,6 +15,7 @@ import {
   fitTypingProfile,
   typingAnomaly,
   typingComparable,
+  typingFeatureSeen,
   typingFeatures,
   type KeyTiming,
   type TypingProfile,
@@ -145,7 +146,8 @@ export function updateTypingProfile(
   let wsum = 0;
   for (let j = 0; j < f.length; j++) {
     const w = j % 2 === 0 ? TYPING_PARAMS.holdWeight : 1;
-    z += w * Math.min(TYPING_PARAMS.clip, Math.abs(f[j] - profile.center[j]) / profile.scale[j]);
+    if (typingFeatureSeen(j, f[j], profile.center[j]))
+      z += w * Math.min(TYPING_PARAMS.clip, Math.abs(f[j] - profile.center[j]) / profile.scale[j]);
     wsum += w;
   }
   const centreZ = z / wsum;
@@ -153,6 +155,8 @@ export function updateTypingProfile(
   for (let j = 0; j < f.length; j++) {
     const c = profile.center[j];
     const s = profile.scale[j];
+    // a hold the SDK did not see (on this login or on those the profile was fitted on) teaches nothing
+    if (!typingFeatureSeen(j, f[j], c)) continue;
     const dev = f[j] - c;
     const step = Math.max(-o.maxStep * s, Math.min(o.maxStep * s, o.rate * dev));
     let c2 = c + step;
