@@ -9,6 +9,7 @@ import { AssessmentEvents1796403000000 } from './1796403000000-assessment-events
 import { TenantKeys1796403708716 } from './1796403708716-tenant-keys';
 import { ConsoleReview1796404000000 } from './1796404000000-console-review';
 import { CONSOLE_ROLLUP_TABLES, ConsoleRollup1796405000000 } from './1796405000000-console-rollup';
+import { IP_SUMMARY_TABLES, IpSummary1796407000000 } from './1796407000000-ip-summary';
 
 export const MIGRATIONS = [
   Baseline1764489600000,
@@ -18,7 +19,13 @@ export const MIGRATIONS = [
   TenantKeys1796403708716,
   ConsoleReview1796404000000,
   ConsoleRollup1796405000000,
+  IpSummary1796407000000,
 ];
 
 /** Every table that carries tenant_id, across all migrations (row-level security binds each). */
-export const TENANT_TABLES = [...BASELINE_TENANT_TABLES, ...DOCUMENT_TENANT_TABLES, ...CONSOLE_ROLLUP_TABLES];
+export const TENANT_TABLES = [
+  ...BASELINE_TENANT_TABLES,
+  ...DOCUMENT_TENANT_TABLES,
+  ...CONSOLE_ROLLUP_TABLES,
+  ...IP_SUMMARY_TABLES,
+];
