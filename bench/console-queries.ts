@@ -4,8 +4,8 @@
 // through the real api (production build, its own process) over HTTP with a real console session.
 // The dashboard reads the hourly roll-up, which the bench fills with its backfill (kizuki_console_rollup, as the
 // worker's roll-up job does for a deployment's history) and times; the IP summary reads the snapshots the bench
-// builds as the worker's IP summary job does (kizuki_ip_summary_build), also timed. Prints p50 / p95 per query, each p95 as a
-// multiple of the first page's p50 (the floor), and the load average.
+// builds as the worker's IP summary job does (kizuki_ip_summary_build), also timed. Prints p50 / p95 per query,
+// each p95 as a multiple of the first page's p50 (the floor), and the load average.
 //   npx tsx bench/console-queries.ts [--rows 10000000] [--n 60]
 import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';

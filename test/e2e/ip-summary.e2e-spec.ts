@@ -24,7 +24,7 @@ import { RetentionJob } from '../../apps/worker/src/retention/retention.job';
 jest.setTimeout(300_000);
 
 const ADMIN_URL = process.env.KIZUKI_TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-/** The test's clock: 00:43 UTC on the first of a month: the 24 h crosses midnight UTC and a month's (partition's) turn. */
+/** The test's clock: 00:43 UTC on the 1st: the 24 h crosses midnight UTC and a month's (partition's) turn. */
 const NOW = new Date('2031-02-01T00:43:00Z');
 /** The job's snapshots end on the minute two minutes before it runs. */
 const AS_OF = new Date('2031-02-01T00:41:00Z');
@@ -98,7 +98,8 @@ describe('IP summary', () => {
               CASE WHEN g % 7 = 0 THEN 'failed' ELSE 'succeeded' END,
               CASE WHEN g % 11 = 0 THEN 'deny' WHEN g % 5 = 0 THEN 'challenge' ELSE 'allow' END, 'allow', 10, '{}',
               CASE WHEN g % 11 = 0 THEN '[{"code":"TOR_EXIT","detail":"x"}]'::jsonb
-                   WHEN g % 5 = 0 THEN '[{"code":"DATACENTER_IP","detail":"x"},{"code":"NEW_DEVICE","detail":"y"}]'::jsonb
+                   WHEN g % 5 = 0
+                     THEN '[{"code":"DATACENTER_IP","detail":"x"},{"code":"NEW_DEVICE","detail":"y"}]'::jsonb
                    WHEN g % 13 = 0 THEN '[{"code":"FOREIGN_IP_AND_LANGUAGE","detail":"x"}]'::jsonb
                    ELSE '[]'::jsonb END,
               CASE WHEN g % 19 = 0 THEN NULL
@@ -266,7 +267,7 @@ describe('IP summary', () => {
     for (const r of viewer.items) expect(r.ip).toMatch(/^\d+\.\d+\.\d+\.x$/);
   });
 
-  it('retention drops the snapshots that hold an expired assessment; the next build holds only what is kept', async () => {
+  it('retention drops snapshots holding an expired assessment; the next build holds only what is kept', async () => {
     const at = new Date(NOW.getTime() + 2 * 3_600_000);
     await sql(`UPDATE tenants SET retention = '{"assessmentsDays": 3}' WHERE id = $1`, [a]);
     const retention = new RetentionJob(
