@@ -1,5 +1,5 @@
 // Detection proven in a real browser: people and attacks, scenario by scenario (docs/detection-report.md).
-//   npx tsx bench/detection.ts [--scale tiny|small|full] [--only owner,takeover,...] [--parallel] [--no-write]
+//   npx tsx bench/detection.ts [--scale tiny|small|attacks|full] [--only owner,takeover,...] [--parallel] [--no-write]
 //   npx tsx bench/detection.ts --rewrite-from /tmp/kizuki-detection-small.json  (re-render the report only)
 // Needs PostgreSQL and Redis (as the tests do), /usr/bin/chromium, and the CMU keystroke data at
 // ../shared/data/keystroke/DSL-StrongPasswordData.csv (or KIZUKI_CMU_CSV); without the data it

@@ -7,6 +7,7 @@ import {
   launchChromium,
   median,
   parseForm,
+  PERSON_SCRIPT,
   percentile,
   sdkBundle,
   startCollectServer,
@@ -418,6 +419,34 @@ describe('SDK edge cases (Chromium)', () => {
     expect(pw).toMatchObject({ autofilled: true, keys: [], pasted: false });
     expect(b.automation.untrustedEvents).toBeGreaterThanOrEqual(1);
     expect(collect.rawBodies[n]).not.toContain('Filled-By-Manager');
+    await ctx.close();
+  });
+
+  it("a person's page (PERSON_SCRIPT) has a window, even when a starved headless reports none", async () => {
+    const ctx = await browser.newContext({
+      viewport: { width: 1024, height: 768 },
+      screen: { width: 1920, height: 1080 },
+    });
+    // what headless Chromium reports before its window is sized (seen on a loaded host): 0 × 0
+    await ctx.addInitScript(`for (const k of ['outerWidth', 'outerHeight'])
+      Object.defineProperty(window, k, { get: () => 0, configurable: true });`);
+    await ctx.addInitScript(PERSON_SCRIPT);
+    const page = await ctx.newPage();
+    await page.goto(site.url + '/login');
+    const size = await page.evaluate(() => [
+      window.outerWidth,
+      window.outerHeight,
+      window.innerWidth,
+      window.innerHeight,
+    ]);
+    // a windowed desktop Chrome: as wide as the page, taller by the tab strip and address bar
+    expect(size).toEqual([1024, 768 + 87, 1024, 768]);
+    await page.click('#username');
+    const n = collect.rawBodies.length;
+    expect(await page.evaluate(() => window.kz.collect())).toMatch(/^rt_test_/);
+    const b = collect.bundles[n] as SignalBundle;
+    const seen = [...b.automation.signals, ...(b.automation.stealth ?? [])];
+    expect(seen.filter((s) => ['no_window', 'window_geometry', 'cdp_runtime'].includes(s))).toEqual([]);
     await ctx.close();
   });
 

@@ -157,6 +157,8 @@ export class DetectionHarness {
   /** Chromium as playwright launches it: navigator.webdriver true, HeadlessChrome UA */
   automationBrowser!: Browser;
   chromeUa = '';
+  /** the UA playwright's headless Chromium sends (the naive bot's), for replays of its sessions */
+  automationUa = '';
   private readonly sims = new Map<string, Sim>();
   /** contexts whose pages get client hints that agree with the UA (Emulation.setUserAgentOverride) */
   private readonly hinted = new WeakSet<BrowserContext>();
@@ -184,6 +186,9 @@ export class DetectionHarness {
     this.chromeUa =
       `Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) ` +
       `Chrome/${this.humanBrowser.version()} Safari/537.36`;
+    const page = await this.automationBrowser.newPage();
+    this.automationUa = await page.evaluate<string>('navigator.userAgent');
+    await page.close();
     return this;
   }
 

@@ -44,6 +44,13 @@ export interface Scale {
   takeovers: number;
   naive: number;
   scripted: number;
+  /**
+   * More naive and scripted-typist logins (each), replaying the bots' recorded browser sessions
+   * (browser path proven by `naive` and `scripted`) against other accounts from new addresses, the
+   * scripted ones with fresh constant/uniform key timings: a 99 % goal judged by its lower bound
+   * needs ≈ 380 logins all flagged
+   */
+  botReplays: number;
   stealth: number;
   /** stealth bots (each flavour) on accounts with no history: a first login */
   stealthNew: number;
@@ -92,6 +99,7 @@ export const SCALES: Record<string, Scale> = {
     takeovers: 1,
     naive: 1,
     scripted: 2,
+    botReplays: 0,
     stealth: 1,
     stealthNew: 1,
     stuffingAttempts: 60,
@@ -121,6 +129,7 @@ export const SCALES: Record<string, Scale> = {
     takeovers: 12,
     naive: 10,
     scripted: 10,
+    botReplays: 0,
     stealth: 10,
     stealthNew: 40,
     stuffingAttempts: 200,
@@ -138,6 +147,39 @@ export const SCALES: Record<string, Scale> = {
     farmAccountsEach: 12,
     cashouts: 15,
   },
+  // the attack rows (3-6) and the people signing up and resetting (15, 17) at sizes whose goals the
+  // lower bound can meet when every call goes right, on owners enrolled as at small (the first login
+  // in the browser, the rest replayed): what full measures of them, in under an hour on a shared host
+  attacks: {
+    name: 'attacks',
+    owners: 20,
+    enrolLogins: 10,
+    enrolMode: 'replay',
+    ownerLoginsEach: 2,
+    ownerReplaysEach: 20,
+    sameDeviceEach: 12,
+    travelLogins: 100,
+    takeovers: 80,
+    naive: 30,
+    scripted: 30,
+    botReplays: 360,
+    stealth: 40,
+    stealthNew: 40,
+    stuffingAttempts: 200,
+    stuffingAccounts: 100,
+    stuffingIps: 20,
+    stuffingDevices: 5,
+    officeUsers: 12,
+    officeReplaysEach: 8,
+    officeEnrolLogins: 10,
+    passwordManager: 10,
+    passwordManagerReplays: 100,
+    signupPeople: 20,
+    lifecycleShops: 10,
+    farmDevices: 4,
+    farmAccountsEach: 12,
+    cashouts: 15,
+  },
   full: {
     name: 'full',
     owners: 25,
@@ -150,6 +192,7 @@ export const SCALES: Record<string, Scale> = {
     takeovers: 100,
     naive: 100,
     scripted: 100,
+    botReplays: 300,
     stealth: 100,
     stealthNew: 100,
     stuffingAttempts: 2000,
@@ -401,7 +444,9 @@ async function shopScenarios(p: Plan): Promise<void> {
   const shop = await h.tenant('Shop');
   const owners: Owner[] = [];
   const needOwners =
-    cmu && (['owner', 'travel', 'takeover', 'pm', 'naive', 'scripted', 'stealth'] as ScenarioKey[]).some(want);
+    // row 13 (people) counts the owners' enrolment logins: --only people enrols them too
+    cmu &&
+    (['owner', 'travel', 'takeover', 'pm', 'naive', 'scripted', 'stealth', 'people'] as ScenarioKey[]).some(want);
   if (!cmu) progress("CMU keystroke data absent: scenarios 1, 2, 3, 8 and 9 (real people's typing) are skipped.");
   if (needOwners) {
     for (const subject of subjects.slice(0, scale.owners)) {
@@ -590,6 +635,7 @@ async function shopScenarios(p: Plan): Promise<void> {
     flavour: 'automation' | 'human' | 'stealth',
     typing: Typing,
     pointer: 'none' | 'line' | 'human',
+    captureBundle = false,
   ) => {
     const brng = seededRng(hashSeed(`${scenario}:${j}`));
     const ctx = await h.device(flavour, { index: nextDeviceIndex(), locale: 'en-US', timezoneId: HOME_TZ });
@@ -603,20 +649,40 @@ async function shopScenarios(p: Plan): Promise<void> {
       typing,
       pointer,
       rng: brng,
+      captureBundle,
     });
     await ctx.close();
     return rec;
   };
+  /** a recorded bot session sent again by the backend: another account, a new address */
+  const botReplay = (scenario: ScenarioKey, j: number, bundle: string, userAgent: string) =>
+    h.replayLogin({
+      scenario,
+      tenant: shop,
+      account: targets[j % targets.length],
+      bundle,
+      ip: usIp(attackIp++),
+      userAgent,
+      acceptLanguage: 'en-US,en;q=0.9',
+      succeeded: true,
+    });
   if (want('naive')) {
-    for (let j = 0; j < scale.naive; j++) await botLogin('naive', j, 'automation', { kind: 'fill' }, 'none');
+    const recorded: string[] = [];
+    for (let j = 0; j < scale.naive; j++) {
+      const rec = await botLogin('naive', j, 'automation', { kind: 'fill' }, 'none', scale.botReplays > 0);
+      if (rec.bundle) recorded.push(rec.bundle);
+    }
+    for (let j = 0; j < scale.botReplays && recorded.length; j++)
+      await botReplay('naive', scale.naive + j, recorded[j % recorded.length], h.automationUa);
     progress(`naive bot: ${count(h, 'naive')}`);
   }
   if (want('scripted')) {
+    const recorded: string[] = [];
     for (let j = 0; j < scale.scripted; j++) {
       const srng = seededRng(hashSeed(`scripted-keys:${j}`));
       const mode = j % 2 === 0 ? 'constant' : 'uniform';
       const account = targets[j % targets.length];
-      await botLogin(
+      const rec = await botLogin(
         'scripted',
         j,
         'human',
@@ -626,7 +692,20 @@ async function shopScenarios(p: Plan): Promise<void> {
           password: scriptedTyping(CMU_PASSWORD, mode, srng, 120),
         },
         'line',
+        scale.botReplays > 0,
       );
+      if (rec.bundle) recorded.push(rec.bundle);
+    }
+    for (let j = 0; j < scale.botReplays && recorded.length; j++) {
+      const k = scale.scripted + j;
+      // the recorded session's mode (even: constant, odd: uniform) with fresh timings for this login
+      const mode = (j % recorded.length) % 2 === 0 ? 'constant' : 'uniform';
+      const srng = seededRng(hashSeed(`scripted-keys:${k}`));
+      const keys = {
+        username: scriptedTyping(targets[k % targets.length], mode, srng, 80),
+        password: scriptedTyping(CMU_PASSWORD, mode, srng, 120),
+      };
+      await botReplay('scripted', k, withKeys(recorded[j % recorded.length], keys.password, keys.username), h.chromeUa);
     }
     progress(`scripted typist: ${count(h, 'scripted')}`);
   }
