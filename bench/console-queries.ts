@@ -4,8 +4,9 @@
 // endpoints (first page, filtered pages, a deep keyset page) and the detail endpoint measured
 // through the real api (production build, its own process) over HTTP with a real console session.
 // The dashboard reads the hourly roll-up, which the bench fills with its backfill (kizuki_console_rollup, as the
-// worker's roll-up job does for a deployment's history) and times. Prints p50 / p95 per query, each p95 as a
-// multiple of the first page's p50 (the floor), and the load average.
+// worker's roll-up job does for a deployment's history) and times; the IP summary reads the snapshots the bench
+// builds as the worker's IP summary job does (kizuki_ip_summary_build), also timed. Prints p50 / p95 per query,
+// each p95 as a multiple of the first page's p50 (the floor), and the load average.
 //   npx tsx bench/console-queries.ts [--rows 10000000] [--n 60]
 import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
@@ -293,6 +294,20 @@ async function main(): Promise<void> {
     const floor = Number(results[0].p50);
     // the worker's roll-up job runs every minute: the minutes since the backfill, as it would have
     await rollUp();
+    // the IP summary snapshots (the worker's IpSummaryJob, as it builds them: up to the minute two minutes ago, with
+    // its work_mem), every range of every tenant, timed per range for tenant A
+    await env.sql(`SET work_mem = '64MB'`);
+    const ipBuildMs: Record<string, string> = {};
+    for (const tenant of [a.tenantId, other.tenantId]) {
+      for (const range of ['24h', '7d', '30d']) {
+        const started = performance.now();
+        await env.sql(
+          `SELECT kizuki_ip_summary_build($1, $2, date_trunc('minute', now() - interval '2 minutes'), 500)`,
+          [tenant, range],
+        );
+        if (tenant === a.tenantId) ipBuildMs[range] = ((performance.now() - started) / 1000).toFixed(1);
+      }
+    }
     for (const r of results) r['× first page p50'] = (Number(r.p95) / floor).toFixed(1);
     t = performance.now();
     const screens: Record<string, string>[] = [];
@@ -302,6 +317,8 @@ async function main(): Promise<void> {
       ['dashboard 30d', '/admin/api/dashboard?range=30d'],
       ['IP summary 24h', '/admin/api/ips?range=24h'],
       ['IP summary 7d', '/admin/api/ips?range=7d'],
+      ['IP summary 30d', '/admin/api/ips?range=30d'],
+      ['IP summary 7d by last seen', '/admin/api/ips?range=7d&sort=last'],
       ['lists', '/admin/api/lists'],
       ['policy', '/admin/api/policy'],
       ['settings', '/admin/api/settings'],
@@ -336,7 +353,9 @@ async function main(): Promise<void> {
       `seeded ${ROWS.toLocaleString()} + ${Math.round(ROWS / 20).toLocaleString()} assessments in ` +
         `${seedS.toFixed(1)} s (load ${loadedS.toFixed(1)} s, indexes ${indexedS.toFixed(1)} s); ` +
         `roll-up backfill ${rolledHours} hours in ${rollupS.toFixed(1)} s ` +
-        `(sketches: ${kind}); ` +
+        `(sketches: ${kind}); IP summary snapshots of tenant A built in ${Object.entries(ipBuildMs)
+          .map(([r, sec]) => `${r} ${sec} s`)
+          .join(', ')}; ` +
         `${N} requests per query (after 3 warm-up); load average ${loadavg()
           .map((x) => x.toFixed(1))
           .join(' ')}`,

@@ -11,6 +11,7 @@ import { ConsoleReview1796404000000 } from './1796404000000-console-review';
 import { CONSOLE_ROLLUP_TABLES, ConsoleRollup1796405000000 } from './1796405000000-console-rollup';
 import { CONSOLE_DAYS_TABLES, ConsoleDays1796406000000 } from './1796406000000-console-days';
 import { ScoreRedundantFks1796408000000 } from './1796408000000-score-redundant-fks';
+import { IP_SUMMARY_TABLES, IpSummary1796407000000 } from './1796407000000-ip-summary';
 
 export const MIGRATIONS = [
   Baseline1764489600000,
@@ -22,6 +23,7 @@ export const MIGRATIONS = [
   ConsoleRollup1796405000000,
   ConsoleDays1796406000000,
   ScoreRedundantFks1796408000000,
+  IpSummary1796407000000,
 ];
 
 /** Every table that carries tenant_id, across all migrations (row-level security binds each). */
@@ -30,4 +32,5 @@ export const TENANT_TABLES = [
   ...DOCUMENT_TENANT_TABLES,
   ...CONSOLE_ROLLUP_TABLES,
   ...CONSOLE_DAYS_TABLES,
+  ...IP_SUMMARY_TABLES,
 ];

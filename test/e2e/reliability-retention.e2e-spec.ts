@@ -3,6 +3,7 @@ import IORedis from 'ioredis';
 import { JobName, JOB_QUEUE } from '@kizuki/queue';
 import { RETENTION_SCHEDULER_ID } from '../../apps/worker/src/retention/retention.job';
 import { CONSOLE_ROLLUP_SCHEDULER_ID } from '../../apps/worker/src/console-rollup/console-rollup.job';
+import { IP_SUMMARY_SCHEDULER_ID } from '../../apps/worker/src/ip-summary/ip-summary.job';
 import { KizukiEnv } from '../../fixtures/kizuki-env';
 
 jest.setTimeout(120_000);
@@ -78,7 +79,11 @@ describe('retention job', () => {
     expect(
       schedulers.filter((s) => s.key === CONSOLE_ROLLUP_SCHEDULER_ID || s.id === CONSOLE_ROLLUP_SCHEDULER_ID),
     ).toHaveLength(1);
-    expect(schedulers).toHaveLength(2);
+    // and the IP summary's
+    expect(
+      schedulers.filter((s) => s.key === IP_SUMMARY_SCHEDULER_ID || s.id === IP_SUMMARY_SCHEDULER_ID),
+    ).toHaveLength(1);
+    expect(schedulers).toHaveLength(3);
   });
 
   it(

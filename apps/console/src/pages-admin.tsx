@@ -14,15 +14,16 @@ import {
   useApp,
   useLoad,
   UserLabel,
+  zonedParts,
 } from './app';
-import { AUDIT_ACTIONS, type Key } from './i18n';
+import { AUDIT_ACTIONS, type Key, type Lang } from './i18n';
 import { BlockButtons, RangePicker, ReasonChips } from './pages-main';
 import type {
   Account as AccountData,
   ApiKeyRow,
   AuditRow,
   Backtest,
-  IpRow,
+  IpSummary,
   KeyCreated,
   ListEntry,
   LoginRow,
@@ -207,10 +208,10 @@ export function Account({ id }: { id: string }) {
 }
 
 export function Ips() {
-  const { t, go, me, canEdit } = useApp();
+  const { t, go, me, lang, canEdit } = useApp();
   const [range, setRange] = useState('24h');
   const [sort, setSort] = useState('checks');
-  const { data, error } = useLoad(() => api<Page<IpRow>>('GET', `/ips${qs({ range, sort })}`), [range, sort]);
+  const { data, error } = useLoad(() => api<IpSummary>('GET', `/ips${qs({ range, sort })}`), [range, sort]);
   const th = (k: string, label: string) => (
     <th class={`num sortable ${sort === k ? 'sorted' : ''}`} aria-sort={sort === k ? 'descending' : 'none'}>
       <button type="button" class="th-btn" onClick={() => setSort(k)}>
@@ -226,7 +227,14 @@ export function Ips() {
     <section>
       <header class="page-head">
         <h1>{t('ips')}</h1>
-        <RangePicker value={range} onChange={setRange} />
+        <div class="head-right">
+          {data?.asOf ? (
+            <span class="muted small as-of" title={t('asOfHint')}>
+              {t('asOf', { t: fmtAsOf(data.asOf, lang) })}
+            </span>
+          ) : null}
+          <RangePicker value={range} onChange={setRange} />
+        </div>
       </header>
       <ErrorBox error={error} />
       <div class="tbl-wrap">
@@ -282,6 +290,14 @@ export function Ips() {
       {data && data.items.length === 0 ? <p class="muted">{t('noResults')}</p> : null}
     </section>
   );
+}
+
+/** A snapshot's time: HH:MM when it is today in the display zone, else the date too. */
+function fmtAsOf(at: string, lang: Lang): string {
+  const p = zonedParts(at, lang);
+  const today = zonedParts(new Date(), lang);
+  const sameDay = p.year === today.year && p.month === today.month && p.day === today.day;
+  return sameDay ? `${p.hour}:${p.minute}` : fmtTime(at, lang);
 }
 
 export function Lists() {

@@ -70,6 +70,14 @@ export interface IpRow {
   lastSeen: string;
 }
 
+/** GET /admin/api/ips: the period's figures; asOf is the snapshot's end (a busy tenant), null when read live. */
+export interface IpSummary {
+  from: string;
+  to: string;
+  asOf: string | null;
+  items: IpRow[];
+}
+
 // ---- logins ----
 
 /** The customer's user.email / user.name / user.label (masked for viewers). */

@@ -13,6 +13,7 @@ import { DeliverWebhookJob } from './webhooks/deliver-webhook.job';
 import { SweepWebhooksJob } from './webhooks/sweep-webhooks.job';
 import { RetentionJob } from './retention/retention.job';
 import { ConsoleRollupJob } from './console-rollup/console-rollup.job';
+import { IpSummaryJob } from './ip-summary/ip-summary.job';
 import { ScoreLoginJob } from './score/score-login.job';
 
 const JOBS = [
@@ -21,6 +22,7 @@ const JOBS = [
   ApplyFeedbackJob,
   RetentionJob,
   ConsoleRollupJob,
+  IpSummaryJob,
   DeliverWebhookJob,
   SweepWebhooksJob,
 ];

@@ -15,6 +15,7 @@ import { ListRepository } from './repositories/list.repository';
 import { OutboxRepository } from './repositories/outbox.repository';
 import { RetentionRepository } from './repositories/retention.repository';
 import { ConsoleRollupRepository } from './repositories/console-rollup.repository';
+import { IpSummaryRepository } from './repositories/ip-summary.repository';
 import { LoginStateRepository } from './repositories/login-state.repository';
 import { TenantRepository } from './repositories/tenant.repository';
 import { UserDataRepository } from './repositories/user-data.repository';
@@ -34,6 +35,7 @@ const REPOSITORIES = [
   UserDataRepository,
   RetentionRepository,
   ConsoleRollupRepository,
+  IpSummaryRepository,
   OutboxRepository,
   DisplayLabelRepository,
   BreachedPasswordRepository,

@@ -16,6 +16,7 @@ export * from './repositories/login-state.repository';
 export * from './repositories/admin-auth.repository';
 export * from './repositories/admin-insights.repository';
 export * from './repositories/console-rollup.repository';
+export * from './repositories/ip-summary.repository';
 export * from './hll-registers';
 export * from './repositories/admin-config.repository';
 export * from './repositories/user-data.repository';

@@ -116,6 +116,8 @@ export interface RetentionJobResult {
   feedback: number;
   /** console roll-up hours and 10-minute windows (console_hours, console_bursts) */
   consoleRollup: number;
+  /** IP summary snapshots that held an expired assessment (ip_summaries, with their rows) */
+  ipSummaries: number;
   tokenUses: number;
   assessmentKeys: number;
   /** time partitions made ahead, and dropped whole once every tenant's period passed them */
@@ -135,12 +137,26 @@ export interface ConsoleRollupJobResult {
   hours: number;
 }
 
+/** Rebuilds the IP summary snapshots that are due (IpSummaryJob); scheduled with an empty payload. */
+export interface IpSummaryJobData {
+  /** the job's notion of now, ISO 8601 (default: the time it runs) */
+  now?: string;
+}
+
+export interface IpSummaryJobResult {
+  /** snapshots rebuilt */
+  built: number;
+  /** snapshots skipped: another build of them held their lock */
+  skipped: number;
+}
+
 export interface JobPayloads {
   [JobName.IngestBundle]: IngestBundleJobData;
   [JobName.ScoreLogin]: ScoreLoginJobData;
   [JobName.ApplyFeedback]: ApplyFeedbackJobData;
   [JobName.Retention]: RetentionJobData;
   [JobName.ConsoleRollup]: ConsoleRollupJobData;
+  [JobName.IpSummary]: IpSummaryJobData;
   [JobName.DeliverWebhook]: DeliverWebhookJobData;
   [JobName.SweepWebhooks]: SweepWebhooksJobData;
 }
@@ -152,6 +168,7 @@ export interface JobResults {
   [JobName.ApplyFeedback]: { applied: boolean };
   [JobName.Retention]: RetentionJobResult;
   [JobName.ConsoleRollup]: ConsoleRollupJobResult;
+  [JobName.IpSummary]: IpSummaryJobResult;
   [JobName.DeliverWebhook]: { status: 'delivered' | 'skipped'; statusCode?: number };
   [JobName.SweepWebhooks]: SweepWebhooksJobResult;
 }

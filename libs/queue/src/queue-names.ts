@@ -11,6 +11,7 @@ export enum JobName {
   ApplyFeedback = 'ApplyFeedbackJob',
   Retention = 'RetentionJob',
   ConsoleRollup = 'ConsoleRollupJob',
+  IpSummary = 'IpSummaryJob',
   DeliverWebhook = 'DeliverWebhookJob',
   SweepWebhooks = 'SweepWebhooksJob',
 }
@@ -23,6 +24,7 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   // maintenance rides on the ingest queue: signals arrive there and leave through it
   [JobName.Retention]: QueueName.Ingest,
   [JobName.ConsoleRollup]: QueueName.Ingest,
+  [JobName.IpSummary]: QueueName.Ingest,
   [JobName.DeliverWebhook]: QueueName.Webhooks,
   [JobName.SweepWebhooks]: QueueName.Webhooks,
 };

@@ -1,4 +1,5 @@
 import { DECISIONS, FEEDBACK_LABELS, RISK_EVENTS, type Decision, type RiskEvent } from '@kizuki/contract';
+import { IP_SUMMARY_SORTS, type IpSummarySort } from '@kizuki/database';
 import { Type } from 'class-transformer';
 import {
   IsBoolean,
@@ -63,7 +64,8 @@ export class LoginsQueryDto {
 
 export class RangeQueryDto {
   @IsOptional() @IsIn(RANGES) range?: (typeof RANGES)[number];
-  @IsOptional() @IsIn(['checks', 'users', 'failures', 'flagged', 'last']) sort?: string;
+  /** the IP summary's sort */
+  @IsOptional() @IsIn(Object.keys(IP_SUMMARY_SORTS)) sort?: IpSummarySort;
 }
 
 export class LabelDto {

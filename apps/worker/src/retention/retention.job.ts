@@ -67,6 +67,7 @@ export class RetentionJob implements JobHandler<JobName.Retention>, OnApplicatio
       assessments: 0,
       feedback: 0,
       consoleRollup: 0,
+      ipSummaries: 0,
       tokenUses: 0,
       assessmentKeys: 0,
       partitions,
@@ -84,6 +85,7 @@ export class RetentionJob implements JobHandler<JobName.Retention>, OnApplicatio
         (n) => this.repo.purgeConsoleRollup(tenantId, assessmentsBefore, n),
         batch,
       );
+      result.ipSummaries += await this.repo.purgeIpSummaries(tenantId, assessmentsBefore);
       result.tokenUses += await this.drain((n) => this.repo.purgeTokenUses(tenantId, tokensBefore, n), batch);
       result.assessmentKeys += await this.drain((n) => this.repo.purgeAssessmentKeys(tenantId, tokensBefore, n), batch);
     }
@@ -92,6 +94,7 @@ export class RetentionJob implements JobHandler<JobName.Retention>, OnApplicatio
       result.assessments ||
       result.feedback ||
       result.consoleRollup ||
+      result.ipSummaries ||
       result.tokenUses ||
       result.assessmentKeys ||
       partitions.created.length ||

@@ -383,32 +383,6 @@ export class AdminInsightsRepository {
     return this.sketchKindCache;
   }
 
-  /** O-MOTION's IP集計: per IP over a period. */
-  async ipSummary(tenantId: string, from: Date, to: Date, sort: string, limit: number): Promise<unknown[]> {
-    const order: Record<string, string> = {
-      checks: 'checks DESC',
-      users: 'users DESC',
-      failures: 'failures DESC',
-      flagged: 'flagged DESC',
-      last: '"lastSeen" DESC',
-    };
-    return this.read(
-      tenantId,
-      `SELECT host(ip) AS ip, count(*)::int AS checks, count(DISTINCT account_id)::int AS users,
-              count(*) FILTER (WHERE status = 'failed')::int AS failures,
-              count(*) FILTER (WHERE decision <> 'allow')::int AS flagged,
-              count(*) FILTER (WHERE decision = 'deny')::int AS denied,
-              ARRAY(SELECT DISTINCT c FROM unnest(array_agg(country)) c WHERE c IS NOT NULL) AS countries,
-              max(asn) AS asn,
-              bool_or(reasons @> '[{"code":"DATACENTER_IP"}]') AS datacenter,
-              bool_or(reasons @> '[{"code":"TOR_EXIT"}]') AS tor,
-              bool_or(reasons @> '[{"code":"FOREIGN_IP_AND_LANGUAGE"}]') AS foreign, max(created_at) AS "lastSeen"
-         FROM assessments WHERE tenant_id = $1 AND created_at >= $2 AND created_at < $3 AND ip IS NOT NULL
-        GROUP BY ip ORDER BY ${order[sort] ?? order.checks}, ip LIMIT $4`,
-      [tenantId, from, to, limit],
-    );
-  }
-
   async account(tenantId: string, accountId: string): Promise<QueryRow | null> {
     const [row] = await this.read(
       tenantId,

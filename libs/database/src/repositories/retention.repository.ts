@@ -64,6 +64,17 @@ export class RetentionRepository {
     );
   }
 
+  /**
+   * The IP summary snapshots that aggregated any assessment made before `before` (the whole
+   * snapshot: its figures cannot be taken apart); the job rebuilds them from the rows that stay.
+   */
+  async purgeIpSummaries(tenantId: string, before: Date): Promise<number> {
+    const rows = await withTenant(this.db, tenantId, (m) =>
+      m.query(`DELETE FROM ip_summaries WHERE tenant_id = $1 AND oldest < $2 RETURNING range`, [tenantId, before]),
+    );
+    return rowsOf(rows).length;
+  }
+
   /** Idempotency keys only matter while a login can be retried or its job redelivered. */
   purgeAssessmentKeys(tenantId: string, before: Date, limit: number): Promise<number> {
     return this.purgeOldest(tenantId, PURGEABLE.assessmentKeys, before, limit);

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AdminInsightsRepository } from '@kizuki/database';
+import { AdminInsightsRepository, IpSummaryRepository, type IpSummarySort } from '@kizuki/database';
 import type { AdminPrincipal } from '../auth/admin-session.service';
 import { maskIp } from '../ip-mask';
 
@@ -13,7 +13,10 @@ export function rangeOf(range: Range = '24h', now = new Date()): { from: Date; t
 /** The dashboard and the IP summary over a recent range. */
 @Injectable()
 export class InsightsService {
-  constructor(private readonly insights: AdminInsightsRepository) {}
+  constructor(
+    private readonly insights: AdminInsightsRepository,
+    private readonly ipSummaries: IpSummaryRepository,
+  ) {}
 
   async dashboard(p: AdminPrincipal, range: Range) {
     // on the hour: the first bucket is a whole hour, read from the roll-up (24 h: 24 whole hours and the one under way)
@@ -28,9 +31,9 @@ export class InsightsService {
     return { range, from, to, bucket, ...d, ips, review };
   }
 
-  async ips(p: AdminPrincipal, range: Range, sort: string) {
-    const { from, to } = rangeOf(range);
-    const rows = (await this.insights.ipSummary(p.tenantId, from, to, sort, 500)) as { ip: string }[];
-    return { from, to, items: rows.map((r) => ({ ...r, ip: maskIp(r.ip, p.role) })) };
+  /** A busy tenant's from the worker's snapshot (asOf: its end), a quiet one's live (asOf null). */
+  async ips(p: AdminPrincipal, range: Range, sort: IpSummarySort, now = new Date()) {
+    const s = await this.ipSummaries.summary(p.tenantId, range, sort, now);
+    return { ...s, items: s.items.map((r) => ({ ...r, ip: maskIp(r.ip, p.role) })) };
   }
 }
