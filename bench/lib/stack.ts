@@ -96,8 +96,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   };
   for (let i = 0; i < (options.workers ?? 1); i++) startWorker();
   const baseUrl = `http://127.0.0.1:${port}`;
-  // a minute: on a host shared with other builds an api has taken over 30 s to start
-  const until = Date.now() + 60_000;
+  // three minutes: on a host shared with other builds an api has taken over 60 s to start (load average 30)
+  const until = Date.now() + 180_000;
   for (;;) {
     const ready = await fetch(`${baseUrl}/health/ready`).then(
       (r) => r.ok,
