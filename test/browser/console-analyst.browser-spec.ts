@@ -7,7 +7,14 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createDataSource } from '@kizuki/database';
 import type { SignalBundle } from '@kizuki/contract';
 import { createAdmin } from '../../apps/cli/src/commands/admins';
-import { launchChromium, ROOT, signInToConsole } from '../../fixtures/browser';
+import {
+  brokenConsoleWords,
+  consoleEnglishLabels,
+  cutConsoleLabels,
+  launchChromium,
+  ROOT,
+  signInToConsole,
+} from '../../fixtures/browser';
 import { makeBundle } from '../../fixtures/factories';
 import { KizukiEnv } from '../../fixtures/kizuki-env';
 
@@ -156,7 +163,16 @@ describe('console for a fraud team (issue #17) in Chromium', () => {
         ).document.querySelector(`tr[data-id="${id}"] input[name=note]`)?.value === 'called the customer: not her',
       challengedId,
     );
-    await shot(page, '20-review-queue');
+    await shot(page, 'review-queue-en');
+    // the same queue in Japanese, switched as a user does: every label worded, none cut off
+    await page.click('#lang-ja');
+    await page.waitForSelector('main h1 >> text=審査キュー');
+    expect(await consoleEnglishLabels(page)).toEqual([]);
+    expect(await cutConsoleLabels(page)).toEqual([]);
+    expect(await brokenConsoleWords(page)).toEqual([]);
+    await shot(page, 'review-queue-ja');
+    await page.click('#lang-en');
+    await page.waitForSelector('main h1 >> text=Review queue');
     // Fraud asks first: dismissed, nothing happens; accepted, the login leaves the queue
     page.once('dialog', (d) => void d.dismiss());
     await page.click(`${row} button.danger`);
@@ -238,6 +254,8 @@ describe('console for a fraud team (issue #17) in Chromium', () => {
     await page.waitForURL(/from=/);
     const from = new URL(page.url()).searchParams.get('from');
     expect(from).toBe(new Date(Math.floor(created.getTime() / 60_000) * 60_000).toISOString());
+    // …and show it back as every date is shown (not the browser's mm/dd/yyyy picker)
+    expect(await page.inputValue('input[name=from]')).toBe(`${u.year}-${u.month}-${u.day} ${u.hour}:${u.minute}`);
     expect(await page.getAttribute('tr:first-child', 'data-id').catch(() => null)).not.toBeUndefined();
     const tzSaved = await env.sql<{ time_zone: string }>(
       `SELECT time_zone FROM admins WHERE email = 'admin@a.example'`,
@@ -290,6 +308,17 @@ describe('console for a fraud team (issue #17) in Chromium', () => {
       'ASN',
       '国',
     ]);
+    // a list entry's expiry is typed as the display zone's wall time (Asia/Tokyo), shown back the same
+    await page.fill('#list-form input[name=value]', '192.0.2.123');
+    await page.fill('#list-form input[name=expiresAt]', '2027-01-15T09:30');
+    await page.click('#list-form button[type=submit]');
+    await page.waitForSelector('#list-table tr:has-text("192.0.2.123")');
+    expect(await page.textContent('#list-table tr:has-text("192.0.2.123")')).toContain('2027/01/15 09:30');
+    const expiry = await env.sql<{ t: Date }>(
+      `SELECT expires_at AS t FROM list_entries WHERE tenant_id = $1 AND value = '192.0.2.123'`,
+      [a.tenantId],
+    );
+    expect(expiry[0].t.toISOString()).toBe('2027-01-15T00:30:00.000Z');
     await page.goto(`${env.baseUrl}/console/policy`);
     await page.waitForSelector('.detectors label');
     const detectors = await page.locator('.detectors label').allTextContents();
@@ -343,7 +372,7 @@ describe('console for a fraud team (issue #17) in Chromium', () => {
     await signIn(admin, 'admin@a.example');
     await admin.goto(`${env.baseUrl}/console/team`);
     await admin.waitForSelector('main table >> text=List entry added');
-    expect(await admin.textContent('ul.diff')).toContain('value: 198.51.100.66');
+    expect(await admin.textContent('ul.diff')).toContain('Value: 198.51.100.66');
     expect(await admin.textContent('main')).not.toContain('{"');
     expect(await noHorizontalScroll(admin)).toBe(true);
     await shot(admin, '23-audit');
@@ -429,6 +458,10 @@ describe('console for a fraud team (issue #17) in Chromium', () => {
       await page.waitForTimeout(200);
       expect({ path, fits: await noHorizontalScroll(page) }).toEqual({ path, fits: true });
     }
-    await shot(page, '24-mobile-ja');
+    await shot(page, 'mobile-ja');
+    await page.click('#lang-en');
+    await page.waitForSelector('nav.side >> text=IP summary');
+    expect(await noHorizontalScroll(page)).toBe(true);
+    await shot(page, 'mobile-en');
   });
 });

@@ -7,7 +7,16 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createDataSource } from '@kizuki/database';
 import { createAdmin } from '../../apps/cli/src/commands/admins';
 import { verifyWebhookSignature } from '../../libs/client/src';
-import { launchChromium, ROOT, signInToConsole, startServer, type TestServer } from '../../fixtures/browser';
+import {
+  brokenConsoleWords,
+  consoleEnglishLabels,
+  cutConsoleLabels,
+  launchChromium,
+  ROOT,
+  signInToConsole,
+  startServer,
+  type TestServer,
+} from '../../fixtures/browser';
 import { makeBundle } from '../../fixtures/factories';
 import { KizukiEnv } from '../../fixtures/kizuki-env';
 
@@ -25,7 +34,7 @@ describe('console: Webhooks screen', () => {
   const contexts: BrowserContext[] = [];
 
   async function open(locale: string): Promise<Page> {
-    const ctx = await browser.newContext({ locale, viewport: { width: 1360, height: 900 } });
+    const ctx = await browser.newContext({ locale, viewport: { width: 1280, height: 800 } });
     contexts.push(ctx);
     const page = await ctx.newPage();
     page.on('dialog', (d) => void d.accept());
@@ -150,12 +159,16 @@ describe('console: Webhooks screen', () => {
       await page.waitForSelector('#webhook-table tbody tr');
       expect(await page.locator('#webhook-secret').count()).toBe(0);
       expect(await page.textContent('main')).not.toContain(secret);
+      await shot(page, 'webhooks-en');
 
       // Japanese
       await page.click('#lang-ja');
       await page.waitForSelector('#webhook-deliveries tr[data-status="delivered"] >> text=配信済み');
       expect(await page.textContent('#webhook-form')).toContain('エンドポイントを追加');
-      await shot(page, '17-webhooks-ja');
+      expect(await consoleEnglishLabels(page)).toEqual([]);
+      expect(await cutConsoleLabels(page)).toEqual([]);
+      expect(await brokenConsoleWords(page)).toEqual([]);
+      await shot(page, 'webhooks-ja');
       await page.fill('#webhook-form input[name=url]', 'ftp://127.0.0.1/hook');
       await page.click('#webhook-form button[type=submit]');
       await page.waitForSelector('#webhook-refused >> text=このURLにはWebhookを送信できません。');

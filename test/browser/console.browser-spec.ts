@@ -6,7 +6,14 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createDataSource } from '@kizuki/database';
 import type { SignalBundle } from '@kizuki/contract';
 import { createAdmin } from '../../apps/cli/src/commands/admins';
-import { launchChromium, ROOT, signInToConsole } from '../../fixtures/browser';
+import {
+  brokenConsoleWords,
+  consoleEnglishLabels,
+  cutConsoleLabels,
+  launchChromium,
+  ROOT,
+  signInToConsole,
+} from '../../fixtures/browser';
 import { makeBundle } from '../../fixtures/factories';
 import { KizukiEnv } from '../../fixtures/kizuki-env';
 
@@ -54,14 +61,38 @@ describe('admin console in Chromium', () => {
   }
 
   async function open(locale: string): Promise<Page> {
-    const ctx = await browser.newContext({ locale, viewport: { width: 1360, height: 900 } });
+    const ctx = await browser.newContext({ locale, viewport: { width: 1280, height: 800 } });
     contexts.push(ctx);
     return ctx.newPage();
   }
 
   const signIn = (page: Page, email: string) => signInToConsole(page, env.baseUrl, email, PASSWORD);
 
-  const shot = (page: Page, name: string) => page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+  // a long list is shot at the viewport's height (its first screen): docs/img/console keeps each PNG ≤ 250 KB
+  const shot = (page: Page, name: string, fullPage = true) =>
+    page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage });
+
+  /**
+   * A Japanese screen as a Japanese analyst must read it: no English label left (technical names
+   * aside), no label cut off nor a word broken over two lines, every date as 2026/12/03 22:10 and the time zone shown.
+   */
+  async function expectJapaneseScreen(page: Page) {
+    await page.waitForSelector('main h1');
+    expect({ url: page.url(), english: await consoleEnglishLabels(page) }).toEqual({ url: page.url(), english: [] });
+    expect({ url: page.url(), cut: await cutConsoleLabels(page) }).toEqual({ url: page.url(), cut: [] });
+    expect({ url: page.url(), broken: await brokenConsoleWords(page) }).toEqual({ url: page.url(), broken: [] });
+    // and every table fits its card at 1280 px (no sideways scrolling inside it)
+    const scrolling = await page.evaluate(
+      () =>
+        Array.from((globalThis as any).document.querySelectorAll('.tbl-wrap')).filter(
+          (w: any) => w.scrollWidth > w.clientWidth + 1,
+        ).length,
+    );
+    expect({ url: page.url(), scrolling }).toEqual({ url: page.url(), scrolling: 0 });
+    const main = (await page.textContent('main')) ?? '';
+    expect(main).not.toMatch(/\b\d{4}-\d{2}-\d{2}\b|\b\d{2}\/\d{2}\/\d{4}\b/);
+    expect(await page.textContent('#tz')).toBe('Asia/Tokyo');
+  }
 
   async function api(page: Page, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
     return page.evaluate(
@@ -148,7 +179,7 @@ describe('admin console in Chromium', () => {
     await page.goto(`${env.baseUrl}/console/`);
     await page.waitForSelector('#signin-form');
     expect(await page.textContent('#signin-form h1')).toBe('Sign in');
-    await shot(page, '00-signin');
+    await shot(page, 'signin-en');
     await signIn(page, 'analyst@a.example');
 
     // Dashboard: the totals and the chart show the traffic the test produced.
@@ -160,7 +191,7 @@ describe('admin console in Chromium', () => {
     expect(Number(total!.replace(/,/g, ''))).toBe(expected);
     expect(await page.locator('svg.chart rect').count()).toBeGreaterThan(0);
     expect(await page.textContent('main')).toContain('BRUTE_FORCE');
-    await shot(page, '01-dashboard');
+    await shot(page, 'dashboard-en');
 
     // Logins list: every login of tenant A, newest first; B's never.
     await page.click('nav.side >> text=Logins');
@@ -168,7 +199,7 @@ describe('admin console in Chromium', () => {
     expect(await page.locator('table.logins tbody tr').count()).toBe(expected);
     expect(await page.getAttribute('table.logins tbody tr:first-child', 'data-id')).toBe(suspiciousId);
     expect(await page.textContent('main')).not.toContain('192.0.2.200');
-    await shot(page, '02-logins');
+    await shot(page, 'logins-en', false);
 
     // Filter by the raw user id (pseudonymised by the api) and by decision.
     await page.fill('input[name=user]', 'alice@example.jp');
@@ -187,7 +218,7 @@ describe('admin console in Chromium', () => {
     expect(reasons).toContain('Repeated failed passwords on this account.');
     expect(await page.locator('svg.rhythm').count()).toBeGreaterThanOrEqual(2);
     expect(await page.textContent('#typing')).toContain('active');
-    await shot(page, '03-login-detail');
+    await shot(page, 'login-detail-en');
 
     // Fraud asks first (it marks the device fraud tenant-wide)
     page.once('dialog', (d) => void d.accept());
@@ -203,13 +234,13 @@ describe('admin console in Chromium', () => {
     await page.click('text=Open account');
     await page.waitForSelector('text=Devices');
     expect(await page.textContent('main')).toContain('trusted');
-    await shot(page, '04-account');
+    await shot(page, 'account-en');
 
     // IP summary
     await page.click('nav.side >> text=IP summary');
     await page.waitForSelector('main table tbody tr');
     expect(await page.textContent('main table tbody tr:first-child')).toContain('198.51.100.66');
-    await shot(page, '05-ips');
+    await shot(page, 'ips-en');
 
     // Deny-list the attacker's IP: the next login from it is denied.
     await page.click('nav.side >> text=Lists');
@@ -223,7 +254,7 @@ describe('admin console in Chromium', () => {
     await page.fill('#list-form input[name=value]', '198.51.100.7/24');
     await page.click('#list-form button[type=submit]');
     await page.waitForSelector('.error >> text=host bits');
-    await shot(page, '06-lists');
+    await shot(page, 'lists-en');
     const next = await risk(
       a,
       'alice@example.jp',
@@ -241,7 +272,7 @@ describe('admin console in Chromium', () => {
     await page.fill('input[name=challenge]', '20');
     await page.click('#backtest');
     await page.waitForSelector('text=would be decided differently');
-    await shot(page, '07-policy');
+    await shot(page, 'policy-en');
     // the per-account typing calibration's target: saved as a rate, shown as a percentage after a reload
     await page.fill('input[name=challenge]', '40');
     await page.fill('input[name=typing-false-challenge]', '2.5');
@@ -265,12 +296,15 @@ describe('admin console in Chromium', () => {
 
     await page.click('nav.side >> text=API keys');
     await page.waitForSelector('main table tbody tr');
-    await shot(page, '08-keys');
+    await shot(page, 'keys-en');
     await page.click('nav.side >> text=Team');
     // The audit log loads after the team list: wait for its rows, then read them.
     await page.waitForSelector('main table >> text=List entry added');
     expect(await page.textContent('main')).toContain('198.51.100.66');
-    await shot(page, '09-team');
+    await shot(page, 'team-audit-en');
+    await page.click('nav.side >> text=My account');
+    await page.waitForSelector('select[name=timeZone]');
+    await shot(page, 'settings-en');
 
     // Switch to Japanese: every screen follows.
     await page.click('#lang-ja');
@@ -278,18 +312,52 @@ describe('admin console in Chromium', () => {
     await page.click('nav.side >> text=ダッシュボード');
     await page.waitForSelector('text=判定の推移');
     expect(await page.evaluate(() => (globalThis as any).document.documentElement.lang)).toBe('ja');
-    await shot(page, '10-dashboard-ja');
+    await expectJapaneseScreen(page);
+    await shot(page, 'dashboard-ja');
     await page.click('nav.side >> text=ログイン一覧');
     await page.waitForSelector('table.logins tbody tr');
     expect(await page.textContent('table.logins thead')).toContain('判定');
-    await shot(page, '10-logins-ja');
+    // the date filters are typed as dates are shown, whatever the browser's locale (en-US here)
+    expect(await page.getAttribute('input[name=from]', 'placeholder')).toBe('2026/12/03 22:10');
+    await expectJapaneseScreen(page);
+    await shot(page, 'logins-ja', false);
     await page.click('nav.side >> text=個人設定');
     await page.waitForSelector('select[name=timeZone]');
-    await shot(page, '10-settings-ja');
+    await expectJapaneseScreen(page);
+    await shot(page, 'settings-ja');
     await page.goto(`${env.baseUrl}/console/logins/${suspiciousId}`);
     await page.waitForSelector('text=判定理由');
     expect(await page.textContent('ul.reasons')).toContain('タイピングのリズムが普段と異なります。');
-    await shot(page, '11-login-detail-ja');
+    await expectJapaneseScreen(page);
+    await shot(page, 'login-detail-ja');
+
+    // …and the rest of the screens, on the same data, as a Japanese analyst reads them at 1280 px
+    await page.click('text=アカウント詳細');
+    await page.waitForSelector('h2 >> text=端末');
+    await expectJapaneseScreen(page);
+    await shot(page, 'account-ja');
+    await page.click('nav.side >> text=IP集計');
+    await page.waitForSelector('main table tbody tr');
+    await expectJapaneseScreen(page);
+    await shot(page, 'ips-ja');
+    await page.click('nav.side >> text=リスト');
+    await page.waitForSelector('#list-table >> text=198.51.100.66');
+    await expectJapaneseScreen(page);
+    await shot(page, 'lists-ja');
+    await page.click('nav.side >> text=ポリシー');
+    await page.fill('input[name=challenge]', '20');
+    await page.click('#backtest');
+    await page.waitForSelector('text=件の判定が変わります');
+    await expectJapaneseScreen(page);
+    await shot(page, 'policy-ja');
+    await page.click('nav.side >> text=APIキー');
+    await page.waitForSelector('main table tbody tr');
+    await expectJapaneseScreen(page);
+    await shot(page, 'keys-ja');
+    await page.click('nav.side >> text=チーム');
+    await page.waitForSelector('main table >> text=リストに追加');
+    await expectJapaneseScreen(page);
+    await shot(page, 'team-audit-ja');
   });
 
   it('filters the logins by event, with the events named in Japanese', async () => {
@@ -322,7 +390,7 @@ describe('admin console in Chromium', () => {
     await page.goto(`${env.baseUrl}/console/`);
     await page.waitForSelector('#signin-form');
     expect(await page.textContent('#signin-form h1')).toBe('ログイン');
-    await shot(page, '12-signin-ja');
+    await shot(page, 'signin-ja');
   });
 
   it('a viewer sees truncated IPs, no actions, and the API refuses changes with 403', async () => {
@@ -335,7 +403,12 @@ describe('admin console in Chromium', () => {
     for (const ip of ips) expect(ip).toMatch(/^(\d+\.\d+\.\d+\.x|—)$/);
     expect(await page.locator('table.logins button').count()).toBe(0);
     expect(await page.locator('nav.side >> text=API keys').count()).toBe(0);
-    await shot(page, '13-viewer-logins');
+    await shot(page, 'viewer-logins-en', false);
+    await page.click('#lang-ja');
+    await page.waitForSelector('table.logins thead >> text=判定');
+    await expectJapaneseScreen(page);
+    await shot(page, 'viewer-logins-ja', false);
+    await page.click('#lang-en');
     const label = await api(page, 'POST', `/logins/${suspiciousId}/label`, { label: 'legit' });
     expect(label.status).toBe(403);
     const list = await api(page, 'POST', '/lists', { list: 'allow', kind: 'ip', value: '198.51.100.66' });

@@ -145,6 +145,65 @@ export function fmtTime(s: string | Date | null | undefined, lang: Lang): string
   return `${p.year}${sep}${p.month}${sep}${p.day} ${p.hour}:${p.minute}`;
 }
 
+/** An instant as the console shows it (fmtTime), kept on one line: a Japanese cell may break anywhere. */
+export function Time({ at }: { at: string | Date | null | undefined }) {
+  const { lang } = useApp();
+  return <span class="nowrap">{fmtTime(at, lang)}</span>;
+}
+
+/** A typed date and time in the display's own format (2026/12/03 22:10 or 2026-12-03 22:10, `T` accepted). */
+export function parseDisplayTime(v: string, lang: Lang): string | null {
+  const m = v.trim().match(/^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[ T]+(\d{1,2}):(\d{2}))?$/);
+  if (!m) return null;
+  const [y, mo, d, h, mi] = [+m[1], +m[2], +m[3], +(m[4] ?? 0), +(m[5] ?? 0)];
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59) return null;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return fromLocalInput(`${y}-${pad(mo)}-${pad(d)}T${pad(h)}:${pad(mi)}`, lang);
+}
+
+/**
+ * A date-and-time field that reads and writes the format the console displays, in the display zone.
+ * Not the browser's datetime-local: that one follows the browser's locale (mm/dd/yyyy, AM/PM in an
+ * English browser) rather than the console's language. `value` and `onChange` carry the instant (ISO).
+ */
+export function DateTimeInput({
+  name,
+  value,
+  onChange,
+}: {
+  name: string;
+  value: string;
+  onChange: (iso: string) => void;
+}) {
+  const { lang } = useApp();
+  const shown = value ? fmtTime(value, lang) : '';
+  const [text, setText] = useState<string | null>(null);
+  const current = text ?? shown;
+  const bad = current.trim() !== '' && parseDisplayTime(current, lang) === null;
+  return (
+    <input
+      type="text"
+      name={name}
+      inputMode="numeric"
+      autocomplete="off"
+      placeholder={lang === 'ja' ? '2026/12/03 22:10' : '2026-12-03 22:10'}
+      value={current}
+      aria-invalid={bad ? 'true' : undefined}
+      class={bad ? 'invalid' : undefined}
+      onInput={(e) => {
+        const v = (e.target as HTMLInputElement).value;
+        setText(v);
+        if (!v.trim()) onChange('');
+        else {
+          const iso = parseDisplayTime(v, lang);
+          if (iso) onChange(iso);
+        }
+      }}
+      onBlur={() => setText(null)}
+    />
+  );
+}
+
 /** A chart axis tick: the date (and hour for hourly buckets) in the display zone. */
 export function fmtTick(s: string | Date, lang: Lang, bucket: 'hour' | 'day'): string {
   const p = zonedParts(s, lang);

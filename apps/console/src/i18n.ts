@@ -1,6 +1,5 @@
 // Every string of the console in English and Japanese. The language defaults to the browser's
 // and can be switched (kept in localStorage).
-import { REASON_DETAIL_EN, renderReasonDetail, type ReasonDetailKey, type ReasonDetailParam } from '@kizuki/contract';
 
 export type Lang = 'en' | 'ja';
 
@@ -61,7 +60,8 @@ const en = {
   ch_address: 'address',
   eventThresholds: 'Thresholds per event',
   byEvent: 'Per event',
-  changedOfTotal: '{n} of {t} changed',
+  changedHeader: 'Changed',
+  changedOfTotal: '{n} of {t}',
   score: 'Score',
   reasons: 'Reasons',
   user: 'User',
@@ -102,6 +102,8 @@ const en = {
   holdTimes: 'Key hold times (ms)',
   flightTimes: 'Time between keys (ms)',
   notTyped: 'Not typed (pasted, autofilled or absent).',
+  typedPasted: 'pasted',
+  typedAutofilled: 'autofilled',
   enrolling: 'enrolling',
   active: 'active',
   profileNone: 'no profile',
@@ -114,6 +116,7 @@ const en = {
   page: 'Page',
   firstSeen: 'First seen',
   lastSeen: 'Last seen',
+  lastSignIn: 'Last sign-in',
   loginsCount: 'Logins',
   trustedLogins: 'Trusted logins',
   devices: 'Devices',
@@ -350,7 +353,7 @@ const ja: Record<Key, string> = {
   allow: '許可',
   challenge: '追加認証',
   deny: '拒否',
-  fraudLabels: '不正ラベル',
+  fraudLabels: '不正ラベル数',
   users: 'ユーザー数',
   distinctIps: 'IPアドレス数',
   decisionsOverTime: '判定の推移',
@@ -380,7 +383,8 @@ const ja: Record<Key, string> = {
   ch_address: '住所',
   eventThresholds: 'イベント別のしきい値',
   byEvent: 'イベント別',
-  changedOfTotal: '{t}件中{n}件が変化',
+  changedHeader: '判定の変更',
+  changedOfTotal: '{t}件中{n}件',
   score: 'スコア',
   reasons: '理由',
   user: 'ユーザー',
@@ -411,16 +415,18 @@ const ja: Record<Key, string> = {
   signals: 'シグナル',
   scores: 'スコア',
   network: 'ネットワーク',
-  location: '地域',
+  location: '国',
   asn: 'ASN',
   userAgent: 'ユーザーエージェント',
   account: 'アカウント',
   openAccount: 'アカウント詳細',
   typingRhythm: 'タイピングリズム',
-  typingLegend: '棒：今回のログイン。灰色の帯：このアカウントの通常の範囲（プロファイルの中心値 ± ばらつき1つ分）。',
+  typingLegend: '棒：今回のログイン。灰色の帯：このアカウントの通常の範囲（プロファイルの中心値 ± ばらつき幅）。',
   holdTimes: 'キー押下時間（ms）',
   flightTimes: 'キー間隔（ms）',
   notTyped: 'キー入力はありません（貼り付け・自動入力、または入力欄なし）。',
+  typedPasted: '貼り付け',
+  typedAutofilled: '自動入力',
   enrolling: '学習中',
   active: '有効',
   profileNone: 'プロファイルなし',
@@ -431,10 +437,11 @@ const ja: Record<Key, string> = {
   pointer: 'ポインター',
   automation: '自動操作',
   page: 'ページ',
-  firstSeen: '初回ログイン',
-  lastSeen: '最終ログイン',
+  firstSeen: '初回確認',
+  lastSeen: '最終確認',
+  lastSignIn: '最終ログイン',
   loginsCount: 'ログイン数',
-  trustedLogins: '信頼済みログイン',
+  trustedLogins: '信頼済みログイン数',
   devices: '端末',
   approve: '承認',
   report: '不正として報告',
@@ -463,12 +470,12 @@ const ja: Record<Key, string> = {
   denyAt: '拒否：スコア ≥',
   fallback: 'フォールバック判定（スコアを算出できない場合）',
   shadowMode: 'シャドーモード（判定を記録し、常に許可を返す）',
-  typingFalseChallenge: 'タイピングだけで本人にチャレンジする割合（%）',
-  typingFalseChallengeRange: '0.01〜20 の割合（%）を入力してください。',
+  typingFalseChallenge: 'タイピングだけで本人を追加認証にする割合（%）',
+  typingFalseChallengeRange: '0.01〜20（%）の範囲で入力してください。',
   typingFalseChallengeNote:
-    'アカウントごとのタイピング較正：本人が自分の端末でログインしたときに、リズムの違いだけでチャレンジしてよい割合' +
-    '（0.01〜20 %、既定 1 %）。高くすると本人の端末で他人が入力した場合をより多く検出し（信頼済みログイン 10〜20 回で' +
-    '1 % なら約 70 %、2 % なら約 80 %、5 % なら約 90 %）、本人へのチャレンジも増えます。',
+    'アカウントごとのタイピング較正：本人が自分の端末でログインしたときに、リズムの違いだけで追加認証にしてよい割合' +
+    '（0.01〜20 %、既定 1 %）。高くすると本人の端末で他人が入力した場合をより多く検出できます（信頼済みログイン 10〜20 回で' +
+    '1 % なら約 70 %、2 % なら約 80 %、5 % なら約 90 %）が、本人への追加認証も増えます。',
   detectors: '検知ロジック',
   backtest: '過去7日間でプレビュー',
   save: '保存',
@@ -476,8 +483,8 @@ const ja: Record<Key, string> = {
   current: '現在',
   proposed: '変更後',
   changedDecisions: '{t}件中{n}件の判定が変わります。',
-  fraudAllowed: '不正ラベルのうち許可されるもの',
-  legitBlocked: '正常ラベルのうち追加認証・拒否されるもの',
+  fraudAllowed: '不正ラベルのうち許可されるログイン',
+  legitBlocked: '正常ラベルのうち追加認証・拒否されるログイン',
   backtestNote: '保存済みのスコアを新しいしきい値とシャドーモードで再判定します。検知ロジックの変更は反映されません。',
   createKey: 'キーを作成',
   publishable: '公開可能キー',
@@ -492,10 +499,10 @@ const ja: Record<Key, string> = {
   role: 'ロール',
   oneTimePassword: '{e} の仮パスワード（この画面でのみ表示されます。初回ログイン時に変更が必要です）：',
   confirmRevoke: 'このキーを無効化しますか？このキーを使ったAPI呼び出しはエラーになります。',
-  sources: '公開可能キーが使える場所',
+  sources: '公開可能キーの利用元',
   sourcesHelp:
-    'ログインページはオリジンを、モバイルアプリ（React Native SDK）はアプリIDを送ります。' +
-    'ここにない場所からの公開可能キーでのリクエストは受け付けません。1行に1つ。',
+    'ログインページはオリジンを、モバイルアプリ（React Native SDK）はアプリIDを送信します。' +
+    'ここに登録されていない利用元からの、公開可能キーによるリクエストは拒否されます。1行に1件入力してください。',
   webOrigins: 'Webオリジン（https://shop.example）',
   appIds: 'アプリID（iOSバンドルID / Androidパッケージ名）',
   confirmRemove: 'このメンバーを削除しますか？',
@@ -587,7 +594,7 @@ const ja: Record<Key, string> = {
   ds_fraud: '不正',
   noCountryData: '国の情報はまだありません（プライベートまたは不明なアドレス）。',
   change: '変更内容',
-  noDataShort: 'データなし',
+  noDataShort: '不明',
   score_takeover: '乗っ取り',
   score_bot: 'ボット',
   score_typing: 'タイピング',
@@ -705,8 +712,8 @@ export const REASONS: Record<string, { en: string; ja: string }> = {
     en: 'Repeated failed passwords on this account.',
     ja: 'このアカウントでパスワード誤りが繰り返されています（総当たり攻撃）。',
   },
-  DENYLISTED: { en: 'Matches an entry of the deny list.', ja: '拒否リストに一致しました。' },
-  ALLOWLISTED: { en: 'Matches an entry of the allow list.', ja: '許可リストに一致しました。' },
+  DENYLISTED: { en: 'Matches an entry of the deny list.', ja: '拒否リストの登録内容に一致しました。' },
+  ALLOWLISTED: { en: 'Matches an entry of the allow list.', ja: '許可リストの登録内容に一致しました。' },
   TOKEN_MISSING: {
     en: "The login page did not send the SDK's request token.",
     ja: 'ログインページからSDKのリクエストトークンが送信されていません。',
@@ -729,11 +736,11 @@ export const REASONS: Record<string, { en: string; ja: string }> = {
   },
   SIGNUP_VELOCITY: {
     en: 'Many accounts were opened from this IP, network or provider recently.',
-    ja: 'このIP・ネットワーク・プロバイダから最近多くのアカウントが作成されています。',
+    ja: 'このIP・ネットワーク・プロバイダーから最近多くのアカウントが作成されています。',
   },
   DISPOSABLE_EMAIL: {
     en: 'The e-mail address is at a disposable-mail provider.',
-    ja: '使い捨てメールのドメインです。',
+    ja: 'メールアドレスが使い捨てメールサービスのドメインです。',
   },
   FORM_FILLED: {
     en: 'Nothing was typed on the form: every field was pasted or filled in.',
@@ -779,6 +786,9 @@ export const AUDIT_ACTIONS: Record<string, { en: string; ja: string }> = {
   'logins.export': { en: 'Logins exported (CSV)', ja: 'ログイン一覧のCSV出力' },
   'session.login': { en: 'Signed in', ja: 'コンソールにログイン' },
   'session.logout': { en: 'Signed out', ja: 'コンソールからログアウト' },
+  'sources.update': { en: 'Publishable key sources changed', ja: '公開可能キーの利用元を変更' },
+  'user.export': { en: "A user's data exported (API)", ja: 'ユーザーデータの開示（API）' },
+  'user.erase': { en: "A user's data erased (API)", ja: 'ユーザーデータの消去（API）' },
 };
 
 export function detectLang(): Lang {
@@ -787,194 +797,5 @@ export function detectLang(): Lang {
   return (navigator.languages?.[0] ?? navigator.language ?? 'en').toLowerCase().startsWith('ja') ? 'ja' : 'en';
 }
 
-/**
- * Reason details in Japanese, one per template key of libs/contract/src/reason-details.ts (English
- * there). Nested parts are worded here too, so `{where}` and the like carry their own punctuation.
- */
-export const REASON_DETAIL_JA: Record<ReasonDetailKey, string> = {
-  'device.fraud': 'この端末は不正として報告されています。',
-  'device.firstLogin': 'このアカウントで初めてのログインです。',
-  'device.known': 'このアカウントで以前使われた端末です（{status}{fuzzy}）。',
-  'device.fuzzy': '、ブラウザ更新後に照合',
-  'device.fuzzyAlike': '、ブラウザ更新後に照合、構成要素の{percent}%が一致',
-  'device.new': 'このアカウントでこの端末からのログインは初めてです。',
-  'device.seenNotTrusted':
-    'この端末からこのアカウントへのログインは以前にもありましたが、信頼されたものはありません（拒否、または追加認証が未完了）。',
-  'device.newModality':
-    'このアカウントでこの端末からのログインは初めてで、{modality}での入力もこれまでありません（{others}のみ）。この端末を裏付けるものがありません。',
-  'deviceStatus.new': '新規',
-  'deviceStatus.pending': '確認待ち',
-  'deviceStatus.trusted': '信頼済み',
-  'deviceStatus.shared': '共有',
-  'deviceStatus.fraud': '不正',
-  'device.shared': 'この端末から{accounts}件のアカウントにログインしています。',
-  'network.tor': '{ip}はTorの出口ノードです。',
-  'network.hosting': 'IPはアクセス回線ではなく、ホスティング・クラウド事業者のネットワーク{as}のものです。',
-  'network.as': '（AS{asn}）',
-  'network.asOrg': '（AS{asn} {org}）',
-  'network.newCountry': '{country}からの初めてのログインです（信頼済みログインの国：{countries}）。',
-  'network.foreignLanguage':
-    '海外IP（{country}）からのログインで、ブラウザの言語（{language}）もこのアカウントでは使われたことがありません（これまでの言語：{languages}）。',
-  'network.new': 'ネットワーク{prefix}からの初めてのログインです（信頼済みログインは{others}から）{where}。',
-  'network.oneOther': '別の1つのネットワーク',
-  'network.otherCount': '別の{count}個のネットワーク',
-  'network.travel': '前回の信頼済みログイン{from}から{km}kmを{duration}で移動しています（時速{kmh}km）。',
-  'network.travelFrom': '（{country}）',
-  'velocity.bruteForceDevice': 'この端末からこのアカウントへのログインが{minutes}分間に{failures}回失敗しています。',
-  'velocity.bruteForce': 'このアカウントへのログインが{minutes}分間に{failures}回失敗しています。',
-  'velocity.stuffingDevice': 'この端末から{minutes}分間に{accounts}件のアカウントへのログインが試行されました。',
-  'velocity.stuffingIp':
-    'このIPから{minutes}分間に{accounts}件のアカウントへのログインが試行され、{logins}回のログインのうち{percent}%が失敗しました。',
-  'velocity.stuffingAsn':
-    'このネットワーク（ASN）から{minutes}分間に{accounts}件のアカウントへのログインが試行され、ログインの{percent}%が失敗しました。',
-  'list.deny': '{kind}「{value}」は拒否リストに登録されています{comment}。',
-  'list.allow': '{kind}「{value}」は許可リストに登録されています{comment}。',
-  'list.comment': '（{text}）',
-  'listKind.ip': 'IP',
-  'listKind.cidr': 'CIDR',
-  'listKind.device': '端末',
-  'listKind.user': 'ユーザー',
-  'listKind.asn': 'ASN',
-  'listKind.country': '国',
-  'identity.leaked': '本人確認書類が、このテナントの漏えい書類ウォッチリストに登録されています。',
-  'identity.reused': 'この本人確認書類は{accounts}件のアカウントで使われています。',
-  'credentials.breached': 'このパスワードは既知のデータ漏えいに{times}含まれています。{where}で{how}されました。',
-  'credentials.times': '{count}回',
-  'entry.typed': '入力',
-  'entry.filled': '自動入力または貼り付け',
-  'entry.entered': '入力',
-  'where.unseenDevice': 'Kizukiが確認していない端末',
-  'where.trustedDevice': '信頼済みの端末',
-  'where.newDevice': 'このアカウントでは初めての端末',
-  'where.thisDevice': 'この端末',
-  'where.onNewDevice': '。このアカウントでは初めての端末です',
-  'where.onTrustedDevice': '。このアカウントが信頼している端末です',
-  'accountChange.cashout': '新しい端末からの{flag}ログインの{minutes}分後に、{changes}が変更されました。',
-  'flag.challenge': '追加認証となった',
-  'flag.deny': '拒否された',
-  'change.email': 'メールアドレス',
-  'change.phone': '電話番号',
-  'change.password': 'パスワード',
-  'change.mfa': '二要素認証',
-  'change.address': '住所',
-  'token.missing': 'リクエストトークンがありません。SDKが実行されなかったか、ブロックされています。',
-  'token.notForwarded':
-    'リクエストトークンがありません。SDKが実行されなかったか、ブロックされたか、トークンが転送されていません。',
-  'token.invalid': 'リクエストトークンが偽造されたもの、期限切れ、または他テナントのものです。',
-  'token.malformed': 'リクエストトークンの形式が正しくありません。',
-  'token.signature': 'リクエストトークンの署名が正しくありません（偽造または改ざん）。',
-  'token.otherTenant': 'リクエストトークンは他のテナントに発行されたものです。',
-  'token.expired': 'リクエストトークンの有効期限が切れています。',
-  'token.signalsGone': 'リクエストトークンは有効ですが、そのシグナルがすでにありません（期限切れまたは削除済み）。',
-  'token.otherForm': 'リクエストトークンは{form}フォームで取得されたもので、{event}用ではありません。',
-  'token.replayed': 'リクエストトークンは別のログインですでに使われています。',
-  'event.login': 'ログイン',
-  'event.registration': '新規登録',
-  'event.password_reset_request': 'パスワード再設定の依頼',
-  'event.password_reset': 'パスワード再設定',
-  'event.profile_update': '登録情報の変更',
-  'typing.noPasswordField': 'パスワード欄のタイピングが記録されていません。',
-  'typing.autofilled':
-    'パスワードが自動入力されました（パスワード管理ツールまたはブラウザ）。タイピングのリズムはありません。',
-  'typing.pasted': 'パスワードが貼り付けられました。タイピングのリズムはありません。',
-  'typing.noKeys': 'パスワード欄に使えるキー操作がありません。',
-  'typing.newModality':
-    '{modality}で入力されましたが、このアカウントにはまだそのプロファイルがありません（{others}のプロファイルはあります）。タイピングは比較していません。',
-  'typing.incomparable':
-    'パスワードのタイピングをプロファイルと比較できません（長さが異なります。パスワードが変更された可能性があります）。',
-  'typing.mismatch':
-    'タイピングのリズムがアカウントのプロファイルと異なります（タイピングスコア{score}、{fields}{unusual}）{where}。',
-  'typing.field': '{role}の異常度{anomaly}',
-  'typing.unusual': '。このアカウントとしても珍しく、本人のログインでここまで外れるのは{odds}です',
-  'typing.odds': '約{n}回に1回',
-  'typing.oddsMillion': '約100万回に1回',
-  'typing.oddsNone': 'ゼロ',
-  'modality.physical_keyboard': '物理キーボード',
-  'modality.touch_keyboard': 'タッチキーボード',
-  'role.username': 'ユーザー名',
-  'role.password': 'パスワード',
-  'role.other': 'その他の欄',
-  'bot.webdriver': 'navigator.webdriverが設定されています。ブラウザが自動操作されています{signals}。',
-  'bot.framework': '自動操作フレームワークまたはヘッドレスブラウザを検出しました{signals}。',
-  'bot.signals': '（{signals}）',
-  'bot.traces': '自動操作の痕跡が見つかりました：{signals}。',
-  'bot.untrustedEvents': '{count}件の入力イベントが合成されたものです（isTrusted false）。',
-  'bot.zeroHold': '{role}のキーが押した瞬間に離されています（押下時間1ms以下）。',
-  'bot.instantTyping': '{role}が1キーあたり{ms}msで入力されています（人間には15msよりはるかに長い時間が必要です）。',
-  'bot.metronome': '{role}のキー間隔が機械的に一定です（ばらつき{percent}%）。',
-  'bot.fastSubmit': 'ページの読み込みから{ms}msでログイン情報が入力・送信されました。',
-  'stealth.webdriverPatched':
-    'navigator.webdriverのgetterがブラウザ本来のものではありません。自動操作を隠すためにスクリプトで置き換えられています。（{signal}）',
-  'stealth.navigatorPatched':
-    'navigator.languagesまたはnavigator.pluginsがブラウザ本来のものではありません。スクリプトで置き換えられています。（{signal}）',
-  'stealth.notificationPatched':
-    'Notification.permissionがブラウザ本来のものではありません。スクリプトで置き換えられています（ヘッドレスブラウザでは拒否になるため）。（{signal}）',
-  'stealth.permissionsMismatch': 'Notification.permissionとPermissions APIの通知の状態が一致しません。（{signal}）',
-  'stealth.chromeMissing':
-    'デスクトップ版ChromeのUser-Agentですが、Chromeにあるはずのwindow.chromeオブジェクトがありません。（{signal}）',
-  'stealth.platformMismatch':
-    'User-Agent、navigator.platform、クライアントヒントが示すOSがそれぞれ異なります。（{signal}）',
-  'stealth.versionMismatch': 'User-AgentのChromeのバージョンがクライアントヒントのバージョンと異なります。（{signal}）',
-  'stealth.cdpRuntime':
-    'DevToolsプロトコルのクライアントがページを読み取っています（コンソール出力がシリアライズされました）。外部から操作されているブラウザです。（{signal}）',
-  'stealth.windowGeometry':
-    '全画面表示ではないのにブラウザの枠がない、または利用可能な画面領域が画面より大きくなっています。（{signal}）',
-  'stealth.webglPlatform': 'WebGLのレンダラーがUser-Agentとは別のOSのものです（Direct3D、Metal）。（{signal}）',
-  'stealth.webglSoftware':
-    'ヘッドレスサーバーのように、WebGLがソフトウェアで描画されています（SwiftShader、llvmpipe）。他の兆候と併せて判断しています。（{signal}）',
-  'stealth.firstInputFast':
-    'ページの読み込み開始から400ms未満で最初のキー入力またはボタン操作がありました。（{signal}）',
-  'stealth.pointerWhileTyping':
-    'キー入力の半分以上でマウスが動いています。カーソルを人間らしく見せるスクリプトの特徴です。（{signal}）',
-  'pointer.untrustedClicks': '{count}回のクリックが合成されたものです（isTrusted false）。',
-  'pointer.noMovementClick': 'ポインターを動かさずにマウスがクリックされています。',
-  'pointer.centreClick': 'すべてのクリックが対象のちょうど中心に当たっています（自動操作ツールの特徴です）。',
-  'pointer.teleport': 'ポインターが{count}回、ページ上を一瞬で移動しています。',
-  'pointer.ruler':
-    'ポインターが定規で引いたような直線上を一定の速度で動いています（直線度{straightness}、速度のばらつき{cv}）。',
-  'pointer.tooLittleTouch': 'タッチ端末です。比較できるほどのポインター操作がありません。',
-  'pointer.tooLittle': '判定できるほどのポインター操作がありません。',
-  'pointer.mismatch':
-    '{type}の動きがアカウントのプロファイルと異なります（ポインタースコア{score}、異常度{anomaly}{furthest}）。',
-  'pointer.furthest': '。差が大きい項目：{features}',
-  'pointerType.mouse': 'マウス',
-  'pointerType.touch': 'タッチ',
-  'pointerType.pen': 'ペン',
-  'pointerFeature.logSpeed': '速度（対数）',
-  'pointerFeature.speedVariation': '速度のばらつき',
-  'pointerFeature.acceleration': '加速度',
-  'pointerFeature.straightness': '直線度',
-  'pointerFeature.jitter': '手ぶれ',
-  'pointerFeature.pauses': '停止',
-  'pointerFeature.clickX': 'クリック位置（横）',
-  'pointerFeature.clickY': 'クリック位置（縦）',
-  'signup.device': 'この端末から{window}の間に{accounts}件のアカウントが作成されました。',
-  'signup.ip': 'このIPから{minutes}分間に{accounts}件のアカウントが作成されました。',
-  'signup.network': 'このネットワーク（/24）から{minutes}分間に{accounts}件のアカウントが作成されました。',
-  'signup.asn': 'このプロバイダー（ASN）から{minutes}分間に{accounts}件のアカウントが作成されました。',
-  'signup.disposable': 'メールアドレスのドメイン{domain}は使い捨てメールアドレスを発行するものです。',
-  'signup.filled': 'フォームでキーが一度も入力されていません。すべての欄が{how}されています。',
-  'signup.filledNoPointer':
-    'フォームでキーが一度も入力されておらず（すべての欄が{how}）、ポインターもタッチも動いていません。',
-  'filled.pasted': '貼り付け',
-  'filled.pastedOrFilled': '貼り付けまたは自動入力',
-  'duration.minutes': '{n}分',
-  'duration.hours': '{n}時間',
-  'duration.days': '{n}日',
-};
-
-/** A stored reason's detail in the UI language; old rows without a key show their English text (en). */
-export function reasonDetail(
-  r: { code: string; detail: string; detailKey?: ReasonDetailKey; params?: Record<string, ReasonDetailParam> },
-  lang: Lang,
-): string | null {
-  const worded = r.detailKey
-    ? renderReasonDetail(
-        { key: r.detailKey, params: r.params ?? {} },
-        lang === 'ja' ? REASON_DETAIL_JA : REASON_DETAIL_EN,
-        lang === 'ja' ? '、' : ', ',
-      )
-    : null;
-  if (worded !== null) return worded;
-  return lang === 'en' ? r.detail || null : null;
-}
+// reason details in both languages live in libs/contract, shared with the api's demo page
+export { REASON_DETAIL_JA, reasonDetail } from '@kizuki/contract/reason-details-ja';

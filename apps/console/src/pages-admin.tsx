@@ -1,7 +1,20 @@
 import { DECISIONS, RISK_EVENTS } from '@kizuki/contract';
 import { useState } from 'preact/hooks';
 import { api, ApiError, qs } from './api';
-import { Decision, ErrorBox, fmtTime, Link, profileStateKey, TableHead, useApp, useLoad, UserLabel } from './app';
+import {
+  DateTimeInput,
+  Decision,
+  type EnumKind,
+  ErrorBox,
+  fmtTime,
+  Link,
+  profileStateKey,
+  TableHead,
+  Time,
+  useApp,
+  useLoad,
+  UserLabel,
+} from './app';
 import { AUDIT_ACTIONS, type Key } from './i18n';
 import { BlockButtons, RangePicker, ReasonChips } from './pages-main';
 import type {
@@ -51,9 +64,13 @@ export function Account({ id }: { id: string }) {
         <div class="card">
           <dl>
             <dt>{t('firstSeen')}</dt>
-            <dd>{fmtTime(a.createdAt, lang)}</dd>
+            <dd>
+              <Time at={a.createdAt} />
+            </dd>
             <dt>{t('lastSeen')}</dt>
-            <dd>{fmtTime(a.lastSeenAt, lang)}</dd>
+            <dd>
+              <Time at={a.lastSeenAt} />
+            </dd>
             <dt>{t('loginsCount')}</dt>
             <dd>{a.loginCount}</dd>
             <dt>{t('trustedLogins')}</dt>
@@ -69,7 +86,7 @@ export function Account({ id }: { id: string }) {
               <li key={`${p.modality}.${p.role}`}>
                 {t(`field_${p.role}` as Key)} · {t(p.modality)}:{' '}
                 <span class={`badge p-${p.state}`}>{t(profileStateKey(p.state))}</span>{' '}
-                <span class="muted small">{t('samples', { n: p.samples })}</span>
+                <span class="muted small nowrap">{t('samples', { n: p.samples })}</span>
               </li>
             ))}
             <li>
@@ -96,7 +113,9 @@ export function Account({ id }: { id: string }) {
                 <tr key={c.country}>
                   <td>{c.country}</td>
                   <td class="num">{c.n}</td>
-                  <td>{fmtTime(c.lastSeen, lang)}</td>
+                  <td>
+                    <Time at={c.lastSeen} />
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -121,8 +140,12 @@ export function Account({ id }: { id: string }) {
                   {d.otherAccounts ? <span class="muted small"> +{d.otherAccounts}</span> : null}
                 </td>
                 <td class="num">{d.logins}</td>
-                <td>{fmtTime(d.firstSeenAt, lang)}</td>
-                <td>{fmtTime(d.lastSeenAt, lang)}</td>
+                <td>
+                  <Time at={d.firstSeenAt} />
+                </td>
+                <td>
+                  <Time at={d.lastSeenAt} />
+                </td>
                 <td>
                   {canEdit ? (
                     <span class="actions">
@@ -161,7 +184,9 @@ export function Account({ id }: { id: string }) {
             {(hist?.items ?? []).map((x) => (
               <tr key={x.id}>
                 <td>
-                  <Link href={`/logins/${x.id}`}>{fmtTime(x.createdAt, lang)}</Link>
+                  <Link href={`/logins/${x.id}`}>
+                    <Time at={x.createdAt} />
+                  </Link>
                 </td>
                 <td>
                   <Decision d={x.decision} shadow={x.shadow} />
@@ -182,7 +207,7 @@ export function Account({ id }: { id: string }) {
 }
 
 export function Ips() {
-  const { t, go, me, lang, canEdit } = useApp();
+  const { t, go, me, canEdit } = useApp();
   const [range, setRange] = useState('24h');
   const [sort, setSort] = useState('checks');
   const { data, error } = useLoad(() => api<Page<IpRow>>('GET', `/ips${qs({ range, sort })}`), [range, sort]);
@@ -241,7 +266,9 @@ export function Ips() {
                 <td>{flag(r.datacenter, r.asn !== null)}</td>
                 <td>{flag(r.tor, true)}</td>
                 <td>{flag(r.foreign, r.countries.length > 0)}</td>
-                <td>{fmtTime(r.lastSeen, lang)}</td>
+                <td>
+                  <Time at={r.lastSeen} />
+                </td>
                 {canEdit ? (
                   <td>
                     <BlockButtons ip={r.ip} asn={r.asn} />
@@ -258,7 +285,7 @@ export function Ips() {
 }
 
 export function Lists() {
-  const { t, name, lang, canEdit } = useApp();
+  const { t, name, canEdit } = useApp();
   const { data, error, reload } = useLoad(() => api<Page<ListEntry>>('GET', '/lists'), []);
   const [form, setForm] = useState({ list: 'deny', kind: 'ip', value: '', comment: '', expiresAt: '' });
   const [err, setErr] = useState<ApiError | null>(null);
@@ -271,7 +298,7 @@ export function Lists() {
         kind: form.kind,
         value: form.value,
         ...(form.comment ? { comment: form.comment } : {}),
-        ...(form.expiresAt ? { expiresAt: new Date(form.expiresAt).toISOString() } : {}),
+        ...(form.expiresAt ? { expiresAt: form.expiresAt } : {}),
       });
       setForm({ ...form, value: '', comment: '' });
       reload();
@@ -329,7 +356,12 @@ export function Lists() {
           </label>
           <label>
             {t('expires')}
-            <input name="expiresAt" type="datetime-local" value={form.expiresAt} onInput={set('expiresAt')} />
+            {/* typed as the display zone's wall time, in the format every date is shown */}
+            <DateTimeInput
+              name="expiresAt"
+              value={form.expiresAt}
+              onChange={(iso) => setForm({ ...form, expiresAt: iso })}
+            />
           </label>
           <button class="btn primary" type="submit">
             {t('add')}
@@ -349,10 +381,12 @@ export function Lists() {
               <td class="mono">{r.kind === 'user' ? `${r.value.slice(0, 12)}…` : r.value}</td>
               <td>{r.comment ?? ''}</td>
               <td>
-                {r.expiresAt ? fmtTime(r.expiresAt, lang) : t('never')}
+                {r.expiresAt ? <Time at={r.expiresAt} /> : t('never')}
                 {r.expired ? ` (${t('expired')})` : ''}
               </td>
-              <td>{fmtTime(r.createdAt, lang)}</td>
+              <td>
+                <Time at={r.createdAt} />
+              </td>
               <td>
                 {canEdit ? (
                   <button
@@ -638,7 +672,7 @@ export function Policy() {
                             {t(d)}
                           </th>
                         ))}
-                        <th class="num">{t('changes')}</th>
+                        <th class="num">{t('changedHeader')}</th>
                       </tr>
                     </thead>
                     <tbody>
@@ -693,7 +727,7 @@ function percentOf(rate: number): number {
 }
 
 export function Keys() {
-  const { t, lang } = useApp();
+  const { t } = useApp();
   const { data, error, reload } = useLoad(() => api<Page<ApiKeyRow>>('GET', '/keys'), []);
   const [shown, setShown] = useState<string | null>(null);
   const [kind, setKind] = useState('secret');
@@ -748,8 +782,10 @@ export function Keys() {
               <td class="mono">{k.prefix}…</td>
               <td>{t(k.kind === 'secret' ? 'secret' : 'publishable')}</td>
               <td>{k.label ?? ''}</td>
-              <td>{fmtTime(k.createdAt, lang)}</td>
-              <td>{k.expiresAt ? fmtTime(k.expiresAt, lang) : t('never')}</td>
+              <td>
+                <Time at={k.createdAt} />
+              </td>
+              <td>{k.expiresAt ? <Time at={k.expiresAt} /> : t('never')}</td>
               <td>{k.revokedAt ? t('revoked') : k.active ? t('active') : t('expired')}</td>
               <td>
                 {k.active ? (
@@ -894,7 +930,7 @@ export function Team() {
         </button>
       </form>
       <table class="tbl">
-        <TableHead cols={['email', 'role', 'twoFactor', 'lastSeen', '']} />
+        <TableHead cols={['email', 'role', 'twoFactor', 'lastSignIn', '']} />
         <tbody>
           {(data?.items ?? []).map((m) => (
             <tr key={m.id}>
@@ -920,7 +956,9 @@ export function Team() {
                 )}
               </td>
               <td>{m.totpEnabled ? t('totpOn') : t('totpOff')}</td>
-              <td>{fmtTime(m.lastLoginAt, lang)}</td>
+              <td>
+                <Time at={m.lastLoginAt} />
+              </td>
               <td>
                 {m.email !== me?.email ? (
                   <button
@@ -942,7 +980,9 @@ export function Team() {
           <tbody>
             {(audit?.items ?? []).slice(0, 50).map((e) => (
               <tr key={e.id}>
-                <td>{fmtTime(e.createdAt, lang)}</td>
+                <td>
+                  <Time at={e.createdAt} />
+                </td>
                 <td class="wrap">{e.actor}</td>
                 <td title={e.action}>{AUDIT_ACTIONS[e.action]?.[lang] ?? e.action}</td>
                 <td>
@@ -965,24 +1005,78 @@ function flatten(v: unknown, prefix = '', out: Record<string, string> = {}): Rec
   return out;
 }
 
+/** Audit fields the console names in words (the stored path stays in the tooltip). */
+const AUDIT_FIELDS: Record<string, Key> = {
+  list: 'list',
+  kind: 'kind',
+  value: 'value',
+  comment: 'comment',
+  expiresAt: 'expires',
+  email: 'email',
+  role: 'role',
+  label: 'label',
+  note: 'note',
+  assignee: 'assignee',
+  totp: 'twoFactor',
+  url: 'whUrl',
+  events: 'whEvents',
+  description: 'whDescription',
+  enabled: 'whEnabled',
+  displayLabels: 'displayLabels',
+  fallbackDecision: 'fallback',
+  shadowMode: 'shadow',
+  origins: 'webOrigins',
+  appIds: 'appIds',
+};
+
 /** An audit entry's change as field: before → after, only the fields that differ (all of them when created). */
 function AuditDiff({ before, after }: { before: unknown; after: unknown }) {
+  const { t, name, lang } = useApp();
   const b = flatten(before);
   const a = flatten(after);
   const keys = [...new Set([...Object.keys(b), ...Object.keys(a)])].filter((k) => b[k] !== a[k]);
   if (!keys.length) return <span class="muted">—</span>;
+  const field = (k: string): string => {
+    if (AUDIT_FIELDS[k]) return t(AUDIT_FIELDS[k]);
+    if (k === 'typing.falseChallengeRate') return t('typingFalseChallenge');
+    const th = k.match(/^thresholds\.(challenge|deny)$/);
+    if (th) return `${t('thresholds')} · ${t(th[1] as Key)}`;
+    const ev = k.match(/^events\.(\w+)\.(challenge|deny)$/);
+    if (ev) return `${t(`ev_${ev[1]}` as Key)} · ${t(ev[2] as Key)}`;
+    const det = k.match(/^detectors\.(\w+)$/);
+    if (det) return `${t('detectors')} · ${name('det', det[1])}`;
+    return k;
+  };
+  // enum values and flags in words; dates in the display format; anything else as stored
+  const value = (k: string, v: string): string => {
+    const leaf = k.split('.').pop() ?? k;
+    if (v === 'null' || v === 'undefined' || v === '') return '—';
+    if (v === 'true' || v === 'false') return t(v === 'true' ? 'yes' : 'no');
+    // stored as a rate, labelled and edited as a percentage
+    if (k === 'typing.falseChallengeRate' && Number.isFinite(Number(v))) return String(percentOf(Number(v)));
+    if (leaf === 'list' || leaf === 'kind' || leaf === 'role') return name(leaf as EnumKind, v);
+    if ((leaf === 'label' && (v === 'fraud' || v === 'legit')) || (leaf === 'fallbackDecision' && v in DECISION_KEYS))
+      return t(v as Key);
+    if (leaf.endsWith('At') && !Number.isNaN(Date.parse(v))) return fmtTime(v, lang);
+    return v;
+  };
   return (
     <ul class="diff">
       {keys.map((k) => (
         <li key={k}>
-          <span class="diff-k">{k}</span>: {k in b ? <del>{b[k]}</del> : null}
+          <span class="diff-k" title={k}>
+            {field(k)}
+          </span>
+          : {k in b ? <del>{value(k, b[k])}</del> : null}
           {k in b && k in a ? ' → ' : null}
-          {k in a ? <ins>{a[k]}</ins> : null}
+          {k in a ? <ins>{value(k, a[k])}</ins> : null}
         </li>
       ))}
     </ul>
   );
 }
+
+const DECISION_KEYS = { allow: 1, challenge: 1, deny: 1 };
 
 /** IANA zones offered first; any other the browser knows can be typed (validated by the api). */
 const COMMON_ZONES = ['Asia/Tokyo', 'UTC', 'Asia/Seoul', 'Asia/Singapore', 'Europe/London', 'America/New_York'];

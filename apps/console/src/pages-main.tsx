@@ -2,15 +2,15 @@ import { RISK_EVENTS, type RiskReason } from '@kizuki/contract';
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, qs } from './api';
 import {
+  DateTimeInput,
   Decision,
   ErrorBox,
-  fmtTime,
   fromLocalInput,
   LabelButtons,
   Link,
   profileStateKey,
   TableHead,
-  toLocalInput,
+  Time,
   useApp,
   useLoad,
   UserLabel,
@@ -98,7 +98,9 @@ export function Dashboard() {
                   <tbody>
                     {data.bursts.map((b) => (
                       <tr key={b.t}>
-                        <td>{fmtTime(b.t, lang)}</td>
+                        <td>
+                          <Time at={b.t} />
+                        </td>
                         <td class="num">{b.bad}</td>
                         <td class="num">{b.n}</td>
                         <td class="num">{b.users}</td>
@@ -212,16 +214,12 @@ export function Logins() {
       onInput={(e) => setDraft({ ...draft, [k]: (e.target as HTMLInputElement).value })}
     />
   );
-  // date inputs show and take the display zone's wall time; the URL keeps the instant (ISO)
+  // date inputs show and take the display zone's wall time in the display's format; the URL keeps the instant (ISO)
   const dateField = (k: 'from' | 'to') => (
-    <input
-      type="datetime-local"
+    <DateTimeInput
       name={k}
-      value={draft[k] ? toLocalInput(draft[k], lang) : ''}
-      onInput={(e) => {
-        const v = (e.target as HTMLInputElement).value;
-        setDraft({ ...draft, [k]: v ? fromLocalInput(v, lang) : '' });
-      }}
+      value={draft[k] ? toApi({ [k]: draft[k] }, lang)[k] : ''}
+      onChange={(iso) => setDraft({ ...draft, [k]: iso })}
     />
   );
   return (
@@ -338,7 +336,9 @@ export function Logins() {
             {items.map((x) => (
               <tr key={x.id} class="row-link" data-id={x.id}>
                 <td>
-                  <Link href={`/logins/${x.id}`}>{fmtTime(x.createdAt, lang)}</Link>
+                  <Link href={`/logins/${x.id}`}>
+                    <Time at={x.createdAt} />
+                  </Link>
                 </td>
                 <td class="event">
                   {t(`ev_${x.event ?? 'login'}`)}
@@ -467,7 +467,7 @@ export function LoginDetail({ id }: { id: string }) {
       </header>
       <ErrorBox error={err} />
       <p class="muted">
-        {fmtTime(a.createdAt, lang)} · <span class="event">{t(`ev_${a.event ?? 'login'}`)}</span>
+        <Time at={a.createdAt} /> · <span class="event">{t(`ev_${a.event ?? 'login'}`)}</span>
         {a.changes?.length ? ` (${t('changes')}: ${a.changes.map((c) => t(`ch_${c}`)).join(', ')})` : ''} ·{' '}
         {t('status')}: {t(statusKey(a.status))}
         {a.shadow ? ` · ${t('shadow')}: ${t(a.policyDecision)}` : ''}
@@ -537,7 +537,9 @@ export function LoginDetail({ id }: { id: string }) {
                 <span class={`badge s-${a.device.linkStatus}`}>{t(deviceStatusKey(a.device.linkStatus))}</span>
               </dd>
               <dt>{t('firstSeen')}</dt>
-              <dd>{fmtTime(a.device.firstSeenAt, lang)}</dd>
+              <dd>
+                <Time at={a.device.firstSeenAt} />
+              </dd>
               <dt>{t('deviceAccounts')}</dt>
               <dd>{a.device.accounts}</dd>
               {Object.entries(comps)
@@ -590,8 +592,8 @@ export function LoginDetail({ id }: { id: string }) {
             ) : (
               <p class="muted">
                 {t('notTyped')}
-                {ty.pasted ? ' (paste)' : ''}
-                {ty.autofilled ? ' (autofill)' : ''}
+                {ty.pasted ? ` (${t('typedPasted')})` : ''}
+                {ty.autofilled ? ` (${t('typedAutofilled')})` : ''}
               </p>
             )}
           </div>

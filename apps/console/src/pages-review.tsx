@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api, ApiError, qs } from './api';
-import { Decision, ErrorBox, fmtTime, LabelButtons, Link, TableHead, useApp, useLoad, UserLabel } from './app';
+import { Decision, ErrorBox, LabelButtons, Link, TableHead, Time, useApp, useLoad, UserLabel } from './app';
 import { ReasonChips } from './pages-main';
 import type { LoginRow, Page } from './types';
 
@@ -57,7 +57,9 @@ export function Review() {
               {items.map((x) => (
                 <tr key={x.id} data-id={x.id}>
                   <td>
-                    <Link href={`/logins/${x.id}`}>{fmtTime(x.createdAt, lang)}</Link>
+                    <Link href={`/logins/${x.id}`}>
+                      <Time at={x.createdAt} />
+                    </Link>
                   </td>
                   <td>
                     <Decision d={x.shadow ? x.policyDecision : x.decision} shadow={x.shadow} />

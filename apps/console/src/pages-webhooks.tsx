@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, qs } from './api';
-import { ErrorBox, fmtTime, TableHead, useApp, useLoad } from './app';
+import { ErrorBox, TableHead, Time, useApp, useLoad } from './app';
 import { WEBHOOK_EVENTS, type WebhookEventType } from '@kizuki/contract';
 import type { Key } from './i18n';
 import type { Page, WebhookCreated, WebhookDelivery, WebhookEndpoint } from './types';
@@ -24,7 +24,7 @@ const STATUS: Record<string, [Key, string]> = {
 
 /** Webhook endpoints (admin only: the nav hides it, the API answers 403 to others) and their delivery log. */
 export function Webhooks() {
-  const { t, lang } = useApp();
+  const { t } = useApp();
   const { data, error, reload } = useLoad(() => api<Page<WebhookEndpoint>>('GET', '/webhooks'), []);
   const [url, setUrl] = useState('');
   const [description, setDescription] = useState('');
@@ -145,7 +145,9 @@ export function Webhooks() {
                   {e.enabled ? t('whEnabled') : t('whDisabled')}
                 </span>
               </td>
-              <td>{fmtTime(e.createdAt, lang)}</td>
+              <td>
+                <Time at={e.createdAt} />
+              </td>
               <td>
                 <span class="actions">
                   <button class="btn tiny show-deliveries" onClick={() => setSelected(e.id)}>
@@ -198,7 +200,7 @@ function WebhookError({ error }: { error: ApiError | null }) {
 
 /** The latest deliveries of one endpoint, refreshed every 5 s while shown. */
 function Deliveries({ endpoint }: { endpoint: { id: string; url: string } }) {
-  const { t, lang } = useApp();
+  const { t } = useApp();
   const { data, error, reload } = useLoad(
     () => api<Page<WebhookDelivery>>('GET', `/webhooks/deliveries${qs({ endpoint: endpoint.id })}`),
     [endpoint.id],
@@ -228,13 +230,19 @@ function Deliveries({ endpoint }: { endpoint: { id: string; url: string } }) {
             const [k, cls] = STATUS[d.status] ?? ['whPending', ''];
             return (
               <tr key={d.id} data-id={d.id} data-status={d.status}>
-                <td>{fmtTime(d.createdAt, lang)}</td>
+                <td>
+                  <Time at={d.createdAt} />
+                </td>
                 <td>
                   <span class="code">{d.event}</span>
                 </td>
                 <td>
                   <span class={`badge ${cls}`}>{t(k)}</span>
-                  {d.deliveredAt ? <div class="small muted">{fmtTime(d.deliveredAt, lang)}</div> : null}
+                  {d.deliveredAt ? (
+                    <div class="small muted">
+                      <Time at={d.deliveredAt} />
+                    </div>
+                  ) : null}
                 </td>
                 <td class="num">{d.attempts}</td>
                 <td class="num mono">{d.lastStatusCode ?? '—'}</td>

@@ -44,7 +44,7 @@ export interface Bar {
 }
 
 export interface Dashboard {
-  totals: { total: number; allow: number; challenge: number; deny: number; fraud: number; users: number };
+  totals: { total: number; allow: number; challenge: number; deny: number; fraud: number; users: number; ips: number };
   bucket: 'hour' | 'day';
   series: { t: string; allow: number; challenge: number; deny: number }[];
   reasons: { code: string; n: number }[];
@@ -52,7 +52,7 @@ export interface Dashboard {
   ips: Bar[];
   asns: Bar[];
   countries: Bar[];
-  review: { open: number; mine: number };
+  review: { open: number; mine: number; capped: boolean };
 }
 
 export interface IpRow {

@@ -9,6 +9,7 @@ import { TenantRepository } from '@kizuki/database';
 import { resolvePolicy } from '@kizuki/scoring';
 import { Errors } from '../common/api-error';
 import { ClientIpResolver } from '../common/client-ip';
+import { pageLanguage, type PageLanguage } from '../common/page-language';
 import {
   challengePage,
   DEMO_CSS,
@@ -110,18 +111,27 @@ export class DemoController {
     return this.keys;
   }
 
+  /**
+   * The page's language: a form's hidden `lang` field (the language its page was shown in), else
+   * ?lang=, else Accept-Language.
+   */
+  private lang(req: FastifyRequest, form?: Record<string, unknown>): PageLanguage {
+    const asked = form?.lang === 'en' || form?.lang === 'ja' ? form : req.query;
+    return pageLanguage(asked, req.headers['accept-language']).lang;
+  }
+
   @Get()
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Content-Security-Policy', CSP)
-  page(): string {
-    return loginPage(this.demoKeys().publishableKey);
+  page(@Req() req: FastifyRequest): string {
+    return loginPage(this.demoKeys().publishableKey, this.lang(req));
   }
 
   @Get('register')
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Content-Security-Policy', CSP)
-  registerForm(): string {
-    return registerPage(this.demoKeys().publishableKey);
+  registerForm(@Req() req: FastifyRequest): string {
+    return registerPage(this.demoKeys().publishableKey, this.lang(req));
   }
 
   @Get('demo.js')
@@ -176,6 +186,7 @@ export class DemoController {
         : null;
     reply.status(passwordOk ? 200 : 401);
     return resultPage({
+      lang: this.lang(req, form),
       user,
       passwordOk,
       risk: res,
@@ -207,7 +218,7 @@ export class DemoController {
     const label = passed ? 'challenge_passed' : 'challenge_failed';
     const res = await this.v1(req.socket.localPort, '/v1/feedback', keys.secretKey, { assessmentId, label });
     reply.status(res.status === 200 || res.status === 201 ? 200 : res.status || 502);
-    return challengePage({ passed, label, feedback: res });
+    return challengePage({ lang: this.lang(req, form), passed, label, feedback: res });
   }
 
   /** A sign-up: what a customer's backend does before creating the account. */
@@ -235,6 +246,7 @@ export class DemoController {
     };
     const res = await this.risk(req, keys, request);
     return resultPage({
+      lang: this.lang(req, form),
       event: 'registration',
       user: email,
       passwordOk,

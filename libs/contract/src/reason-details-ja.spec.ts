@@ -1,5 +1,6 @@
-import { REASON_DETAIL_EN, reasonDetailText, templateParams, type RiskReason } from '@kizuki/contract';
-import { REASON_DETAIL_JA, reasonDetail } from './i18n';
+import { REASON_DETAIL_EN, reasonDetailText, templateParams } from './reason-details';
+import type { RiskReason } from './risk';
+import { REASON_DETAIL_JA, reasonDetail } from './reason-details-ja';
 
 // Technical names a Japanese analyst reads as they are (APIs, protocols, products).
 const NAMES_KEPT_IN_JA =
