@@ -7,6 +7,7 @@
 // generator. Statements: pg_stat_statements (top-level statements, BEGIN/COMMIT included), and
 // pg_stat_database's transactions beside it (which any server has).
 import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -78,6 +79,23 @@ async function login(e: Endpoint, body: string, user: number, status: string, sc
   return { collect, risk };
 }
 
+/**
+ * KIZUKI_BENCH_CPU_PROF=<dir>: the api and worker profile while <dir>/.window exists (cpu-prof.js, preloaded by
+ * stack.ts); summarise with `npx tsx bench/lib/cpu-prof-summary.ts <dir>/*.cpuprofile`.
+ */
+async function profileWindow(open: boolean): Promise<void> {
+  const dir = process.env.KIZUKI_BENCH_CPU_PROF;
+  if (!dir) return;
+  const marker = join(dir, '.window');
+  if (open) {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(marker, '');
+  } else {
+    rmSync(marker, { force: true });
+    await new Promise((r) => setTimeout(r, 1000)); // the processes poll every 200 ms, then write
+  }
+}
+
 /** Server-side counters of one database: top-level statements (pg_stat_statements) and transactions. */
 async function dbCounters(admin: Client, database: string) {
   const [row] = (
@@ -118,6 +136,7 @@ async function measure(
   const stored0 = await stored();
   const cpu0 = cpu();
   const t0 = performance.now();
+  profileWindow(true);
   const count = Math.round(o.rate * o.seconds);
   const answers = await openLoop(o.rate, count, async (i, scheduled) => {
     const u = i % o.accounts;
@@ -139,6 +158,7 @@ async function measure(
   await drain();
   await new Promise((r) => setTimeout(r, 1500));
   const cpu1 = cpu();
+  await profileWindow(false);
   const windowS = (performance.now() - t0) / 1000;
   const db1 = await dbCounters(admin, database);
   const logins = (await stored()) - stored0;

@@ -12,7 +12,11 @@ export const ROOT = resolve(__dirname, '../..');
 // builds with the same load generator, e.g. before and after a refactor.
 const BUILD = resolve(process.env.KIZUKI_BENCH_BUILD ?? ROOT);
 // Extra node flags for the api/worker processes, e.g. KIZUKI_BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'.
-const NODE_ARGS = (process.env.KIZUKI_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+// KIZUKI_BENCH_CPU_PROF=<dir> preloads cpu-prof.js: a CPU profile of bench/lib/cost.ts's measured window only.
+const NODE_ARGS = [
+  ...(process.env.KIZUKI_BENCH_CPU_PROF ? ['-r', join(__dirname, 'cpu-prof.js')] : []),
+  ...(process.env.KIZUKI_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
+];
 
 /** The origin the bench tenant registers; collects must send it (no origin registered → 403). */
 export const BENCH_ORIGIN = 'https://shop.example';
@@ -92,8 +96,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   };
   for (let i = 0; i < (options.workers ?? 1); i++) startWorker();
   const baseUrl = `http://127.0.0.1:${port}`;
-  // a minute: on a host shared with other builds an api has taken over 30 s to start
-  const until = Date.now() + 60_000;
+  // three minutes: on a host shared with other builds an api has taken over 60 s to start (load average 30)
+  const until = Date.now() + 180_000;
   for (;;) {
     const ready = await fetch(`${baseUrl}/health/ready`).then(
       (r) => r.ok,

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { timingSafeEqual } from 'node:crypto';
 import { apiKeyMatches, parseApiKey, type ApiKeyKind } from '@kizuki/crypto';
 import { ApiKeyRepository, type ApiKeyRow } from '@kizuki/database';
 import { resolvePolicy, type Policy } from '@kizuki/scoring';
@@ -23,11 +24,22 @@ export const FRESH_MS = 30_000;
 const STALE_MS = 3_600_000;
 const MAX_ENTRIES = 10_000;
 
+interface CacheEntry {
+  row: ApiKeyRow | null;
+  at: number;
+  tenant?: AuthenticatedTenant;
+  verified?: Buffer;
+}
+
 @Injectable()
 export class ApiKeyService {
   private readonly logger = new Logger(ApiKeyService.name);
-  /** prefix → the key's row and, once built, what a call with it authenticates as (shared: read-only) */
-  private readonly cache = new Map<string, { row: ApiKeyRow | null; at: number; tenant?: AuthenticatedTenant }>();
+  /**
+   * prefix → the key's row and, once built, what a call with it authenticates as (shared: read-only), and
+   * the key that last matched the row's hash: the same key again is compared in constant time instead of
+   * hashed (a SHA-256 per call showed in bench/load.ts --cost profiles). Only for the row's lifetime here.
+   */
+  private readonly cache = new Map<string, CacheEntry>();
 
   constructor(private readonly keys: ApiKeyRepository) {}
 
@@ -37,7 +49,13 @@ export class ApiKeyService {
     if (!parsed) throw Errors.invalidKey();
     const entry = await this.lookup(parsed.prefix);
     const row = entry.row;
-    if (!row || row.kind !== kind || !apiKeyMatches(key, row.hash)) throw Errors.invalidKey();
+    if (!row || row.kind !== kind) throw Errors.invalidKey();
+    const given = Buffer.from(key);
+    const seen = entry.verified;
+    if (!(seen && seen.length === given.length && timingSafeEqual(seen, given))) {
+      if (!apiKeyMatches(key, row.hash)) throw Errors.invalidKey();
+      entry.verified = given;
+    }
     if (row.expiresAt && new Date(row.expiresAt).getTime() <= Date.now()) throw Errors.invalidKey();
     // built once per fetched row, not per call (the policy's resolution showed in collect profiles)
     entry.tenant ??= {
@@ -50,12 +68,12 @@ export class ApiKeyService {
     return entry.tenant;
   }
 
-  private async lookup(prefix: string): Promise<{ row: ApiKeyRow | null; tenant?: AuthenticatedTenant }> {
+  private async lookup(prefix: string): Promise<CacheEntry> {
     const cached = this.cache.get(prefix);
     const now = Date.now();
     if (cached && now - cached.at < FRESH_MS) return cached;
     try {
-      const entry = { row: await this.keys.findActiveByPrefix(prefix), at: now };
+      const entry: CacheEntry = { row: await this.keys.findActiveByPrefix(prefix), at: now };
       if (this.cache.size >= MAX_ENTRIES) this.cache.delete(this.cache.keys().next().value as string);
       this.cache.set(prefix, entry);
       return entry;

@@ -45,6 +45,22 @@ describe('typing enrolment and learning', () => {
     expect(JSON.stringify(s)).toBe(before);
   });
 
+  it('learns on an active state without touching it: the result shares no array with its input', () => {
+    const s = enrolled(typeSamples(alice, 8, 36));
+    expect(typingState(s)).toBe('active');
+    const before = JSON.stringify(s);
+    const next = enrolTypingSample(s, typeSamples(alice, 1, 37)[0]);
+    expect(JSON.stringify(s)).toBe(before);
+    expect(next.count).toBe(s.count + 1);
+    expect(next.adapted!.center).not.toBe(s.adapted!.center);
+    expect(next.baseline!.center).not.toBe(s.baseline!.center);
+    expect(next.calibration).not.toBe(s.calibration);
+    next.baseline!.center[0] += 1;
+    next.adapted!.refs.push([]);
+    next.calibration!.push(0);
+    expect(JSON.stringify(s)).toBe(before);
+  });
+
   it('issue 4: an attacker let in once barely moves the profile; ten genuine logins after a new keyboard adapt', () => {
     const state = enrolled(typeSamples(alice, 10, 33));
     expect(typingState(state)).toBe('active');
