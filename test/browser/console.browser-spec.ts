@@ -344,6 +344,16 @@ describe('admin console in Chromium', () => {
     await page.waitForSelector('#list-table >> text=198.51.100.66');
     await expectJapaneseScreen(page);
     await shot(page, 'lists-ja');
+    // a refused value reads in Japanese (the server's English stays in the tooltip)
+    await page.selectOption('#list-form select[name=kind]', 'cidr');
+    await page.fill('#list-form input[name=value]', '198.51.100.7/24');
+    await page.click('#list-form button[type=submit]');
+    const refused = page.locator('.error[role=alert]');
+    await refused.waitFor();
+    expect(await refused.textContent()).toContain('入力内容に誤りがあります');
+    expect(await refused.textContent()).not.toContain('host bits');
+    expect(await refused.getAttribute('title')).toContain('host bits');
+    await expectJapaneseScreen(page);
     await page.click('nav.side >> text=ポリシー');
     await page.fill('input[name=challenge]', '20');
     await page.click('#backtest');

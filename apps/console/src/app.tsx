@@ -27,6 +27,7 @@ export function useApp(): Ctx & {
   t: (k: Key, vars?: Record<string, string | number>) => string;
   reason: (code: string) => string;
   name: (kind: EnumKind, value: string) => string;
+  errorText: (error: ApiError) => string;
   canEdit: boolean;
   isAdmin: boolean;
 } {
@@ -37,11 +38,19 @@ export function useApp(): Ctx & {
   // A value the console has no label for yet (a newer server) shows raw rather than crashing the page.
   const name = (kind: EnumKind, value: string) =>
     (DICTS[c.lang] as Record<string, string | undefined>)[`${kind}_${value}`] ?? value;
+  // The server words its errors in English; in Japanese the code says what happened (the server's
+  // text stays in the element's title for support).
+  const errorText = (error: ApiError) => {
+    if (c.lang === 'en') return error.message;
+    const dict = DICTS[c.lang] as Record<string, string | undefined>;
+    return dict[`err_${error.code}`] ?? dict.err_OTHER ?? error.message;
+  };
   return {
     ...c,
     t,
     reason,
     name,
+    errorText,
     canEdit: c.me?.role === 'admin' || c.me?.role === 'analyst',
     isAdmin: c.me?.role === 'admin',
   };
@@ -96,11 +105,11 @@ export function Decision({ d, shadow }: { d: string; shadow?: boolean }) {
 }
 
 export function ErrorBox({ error }: { error: ApiError | null }) {
-  const { t } = useApp();
+  const { t, errorText } = useApp();
   if (!error) return null;
   return (
-    <div class="error" role="alert">
-      {error.status === 404 ? t('notFound') : `${t('error')}: ${error.message}`}
+    <div class="error" role="alert" title={error.message}>
+      {error.status === 404 ? t('notFound') : `${t('error')}: ${errorText(error)}`}
     </div>
   );
 }

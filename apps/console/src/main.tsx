@@ -82,7 +82,7 @@ function LangSwitch() {
 }
 
 function SignIn() {
-  const { t, setMe } = useApp();
+  const { t, setMe, errorText } = useApp();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
@@ -102,7 +102,7 @@ function SignIn() {
         const retryAfter = (err.details as { retryAfter?: number } | undefined)?.retryAfter;
         setError(t('tooMany', { s: retryAfter ?? 60 }));
       } else if (err.code === 'INVALID_CREDENTIALS') setError(t('badCredentials'));
-      else setError(err.message);
+      else setError(errorText(err));
     } finally {
       setBusy(false);
     }

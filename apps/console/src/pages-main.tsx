@@ -696,7 +696,7 @@ export function ReviewBox({
 
 /** Deny-list an IP and/or its network (ASN) from where the analyst sees it; confirmed first, then said. */
 export function BlockButtons({ ip, asn }: { ip: string | null; asn: number | null }) {
-  const { t, canEdit } = useApp();
+  const { t, canEdit, errorText } = useApp();
   const [done, setDone] = useState<string[]>([]);
   const [err, setErr] = useState<ApiError | null>(null);
   if (!canEdit) return null;
@@ -724,7 +724,11 @@ export function BlockButtons({ ip, asn }: { ip: string | null; asn: number | nul
         </button>
       ) : null}
       {done.length ? <span class="ok small">{t('blocked', { v: done.join(', ') })}</span> : null}
-      {err ? <span class="error small">{err.message}</span> : null}
+      {err ? (
+        <span class="error small" title={err.message}>
+          {errorText(err)}
+        </span>
+      ) : null}
     </span>
   );
 }
