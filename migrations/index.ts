@@ -22,8 +22,8 @@ export const MIGRATIONS = [
   ConsoleReview1796404000000,
   ConsoleRollup1796405000000,
   ConsoleDays1796406000000,
-  ScoreRedundantFks1796408000000,
   IpSummary1796407000000,
+  ScoreRedundantFks1796408000000,
 ];
 
 /** Every table that carries tenant_id, across all migrations (row-level security binds each). */
