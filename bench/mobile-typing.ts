@@ -17,18 +17,11 @@ import { typingDetector } from '../libs/scoring/src/detectors/typing.detector';
 import { assess } from '../libs/scoring/src/engine/engine';
 import { learnModalTypingProfile } from '../libs/scoring/src/modality';
 import { humanBundle, makePerson, newDevice, knownDevice, scoringInput } from '../libs/scoring/src/testing/scenario';
-import { CMU_CSV, cmuAvailable, readCmuReps, type CmuRep } from '../fixtures/human-input';
+import { readCmuReps, type CmuRep } from '../fixtures/human-input';
 import { wilson } from './lib/detection/report';
+import { arg, cmuCsvOrExit } from './lib/cmu-bench';
 
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
-const csv = arg('csv') ?? CMU_CSV;
-if (!cmuAvailable(csv)) {
-  console.log(`mobile-typing: keystroke data not found at ${csv}; nothing to measure (pass --csv FILE). Skipping.`);
-  process.exit(0);
-}
+const csv = cmuCsvOrExit('mobile-typing');
 const ENROL = Number(arg('enrol') ?? 8);
 const FLIGHT = Number(arg('flight') ?? 1.5);
 const cls = (key: string): KeyClass => (key === 'Enter' ? 'enter' : 'char');

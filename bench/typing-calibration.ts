@@ -8,8 +8,7 @@
 // password new to them) and fluent (reps 200-204), scored against the profile after T logins.
 // Prints, per T, the share of owner logins and of intruder logins whose tail probability for the
 // account is ≤ alpha (the per-account cut) and, for comparison, above the fixed cut (typingRisk > 0.5).
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
 import {
   enrolTypingSample,
   typingCalibration,
@@ -21,18 +20,9 @@ import {
   type TypingProfileState,
 } from '../libs/scoring/src/typing';
 import { parseKeystrokeCsv } from '../libs/scoring/src/typing/typing-eval';
-import { CMU_CSV } from '../fixtures/human-input';
+import { arg, cmuCsvOrExit } from './lib/cmu-bench';
 
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
-
-const csv = resolve(arg('csv') ?? CMU_CSV);
-if (!existsSync(csv)) {
-  console.log(`typing-calibration: keystroke data not found at ${csv}; nothing to measure (pass --csv FILE).`);
-  process.exit(0);
-}
+const csv = cmuCsvOrExit('typing-calibration');
 const split = arg('split') ?? 'odd';
 const alphas = (arg('alpha') ?? '0.01,0.02,0.05').split(',').map(Number);
 const data = parseKeystrokeCsv(readFileSync(csv, 'utf8'));

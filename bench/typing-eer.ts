@@ -4,9 +4,7 @@
 // The data is research data and is not part of the repository: without it this prints a note
 // and exits 0. Protocols: see libs/scoring/src/typing/typing-eval.ts (they agree with the
 // project's independent yardstick, /work/shared/tools/typing-eer.ts, to the 4th decimal).
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { CMU_CSV } from '../fixtures/human-input';
+import { readFileSync } from 'node:fs';
 import { fitTypingProfile, typingAnomaly } from '../libs/scoring/src/typing';
 import {
   manhattanScaled,
@@ -16,17 +14,9 @@ import {
   type TypingDetectorUnderTest,
   type TypingProtocol,
 } from '../libs/scoring/src/typing/typing-eval';
+import { arg, cmuCsvOrExit } from './lib/cmu-bench';
 
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
-
-const csv = resolve(arg('csv') ?? CMU_CSV);
-if (!existsSync(csv)) {
-  console.log(`typing-eer: keystroke data not found at ${csv}; nothing to measure (pass --csv FILE). Skipping.`);
-  process.exit(0);
-}
+const csv = cmuCsvOrExit('typing-eer');
 const few = Number(arg('few') ?? 20);
 const data = parseKeystrokeCsv(readFileSync(csv, 'utf8'));
 const limit = arg('subjects');

@@ -16,8 +16,7 @@
 // --people report: the report's 10 owners (s002-s013) and its intruder pool (the other subjects);
 // even / odd: every subject of that half as an owner, intruders from the same half (even: tuning, odd:
 // held out). Rates with 95 % Wilson intervals; pointer, device and network evidence are not modelled.
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
 import {
   enrolTypingSample,
   keyTimingsFromField,
@@ -33,19 +32,11 @@ import {
 } from '../libs/scoring/src/typing';
 import type { FieldKey } from '../libs/scoring/src/typing/key-timings';
 import { parseKeystrokeCsv } from '../libs/scoring/src/typing/typing-eval';
-import { CMU_CSV, hashSeed, seededRng, usernameTyping, type CmuRep } from '../fixtures/human-input';
+import { hashSeed, seededRng, usernameTyping, type CmuRep } from '../fixtures/human-input';
 import { wilson } from './lib/wilson';
+import { arg, cmuCsvOrExit } from './lib/cmu-bench';
 
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
-
-const csv = resolve(arg('csv') ?? CMU_CSV);
-if (!existsSync(csv)) {
-  console.log(`typing-owner-device: keystroke data not found at ${csv}; nothing to measure (pass --csv FILE).`);
-  process.exit(0);
-}
+const csv = cmuCsvOrExit('typing-owner-device');
 const data = parseKeystrokeCsv(readFileSync(csv, 'utf8'));
 const all = [...data.keys()];
 const people = arg('people') ?? 'odd';

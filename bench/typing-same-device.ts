@@ -14,8 +14,7 @@
 //   - pooled: one cut on the combined tail, chosen on the tuning half to flag the given share of
 //     its owners' logins, then applied unchanged to the held-out half.
 // Rates with 95 % Wilson intervals.
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
 import {
   enrolTypingSample,
   normalQuantile,
@@ -28,19 +27,11 @@ import {
   type TypingProfileState,
 } from '../libs/scoring/src/typing';
 import { parseKeystrokeCsv } from '../libs/scoring/src/typing/typing-eval';
-import { CMU_CSV, hashSeed, seededRng, usernameTyping, type CmuRep, type TimedKey } from '../fixtures/human-input';
+import { hashSeed, seededRng, usernameTyping, type CmuRep, type TimedKey } from '../fixtures/human-input';
 import { wilson } from './lib/wilson';
+import { arg, cmuCsvOrExit } from './lib/cmu-bench';
 
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
-
-const csv = resolve(arg('csv') ?? CMU_CSV);
-if (!existsSync(csv)) {
-  console.log(`typing-same-device: keystroke data not found at ${csv}; nothing to measure (pass --csv FILE).`);
-  process.exit(0);
-}
+const csv = cmuCsvOrExit('typing-same-device');
 const data = parseKeystrokeCsv(readFileSync(csv, 'utf8'));
 const half = (parity: string) => [...data.keys()].filter((s) => (Number(s.slice(1)) % 2 === 1) === (parity === 'odd'));
 const tuneHalf = half(arg('tune') ?? 'even');
