@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import {
   AdminInsightsRepository,
@@ -10,10 +9,10 @@ import {
   migrateDatabase,
 } from '@kizuki/database';
 import { createTenant } from '../../apps/cli/src/commands/tenants';
+import { adminQuery, databaseUrl, queryOnce } from '../../fixtures/test-database';
 
 jest.setTimeout(180_000);
 
-const ADMIN_URL = process.env.KIZUKI_TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 /** The test's clock: 02:43 UTC on the first of a month: the ranges cross an hour, midnight UTC and a month's turn. */
 const NOW = new Date('2031-02-01T02:43:00Z');
 const GRACE_MS = 2 * 60_000;
@@ -31,35 +30,15 @@ type Dashboard = Record<string, any>;
  */
 describe('console roll-up', () => {
   const dbName = `kizuki_test_rollup_${randomBytes(4).toString('hex')}`;
-  const url = (() => {
-    const u = new URL(ADMIN_URL);
-    u.pathname = `/${dbName}`;
-    return u.toString();
-  })();
+  const url = databaseUrl(dbName);
   let owner: DataSource;
   let app: DataSource;
   let a: string;
   let b: string;
 
-  const admin = async (sql: string) => {
-    const c = new Client({ connectionString: ADMIN_URL });
-    await c.connect();
-    try {
-      await c.query(sql);
-    } finally {
-      await c.end();
-    }
-  };
+  const admin = adminQuery;
   /** As the owner, without the apps' statement timeout (the seed and the raw answers on a loaded machine). */
-  const sql = async <T = any>(text: string, params: unknown[] = []): Promise<T[]> => {
-    const c = new Client({ connectionString: url });
-    await c.connect();
-    try {
-      return (await c.query(text, params)).rows as T[];
-    } finally {
-      await c.end();
-    }
-  };
+  const sql = async <T = any>(text: string, params: unknown[] = []): Promise<T[]> => queryOnce<T>(url, text, params);
   const insights = () => new AdminInsightsRepository(app, new ConsoleReads(app, app));
 
   /**

@@ -20,10 +20,10 @@ import type { AdminPrincipal } from '../../apps/api/src/admin/auth/admin-session
 import { createTenant } from '../../apps/cli/src/commands/tenants';
 import { IpSummaryJob } from '../../apps/worker/src/ip-summary/ip-summary.job';
 import { RetentionJob } from '../../apps/worker/src/retention/retention.job';
+import { adminQuery, databaseUrl, queryOnce } from '../../fixtures/test-database';
 
 jest.setTimeout(300_000);
 
-const ADMIN_URL = process.env.KIZUKI_TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 /** The test's clock: 00:43 UTC on the 1st: the 24 h crosses midnight UTC and a month's (partition's) turn. */
 const NOW = new Date('2031-02-01T00:43:00Z');
 /** The job's snapshots end on the minute two minutes before it runs. */
@@ -47,35 +47,15 @@ type Row = Record<string, any>;
  */
 describe('IP summary', () => {
   const dbName = `kizuki_test_ipsum_${randomBytes(4).toString('hex')}`;
-  const url = (() => {
-    const u = new URL(ADMIN_URL);
-    u.pathname = `/${dbName}`;
-    return u.toString();
-  })();
+  const url = databaseUrl(dbName);
   let owner: DataSource;
   let app: DataSource;
   let a: string;
   let b: string;
 
-  const admin = async (sql: string) => {
-    const c = new Client({ connectionString: ADMIN_URL });
-    await c.connect();
-    try {
-      await c.query(sql);
-    } finally {
-      await c.end();
-    }
-  };
+  const admin = adminQuery;
   /** As the owner, without the apps' statement timeout. */
-  const sql = async <T = Row>(text: string, params: unknown[] = []): Promise<T[]> => {
-    const c = new Client({ connectionString: url });
-    await c.connect();
-    try {
-      return (await c.query(text, params)).rows as T[];
-    } finally {
-      await c.end();
-    }
-  };
+  const sql = async <T = Row>(text: string, params: unknown[] = []): Promise<T[]> => queryOnce<T>(url, text, params);
   const repo = () => new IpSummaryRepository(app, new ConsoleReads(app, app));
   const job = () => new IpSummaryJob(repo(), undefined as never);
 
