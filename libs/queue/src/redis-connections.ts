@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { Queue, QueueEvents } from 'bullmq';
 import { KizukiConfig } from '@kizuki/config';
-import type { QueueName } from './queue-names';
+import { JOB_QUEUE, type JobName, type QueueName } from './queue-names';
 import { createRedis, type RedisClient, type RedisRole } from './redis';
 
 /** How long a shutdown waits for BullMQ to close its handles: during a Redis outage it would wait forever. */
@@ -52,6 +52,18 @@ export class RedisConnections implements OnApplicationShutdown {
       this.queues.set(key, queue);
     }
     return queue;
+  }
+
+  /**
+   * A maintenance job every `everyMs` on its queue, under a fixed scheduler id: every worker process
+   * upserts the same one schedule, so any number of workers run it once per period.
+   */
+  async scheduleEvery(job: JobName, schedulerId: string, everyMs: number): Promise<void> {
+    await this.queue(JOB_QUEUE[job], 'bullmq').upsertJobScheduler(
+      schedulerId,
+      { every: everyMs },
+      { name: job, data: {}, opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } } },
+    );
   }
 
   /** The events of one queue (every job's completion is read by every process that asks). */

@@ -1,12 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { ConsoleRollupRepository } from '@kizuki/database';
-import {
-  type ConsoleRollupJobData,
-  type ConsoleRollupJobResult,
-  JOB_QUEUE,
-  JobName,
-  RedisConnections,
-} from '@kizuki/queue';
+import { type ConsoleRollupJobData, type ConsoleRollupJobResult, JobName, RedisConnections } from '@kizuki/queue';
 import type { Job } from 'bullmq';
 import type { JobHandler } from '../jobs/job-handler';
 
@@ -35,15 +29,7 @@ export class ConsoleRollupJob implements JobHandler<JobName.ConsoleRollup>, OnAp
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.redis.queue(JOB_QUEUE[JobName.ConsoleRollup], 'bullmq').upsertJobScheduler(
-      CONSOLE_ROLLUP_SCHEDULER_ID,
-      { every: CONSOLE_ROLLUP_EVERY_MS },
-      {
-        name: JobName.ConsoleRollup,
-        data: {} satisfies ConsoleRollupJobData,
-        opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
-      },
-    );
+    await this.redis.scheduleEvery(JobName.ConsoleRollup, CONSOLE_ROLLUP_SCHEDULER_ID, CONSOLE_ROLLUP_EVERY_MS);
   }
 
   async handle(job: Job<ConsoleRollupJobData>): Promise<ConsoleRollupJobResult> {

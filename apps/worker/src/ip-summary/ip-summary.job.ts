@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { IpSummaryRepository, type IpSummaryRange } from '@kizuki/database';
-import { type IpSummaryJobData, type IpSummaryJobResult, JOB_QUEUE, JobName, RedisConnections } from '@kizuki/queue';
+import { type IpSummaryJobData, type IpSummaryJobResult, JobName, RedisConnections } from '@kizuki/queue';
 import type { Job } from 'bullmq';
 import type { JobHandler } from '../jobs/job-handler';
 
@@ -38,15 +38,7 @@ export class IpSummaryJob implements JobHandler<JobName.IpSummary>, OnApplicatio
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.redis.queue(JOB_QUEUE[JobName.IpSummary], 'bullmq').upsertJobScheduler(
-      IP_SUMMARY_SCHEDULER_ID,
-      { every: IP_SUMMARY_JOB_EVERY_MS },
-      {
-        name: JobName.IpSummary,
-        data: {} satisfies IpSummaryJobData,
-        opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
-      },
-    );
+    await this.redis.scheduleEvery(JobName.IpSummary, IP_SUMMARY_SCHEDULER_ID, IP_SUMMARY_JOB_EVERY_MS);
   }
 
   async handle(job: Job<IpSummaryJobData>): Promise<IpSummaryJobResult> {

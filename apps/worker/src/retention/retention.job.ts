@@ -1,8 +1,8 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import type { Job, Queue } from 'bullmq';
+import type { Job } from 'bullmq';
 import { KizukiConfig } from '@kizuki/config';
 import { RetentionRepository } from '@kizuki/database';
-import { JOB_QUEUE, JobName, RedisConnections, type RetentionJobData, type RetentionJobResult } from '@kizuki/queue';
+import { JobName, RedisConnections, type RetentionJobData, type RetentionJobResult } from '@kizuki/queue';
 import type { JobHandler } from '../jobs/job-handler';
 
 export type { RetentionJobData };
@@ -28,7 +28,6 @@ export const RETENTION_SCHEDULER_ID = 'retention';
 export class RetentionJob implements JobHandler<JobName.Retention>, OnApplicationBootstrap {
   readonly jobName = JobName.Retention;
   private readonly logger = new Logger(RetentionJob.name);
-  private queue?: Queue;
 
   constructor(
     private readonly config: KizukiConfig,
@@ -37,15 +36,14 @@ export class RetentionJob implements JobHandler<JobName.Retention>, OnApplicatio
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    this.queue = this.redis.queue(JOB_QUEUE[JobName.Retention], 'bullmq');
     // the coming partitions before any write needs them (the default partition would take the rows meanwhile)
     await this.maintainPartitions().catch((e) =>
       this.logger.warn({ msg: 'partition upkeep failed at start', err: String(e) }),
     );
-    await this.queue.upsertJobScheduler(
+    await this.redis.scheduleEvery(
+      JobName.Retention,
       RETENTION_SCHEDULER_ID,
-      { every: this.config.RETENTION_EVERY_MINUTES * 60_000 },
-      { name: JobName.Retention, data: {}, opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } } },
+      this.config.RETENTION_EVERY_MINUTES * 60_000,
     );
   }
 

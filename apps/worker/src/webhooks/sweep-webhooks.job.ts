@@ -46,15 +46,7 @@ export class SweepWebhooksJob implements JobHandler<JobName.SweepWebhooks>, OnAp
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.webhooks().upsertJobScheduler(
-      WEBHOOK_SWEEP_SCHEDULER_ID,
-      { every: WEBHOOK_SWEEP_EVERY_MS },
-      {
-        name: JobName.SweepWebhooks,
-        data: {} satisfies SweepWebhooksJobData,
-        opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } },
-      },
-    );
+    await this.redis.scheduleEvery(JobName.SweepWebhooks, WEBHOOK_SWEEP_SCHEDULER_ID, WEBHOOK_SWEEP_EVERY_MS);
   }
 
   async handle(job: Job<SweepWebhooksJobData>): Promise<SweepWebhooksJobResult> {
