@@ -160,6 +160,25 @@ export function Time({ at }: { at: string | Date | null | undefined }) {
   return <span class="nowrap">{fmtTime(at, lang)}</span>;
 }
 
+/** A snapshot's time: HH:MM when it is today in the display zone, else the date too. */
+function fmtAsOf(at: string, lang: Lang): string {
+  const p = zonedParts(at, lang);
+  const today = zonedParts(new Date(), lang);
+  const sameDay = p.year === today.year && p.month === today.month && p.day === today.day;
+  return sameDay ? `${p.hour}:${p.minute}` : fmtTime(at, lang);
+}
+
+/** How current a snapshot's figures are ("as of 14:05", 「14:05 時点」); nothing when they are live (null). */
+export function AsOf({ at }: { at: string | null | undefined }) {
+  const { t, lang } = useApp();
+  if (!at) return null;
+  return (
+    <span class="muted small as-of" title={t('asOfHint')}>
+      {t('asOf', { t: fmtAsOf(at, lang) })}
+    </span>
+  );
+}
+
 /** A typed date and time in the display's own format (2026/12/03 22:10 or 2026-12-03 22:10, `T` accepted). */
 export function parseDisplayTime(v: string, lang: Lang): string | null {
   const m = v.trim().match(/^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[ T]+(\d{1,2}):(\d{2}))?$/);

@@ -2,6 +2,7 @@ import { DECISIONS, RISK_EVENTS } from '@kizuki/contract';
 import { useState } from 'preact/hooks';
 import { api, ApiError, qs } from './api';
 import {
+  AsOf,
   DateTimeInput,
   Decision,
   type EnumKind,
@@ -14,9 +15,8 @@ import {
   useApp,
   useLoad,
   UserLabel,
-  zonedParts,
 } from './app';
-import { AUDIT_ACTIONS, type Key, type Lang } from './i18n';
+import { AUDIT_ACTIONS, type Key } from './i18n';
 import { BlockButtons, RangePicker, ReasonChips } from './pages-main';
 import type {
   Account as AccountData,
@@ -208,7 +208,7 @@ export function Account({ id }: { id: string }) {
 }
 
 export function Ips() {
-  const { t, go, me, lang, canEdit } = useApp();
+  const { t, go, me, canEdit } = useApp();
   const [range, setRange] = useState('24h');
   const [sort, setSort] = useState('checks');
   const { data, error } = useLoad(() => api<IpSummary>('GET', `/ips${qs({ range, sort })}`), [range, sort]);
@@ -228,11 +228,7 @@ export function Ips() {
       <header class="page-head">
         <h1>{t('ips')}</h1>
         <div class="head-right">
-          {data?.asOf ? (
-            <span class="muted small as-of" title={t('asOfHint')}>
-              {t('asOf', { t: fmtAsOf(data.asOf, lang) })}
-            </span>
-          ) : null}
+          <AsOf at={data?.asOf} />
           <RangePicker value={range} onChange={setRange} />
         </div>
       </header>
@@ -290,14 +286,6 @@ export function Ips() {
       {data && data.items.length === 0 ? <p class="muted">{t('noResults')}</p> : null}
     </section>
   );
-}
-
-/** A snapshot's time: HH:MM when it is today in the display zone, else the date too. */
-function fmtAsOf(at: string, lang: Lang): string {
-  const p = zonedParts(at, lang);
-  const today = zonedParts(new Date(), lang);
-  const sameDay = p.year === today.year && p.month === today.month && p.day === today.day;
-  return sameDay ? `${p.hour}:${p.minute}` : fmtTime(at, lang);
 }
 
 export function Lists() {

@@ -2,6 +2,7 @@ import { RISK_EVENTS, type RiskReason } from '@kizuki/contract';
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, qs } from './api';
 import {
+  AsOf,
   DateTimeInput,
   Decision,
   ErrorBox,
@@ -114,7 +115,10 @@ export function Dashboard() {
           </div>
           <div class="grid3">
             <div class="card">
-              <h2>{t('topIps')}</h2>
+              <div class="card-head">
+                <h2>{t('topIps')}</h2>
+                <AsOf at={data.ipsAsOf} />
+              </div>
               <HBars
                 empty={t('noData')}
                 rows={data.ips}

@@ -49,7 +49,10 @@ export interface Dashboard {
   series: { t: string; allow: number; challenge: number; deny: number }[];
   reasons: { code: string; n: number }[];
   bursts: { t: string; bad: number; n: number; users: number; ips: number }[];
+  /** by non-allowed logins, then checks */
   ips: Bar[];
+  /** the end of the IP summary snapshot the top IPs come from (a busy tenant), null when ranked live */
+  ipsAsOf: string | null;
   asns: Bar[];
   countries: Bar[];
   review: { open: number; mine: number; capped: boolean };

@@ -1,11 +1,11 @@
 -- The console's IP summary of a tenant's assessments in [p_from, p_to), from the raw rows: per IP its checks,
 -- distinct users (accounts), failed logins, non-allowed (flagged) and denied logins, countries, ASN, whether any
 -- login carried DATACENTER_IP / TOR_EXIT / FOREIGN_IP_AND_LANGUAGE, and its last login; only the IPs in the top
--- p_limit of at least one of the console's sorts (checks, users, failures, flagged, last seen; ties by IP), with
--- their rank in each (null: not in that sort's top). Every row also carries the period's totals: the assessments
--- aggregated (with an IP) and the oldest of them. The api reads a small period with it live; the worker stores a
--- busy tenant's with it (kizuki_ip_summary_build), so both agree by construction. Invoker's rights (row-level
--- security).
+-- p_limit of at least one of the console's sorts (checks, users, failures, flagged, last seen; ties by IP, flagged's
+-- by checks first: its first ranks are the dashboard's top IPs), with their rank in each (null: not in that sort's
+-- top). Every row also carries the period's totals: the assessments aggregated (with an IP) and the oldest of them.
+-- The api reads a small period with it live; the worker stores a busy tenant's with it (kizuki_ip_summary_build), so
+-- both agree by construction. Invoker's rights (row-level security).
 -- The five top lists are top-N sorts of the per-IP rows, not window ranks over all of them (millions of IPs when
 -- most are seen once); countries are read only for the IPs returned, through assessments_ip_time. No parallel
 -- workers (the api's live reads are small; the worker's builds run beside logins on the same cores) and no JIT
@@ -44,8 +44,8 @@ AS $fn$
     SELECT x.*, 'failures', row_number() OVER (ORDER BY x.failures DESC, x.ip)
       FROM (SELECT * FROM per_ip p ORDER BY p.failures DESC, p.ip LIMIT p_limit) x
     UNION ALL
-    SELECT x.*, 'flagged', row_number() OVER (ORDER BY x.flagged DESC, x.ip)
-      FROM (SELECT * FROM per_ip p ORDER BY p.flagged DESC, p.ip LIMIT p_limit) x
+    SELECT x.*, 'flagged', row_number() OVER (ORDER BY x.flagged DESC, x.checks DESC, x.ip)
+      FROM (SELECT * FROM per_ip p ORDER BY p.flagged DESC, p.checks DESC, p.ip LIMIT p_limit) x
     UNION ALL
     SELECT x.*, 'last', row_number() OVER (ORDER BY x.last_seen DESC, x.ip)
       FROM (SELECT * FROM per_ip p ORDER BY p.last_seen DESC, p.ip LIMIT p_limit) x),

@@ -68,6 +68,8 @@ export interface LoginListRow {
 }
 
 const HOUR_MS = 3_600_000;
+/** The IPs the dashboard shows. */
+export const DASHBOARD_TOP_IPS = 10;
 /** The dashboard's review-queue count stops here (then shown as 10,000+). */
 export const REVIEW_COUNT_CAP = 10_000;
 
@@ -235,9 +237,17 @@ export class AdminInsightsRepository {
    * are exact. Distinct users and IPs (per bucket, per UTC week, for the range) are HyperLogLog
    * estimates, ~2.3 % standard error; the top IPs are ranked by the sums of each hour's 50 IPs with
    * most non-allowed logins, their users counted exactly; the fraud count is live (a label comes
-   * after its hour closed).
+   * after its hour closed). Without `topIps` the top IPs are not ranked at all (ips: []): the caller
+   * has them from the IP summary snapshot, and ranking the range's hourly lists is most of a long
+   * range's cost.
    */
-  async dashboard(tenantId: string, from: Date, to: Date, bucket: 'hour' | 'day'): Promise<Record<string, unknown>> {
+  async dashboard(
+    tenantId: string,
+    from: Date,
+    to: Date,
+    bucket: 'hour' | 'day',
+    { topIps = true } = {},
+  ): Promise<Record<string, unknown>> {
     const [[state], kind] = await Promise.all([
       this.read<{ until: Date }[]>(
         tenantId,
@@ -251,7 +261,7 @@ export class AdminInsightsRepository {
     let rolledEnd = new Date(Math.min(state?.until.getTime() ?? 0, to.getTime()));
     if (rolledEnd <= headEnd) headEnd = rolledEnd = to; // nothing rolled up in the range: all of it raw
     const p = [tenantId, from, headEnd, rolledEnd, to];
-    const hours = consoleRangeSql(bucket);
+    const hours = consoleRangeSql(bucket, { topIps });
     const distinct =
       kind === 'hll'
         ? {
@@ -280,6 +290,12 @@ export class AdminInsightsRepository {
       `(SELECT coalesce(json_agg(x), '[]') FROM (
           SELECT e.key, sum((e.value->>0)::int)::int AS n, sum((e.value->>1)::int)::int AS flagged
             FROM h, jsonb_each(h.${col}) e GROUP BY e.key ORDER BY ${order}, e.key LIMIT 10) x)`;
+    const ips = topIps
+      ? `(SELECT coalesce(json_agg(x), '[]') FROM (
+           SELECT e->>0 AS key, sum((e->>1)::int)::int AS n, sum((e->>2)::int)::int AS flagged
+             FROM h, jsonb_array_elements(h.top_ips) e
+            GROUP BY 1 ORDER BY 3 DESC, 2 DESC, 1 LIMIT ${DASHBOARD_TOP_IPS}) x)`
+      : `'[]'::json`;
     const [[d], bursts, [fraud]] = await Promise.all([
       this.read<DashboardRow[]>(
         tenantId,
@@ -299,10 +315,7 @@ export class AdminInsightsRepository {
                     GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 12) x) AS reasons,
                 ${top('countries', 'n DESC')} AS countries,
                 ${top('asns', 'n DESC')} AS asns,
-                (SELECT coalesce(json_agg(x), '[]') FROM (
-                   SELECT e->>0 AS key, sum((e->>1)::int)::int AS n, sum((e->>2)::int)::int AS flagged
-                     FROM h, jsonb_array_elements(h.top_ips) e
-                    GROUP BY 1 ORDER BY 3 DESC, 2 DESC, 1 LIMIT 10) x) AS ips,
+                ${ips} AS ips,
                 (SELECT json_build_object('total', coalesce(sum(total), 0)::int, 'allow', coalesce(sum(allow), 0)::int,
                           'challenge', coalesce(sum(challenge), 0)::int, 'deny', coalesce(sum(deny), 0)::int) FROM h)
                   AS totals,
@@ -328,16 +341,18 @@ export class AdminInsightsRepository {
         [tenantId, from, to],
       ),
     ]);
-    const ips = d.ips;
+    const ranked = d.ips;
     const ipUsers = new Map(
-      (
-        await this.read<{ ip: string; users: number }[]>(
-          tenantId,
-          `SELECT host(ip) AS ip, count(DISTINCT account_id)::int AS users FROM assessments
-            WHERE tenant_id = $1 AND ip = ANY ($2::inet[]) AND created_at >= $3 AND created_at < $4 GROUP BY ip`,
-          [tenantId, ips.map((r) => r.key), from, to],
-        )
-      ).map((r) => [r.ip, r.users]),
+      ranked.length
+        ? (
+            await this.read<{ ip: string; users: number }[]>(
+              tenantId,
+              `SELECT host(ip) AS ip, count(DISTINCT account_id)::int AS users FROM assessments
+                WHERE tenant_id = $1 AND ip = ANY ($2::inet[]) AND created_at >= $3 AND created_at < $4 GROUP BY ip`,
+              [tenantId, ranked.map((r) => r.key), from, to],
+            )
+          ).map((r) => [r.ip, r.users])
+        : [],
     );
     let { series, weeks, distinctUsers: users, distinctIps: ipCount } = d;
     if (kind !== 'hll') {
@@ -361,7 +376,7 @@ export class AdminInsightsRepository {
       series,
       reasons: d.reasons,
       bursts,
-      ips: ips.map((r) => ({ ...r, users: ipUsers.get(r.key) ?? 0 })),
+      ips: ranked.map((r) => ({ ...r, users: ipUsers.get(r.key) ?? 0 })),
       asns: d.asns,
       countries: d.countries,
       totals: { ...d.totals, fraud: fraud.n, users, ips: ipCount },

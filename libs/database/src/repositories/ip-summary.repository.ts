@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { ConsoleReads } from '../console-reads';
 import { withTenant } from '../tenant-scope';
 
@@ -53,8 +53,37 @@ export interface IpSummary {
   items: IpSummaryRow[];
 }
 
+/** The dashboard's top IPs: the first of the flagged sort (non-allowed logins, then checks, then address). */
+export interface TopIp {
+  key: string;
+  /** checks */
+  n: number;
+  /** non-allowed logins */
+  flagged: number;
+  /** distinct accounts */
+  users: number;
+}
+
 const COLUMNS = `host(ip) AS ip, checks, users, failures, flagged, denied, countries, asn, datacenter, tor,
   foreign_ip AS "foreign", last_seen AS "lastSeen"`;
+
+/**
+ * The range's snapshot when it is the one to read: it exists and its period held at least `liveMax`
+ * assessments (a busy tenant); undefined when the range is read live.
+ */
+async function usableSnapshot(
+  m: EntityManager,
+  tenantId: string,
+  range: IpSummaryRange,
+  liveMax: number,
+): Promise<{ from: Date; to: Date } | undefined> {
+  const [snap] = (await m.query(
+    `SELECT period_from AS "from", period_to AS "to", assessments::int AS n FROM ip_summaries
+      WHERE tenant_id = $1 AND range = $2`,
+    [tenantId, range],
+  )) as { from: Date; to: Date; n: number }[];
+  return snap && snap.n >= liveMax ? { from: snap.from, to: snap.to } : undefined;
+}
 
 /**
  * O-MOTION's IP集計 (per IP over the last 24 h, 7 d or 30 d), exact for the period it names: a busy
@@ -85,12 +114,8 @@ export class IpSummaryRepository {
         db,
         tenantId,
         async (m) => {
-          const [snap] = (await m.query(
-            `SELECT period_from AS "from", period_to AS "to", assessments::int AS n FROM ip_summaries
-              WHERE tenant_id = $1 AND range = $2`,
-            [tenantId, range],
-          )) as { from: Date; to: Date; n: number }[];
-          if (snap && snap.n >= liveMax) {
+          const snap = await usableSnapshot(m, tenantId, range, liveMax);
+          if (snap) {
             const items = await m.query(
               `SELECT ${COLUMNS} FROM ip_summary_rows
                 WHERE tenant_id = $1 AND range = $2 AND ${rank} IS NOT NULL ORDER BY ${rank} LIMIT $3`,
@@ -105,6 +130,36 @@ export class IpSummaryRepository {
             [tenantId, from, now, limit],
           );
           return { from, to: now, asOf: null, items };
+        },
+        { readOnly: true },
+      ),
+    );
+  }
+
+  /**
+   * The dashboard's top `limit` IPs of the range (non-allowed logins, then checks, then address) from
+   * the snapshot when a summary of the range would read it (the same rule), with its end; null when
+   * the range is read live (a quiet tenant, or no snapshot yet): the dashboard then ranks its own.
+   */
+  async topFlagged(
+    tenantId: string,
+    range: IpSummaryRange,
+    limit: number,
+    { liveMax = IP_SUMMARY_LIVE_MAX } = {},
+  ): Promise<{ asOf: Date; items: TopIp[] } | null> {
+    return this.reads.run((db) =>
+      withTenant(
+        db,
+        tenantId,
+        async (m) => {
+          const snap = await usableSnapshot(m, tenantId, range, liveMax);
+          if (!snap) return null;
+          const items = (await m.query(
+            `SELECT host(ip) AS key, checks AS n, flagged, users FROM ip_summary_rows
+              WHERE tenant_id = $1 AND range = $2 AND rank_flagged <= $3 ORDER BY rank_flagged`,
+            [tenantId, range, limit],
+          )) as TopIp[];
+          return { asOf: snap.to, items };
         },
         { readOnly: true },
       ),

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AdminInsightsRepository, IpSummaryRepository, type IpSummarySort } from '@kizuki/database';
+import { AdminInsightsRepository, DASHBOARD_TOP_IPS, IpSummaryRepository, type IpSummarySort } from '@kizuki/database';
 import type { AdminPrincipal } from '../auth/admin-session.service';
 import { maskIp } from '../ip-mask';
 
@@ -18,17 +18,26 @@ export class InsightsService {
     private readonly ipSummaries: IpSummaryRepository,
   ) {}
 
-  async dashboard(p: AdminPrincipal, range: Range) {
+  /**
+   * The dashboard of the range up to `now`. Its top IPs, at every range: a busy tenant's from the IP
+   * summary snapshot (exact for the snapshot's period, as of its end: `ipsAsOf`), so the statement
+   * does not rank the range's hourly top lists; a quiet one's (or before the first snapshot) ranked
+   * from the roll-up, up to `now` (`ipsAsOf` null). The rest of the answer is always up to `now`.
+   */
+  async dashboard(p: AdminPrincipal, range: Range, now = new Date()) {
     // on the hour: the first bucket is a whole hour, read from the roll-up (24 h: 24 whole hours and the one under way)
-    const { from: exact, to } = rangeOf(range);
+    const { from: exact, to } = rangeOf(range, now);
     const from = new Date(Math.floor(exact.getTime() / 3_600_000) * 3_600_000);
-    const bucket = range === '24h' ? 'hour' : 'day';
-    const [d, review] = await Promise.all([
-      this.insights.dashboard(p.tenantId, from, to, bucket),
+    const bucket: 'hour' | 'day' = range === '24h' ? 'hour' : 'day';
+    const [[snap, d], review] = await Promise.all([
+      this.ipSummaries
+        .topFlagged(p.tenantId, range, DASHBOARD_TOP_IPS)
+        .then(async (s) => [s, await this.insights.dashboard(p.tenantId, from, to, bucket, { topIps: !s })] as const),
       this.insights.reviewCount(p.tenantId, p.adminId),
     ]);
-    const ips = (d.ips as { key: string }[]).map((r) => ({ ...r, key: maskIp(r.key, p.role) }));
-    return { range, from, to, bucket, ...d, ips, review };
+    const top = (snap?.items ?? d.ips) as { key: string }[];
+    const ips = top.map((r) => ({ ...r, key: maskIp(r.key, p.role) }));
+    return { range, from, to, bucket, ...d, ips, ipsAsOf: snap?.asOf ?? null, review };
   }
 
   /** A busy tenant's from the worker's snapshot (asOf: its end), a quiet one's live (asOf null). */
