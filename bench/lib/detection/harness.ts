@@ -433,6 +433,13 @@ export class DetectionHarness {
         'user-agent': o.userAgent,
       });
     let c = await collect();
+    // 429: every replay posts from the harness's one address, over the api's per-IP limit on collect
+    // (people's browsers each have their own): wait as long as the answer says, as a client should
+    while (c.status === 429) {
+      const after = Number((c.body as { error?: { details?: { retryAfter?: number } } })?.error?.details?.retryAfter);
+      await new Promise((done) => setTimeout(done, 1000 * (Number.isFinite(after) && after > 0 ? after : 1)));
+      c = await collect();
+    }
     // 503: the api could not enqueue in time (a starved host). A browser would have sent the login
     // on without a token; the harness retries a few times, then counts an error instead of a login
     for (let retry = 1; c.status === 503 && retry <= COLLECT_RETRIES; retry++) {

@@ -49,7 +49,8 @@ export async function lifecycle(p: Plan, deviceIndex: () => number): Promise<voi
     const ctx = await h.device(flavour, { index: deviceIndex(), locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
     const account = `${seed}@record.example`;
     const rec = await h.browserLogin({
-      scenario: 'lifecycle-recording',
+      // a person's recording is one of row 13's browser sessions; a farm tool's is set-up only
+      scenario: flavour === 'human' ? 'lifecycle-person' : 'lifecycle-recording',
       tenant: studio,
       account,
       password: typing.text,

@@ -287,8 +287,10 @@ const METHOD = `## How it is measured
       the Permissions API agrees with \`Notification.permission\`), as puppeteer-extra's stealth plugin
       does: only the signals of the browser itself (DevTools protocol, window, GPU) or behaviour can tell;
   13. people: every login of 1, 2, 3 (the thieves are people too), 8, 9, 10 and the enrolment
-      logins, for the share carrying a BOT_* reason; replays resend one recorded browser session's
-      automation signals, so the note also counts browser sessions alone.
+      logins, and of the account's life: the people's and thieves' browser recordings, their
+      sign-ups (15), resets (17) and the thieves' logins before a cash-out (16); the share carrying
+      a BOT_* reason. Replays resend one recorded browser session's automation signals with other
+      timings, so the note also counts browser sessions alone.
   14.–17. the account's life beyond the login (\`bench/lib/detection/lifecycle.ts\`), on tenants of
      their own; every SDK bundle is recorded in Chromium on the site's form (on a recording tenant)
      and replayed by the backend as the event's risk call, like the stuffing scenario. The people
@@ -323,7 +325,7 @@ const METHOD = `## How it is measured
   \`--scale attacks\` and \`full\` the naive bots (4) and scripted typists (5) add replays of their
   recorded browser sessions against other accounts from new addresses (the scripted ones with fresh
   constant or uniform timings): 360 each at attacks, 300 at full; takeovers (3) and stealth bots (6)
-  are all browser logins. \`--scale attacks\` sizes rows 3–6, 15 and 17 so that each can pass by its
+  are all browser logins. \`--scale attacks\` sizes rows 3–8 and 13–17 so that each can pass by its
   lower bound when every call goes right, on owners enrolled as at small (the first login in the
   browser, the rest replayed), to fit an hour on a shared host.
 - **People's browsers in the harness.** People run in the same headless Chromium, driven over

@@ -31,7 +31,21 @@ export interface Row {
 const pct = (x: number, n: number) => (n ? `${((100 * x) / n).toFixed(1)}%` : '—');
 
 /** Every login of a person (not an attacker's tool): owners, travellers, office users, enrolment, intruders. */
-export const PEOPLE_SCENARIOS = ['enrol', 'office-enrol', 'owner', 'travel', 'office', 'pm', 'sameDevice', 'takeover'];
+/** Every login of a person (row 13): thieves are people too, and so are the lifecycle's recordings. */
+export const PEOPLE_SCENARIOS = [
+  'enrol',
+  'office-enrol',
+  'owner',
+  'travel',
+  'office',
+  'pm',
+  'sameDevice',
+  'takeover',
+  'lifecycle-person',
+  'signup',
+  'reset',
+  'cashout-login',
+];
 const isBot = (code: string) => code.startsWith('BOT_');
 
 export function summarise(log: readonly LoginRecord[]): Row[] {
