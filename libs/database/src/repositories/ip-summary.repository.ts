@@ -109,31 +109,24 @@ export class IpSummaryRepository {
     { limit = IP_SUMMARY_LIMIT, liveMax = IP_SUMMARY_LIVE_MAX } = {},
   ): Promise<IpSummary> {
     const rank = IP_SUMMARY_SORTS[sort] ?? IP_SUMMARY_SORTS.checks;
-    return this.reads.run((db) =>
-      withTenant(
-        db,
-        tenantId,
-        async (m) => {
-          const snap = await usableSnapshot(m, tenantId, range, liveMax);
-          if (snap) {
-            const items = await m.query(
-              `SELECT ${COLUMNS} FROM ip_summary_rows
-                WHERE tenant_id = $1 AND range = $2 AND ${rank} IS NOT NULL ORDER BY ${rank} LIMIT $3`,
-              [tenantId, range, limit],
-            );
-            return { from: snap.from, to: snap.to, asOf: snap.to, items };
-          }
-          const from = new Date(now.getTime() - IP_SUMMARY_RANGE_MS[range]);
-          const items = await m.query(
-            `SELECT ${COLUMNS} FROM kizuki_ip_summary_scan($1, $2, $3, $4)
-              WHERE ${rank} IS NOT NULL ORDER BY ${rank}`,
-            [tenantId, from, now, limit],
-          );
-          return { from, to: now, asOf: null, items };
-        },
-        { readOnly: true },
-      ),
-    );
+    return this.read(tenantId, async (m) => {
+      const snap = await usableSnapshot(m, tenantId, range, liveMax);
+      if (snap) {
+        const items = await m.query(
+          `SELECT ${COLUMNS} FROM ip_summary_rows
+            WHERE tenant_id = $1 AND range = $2 AND ${rank} IS NOT NULL ORDER BY ${rank} LIMIT $3`,
+          [tenantId, range, limit],
+        );
+        return { from: snap.from, to: snap.to, asOf: snap.to, items };
+      }
+      const from = new Date(now.getTime() - IP_SUMMARY_RANGE_MS[range]);
+      const items = await m.query(
+        `SELECT ${COLUMNS} FROM kizuki_ip_summary_scan($1, $2, $3, $4)
+          WHERE ${rank} IS NOT NULL ORDER BY ${rank}`,
+        [tenantId, from, now, limit],
+      );
+      return { from, to: now, asOf: null, items };
+    });
   }
 
   /**
@@ -147,23 +140,21 @@ export class IpSummaryRepository {
     limit: number,
     { liveMax = IP_SUMMARY_LIVE_MAX } = {},
   ): Promise<{ asOf: Date; items: TopIp[] } | null> {
-    return this.reads.run((db) =>
-      withTenant(
-        db,
-        tenantId,
-        async (m) => {
-          const snap = await usableSnapshot(m, tenantId, range, liveMax);
-          if (!snap) return null;
-          const items = (await m.query(
-            `SELECT host(ip) AS key, checks AS n, flagged, users FROM ip_summary_rows
-              WHERE tenant_id = $1 AND range = $2 AND rank_flagged <= $3 ORDER BY rank_flagged`,
-            [tenantId, range, limit],
-          )) as TopIp[];
-          return { asOf: snap.to, items };
-        },
-        { readOnly: true },
-      ),
-    );
+    return this.read(tenantId, async (m) => {
+      const snap = await usableSnapshot(m, tenantId, range, liveMax);
+      if (!snap) return null;
+      const items = (await m.query(
+        `SELECT host(ip) AS key, checks AS n, flagged, users FROM ip_summary_rows
+          WHERE tenant_id = $1 AND range = $2 AND rank_flagged <= $3 ORDER BY rank_flagged`,
+        [tenantId, range, limit],
+      )) as TopIp[];
+      return { asOf: snap.to, items };
+    });
+  }
+
+  /** One read-only transaction as the tenant (row-level security), on the read replica if there is one. */
+  private read<T>(tenantId: string, fn: (m: EntityManager) => Promise<T>): Promise<T> {
+    return this.reads.run((db) => withTenant(db, tenantId, fn, { readOnly: true }));
   }
 
   /**
