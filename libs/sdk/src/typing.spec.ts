@@ -112,6 +112,36 @@ describe('TypingSource', () => {
     ]);
   });
 
+  it("pairs a key's input with its keydown by order, however late a busy page dispatches it", () => {
+    // the keydown carries the press's time; its beforeinput, in the same task, the time it ran
+    at(2000, pass, kd('s'));
+    at(3500, pass, bi('insertText'));
+    at(3500, pass, inp('insertText'));
+    at(3510, pass, ku('s'));
+    // a key whose default the page prevented (no input), then a virtual keyboard's input
+    at(4000, pass, kd('e'));
+    at(4080, pass, ku('e'));
+    at(4200, pass, bi('insertText'));
+    at(4201, pass, inp('insertText'));
+    const [f] = src.snapshot();
+    expect(f.keys).toEqual([
+      { d: 0, u: 1510, c: 'char' },
+      { d: 2000, u: 2080, c: 'char' },
+      { d: 2200, u: 2201, c: 'char' },
+    ]);
+    expect(f.imeFallback).toBe(true);
+  });
+
+  it("a late key's input alone is not an input method's", () => {
+    at(2000, pass, kd('s'));
+    at(3500, pass, bi('insertText'));
+    at(3500, pass, inp('insertText'));
+    at(3510, pass, ku('s'));
+    const [f] = src.snapshot();
+    expect(f.imeFallback).toBe(false);
+    expect(f.keys).toEqual([{ d: 0, u: 1510, c: 'char' }]);
+  });
+
   it('flags paste without reading the clipboard, and autofill (input without beforeinput)', () => {
     const paste = new Event('paste', { bubbles: true });
     Object.defineProperty(paste, 'clipboardData', {

@@ -12,7 +12,9 @@ interface FieldState {
   role: FieldRole;
   keys: KeyEvent[]; // absolute times (performance.now timeline); u = -1 while pressed
   pressed: Map<string, KeyEvent>;
-  keyAwaitingInput: number; // time of a trusted identified keydown whose beforeinput is still due, -1 if none
+  // the trusted identified keydown whose beforeinput is still due: it comes in the same task, so
+  // by order, not time (a busy page stamps the keydown at the press and its input later)
+  keyAwaitingInput: KeyEvent | null;
   imeDown: number; // time of an unidentified keydown, -1 if none
   imeKey: KeyEvent | null; // last key built from beforeinput, until its key-up
   sawBeforeInput: boolean;
@@ -29,7 +31,7 @@ function newState(el: TextField): FieldState {
     role: fieldRole(el),
     keys: [],
     pressed: new Map(),
-    keyAwaitingInput: -1,
+    keyAwaitingInput: null,
     imeDown: -1,
     imeKey: null,
     sawBeforeInput: false,
@@ -151,7 +153,7 @@ export class TypingSource {
     const k: KeyEvent = { d: t, u: -1, c: c === 'char' && (e.metaKey || (e.ctrlKey && !e.altKey)) ? 'other' : c };
     if (!this.push(s, k)) return;
     s.pressed.set(e.code || String(e.keyCode), k);
-    s.keyAwaitingInput = k.c === 'modifier' || k.c === 'other' ? s.keyAwaitingInput : t;
+    if (k.c !== 'modifier' && k.c !== 'other') s.keyAwaitingInput = k;
   }
 
   private keyup(s: FieldState, e: KeyboardEvent, t: number): void {
@@ -166,6 +168,7 @@ export class TypingSource {
     if (k) {
       k.u = t;
       s.pressed.delete(id);
+      if (s.keyAwaitingInput === k) s.keyAwaitingInput = null; // released without an input (prevented)
     }
   }
 
@@ -181,8 +184,8 @@ export class TypingSource {
       s.autofilled = true; // a browser suggestion / autocomplete entry replaced the value
       return;
     }
-    if (s.keyAwaitingInput >= 0 && t - s.keyAwaitingInput < 1000) {
-      s.keyAwaitingInput = -1; // this input belongs to the identified key already recorded
+    if (s.keyAwaitingInput) {
+      s.keyAwaitingInput = null; // this input belongs to the identified key already recorded
       return;
     }
     // An input without an identified key: IME composition or a virtual keyboard.
