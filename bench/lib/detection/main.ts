@@ -325,7 +325,7 @@ const METHOD = `## How it is measured
   \`--scale attacks\` and \`full\` the naive bots (4) and scripted typists (5) add replays of their
   recorded browser sessions against other accounts from new addresses (the scripted ones with fresh
   constant or uniform timings): 360 each at attacks, 300 at full; takeovers (3) and stealth bots (6)
-  are all browser logins. \`--scale attacks\` sizes rows 3–8 and 13–17 so that each can pass by its
+  are all browser logins. \`--scale attacks\` sizes rows 1, 3–8 and 13–17 so that each can pass by its
   lower bound when every call goes right, on owners enrolled as at small (the first login in the
   browser, the rest replayed), to fit an hour on a shared host.
 - **People's browsers in the harness.** People run in the same headless Chromium, driven over
