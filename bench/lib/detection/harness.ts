@@ -280,10 +280,10 @@ export class DetectionHarness {
         await page.fill('#username', l.account);
         await page.fill('#password', l.password);
       } else {
-        at = await this.pointTo(page, '#username', at, l.pointer, l.rng);
+        at = await this.pointTo(page, cdp, '#username', at, l.pointer, l.rng);
         await this.type(page, cdp, '#username', l.account, username, l.typing, l.pointer);
         await sleep(l.pointer === 'human' ? 250 + 300 * l.rng() : 0);
-        at = await this.pointTo(page, '#password', at, l.pointer, l.rng);
+        at = await this.pointTo(page, cdp, '#password', at, l.pointer, l.rng);
         if (l.pointer === 'human') await sleep(150 + 200 * l.rng());
       }
       const nav = page.waitForURL('**/session**', { timeout: 15_000 });
@@ -303,7 +303,7 @@ export class DetectionHarness {
         if (l.pointer === 'none') await page.click('#submit');
         else {
           await sleep(l.pointer === 'human' ? 300 + 300 * l.rng() : 50);
-          await this.pointTo(page, '#submit', at, l.pointer, l.rng);
+          await this.pointTo(page, cdp, '#submit', at, l.pointer, l.rng);
         }
       }
       await nav;
@@ -366,7 +366,14 @@ export class DetectionHarness {
   }
 
   /** Moves the pointer to an element (human model, straight line or teleport) and clicks it. */
-  private async pointTo(page: Page, selector: string, from: Point, pointer: Pointer, rng: Rng): Promise<Point> {
+  private async pointTo(
+    page: Page,
+    cdp: CDPSession,
+    selector: string,
+    from: Point,
+    pointer: Pointer,
+    rng: Rng,
+  ): Promise<Point> {
     const box = await page.locator(selector).boundingBox();
     if (!box) throw new Error(`${selector} not visible`);
     if (pointer === 'none') {
@@ -379,6 +386,7 @@ export class DetectionHarness {
       await dispatchPointerPath(
         page,
         humanPointerPath(from, to, { targetWidth: Math.min(box.width, box.height), rng }),
+        cdp,
       );
       await sleep(60 + 120 * rng());
       await page.mouse.down();
@@ -386,7 +394,7 @@ export class DetectionHarness {
       await page.mouse.up();
     } else {
       const center = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
-      await dispatchPointerPath(page, straightLinePath(from, center, 200, 10));
+      await dispatchPointerPath(page, straightLinePath(from, center, 200, 10), cdp);
       await page.mouse.down();
       await page.mouse.up();
       return center;

@@ -239,7 +239,9 @@ const METHOD = `## How it is measured
   over the username, ±8 % jitter (a person's key habits carry over to what they type daily; the
   earlier model — one speed per person, i.i.d. log-normal gaps — made everyone's username alike).
 - **Pointer:** \`fixtures/human-input.ts\`: Fitts'-law durations, minimum-jerk submovements with
-  slight curvature, overshoot and correction, 8–12 Hz tremor, ~8 ms samples (see the doc comment).
+  slight curvature, overshoot and correction, 8–12 Hz tremor, ~8 ms samples (see the doc comment),
+  each sent with CDP \`Input.dispatchMouseEvent\` stamped with its planned time, as keys are, so a
+  loaded host does not bunch the motion (Chromium coalesces the moves of a frame, as for a person).
   Scripted bots move in straight lines at constant speed; the naive bot does not move.
 - **Scenarios:**
   1. owner: enrolled account (10 trusted logins with the subject's session-2 repetitions on one device,
