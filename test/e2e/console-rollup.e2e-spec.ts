@@ -1,15 +1,9 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import {
-  AdminInsightsRepository,
-  ConsoleReads,
-  ConsoleRollupRepository,
-  createDataSource,
-  migrateDatabase,
-} from '@kizuki/database';
+import { AdminInsightsRepository, ConsoleReads, ConsoleRollupRepository } from '@kizuki/database';
 import { createTenant } from '../../apps/cli/src/commands/tenants';
-import { adminQuery, databaseUrl, queryOnce } from '../../fixtures/test-database';
+import { databaseUrl, dropDatabase, migratedDatabase, queryOnce } from '../../fixtures/test-database';
 
 jest.setTimeout(180_000);
 
@@ -36,7 +30,6 @@ describe('console roll-up', () => {
   let a: string;
   let b: string;
 
-  const admin = adminQuery;
   /** As the owner, without the apps' statement timeout (the seed and the raw answers on a loaded machine). */
   const sql = async <T = any>(text: string, params: unknown[] = []): Promise<T[]> => queryOnce<T>(url, text, params);
   const insights = () => new AdminInsightsRepository(app, new ConsoleReads(app, app));
@@ -189,12 +182,7 @@ describe('console roll-up', () => {
   };
 
   beforeAll(async () => {
-    await admin(`CREATE DATABASE ${dbName}`);
-    owner = createDataSource({ url, poolSize: 2 });
-    await owner.initialize();
-    await migrateDatabase(owner);
-    app = createDataSource({ url, poolSize: 4, role: 'kizuki_app' });
-    await app.initialize();
+    ({ owner, app } = await migratedDatabase(dbName));
     a = (await createTenant(owner, 'Rollup A', ['https://a.example'])).tenantId;
     b = (await createTenant(owner, 'Rollup B', ['https://b.example'])).tenantId;
     // A: every 150 s from 27 December to 23 January, then every 20 s from the 25th to past the clock (rows after
@@ -203,11 +191,7 @@ describe('console roll-up', () => {
     await seed(a, '2031-01-25T00:00:07Z', 7 * 24 * 180 + 600, 20, 'JP');
     await seed(b, '2031-01-31T12:00:00Z', 1500, 37, 'KR');
   });
-  afterAll(async () => {
-    await app?.destroy();
-    await owner?.destroy();
-    await admin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-  });
+  afterAll(() => dropDatabase(dbName, app, owner));
 
   it('runs with the hll extension on this server (the CI installs postgresql-15-hll)', async () => {
     expect((await sql(`SELECT kizuki_console_sketch_kind() AS k`))[0].k).toBe('hll');

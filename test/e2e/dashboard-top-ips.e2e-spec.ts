@@ -5,17 +5,15 @@ import {
   AdminInsightsRepository,
   ConsoleReads,
   ConsoleRollupRepository,
-  createDataSource,
   IP_SUMMARY_RANGES,
   IpSummaryRepository,
   type IpSummaryRange,
-  migrateDatabase,
 } from '@kizuki/database';
 import type { AdminPrincipal } from '../../apps/api/src/admin/auth/admin-session.service';
 import { InsightsService } from '../../apps/api/src/admin/insights/insights.service';
 import { createTenant } from '../../apps/cli/src/commands/tenants';
 import { IpSummaryJob } from '../../apps/worker/src/ip-summary/ip-summary.job';
-import { adminQuery, databaseUrl, queryOnce } from '../../fixtures/test-database';
+import { databaseUrl, dropDatabase, migratedDatabase, queryOnce } from '../../fixtures/test-database';
 
 jest.setTimeout(300_000);
 
@@ -115,12 +113,7 @@ describe('dashboard top IPs', () => {
   const keys = (rows: Row[]) => rows.map((r) => r.key);
 
   beforeAll(async () => {
-    await adminQuery(`CREATE DATABASE ${dbName}`);
-    owner = createDataSource({ url, poolSize: 2 });
-    await owner.initialize();
-    await migrateDatabase(owner);
-    app = createDataSource({ url, poolSize: 4, role: 'kizuki_app' });
-    await app.initialize();
+    ({ owner, app } = await migratedDatabase(dbName));
     a = (await createTenant(owner, 'Top IPs A', ['https://a.example'])).tenantId;
     b = (await createTenant(owner, 'Top IPs B', ['https://b.example'])).tenantId;
     c = (await createTenant(owner, 'Top IPs C', ['https://c.example'])).tenantId;
@@ -133,11 +126,7 @@ describe('dashboard top IPs', () => {
     // the worker's roll-up, as it stands at the clock: the dashboard reads its hours and days
     await new ConsoleRollupRepository(app).catchUp(NOW, 2 * MIN);
   });
-  afterAll(async () => {
-    await app?.destroy();
-    await owner?.destroy();
-    await adminQuery(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-  });
+  afterAll(() => dropDatabase(dbName, app, owner));
 
   it('before the first snapshot every tenant’s top IPs are ranked live (ipsAsOf null)', async () => {
     for (const range of IP_SUMMARY_RANGES) {

@@ -6,13 +6,11 @@ import type { KizukiConfig } from '@kizuki/config';
 import {
   AdminInsightsRepository,
   ConsoleReads,
-  createDataSource,
   IP_SUMMARY_RANGES,
   IP_SUMMARY_SORTS,
   IpSummaryRepository,
   type IpSummaryRange,
   type IpSummarySort,
-  migrateDatabase,
   RetentionRepository,
 } from '@kizuki/database';
 import { InsightsService } from '../../apps/api/src/admin/insights/insights.service';
@@ -20,7 +18,7 @@ import type { AdminPrincipal } from '../../apps/api/src/admin/auth/admin-session
 import { createTenant } from '../../apps/cli/src/commands/tenants';
 import { IpSummaryJob } from '../../apps/worker/src/ip-summary/ip-summary.job';
 import { RetentionJob } from '../../apps/worker/src/retention/retention.job';
-import { adminQuery, databaseUrl, queryOnce } from '../../fixtures/test-database';
+import { databaseUrl, dropDatabase, migratedDatabase, queryOnce } from '../../fixtures/test-database';
 
 jest.setTimeout(300_000);
 
@@ -53,7 +51,6 @@ describe('IP summary', () => {
   let a: string;
   let b: string;
 
-  const admin = adminQuery;
   /** As the owner, without the apps' statement timeout. */
   const sql = async <T = Row>(text: string, params: unknown[] = []): Promise<T[]> => queryOnce<T>(url, text, params);
   const repo = () => new IpSummaryRepository(app, new ConsoleReads(app, app));
@@ -117,23 +114,14 @@ describe('IP summary', () => {
   const norm = (r: Row): Row => ({ ...r, lastSeen: new Date(r.lastSeen).toISOString() });
 
   beforeAll(async () => {
-    await admin(`CREATE DATABASE ${dbName}`);
-    owner = createDataSource({ url, poolSize: 2 });
-    await owner.initialize();
-    await migrateDatabase(owner);
-    app = createDataSource({ url, poolSize: 4, role: 'kizuki_app' });
-    await app.initialize();
+    ({ owner, app } = await migratedDatabase(dbName));
     a = (await createTenant(owner, 'IPs A', ['https://a.example'])).tenantId;
     b = (await createTenant(owner, 'IPs B', ['https://b.example'])).tenantId;
     // A: every 40 s from 9 days before the clock to past it (rows after it are in no period); B: the same IPs, fewer
     await seed(a, '2031-01-23T00:00:05Z', 9 * 2160 + 200, 40, 'JP');
     await seed(b, '2031-01-30T12:00:00Z', 1800, 71, 'KR');
   });
-  afterAll(async () => {
-    await app?.destroy();
-    await owner?.destroy();
-    await admin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-  });
+  afterAll(() => dropDatabase(dbName, app, owner));
 
   it('with no snapshot the console reads the period live: equal to the raw scan for every range and sort', async () => {
     for (const range of IP_SUMMARY_RANGES) {
