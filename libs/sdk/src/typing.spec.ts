@@ -142,6 +142,32 @@ describe('TypingSource', () => {
     expect(f.keys).toEqual([{ d: 0, u: 1510, c: 'char' }]);
   });
 
+  it("a held key's repeats and keys past the field's cap are typing, not an input method", () => {
+    press(pass, 's', 1000, 1080);
+    // Backspace held: one key, its repeats delete too
+    at(1200, pass, kd('Backspace', 'Backspace'));
+    at(1200, pass, bi('deleteContentBackward'));
+    at(1200, pass, inp('deleteContentBackward'));
+    for (const t of [1700, 1733]) {
+      at(t, pass, kd('Backspace', 'Backspace', { repeat: true }));
+      at(t, pass, bi('deleteContentBackward'));
+      at(t, pass, inp('deleteContentBackward'));
+    }
+    at(1750, pass, ku('Backspace', 'Backspace'));
+    let [f] = src.snapshot();
+    expect(f.keys).toEqual([
+      { d: 0, u: 80, c: 'char' },
+      { d: 200, u: 750, c: 'backspace' },
+    ]);
+    expect(f.imeFallback).toBe(false);
+    // a long username: keys past the cap are not recorded, and their inputs are still keys'
+    for (let i = 0; i < 300; i++) press(user, 'a', 3000 + 100 * i, 3050 + 100 * i);
+    [, f] = src.snapshot();
+    expect(f.role).toBe('username');
+    expect(f.keys).toHaveLength(256);
+    expect(f.imeFallback).toBe(false);
+  });
+
   it('flags paste without reading the clipboard, and autofill (input without beforeinput)', () => {
     const paste = new Event('paste', { bubbles: true });
     Object.defineProperty(paste, 'clipboardData', {

@@ -148,12 +148,14 @@ export class TypingSource {
       s.imeDown = t;
       return;
     }
-    if (e.repeat) return;
     // a shortcut (Ctrl+V, Cmd+A) is not a typed character; AltGr reports Ctrl+Alt, so it stays 'char'
     const k: KeyEvent = { d: t, u: -1, c: c === 'char' && (e.metaKey || (e.ctrlKey && !e.altKey)) ? 'other' : c };
-    if (!this.push(s, k)) return;
-    s.pressed.set(e.code || String(e.keyCode), k);
-    if (k.c !== 'modifier' && k.c !== 'other') s.keyAwaitingInput = k;
+    const id = e.code || String(e.keyCode);
+    // its input is this key's, never an input method's: also for a held key's repeats (not recorded
+    // as keys) and for keys past the field's cap
+    if (k.c !== 'modifier' && k.c !== 'other') s.keyAwaitingInput = (e.repeat && s.pressed.get(id)) || k;
+    if (e.repeat || !this.push(s, k)) return;
+    s.pressed.set(id, k);
   }
 
   private keyup(s: FieldState, e: KeyboardEvent, t: number): void {
